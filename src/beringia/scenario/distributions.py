@@ -1,0 +1,174 @@
+"""Probability distributions of uncertain scenario inputs (a discriminated union on ``dist``).
+
+Every distribution also carries its provenance: ``source`` (URL or publication),
+``unverified`` (the research notes could not confirm the figure) and ``assumed`` (no source
+gives it; it is this project's assumption, stated in ``note``). A bare number where a
+distribution is expected means ``{dist = "fixed", value = <number>}``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+
+class Provenance(BaseModel):
+    """Where a figure comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field("", description="URL or publication the figure comes from")
+    unverified: bool = Field(False, description="The research notes mark the figure [unverified]")
+    assumed: bool = Field(False, description="No source gives the figure: a stated assumption")
+    note: str = Field("", description="How the figure was derived, or what the assumption is")
+
+
+class Fixed(Provenance):
+    """A known value."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: float
+
+
+class Uniform(Provenance):
+    """Uniform on ``[low, high]``."""
+
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) must not exceed high ({self.high})")
+        return self
+
+
+class Triangular(Provenance):
+    """Triangular on ``[low, high]`` with mode ``mode``."""
+
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(
+                f"need low <= mode <= high, got low={self.low}, mode={self.mode}, high={self.high}"
+            )
+        return self
+
+
+class Pert(Provenance):
+    """Beta-PERT on ``[low, high]`` with mode ``mode`` and shape ``shape`` (4 is classic)."""
+
+    dist: Literal["pert"]
+    low: float
+    mode: float
+    high: float
+    shape: float = Field(4.0, gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Pert:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(
+                f"need low <= mode <= high, got low={self.low}, mode={self.mode}, high={self.high}"
+            )
+        return self
+
+
+class Normal(Provenance):
+    """Normal with mean ``mean`` and standard deviation ``sd``."""
+
+    dist: Literal["normal"]
+    mean: float
+    sd: float = Field(gt=0)
+
+
+class LogNormal(Provenance):
+    """Log-normal with median ``median`` and geometric standard deviation ``gsd`` (>= 1)."""
+
+    dist: Literal["lognormal"]
+    median: float = Field(gt=0)
+    gsd: float = Field(ge=1)
+
+
+class Discrete(Provenance):
+    """Discrete on ``values`` with ``probabilities`` (summing to one)."""
+
+    dist: Literal["discrete"]
+    values: list[float] = Field(min_length=1)
+    probabilities: list[float] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _probabilities(self) -> Discrete:
+        if len(self.values) != len(self.probabilities):
+            raise ValueError(
+                f"values ({len(self.values)}) and probabilities ({len(self.probabilities)}) "
+                "must have the same length"
+            )
+        if any(p < 0 for p in self.probabilities):
+            raise ValueError("probabilities must be non-negative")
+        total = sum(self.probabilities)
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"probabilities must sum to 1, they sum to {total:g}")
+        return self
+
+
+def _bare_number(v: Any) -> Any:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float):
+        return {"dist": "fixed", "value": v}
+    return v
+
+
+Distribution = Annotated[
+    Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Discrete,
+    Field(discriminator="dist"),
+    BeforeValidator(_bare_number),
+]
+"""Any uncertain input."""
+
+DIST_KINDS = ("fixed", "uniform", "triangular", "pert", "normal", "lognormal", "discrete")
+
+
+def support(d: Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Discrete) -> tuple[
+    float, float
+]:
+    """Return the smallest and largest value ``d`` can take."""
+    if isinstance(d, Fixed):
+        return d.value, d.value
+    if isinstance(d, Uniform | Triangular | Pert):
+        return d.low, d.high
+    if isinstance(d, Normal):
+        return -math.inf, math.inf
+    if isinstance(d, LogNormal):
+        return math.ulp(0.0), math.inf  # strictly positive
+    return min(d.values), max(d.values)
+
+
+def _bounded(low: float | None, high: float | None, *, open_low: bool = False) -> Any:
+    def check(d: Any) -> Any:
+        lo, hi = support(d)
+        if low is not None and (lo < low or (open_low and lo <= low)):
+            sign = ">" if open_low else ">="
+            kind = "" if not isinstance(d, Normal) else " (a normal is unbounded: use pert)"
+            raise ValueError(f"every value must be {sign} {low:g}, the lowest is {lo:g}{kind}")
+        if high is not None and hi > high:
+            raise ValueError(f"every value must be <= {high:g}, the highest is {hi:g}")
+        return d
+
+    return AfterValidator(check)
+
+
+PositiveDist = Annotated[Distribution, _bounded(0.0, None, open_low=True)]
+"""A distribution whose every value is > 0."""
+NonNegDist = Annotated[Distribution, _bounded(0.0, None)]
+"""A distribution whose every value is >= 0."""
+FractionDist = Annotated[Distribution, _bounded(0.0, 1.0, open_low=True)]
+"""A distribution on (0, 1]."""

@@ -1,0 +1,213 @@
+"""Loading scenario documents: built-ins, TOML files, dotted-path overrides, JSON Schema."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from beringia.errors import ScenarioError
+from beringia.scenario.distributions import DIST_KINDS
+from beringia.scenario.model import SCHEMA_VERSION, Scenario
+
+DEFAULT_SCENARIO = "bering-strait"
+_BUILTIN = resources.files("beringia.scenario") / "builtin"
+
+
+def builtin_names() -> list[str]:
+    """Names of the built-in scenarios, sorted."""
+    return sorted(p.name[: -len(".toml")] for p in _BUILTIN.iterdir() if p.name.endswith(".toml"))
+
+
+def builtin_text(name: str) -> str:
+    """Return the TOML text of built-in scenario ``name``.
+
+    Raises
+    ------
+    ScenarioError
+        If there is no built-in of that name.
+    """
+    if name not in builtin_names():
+        raise ScenarioError("scenario", name, f"allowed built-ins: {', '.join(builtin_names())}")
+    return (_BUILTIN / f"{name}.toml").read_text(encoding="utf-8")
+
+
+def _parse_toml(text: str, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(origin, "(file)", f"malformed TOML: {exc}") from None
+
+
+def read_document(source: str | Path) -> dict[str, Any]:
+    """Read a scenario document (built-in name or TOML path) into a plain dict.
+
+    Parameters
+    ----------
+    source : str or Path
+        A built-in name (see :func:`builtin_names`) or the path of a TOML file.
+    """
+    text_source = str(source)
+    path = Path(text_source)
+    if text_source in builtin_names():
+        return _parse_toml(builtin_text(text_source), text_source)
+    if path.suffix.lower() == ".toml" or path.exists() or "/" in text_source:
+        if not path.exists():
+            raise ScenarioError("scenario", text_source, "no such file")
+        if path.is_dir():
+            raise ScenarioError("scenario", text_source, "is a directory, not a TOML file")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScenarioError("scenario", text_source, f"unreadable file: {exc}") from None
+        return _parse_toml(text, text_source)
+    raise ScenarioError(
+        "scenario", text_source, f"not a file; allowed built-ins: {', '.join(builtin_names())}"
+    )
+
+
+def _parse_value(raw: str) -> Any:
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw
+
+
+def _step(node: Any, key: str, path: str) -> tuple[Any, Any]:
+    """Return (container, resolved key) for one step of a dotted path."""
+    if isinstance(node, list):
+        if key.lstrip("-").isdigit():
+            idx = int(key)
+            if not -len(node) <= idx < len(node):
+                raise ScenarioError(path, key, f"index out of range 0..{len(node) - 1}")
+            return node, idx
+        for i, item in enumerate(node):
+            if isinstance(item, dict) and item.get("name") == key:
+                return node, i
+        names = [str(item.get("name")) for item in node if isinstance(item, dict)]
+        raise ScenarioError(path, key, f"no element of that name; allowed: {', '.join(names)}")
+    if isinstance(node, dict):
+        return node, key
+    raise ScenarioError(path, key, "cannot descend into a plain value")
+
+
+def apply_overrides(doc: dict[str, Any], overrides: Iterable[str]) -> dict[str, Any]:
+    """Apply ``path=value`` overrides to a raw document, returning a new dict.
+
+    Path steps are dict keys, list indices, or the ``name`` of a list element
+    (``construction.bores.running-1.diameter_m=10``). Values are TOML literals (numbers,
+    booleans, ``"strings"``, ``[arrays]``, ``{inline = "tables"}``); anything that does not
+    parse as TOML is taken as a string. Setting a number where a distribution was given
+    replaces it with a fixed value.
+    """
+    out: dict[str, Any] = json.loads(json.dumps(doc))
+    for item in overrides:
+        if "=" not in item:
+            raise ScenarioError("--set", item, "expected path=value")
+        path, raw = item.split("=", 1)
+        path = path.strip()
+        keys = [k for k in path.split(".") if k]
+        if not keys:
+            raise ScenarioError("--set", item, "expected path=value with a non-empty path")
+        node: Any = out
+        for k in keys[:-1]:
+            container, key = _step(node, k, path)
+            if isinstance(container, dict) and key not in container:
+                raise ScenarioError(path, k, "no such field in the scenario")
+            node = container[key]
+        container, key = _step(node, keys[-1], path)
+        container[key] = _parse_value(raw.strip())
+    return out
+
+
+def _format_loc(loc: tuple[int | str, ...], doc: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    node: Any = doc
+    for step in loc:
+        if isinstance(step, str) and step in DIST_KINDS and not (
+            isinstance(node, dict) and step in node
+        ):
+            continue  # the discriminator tag pydantic inserts
+        if isinstance(step, str) and step.startswith("function-"):
+            continue
+        if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
+            item = node[step]
+            parts.append(str(item.get("name", step)) if isinstance(item, dict) else str(step))
+            node = item
+            continue
+        parts.append(str(step))
+        node = node.get(step) if isinstance(node, dict) else None
+    return ".".join(parts) or "scenario"
+
+
+def validate_document(doc: dict[str, Any]) -> Scenario:
+    """Validate a raw document into a :class:`Scenario`.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the first offending field, its value and what is allowed.
+    """
+    version = doc.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise ScenarioError(
+            "schema_version", version, f"this beringia reads schema_version = {SCHEMA_VERSION}"
+        )
+    try:
+        return Scenario.model_validate(doc)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = tuple(err["loc"])
+        field = _format_loc(loc, doc)
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (not part of the scenario format; see `beringia schema`)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        elif err["type"] == "union_tag_invalid":
+            msg = f"unknown distribution; allowed dist: {', '.join(DIST_KINDS)}"
+        value = err.get("input", "(missing)") if err["type"] != "missing" else "(missing)"
+        raise ScenarioError(field, value, msg) from None
+
+
+def load_scenario(
+    source: str | Path | Mapping[str, Any] = DEFAULT_SCENARIO,
+    overrides: Iterable[str] = (),
+) -> Scenario:
+    """Load and validate a scenario.
+
+    Parameters
+    ----------
+    source : str, Path or mapping
+        A built-in name, a TOML file path, or an already-parsed document.
+    overrides : iterable of str
+        Dotted-path ``path=value`` overrides applied before validation.
+
+    Returns
+    -------
+    Scenario
+        The validated, frozen scenario.
+    """
+    doc = dict(source) if isinstance(source, Mapping) else read_document(source)
+    doc = apply_overrides(doc, overrides)
+    return validate_document(doc)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's canonical JSON form."""
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def scenario_schema() -> dict[str, Any]:
+    """JSON Schema of the scenario document."""
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "beringia scenario"
+    return schema

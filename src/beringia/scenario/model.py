@@ -1,0 +1,344 @@
+"""The scenario document: one validated, frozen description of what is built and how.
+
+Chainage runs from the western (Chukotka) portal, ``0``, to the eastern (Alaska) portal.
+Directions: ``east`` is increasing chainage, ``west`` decreasing.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from beringia.scenario.distributions import (
+    FractionDist,
+    NonNegDist,
+    PositiveDist,
+    Provenance,
+)
+
+SCHEMA_VERSION = 1
+Name = str
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Sourced(Provenance):
+    """An object whose plain numbers share one provenance."""
+
+
+# --------------------------------------------------------------------------- route
+class AttackPoint(_Sourced):
+    """A place machines are launched from: a portal, an island or a shaft."""
+
+    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    kind: Literal["portal", "island", "shaft"]
+    chainage_km: float = Field(ge=0)
+    headings: list[Literal["east", "west"]] = Field(
+        min_length=1, description="Directions in which headings are launched"
+    )
+    marine_works_days: NonNegDist = Field(
+        description="Working days of marine works (harbour, platform) in the ice-free season"
+    )
+    site_works_months: NonNegDist = Field(
+        description="Months of land site works after the marine works, before any launch"
+    )
+    site_cost_usd_m: NonNegDist = Field(description="Fixed cost of the site, harbour, island works")
+    overhead_usd_m_per_year: NonNegDist = Field(
+        description="Site overheads (camp, power, logistics) per year of the project"
+    )
+
+
+class Route(_Strict):
+    """The tunnel's line as attack points along a chainage."""
+
+    attack_points: list[AttackPoint] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _check(self) -> Route:
+        pts = self.attack_points
+        names = [p.name for p in pts]
+        if len(set(names)) != len(names):
+            raise ValueError(f"attack point names must be unique, got {names}")
+        ch = [p.chainage_km for p in pts]
+        if any(b <= a for a, b in zip(ch, ch[1:], strict=False)):
+            raise ValueError(
+                f"attack points must be in strictly increasing chainage_km order, got {ch}"
+            )
+        if ch[0] != 0:
+            raise ValueError(f"the first attack point must be at chainage_km 0, got {ch[0]}")
+        if "west" in pts[0].headings:
+            raise ValueError(f"{pts[0].name}: the first attack point cannot launch west")
+        if "east" in pts[-1].headings:
+            raise ValueError(f"{pts[-1].name}: the last attack point cannot launch east")
+        for a, b in zip(pts, pts[1:], strict=False):
+            if "east" not in a.headings and "west" not in b.headings:
+                raise ValueError(
+                    f"the stretch {a.name} - {b.name} has no heading: launch east from "
+                    f"{a.name} or west from {b.name}"
+                )
+        return self
+
+    @property
+    def length_km(self) -> float:
+        """Tunnel length: chainage of the last attack point."""
+        return self.attack_points[-1].chainage_km
+
+
+# --------------------------------------------------------------------------- geology
+class GroundClass(_Sourced):
+    """A class of ground with one construction method."""
+
+    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    description: str = ""
+
+
+class Zone(_Sourced):
+    """A stretch of the route with its own ground-class shares and run lengths."""
+
+    name: Name = Field(min_length=1)
+    from_km: float = Field(ge=0)
+    to_km: float = Field(gt=0)
+    share: dict[str, float] = Field(
+        description="Fraction of the zone's length in each ground class (sums to 1)"
+    )
+    mean_run_m: dict[str, float] = Field(
+        description="Mean length of one run of each ground class, metres"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Zone:
+        if self.to_km <= self.from_km:
+            raise ValueError(f"to_km ({self.to_km}) must exceed from_km ({self.from_km})")
+        total = sum(self.share.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"share must sum to 1, it sums to {total:g}")
+        bad = {k: v for k, v in self.share.items() if v < 0}
+        if bad:
+            raise ValueError(f"share must be >= 0, got {bad}")
+        if set(self.share) != set(self.mean_run_m):
+            raise ValueError(
+                f"share and mean_run_m must name the same classes: {sorted(self.share)} vs "
+                f"{sorted(self.mean_run_m)}"
+            )
+        runs = {k: v for k, v in self.mean_run_m.items() if v < 10}
+        if runs:
+            raise ValueError(f"mean_run_m must be >= 10 m, got {runs}")
+        return self
+
+
+class Geology(_Strict):
+    """Ground classes and the zones that tile the route."""
+
+    classes: list[GroundClass] = Field(min_length=1)
+    zones: list[Zone] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Geology:
+        names = {c.name for c in self.classes}
+        for z in self.zones:
+            unknown = set(z.share) - names
+            if unknown:
+                raise ValueError(
+                    f"zone {z.name}: unknown ground classes {sorted(unknown)}; "
+                    f"allowed: {sorted(names)}"
+                )
+        for a, b in zip(self.zones, self.zones[1:], strict=False):
+            if abs(a.to_km - b.from_km) > 1e-9:
+                raise ValueError(
+                    f"zones must be contiguous: {a.name} ends at {a.to_km} km, "
+                    f"{b.name} starts at {b.from_km} km"
+                )
+        if self.zones[0].from_km != 0:
+            raise ValueError(f"the first zone must start at 0 km, got {self.zones[0].from_km}")
+        return self
+
+
+# --------------------------------------------------------------------------- construction
+class MarineSeason(_Sourced):
+    """The ice-free window for marine works and deliveries, in days of the year."""
+
+    open_day_of_year: float = Field(ge=0, lt=366)
+    close_day_of_year: float = Field(gt=0, le=366)
+
+    @model_validator(mode="after")
+    def _check(self) -> MarineSeason:
+        if self.close_day_of_year <= self.open_day_of_year:
+            raise ValueError(
+                f"close_day_of_year ({self.close_day_of_year}) must follow open_day_of_year "
+                f"({self.open_day_of_year})"
+            )
+        return self
+
+
+class AdvanceEnvelope(_Sourced):
+    """The best advance ever achieved, which caps any sustained mean advance."""
+
+    record_m_per_day: float = Field(gt=0)
+    record_diameter_m: float = Field(gt=0)
+    area_exponent: NonNegDist = Field(
+        description="Advance scales as (face area)^-exponent between diameters"
+    )
+
+
+class Machine(_Sourced):
+    """A type of tunnel boring machine and how it performs in each ground class."""
+
+    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    kind: str = ""
+    reference_diameter_m: float = Field(gt=0, description="Diameter the rates below refer to")
+    penetration_m_per_h: dict[str, PositiveDist]
+    utilisation: dict[str, FractionDist]
+    manufacture_months: NonNegDist
+    shipping_days: NonNegDist = Field(description="Sea voyage to site, in the ice-free season")
+    launch_months: NonNegDist = Field(description="Assembly and launch at the site")
+    learning_days: NonNegDist = Field(description="Length of the learning curve of each drive")
+    learning_initial_efficiency: FractionDist = Field(
+        description="Efficiency at the start of a drive; rises linearly to 1"
+    )
+
+
+class Bore(_Sourced):
+    """One bore along the whole route (a running tunnel or the service tunnel)."""
+
+    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    role: Literal["running", "service"]
+    diameter_m: float = Field(gt=0, le=25)
+    machine: Name
+    cost_reference_diameter_m: float = Field(gt=0)
+    unit_cost_usd_m_per_km: PositiveDist = Field(
+        description="Lining, spoil, grouting per km at cost_reference_diameter_m"
+    )
+    machine_cost_usd_m: NonNegDist
+    heading_cost_usd_m_per_day: NonNegDist = Field(description="Crews and plant per heading-day")
+    performance_factor: PositiveDist = Field(
+        description="Multiplies boring time of every heading in the bore (1 = as rated)"
+    )
+
+
+class EventType(_Sourced):
+    """A rare event during boring: Poisson per km of each ground class."""
+
+    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    rate_per_km: dict[str, float] = Field(description="Expected events per bore-km, per class")
+    rate_multiplier: PositiveDist = Field(description="Uncertainty on all rates of this event")
+    delay_days: NonNegDist = Field(description="Stoppage of the heading per event")
+    cost_usd_m: NonNegDist = Field(description="Direct cost per event")
+
+    @model_validator(mode="after")
+    def _check(self) -> EventType:
+        bad = {k: v for k, v in self.rate_per_km.items() if v < 0}
+        if bad:
+            raise ValueError(f"rate_per_km must be >= 0, got {bad}")
+        return self
+
+
+class CrossPassages(_Sourced):
+    """Cross-passages between the bores."""
+
+    spacing_m: float = Field(gt=0)
+    cost_usd_m_each: NonNegDist
+    months_after_breakthrough: NonNegDist
+
+
+class FitOut(_Sourced):
+    """Track, power, signalling, ventilation and safety systems, then testing."""
+
+    usd_m_per_track_km: NonNegDist
+    fixed_usd_m: NonNegDist
+    track_km_per_month_per_front: PositiveDist
+    integration_months: NonNegDist
+    commissioning_months: NonNegDist
+
+
+class Arctic(_Strict):
+    """Remoteness and cold factors."""
+
+    labour_cost_factor: PositiveDist
+    materials_cost_factor: PositiveDist
+    surface_productivity: FractionDist = Field(
+        description="Productivity of surface site works in the cold (1 = temperate)"
+    )
+
+
+class Construction(_Strict):
+    """How the tunnel is built and what that costs."""
+
+    start_day_of_year: float = Field(0.0, ge=0, lt=366, description="Notice to proceed")
+    marine_season: MarineSeason
+    advance_envelope: AdvanceEnvelope
+    machines: list[Machine] = Field(min_length=1)
+    bores: list[Bore] = Field(min_length=1)
+    events: list[EventType] = Field(default_factory=list)
+    cross_passages: CrossPassages
+    fitout: FitOut
+    arctic: Arctic
+    owner_cost_fraction: NonNegDist = Field(description="Design, supervision and owner's costs")
+
+
+# --------------------------------------------------------------------------- claims
+class Claim(_Sourced):
+    """A published claim: cost and/or duration not exceeded."""
+
+    name: str = Field(min_length=1)
+    max_cost_usd_bn: float | None = Field(None, gt=0)
+    max_duration_years: float | None = Field(None, gt=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Claim:
+        if self.max_cost_usd_bn is None and self.max_duration_years is None:
+            raise ValueError("a claim needs max_cost_usd_bn, max_duration_years or both")
+        return self
+
+
+# --------------------------------------------------------------------------- root
+class Scenario(_Strict):
+    """The one input document of beringia."""
+
+    schema_version: Literal[1] = Field(description="Version of this document format")
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    title: str = ""
+    description: str = ""
+    price_base_year: int = Field(2025, ge=1900, le=2100)
+    route: Route
+    geology: Geology
+    construction: Construction
+    claims: list[Claim] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Scenario:
+        classes = {c.name for c in self.geology.classes}
+        end = self.geology.zones[-1].to_km
+        if abs(end - self.route.length_km) > 1e-6:
+            raise ValueError(
+                f"geology.zones must end at the route's last attack point "
+                f"({self.route.length_km} km), they end at {end} km"
+            )
+        machines = {m.name for m in self.construction.machines}
+        for m in self.construction.machines:
+            for field in ("penetration_m_per_h", "utilisation"):
+                given = set(getattr(m, field))
+                if given != classes:
+                    raise ValueError(
+                        f"construction.machines.{m.name}.{field} must give every ground class "
+                        f"{sorted(classes)}, got {sorted(given)}"
+                    )
+        bores = [b.name for b in self.construction.bores]
+        if len(set(bores)) != len(bores):
+            raise ValueError(f"bore names must be unique, got {bores}")
+        for b in self.construction.bores:
+            if b.machine not in machines:
+                raise ValueError(
+                    f"construction.bores.{b.name}.machine: unknown machine {b.machine!r}; "
+                    f"allowed: {sorted(machines)}"
+                )
+        for e in self.construction.events:
+            unknown = set(e.rate_per_km) - classes
+            if unknown:
+                raise ValueError(
+                    f"construction.events.{e.name}.rate_per_km: unknown ground classes "
+                    f"{sorted(unknown)}; allowed: {sorted(classes)}"
+                )
+        return self
