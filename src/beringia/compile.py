@@ -1,0 +1,186 @@
+"""The one bridge from the pydantic scenario to the model's plain arrays and specs."""
+
+from __future__ import annotations
+
+from beringia.core.construction import (
+    BoreIn,
+    ConstructionInputs,
+    EventIn,
+    MachineIn,
+    PointIn,
+)
+from beringia.core.distributions import DistSpec
+from beringia.core.geology import Zone
+from beringia.scenario.distributions import (
+    Discrete,
+    Fixed,
+    LogNormal,
+    Normal,
+    Pert,
+    Triangular,
+    Uniform,
+)
+from beringia.scenario.model import Scenario
+
+AnyDist = Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Discrete
+
+
+def dist_spec(d: AnyDist) -> DistSpec:
+    """Compile one scenario distribution to a :class:`DistSpec`."""
+    if isinstance(d, Fixed):
+        return DistSpec("fixed", (d.value,))
+    if isinstance(d, Uniform):
+        return DistSpec("uniform", (d.low, d.high))
+    if isinstance(d, Triangular):
+        return DistSpec("triangular", (d.low, d.mode, d.high))
+    if isinstance(d, Pert):
+        return DistSpec("pert", (d.low, d.mode, d.high, d.shape))
+    if isinstance(d, Normal):
+        return DistSpec("normal", (d.mean, d.sd))
+    if isinstance(d, LogNormal):
+        return DistSpec("lognormal", (d.median, d.gsd))
+    return DistSpec("discrete", values=tuple(d.values), probs=tuple(d.probabilities))
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self.specs: dict[str, DistSpec] = {}
+
+    def add(self, key: str, d: AnyDist) -> str:
+        self.specs[key] = dist_spec(d)
+        return key
+
+
+def compile_construction(sc: Scenario) -> ConstructionInputs:
+    """Compile a scenario into :class:`ConstructionInputs`.
+
+    Input keys are the dotted paths of the scenario fields, with list elements named by
+    their ``name`` (``construction.machines.mixshield.utilisation.rock``), so a key is also
+    a valid ``--set`` path.
+    """
+    reg = _Registry()
+    classes = tuple(c.name for c in sc.geology.classes)
+    zones = tuple(
+        Zone(
+            from_m=z.from_km * 1000.0,
+            to_m=z.to_km * 1000.0,
+            share=tuple(z.share.get(c, 0.0) for c in classes),
+            mean_run_m=tuple(z.mean_run_m.get(c, 100.0) for c in classes),
+        )
+        for z in sc.geology.zones
+    )
+    points = []
+    for p in sc.route.attack_points:
+        k = f"route.attack_points.{p.name}."
+        points.append(
+            PointIn(
+                name=p.name,
+                kind=p.kind,
+                chainage_m=p.chainage_km * 1000.0,
+                east="east" in p.headings,
+                west="west" in p.headings,
+                marine_days=reg.add(k + "marine_works_days", p.marine_works_days),
+                site_months=reg.add(k + "site_works_months", p.site_works_months),
+                site_cost=reg.add(k + "site_cost_usd_m", p.site_cost_usd_m),
+                overhead=reg.add(k + "overhead_usd_m_per_year", p.overhead_usd_m_per_year),
+            )
+        )
+    c = sc.construction
+    machines = []
+    for mc in c.machines:
+        k = f"construction.machines.{mc.name}."
+        machines.append(
+            MachineIn(
+                name=mc.name,
+                reference_diameter_m=mc.reference_diameter_m,
+                penetration=tuple(
+                    reg.add(f"{k}penetration_m_per_h.{g}", mc.penetration_m_per_h[g])
+                    for g in classes
+                ),
+                utilisation=tuple(
+                    reg.add(f"{k}utilisation.{g}", mc.utilisation[g]) for g in classes
+                ),
+                manufacture_months=reg.add(k + "manufacture_months", mc.manufacture_months),
+                shipping_days=reg.add(k + "shipping_days", mc.shipping_days),
+                launch_months=reg.add(k + "launch_months", mc.launch_months),
+                learning_days=reg.add(k + "learning_days", mc.learning_days),
+                learning_efficiency=reg.add(
+                    k + "learning_initial_efficiency", mc.learning_initial_efficiency
+                ),
+            )
+        )
+    machine_index = {mc.name: i for i, mc in enumerate(c.machines)}
+    bores = []
+    for bo in c.bores:
+        k = f"construction.bores.{bo.name}."
+        bores.append(
+            BoreIn(
+                name=bo.name,
+                role=bo.role,
+                diameter_m=bo.diameter_m,
+                machine=machine_index[bo.machine],
+                cost_reference_diameter_m=bo.cost_reference_diameter_m,
+                unit_cost=reg.add(k + "unit_cost_usd_m_per_km", bo.unit_cost_usd_m_per_km),
+                machine_cost=reg.add(k + "machine_cost_usd_m", bo.machine_cost_usd_m),
+                heading_cost=reg.add(
+                    k + "heading_cost_usd_m_per_day", bo.heading_cost_usd_m_per_day
+                ),
+                performance=reg.add(k + "performance_factor", bo.performance_factor),
+            )
+        )
+    events = tuple(
+        EventIn(
+            name=ev.name,
+            rate_per_km=tuple(ev.rate_per_km.get(g, 0.0) for g in classes),
+            rate_multiplier=reg.add(
+                f"construction.events.{ev.name}.rate_multiplier", ev.rate_multiplier
+            ),
+            delay_days=dist_spec(ev.delay_days),
+            cost_usd_m=dist_spec(ev.cost_usd_m),
+        )
+        for ev in c.events
+    )
+    env = c.advance_envelope
+    return ConstructionInputs(
+        classes=classes,
+        zones=zones,
+        points=tuple(points),
+        machines=tuple(machines),
+        bores=tuple(bores),
+        events=events,
+        inputs=reg.specs,
+        start_day_of_year=c.start_day_of_year,
+        season_open_doy=c.marine_season.open_day_of_year,
+        season_close_doy=c.marine_season.close_day_of_year,
+        record_m_per_day=env.record_m_per_day,
+        record_diameter_m=env.record_diameter_m,
+        area_exponent=reg.add("construction.advance_envelope.area_exponent", env.area_exponent),
+        cp_spacing_m=c.cross_passages.spacing_m,
+        cp_cost=reg.add("construction.cross_passages.cost_usd_m_each", c.cross_passages.cost_usd_m_each),
+        cp_months=reg.add(
+            "construction.cross_passages.months_after_breakthrough",
+            c.cross_passages.months_after_breakthrough,
+        ),
+        fit_usd_per_track_km=reg.add(
+            "construction.fitout.usd_m_per_track_km", c.fitout.usd_m_per_track_km
+        ),
+        fit_fixed=reg.add("construction.fitout.fixed_usd_m", c.fitout.fixed_usd_m),
+        fit_rate=reg.add(
+            "construction.fitout.track_km_per_month_per_front",
+            c.fitout.track_km_per_month_per_front,
+        ),
+        integration_months=reg.add(
+            "construction.fitout.integration_months", c.fitout.integration_months
+        ),
+        commissioning_months=reg.add(
+            "construction.fitout.commissioning_months", c.fitout.commissioning_months
+        ),
+        labour_factor=reg.add("construction.arctic.labour_cost_factor", c.arctic.labour_cost_factor),
+        materials_factor=reg.add(
+            "construction.arctic.materials_cost_factor", c.arctic.materials_cost_factor
+        ),
+        surface_productivity=reg.add(
+            "construction.arctic.surface_productivity", c.arctic.surface_productivity
+        ),
+        owner_fraction=reg.add("construction.owner_cost_fraction", c.owner_cost_fraction),
+    )

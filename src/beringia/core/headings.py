@@ -1,0 +1,109 @@
+"""Where headings meet: excavation fronts along one bore.
+
+A bore is cut into gaps by its attack points ``0 .. m-1``. Each point may launch a heading
+east, west or both, at a known time. Boring through a gap takes ``G`` days for whichever
+heading does it (every heading of a bore shares the bore's machine type and ground), so
+the time a front needs between two chainages is the same for any heading of the bore.
+
+Rules, which are what happens underground:
+
+* two headings driving towards each other meet where their progress meets;
+* a heading that reaches an attack point before that point's own launch in the same
+  direction carries on, and the later launch is cancelled (the tunnel is already there);
+* a heading that reaches an attack point after the point has launched a heading towards
+  it has met that heading inside the gap.
+
+With these rules an extra heading can never make a bore finish later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from beringia.core.distributions import FloatArray
+
+NO_OWNER = -1
+
+
+@dataclass(frozen=True)
+class Fronts:
+    """Solution of the fronts problem for one bore.
+
+    Attributes
+    ----------
+    east_time, west_time : ndarray, shape (n, m)
+        Time the eastward front leaves point ``i`` into gap ``i`` (``inf`` if none), and
+        the time the westward front leaves point ``i`` into gap ``i - 1``.
+    east_owner, west_owner : ndarray of int, shape (n, m)
+        Attack point whose heading is that front (``-1`` if none).
+    gap_finish : ndarray, shape (n, m - 1)
+        Time gap ``i`` is fully excavated.
+    meet : ndarray, shape (n, m - 1)
+        Boring time from point ``i`` to where the fronts of gap ``i`` meet (0 .. ``G_i``).
+    """
+
+    east_time: FloatArray
+    west_time: FloatArray
+    east_owner: NDArray[np.intp]
+    west_owner: NDArray[np.intp]
+    gap_finish: FloatArray
+    meet: FloatArray
+
+
+def solve_fronts(gap_time: FloatArray, launch_east: FloatArray, launch_west: FloatArray) -> Fronts:
+    """Solve the excavation fronts of one bore for every draw.
+
+    Parameters
+    ----------
+    gap_time : ndarray, shape (n, m - 1)
+        Days of boring (with stoppages) needed to drive gap ``i`` from one end to the other.
+    launch_east, launch_west : ndarray, shape (n, m)
+        Day each point launches its eastward / westward heading; ``inf`` where it has none.
+
+    Returns
+    -------
+    Fronts
+        Front times, owners, gap completion times and meeting positions.
+    """
+    n, m = launch_east.shape
+    idx = np.broadcast_to(np.arange(m), (n, m))
+    e = launch_east.copy()
+    w = launch_west.copy()
+    e_own = np.where(np.isfinite(e), idx, NO_OWNER)
+    w_own = np.where(np.isfinite(w), idx, NO_OWNER)
+    for _ in range(m + 1):
+        e_prev, w_prev = e.copy(), w.copy()
+        # Eastward: a front passes point i+1 if it gets there before any westward front
+        # leaves that point into gap i.
+        e = launch_east.copy()
+        e_own = np.where(np.isfinite(e), idx, NO_OWNER)
+        for i in range(m - 1):
+            arrive = e[:, i] + gap_time[:, i]
+            take = (arrive <= w[:, i + 1]) & (arrive < e[:, i + 1])
+            e[:, i + 1] = np.where(take, arrive, e[:, i + 1])
+            e_own[:, i + 1] = np.where(take, e_own[:, i], e_own[:, i + 1])
+        w = launch_west.copy()
+        w_own = np.where(np.isfinite(w), idx, NO_OWNER)
+        for i in range(m - 2, -1, -1):
+            arrive = w[:, i + 1] + gap_time[:, i]
+            take = (arrive <= e[:, i]) & (arrive < w[:, i])
+            w[:, i] = np.where(take, arrive, w[:, i])
+            w_own[:, i] = np.where(take, w_own[:, i + 1], w_own[:, i])
+        if np.array_equal(e, e_prev) and np.array_equal(w, w_prev):
+            break
+    left, right = e[:, :-1], w[:, 1:]
+    with np.errstate(invalid="ignore"):
+        east_alone = right >= left + gap_time
+        west_alone = left >= right + gap_time
+        meet = np.where(
+            east_alone, gap_time, np.where(west_alone, 0.0, (gap_time + right - left) / 2)
+        )
+        finish = np.where(
+            east_alone,
+            left + gap_time,
+            np.where(west_alone, right + gap_time, (left + right + gap_time) / 2),
+        )
+    return Fronts(e, w, e_own, w_own, finish, meet)
