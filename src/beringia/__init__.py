@@ -1,8 +1,18 @@
 """beringia: an open feasibility simulator for the Bering Strait rail tunnel."""
 
-from beringia.errors import BeringiaError, ScenarioError
-from beringia.scenario import Scenario, load_scenario
-
 __version__ = "0.1.0"
 
-__all__ = ["BeringiaError", "Scenario", "ScenarioError", "__version__", "load_scenario"]
+from beringia.errors import BeringiaError, ScenarioError
+from beringia.pipeline import assess
+from beringia.results import Assessment
+from beringia.scenario import Scenario, load_scenario
+
+__all__ = [
+    "Assessment",
+    "BeringiaError",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "assess",
+    "load_scenario",
+]

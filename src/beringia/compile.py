@@ -156,7 +156,9 @@ def compile_construction(sc: Scenario) -> ConstructionInputs:
         record_diameter_m=env.record_diameter_m,
         area_exponent=reg.add("construction.advance_envelope.area_exponent", env.area_exponent),
         cp_spacing_m=c.cross_passages.spacing_m,
-        cp_cost=reg.add("construction.cross_passages.cost_usd_m_each", c.cross_passages.cost_usd_m_each),
+        cp_cost=reg.add(
+            "construction.cross_passages.cost_usd_m_each", c.cross_passages.cost_usd_m_each
+        ),
         cp_months=reg.add(
             "construction.cross_passages.months_after_breakthrough",
             c.cross_passages.months_after_breakthrough,
@@ -175,7 +177,9 @@ def compile_construction(sc: Scenario) -> ConstructionInputs:
         commissioning_months=reg.add(
             "construction.fitout.commissioning_months", c.fitout.commissioning_months
         ),
-        labour_factor=reg.add("construction.arctic.labour_cost_factor", c.arctic.labour_cost_factor),
+        labour_factor=reg.add(
+            "construction.arctic.labour_cost_factor", c.arctic.labour_cost_factor
+        ),
         materials_factor=reg.add(
             "construction.arctic.materials_cost_factor", c.arctic.materials_cost_factor
         ),

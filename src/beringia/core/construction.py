@@ -26,7 +26,7 @@ from beringia.core import rng as rngmod
 from beringia.core.calendar import MONTH_DAYS, YEAR_DAYS, seasonal_finish
 from beringia.core.distributions import DistSpec, FloatArray, ppf
 from beringia.core.geology import Ground, Zone, bisect_rows, sample_ground
-from beringia.core.headings import NO_OWNER, solve_fronts
+from beringia.core.headings import solve_fronts
 
 COMPONENTS = (
     "machines",
@@ -368,7 +368,9 @@ def simulate_block(
         k_all = bisect_rows(cum, (g_at[:, :-1] + fr.meet)).T.ravel()
         rt = run_total[q_rows, k_all]
         frac_all = np.divide(target - cum[q_rows, k_all], rt, out=np.zeros_like(rt), where=rt > 0)
-        x_all = ground.bounds[q_rows, k_all] + np.clip(frac_all, 0, 1) * ground.length[q_rows, k_all]
+        x_all = (
+            ground.bounds[q_rows, k_all] + np.clip(frac_all, 0, 1) * ground.length[q_rows, k_all]
+        )
         for gi in range(m - 1):
             x_meet = np.clip(
                 x_all[gi * n : (gi + 1) * n],
@@ -430,10 +432,9 @@ def simulate_block(
         ),
         "site_overheads": labour * years * sum((x[p.overhead] for p in inp.points), start=zero),
         "events": event_cost,
-        "cross_passages": materials
-        * np.floor(inp.length_m / inp.cp_spacing_m)
-        * x[inp.cp_cost],
-        "fitout": materials * (n_running * route_km * x[inp.fit_usd_per_track_km] + x[inp.fit_fixed]),
+        "cross_passages": materials * np.floor(inp.length_m / inp.cp_spacing_m) * x[inp.cp_cost],
+        "fitout": materials
+        * (n_running * route_km * x[inp.fit_usd_per_track_km] + x[inp.fit_fixed]),
     }
     subtotal = sum(comp.values(), start=zero)
     comp["owner"] = x[inp.owner_fraction] * subtotal
@@ -452,8 +453,21 @@ def simulate_block(
     )
     if detail:
         result.activities = _activities(
-            inp, hds, marine_done, site_ready, delivered, launch_start, boring_start,
-            h_stop, h_active, breakthrough, cp_done, fit_done, fit_all, integrated, done,
+            inp,
+            hds,
+            marine_done,
+            site_ready,
+            delivered,
+            launch_start,
+            boring_start,
+            h_stop,
+            h_active,
+            breakthrough,
+            cp_done,
+            fit_done,
+            fit_all,
+            integrated,
+            done,
         )
     return result
 
@@ -475,7 +489,7 @@ def _activities(
     integrated: FloatArray,
     done: FloatArray,
 ) -> list[Activity]:
-    """The schedule network's activities with a critical-path flag, for every draw."""
+    """Return the schedule network's activities with a critical-path flag, per draw."""
     n = done.shape[0]
     zero = np.zeros(n)
     acts: list[Activity] = []
@@ -497,28 +511,37 @@ def _activities(
         crit_site[h.point] |= crit_heading[i] & site_is
         crit_machine[inp.bores[h.bore].machine] |= crit_heading[i] & ~site_is
     for p, pt in enumerate(inp.points):
-        acts.append(Activity(f"marine works: {pt.name}", "sites", zero, marine_done[p], crit_site[p]))
+        acts.append(
+            Activity(f"marine works: {pt.name}", "sites", zero, marine_done[p], crit_site[p])
+        )
         acts.append(
             Activity(f"site works: {pt.name}", "sites", marine_done[p], site_ready[p], crit_site[p])
         )
     for mi, mc in enumerate(inp.machines):
         acts.append(
             Activity(
-                f"manufacture and delivery: {mc.name}", "machines", zero, delivered[mi],
+                f"manufacture and delivery: {mc.name}",
+                "machines",
+                zero,
+                delivered[mi],
                 crit_machine[mi],
             )
         )
     for i, h in enumerate(hds):
         label = h.label(inp)
         acts.append(
-            Activity(f"launch: {label}", "launch", launch_start[i], boring_start[i], crit_heading[i])
+            Activity(
+                f"launch: {label}", "launch", launch_start[i], boring_start[i], crit_heading[i]
+            )
         )
         stop = np.where(h_active[i], h_stop[i], boring_start[i])
         acts.append(Activity(f"boring: {label}", "boring", boring_start[i], stop, crit_heading[i]))
     for gi in gaps:
         name = f"{inp.points[gi].name} - {inp.points[gi + 1].name}"
         acts.append(
-            Activity(f"cross-passages: {name}", "fit-out", breakthrough[gi], cp_done[gi], crit_gap[gi])
+            Activity(
+                f"cross-passages: {name}", "fit-out", breakthrough[gi], cp_done[gi], crit_gap[gi]
+            )
         )
         acts.append(
             Activity(f"fit-out: {name}", "fit-out", cp_done[gi], fit_done[gi], crit_gap[gi])

@@ -89,12 +89,13 @@ def ppf(spec: DistSpec, u: FloatArray) -> FloatArray:
     if k == "normal":
         return p[0] + p[1] * np.asarray(special.ndtri(u), dtype=np.float64)
     if k == "lognormal":
-        return p[0] * np.exp(np.log(p[1]) * np.asarray(special.ndtri(u), dtype=np.float64))
+        return np.asarray(p[0] * np.exp(np.log(p[1]) * special.ndtri(u)), dtype=np.float64)
     if k == "discrete":
         cum = np.cumsum(np.asarray(spec.probs, dtype=np.float64))
         cum[-1] = 1.0
         idx = np.searchsorted(cum, u, side="right")
-        return np.asarray(spec.values, dtype=np.float64)[np.minimum(idx, len(cum) - 1)]
+        values = np.asarray(spec.values, dtype=np.float64)
+        return np.asarray(values[np.minimum(idx, len(cum) - 1)], dtype=np.float64)
     raise ValueError(f"unknown distribution kind {k!r}")
 
 

@@ -74,7 +74,7 @@ class RowSearch:
         pos = np.searchsorted(self.flat, keys, side="right") - 1 - rows * self.width
         return np.asarray(np.clip(pos, 0, self.width - 2), dtype=np.intp)
 
-    def shift(self, rows: NDArray[np.intp]) -> FloatArray:  # noqa: D102
+    def shift(self, rows: NDArray[np.intp]) -> FloatArray:
         """Offsets that make values of ``rows`` comparable in the flat array."""
         return np.asarray(self.offset[rows], dtype=np.float64)
 
@@ -94,6 +94,12 @@ class Ground:
         Ground-class index of each run.
     zone_columns : tuple of (int, int)
         Column range ``[start, stop)`` of each zone's runs.
+    search : RowSearch
+        Row-wise search over ``bounds``.
+    n_classes : int
+        Number of ground classes.
+    flat_cls : ndarray of int, shape (n, K)
+        ``cls`` offset by ``draw * n_classes``: indices into a flattened (n, C) array.
     """
 
     bounds: FloatArray
@@ -102,20 +108,11 @@ class Ground:
     zone_columns: tuple[tuple[int, int], ...]
     search: RowSearch
     n_classes: int
+    flat_cls: NDArray[np.intp]
 
     def gather(self, per_class: FloatArray) -> FloatArray:
         """``per_class[draw, cls[draw, run]]`` for every run: shape (n, K)."""
         return np.asarray(per_class.ravel()[self.flat_cls], dtype=np.float64)
-
-    @property
-    def flat_cls(self) -> NDArray[np.intp]:
-        """Class index of each run, offset by draw, into a flattened (n, C) array."""
-        return self._flat_cls
-
-    def __post_init__(self) -> None:
-        n = self.cls.shape[0]
-        flat = self.cls + (np.arange(n) * self.n_classes)[:, None]
-        object.__setattr__(self, "_flat_cls", flat)
 
     def locate(
         self, rows: NDArray[np.intp], chainage_m: FloatArray, *, presorted: bool = False
@@ -125,7 +122,7 @@ class Ground:
 
 
 def runs_needed(zone: Zone) -> int:
-    """Runs drawn for a zone: the expected number plus a margin of about five sigma.
+    """Return how many runs to draw for a zone: expected number plus ~five sigma.
 
     Run lengths are exponential with class-dependent means, so their coefficient of
     variation is near one; ``E + 5 sqrt(E) + 5`` runs fall short of the zone's length with
@@ -190,4 +187,5 @@ def sample_ground(zones: tuple[Zone, ...], rng: np.random.Generator, n: int) -> 
         zone_columns=tuple(columns),
         search=RowSearch(bounds),
         n_classes=len(zones[0].share),
+        flat_cls=cls + (np.arange(n) * len(zones[0].share))[:, None],
     )

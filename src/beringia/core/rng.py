@@ -37,9 +37,7 @@ def stream(seed: int, model: str, block: int, key: str) -> np.random.Generator:
     numpy.random.Generator
         A PCG64 generator private to ``(seed, model, block, key)``.
     """
-    ss = np.random.SeedSequence(
-        seed, spawn_key=(MODEL_IDS[model], block, zlib.crc32(key.encode()))
-    )
+    ss = np.random.SeedSequence(seed, spawn_key=(MODEL_IDS[model], block, zlib.crc32(key.encode())))
     return np.random.Generator(np.random.PCG64(ss))
 
 

@@ -137,9 +137,9 @@ Distribution = Annotated[
 DIST_KINDS = ("fixed", "uniform", "triangular", "pert", "normal", "lognormal", "discrete")
 
 
-def support(d: Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Discrete) -> tuple[
-    float, float
-]:
+def support(
+    d: Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Discrete,
+) -> tuple[float, float]:
     """Return the smallest and largest value ``d`` can take."""
     if isinstance(d, Fixed):
         return d.value, d.value

@@ -130,8 +130,10 @@ def _format_loc(loc: tuple[int | str, ...], doc: Mapping[str, Any]) -> str:
     parts: list[str] = []
     node: Any = doc
     for step in loc:
-        if isinstance(step, str) and step in DIST_KINDS and not (
-            isinstance(node, dict) and step in node
+        if (
+            isinstance(step, str)
+            and step in DIST_KINDS
+            and not (isinstance(node, dict) and step in node)
         ):
             continue  # the discriminator tag pydantic inserts
         if isinstance(step, str) and step.startswith("function-"):

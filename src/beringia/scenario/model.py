@@ -6,6 +6,7 @@ Directions: ``east`` is increasing chainage, ``west`` decreasing.
 
 from __future__ import annotations
 
+import itertools
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -63,7 +64,7 @@ class Route(_Strict):
         if len(set(names)) != len(names):
             raise ValueError(f"attack point names must be unique, got {names}")
         ch = [p.chainage_km for p in pts]
-        if any(b <= a for a, b in zip(ch, ch[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(ch)):
             raise ValueError(
                 f"attack points must be in strictly increasing chainage_km order, got {ch}"
             )
@@ -73,7 +74,7 @@ class Route(_Strict):
             raise ValueError(f"{pts[0].name}: the first attack point cannot launch west")
         if "east" in pts[-1].headings:
             raise ValueError(f"{pts[-1].name}: the last attack point cannot launch east")
-        for a, b in zip(pts, pts[1:], strict=False):
+        for a, b in itertools.pairwise(pts):
             if "east" not in a.headings and "west" not in b.headings:
                 raise ValueError(
                     f"the stretch {a.name} - {b.name} has no heading: launch east from "

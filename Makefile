@@ -1,0 +1,34 @@
+# beringia: `make demo` and `make test` are all a newcomer needs.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DRAWS  ?= 20000
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "beringia needs Python >= 3.11 (set PYTHON=python3.11 or newer)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install beringia with its test tools
+
+demo: install ## Assess the built-in Bering Strait scenario and write the HTML report
+	$(BIN)/beringia assess bering-strait --draws $(DRAWS) --report reports/bering-strait.html
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint ## ruff, mypy and the whole pytest suite
+	$(BIN)/pytest
+
+bench: install ## Benchmarks: ratios and timings, JSON in bench/results/
+	$(BIN)/python bench/construction.py
+
+clean:
+	rm -rf $(VENV) reports bench/results/*.json .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,39 @@
+"""Summary statistics over Monte Carlo draws."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from beringia.core.distributions import FloatArray
+
+QUANTILES = {"p5": 5, "p10": 10, "p50": 50, "p80": 80, "p90": 90, "p95": 95}
+
+
+def quantiles(x: FloatArray) -> dict[str, float]:
+    """Mean and the reported percentiles of ``x`` (linear interpolation).
+
+    Returns
+    -------
+    dict
+        Keys ``mean, p5, p10, p50, p80, p90, p95``.
+    """
+    arr = np.asarray(x, dtype=np.float64)
+    pct = np.percentile(arr, list(QUANTILES.values()))
+    out = {"mean": float(arr.mean())}
+    out.update({k: float(v) for k, v in zip(QUANTILES, pct, strict=True)})
+    return out
+
+
+def ranks(x: FloatArray) -> FloatArray:
+    """Ranks 0..n-1 of ``x`` (ties broken by position, which is enough for Spearman)."""
+    r = np.empty(x.shape[0])
+    r[np.argsort(x, kind="stable")] = np.arange(x.shape[0], dtype=np.float64)
+    return r
+
+
+def rank_correlation(x_ranks: FloatArray, y_ranks: FloatArray) -> float:
+    """Spearman correlation from two rank vectors (0 when either is constant)."""
+    xc = x_ranks - x_ranks.mean()
+    yc = y_ranks - y_ranks.mean()
+    den = float(np.sqrt(np.dot(xc, xc) * np.dot(yc, yc)))
+    return float(np.dot(xc, yc) / den) if den > 0 else 0.0

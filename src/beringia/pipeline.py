@@ -1,0 +1,226 @@
+"""Compile a scenario, run the models block by block, and assemble the Assessment."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+from beringia import __version__
+from beringia.compile import compile_construction
+from beringia.core import rng as rngmod
+from beringia.core.calendar import YEAR_DAYS
+from beringia.core.construction import (
+    COMPONENTS,
+    BlockResult,
+    ConstructionInputs,
+    headings,
+    simulate_block,
+)
+from beringia.core.stats import rank_correlation, ranks
+from beringia.errors import ScenarioError
+from beringia.results import (
+    Assessment,
+    ClaimResult,
+    GanttBar,
+    HeadingSummary,
+    TornadoBar,
+)
+from beringia.scenario.io import scenario_hash
+from beringia.scenario.model import Scenario
+
+MAX_DRAWS = 100_000_000
+TORNADO_DRAWS = 200_000
+"""The tornado's rank correlations use at most this many draws (the first ones)."""
+TORNADO_SIZE = 10
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(draws_done, draws_total)`` after each block."""
+
+
+def _run(args: tuple[ConstructionInputs, int, int, int]) -> BlockResult:
+    inp, seed, block, n = args
+    return simulate_block(inp, seed, block, n)
+
+
+def _results(
+    inp: ConstructionInputs, seed: int, draws: int, processes: int
+) -> Iterator[tuple[int, BlockResult]]:
+    tasks = [(inp, seed, i, size) for i, _, size in rngmod.blocks(draws)]
+    starts = [start for _, start, _ in rngmod.blocks(draws)]
+    if processes <= 1 or len(tasks) == 1:
+        for task, start in zip(tasks, starts, strict=True):
+            yield start, _run(task)
+        return
+    with ProcessPoolExecutor(max_workers=processes) as pool:
+        yield from zip(starts, pool.map(_run, tasks), strict=True)
+
+
+def check_run_arguments(draws: int, seed: int, processes: int) -> None:
+    """Reject impossible run arguments with a :class:`ScenarioError`."""
+    if not isinstance(draws, int) or isinstance(draws, bool) or not 1 <= draws <= MAX_DRAWS:
+        raise ScenarioError("draws", draws, f"allowed: an integer from 1 to {MAX_DRAWS:,}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise ScenarioError("seed", seed, "allowed: an integer from 0 to 2**63 - 1")
+    if not isinstance(processes, int) or not 1 <= processes <= 64:
+        raise ScenarioError("processes", processes, "allowed: an integer from 1 to 64")
+
+
+def assess(
+    scenario: Scenario,
+    *,
+    draws: int = 20_000,
+    seed: int = 2025,
+    processes: int = 1,
+    progress: Progress | None = None,
+) -> Assessment:
+    """Assess a scenario by Monte Carlo.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (see :func:`beringia.load_scenario`).
+    draws : int
+        Monte Carlo draws, 1 to 10**8.
+    seed : int
+        Seed of every random stream. The same scenario, seed and draws give bit-identical
+        results whatever ``processes`` is.
+    processes : int
+        Worker processes for the blocks of draws.
+    progress : callable, optional
+        ``progress(done, total)`` after each block.
+
+    Returns
+    -------
+    Assessment
+        Per-draw results, summaries and provenance.
+    """
+    check_run_arguments(draws, seed, processes)
+    t0 = time.perf_counter()
+    inp = compile_construction(scenario)
+    hds = headings(inp)
+    cost = np.empty(draws)
+    years = np.empty(draws)
+    parts = {k: np.empty(draws) for k in COMPONENTS}
+    h_len = np.empty((len(hds), draws))
+    h_dur = np.empty((len(hds), draws))
+    sampled = [k for k, spec in inp.inputs.items() if not spec.is_fixed]
+    n_tornado = min(draws, TORNADO_DRAWS)
+    x_in = {k: np.empty(n_tornado, dtype=np.float64) for k in sampled}
+    variates = 0
+    done = 0
+    for start, res in _results(inp, seed, draws, processes):
+        stop = start + res.cost_usd_bn.shape[0]
+        cost[start:stop] = res.cost_usd_bn
+        years[start:stop] = res.duration_years
+        for k in COMPONENTS:
+            parts[k][start:stop] = res.breakdown_usd_bn[k]
+        h_len[:, start:stop] = res.heading_length_km
+        h_dur[:, start:stop] = res.heading_duration_years
+        if start < n_tornado:
+            keep = min(stop, n_tornado) - start
+            for k in sampled:
+                x_in[k][start : start + keep] = res.inputs[k][:keep]
+        variates += res.variates
+        done = stop
+        if progress is not None:
+            progress(done, draws)
+    t_sim = time.perf_counter() - t0
+
+    median_draw = int(np.argmin(np.abs(years - np.median(years))))
+    gantt = _gantt(inp, seed, draws, median_draw)
+    tornado = _tornado(x_in, cost[:n_tornado], years[:n_tornado])
+    claims = [
+        ClaimResult(
+            name=c.name,
+            max_cost_usd_bn=c.max_cost_usd_bn,
+            max_duration_years=c.max_duration_years,
+            probability=_probability(cost, years, c.max_cost_usd_bn, c.max_duration_years),
+            source=c.source,
+        )
+        for c in scenario.claims
+    ]
+    heading_rows = [
+        HeadingSummary(
+            name=h.label(inp),
+            bore=inp.bores[h.bore].name,
+            attack_point=inp.points[h.point].name,
+            direction=h.direction,
+            length_km=h_len[i],
+            duration_years=h_dur[i],
+        )
+        for i, h in enumerate(hds)
+    ]
+    return Assessment(
+        scenario=scenario,
+        scenario_sha256=scenario_hash(scenario),
+        seed=seed,
+        draws=draws,
+        version=__version__,
+        cost_usd_bn=cost,
+        duration_years=years,
+        breakdown_usd_bn=parts,
+        headings=heading_rows,
+        tornado=tornado,
+        claims=claims,
+        gantt=gantt,
+        median_draw=median_draw,
+        provenance={
+            "beringia_version": __version__,
+            "scenario_sha256": scenario_hash(scenario),
+            "seed": seed,
+            "draws": draws,
+            "block_size": rngmod.BLOCK_SIZE,
+            "processes": processes,
+            "random_variates": variates,
+            "simulation_seconds": round(t_sim, 3),
+            "total_seconds": round(time.perf_counter() - t0, 3),
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "price_base": f"{scenario.price_base_year} USD",
+        },
+    )
+
+
+def _probability(
+    cost: np.ndarray, years: np.ndarray, max_cost: float | None, max_years: float | None
+) -> float:
+    ok = np.ones(cost.shape[0], dtype=bool)
+    if max_cost is not None:
+        ok &= cost <= max_cost
+    if max_years is not None:
+        ok &= years <= max_years
+    return float(ok.mean())
+
+
+def _gantt(inp: ConstructionInputs, seed: int, draws: int, draw: int) -> list[GanttBar]:
+    """Re-run the block of ``draw`` (same streams, same size) and return its activities."""
+    block, offset = divmod(draw, rngmod.BLOCK_SIZE)
+    size = rngmod.blocks(draws)[block][2]
+    res = simulate_block(inp, seed, block, size, detail=True)
+    return [
+        GanttBar(
+            name=a.name,
+            group=a.group,
+            start_years=float(a.start[offset]) / YEAR_DAYS,
+            finish_years=float(a.finish[offset]) / YEAR_DAYS,
+            critical=bool(a.critical[offset]) if a.critical is not None else False,
+        )
+        for a in res.activities
+    ]
+
+
+def _tornado(x_in: dict[str, np.ndarray], cost: np.ndarray, years: np.ndarray) -> list[TornadoBar]:
+    """Return the inputs whose rank correlation with cost or duration is largest."""
+    if cost.shape[0] < 3:
+        return []
+    rc, ry = ranks(cost), ranks(years)
+    bars = []
+    for k, v in x_in.items():
+        rv = ranks(v)
+        bars.append(TornadoBar(k, rank_correlation(rv, rc), rank_correlation(rv, ry)))
+    bars.sort(key=lambda b: -max(abs(b.cost_rank_corr), abs(b.duration_rank_corr)))
+    return bars[:TORNADO_SIZE]

@@ -1,0 +1,149 @@
+"""The result of an assessment: arrays over draws plus provenance, and its JSON form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from beringia.core.construction import COMPONENTS
+from beringia.core.distributions import FloatArray
+from beringia.core.stats import quantiles
+from beringia.scenario.model import Scenario
+
+
+@dataclass(frozen=True)
+class HeadingSummary:
+    """One heading and its per-draw driven length and boring duration."""
+
+    name: str
+    bore: str
+    attack_point: str
+    direction: str
+    length_km: FloatArray
+    duration_years: FloatArray
+
+
+@dataclass(frozen=True)
+class GanttBar:
+    """One activity of the schedule in the median draw."""
+
+    name: str
+    group: str
+    start_years: float
+    finish_years: float
+    critical: bool
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """Rank correlation of one sampled input with cost and with duration."""
+
+    input: str
+    cost_rank_corr: float
+    duration_rank_corr: float
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """Probability that a claim holds under the scenario."""
+
+    name: str
+    max_cost_usd_bn: float | None
+    max_duration_years: float | None
+    probability: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything one run of ``beringia assess`` produced.
+
+    Arrays have one value per draw, in draw order.
+    """
+
+    scenario: Scenario
+    scenario_sha256: str
+    seed: int
+    draws: int
+    version: str
+    cost_usd_bn: FloatArray
+    duration_years: FloatArray
+    breakdown_usd_bn: dict[str, FloatArray]
+    headings: list[HeadingSummary]
+    tornado: list[TornadoBar]
+    claims: list[ClaimResult]
+    gantt: list[GanttBar]
+    median_draw: int
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON contract of ``beringia assess --json`` (see the README)."""
+        return {
+            "beringia_version": self.version,
+            "scenario": {
+                "name": self.scenario.name,
+                "title": self.scenario.title,
+                "sha256": self.scenario_sha256,
+            },
+            "seed": self.seed,
+            "draws": self.draws,
+            "construction": {
+                "cost_usd_bn": quantiles(self.cost_usd_bn),
+                "duration_years": quantiles(self.duration_years),
+                "cost_breakdown_usd_bn": {
+                    k: quantiles(self.breakdown_usd_bn[k]) for k in COMPONENTS
+                },
+                "headings": [
+                    {
+                        "name": h.name,
+                        "bore": h.bore,
+                        "attack_point": h.attack_point,
+                        "direction": h.direction,
+                        "length_km": quantiles(h.length_km),
+                        "duration_years": quantiles(h.duration_years),
+                    }
+                    for h in self.headings
+                ],
+                "tornado": [
+                    {
+                        "input": t.input,
+                        "cost_rank_corr": t.cost_rank_corr,
+                        "duration_rank_corr": t.duration_rank_corr,
+                    }
+                    for t in self.tornado
+                ],
+                "median_draw": {
+                    "index": self.median_draw,
+                    "cost_usd_bn": float(self.cost_usd_bn[self.median_draw]),
+                    "duration_years": float(self.duration_years[self.median_draw]),
+                    "critical_path": [g.name for g in self.gantt if g.critical],
+                },
+            },
+            "claims": [
+                {
+                    "name": c.name,
+                    "max_cost_usd_bn": c.max_cost_usd_bn,
+                    "max_duration_years": c.max_duration_years,
+                    "probability": c.probability,
+                    "source": c.source,
+                }
+                for c in self.claims
+            ],
+            "provenance": self.provenance,
+        }
+
+    def scatter_sample(self, limit: int = 5000) -> tuple[FloatArray, FloatArray]:
+        """Up to ``limit`` (cost, duration) pairs, evenly spaced over the draws."""
+        step = max(1, self.draws // limit)
+        return self.cost_usd_bn[::step][:limit], self.duration_years[::step][:limit]
+
+    def claim_probability(self, max_cost: float | None, max_years: float | None) -> float:
+        """Share of draws with cost and duration within the given limits."""
+        ok = np.ones(self.draws, dtype=bool)
+        if max_cost is not None:
+            ok &= self.cost_usd_bn <= max_cost
+        if max_years is not None:
+            ok &= self.duration_years <= max_years
+        return float(ok.mean())
