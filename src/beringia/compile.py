@@ -62,6 +62,7 @@ def compile_construction(sc: Scenario) -> ConstructionInputs:
     classes = tuple(c.name for c in sc.geology.classes)
     zones = tuple(
         Zone(
+            name=z.name,
             from_m=z.from_km * 1000.0,
             to_m=z.to_km * 1000.0,
             share=tuple(z.share.get(c, 0.0) for c in classes),

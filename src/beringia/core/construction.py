@@ -25,7 +25,14 @@ from numpy.typing import NDArray
 from beringia.core import rng as rngmod
 from beringia.core.calendar import MONTH_DAYS, YEAR_DAYS, seasonal_finish
 from beringia.core.distributions import DistSpec, FloatArray, ppf
-from beringia.core.geology import Ground, Zone, bisect_rows, sample_ground
+from beringia.core.geology import (
+    Ground,
+    Streams,
+    Zone,
+    bisect_columns,
+    cumsum_rows,
+    sample_ground,
+)
 from beringia.core.headings import solve_fronts
 
 COMPONENTS = (
@@ -216,61 +223,93 @@ def sample_inputs(
 def _advance_m_per_day(
     inp: ConstructionInputs, bore: BoreIn, x: Mapping[str, FloatArray]
 ) -> FloatArray:
-    """Mean advance per ground class for a bore, shape (n, C), capped by the envelope."""
+    """Mean advance per ground class for a bore, shape (C, n), capped by the envelope."""
     mach = inp.machines[bore.machine]
     alpha = x[inp.area_exponent]
     scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
     cap = inp.record_m_per_day * (inp.record_diameter_m / bore.diameter_m) ** (2.0 * alpha)
     rates = np.stack(
-        [x[p] * x[u] * 24.0 for p, u in zip(mach.penetration, mach.utilisation, strict=True)],
-        axis=1,
+        [x[p] * x[u] * 24.0 for p, u in zip(mach.penetration, mach.utilisation, strict=True)]
     )
-    return np.asarray(np.minimum(rates * scale[:, None], cap[:, None]), dtype=np.float64)
+    return np.asarray(np.minimum(rates * scale, cap), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class _EventRates:
+    """Rare-event rates of a block: per type, class and draw (events per metre)."""
+
+    per_class: FloatArray  # (T, C, n)
+    per_run: FloatArray  # (K, n) expected events in each run, all types
+
+
+def _event_rates(
+    inp: ConstructionInputs, ground: Ground, x: Mapping[str, FloatArray]
+) -> _EventRates | None:
+    """Expected events per run (shared by every bore: the ground is shared)."""
+    if not inp.events:
+        return None
+    per_class = np.stack(
+        [
+            np.asarray(ev.rate_per_km, dtype=np.float64)[:, None] / 1000.0 * x[ev.rate_multiplier]
+            for ev in inp.events
+        ]
+    )
+    lam = ground.gather(per_class.sum(axis=0))
+    lam *= ground.length
+    return _EventRates(per_class, lam)
 
 
 def _add_events(
     inp: ConstructionInputs,
     ground: Ground,
     bore: BoreIn,
-    x: Mapping[str, FloatArray],
+    rates: _EventRates | None,
     run_time: FloatArray,
-    seed: int,
-    block: int,
+    streams: Streams,
     counter: _Counter,
 ) -> FloatArray:
-    """Add rare-event stoppages to ``run_time`` in place; return direct event cost (n,).
+    """Add rare-event stoppages to ``run_time`` (K, n) in place; return event cost (n,).
 
-    Events of each type form a Poisson process along the bore whose rate depends on the
-    ground class. They are drawn by thinning: candidates at the type's highest rate,
-    placed uniformly along the route, each kept with probability
-    ``rate(class at its place) / highest rate``.
+    Events of all types form one Poisson process along the bore with rate
+    ``sum_t rate_t(class) * multiplier_t`` per metre. In each run the first event falls
+    at unit-rate time ``E ~ Exp(1)``: the run has an event if ``E < lambda`` (its expected
+    count), and then ``1 + Poisson(lambda - E)`` events (memorylessness), each of a type
+    drawn in proportion to its rate. ``E = -log(1 - u)`` is computed only where ``u <
+    lambda`` (a necessary condition, since ``1 - exp(-lambda) <= lambda``). The first-event
+    variates are indexed by run, so a longer route only adds events at its end (common
+    random numbers).
     """
-    n = run_time.shape[0]
+    n = run_time.shape[1]
+    if rates is None:
+        return np.zeros(n)
+    lam, per_class = rates.per_run, rates.per_class
+    u_first = streams(f"events/{bore.name}/first").random(lam.shape)
+    counter.add(lam.size)
+    cand = np.flatnonzero(u_first < lam)
+    first = -np.log1p(-u_first.ravel()[cand])
+    lam_c = lam.ravel()[cand]
+    hit = first < lam_c
+    run, draw = np.divmod(cand[hit], n)
     cost = np.zeros(n)
-    length_m = inp.length_m
-    for ev in inp.events:
-        rates = np.asarray(ev.rate_per_km) / 1000.0
-        top = float(rates.max())
-        if top <= 0:
-            continue
-        g = rngmod.stream(seed, "construction", block, f"events/{bore.name}/{ev.name}")
-        counts = g.poisson(top * length_m * x[ev.rate_multiplier])
-        counter.add(n)
-        total = int(counts.sum())
-        if total == 0:
-            continue
-        rows = np.repeat(np.arange(n), counts)
-        u = g.random((total, 4))
-        counter.add(4 * total)
-        # Candidates are exchangeable: sorting their places within each draw changes
-        # nothing but makes the row-wise search faster.
-        shift = ground.search.shift(rows)
-        place = np.sort(u[:, 0] * length_m + shift) - shift
-        run = ground.locate(rows, place, presorted=True)
-        keep = u[:, 1] * top < rates[ground.cls[rows, run]]
-        rows, run, u = rows[keep], run[keep], u[keep]
-        np.add.at(run_time, (rows, run), ppf(ev.delay_days, u[:, 2]))
-        cost += np.bincount(rows, weights=ppf(ev.cost_usd_m, u[:, 3]), minlength=n)
+    if run.size == 0:
+        return cost
+    g = streams(f"events/{bore.name}/hits")
+    count = 1 + g.poisson(lam_c[hit] - first[hit])
+    counter.add(run.size)
+    run, draw = np.repeat(run, count), np.repeat(draw, count)
+    u = g.random((run.size, 3))
+    counter.add(u.size)
+    cls = ground.classes(run, draw)
+    weight = np.cumsum(per_class[:, cls, draw], axis=0)  # (T, events)
+    kind = np.minimum((u[:, 0] * weight[-1] > weight).sum(axis=0), len(inp.events) - 1)
+    delay = np.empty(run.size)
+    ev_cost = np.empty(run.size)
+    for t, ev in enumerate(inp.events):
+        sel = kind == t
+        delay[sel] = ppf(ev.delay_days, u[sel, 1])
+        ev_cost[sel] = ppf(ev.cost_usd_m, u[sel, 2])
+    np.add.at(run_time, (run, draw), delay)
+    cost += np.bincount(draw, weights=ev_cost, minlength=n)
     return cost
 
 
@@ -298,20 +337,28 @@ def simulate_block(
         Per-draw outputs.
     """
     counter = _Counter()
+
+    def streams(key: str) -> np.random.Generator:
+        return rngmod.stream(seed, "construction", block, key)
+
     x = sample_inputs(inp, seed, block, n, counter)
-    geo_rng = rngmod.stream(seed, "construction", block, "geology")
-    ground = sample_ground(inp.zones, geo_rng, n)
+    ground = sample_ground(inp.zones, streams, n)
     counter.add(2 * ground.length.size)
-    rows = np.arange(n)
+    draws = np.arange(n)
     chain = np.array([p.chainage_m for p in inp.points])
-    point_k = bisect_rows(ground.bounds, np.broadcast_to(chain, (n, len(chain))))
-    point_run = []
-    for j, c in enumerate(chain):
-        k = point_k[:, j]
-        run_len = ground.length[rows, k]
-        frac = np.divide(c - ground.bounds[rows, k], run_len, out=np.zeros(n), where=run_len > 0)
-        point_run.append((k, np.clip(frac, 0.0, 1.0)))
-    m = len(inp.points)
+    m = len(chain)
+    point_k = bisect_columns(ground.bounds, np.repeat(chain[:, None], n, axis=1))  # (m, n)
+    point_len = ground.length[point_k, draws]
+    point_frac = np.clip(
+        np.divide(
+            chain[:, None] - ground.bounds[point_k, draws],
+            point_len,
+            out=np.zeros_like(point_len),
+            where=point_len > 0,
+        ),
+        0.0,
+        1.0,
+    )
 
     # --- sites and machines -------------------------------------------------------
     season = (inp.start_day_of_year, inp.season_open_doy, inp.season_close_doy)
@@ -328,9 +375,8 @@ def simulate_block(
         for mk, mc in zip(made, inp.machines, strict=True)
     ]
 
-    # --- boring, bore by bore -----------------------------------------------------------
+    # --- boring, bore by bore -------------------------------------------------------
     hds = headings(inp)
-    h_index = {(h.bore, h.point, h.direction): i for i, h in enumerate(hds)}
     launch_start = np.zeros((len(hds), n))
     boring_start = np.zeros((len(hds), n))
     h_len = np.zeros((len(hds), n))
@@ -338,62 +384,49 @@ def simulate_block(
     h_active = np.zeros((len(hds), n), dtype=bool)
     gap_finish = np.zeros((len(inp.bores), m - 1, n))
     event_cost = np.zeros(n)
+    cum = np.empty((ground.length.shape[0] + 1, n))
+    cum[0] = 0.0
+    ev_rates = _event_rates(inp, ground, x)
     for b, bore in enumerate(inp.bores):
         mach = inp.machines[bore.machine]
-        per_m = x[bore.performance][:, None] / _advance_m_per_day(inp, bore, x)
-        run_total = ground.gather(per_m)
+        run_total = ground.gather(x[bore.performance] / _advance_m_per_day(inp, bore, x))
         run_total *= ground.length
-        event_cost += _add_events(inp, ground, bore, x, run_total, seed, block, counter)
-        cum = np.empty((n, run_total.shape[1] + 1))
-        cum[:, 0] = 0.0
-        np.cumsum(run_total, axis=1, out=cum[:, 1:])
-        g_at = np.stack(
-            [cum[rows, k] + f * run_total[rows, k] for k, f in point_run], axis=1
-        )  # (n, m)
+        event_cost += _add_events(inp, ground, bore, ev_rates, run_total, streams, counter)
+        cumsum_rows(run_total, cum[1:])
+        g_at = cum[point_k, draws] + point_frac * run_total[point_k, draws]  # (m, n)
         learning = x[mach.learning_days] * (1.0 - x[mach.learning_efficiency]) / 2.0
         launch = x[mach.launch_months] * MONTH_DAYS
-        le = np.full((n, m), np.inf)
-        lw = np.full((n, m), np.inf)
-        for (hb, hp, hdir), i in h_index.items():
-            if hb != b:
-                continue
-            launch_start[i] = np.maximum(site_ready[hp], delivered[bore.machine])
+        le = np.full((m, n), np.inf)
+        lw = np.full((m, n), np.inf)
+        mine = [(i, h) for i, h in enumerate(hds) if h.bore == b]
+        for i, h in mine:
+            launch_start[i] = np.maximum(site_ready[h.point], delivered[bore.machine])
             boring_start[i] = launch_start[i] + launch + learning
-            (le if hdir == "east" else lw)[:, hp] = boring_start[i]
-        fr = solve_fronts(np.diff(g_at, axis=1), le, lw)
+            (le if h.direction == "east" else lw)[h.point] = boring_start[i]
+        fr = solve_fronts(np.diff(g_at, axis=0).T, le.T, lw.T)
         gap_finish[b] = fr.gap_finish.T
         # Chainage where the fronts of each gap meet.
-        target = (g_at[:, :-1] + fr.meet).T.ravel()  # gap-major, (m-1) * n
-        q_rows = np.tile(rows, m - 1)
-        k_all = bisect_rows(cum, (g_at[:, :-1] + fr.meet)).T.ravel()
-        rt = run_total[q_rows, k_all]
-        frac_all = np.divide(target - cum[q_rows, k_all], rt, out=np.zeros_like(rt), where=rt > 0)
-        x_all = (
-            ground.bounds[q_rows, k_all] + np.clip(frac_all, 0, 1) * ground.length[q_rows, k_all]
-        )
+        target = g_at[:-1] + fr.meet.T  # (m-1, n)
+        k = bisect_columns(cum, target)
+        rt = run_total[k, draws]
+        frac = np.divide(target - cum[k, draws], rt, out=np.zeros_like(rt), where=rt > 0)
+        x_meet = ground.bounds[k, draws] + np.clip(frac, 0.0, 1.0) * ground.length[k, draws]
+        x_meet = np.clip(x_meet, chain[:-1, None], chain[1:, None])
         for gi in range(m - 1):
-            x_meet = np.clip(
-                x_all[gi * n : (gi + 1) * n],
-                inp.points[gi].chainage_m,
-                inp.points[gi + 1].chainage_m,
-            )
             e_own, w_own = fr.east_owner[:, gi], fr.west_owner[:, gi + 1]
-            for (hb, hp, hdir), i in h_index.items():
-                if hb != b:
-                    continue
-                if hdir == "east":
-                    mine = e_own == hp
-                    extent = x_meet - inp.points[gi].chainage_m
+            for i, h in mine:
+                if h.direction == "east":
+                    owns = e_own == h.point
+                    extent = x_meet[gi] - chain[gi]
                 else:
-                    mine = w_own == hp
-                    extent = inp.points[gi + 1].chainage_m - x_meet
-                h_len[i] += np.where(mine, extent, 0.0)
-                h_stop[i] = np.where(mine, np.maximum(h_stop[i], fr.gap_finish[:, gi]), h_stop[i])
-                h_active[i] |= mine
-        for (hb, hp, hdir), i in h_index.items():
-            if hb == b:
-                own = fr.east_owner[:, hp] if hdir == "east" else fr.west_owner[:, hp]
-                h_active[i] &= own == hp
+                    owns = w_own == h.point
+                    extent = chain[gi + 1] - x_meet[gi]
+                h_len[i] += np.where(owns, extent, 0.0)
+                h_stop[i] = np.where(owns, np.maximum(h_stop[i], fr.gap_finish[:, gi]), h_stop[i])
+                h_active[i] |= owns
+        for i, h in mine:
+            own = fr.east_owner[:, h.point] if h.direction == "east" else fr.west_owner[:, h.point]
+            h_active[i] &= own == h.point
     h_active &= h_stop > 0
     if np.any(gap_finish == np.inf) or np.any(np.isnan(gap_finish)):
         raise ValueError("a gap of the route is never excavated")

@@ -12,7 +12,7 @@ import zlib
 
 import numpy as np
 
-BLOCK_SIZE = 2048
+BLOCK_SIZE = 4096
 """Draws per block; fixed so that results do not depend on how blocks are scheduled."""
 
 MODEL_IDS = {"construction": 1}
