@@ -245,7 +245,7 @@ class _EventRates:
 def _event_rates(
     inp: ConstructionInputs, ground: Ground, x: Mapping[str, FloatArray]
 ) -> _EventRates | None:
-    """Expected events per run (shared by every bore: the ground is shared)."""
+    """Return expected events per run, shared by every bore (the ground is shared)."""
     if not inp.events:
         return None
     per_class = np.stack(
