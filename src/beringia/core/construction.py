@@ -234,6 +234,26 @@ def _advance_m_per_day(
     return np.asarray(np.minimum(rates * scale, cap), dtype=np.float64)
 
 
+def _rank_within(groups: NDArray[np.intp], n: int) -> NDArray[np.intp]:
+    """Position of each element within its run of equal ``groups`` (sorted ascending)."""
+    start = np.searchsorted(groups, np.arange(n))
+    return np.asarray(np.arange(groups.size) - start[groups], dtype=np.intp)
+
+
+def poisson_ppf(mean: FloatArray, u: FloatArray) -> NDArray[np.intp]:
+    """Poisson quantile: the smallest ``k`` with ``P(X <= k) >= u``, by summing terms."""
+    k = np.zeros(mean.shape, dtype=np.intp)
+    term = np.exp(-mean)
+    cdf = term.copy()
+    todo = u > cdf
+    while todo.any():
+        k += todo
+        term = np.where(todo, term * mean / np.maximum(k, 1), term)
+        cdf = np.where(todo, cdf + term, cdf)
+        todo &= (u > cdf) & (term > 1e-300)
+    return k
+
+
 @dataclass(frozen=True)
 class _EventRates:
     """Rare-event rates of a block: per type, class and draw (events per metre)."""
@@ -274,10 +294,10 @@ def _add_events(
     ``sum_t rate_t(class) * multiplier_t`` per metre. In each run the first event falls
     at unit-rate time ``E ~ Exp(1)``: the run has an event if ``E < lambda`` (its expected
     count), and then ``1 + Poisson(lambda - E)`` events (memorylessness), each of a type
-    drawn in proportion to its rate. ``E = -log(1 - u)`` is computed only where ``u <
-    lambda`` (a necessary condition, since ``1 - exp(-lambda) <= lambda``). The first-event
-    variates are indexed by run, so a longer route only adds events at its end (common
-    random numbers).
+    drawn in proportion to its rate, with its delay and cost. ``E = -log(1 - u)`` is
+    computed only where ``u < lambda`` (a necessary condition, since
+    ``1 - exp(-lambda) <= lambda``). The first-event variates are indexed by run, so a
+    longer route only adds events at its end (common random numbers).
     """
     n = run_time.shape[1]
     if rates is None:
@@ -293,12 +313,19 @@ def _add_events(
     cost = np.zeros(n)
     if run.size == 0:
         return cost
-    g = streams(f"events/{bore.name}/hits")
-    count = 1 + g.poisson(lam_c[hit] - first[hit])
-    counter.add(run.size)
+    # Each draw's hits in chainage order take slots 0, 1, 2 ... of that draw's column in
+    # the count and attribute streams, so extra ground only adds slots at the end.
+    order = np.argsort(draw, kind="stable")
+    run, draw, first, lam_c = run[order], draw[order], first[hit][order], lam_c[hit][order]
+    slot = _rank_within(draw, n)
+    u_count = streams(f"events/{bore.name}/count").random((int(slot.max()) + 1, n))
+    counter.add(u_count.size)
+    count = 1 + poisson_ppf(lam_c - first, u_count[slot, draw])
     run, draw = np.repeat(run, count), np.repeat(draw, count)
-    u = g.random((run.size, 3))
+    slot = _rank_within(draw, n)
+    u = streams(f"events/{bore.name}/attributes").random((int(slot.max()) + 1, n, 3))
     counter.add(u.size)
+    u = u[slot, draw]
     cls = ground.classes(run, draw)
     weight = np.cumsum(per_class[:, cls, draw], axis=0)  # (T, events)
     kind = np.minimum((u[:, 0] * weight[-1] > weight).sum(axis=0), len(inp.events) - 1)

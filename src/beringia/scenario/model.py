@@ -32,13 +32,17 @@ class _Sourced(Provenance):
 
 # --------------------------------------------------------------------------- route
 class AttackPoint(_Sourced):
-    """A place machines are launched from: a portal, an island or a shaft."""
+    """A site along the route: a portal, an island or a shaft.
+
+    It launches headings in the directions listed in ``headings`` (none: a reception
+    site, where machines arrive but none start).
+    """
 
     name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     kind: Literal["portal", "island", "shaft"]
     chainage_km: float = Field(ge=0)
     headings: list[Literal["east", "west"]] = Field(
-        min_length=1, description="Directions in which headings are launched"
+        description="Directions in which headings are launched ([] for a reception site)"
     )
     marine_works_days: NonNegDist = Field(
         description="Working days of marine works (harbour, platform) in the ice-free season"

@@ -1,0 +1,202 @@
+"""Known answers worked out by hand for the construction model and its building blocks."""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+import beringia
+from beringia.core.calendar import MONTH_DAYS, YEAR_DAYS, seasonal_finish
+from beringia.core.distributions import DistSpec, mean, ppf
+from beringia.core.headings import solve_fronts
+
+BOREDAYS = 12_000 / 12.0  # 12 km at 2 m/h x 0.25 x 24 h
+
+
+def run(doc: dict[str, Any], draws: int = 64, seed: int = 1) -> beringia.Assessment:
+    return beringia.assess(beringia.load_scenario(doc), draws=draws, seed=seed)
+
+
+def hand_cost_usd_m(
+    bore_days: float, years: float, *, length_cost: float = 120.0, headings: int = 1
+) -> float:
+    subtotal = (
+        20.0 * headings  # machines
+        + 100.0  # two sites at 50
+        + length_cost  # 12 km x 10
+        + 0.1 * bore_days  # heading-days x 0.1
+        + 20.0 * years  # overheads 2 x 10 per year
+        + 24.0  # floor(12000 / 500) cross-passages x 1
+        + 12 * 5.0
+        + 100.0  # fit-out
+    )
+    return subtotal * 1.1  # owner's costs 10 %
+
+
+def test_single_heading_fixed_advance_duration_and_cost(hand_doc: dict[str, Any]) -> None:
+    a = run(hand_doc)
+    fitout_days = 12 / (2 * 1.0) * MONTH_DAYS
+    years = (BOREDAYS + fitout_days) / YEAR_DAYS
+    np.testing.assert_allclose(a.duration_years, years, rtol=1e-12)
+    np.testing.assert_allclose(a.cost_usd_bn, hand_cost_usd_m(BOREDAYS, years) / 1000, rtol=1e-12)
+    assert a.headings[0].length_km == pytest.approx(12.0)
+    np.testing.assert_allclose(a.headings[0].duration_years, BOREDAYS / YEAR_DAYS, rtol=1e-12)
+    probs = {c.name: c.probability for c in a.claims}
+    assert probs == {"cheap": 0.0, "fast": 1.0}
+
+
+def test_two_headings_meet_in_the_middle(hand_doc: dict[str, Any]) -> None:
+    hand_doc["route"]["attack_points"][1]["headings"] = ["west"]
+    a = run(hand_doc)
+    years = (BOREDAYS / 2 + 12 / 2 * MONTH_DAYS) / YEAR_DAYS
+    np.testing.assert_allclose(a.duration_years, years, rtol=1e-12)
+    for h in a.headings:
+        np.testing.assert_allclose(h.length_km, 6.0, rtol=1e-9)
+    expected = hand_cost_usd_m(BOREDAYS, years, headings=2) / 1000
+    np.testing.assert_allclose(a.cost_usd_bn, expected, rtol=1e-12)
+
+
+def test_learning_curve_costs_half_the_lost_efficiency(hand_doc: dict[str, Any]) -> None:
+    machine = hand_doc["construction"]["machines"][0]
+    machine["learning_days"] = 100.0
+    machine["learning_initial_efficiency"] = 0.5
+    a = run(hand_doc)
+    years = (BOREDAYS + 25.0 + 6 * MONTH_DAYS) / YEAR_DAYS
+    np.testing.assert_allclose(a.duration_years, years, rtol=1e-12)
+
+
+def test_performance_factor_scales_boring_time(hand_doc: dict[str, Any]) -> None:
+    hand_doc["construction"]["bores"][0]["performance_factor"] = 2.0
+    a = run(hand_doc)
+    np.testing.assert_allclose(a.headings[0].duration_years, 2 * BOREDAYS / YEAR_DAYS, rtol=1e-12)
+
+
+def test_record_envelope_caps_advance(hand_doc: dict[str, Any]) -> None:
+    machine = hand_doc["construction"]["machines"][0]
+    machine["penetration_m_per_h"] = {"rock": 100.0}
+    machine["utilisation"] = {"rock": 1.0}
+    cap = 1000.0 * (3.4 / 9.0) ** 0.8
+    a = run(hand_doc)
+    np.testing.assert_allclose(a.headings[0].duration_years, 12_000 / cap / YEAR_DAYS, rtol=1e-12)
+
+
+def test_face_area_scales_advance_and_unit_cost(hand_doc: dict[str, Any]) -> None:
+    hand_doc["construction"]["bores"][0]["diameter_m"] = 18.0
+    hand_doc["construction"]["advance_envelope"]["area_exponent"] = 0.5
+    a = run(hand_doc)
+    np.testing.assert_allclose(a.headings[0].duration_years, 2 * BOREDAYS / YEAR_DAYS, rtol=1e-12)
+    np.testing.assert_allclose(a.breakdown_usd_bn["tunnelling_length"], 0.480, rtol=1e-12)
+
+
+def test_marine_works_wait_for_the_ice_free_season(hand_doc: dict[str, Any]) -> None:
+    hand_doc["route"]["attack_points"][0]["marine_works_days"] = 61.5
+    a = run(hand_doc)
+    start = 182.0 + 61.5  # the window opens on day 182; works take 61.5 days inside it
+    np.testing.assert_allclose(
+        a.duration_years, (start + BOREDAYS + 6 * MONTH_DAYS) / YEAR_DAYS, rtol=1e-12
+    )
+
+
+def test_event_costs_match_the_poisson_mean(hand_doc: dict[str, Any]) -> None:
+    hand_doc["construction"]["events"] = [
+        {
+            "name": "flood",
+            "rate_per_km": {"rock": 0.5},
+            "rate_multiplier": 1.0,
+            "delay_days": 10.0,
+            "cost_usd_m": 2.0,
+        }
+    ]
+    draws = 20_000
+    a = run(hand_doc, draws=draws)
+    counts = a.breakdown_usd_bn["events"] * 1000 / 2.0
+    np.testing.assert_allclose(counts, np.round(counts), atol=1e-9)  # whole events
+    expected = 0.5 * 12  # events per draw
+    se = math.sqrt(expected / draws)
+    assert abs(counts.mean() - expected) < 4 * se
+    assert abs(counts.var() - expected) < 0.1 * expected  # Poisson: variance = mean
+    # Every event stops the only heading for 10 days.
+    extra_days = (a.headings[0].duration_years * YEAR_DAYS) - BOREDAYS
+    np.testing.assert_allclose(extra_days, 10.0 * counts, atol=1e-6)
+
+
+# --------------------------------------------------------------------------- calendar
+@pytest.mark.parametrize(
+    ("start", "work", "finish"),
+    [
+        (0.0, 0.0, 0.0),  # no work: finishes at once
+        (0.0, 10.0, 192.0),  # waits for the window (opens day 182)
+        (200.0, 10.0, 210.0),  # inside the window
+        (300.0, 10.0, 182 + YEAR_DAYS + 5),  # 5 days this season, 5 the next
+        (0.0, 123.0, 305.0),  # exactly one full season
+        (0.0, 124.0, 182 + YEAR_DAYS + 1),  # one day more than a season
+        (310.0, 246.0, 182 + 2 * YEAR_DAYS + 123),  # two full seasons, starting after close
+    ],
+)
+def test_seasonal_finish(start: float, work: float, finish: float) -> None:
+    got = seasonal_finish(np.array([start]), np.array([work]), 0.0, 182.0, 305.0)
+    assert got[0] == pytest.approx(finish)
+
+
+# --------------------------------------------------------------------------- fronts
+def test_fronts_meet_where_progress_meets() -> None:
+    gap = np.array([[100.0]])
+    fr = solve_fronts(gap, np.array([[0.0, np.inf]]), np.array([[np.inf, 40.0]]))
+    assert fr.gap_finish[0, 0] == pytest.approx(70.0)  # (0 + 40 + 100) / 2
+    assert fr.meet[0, 0] == pytest.approx(70.0)  # the east heading bored 70 days' worth
+
+
+def test_late_launch_is_overtaken_and_cancelled() -> None:
+    # Point 1 launches east only at day 500; the heading from point 0 passes it at day 100.
+    gaps = np.array([[100.0, 100.0]])
+    east = np.array([[0.0, 500.0, np.inf]])
+    west = np.full((1, 3), np.inf)
+    fr = solve_fronts(gaps, east, west)
+    assert fr.east_owner[0, 1] == 0
+    assert fr.gap_finish[0, 1] == pytest.approx(200.0)
+
+
+def test_heading_stops_at_a_point_that_launched_towards_it() -> None:
+    gaps = np.array([[100.0, 100.0]])
+    east = np.array([[0.0, np.inf, np.inf]])
+    west = np.array([[np.inf, 10.0, np.inf]])  # point 1 launches west at day 10
+    fr = solve_fronts(gaps, east, west)
+    assert fr.gap_finish[0, 0] == pytest.approx(55.0)
+    assert math.isinf(fr.gap_finish[0, 1])  # nobody drives the second gap
+
+
+# --------------------------------------------------------------------------- distributions
+@pytest.mark.parametrize(
+    "spec",
+    [
+        DistSpec("uniform", (2.0, 5.0)),
+        DistSpec("triangular", (1.0, 2.0, 6.0)),
+        DistSpec("pert", (1.0, 2.0, 6.0, 4.0)),
+        DistSpec("normal", (3.0, 0.5)),
+        DistSpec("lognormal", (2.0, 1.5)),
+        DistSpec("discrete", values=(1.0, 4.0), probs=(0.25, 0.75)),
+    ],
+)
+def test_inverse_cdf_reproduces_the_analytic_mean(spec: DistSpec) -> None:
+    u = (np.arange(200_000) + 0.5) / 200_000  # stratified uniforms
+    assert ppf(spec, u).mean() == pytest.approx(mean(spec), rel=2e-3)
+
+
+def test_triangular_and_lognormal_quantiles() -> None:
+    tri = DistSpec("triangular", (0.0, 0.0, 1.0))
+    assert ppf(tri, np.array([0.75]))[0] == pytest.approx(0.5)  # F(x) = 1 - (1 - x)^2
+    logn = DistSpec("lognormal", (10.0, 2.0))
+    assert ppf(logn, np.array([0.5]))[0] == pytest.approx(10.0)
+
+
+def test_length_cost_is_linear_in_unit_cost(hand_doc: dict[str, Any]) -> None:
+    other = copy.deepcopy(hand_doc)
+    other["construction"]["bores"][0]["unit_cost_usd_m_per_km"] = 20.0
+    a, b = run(hand_doc), run(other)
+    np.testing.assert_allclose(
+        b.breakdown_usd_bn["tunnelling_length"], 2 * a.breakdown_usd_bn["tunnelling_length"]
+    )
