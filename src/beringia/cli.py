@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from typer._click import exceptions as _click_exc  # typer vendors click
 
 from beringia import __version__
 from beringia.errors import BeringiaError, ScenarioError
@@ -22,25 +24,82 @@ from beringia.scenario.io import (
     builtin_names,
     builtin_text,
     load_scenario,
-    read_document,
     scenario_schema,
-    validate_document,
 )
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+class _Group(typer.core.TyperGroup):
+    """Command group whose usage errors are one line on stderr, exit status 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the command; print usage errors in one line and exit with their status."""
+        standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False
+        try:
+            rv = super().main(*args, **kwargs)
+        except _click_exc.ClickException as exc:
+            no_args = getattr(_click_exc, "NoArgsIsHelpError", ())
+            if no_args and isinstance(exc, no_args):
+                exc.show()
+                sys.exit(0)
+            ctx = getattr(exc, "ctx", None)
+            cmd = ctx.command_path if ctx is not None else "beringia"
+            argv = kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]
+            given = _given_value(exc, list(argv))
+            got = f" (got {given!r})" if given is not None else ""
+            err.print(
+                f"[bold red]error:[/] {escape(exc.format_message() + got)} "
+                f"(see '{escape(cmd)} --help')",
+                soft_wrap=True,
+            )
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            err.print("aborted")
+            sys.exit(1)
+        if standalone:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
+
+def _given_value(exc: Exception, argv: list[str]) -> str | None:
+    """Return the command-line value a bad-parameter error refers to, if found."""
+    param = getattr(exc, "param", None)
+    for opt in getattr(param, "opts", None) or []:
+        for i, token in enumerate(argv):
+            if token == opt and i + 1 < len(argv):
+                return argv[i + 1]
+            if token.startswith(opt + "="):
+                return token[len(opt) + 1 :]
+    return None
+
+
+def _fail(exc: BeringiaError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _check_report_path(path: Path) -> None:
+    """Refuse a report path that cannot be written, before any work is done."""
+    if path.exists() and path.is_dir():
+        raise ScenarioError("--report", str(path), "is a directory; give a file path")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise ScenarioError("--report", str(path), f"{parent} is not a directory")
+            break
+
 
 app = typer.Typer(
     name="beringia",
+    cls=_Group,
     help="Feasibility simulator for the Bering Strait rail tunnel: cost, schedule, claims.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
-
-
-def _fail(exc: BeringiaError) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
-    return typer.Exit(code=2)
 
 
 def _version(value: bool) -> None:
@@ -118,7 +177,12 @@ def assess(
         if path is not None:
             from beringia.report import write_report
 
-            written = write_report(result, path)
+            try:
+                written = write_report(result, path)
+            except OSError as exc:
+                raise ScenarioError(
+                    "--report", str(path), f"cannot write: {exc.strerror}"
+                ) from None
         else:
             written = None
     except BeringiaError as exc:
@@ -126,11 +190,11 @@ def assess(
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         if written is not None:
-            err.print(f"report written to {written}")
+            err.print(f"report written to {escape(str(written))}")
         return
     _print_summary(result)
     if written is not None:
-        out.print(f"\nReport: [bold]{written}[/]")
+        out.print(f"\nReport: [bold]{escape(str(written))}[/]")
 
 
 def _q_row(name: str, q: dict[str, float], fmt: str) -> list[str]:
@@ -140,7 +204,9 @@ def _q_row(name: str, q: dict[str, float], fmt: str) -> list[str]:
 def _print_summary(a: Assessment) -> None:
     d = a.to_dict()
     c = d["construction"]
-    out.print(f"[bold]{a.scenario.title or a.scenario.name}[/]  ({a.scenario.name})")
+    out.print(
+        f"[bold]{escape(a.scenario.title or a.scenario.name)}[/]  ({escape(a.scenario.name)})"
+    )
     out.print(
         f"{a.draws:,} draws, seed {a.seed}, scenario sha256 {a.scenario_sha256[:12]}, "
         f"{a.provenance['total_seconds']:.1f} s"
@@ -159,7 +225,7 @@ def _print_summary(a: Assessment) -> None:
         ct.add_column("probability", justify="right")
         for cl in a.claims:
             ct.add_row(
-                cl.name,
+                escape(cl.name),
                 "-" if cl.max_cost_usd_bn is None else f"${cl.max_cost_usd_bn:g}bn",
                 "-" if cl.max_duration_years is None else f"{cl.max_duration_years:g}",
                 f"{100 * cl.probability:.1f} %",
@@ -187,7 +253,7 @@ def scenarios() -> None:
     """List the built-in scenarios, one line each."""
     for name in builtin_names():
         sc = load_scenario(name)
-        out.print(f"{name:<28} {sc.title}")
+        out.print(f"{name:<28} {escape(sc.title)}")
 
 
 @app.command()
@@ -214,8 +280,10 @@ def validate(
         raise _fail(exc) from None
     pts = ", ".join(p.name for p in sc.route.attack_points)
     out.print(
-        f"ok: {sc.name} - {sc.route.length_km:g} km, {len(sc.construction.bores)} bores, "
-        f"attack points: {pts}"
+        escape(
+            f"ok: {sc.name} - {sc.route.length_km:g} km, {len(sc.construction.bores)} bores, "
+            f"attack points: {pts}"
+        )
     )
 
 
@@ -230,4 +298,7 @@ def main() -> None:
     app()
 
 
-__all__ = ["app", "main", "read_document", "validate_document"]
+__all__ = ["app", "main"]
+
+if __name__ == "__main__":
+    main()

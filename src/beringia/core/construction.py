@@ -34,6 +34,7 @@ from beringia.core.geology import (
     sample_ground,
 )
 from beringia.core.headings import solve_fronts
+from beringia.errors import NumericalError
 
 COMPONENTS = (
     "machines",
@@ -456,7 +457,7 @@ def simulate_block(
             h_active[i] &= own == h.point
     h_active &= h_stop > 0
     if np.any(gap_finish == np.inf) or np.any(np.isnan(gap_finish)):
-        raise ValueError("a gap of the route is never excavated")
+        raise NumericalError("a stretch of the route is never excavated")
 
     # --- after breakthrough -------------------------------------------------------
     breakthrough = gap_finish.max(axis=0)  # (m-1, n)
@@ -500,7 +501,7 @@ def simulate_block(
     comp["owner"] = x[inp.owner_fraction] * subtotal
     total = subtotal + comp["owner"]
     if not np.all(np.isfinite(total)) or not np.all(np.isfinite(years)):
-        raise ValueError("construction model produced a non-finite cost or duration")
+        raise NumericalError("construction model produced a non-finite cost or duration")
 
     result = BlockResult(
         cost_usd_bn=total / 1000.0,

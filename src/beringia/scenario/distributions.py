@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 class Provenance(BaseModel):
     """Where a figure comes from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     source: str = Field("", description="URL or publication the figure comes from")
     unverified: bool = Field(False, description="The research notes mark the figure [unverified]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import resources
@@ -157,6 +158,10 @@ def validate_document(doc: dict[str, Any]) -> Scenario:
         Naming the first offending field, its value and what is allowed.
     """
     version = doc.get("schema_version")
+    if "schema_version" not in doc:
+        raise ScenarioError(
+            "schema_version", "(missing)", f"required; this beringia reads {SCHEMA_VERSION}"
+        )
     if version != SCHEMA_VERSION:
         raise ScenarioError(
             "schema_version", version, f"this beringia reads schema_version = {SCHEMA_VERSION}"
@@ -173,8 +178,14 @@ def validate_document(doc: dict[str, Any]) -> Scenario:
         elif err["type"] == "missing":
             msg = "required field is missing"
         elif err["type"] == "union_tag_invalid":
-            msg = f"unknown distribution; allowed dist: {', '.join(DIST_KINDS)}"
+            tag = err.get("ctx", {}).get("tag", "?")
+            msg = f"unknown distribution dist = {tag!r}; allowed: {', '.join(DIST_KINDS)}"
+        elif err["type"] == "union_tag_not_found":
+            msg = f"a distribution needs dist = one of: {', '.join(DIST_KINDS)}"
         value = err.get("input", "(missing)") if err["type"] != "missing" else "(missing)"
+        named = re.match(r"^([A-Za-z0-9_.-]+\.[A-Za-z0-9_.-]+): (.*)$", msg, re.S)
+        if named and isinstance(value, dict):
+            field, msg = named.group(1), named.group(2)
         raise ScenarioError(field, value, msg) from None
 
 

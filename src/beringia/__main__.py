@@ -1,0 +1,5 @@
+"""``python -m beringia`` runs the command line."""
+
+from beringia.cli import main
+
+main()

@@ -1,0 +1,549 @@
+"""Every user mistake: a one- or two-line error naming the field, exit status 2, nothing written.
+
+The project rule checked here, for each mistake, through the real ``beringia`` command line:
+
+* exit status 2 and no uncaught exception (so no traceback);
+* stderr holds one or two lines naming the offending field (or option) and the bad value
+  or what is allowed;
+* stdout is empty (``--json`` consumers never see half an answer);
+* no report is written: no ``reports/`` directory under the working directory and no HTML
+  file anywhere under it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+import beringia
+from beringia.cli import app
+from beringia.pipeline import MAX_DRAWS
+from beringia.scenario import builtin_text
+
+BUILTIN = builtin_text("bering-strait")
+SMALL = ["--draws", "50"]
+
+
+def edit(old: str, new: str, text: str = BUILTIN) -> str:
+    """Replace exactly one occurrence of ``old`` (which must be there) with ``new``."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in the built-in"
+    return text.replace(old, new)
+
+
+def drop_line(prefix: str, text: str = BUILTIN) -> str:
+    """Remove the one line that starts with ``prefix``."""
+    lines = text.splitlines(keepends=True)
+    hits = [i for i, line in enumerate(lines) if line.startswith(prefix)]
+    assert len(hits) == 1, f"{prefix!r} starts {len(hits)} lines"
+    del lines[hits[0]]
+    return "".join(lines)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    # Wide, colourless terminal so no message can be wrapped or styled into passing.
+    return CliRunner(env={"COLUMNS": "300", "NO_COLOR": "1", "FORCE_COLOR": None})
+
+
+@pytest.fixture
+def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory: the default report path would be ``reports/...`` here."""
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
+def assert_clean_failure(result: Result, where: Path, *expected: str) -> str:
+    """Check the whole rule for one failed invocation; return stderr."""
+    detail = f"exit={result.exit_code} exc={result.exception!r}\nstdout={result.stdout!r}\n"
+    detail += f"stderr={result.stderr!r}"
+    assert isinstance(result.exception, SystemExit), detail  # no uncaught exception
+    assert result.exit_code == 2, detail
+    assert "Traceback" not in result.output, detail
+    assert result.stdout == "", detail
+    err = result.stderr.strip()
+    assert err, detail
+    assert len(err.splitlines()) <= 2, detail
+    assert err.startswith("error:"), detail
+    for text in expected:
+        assert text in err, f"{text!r} not in stderr\n{detail}"
+    assert not (where / "reports").exists(), "a reports/ directory was created"
+    html = [p for p in where.rglob("*") if p.suffix == ".html" or ".html." in p.name]
+    assert html == [], f"report files written: {html}"
+    return err
+
+
+# --------------------------------------------------------------------------- bad files
+@dataclass(frozen=True)
+class FileCase:
+    """A scenario file made by editing the built-in text, and what the error must say."""
+
+    id: str
+    text: Callable[[], str]
+    expected: tuple[str, ...]
+    marks: tuple[pytest.MarkDecorator, ...] = field(default=())
+
+
+FILE_CASES = [
+    FileCase(
+        "malformed-toml",
+        lambda: edit("schema_version = 1\n", "schema_version = = 1\n"),
+        ("bad.toml", "malformed TOML", "line 9"),
+    ),
+    FileCase(
+        "malformed-toml-unclosed-table",
+        lambda: BUILTIN + "\n[[claims]\nname = 'x'\n",
+        ("bad.toml", "malformed TOML"),
+    ),
+    FileCase(
+        "unknown-top-level-field",
+        lambda: edit("price_base_year = 2025\n", "price_base_year = 2025\ncolour = 'red'\n"),
+        ("colour", "'red'", "unknown field"),
+    ),
+    FileCase(
+        "unknown-nested-field",
+        lambda: edit("[construction]\n", "[construction]\nfoo = 1\n"),
+        ("construction.foo", "got 1", "unknown field"),
+    ),
+    FileCase(
+        "unknown-field-in-list-element",
+        lambda: edit('name = "service"\n', 'name = "service"\nspeed = 3\n'),
+        ("construction.bores.service.speed", "unknown field"),
+    ),
+    FileCase(
+        "wrong-type",
+        lambda: edit("chainage_km = 48.4\n", 'chainage_km = "far"\n'),
+        ("route.attack_points.big-diomede.chainage_km", "'far'", "valid number"),
+    ),
+    FileCase(
+        "negative-diameter",
+        lambda: edit("\ndiameter_m = 7.0\n", "\ndiameter_m = -3\n"),
+        ("construction.bores.service.diameter_m", "-3", "greater than 0"),
+    ),
+    FileCase(
+        "negative-chainage",
+        lambda: edit("chainage_km = 48.4\n", "chainage_km = -1\n"),
+        ("route.attack_points.big-diomede.chainage_km", "-1", "greater than or equal to 0"),
+    ),
+    FileCase(
+        "zone-share-not-one",
+        lambda: edit(
+            "share = { sediment = 0.15, rock = 0.60,", "share = { sediment = 0.15, rock = 0.70,"
+        ),
+        ("geology.zones.diomedes", "share", "sum to 1", "1.1"),
+    ),
+    FileCase(
+        "discrete-probabilities-not-one",
+        lambda: edit(
+            'owner_cost_fraction = { dist = "triangular", low = 0.10, mode = 0.125, high = 0.15,',
+            'owner_cost_fraction = { dist = "discrete", values = [0.1, 0.15], '
+            "probabilities = [0.5, 0.6],",
+        ),
+        ("construction.owner_cost_fraction", "probabilities", "sum to 1", "1.1"),
+    ),
+    FileCase(
+        "uniform-low-above-high",
+        lambda: edit(
+            'owner_cost_fraction = { dist = "triangular", low = 0.10, mode = 0.125, high = 0.15,',
+            'owner_cost_fraction = { dist = "uniform", low = 0.15, high = 0.10,',
+        ),
+        ("construction.owner_cost_fraction", "low (0.15)", "high (0.1)"),
+    ),
+    FileCase(
+        "triangular-low-above-high",
+        lambda: edit(
+            'owner_cost_fraction = { dist = "triangular", low = 0.10, mode = 0.125, high = 0.15,',
+            'owner_cost_fraction = { dist = "triangular", low = 0.15, mode = 0.125, high = 0.10,',
+        ),
+        ("construction.owner_cost_fraction", "low <= mode <= high", "low=0.15"),
+    ),
+    FileCase(
+        "unknown-distribution",
+        lambda: edit(
+            'owner_cost_fraction = { dist = "triangular", low = 0.10, mode = 0.125, high = 0.15,',
+            'owner_cost_fraction = { dist = "gamma", shape = 2.0, scale = 0.06,',
+        ),
+        ("construction.owner_cost_fraction", "dist", "triangular", "lognormal", "discrete"),
+    ),
+    FileCase(
+        "normal-where-positive-required",
+        lambda: edit(
+            'unit_cost_usd_m_per_km = { dist = "triangular", low = 10, mode = 15, high = 25, '
+            'assumed = true, source = "as the running bores',
+            'unit_cost_usd_m_per_km = { dist = "normal", mean = 15, sd = 3, '
+            'assumed = true, source = "as the running bores',
+        ),
+        ("construction.bores.service.unit_cost_usd_m_per_km", "> 0", "normal"),
+    ),
+    FileCase(
+        "schema-version-2",
+        lambda: edit("schema_version = 1\n", "schema_version = 2\n"),
+        ("schema_version", "got 2", "schema_version = 1"),
+    ),
+    FileCase(
+        "schema-version-missing",
+        lambda: edit("schema_version = 1\n", ""),
+        ("schema_version", "(missing)", "reads 1"),
+    ),
+    FileCase(
+        "attack-points-out-of-order",
+        lambda: edit("chainage_km = 54.4\n", "chainage_km = 40.0\n"),
+        ("route", "chainage_km order", "40.0"),
+    ),
+    FileCase(
+        "stretch-with-no-heading",
+        lambda: edit('headings = ["west", "east"]\n', 'headings = ["west"]\n'),
+        ("route", "big-diomede - little-diomede", "no heading"),
+    ),
+    FileCase(
+        "machine-missing-ground-class",
+        lambda: drop_line("penetration_m_per_h.fault"),
+        ("construction.machines.mixshield.penetration_m_per_h", "fault"),
+    ),
+    FileCase(
+        "bore-names-unknown-machine",
+        lambda: edit(
+            'diameter_m = 7.0\nmachine = "mixshield"', 'diameter_m = 7.0\nmachine = "tbm-x"'
+        ),
+        ("construction.bores.service.machine", "tbm-x", "mixshield"),
+    ),
+]
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["summary", "json"])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in FILE_CASES])
+def test_bad_file(runner: CliRunner, cwd: Path, case: FileCase, as_json: bool) -> None:
+    bad = cwd / "bad.toml"
+    bad.write_text(case.text(), encoding="utf-8")
+    args = ["assess", str(bad), *SMALL] + (["--json"] if as_json else [])
+    assert_clean_failure(runner.invoke(app, args), cwd, *case.expected)
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in FILE_CASES[:6]])
+def test_validate_bad_file(runner: CliRunner, cwd: Path, case: FileCase) -> None:
+    bad = cwd / "bad.toml"
+    bad.write_text(case.text(), encoding="utf-8")
+    assert_clean_failure(runner.invoke(app, ["validate", str(bad)]), cwd, *case.expected)
+
+
+def test_builtin_edits_are_the_only_fault(runner: CliRunner, cwd: Path) -> None:
+    """The untouched built-in, written out the same way, is accepted: the edits are the fault."""
+    good = cwd / "good.toml"
+    good.write_text(BUILTIN, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(good)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+
+
+# --------------------------------------------------------------------------- bad values via --set
+SET_CASES = [
+    # (id, overrides, expected in stderr)
+    ("set-no-equals", ["construction.arctic"], ("--set", "construction.arctic", "path=value")),
+    ("set-empty-path", ["=3"], ("--set", "path=value")),
+    (
+        "set-unknown-path",
+        ["construction.nope.x=1"],
+        ("construction.nope.x", "'nope'", "no such field"),
+    ),
+    ("set-unknown-leaf", ["construction.nope=1"], ("construction.nope", "unknown field")),
+    (
+        "set-index-out-of-range",
+        ["construction.bores.7.diameter_m=9"],
+        ("construction.bores.7.diameter_m", "'7'", "0..2"),
+    ),
+    (
+        "set-unknown-element-name",
+        ["construction.bores.nope.diameter_m=9"],
+        ("construction.bores.nope.diameter_m", "'nope'", "running-north", "service"),
+    ),
+    (
+        "set-descend-into-value",
+        ["name.x=1"],
+        ("name.x", "'x'", "plain value"),
+    ),
+    (
+        "set-wrong-type",
+        ['route.attack_points.big-diomede.chainage_km="far"'],
+        ("route.attack_points.big-diomede.chainage_km", "'far'", "valid number"),
+    ),
+    (
+        "set-negative-diameter",
+        ["construction.bores.running-north.diameter_m=-3"],
+        ("construction.bores.running-north.diameter_m", "-3", "greater than 0"),
+    ),
+    (
+        "set-diameter-too-large",
+        ["construction.bores.running-north.diameter_m=30"],
+        ("construction.bores.running-north.diameter_m", "30", "25"),
+    ),
+    (
+        "set-negative-chainage",
+        ["route.attack_points.1.chainage_km=-1"],
+        ("route.attack_points.big-diomede.chainage_km", "-1", "greater than or equal to 0"),
+    ),
+    (
+        "set-negative-fixed-dist",
+        ["construction.arctic.labour_cost_factor=-1"],
+        ("construction.arctic.labour_cost_factor", "> 0", "-1"),
+    ),
+    (
+        "set-normal-where-positive",
+        ['construction.arctic.labour_cost_factor={dist="normal", mean=1.6, sd=0.2}'],
+        ("construction.arctic.labour_cost_factor", "> 0", "normal"),
+    ),
+    (
+        "set-discrete-not-one",
+        [
+            'construction.owner_cost_fraction={dist="discrete", values=[0.1, 0.2], '
+            "probabilities=[0.2, 0.3]}"
+        ],
+        ("construction.owner_cost_fraction", "probabilities", "sum to 1", "0.5"),
+    ),
+    (
+        "set-unknown-dist",
+        ['construction.owner_cost_fraction={dist="gamma", shape=2}'],
+        ("construction.owner_cost_fraction", "dist", "uniform", "pert"),
+    ),
+    ("set-schema-version-2", ["schema_version=2"], ("schema_version", "got 2", "= 1")),
+    (
+        "set-out-of-order",
+        ["route.attack_points.little-diomede.chainage_km=30"],
+        ("route", "chainage_km order", "30"),
+    ),
+    (
+        "set-no-heading",
+        ['route.attack_points.big-diomede.headings=["west"]'],
+        ("route", "big-diomede - little-diomede", "no heading"),
+    ),
+    (
+        "set-unknown-machine",
+        ['construction.bores.service.machine="tbm-x"'],
+        ("construction.bores.service.machine", "tbm-x", "mixshield"),
+    ),
+    (
+        "set-zone-share",
+        ["geology.zones.strait-west.share.fault=0.5"],
+        ("geology.zones.strait-west", "share", "sum to 1"),
+    ),
+    (
+        "set-second-of-two-bad",
+        ["construction.arctic.labour_cost_factor=1.0", "construction.foo=1"],
+        ("construction.foo", "unknown field"),
+    ),
+]
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["summary", "json"])
+@pytest.mark.parametrize(
+    ("overrides", "expected"), [pytest.param(o, e, id=i) for i, o, e in SET_CASES]
+)
+def test_bad_set(
+    runner: CliRunner,
+    cwd: Path,
+    overrides: list[str],
+    expected: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    args = ["assess", *SMALL] + (["--json"] if as_json else [])
+    for item in overrides:
+        args += ["--set", item]
+    assert_clean_failure(runner.invoke(app, args), cwd, *expected)
+
+
+def test_validate_bad_set(runner: CliRunner, cwd: Path) -> None:
+    result = runner.invoke(
+        app, ["validate", "bering-strait", "--set", "construction.bores.9.diameter_m=9"]
+    )
+    assert_clean_failure(result, cwd, "construction.bores.9.diameter_m", "0..2")
+
+
+# --------------------------------------------------------------------------- bad run options
+OPTION_CASES = [
+    ("draws-zero", ["--draws", "0"], ("draws", "got 0", "1 to 100,000,000")),
+    ("draws-negative", ["--draws=-5"], ("draws", "got -5", "1 to 100,000,000")),
+    (
+        "draws-too-many",
+        ["--draws", str(MAX_DRAWS + 1)],
+        ("draws", "got 100000001", "1 to 100,000,000"),
+    ),
+    ("seed-negative", ["--seed", "-1", *SMALL], ("seed", "got -1", "from 0")),
+    ("seed-negative-eq", ["--seed=-1", *SMALL], ("seed", "got -1", "from 0")),
+    ("seed-too-big", ["--seed", str(2**63), *SMALL], ("seed", str(2**63), "2**63 - 1")),
+    ("processes-zero", ["--processes", "0", *SMALL], ("processes", "got 0", "1 to 64")),
+]
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["summary", "json"])
+@pytest.mark.parametrize(
+    ("options", "expected"), [pytest.param(o, e, id=i) for i, o, e in OPTION_CASES]
+)
+def test_bad_option(
+    runner: CliRunner, cwd: Path, options: list[str], expected: tuple[str, ...], as_json: bool
+) -> None:
+    args = ["assess", *options] + (["--json"] if as_json else [])
+    assert_clean_failure(runner.invoke(app, args), cwd, *expected)
+
+
+def test_bad_option_is_reported_before_a_bad_scenario(runner: CliRunner, cwd: Path) -> None:
+    result = runner.invoke(app, ["assess", "no-such-scenario", "--draws", "0"])
+    assert_clean_failure(result, cwd, "draws")
+
+
+def test_non_integer_draws(runner: CliRunner, cwd: Path) -> None:
+    result = runner.invoke(app, ["assess", "--draws", "many"])
+    assert_clean_failure(result, cwd, "draws", "many")
+
+
+# --------------------------------------------------------------------------- bad scenario argument
+@pytest.mark.parametrize("as_json", [False, True], ids=["summary", "json"])
+def test_unknown_scenario_name(runner: CliRunner, cwd: Path, as_json: bool) -> None:
+    args = ["assess", "bering-strai", *SMALL] + (["--json"] if as_json else [])
+    assert_clean_failure(
+        runner.invoke(app, args),
+        cwd,
+        "scenario",
+        "'bering-strai'",
+        "bering-strait, bering-strait-claim, bering-strait-interbering",
+    )
+
+
+def test_show_unknown_name(runner: CliRunner, cwd: Path) -> None:
+    assert_clean_failure(
+        runner.invoke(app, ["show", "nope"]), cwd, "scenario", "'nope'", "bering-strait"
+    )
+
+
+@pytest.mark.parametrize("name", ["missing.toml", "sub/missing", "missing.TOML"])
+def test_path_does_not_exist(runner: CliRunner, cwd: Path, name: str) -> None:
+    result = runner.invoke(app, ["assess", name, *SMALL, "--json"])
+    assert_clean_failure(result, cwd, "scenario", repr(name), "no such file")
+
+
+def test_directory_as_scenario(runner: CliRunner, cwd: Path) -> None:
+    (cwd / "scen.toml").mkdir()
+    for target in (str(cwd / "scen.toml"), str(cwd)):
+        result = runner.invoke(app, ["assess", target, *SMALL])
+        assert_clean_failure(result, cwd, "scenario", target, "directory")
+
+
+def test_invalid_utf8_file(runner: CliRunner, cwd: Path) -> None:
+    bad = cwd / "latin1.toml"
+    bad.write_bytes(BUILTIN.replace("Koumal", "K\u00f6umal").encode("latin-1", "replace"))
+    assert b"\xf6" in bad.read_bytes()
+    result = runner.invoke(app, ["assess", str(bad), *SMALL, "--json"])
+    assert_clean_failure(result, cwd, "scenario", "latin1.toml", "unreadable", "utf-8")
+
+
+def test_unreadable_file(runner: CliRunner, cwd: Path) -> None:
+    bad = cwd / "secret.toml"
+    bad.write_text(BUILTIN, encoding="utf-8")
+    bad.chmod(0)
+    try:
+        if os.access(bad, os.R_OK):
+            pytest.skip(
+                "running as root: chmod 000 does not stop reads (see test_invalid_utf8_file)"
+            )
+        result = runner.invoke(app, ["assess", str(bad), *SMALL])
+        assert_clean_failure(result, cwd, "scenario", "secret.toml", "unreadable")
+    finally:
+        bad.chmod(0o644)
+
+
+# --------------------------------------------------------------------------- bad --report
+def test_report_is_a_directory(runner: CliRunner, cwd: Path) -> None:
+    out = cwd / "out"
+    out.mkdir()
+    for extra in ([], ["--json"]):
+        result = runner.invoke(app, ["assess", *SMALL, "--report", str(out), *extra])
+        assert_clean_failure(result, cwd, "--report", str(out), "directory")
+        assert list(out.iterdir()) == []
+
+
+def test_report_under_a_file(runner: CliRunner, cwd: Path) -> None:
+    (cwd / "notes.txt").write_text("not a directory\n")
+    result = runner.invoke(app, ["assess", *SMALL, "--report", "notes.txt/r.html"])
+    assert_clean_failure(result, cwd, "--report", "notes.txt")
+
+
+# --------------------------------------------------------------------------- known bugs
+def test_value_with_closing_markup_tag(runner: CliRunner, cwd: Path) -> None:
+    result = runner.invoke(app, ["assess", *SMALL, "--set", "name=[/x]"])
+    assert_clean_failure(result, cwd, "name", "[/x]")
+
+
+def test_value_with_bracketed_word_is_shown_verbatim(runner: CliRunner, cwd: Path) -> None:
+    result = runner.invoke(app, ["assess", "drafts[draft]/s.toml", *SMALL])
+    assert_clean_failure(result, cwd, "scenario", "'drafts[draft]/s.toml'", "no such file")
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        "construction.arctic.labour_cost_factor=nan",
+        "construction.arctic.labour_cost_factor=inf",
+        'construction.owner_cost_fraction={dist="uniform", low=nan, high=0.1}',
+    ],
+)
+def test_non_finite_values(runner: CliRunner, cwd: Path, override: str) -> None:
+    result = runner.invoke(app, ["assess", *SMALL, "--json", "--set", override])
+    assert_clean_failure(result, cwd, override.split("=", 1)[0])
+
+
+# --------------------------------------------------------------------------- Python API
+@pytest.mark.parametrize(
+    ("overrides", "field", "pattern"),
+    [
+        (
+            ["construction.bores.service.diameter_m=-3"],
+            "construction.bores.service.diameter_m",
+            "-3",
+        ),
+        (["construction.foo=1"], "construction.foo", "unknown field"),
+        (["schema_version=2"], "schema_version", "schema_version = 1"),
+        (["construction.bores.5.diameter_m=9"], "construction.bores.5.diameter_m", "0..2"),
+        (["no-equals-sign"], "--set", "path=value"),
+        (
+            ['construction.owner_cost_fraction={dist="uniform", low=0.2, high=0.1}'],
+            "construction.owner_cost_fraction",
+            "must not exceed",
+        ),
+    ],
+)
+def test_api_raises_scenario_error(overrides: list[str], field: str, pattern: str) -> None:
+    with pytest.raises(beringia.ScenarioError, match=re.escape(pattern)) as info:
+        beringia.load_scenario("bering-strait", overrides=overrides)
+    assert isinstance(info.value, ValueError)
+    assert isinstance(info.value, beringia.BeringiaError)
+    assert info.value.field == field
+    assert str(info.value).startswith(field + ":")
+    assert "\n" not in str(info.value)
+
+
+def test_api_bad_file_and_name(tmp_path: Path) -> None:
+    with pytest.raises(beringia.ScenarioError) as info:
+        beringia.load_scenario("no-such-builtin")
+    assert info.value.field == "scenario"
+    assert info.value.value == "no-such-builtin"
+    bad = tmp_path / "bad.toml"
+    bad.write_text("schema_version = = 1\n")
+    with pytest.raises(beringia.ScenarioError, match="malformed TOML") as info:
+        beringia.load_scenario(bad)
+    assert info.value.field == str(bad)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [({"draws": 0}, "draws"), ({"seed": -1}, "seed"), ({"processes": 0}, "processes")],
+)
+def test_api_assess_rejects_bad_arguments(kwargs: dict[str, int], field: str) -> None:
+    sc = beringia.load_scenario("bering-strait")
+    with pytest.raises(beringia.ScenarioError) as info:
+        beringia.assess(sc, **kwargs)
+    assert info.value.field == field
