@@ -12,11 +12,11 @@ The project rule checked here, for each mistake, through the real ``beringia`` c
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -441,19 +441,20 @@ def test_invalid_utf8_file(runner: CliRunner, cwd: Path) -> None:
     assert_clean_failure(result, cwd, "scenario", "latin1.toml", "unreadable", "utf-8")
 
 
-def test_unreadable_file(runner: CliRunner, cwd: Path) -> None:
+def test_unreadable_file(runner: CliRunner, cwd: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bad = cwd / "secret.toml"
     bad.write_text(BUILTIN, encoding="utf-8")
-    bad.chmod(0)
-    try:
-        if os.access(bad, os.R_OK):
-            pytest.skip(
-                "running as root: chmod 000 does not stop reads (see test_invalid_utf8_file)"
-            )
-        result = runner.invoke(app, ["assess", str(bad), *SMALL])
-        assert_clean_failure(result, cwd, "scenario", "secret.toml", "unreadable")
-    finally:
-        bad.chmod(0o644)
+    real_read_text = Path.read_text
+
+    def denied(self: Path, *args: Any, **kwargs: Any) -> str:
+        # chmod 000 does not stop root, so the permission error is simulated.
+        if self.name == "secret.toml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_read_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    result = runner.invoke(app, ["assess", str(bad), *SMALL])
+    assert_clean_failure(result, cwd, "scenario", "secret.toml", "unreadable")
 
 
 # --------------------------------------------------------------------------- bad --report
