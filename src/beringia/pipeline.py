@@ -28,6 +28,7 @@ from beringia.results import (
     GanttBar,
     HeadingSummary,
     TornadoBar,
+    share_within,
 )
 from beringia.scenario.io import scenario_hash
 from beringia.scenario.model import Scenario
@@ -138,8 +139,10 @@ def assess(
             name=c.name,
             max_cost_usd_bn=c.max_cost_usd_bn,
             max_duration_years=c.max_duration_years,
-            probability=_probability(cost, years, c.max_cost_usd_bn, c.max_duration_years),
+            probability=share_within(cost, years, c.max_cost_usd_bn, c.max_duration_years),
             source=c.source,
+            unverified=c.unverified,
+            note=c.note,
         )
         for c in scenario.claims
     ]
@@ -183,17 +186,6 @@ def assess(
             "price_base": f"{scenario.price_base_year} USD",
         },
     )
-
-
-def _probability(
-    cost: np.ndarray, years: np.ndarray, max_cost: float | None, max_years: float | None
-) -> float:
-    ok = np.ones(cost.shape[0], dtype=bool)
-    if max_cost is not None:
-        ok &= cost <= max_cost
-    if max_years is not None:
-        ok &= years <= max_years
-    return float(ok.mean())
 
 
 def _gantt(inp: ConstructionInputs, seed: int, draws: int, draw: int) -> list[GanttBar]:

@@ -54,6 +54,8 @@ class ClaimResult:
     max_duration_years: float | None
     probability: float
     source: str
+    unverified: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,8 @@ class Assessment:
                     "max_duration_years": c.max_duration_years,
                     "probability": c.probability,
                     "source": c.source,
+                    "unverified": c.unverified,
+                    "note": c.note,
                 }
                 for c in self.claims
             ],
@@ -141,9 +145,16 @@ class Assessment:
 
     def claim_probability(self, max_cost: float | None, max_years: float | None) -> float:
         """Share of draws with cost and duration within the given limits."""
-        ok = np.ones(self.draws, dtype=bool)
-        if max_cost is not None:
-            ok &= self.cost_usd_bn <= max_cost
-        if max_years is not None:
-            ok &= self.duration_years <= max_years
-        return float(ok.mean())
+        return share_within(self.cost_usd_bn, self.duration_years, max_cost, max_years)
+
+
+def share_within(
+    cost: FloatArray, years: FloatArray, max_cost: float | None, max_years: float | None
+) -> float:
+    """Share of draws whose cost and duration are within the limits (``None``: no limit)."""
+    ok = np.ones(cost.shape[0], dtype=bool)
+    if max_cost is not None:
+        ok &= cost <= max_cost
+    if max_years is not None:
+        ok &= years <= max_years
+    return float(ok.mean())

@@ -1,0 +1,459 @@
+"""Render an :class:`~beringia.results.Assessment` as one self-contained HTML page.
+
+The page opens offline: plotly.js is embedded once, inline; every figure is an inline
+``<div>`` and ``<script>``; the CSS is inline; nothing is fetched when the page opens
+(a Content-Security-Policy forbids it). Source references become clickable links, which
+are only followed when clicked.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+from plotly.offline import get_plotlyjs
+
+from beringia.core.stats import quantiles
+from beringia.report import figures
+from beringia.results import Assessment, ClaimResult
+from beringia.scenario.model import Claim
+from beringia.scenario.provenance import InputRow, input_rows, provenance_counts
+
+TEMPLATE = "report.html.j2"
+STAT_LABELS = {
+    "mean": "Mean",
+    "p5": "P5",
+    "p10": "P10",
+    "p50": "P50 (median)",
+    "p80": "P80",
+    "p90": "P90",
+    "p95": "P95",
+}
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+
+_LINK = re.compile(r"(https?://[^\s<>\"']+|doi:\s?10\.\d{4,9}/[^\s<>\"']+)")
+_TRAILING = ".,;:!?'\""
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("beringia.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["linkify"] = linkify
+    env.filters["pct"] = format_percent
+    env.filters["num"] = _num
+    env.filters["f1"] = _fixed
+    env.filters["corr"] = _corr
+    env.filters["breakdots"] = _break_dots
+    return env
+
+
+def _split_url(raw: str) -> tuple[str, str]:
+    """Split trailing punctuation (and an unbalanced closing bracket) off a URL."""
+    url = raw
+    while url:
+        if url[-1] in _TRAILING:
+            url = url[:-1]
+        elif url[-1] == ")" and url.count("(") < url.count(")"):
+            url = url[:-1]
+        elif url[-1] == "]" and url.count("[") < url.count("]"):
+            url = url[:-1]
+        else:
+            break
+    return url, raw[len(url) :]
+
+
+def linkify(text: str) -> Markup:
+    """Escape ``text`` and turn its http(s) URLs and DOIs into links.
+
+    Parameters
+    ----------
+    text : str
+        Plain text, e.g. a ``source`` or ``note`` of the scenario.
+
+    Returns
+    -------
+    markupsafe.Markup
+        Escaped HTML in which every ``http://``/``https://`` URL and every ``doi:10.x/y``
+        is an ``<a href>`` (DOIs to ``https://doi.org/``). No other scheme is linked.
+    """
+    out: list[str] = []
+    pos = 0
+    for m in _LINK.finditer(text):
+        url, tail = _split_url(m.group(0))
+        out.append(str(escape(text[pos : m.start()])))
+        if url.lower().startswith("doi:"):
+            href = "https://doi.org/" + url[4:].strip()
+        else:
+            href = url
+        if len(url) > (4 if url.lower().startswith("doi:") else 8):
+            out.append(f'<a href="{escape(href)}" rel="noopener noreferrer">{escape(url)}</a>')
+        else:
+            out.append(str(escape(url)))
+        out.append(str(escape(tail)))
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def format_percent(p: float) -> str:
+    """Format a probability as a percentage with one decimal.
+
+    Parameters
+    ----------
+    p : float
+        A probability in [0, 1].
+
+    Returns
+    -------
+    str
+        ``"12.5 %"``; ``"< 0.1 %"`` and ``"> 99.9 %"`` for probabilities that are not
+        exactly 0 or 1 but would round to them.
+    """
+    if 0 < p < 0.0005:
+        return "< 0.1 %"
+    if 0.9995 <= p < 1:
+        return "> 99.9 %"
+    return f"{100 * p:.1f} %"
+
+
+def _num(x: float, digits: int = 1) -> str:
+    """Format ``x`` with ``digits`` decimals, more if needed to show it exactly (up to 3)."""
+    for d in range(digits, 4):
+        text = f"{x:,.{d}f}"
+        if math.isclose(float(text.replace(",", "")), x, rel_tol=0, abs_tol=1e-12):
+            return text
+    return f"{x:,.{max(digits, 3)}f}"
+
+
+def _fixed(x: float, digits: int = 1) -> str:
+    return f"{x:,.{digits}f}"
+
+
+def _corr(x: float) -> str:
+    v = round(x, 2)
+    return "0.00" if v == 0 else f"{v:+.2f}"
+
+
+def _break_dots(path: str) -> Markup:
+    """Escape a dotted path and let it wrap after each dot."""
+    return Markup(".<wbr>").join(escape(part) for part in path.split("."))
+
+
+def _limits(c: ClaimResult) -> str:
+    parts = []
+    if c.max_cost_usd_bn is not None:
+        parts.append(f"costs at most ${_num(c.max_cost_usd_bn)}bn")
+    if c.max_duration_years is not None:
+        parts.append(f"takes at most {_num(c.max_duration_years)} years")
+    return " and ".join(parts)
+
+
+def _likelihood(p: float) -> tuple[str, str]:
+    """Return a plain word for a probability and a CSS class for its badge."""
+    if p < 0.05:
+        return "very unlikely", "bad"
+    if p < 1 / 3:
+        return "unlikely", "poor"
+    if p <= 2 / 3:
+        return "about as likely as not", "even"
+    if p <= 0.95:
+        return "likely", "good"
+    return "very likely", "good"
+
+
+def claim_verdict(c: ClaimResult, draws: int) -> str:
+    """State in one sentence how likely a claim is under the scenario.
+
+    Parameters
+    ----------
+    c : ClaimResult
+        The claim and its probability.
+    draws : int
+        Number of Monte Carlo draws behind the probability.
+
+    Returns
+    -------
+    str
+        For example "Under this scenario, the chance that the tunnel costs at most $8.0bn
+        and takes at most 8.0 years is 0.0 % (0 of 20,000 draws)."
+    """
+    k = round(c.probability * draws)
+    return (
+        f"Under this scenario, the chance that the tunnel {_limits(c)} is "
+        f"{format_percent(c.probability)} ({k:,} of {draws:,} draws)."
+    )
+
+
+def _scenario_claim(a: Assessment, i: int, c: ClaimResult) -> Claim | None:
+    """Find the scenario's claim behind result ``i`` (same position and name, else name)."""
+    claims = a.scenario.claims
+    if i < len(claims) and claims[i].name == c.name:
+        return claims[i]
+    return next((s for s in claims if s.name == c.name), None)
+
+
+def _claims(a: Assessment) -> list[dict[str, Any]]:
+    out = []
+    for i, c in enumerate(a.claims):
+        spec = _scenario_claim(a, i, c)
+        word, css = _likelihood(c.probability)
+        k = round(c.probability * a.draws)
+        caveat = ""
+        if k == 0 and a.draws > 0:
+            caveat = (
+                f"No draw met the claim: with {a.draws:,} draws, its probability under this "
+                f"scenario is below about {100 * min(1.0, 3 / a.draws):.2g} % "
+                "(95 % upper bound)."
+            )
+        elif k == a.draws and a.draws > 0:
+            caveat = "Every draw met the claim."
+        out.append(
+            {
+                "name": c.name,
+                "limits": _limits(c),
+                "max_cost": c.max_cost_usd_bn,
+                "max_years": c.max_duration_years,
+                "probability": c.probability,
+                "percent": format_percent(c.probability),
+                "verdict": claim_verdict(c, a.draws),
+                "likelihood": word,
+                "css": css,
+                "caveat": caveat,
+                "source": c.source,
+                "unverified": spec is not None and spec.unverified,
+                "assumed": spec is not None and spec.assumed,
+                "note": spec.note if spec is not None else "",
+            }
+        )
+    return out
+
+
+def _slug(path: str) -> str:
+    return "in-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", path)
+
+
+def _input_table(rows: list[InputRow]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    section = None
+    for r in rows:
+        head = r.path.split(".", 1)[0]
+        if head != section:
+            section = head
+            out.append({"section": head})
+        out.append(
+            {
+                "section": None,
+                "id": _slug(r.path),
+                "path": r.path,
+                "value": r.value,
+                "kind": r.kind,
+                "source": r.source,
+                "unverified": r.unverified,
+                "assumed": r.assumed,
+                "note": r.note,
+            }
+        )
+    return out
+
+
+def _tornado(a: Assessment, rows: list[InputRow]) -> list[dict[str, Any]]:
+    by_path = {r.path: r for r in rows}
+    out = []
+    for t in a.tornado:
+        row = by_path.get(t.input)
+        out.append(
+            {
+                "input": t.input,
+                "anchor": _slug(t.input) if row is not None else None,
+                "value": row.value if row is not None else "",
+                "unverified": row.unverified if row is not None else False,
+                "assumed": row.assumed if row is not None else False,
+                "cost": t.cost_rank_corr,
+                "duration": t.duration_rank_corr,
+            }
+        )
+    return out
+
+
+def _headings(a: Assessment) -> list[dict[str, Any]]:
+    out = []
+    for h in a.headings:
+        length = quantiles(h.length_km)
+        years = quantiles(h.duration_years)
+        out.append(
+            {
+                "name": h.name,
+                "bore": h.bore,
+                "attack_point": h.attack_point,
+                "direction": h.direction,
+                "length": length,
+                "years": years,
+            }
+        )
+    return out
+
+
+def _breakdown(a: Assessment) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": k,
+            "label": figures.COMPONENT_LABELS.get(k, k.replace("_", " ")),
+            "q": quantiles(v),
+            "share": float(np.mean(v) / np.mean(a.cost_usd_bn)) if a.draws else 0.0,
+        }
+        for k, v in a.breakdown_usd_bn.items()
+    ]
+
+
+def _provenance_value(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, int | str | bool) or v is None:
+        return str(v)
+    return json.dumps(v, sort_keys=True, default=str)
+
+
+def _provenance(a: Assessment) -> list[tuple[str, str]]:
+    merged: dict[str, Any] = {
+        "beringia_version": a.version,
+        "scenario_name": a.scenario.name,
+        "scenario_sha256": a.scenario_sha256,
+        "seed": a.seed,
+        "draws": a.draws,
+    }
+    merged.update(a.provenance)
+    return [(k, _provenance_value(v)) for k, v in merged.items()]
+
+
+def _figure_html(key: str, fig: Any) -> Markup:
+    height = fig.layout.height
+    html: str = fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=f"fig-{key}",
+        config=PLOT_CONFIG,
+        default_width="100%",
+        default_height=f"{int(height)}px" if height else "100%",
+    )
+    return Markup(html)
+
+
+def _plotly_js() -> Markup:
+    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
+
+
+def render_report(assessment: Assessment) -> str:
+    """Render the assessment as one self-contained HTML page.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        The result of :func:`beringia.assess`.
+
+    Returns
+    -------
+    str
+        The HTML document: claim verdicts first, then key figures, distributions,
+        scattergram, cost breakdown, schedule of the median draw, tornado, headings,
+        every input with its provenance, and the run's provenance. plotly.js is inline
+        once; nothing is loaded from the network when the page opens.
+    """
+    a = assessment
+    summary = a.to_dict()
+    construction = summary["construction"]
+    rows = input_rows(a.scenario)
+    figs = {k: _figure_html(k, f) for k, f in figures.all_figures(a).items()}
+    m = a.median_draw
+    has_median = 0 <= m < a.draws
+    median = {
+        "index": m,
+        "cost": float(a.cost_usd_bn[m]) if has_median else math.nan,
+        "years": float(a.duration_years[m]) if has_median else math.nan,
+        "cost_rank": float(np.mean(a.cost_usd_bn < a.cost_usd_bn[m])) if has_median else 0.0,
+        "years_rank": (
+            float(np.mean(a.duration_years < a.duration_years[m])) if has_median else 0.0
+        ),
+        "critical": [g.name for g in a.gantt if g.critical],
+    }
+    context = {
+        "a": a,
+        "scenario": a.scenario,
+        "csp": CONTENT_SECURITY_POLICY,
+        "plotly_js": _plotly_js(),
+        "figures": figs,
+        "claims": _claims(a),
+        "stats": [
+            (
+                STAT_LABELS.get(k, k),
+                construction["cost_usd_bn"][k],
+                construction["duration_years"][k],
+            )
+            for k in construction["cost_usd_bn"]
+        ],
+        "cost": construction["cost_usd_bn"],
+        "years": construction["duration_years"],
+        "breakdown": _breakdown(a),
+        "median": median,
+        "tornado": _tornado(a, rows),
+        "headings": _headings(a),
+        "inputs": _input_table(rows),
+        "counts": provenance_counts(a.scenario),
+        "provenance": _provenance(a),
+    }
+    return _environment().get_template(TEMPLATE).render(context)
+
+
+def write_report(assessment: Assessment, path: str | os.PathLike[str]) -> Path:
+    """Render the assessment and write it to ``path`` atomically.
+
+    Parameters
+    ----------
+    assessment : Assessment
+        The result of :func:`beringia.assess`.
+    path : str or PathLike
+        Where to write the HTML; missing parent directories are created.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Notes
+    -----
+    The page is written to a temporary file in the same directory and moved into place
+    with :func:`os.replace`, so a reader never sees a half-written report.
+    """
+    target = Path(path)
+    html = render_report(assessment)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(html)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target

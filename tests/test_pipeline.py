@@ -1,0 +1,97 @@
+"""Reproducibility, golden values and the shape of an Assessment."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import beringia
+from beringia.core import rng
+from beringia.core.construction import COMPONENTS
+
+# Golden values: bering-strait, seed 7. They change only when the model or the built-in
+# scenario changes on purpose; update them in the same commit and say why.
+GOLDEN = {
+    "bering-strait": (3000, 29.169727306376142, 16.300668783819077),
+    "bering-strait-claim": (1000, 18.448521390355904, 9.720871725518908),
+    "bering-strait-interbering": (1000, 47.239152571113166, 20.66160125710805),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_golden_values(name: str) -> None:
+    draws, cost_mean, second = GOLDEN[name]
+    a = beringia.assess(beringia.load_scenario(name), draws=draws, seed=7)
+    assert float(a.cost_usd_bn.mean()) == pytest.approx(cost_mean, rel=1e-12)
+    if name == "bering-strait":
+        assert float(np.median(a.duration_years)) == pytest.approx(second, rel=1e-12)
+    else:
+        assert float(a.duration_years.mean()) == pytest.approx(second, rel=1e-12)
+
+
+def test_bit_identical_with_one_or_two_processes() -> None:
+    sc = beringia.load_scenario()
+    draws = 2 * rng.BLOCK_SIZE + 123
+    one = beringia.assess(sc, draws=draws, seed=11, processes=1)
+    two = beringia.assess(sc, draws=draws, seed=11, processes=2)
+    assert np.array_equal(one.cost_usd_bn, two.cost_usd_bn)
+    assert np.array_equal(one.duration_years, two.duration_years)
+    for k in COMPONENTS:
+        assert np.array_equal(one.breakdown_usd_bn[k], two.breakdown_usd_bn[k])
+    for h1, h2 in zip(one.headings, two.headings, strict=True):
+        assert np.array_equal(h1.length_km, h2.length_km)
+    assert one.to_dict()["construction"] == two.to_dict()["construction"]
+
+
+def test_draws_are_a_prefix_of_more_draws() -> None:
+    sc = beringia.load_scenario()
+    small = beringia.assess(sc, draws=rng.BLOCK_SIZE, seed=3)
+    large = beringia.assess(sc, draws=rng.BLOCK_SIZE + 500, seed=3)
+    assert np.array_equal(small.cost_usd_bn, large.cost_usd_bn[: rng.BLOCK_SIZE])
+
+
+def test_different_seeds_differ() -> None:
+    sc = beringia.load_scenario()
+    a = beringia.assess(sc, draws=300, seed=1)
+    b = beringia.assess(sc, draws=300, seed=2)
+    assert not np.array_equal(a.cost_usd_bn, b.cost_usd_bn)
+
+
+def test_breakdown_adds_up_and_headings_cover_every_bore() -> None:
+    sc = beringia.load_scenario()
+    a = beringia.assess(sc, draws=500, seed=5)
+    total = sum(a.breakdown_usd_bn[k] for k in COMPONENTS)
+    np.testing.assert_allclose(total, a.cost_usd_bn, rtol=1e-12)
+    route = sc.route.length_km
+    for bore in sc.construction.bores:
+        driven = sum(h.length_km for h in a.headings if h.bore == bore.name)
+        np.testing.assert_allclose(driven, route, rtol=1e-9)
+
+
+def test_median_draw_gantt_matches_that_draw() -> None:
+    a = beringia.assess(beringia.load_scenario(), draws=rng.BLOCK_SIZE + 40, seed=9)
+    last = max(bar.finish_years for bar in a.gantt)
+    assert last == pytest.approx(float(a.duration_years[a.median_draw]), rel=1e-12)
+    assert a.duration_years[a.median_draw] == pytest.approx(np.median(a.duration_years), rel=0.01)
+    critical = [bar for bar in a.gantt if bar.critical]
+    assert any(bar.name.startswith("boring:") for bar in critical)
+    assert critical[-1].name == "testing and commissioning"
+
+
+def test_tornado_names_sampled_inputs_that_are_valid_overrides() -> None:
+    a = beringia.assess(beringia.load_scenario(), draws=2000, seed=1)
+    assert 1 <= len(a.tornado) <= 10
+    strengths = [max(abs(t.cost_rank_corr), abs(t.duration_rank_corr)) for t in a.tornado]
+    assert strengths == sorted(strengths, reverse=True)
+    for bar in a.tornado:  # every tornado input is a path --set accepts
+        beringia.load_scenario(overrides=[f"{bar.input}=1.0"])
+
+
+def test_the_claim_scenario_is_capped_by_the_record_envelope() -> None:
+    a = beringia.assess(beringia.load_scenario("bering-strait-claim"), draws=200, seed=1)
+    cap_9_51 = 172.4 * (3.4 / 9.51) ** (2 * 0.25)  # the most generous area exponent
+    for h in a.headings:
+        if h.bore.startswith("running"):
+            bored = h.duration_years > 0
+            rate = h.length_km[bored] * 1000 / (h.duration_years[bored] * 365.25)
+            assert rate.size and np.all(rate <= cap_9_51 + 1e-6)

@@ -1,0 +1,491 @@
+"""The HTML report (self-contained, claims up front) and the provenance rows behind it."""
+
+from __future__ import annotations
+
+import dataclasses
+import html as htmlmod
+import re
+import tomllib
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from plotly.offline import get_plotlyjs
+
+import beringia
+from beringia.report import figures, render_report, write_report
+from beringia.report.html import claim_verdict, format_percent, linkify
+from beringia.results import Assessment, ClaimResult
+from beringia.scenario import builtin_names, builtin_text, load_scenario
+from beringia.scenario.distributions import Fixed, LogNormal, Pert
+from beringia.scenario.provenance import (
+    InputRow,
+    describe_distribution,
+    input_rows,
+    provenance_counts,
+)
+
+DRAWS = 500
+SECTIONS = [
+    "Claim verdicts",
+    "Key figures",
+    "Distributions of cost and duration",
+    "S-curves",
+    "Time&ndash;cost scattergram",
+    "Cost breakdown",
+    "Schedule of the median draw",
+    "What drives the result",
+    "Headings",
+    "Inputs and their sources",
+    "Provenance",
+]
+FIGURES = [
+    "cost_histogram",
+    "duration_histogram",
+    "cost_s_curve",
+    "duration_s_curve",
+    "scattergram",
+    "cost_breakdown",
+    "gantt",
+    "tornado",
+]
+# Tags that would make a browser fetch something when the page opens.
+LOADING_TAGS = {"script", "link", "img", "iframe", "embed", "object", "source", "audio"}
+LOADING_TAGS |= {"video", "track", "image", "use", "frame", "input", "meta", "base", "form"}
+LOADING_ATTRS = {"src", "href", "srcset", "data", "poster", "xlink:href", "action", "content"}
+
+
+@pytest.fixture(scope="module")
+def assessment() -> Assessment:
+    return beringia.assess(load_scenario(), draws=DRAWS, seed=11)
+
+
+@pytest.fixture(scope="module")
+def page(assessment: Assessment) -> str:
+    return render_report(assessment)
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes (script and style bodies are raw text)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.h2: list[str] = []
+        self.css: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        style = dict(attrs).get("style")
+        if style:
+            self.css.append(style)
+        if tag in ("h2", "style"):
+            self._in = tag
+            (self.h2 if tag == "h2" else self.css).append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in is not None:
+            (self.h2 if self._in == "h2" else self.css)[-1] += data
+
+
+def _tags(page: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+# --------------------------------------------------------------------------- self-contained
+
+
+def test_no_external_resources(page: str) -> None:
+    assert "<script src=" not in page.lower()
+    parsed = _tags(page)
+    external = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
+    for tag, attrs in parsed.tags:
+        if tag == "script":
+            assert "src" not in attrs, attrs
+        if tag == "a":
+            continue  # clickable references: only followed when clicked
+        if tag in LOADING_TAGS:
+            for name, value in attrs.items():
+                if name in LOADING_ATTRS and value and tag != "meta":
+                    assert not external.match(value), (tag, attrs)
+    # The raw text of any link/script tag carries no remote address either.
+    for m in re.finditer(r"<(script|link)\b[^>]*>", page, re.IGNORECASE):
+        assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", m.group(0), re.I)
+    # nothing styled from outside: no @import or url(...) in any CSS
+    assert parsed.css
+    for css in parsed.css:
+        assert "@import" not in css
+        assert "url(" not in css
+
+
+def test_content_security_policy_forbids_fetching(page: str) -> None:
+    metas = [a for t, a in _tags(page).tags if t == "meta" and a.get("http-equiv")]
+    csp = [a["content"] for a in metas if a["http-equiv"] == "Content-Security-Policy"]
+    assert len(csp) == 1
+    assert csp[0] is not None
+    assert "default-src 'none'" in csp[0]
+    assert "connect-src 'none'" in csp[0]
+
+
+def test_plotly_inline_exactly_once(page: str) -> None:
+    js = get_plotlyjs()
+    assert page.count(js) == 1
+    assert page.count("* plotly.js v") == 1
+    keys = FIGURES
+    scripts = [a for t, a in _tags(page).tags if t == "script"]
+    assert len(scripts) == 1 + len(keys)  # plotly.js, then one inline call per figure
+    assert page.count("Plotly.newPlot(") == len(keys)
+    for key in keys:
+        assert page.count(f'id="fig-{key}"') == 1
+
+
+def test_report_is_small(page: str) -> None:
+    assert len(page.encode()) < 6_000_000
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_sections_in_order(page: str) -> None:
+    positions = [page.index(f"<h2>{s}</h2>") for s in SECTIONS]
+    assert positions == sorted(positions)
+    assert [h.strip() for h in _tags(page).h2] == [htmlmod.unescape(s) for s in SECTIONS]
+
+
+def test_title_and_scenario(page: str, assessment: Assessment) -> None:
+    sc = assessment.scenario
+    assert f"<h1>{htmlmod.escape(sc.title)}</h1>" in page
+    assert f"<code>{sc.name}</code>" in page
+    assert htmlmod.escape(sc.description, quote=False)[:60] in page
+
+
+def test_claims_up_front(page: str, assessment: Assessment) -> None:
+    assert assessment.claims, "the default scenario states claims"
+    first_figure = page.index('id="fig-')
+    key_figures = page.index("<h2>Key figures</h2>")
+    for c in assessment.claims:
+        name = htmlmod.escape(c.name)
+        assert name in page
+        pos = page.index(name)
+        assert pos < key_figures < first_figure
+        k = round(c.probability * DRAWS)
+        assert k / DRAWS == pytest.approx(c.probability)
+        percent = f"{100 * c.probability:.1f} %"
+        assert percent in page[pos:key_figures]
+        verdict = htmlmod.escape(claim_verdict(c, DRAWS))
+        assert verdict in page
+        assert f"({k:,} of {DRAWS:,} draws)." in verdict
+
+
+def test_claim_flags_and_notes(page: str, assessment: Assessment) -> None:
+    part = page[page.index('<section id="claims">') : page.index('<section id="key-figures">')]
+    flagged = [c for c in assessment.scenario.claims if c.unverified]
+    assert flagged, "the default scenario has an unverified claim"
+    assert part.count("badge unverified") == len(flagged)
+    for c in assessment.scenario.claims:
+        if c.note:
+            assert str(linkify(c.note)) in part
+
+
+def test_verdict_sentence() -> None:
+    c = ClaimResult("x", 8.0, 8.0, 0.0, "")
+    assert claim_verdict(c, 20_000) == (
+        "Under this scenario, the chance that the tunnel costs at most $8.0bn and takes at "
+        "most 8.0 years is 0.0 % (0 of 20,000 draws)."
+    )
+    c = ClaimResult("y", 100.75, None, 0.25, "")
+    assert claim_verdict(c, 400) == (
+        "Under this scenario, the chance that the tunnel costs at most $100.75bn is "
+        "25.0 % (100 of 400 draws)."
+    )
+    c = ClaimResult("z", None, 15.0, 1.0, "")
+    assert "takes at most 15.0 years is 100.0 % (400 of 400 draws)" in claim_verdict(c, 400)
+
+
+def test_format_percent() -> None:
+    assert format_percent(0.0) == "0.0 %"
+    assert format_percent(1.0) == "100.0 %"
+    assert format_percent(0.125) == "12.5 %"
+    assert format_percent(0.00005) == "< 0.1 %"
+    assert format_percent(0.99999) == "> 99.9 %"
+
+
+def test_key_figures_and_provenance(page: str, assessment: Assessment) -> None:
+    d = assessment.to_dict()
+    for q in ("mean", "p5", "p10", "p50", "p80", "p90", "p95"):
+        assert f"{d['construction']['cost_usd_bn'][q]:,.2f}" in page
+        assert f"{d['construction']['duration_years'][q]:,.2f}" in page
+    assert page.count(assessment.scenario_sha256) >= 1
+    prov = page[page.index('<section id="provenance">') :]
+    assert assessment.scenario_sha256 in prov
+    for key, value in assessment.provenance.items():
+        assert f"<dt>{key}</dt>" in prov
+        if isinstance(value, int | str) and not isinstance(value, bool):
+            assert f">{htmlmod.escape(str(value))}</dd>" in prov
+
+
+def test_median_draw_and_headings(page: str, assessment: Assessment) -> None:
+    m = assessment.median_draw
+    sched = page[page.index('<section id="schedule">') : page.index('<section id="tornado">')]
+    assert f"#{m:,}" in sched
+    assert f"${assessment.cost_usd_bn[m]:,.2f}bn" in sched
+    assert f"{assessment.duration_years[m]:,.2f} years" in sched
+    for g in assessment.gantt:
+        if g.critical:
+            assert f"<li>{htmlmod.escape(g.name)}</li>" in sched
+    heads = page[page.index('<section id="headings">') : page.index('<section id="inputs">')]
+    for h in assessment.headings:
+        assert htmlmod.escape(h.name) in heads
+        assert f"{np.percentile(h.length_km, 50):,.1f}" in heads
+
+
+def test_inputs_table(page: str, assessment: Assessment) -> None:
+    rows = input_rows(assessment.scenario)
+    counts = provenance_counts(assessment.scenario)
+    part = page[page.index('<section id="inputs">') : page.index('<section id="provenance">')]
+    for r in rows:
+        anchor = "in-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", r.path)
+        assert f'id="{anchor}"' in part
+    assert part.count('<span class="badge unverified">unverified</span>') >= counts["unverified"]
+    assert part.count('<span class="badge assumed">assumed</span>') >= counts["assumed"]
+    assert f"<b>{counts['inputs']}</b> figures" in part
+    assert f"<b>{counts['assumed']}</b>" in part
+    assert "this project's own assumptions" in part
+    # sources with URLs are clickable
+    assert '<a href="https://tass.com/economy/2031239"' in page
+
+
+def test_tornado_inputs_are_scenario_paths(assessment: Assessment) -> None:
+    paths = {r.path for r in input_rows(assessment.scenario)}
+    assert assessment.tornado
+    for t in assessment.tornado:
+        assert t.input in paths
+
+
+def test_text_is_escaped(assessment: Assessment) -> None:
+    evil = '<script>alert("x")</script> & $1bn'
+    claims = [ClaimResult(evil, 30.0, 20.0, 0.5, "see <b>https://example.org/x?a=1&b=2</b>")]
+    page = render_report(dataclasses.replace(assessment, claims=claims))
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; $1bn" in page
+    assert "&lt;b&gt;" in page
+    assert '<a href="https://example.org/x?a=1&amp;b=2"' in page
+
+
+def test_degenerate_assessments_render(hand_doc: dict[str, Any]) -> None:
+    fixed = beringia.assess(load_scenario(hand_doc), draws=20, seed=1)
+    page = render_report(fixed)
+    assert "no sampled inputs" in page
+    assert page.count(get_plotlyjs()) == 1
+    one = beringia.assess(load_scenario(), draws=1, seed=1)
+    assert "1 of 1 draws" in render_report(one) or "0 of 1 draws" in render_report(one)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def test_write_report_creates_parents(tmp_path: Path, assessment: Assessment) -> None:
+    target = tmp_path / "a" / "b" / "report.html"
+    out = write_report(assessment, target)
+    assert out == target
+    assert target.is_file()
+    text = target.read_text(encoding="utf-8")
+    assert text == render_report(assessment)
+    assert sorted(p.name for p in target.parent.iterdir()) == ["report.html"]
+
+
+def test_write_report_replaces(tmp_path: Path, assessment: Assessment) -> None:
+    target = tmp_path / "r.html"
+    target.write_text("old", encoding="utf-8")
+    write_report(assessment, str(target))
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_figures(assessment: Assessment) -> None:
+    figs = figures.all_figures(assessment)
+    assert list(figs) == FIGURES
+    n_cost = sum(c.max_cost_usd_bn is not None for c in assessment.claims)
+    hist = figs["cost_histogram"]
+    lines = [s for s in hist.layout.shapes if s.type == "line"]
+    in_scale = [
+        c
+        for c in assessment.claims
+        if c.max_cost_usd_bn is not None
+        and 2 * assessment.cost_usd_bn.min() - assessment.cost_usd_bn.max()
+        <= c.max_cost_usd_bn
+        <= 2 * assessment.cost_usd_bn.max() - assessment.cost_usd_bn.min()
+    ]
+    assert len(lines) == 3 + len(in_scale)
+    p50 = float(np.percentile(assessment.cost_usd_bn, 50))
+    assert any(s.x0 == pytest.approx(p50) for s in lines)
+    assert len([t for t in hist.data if t.showlegend is not False]) == n_cost
+    assert sum(hist.data[0].y) == pytest.approx(100.0)
+
+    both = [c for c in assessment.claims if c.max_cost_usd_bn and c.max_duration_years]
+    rects = [s for s in figs["scattergram"].layout.shapes if s.type == "rect"]
+    assert len(rects) == len(both)
+    for r, c in zip(rects, both, strict=True):
+        assert (r.x0, r.y0, r.x1, r.y1) == (0, 0, c.max_cost_usd_bn, c.max_duration_years)
+
+    bars = figs["cost_breakdown"].data[0]
+    assert len(bars.y) == len(assessment.breakdown_usd_bn)
+    assert list(bars.x) == pytest.approx([v.mean() for v in assessment.breakdown_usd_bn.values()])
+
+    gantt = figs["gantt"]
+    crit = [t for t in gantt.data if t.name == "critical path"]
+    assert len(crit) == 1
+    assert len(crit[0].y) == sum(g.critical for g in assessment.gantt)
+    assert sum(len(t.y) for t in gantt.data) == len(assessment.gantt)
+    order = list(gantt.layout.yaxis.categoryarray)
+    assert order == [figures.plot_text(g.name) for g in assessment.gantt]
+
+    tornado = figs["tornado"]
+    assert len(tornado.data) == 2
+    assert list(tornado.data[0].x) == [t.cost_rank_corr for t in assessment.tornado]
+    assert list(tornado.data[1].x) == [t.duration_rank_corr for t in assessment.tornado]
+
+
+def test_ecdf_points() -> None:
+    x, p = figures.ecdf_points(np.arange(10_000, 0, -1, dtype=float))
+    assert len(x) <= figures.MAX_CURVE_POINTS
+    assert x[0] == 1 and x[-1] == 10_000
+    assert p[-1] == 1.0
+    assert np.all(np.diff(x) >= 0) and np.all(np.diff(p) > 0)
+    x, p = figures.ecdf_points(np.array([3.0, 1.0, 2.0]))
+    assert list(x) == [1.0, 2.0, 3.0]
+    assert list(p) == pytest.approx([1 / 3, 2 / 3, 1.0])
+
+
+def test_linkify() -> None:
+    out = str(linkify("<b>a</b> (https://x.org/a_(b)), doi:10.1016/j.tust.2013.02.006."))
+    assert "&lt;b&gt;a&lt;/b&gt;" in out
+    assert '<a href="https://x.org/a_(b)" rel="noopener noreferrer">' in out
+    assert '<a href="https://doi.org/10.1016/j.tust.2013.02.006"' in out
+    assert out.endswith("</a>.")
+    assert "<a" not in str(linkify("javascript:alert(1) and ftp://x.org"))
+
+
+# --------------------------------------------------------------------------- provenance rows
+
+
+def _toml_flags(doc: Any, path: str, flag: str) -> list[str]:
+    """Dotted paths of every table of a scenario document with ``flag = true``."""
+    out: list[str] = []
+    if isinstance(doc, dict):
+        if doc.get(flag) is True:
+            out.append(path)
+        for key, value in doc.items():
+            out += _toml_flags(value, f"{path}.{key}" if path else key, flag)
+    elif isinstance(doc, list):
+        for i, item in enumerate(doc):
+            name = item.get("name", str(i)) if isinstance(item, dict) else str(i)
+            out += _toml_flags(item, f"{path}.{name}", flag)
+    return out
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_builtin_rows_all_sourced(name: str) -> None:
+    rows = input_rows(load_scenario(name))
+    assert rows
+    assert [r.path for r in rows if not r.source.strip()] == []
+    assert provenance_counts(load_scenario(name))["missing_source"] == 0
+    paths = [r.path for r in rows]
+    assert len(paths) == len(set(paths))
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_builtin_flags_match_toml(name: str) -> None:
+    doc = tomllib.loads(builtin_text(name))
+    rows = {r.path: r for r in input_rows(load_scenario(name))}
+    unverified = _toml_flags(doc, "", "unverified")
+    assumed = _toml_flags(doc, "", "assumed")
+    assert sorted(unverified) == sorted(p for p, r in rows.items() if r.unverified)
+    assert sorted(assumed) == sorted(p for p, r in rows.items() if r.assumed)
+
+
+def test_default_scenario_rows() -> None:
+    rows = {r.path: r for r in input_rows(load_scenario("bering-strait"))}
+    owner = rows["construction.owner_cost_fraction"]
+    assert owner.unverified and not owner.assumed
+    assert owner.value == "triangular(0.1, 0.125, 0.15)"
+    assert owner.kind == "distribution"
+    assert rows["construction.bores.running-north.machine_cost_usd_m"].unverified
+    assert rows["construction.bores.running-north.unit_cost_usd_m_per_km"].assumed
+    assert rows["construction.machines.mixshield.utilisation.rock"].value.startswith("triangular(")
+    env = rows["construction.advance_envelope"]
+    assert env.kind == "object"
+    assert env.value == "record_m_per_day 172.4; record_diameter_m 3.4"
+    assert "guinnessworldrecords" in env.source
+    zone = rows["geology.zones.strait-west"]
+    assert "from_km 12" in zone.value and "share {sediment 0.35" in zone.value
+    assert rows["route.attack_points.big-diomede"].value == "chainage_km 48.4"
+    assert rows["construction.fitout"].unverified
+    for obj in (
+        "construction.marine_season",
+        "construction.cross_passages",
+        "geology.classes.fault",
+        "construction.events.collapse",
+        "construction.machines.mixshield",
+    ):
+        assert rows[obj].kind == "object"
+    claims = [p for p in rows if p.startswith("claims.")]
+    assert claims and all(rows[p].kind == "object" for p in claims)
+    assert rows[claims[0]].value.startswith("max_cost_usd_bn")
+    # document order: an object's own row precedes its distributions
+    paths = list(rows)
+    assert paths.index("construction.bores.service") < paths.index(
+        "construction.bores.service.performance_factor"
+    )
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_provenance_counts_add_up(name: str) -> None:
+    sc = load_scenario(name)
+    rows = input_rows(sc)
+    counts = provenance_counts(sc)
+    assert set(counts) == {"inputs", "sourced", "unverified", "assumed", "missing_source"}
+    assert counts["inputs"] == len(rows)
+    assert counts["sourced"] + counts["missing_source"] == counts["inputs"]
+    assert counts["unverified"] == sum(r.unverified for r in rows)
+    assert counts["assumed"] == sum(r.assumed for r in rows)
+    assert 0 < counts["unverified"] < counts["inputs"]
+
+
+def test_counts_see_missing_sources(hand_doc: dict[str, Any]) -> None:
+    sc = load_scenario(hand_doc)
+    counts = provenance_counts(sc)
+    missing = [r.path for r in input_rows(sc) if not r.source]
+    assert counts["missing_source"] == len(missing) > 0
+    assert "construction.advance_envelope" in missing
+    assert counts["sourced"] + counts["missing_source"] == counts["inputs"]
+
+
+def test_describe_distribution() -> None:
+    assert describe_distribution(Fixed(value=172.4)) == "fixed 172.4"
+    assert describe_distribution(LogNormal(dist="lognormal", median=30, gsd=2.5)) == (
+        "lognormal(median 30, gsd 2.5)"
+    )
+    assert describe_distribution(Pert(dist="pert", low=1, mode=2, high=4)) == "pert(1, 2, 4)"
+    assert describe_distribution(Pert(dist="pert", low=1, mode=2, high=4, shape=6)) == (
+        "pert(1, 2, 4, shape 6)"
+    )
+
+
+def test_input_row_is_frozen() -> None:
+    row = InputRow("a", "fixed 1", "s", False, False, "")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.path = "b"  # type: ignore[misc]
