@@ -336,7 +336,11 @@ def _add_events(
         sel = kind == t
         delay[sel] = ppf(ev.delay_days, u[sel, 1])
         ev_cost[sel] = ppf(ev.cost_usd_m, u[sel, 2])
-    np.add.at(run_time, (run, draw), delay)
+    # Events of one run are adjacent (sorted by draw, then run): sum them, then add once.
+    first_of_group = np.ones(run.size, dtype=bool)
+    first_of_group[1:] = (run[1:] != run[:-1]) | (draw[1:] != draw[:-1])
+    starts = np.flatnonzero(first_of_group)
+    run_time[run[starts], draw[starts]] += np.add.reduceat(delay, starts)
     cost += np.bincount(draw, weights=ev_cost, minlength=n)
     return cost
 

@@ -150,8 +150,11 @@ def sample_ground(zones: tuple[Zone, ...], streams: Streams, n: int) -> Ground:
         edges = np.cumsum(r / r.sum())[:-1]
         u = streams(f"geology/{z.name}/class").random((k, n))
         zc = flat_cls[row : row + k]
-        zc.fill(0)
-        for edge in edges:
+        if edges.size:
+            np.greater(u, edges[0], out=zc, casting="unsafe")
+        else:
+            zc.fill(0)
+        for edge in edges[1:]:
             zc += u > edge
         ends = bounds[row + 1 : row + k + 1]
         streams(f"geology/{z.name}/length").standard_exponential((k, n), out=ends)
