@@ -5,11 +5,11 @@ from __future__ import annotations
 from beringia.core.construction import (
     BoreIn,
     ConstructionInputs,
-    EventIn,
     MachineIn,
     PointIn,
 )
 from beringia.core.distributions import DistSpec
+from beringia.core.events import EventIn
 from beringia.core.geology import Zone
 from beringia.scenario.distributions import (
     Discrete,

@@ -47,3 +47,14 @@ def blocks(draws: int, block_size: int = BLOCK_SIZE) -> list[tuple[int, int, int
         (i, start, min(block_size, draws - start))
         for i, start in enumerate(range(0, draws, block_size))
     ]
+
+
+class VariateCounter:
+    """Counts the random variates a block draws (the benchmark's raw-limit peer uses it)."""
+
+    def __init__(self) -> None:
+        self.n = 0
+
+    def add(self, size: int) -> None:
+        """Record ``size`` more variates."""
+        self.n += int(size)

@@ -1,0 +1,139 @@
+"""Rare events during boring: water inflow, collapse, machine entrapment, fire.
+
+Each event type is a Poisson process along a bore whose rate (events per km) depends on
+the ground class, times an uncertain multiplier per draw. Every event stops the heading
+that meets it for a heavy-tailed delay and has a direct cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from beringia.core.distributions import DistSpec, FloatArray, ppf
+from beringia.core.geology import Ground, Streams
+from beringia.core.rng import VariateCounter
+
+
+@dataclass(frozen=True)
+class EventIn:
+    """A rare-event type: rates per bore-km by ground class, per-event delay and cost."""
+
+    name: str
+    rate_per_km: tuple[float, ...]
+    rate_multiplier: str
+    delay_days: DistSpec
+    cost_usd_m: DistSpec
+
+
+def _rank_within(groups: NDArray[np.intp], n: int) -> NDArray[np.intp]:
+    """Position of each element within its run of equal ``groups`` (sorted ascending)."""
+    start = np.searchsorted(groups, np.arange(n))
+    return np.asarray(np.arange(groups.size) - start[groups], dtype=np.intp)
+
+
+def poisson_ppf(mean: FloatArray, u: FloatArray) -> NDArray[np.intp]:
+    """Poisson quantile: the smallest ``k`` with ``P(X <= k) >= u``, by summing terms."""
+    k = np.zeros(mean.shape, dtype=np.intp)
+    term = np.exp(-mean)
+    cdf = term.copy()
+    todo = u > cdf
+    while todo.any():
+        k += todo
+        term = np.where(todo, term * mean / np.maximum(k, 1), term)
+        cdf = np.where(todo, cdf + term, cdf)
+        todo &= (u > cdf) & (term > 1e-300)
+    return k
+
+
+@dataclass(frozen=True)
+class EventRates:
+    """Rare-event rates of a block: per type, class and draw (events per metre)."""
+
+    per_class: FloatArray  # (T, C, n)
+    per_run: FloatArray  # (K, n) expected events in each run, all types
+
+
+def event_rates(
+    events: tuple[EventIn, ...], ground: Ground, x: Mapping[str, FloatArray]
+) -> EventRates | None:
+    """Return expected events per run, shared by every bore (the ground is shared)."""
+    if not events:
+        return None
+    per_class = np.stack(
+        [
+            np.asarray(ev.rate_per_km, dtype=np.float64)[:, None] / 1000.0 * x[ev.rate_multiplier]
+            for ev in events
+        ]
+    )
+    lam = ground.gather(per_class.sum(axis=0))
+    lam *= ground.length
+    return EventRates(per_class, lam)
+
+
+def add_events(
+    events: tuple[EventIn, ...],
+    ground: Ground,
+    bore: str,
+    rates: EventRates | None,
+    run_time: FloatArray,
+    streams: Streams,
+    counter: VariateCounter,
+) -> FloatArray:
+    """Add rare-event stoppages to ``run_time`` (K, n) in place; return event cost (n,).
+
+    Events of all types form one Poisson process along the bore with rate
+    ``sum_t rate_t(class) * multiplier_t`` per metre. In each run the first event falls
+    at unit-rate time ``E ~ Exp(1)``: the run has an event if ``E < lambda`` (its expected
+    count), and then ``1 + Poisson(lambda - E)`` events (memorylessness), each of a type
+    drawn in proportion to its rate, with its delay and cost. ``E = -log(1 - u)`` is
+    computed only where ``u < lambda`` (a necessary condition, since
+    ``1 - exp(-lambda) <= lambda``). The first-event variates are indexed by run, so a
+    longer route only adds events at its end (common random numbers).
+    """
+    n = run_time.shape[1]
+    if rates is None:
+        return np.zeros(n)
+    lam, per_class = rates.per_run, rates.per_class
+    u_first = streams(f"events/{bore}/first").random(lam.shape)
+    counter.add(lam.size)
+    cand = np.flatnonzero(u_first < lam)
+    first = -np.log1p(-u_first.ravel()[cand])
+    lam_c = lam.ravel()[cand]
+    hit = first < lam_c
+    run, draw = np.divmod(cand[hit], n)
+    cost = np.zeros(n)
+    if run.size == 0:
+        return cost
+    # Each draw's hits in chainage order take slots 0, 1, 2 ... of that draw's column in
+    # the count and attribute streams, so extra ground only adds slots at the end.
+    order = np.argsort(draw, kind="stable")
+    run, draw, first, lam_c = run[order], draw[order], first[hit][order], lam_c[hit][order]
+    slot = _rank_within(draw, n)
+    u_count = streams(f"events/{bore}/count").random((int(slot.max()) + 1, n))
+    counter.add(u_count.size)
+    count = 1 + poisson_ppf(lam_c - first, u_count[slot, draw])
+    run, draw = np.repeat(run, count), np.repeat(draw, count)
+    slot = _rank_within(draw, n)
+    u = streams(f"events/{bore}/attributes").random((int(slot.max()) + 1, n, 3))
+    counter.add(u.size)
+    u = u[slot, draw]
+    cls = ground.classes(run, draw)
+    weight = np.cumsum(per_class[:, cls, draw], axis=0)  # (T, events)
+    kind = np.minimum((u[:, 0] * weight[-1] > weight).sum(axis=0), len(events) - 1)
+    delay = np.empty(run.size)
+    ev_cost = np.empty(run.size)
+    for t, ev in enumerate(events):
+        sel = kind == t
+        delay[sel] = ppf(ev.delay_days, u[sel, 1])
+        ev_cost[sel] = ppf(ev.cost_usd_m, u[sel, 2])
+    # Events of one run are adjacent (sorted by draw, then run): sum them, then add once.
+    first_of_group = np.ones(run.size, dtype=bool)
+    first_of_group[1:] = (run[1:] != run[:-1]) | (draw[1:] != draw[:-1])
+    starts = np.flatnonzero(first_of_group)
+    run_time[run[starts], draw[starts]] += np.add.reduceat(delay, starts)
+    cost += np.bincount(draw, weights=ev_cost, minlength=n)
+    return cost
