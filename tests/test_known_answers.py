@@ -200,3 +200,30 @@ def test_length_cost_is_linear_in_unit_cost(hand_doc: dict[str, Any]) -> None:
     np.testing.assert_allclose(
         b.breakdown_usd_bn["tunnelling_length"], 2 * a.breakdown_usd_bn["tunnelling_length"]
     )
+
+
+def test_truncated_normal_stays_in_range_and_has_the_analytic_mean() -> None:
+    spec = DistSpec("normal", (1.0, 1.0, 0.0, math.inf))
+    u = (np.arange(200_000) + 0.5) / 200_000
+    x = ppf(spec, u)
+    assert x.min() >= 0.0
+    # Mean of N(1, 1) truncated below at 0: 1 + phi(-1) / (1 - Phi(-1)) = 1.2876
+    assert x.mean() == pytest.approx(1.0 + 0.24197072451914337 / 0.8413447460685429, rel=1e-3)
+    assert mean(spec) == pytest.approx(x.mean(), rel=1e-3)
+
+
+def test_a_truncated_normal_is_accepted_where_a_positive_value_is_required(
+    hand_doc: dict[str, Any],
+) -> None:
+    hand_doc["construction"]["bores"][0]["performance_factor"] = {
+        "dist": "normal",
+        "mean": 1.0,
+        "sd": 0.1,
+        "low": 0.5,
+        "high": 1.5,
+    }
+    a = run(hand_doc, draws=2000)
+    days = a.headings[0].duration_years * YEAR_DAYS
+    assert days.min() >= 0.5 * BOREDAYS - 1e-9
+    assert days.max() <= 1.5 * BOREDAYS + 1e-9
+    assert days.std() > 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from beringia.core.construction import (
     BoreIn,
     ConstructionInputs,
@@ -36,7 +38,9 @@ def dist_spec(d: AnyDist) -> DistSpec:
     if isinstance(d, Pert):
         return DistSpec("pert", (d.low, d.mode, d.high, d.shape))
     if isinstance(d, Normal):
-        return DistSpec("normal", (d.mean, d.sd))
+        lo = -math.inf if d.low is None else d.low
+        hi = math.inf if d.high is None else d.high
+        return DistSpec("normal", (d.mean, d.sd, lo, hi))
     if isinstance(d, LogNormal):
         return DistSpec("lognormal", (d.median, d.gsd))
     return DistSpec("discrete", values=tuple(d.values), probs=tuple(d.probabilities))

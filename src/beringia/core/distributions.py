@@ -57,7 +57,8 @@ def ppf(spec: DistSpec, u: FloatArray) -> FloatArray:
     spec : DistSpec
         The distribution. Parameters by kind: fixed ``(value,)``; uniform ``(low, high)``;
         triangular ``(low, mode, high)``; pert ``(low, mode, high, lambda)``; normal
-        ``(mean, sd)``; lognormal ``(median, gsd)``.
+        ``(mean, sd)`` or ``(mean, sd, low, high)`` truncated to ``[low, high]`` (either may
+        be infinite); lognormal ``(median, gsd)``.
     u : ndarray
         Uniform variates, any shape.
 
@@ -87,6 +88,10 @@ def ppf(spec: DistSpec, u: FloatArray) -> FloatArray:
         b = 1.0 + lam * (hi - mode) / (hi - lo)
         return lo + (hi - lo) * np.asarray(special.betaincinv(a, b, u), dtype=np.float64)
     if k == "normal":
+        if len(p) == 4:  # truncated: inverse CDF on the truncated range
+            a, b = special.ndtr((p[2] - p[0]) / p[1]), special.ndtr((p[3] - p[0]) / p[1])
+            z = special.ndtri(a + u * (b - a))
+            return np.asarray(np.clip(p[0] + p[1] * z, p[2], p[3]), dtype=np.float64)
         return p[0] + p[1] * np.asarray(special.ndtri(u), dtype=np.float64)
     if k == "lognormal":
         return np.asarray(p[0] * np.exp(np.log(p[1]) * special.ndtri(u)), dtype=np.float64)
@@ -112,6 +117,11 @@ def mean(spec: DistSpec) -> float:
         lo, mode, hi, lam = p
         return (lo + lam * mode + hi) / (lam + 2)
     if k == "normal":
+        if len(p) == 4:
+            alpha, beta = (p[2] - p[0]) / p[1], (p[3] - p[0]) / p[1]
+            pdf = np.exp(-(np.array([alpha, beta]) ** 2) / 2) / np.sqrt(2 * np.pi)
+            mass = special.ndtr(beta) - special.ndtr(alpha)
+            return float(p[0] + p[1] * (pdf[0] - pdf[1]) / mass)
         return p[0]
     if k == "lognormal":
         return float(p[0] * np.exp(np.log(p[1]) ** 2 / 2))

@@ -82,11 +82,28 @@ class Pert(Provenance):
 
 
 class Normal(Provenance):
-    """Normal with mean ``mean`` and standard deviation ``sd``."""
+    """Normal with mean ``mean`` and standard deviation ``sd``, optionally truncated.
+
+    ``low`` and ``high`` truncate it to ``[low, high]`` (sampled exactly, by inverse CDF
+    on the truncated range); fields that must stay positive need ``low``.
+    """
 
     dist: Literal["normal"]
     mean: float
     sd: float = Field(gt=0)
+    low: float | None = None
+    high: float | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Normal:
+        lo = -math.inf if self.low is None else self.low
+        hi = math.inf if self.high is None else self.high
+        if lo >= hi:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        # Refuse a truncation window so far in a tail that it holds no probability mass.
+        if (lo - self.mean) / self.sd > 8 or (hi - self.mean) / self.sd < -8:
+            raise ValueError("the truncation [low, high] lies more than 8 sd from the mean")
+        return self
 
 
 class LogNormal(Provenance):
@@ -146,7 +163,10 @@ def support(
     if isinstance(d, Uniform | Triangular | Pert):
         return d.low, d.high
     if isinstance(d, Normal):
-        return -math.inf, math.inf
+        return (
+            -math.inf if d.low is None else d.low,
+            math.inf if d.high is None else d.high,
+        )
     if isinstance(d, LogNormal):
         return math.ulp(0.0), math.inf  # strictly positive
     return min(d.values), max(d.values)
@@ -157,7 +177,7 @@ def _bounded(low: float | None, high: float | None, *, open_low: bool = False) -
         lo, hi = support(d)
         if low is not None and (lo < low or (open_low and lo <= low)):
             sign = ">" if open_low else ">="
-            kind = "" if not isinstance(d, Normal) else " (a normal is unbounded: use pert)"
+            kind = "" if not isinstance(d, Normal) else f" (truncate the normal: low = {low:g})"
             raise ValueError(f"every value must be {sign} {low:g}, the lowest is {lo:g}{kind}")
         if high is not None and hi > high:
             raise ValueError(f"every value must be <= {high:g}, the highest is {hi:g}")

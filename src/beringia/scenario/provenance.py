@@ -113,7 +113,10 @@ def describe_distribution(d: _AnyDist) -> str:
         shape = "" if d.shape == 4 else f", shape {f(d.shape)}"
         return f"pert({f(d.low)}, {f(d.mode)}, {f(d.high)}{shape})"
     if isinstance(d, Normal):
-        return f"normal(mean {f(d.mean)}, sd {f(d.sd)})"
+        cut = "".join(
+            f", {name} {f(v)}" for name, v in (("low", d.low), ("high", d.high)) if v is not None
+        )
+        return f"normal(mean {f(d.mean)}, sd {f(d.sd)}{cut})"
     if isinstance(d, LogNormal):
         return f"lognormal(median {f(d.median)}, gsd {f(d.gsd)})"
     pairs = ", ".join(f"{f(v)}: {f(p)}" for v, p in zip(d.values, d.probabilities, strict=True))
