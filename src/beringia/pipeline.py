@@ -34,9 +34,9 @@ from beringia.scenario.io import scenario_hash
 from beringia.scenario.model import Scenario
 
 MAX_DRAWS = 100_000_000
-TORNADO_DRAWS = 20_000
+TORNADO_DRAWS = 10_000
 """The tornado's rank correlations use at most this many draws (the first ones); the
-standard error of a rank correlation is then below 0.01."""
+standard error of a rank correlation is then at most 0.01."""
 TORNADO_SIZE = 10
 
 Progress = Callable[[int, int], None]

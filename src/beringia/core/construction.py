@@ -305,11 +305,16 @@ def _bore(
     cum = np.empty((ground.length.shape[0] + 1, n))
     cum[0] = 0.0
     rates = event_rates(inp.events, ground, x)
+    base: dict[tuple[int, float], FloatArray] = {}  # days per run at performance 1
     for b, bore in enumerate(inp.bores):
         mach = inp.machines[bore.machine]
         # Days to bore each run, then stoppages, then days from chainage 0 to each boundary.
-        run_days = ground.gather(x[bore.performance] / _advance_m_per_day(inp, bore, x))
-        run_days *= ground.length
+        # Bores with the same machine and diameter share the ground's days per run.
+        key = (bore.machine, bore.diameter_m)
+        if key not in base:
+            base[key] = ground.gather(1.0 / _advance_m_per_day(inp, bore, x))
+            base[key] *= ground.length
+        run_days = base[key] * x[bore.performance]
         out.event_cost += add_events(
             inp.events, ground, bore.name, rates, run_days, streams, counter
         )

@@ -99,7 +99,7 @@ class Ground:
 
     def gather(self, per_class: FloatArray) -> FloatArray:
         """Return ``per_class[cls[k, i], i]`` for every run: shape (K, n) from (C, n)."""
-        return np.asarray(per_class.ravel()[self.flat_cls], dtype=np.float64)
+        return np.asarray(np.take(per_class.ravel(), self.flat_cls), dtype=np.float64)
 
 
 def runs_needed(zone: Zone) -> int:
@@ -149,17 +149,14 @@ def sample_ground(zones: tuple[Zone, ...], streams: Streams, n: int) -> Ground:
         r = share / mean_run
         edges = np.cumsum(r / r.sum())[:-1]
         u = streams(f"geology/{z.name}/class").random((k, n))
-        zc = flat_cls[row : row + k]
-        if edges.size:
-            np.greater(u, edges[0], out=zc, casting="unsafe")
-        else:
-            zc.fill(0)
-        for edge in edges[1:]:
-            zc += u > edge
+        small = np.zeros((k, n), dtype=np.int8)  # class index, accumulated in one byte
+        for edge in edges:
+            small += u > edge
         ends = bounds[row + 1 : row + k + 1]
         streams(f"geology/{z.name}/length").standard_exponential((k, n), out=ends)
-        ends *= mean_run[zc]
-        zc *= n
+        ends *= np.take(mean_run, small)
+        zc = flat_cls[row : row + k]
+        np.multiply(small, np.intp(n), out=zc)
         zc += draw
         ends[0] += z.from_m
         cumsum_rows(ends, ends)

@@ -75,7 +75,7 @@ def solve_fronts(gap_time: FloatArray, launch_east: FloatArray, launch_west: Flo
     e_own = np.where(np.isfinite(e), idx, NO_OWNER)
     w_own = np.where(np.isfinite(w), idx, NO_OWNER)
     for _ in range(m + 1):
-        e_prev, w_prev = e.copy(), w.copy()
+        w_prev = w  # the eastward pass depends on the westward fronts only
         # Eastward: a front passes point i+1 if it gets there before any westward front
         # leaves that point into gap i.
         e = launch_east.copy()
@@ -92,7 +92,7 @@ def solve_fronts(gap_time: FloatArray, launch_east: FloatArray, launch_west: Flo
             take = (arrive <= e[:, i]) & (arrive < w[:, i])
             w[:, i] = np.where(take, arrive, w[:, i])
             w_own[:, i] = np.where(take, w_own[:, i + 1], w_own[:, i])
-        if np.array_equal(e, e_prev) and np.array_equal(w, w_prev):
+        if np.array_equal(w, w_prev):
             break
     left, right = e[:, :-1], w[:, 1:]
     with np.errstate(invalid="ignore"):
