@@ -53,7 +53,7 @@ def poisson_ppf(mean: FloatArray, u: FloatArray) -> NDArray[np.intp]:
 class EventRates:
     """Rare-event rates of a block: per type, class and draw (events per metre)."""
 
-    per_class: FloatArray  # (T, C, n)
+    cumulative: FloatArray  # (T, C * n): rates of types 0..t summed, per class and draw
     per_run: FloatArray  # (K, n) expected events in each run, all types
 
 
@@ -69,9 +69,10 @@ def event_rates(
             for ev in events
         ]
     )
-    lam = ground.gather(per_class.sum(axis=0))
+    cumulative = np.cumsum(per_class, axis=0)
+    lam = ground.gather(cumulative[-1])
     lam *= ground.length
-    return EventRates(per_class, lam)
+    return EventRates(cumulative.reshape(len(events), -1), lam)
 
 
 def add_events(
@@ -97,7 +98,7 @@ def add_events(
     n = run_time.shape[1]
     if rates is None:
         return np.zeros(n)
-    lam, per_class = rates.per_run, rates.per_class
+    lam = rates.per_run
     u_first = streams(f"events/{bore}/first").random(lam.shape)
     counter.add(lam.size)
     cand = np.flatnonzero(u_first < lam)
@@ -121,8 +122,7 @@ def add_events(
     u = streams(f"events/{bore}/attributes").random((int(slot.max()) + 1, n, 3))
     counter.add(u.size)
     u = u[slot, draw]
-    cls = ground.classes(run, draw)
-    weight = np.cumsum(per_class[:, cls, draw], axis=0)  # (T, events)
+    weight = rates.cumulative[:, ground.flat_cls[run, draw]]  # (T, events), cumulative
     kind = np.minimum((u[:, 0] * weight[-1] > weight).sum(axis=0), len(events) - 1)
     delay = np.empty(run.size)
     ev_cost = np.empty(run.size)

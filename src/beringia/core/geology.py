@@ -92,11 +92,6 @@ class Ground:
     length: FloatArray
     flat_cls: NDArray[np.intp]
 
-    def classes(self, run: NDArray[np.intp], draw: NDArray[np.intp]) -> NDArray[np.intp]:
-        """Ground-class index of the given (run, draw) pairs."""
-        n = self.length.shape[1]
-        return np.asarray(self.flat_cls[run, draw] // n, dtype=np.intp)
-
     def gather(self, per_class: FloatArray) -> FloatArray:
         """Return ``per_class[cls[k, i], i]`` for every run: shape (K, n) from (C, n)."""
         return np.asarray(np.take(per_class.ravel(), self.flat_cls), dtype=np.float64)
