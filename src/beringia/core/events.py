@@ -92,14 +92,17 @@ def add_events(
     count), and then ``1 + Poisson(lambda - E)`` events (memorylessness), each of a type
     drawn in proportion to its rate, with its delay and cost. ``E = -log(1 - u)`` is
     computed only where ``u < lambda`` (a necessary condition, since
-    ``1 - exp(-lambda) <= lambda``). The first-event variates are indexed by run, so a
-    longer route only adds events at its end (common random numbers).
+    ``1 - exp(-lambda) <= lambda``). The first-event variates are indexed by zone
+    and run, so a longer zone only adds events at its end (common random numbers).
     """
     n = run_time.shape[1]
     if rates is None:
         return np.zeros(n)
     lam = rates.per_run
-    u_first = streams(f"events/{bore}/first").random(lam.shape)
+    # One stream per bore and zone: a run's variate does not depend on other zones' runs.
+    u_first = np.empty(lam.shape)
+    for zone, start, stop in ground.zone_rows:
+        streams(f"events/{bore}/{zone}/first").random(out=u_first[start:stop])
     counter.add(lam.size)
     cand = np.flatnonzero(u_first < lam)
     first = -np.log1p(-u_first.ravel()[cand])

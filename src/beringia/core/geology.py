@@ -2,9 +2,11 @@
 
 Each zone has a share of its length in each ground class and a mean run length per class.
 Runs are drawn one after another: the class of each run is drawn independently with
-probability proportional to ``share / mean_run`` (so that, in the long run, each class
-covers its share of the length), and its length is exponential with the class's mean.
-Consecutive runs of the same class simply join. The sequence restarts at zone boundaries.
+probability proportional to ``share / mean_run`` (so that each class covers its share of
+the length), and its length is exponential with the class's mean. The first run of a zone
+is drawn in proportion to ``share``, which makes the sequence stationary from the zone's
+start. Consecutive runs of the same class simply join. The sequence restarts at zone
+boundaries.
 
 Arrays are laid out runs x draws, shape ``(K, n)``. Each zone draws its classes and its
 lengths from two streams of its own, run by run, so run ``j`` of draw ``i`` gets the same
@@ -86,23 +88,30 @@ class Ground:
         Run lengths (m).
     flat_cls : ndarray of int, shape (K, n)
         ``class * n + draw`` for each run: indices into a raveled (C, n) per-class table.
+    zone_rows : tuple of (str, int, int)
+        Each zone's name and its rows ``[start, stop)``.
     """
 
     bounds: FloatArray
     length: FloatArray
     flat_cls: NDArray[np.intp]
+    zone_rows: tuple[tuple[str, int, int], ...]
 
     def gather(self, per_class: FloatArray) -> FloatArray:
         """Return ``per_class[cls[k, i], i]`` for every run: shape (K, n) from (C, n)."""
         return np.asarray(np.take(per_class.ravel(), self.flat_cls), dtype=np.float64)
 
 
-def runs_needed(zone: Zone) -> int:
-    """Return how many runs to draw for a zone: expected number plus ~five sigma.
+TOP_UP_RUNS = 16
+"""Runs added to every draw of a zone, from the same streams, while any draw falls short."""
 
-    Run lengths are exponential with class-dependent means, so their coefficient of
-    variation is near one; ``E + 5 sqrt(E) + 5`` runs fall short of the zone's length with
-    a probability below one in a million, in which case the last run is stretched.
+
+def runs_expected(zone: Zone) -> int:
+    """Return how many runs to draw for a zone at first: expected number plus 3 sigma.
+
+    Draws whose runs fall short of the zone's end get more runs, drawn from the same two
+    streams (see :func:`sample_ground`), so coverage is exact and run ``j`` of a draw has
+    the same random numbers whatever this first guess is.
     """
     share = np.asarray(zone.share)
     mean_run = np.asarray(zone.mean_run_m)
@@ -110,7 +119,46 @@ def runs_needed(zone: Zone) -> int:
     r = r / r.sum()
     mean_len = float(np.dot(r, mean_run))
     expected = (zone.to_m - zone.from_m) / mean_len
-    return int(np.ceil(expected + 5.0 * np.sqrt(expected) + 5))
+    return int(np.ceil(expected + 3.0 * np.sqrt(expected) + 3))
+
+
+def _zone_runs(zone: Zone, streams: Streams, n: int) -> tuple[NDArray[np.int8], FloatArray]:
+    """Class index (K, n) and end chainage (K, n) of a zone's runs, covering the zone."""
+    share = np.asarray(zone.share, dtype=np.float64)
+    mean_run = np.asarray(zone.mean_run_m, dtype=np.float64)
+    r = share / mean_run
+    edges = np.cumsum(r / r.sum())[:-1]
+    # The first run is drawn in proportion to the shares themselves: with exponential run
+    # lengths (memoryless) the sequence is then stationary from the zone's start, so every
+    # chainage, not only the long run, is in class c with probability share[c].
+    first_edges = np.cumsum(share / share.sum())[:-1]
+    g_class = streams(f"geology/{zone.name}/class")
+    g_length = streams(f"geology/{zone.name}/length")
+    classes: list[NDArray[np.int8]] = []
+    ends: list[FloatArray] = []
+    reached = np.full(n, zone.from_m)
+    k = runs_expected(zone)
+    while True:
+        # Row-major draws: row j holds run j of every draw, whatever k is.
+        u = g_class.random((k, n))
+        small = np.zeros((k, n), dtype=np.int8)  # class index, accumulated in one byte
+        for edge in edges:
+            small += u > edge
+        if not classes:
+            small[0] = (u[0, :, None] > first_edges).sum(axis=1)
+        end = g_length.standard_exponential((k, n))
+        end *= np.take(mean_run, small)
+        end[0] += reached
+        cumsum_rows(end, end)
+        classes.append(small)
+        ends.append(end)
+        reached = end[-1]
+        if reached.min() >= zone.to_m:
+            break
+        k = TOP_UP_RUNS
+    end_all = ends[0] if len(ends) == 1 else np.concatenate(ends)
+    np.minimum(end_all, zone.to_m, out=end_all)
+    return (classes[0] if len(classes) == 1 else np.concatenate(classes)), end_all
 
 
 def sample_ground(zones: tuple[Zone, ...], streams: Streams, n: int) -> Ground:
@@ -129,34 +177,23 @@ def sample_ground(zones: tuple[Zone, ...], streams: Streams, n: int) -> Ground:
     Returns
     -------
     Ground
-        Runs for every draw.
+        Runs for every draw, covering every zone exactly.
     """
-    counts = [runs_needed(z) for z in zones]
-    total = sum(counts)
+    parts = [_zone_runs(z, streams, n) for z in zones]
+    total = sum(c.shape[0] for c, _ in parts)
     bounds = np.empty((total + 1, n))
     bounds[0] = 0.0
     flat_cls = np.empty((total, n), dtype=np.intp)
     draw = np.arange(n)
+    rows = []
     row = 0
-    for z, k in zip(zones, counts, strict=True):
-        share = np.asarray(z.share, dtype=np.float64)
-        mean_run = np.asarray(z.mean_run_m, dtype=np.float64)
-        r = share / mean_run
-        edges = np.cumsum(r / r.sum())[:-1]
-        u = streams(f"geology/{z.name}/class").random((k, n))
-        small = np.zeros((k, n), dtype=np.int8)  # class index, accumulated in one byte
-        for edge in edges:
-            small += u > edge
-        ends = bounds[row + 1 : row + k + 1]
-        streams(f"geology/{z.name}/length").standard_exponential((k, n), out=ends)
-        ends *= np.take(mean_run, small)
+    for z, (small, end) in zip(zones, parts, strict=True):
+        k = small.shape[0]
+        bounds[row + 1 : row + k + 1] = end
         zc = flat_cls[row : row + k]
         np.multiply(small, np.intp(n), out=zc)
         zc += draw
-        ends[0] += z.from_m
-        cumsum_rows(ends, ends)
-        np.minimum(ends, z.to_m, out=ends)
-        ends[-1] = z.to_m
+        rows.append((z.name, row, row + k))
         row += k
     length = np.diff(bounds, axis=0)
-    return Ground(bounds=bounds, length=length, flat_cls=flat_cls)
+    return Ground(bounds=bounds, length=length, flat_cls=flat_cls, zone_rows=tuple(rows))
