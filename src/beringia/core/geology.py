@@ -122,47 +122,13 @@ def runs_expected(zone: Zone) -> int:
     return int(np.ceil(expected + 3.0 * np.sqrt(expected) + 3))
 
 
-def _zone_runs(zone: Zone, streams: Streams, n: int) -> tuple[NDArray[np.int8], FloatArray]:
-    """Class index (K, n) and end chainage (K, n) of a zone's runs, covering the zone."""
-    share = np.asarray(zone.share, dtype=np.float64)
-    mean_run = np.asarray(zone.mean_run_m, dtype=np.float64)
-    r = share / mean_run
-    edges = np.cumsum(r / r.sum())[:-1]
-    # The first run is drawn in proportion to the shares themselves: with exponential run
-    # lengths (memoryless) the sequence is then stationary from the zone's start, so every
-    # chainage, not only the long run, is in class c with probability share[c].
-    first_edges = np.cumsum(share / share.sum())[:-1]
-    g_class = streams(f"geology/{zone.name}/class")
-    g_length = streams(f"geology/{zone.name}/length")
-    classes: list[NDArray[np.int8]] = []
-    ends: list[FloatArray] = []
-    reached = np.full(n, zone.from_m)
-    k = runs_expected(zone)
-    while True:
-        # Row-major draws: row j holds run j of every draw, whatever k is.
-        u = g_class.random((k, n))
-        small = np.zeros((k, n), dtype=np.int8)  # class index, accumulated in one byte
-        for edge in edges:
-            small += u > edge
-        if not classes:
-            small[0] = (u[0, :, None] > first_edges).sum(axis=1)
-        end = g_length.standard_exponential((k, n))
-        end *= np.take(mean_run, small)
-        end[0] += reached
-        cumsum_rows(end, end)
-        classes.append(small)
-        ends.append(end)
-        reached = end[-1]
-        if reached.min() >= zone.to_m:
-            break
-        k = TOP_UP_RUNS
-    end_all = ends[0] if len(ends) == 1 else np.concatenate(ends)
-    np.minimum(end_all, zone.to_m, out=end_all)
-    return (classes[0] if len(classes) == 1 else np.concatenate(classes)), end_all
-
-
 def sample_ground(zones: tuple[Zone, ...], streams: Streams, n: int) -> Ground:
     """Draw the ground along the route for ``n`` draws.
+
+    Each zone first draws :func:`runs_expected` runs for every draw, then, while any draw
+    falls short of the zone's end, :data:`TOP_UP_RUNS` more from the same two streams
+    (row-major, so run ``j`` of a draw has the same random numbers however many runs are
+    drawn). Coverage is exact; runs past a zone's end get zero length.
 
     Parameters
     ----------
@@ -179,21 +145,57 @@ def sample_ground(zones: tuple[Zone, ...], streams: Streams, n: int) -> Ground:
     Ground
         Runs for every draw, covering every zone exactly.
     """
-    parts = [_zone_runs(z, streams, n) for z in zones]
-    total = sum(c.shape[0] for c, _ in parts)
-    bounds = np.empty((total + 1, n))
+    capacity = sum(runs_expected(z) for z in zones) + 2 * TOP_UP_RUNS * len(zones)
+    bounds = np.empty((capacity + 1, n))
     bounds[0] = 0.0
-    flat_cls = np.empty((total, n), dtype=np.intp)
+    flat_cls = np.empty((capacity, n), dtype=np.intp)
     draw = np.arange(n)
     rows = []
     row = 0
-    for z, (small, end) in zip(zones, parts, strict=True):
-        k = small.shape[0]
-        bounds[row + 1 : row + k + 1] = end
-        zc = flat_cls[row : row + k]
-        np.multiply(small, np.intp(n), out=zc)
-        zc += draw
-        rows.append((z.name, row, row + k))
-        row += k
-    length = np.diff(bounds, axis=0)
-    return Ground(bounds=bounds, length=length, flat_cls=flat_cls, zone_rows=tuple(rows))
+    for zone in zones:
+        share = np.asarray(zone.share, dtype=np.float64)
+        mean_run = np.asarray(zone.mean_run_m, dtype=np.float64)
+        r = share / mean_run
+        edges = np.cumsum(r / r.sum())[:-1]
+        # The first run is drawn in proportion to the shares themselves: with exponential
+        # run lengths (memoryless) the sequence is then stationary from the zone's start,
+        # so every chainage, not only the long run, is in class c with probability share[c].
+        first_edges = np.cumsum(share / share.sum())[:-1]
+        g_class = streams(f"geology/{zone.name}/class")
+        g_length = streams(f"geology/{zone.name}/length")
+        start = row
+        k = runs_expected(zone)
+        while True:
+            if row + k > capacity:  # rare: grow the buffers
+                capacity = 2 * capacity + k
+                bounds = np.concatenate([bounds, np.empty((capacity + 1 - len(bounds), n))])
+                flat_cls = np.concatenate(
+                    [flat_cls, np.empty((capacity - len(flat_cls), n), dtype=np.intp)]
+                )
+            u = g_class.random((k, n))
+            small = np.zeros((k, n), dtype=np.int8)  # class index, accumulated in one byte
+            for edge in edges:
+                small += u > edge
+            if row == start:
+                small[0] = (u[0, :, None] > first_edges).sum(axis=1)
+            ends = bounds[row + 1 : row + k + 1]
+            g_length.standard_exponential((k, n), out=ends)
+            ends *= np.take(mean_run, small)
+            ends[0] += bounds[row]
+            cumsum_rows(ends, ends)
+            zc = flat_cls[row : row + k]
+            np.multiply(small, np.intp(n), out=zc)
+            zc += draw
+            row += k
+            if ends[-1].min() >= zone.to_m:
+                break
+            k = TOP_UP_RUNS
+        np.minimum(bounds[start + 1 : row + 1], zone.to_m, out=bounds[start + 1 : row + 1])
+        rows.append((zone.name, start, row))
+    bounds = bounds[: row + 1]
+    return Ground(
+        bounds=bounds,
+        length=np.diff(bounds, axis=0),
+        flat_cls=flat_cls[:row],
+        zone_rows=tuple(rows),
+    )
