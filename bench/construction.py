@@ -28,7 +28,7 @@ import beringia
 
 DRAWS = 100_000
 BIG_DRAWS = 1_000_000
-REPEATS = 3
+REPEATS = 5
 CHUNK = 4_000_000
 RESULTS = Path(__file__).resolve().parent / "results" / "construction.json"
 
