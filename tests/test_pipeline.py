@@ -72,7 +72,9 @@ def test_median_draw_gantt_matches_that_draw() -> None:
     a = beringia.assess(beringia.load_scenario(), draws=rng.BLOCK_SIZE + 40, seed=9)
     last = max(bar.finish_years for bar in a.gantt)
     assert last == pytest.approx(float(a.duration_years[a.median_draw]), rel=1e-12)
-    assert a.duration_years[a.median_draw] == pytest.approx(np.median(a.duration_years), rel=0.01)
+    for values in (a.cost_usd_bn, a.duration_years):  # near the median of both
+        share_below = float((values < values[a.median_draw]).mean())
+        assert abs(share_below - 0.5) < 0.02
     critical = [bar for bar in a.gantt if bar.critical]
     assert any(bar.name.startswith("boring:") for bar in critical)
     assert critical[-1].name == "testing and commissioning"

@@ -132,7 +132,7 @@ def assess(
             progress(done, draws)
     t_sim = time.perf_counter() - t0
 
-    median_draw = int(np.argmin(np.abs(years - np.median(years))))
+    median_draw = _median_draw(cost, years)
     gantt = _gantt(inp, seed, draws, median_draw)
     tornado = _tornado(x_in, cost[:n_tornado], years[:n_tornado])
     claims = [
@@ -187,6 +187,17 @@ def assess(
             "price_base": f"{scenario.price_base_year} USD",
         },
     )
+
+
+def _median_draw(cost: np.ndarray, years: np.ndarray) -> int:
+    """Return the draw nearest the median of cost and of duration at once.
+
+    Nearest means the smallest larger distance of its two percentile ranks from 50 %.
+    """
+    n = cost.shape[0]
+    off_cost = np.abs(ranks(cost) / max(n - 1, 1) - 0.5)
+    off_years = np.abs(ranks(years) / max(n - 1, 1) - 0.5)
+    return int(np.argmin(np.maximum(off_cost, off_years)))
 
 
 def _gantt(inp: ConstructionInputs, seed: int, draws: int, draw: int) -> list[GanttBar]:
