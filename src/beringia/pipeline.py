@@ -143,6 +143,7 @@ def assess(
             probability=share_within(cost, years, c.max_cost_usd_bn, c.max_duration_years),
             source=c.source,
             unverified=c.unverified,
+            assumed=c.assumed,
             note=c.note,
         )
         for c in scenario.claims

@@ -55,6 +55,7 @@ class ClaimResult:
     probability: float
     source: str
     unverified: bool = False
+    assumed: bool = False
     note: str = ""
 
 
@@ -131,6 +132,7 @@ class Assessment:
                     "probability": c.probability,
                     "source": c.source,
                     "unverified": c.unverified,
+                    "assumed": c.assumed,
                     "note": c.note,
                 }
                 for c in self.claims

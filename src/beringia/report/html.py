@@ -25,7 +25,6 @@ from plotly.offline import get_plotlyjs
 from beringia.core.stats import quantiles
 from beringia.report import figures
 from beringia.results import Assessment, ClaimResult
-from beringia.scenario.model import Claim
 from beringia.scenario.provenance import InputRow, input_rows, provenance_counts
 
 TEMPLATE = "report.html.j2"
@@ -205,18 +204,9 @@ def claim_verdict(c: ClaimResult, draws: int) -> str:
     )
 
 
-def _scenario_claim(a: Assessment, i: int, c: ClaimResult) -> Claim | None:
-    """Find the scenario's claim behind result ``i`` (same position and name, else name)."""
-    claims = a.scenario.claims
-    if i < len(claims) and claims[i].name == c.name:
-        return claims[i]
-    return next((s for s in claims if s.name == c.name), None)
-
-
 def _claims(a: Assessment) -> list[dict[str, Any]]:
     out = []
-    for i, c in enumerate(a.claims):
-        spec = _scenario_claim(a, i, c)
+    for c in a.claims:
         word, css = _likelihood(c.probability)
         k = round(c.probability * a.draws)
         caveat = ""
@@ -241,9 +231,9 @@ def _claims(a: Assessment) -> list[dict[str, Any]]:
                 "css": css,
                 "caveat": caveat,
                 "source": c.source,
-                "unverified": spec is not None and spec.unverified,
-                "assumed": spec is not None and spec.assumed,
-                "note": spec.note if spec is not None else "",
+                "unverified": c.unverified,
+                "assumed": c.assumed,
+                "note": c.note,
             }
         )
     return out
