@@ -46,39 +46,33 @@ class Uniform(Provenance):
         return self
 
 
-class Triangular(Provenance):
+class _LowModeHigh(Provenance):
+    """A distribution on ``[low, high]`` with its mode ``mode`` between them."""
+
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _LowModeHigh:
+        if not self.low <= self.mode <= self.high:
+            raise ValueError(
+                f"need low <= mode <= high, got low={self.low}, mode={self.mode}, high={self.high}"
+            )
+        return self
+
+
+class Triangular(_LowModeHigh):
     """Triangular on ``[low, high]`` with mode ``mode``."""
 
     dist: Literal["triangular"]
-    low: float
-    mode: float
-    high: float
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Triangular:
-        if not self.low <= self.mode <= self.high:
-            raise ValueError(
-                f"need low <= mode <= high, got low={self.low}, mode={self.mode}, high={self.high}"
-            )
-        return self
 
 
-class Pert(Provenance):
+class Pert(_LowModeHigh):
     """Beta-PERT on ``[low, high]`` with mode ``mode`` and shape ``shape`` (4 is classic)."""
 
     dist: Literal["pert"]
-    low: float
-    mode: float
-    high: float
     shape: float = Field(4.0, gt=0)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Pert:
-        if not self.low <= self.mode <= self.high:
-            raise ValueError(
-                f"need low <= mode <= high, got low={self.low}, mode={self.mode}, high={self.high}"
-            )
-        return self
 
 
 class Normal(Provenance):

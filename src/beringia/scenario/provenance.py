@@ -149,28 +149,24 @@ def _label(item: object, index: int) -> str:
     return name if isinstance(name, str) and name else str(index)
 
 
+def _row(path: str, value: str, item: Provenance, kind: RowKind) -> InputRow:
+    return InputRow(
+        path=path,
+        value=value,
+        source=item.source,
+        unverified=item.unverified,
+        assumed=item.assumed,
+        note=item.note,
+        kind=kind,
+    )
+
+
 def _walk(value: object, path: str) -> Iterator[InputRow]:
     if isinstance(value, _DISTRIBUTIONS):
-        yield InputRow(
-            path=path,
-            value=describe_distribution(value),
-            source=value.source,
-            unverified=value.unverified,
-            assumed=value.assumed,
-            note=value.note,
-            kind="distribution",
-        )
+        yield _row(path, describe_distribution(value), value, "distribution")
     elif isinstance(value, BaseModel):
         if isinstance(value, Provenance):
-            yield InputRow(
-                path=path,
-                value=_plain_numbers(value),
-                source=value.source,
-                unverified=value.unverified,
-                assumed=value.assumed,
-                note=value.note,
-                kind="object",
-            )
+            yield _row(path, _plain_numbers(value), value, "object")
         for name in type(value).model_fields:
             yield from _walk(getattr(value, name), f"{path}.{name}" if path else name)
     elif isinstance(value, list | tuple):
