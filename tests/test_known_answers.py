@@ -227,3 +227,16 @@ def test_a_truncated_normal_is_accepted_where_a_positive_value_is_required(
     assert days.min() >= 0.5 * BOREDAYS - 1e-9
     assert days.max() <= 1.5 * BOREDAYS + 1e-9
     assert days.std() > 0
+
+
+def test_per_event_draws_match_the_per_type_inverse_cdf() -> None:
+    from beringia.core.events import per_event
+
+    specs = [DistSpec("lognormal", (30.0, 2.5)), DistSpec("lognormal", (120.0, 2.2))]
+    kind = np.array([0, 1, 1, 0, 1])
+    u = np.array([0.1, 0.5, 0.9, 0.99, 0.01])
+    expected = np.array([ppf(specs[k], u[i : i + 1])[0] for i, k in enumerate(kind)])
+    np.testing.assert_allclose(per_event(specs, kind, u), expected, rtol=1e-15)
+    mixed = [specs[0], DistSpec("triangular", (1.0, 2.0, 4.0))]
+    expected_mixed = np.array([ppf(mixed[k], u[i : i + 1])[0] for i, k in enumerate(kind)])
+    np.testing.assert_allclose(per_event(mixed, kind, u), expected_mixed, rtol=1e-15)
