@@ -45,7 +45,8 @@ Progress = Callable[[int, int], None]
 
 def _run(args: tuple[ConstructionInputs, int, int, int]) -> BlockResult:
     inp, seed, block, n = args
-    return simulate_block(inp, seed, block, n)
+    # The first block also keeps its schedule, from which the median draw's Gantt is taken.
+    return simulate_block(inp, seed, block, n, detail=block == 0)
 
 
 def _results(
@@ -114,7 +115,10 @@ def assess(
     x_in = {k: np.empty(n_tornado, dtype=np.float64) for k in sampled}
     variates = 0
     done = 0
+    first_block: BlockResult | None = None
     for start, res in _results(inp, seed, draws, processes):
+        if start == 0:
+            first_block = res
         stop = start + res.cost_usd_bn.shape[0]
         cost[start:stop] = res.cost_usd_bn
         years[start:stop] = res.duration_years
@@ -132,8 +136,10 @@ def assess(
             progress(done, draws)
     t_sim = time.perf_counter() - t0
 
-    median_draw = _median_draw(cost, years)
-    gantt = _gantt(inp, seed, draws, median_draw)
+    if first_block is None:  # draws >= 1, so block 0 always runs
+        raise RuntimeError("the first block of draws did not run")
+    median_draw = _median_draw(cost, years, first_block.cost_usd_bn.shape[0])
+    gantt = _gantt(first_block, median_draw)
     tornado = _tornado(x_in, cost[:n_tornado], years[:n_tornado])
     claims = [
         ClaimResult(
@@ -190,22 +196,21 @@ def assess(
     )
 
 
-def _median_draw(cost: np.ndarray, years: np.ndarray) -> int:
-    """Return the draw nearest the median of cost and of duration at once.
+def _median_draw(cost: np.ndarray, years: np.ndarray, among: int) -> int:
+    """Return the draw, among the first ``among``, nearest the median of cost and duration.
 
-    Nearest means the smallest larger distance of its two percentile ranks from 50 %.
+    Nearest means the smallest larger distance of its two percentile ranks (over all
+    draws) from 50 %. With a block of candidates both ranks land within about a percent.
     """
     n = cost.shape[0]
-    off_cost = np.abs(ranks(cost) / max(n - 1, 1) - 0.5)
-    off_years = np.abs(ranks(years) / max(n - 1, 1) - 0.5)
+    off_cost = np.abs(ranks(cost)[:among] / max(n - 1, 1) - 0.5)
+    off_years = np.abs(ranks(years)[:among] / max(n - 1, 1) - 0.5)
     return int(np.argmin(np.maximum(off_cost, off_years)))
 
 
-def _gantt(inp: ConstructionInputs, seed: int, draws: int, draw: int) -> list[GanttBar]:
-    """Re-run the block of ``draw`` (same streams, same size) and return its activities."""
-    block, offset = divmod(draw, rngmod.BLOCK_SIZE)
-    size = rngmod.blocks(draws)[block][2]
-    res = simulate_block(inp, seed, block, size, detail=True)
+def _gantt(first_block: BlockResult, offset: int) -> list[GanttBar]:
+    """Return the activities of draw ``offset`` of the first block (run with detail)."""
+    res = first_block
     return [
         GanttBar(
             name=a.name,
