@@ -9,8 +9,9 @@ import beringia
 from beringia.core import rng
 from beringia.core.construction import COMPONENTS
 
-# Golden values: bering-strait, seed 7. They change only when the model or the built-in
-# scenario changes on purpose; update them in the same commit and say why.
+# Golden values, seed 7. They change only when the model or a built-in scenario changes on
+# purpose; update them in the same commit and say why. The tolerance (1e-9) absorbs the last
+# bits that vectorised exp/log may differ in between CPUs, and nothing else.
 GOLDEN = {
     "bering-strait": (3000, 29.09984998444245, 16.237165462488626),
     "bering-strait-claim": (1000, 18.427219795692245, 9.696857557926375),
@@ -22,11 +23,11 @@ GOLDEN = {
 def test_golden_values(name: str) -> None:
     draws, cost_mean, second = GOLDEN[name]
     a = beringia.assess(beringia.load_scenario(name), draws=draws, seed=7)
-    assert float(a.cost_usd_bn.mean()) == pytest.approx(cost_mean, rel=1e-12)
+    assert float(a.cost_usd_bn.mean()) == pytest.approx(cost_mean, rel=1e-9)
     if name == "bering-strait":
-        assert float(np.median(a.duration_years)) == pytest.approx(second, rel=1e-12)
+        assert float(np.median(a.duration_years)) == pytest.approx(second, rel=1e-9)
     else:
-        assert float(a.duration_years.mean()) == pytest.approx(second, rel=1e-12)
+        assert float(a.duration_years.mean()) == pytest.approx(second, rel=1e-9)
 
 
 def test_bit_identical_with_one_or_two_processes() -> None:
