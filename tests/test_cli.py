@@ -339,3 +339,14 @@ def test_console_script_json(tmp_path: Path) -> None:
     assert d["scenario"]["name"] == "bering-strait"
     assert "simulating" not in proc.stdout
     assert list(tmp_path.iterdir()) == []  # --json without --report writes nothing
+
+
+def test_json_counts_the_scenarios_assumptions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["assess", "--draws", "50", "--json"])
+    counts = json.loads(result.stdout)["scenario"]["inputs"]
+    assert counts["inputs"] == counts["sourced"] + counts["missing_source"]
+    assert 0 < counts["assumed"] < counts["inputs"]
+    assert counts["unverified"] > 0

@@ -211,6 +211,12 @@ def _print_summary(a: Assessment) -> None:
         f"{a.draws:,} draws, seed {a.seed}, scenario sha256 {a.scenario_sha256[:12]}, "
         f"{a.provenance['total_seconds']:.1f} s"
     )
+    counts = d["scenario"]["inputs"]
+    missing = f", {counts['missing_source']} without a source" if counts["missing_source"] else ""
+    out.print(
+        f"{counts['inputs']} input figures: {counts['assumed']} assumed by this project, "
+        f"{counts['unverified']} unverified{missing} (see the report's inputs table)"
+    )
     t = Table(title="Construction", title_justify="left")
     for col in ("", "mean", "P10", "P50", "P80", "P90"):
         t.add_column(col, justify="right" if col else "left")

@@ -11,6 +11,7 @@ from beringia.core.construction import COMPONENTS
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import quantiles
 from beringia.scenario.model import Scenario
+from beringia.scenario.provenance import provenance_counts
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Assessment:
                 "name": self.scenario.name,
                 "title": self.scenario.title,
                 "sha256": self.scenario_sha256,
+                "inputs": provenance_counts(self.scenario),
             },
             "seed": self.seed,
             "draws": self.draws,
