@@ -16,6 +16,7 @@ from typer.testing import CliRunner, Result
 
 import beringia
 from beringia.cli import app
+from beringia.compile import tunnel_length_km
 from beringia.core.rng import BLOCK_SIZE
 from beringia.scenario import builtin_text, load_scenario, scenario_hash
 from beringia.scenario.io import validate_document
@@ -103,7 +104,7 @@ def test_validate_a_written_copy(runner: CliRunner, cwd: Path, name: str) -> Non
     copy.write_text(ok(runner.invoke(app, ["show", name])).stdout, encoding="utf-8")
     result = ok(runner.invoke(app, ["validate", str(copy)]))
     sc = load_scenario(name)
-    assert result.stdout.startswith(f"ok: {name} - {sc.route.length_km:g} km")
+    assert result.stdout.startswith(f"ok: {name} - {tunnel_length_km(sc):g} km")
     assert f"{len(sc.construction.bores)} bores" in result.stdout
     for p in sc.route.attack_points:
         assert p.name in result.stdout
@@ -177,7 +178,7 @@ def test_assess_json_contract(runner: CliRunner, cwd: Path) -> None:
     # Every bore is driven over the whole route by its headings, in every draw.
     for bore in bores:
         total = sum(h["length_km"]["mean"] for h in c["headings"] if h["bore"] == bore)
-        assert total == pytest.approx(sc.route.length_km, rel=1e-6), bore
+        assert total == pytest.approx(tunnel_length_km(sc), rel=1e-6), bore
 
     tornado = c["tornado"]
     assert 1 <= len(tornado) <= 10

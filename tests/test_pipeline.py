@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import beringia
+from beringia.compile import tunnel_length_km
 from beringia.core import rng
 from beringia.core.construction import COMPONENTS
 
@@ -63,7 +64,7 @@ def test_breakdown_adds_up_and_headings_cover_every_bore() -> None:
     a = beringia.assess(sc, draws=500, seed=5)
     total = sum(a.breakdown_usd_bn[k] for k in COMPONENTS)
     np.testing.assert_allclose(total, a.cost_usd_bn, rtol=1e-12)
-    route = sc.route.length_km
+    route = tunnel_length_km(sc)
     for bore in sc.construction.bores:
         driven = sum(h.length_km for h in a.headings if h.bore == bore.name)
         np.testing.assert_allclose(driven, route, rtol=1e-9)

@@ -15,6 +15,7 @@ from rich.table import Table
 from typer._click import exceptions as _click_exc  # typer vendors click
 
 from beringia import __version__
+from beringia.compile import compile_construction
 from beringia.errors import BeringiaError, ScenarioError
 from beringia.pipeline import assess as run_assessment
 from beringia.pipeline import check_run_arguments
@@ -282,12 +283,13 @@ def validate(
     """Check a scenario document; print what it describes or the first error."""
     try:
         sc = load_scenario(file, overrides or [])
+        inp = compile_construction(sc)  # also places attack points and zones on the route
     except BeringiaError as exc:
         raise _fail(exc) from None
     pts = ", ".join(p.name for p in sc.route.attack_points)
     out.print(
         escape(
-            f"ok: {sc.name} - {sc.route.length_km:g} km, {len(sc.construction.bores)} bores, "
+            f"ok: {sc.name} - {inp.length_m / 1000:g} km, {len(sc.construction.bores)} bores, "
             f"attack points: {pts}"
         )
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from beringia.alignment import AlignmentResult, alignment_for
 from beringia.core.construction import (
     BoreIn,
     ConstructionInputs,
@@ -13,6 +14,7 @@ from beringia.core.construction import (
 from beringia.core.distributions import DistSpec
 from beringia.core.events import EventIn
 from beringia.core.geology import Zone
+from beringia.errors import ScenarioError
 from beringia.scenario.distributions import (
     Discrete,
     Fixed,
@@ -55,24 +57,72 @@ class _Registry:
         return key
 
 
-def compile_construction(sc: Scenario) -> ConstructionInputs:
+def places_m(sc: Scenario, alignment: AlignmentResult | None) -> dict[str, float]:
+    """Chainage (m from the west portal) of every named place the scenario can refer to."""
+    if alignment is not None:
+        return alignment.places_m
+    return {p.name: (p.chainage_km or 0.0) * 1000.0 for p in sc.route.attack_points}
+
+
+def tunnel_length_km(sc: Scenario) -> float:
+    """Portal-to-portal length (km): typed in, or from the designed alignment."""
+    alignment = alignment_for(sc)
+    return places_m(sc, alignment)[sc.route.attack_points[-1].name] / 1000.0
+
+
+def zone_bounds(sc: Scenario, places: dict[str, float]) -> list[tuple[float, float]]:
+    """Resolve each zone's start and end (m); check they tile the tunnel from 0 to its end.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the zone whose bounds are out of order or leave the tunnel.
+    """
+    length = places[sc.route.attack_points[-1].name]
+    bounds = []
+    for z in sc.geology.zones:
+        start = places[z.from_point] if z.from_point is not None else (z.from_km or 0.0) * 1000
+        end = places[z.to_point] if z.to_point is not None else (z.to_km or 0.0) * 1000
+        if not 0 <= start < end <= length + 1e-6:
+            raise ScenarioError(
+                f"geology.zones.{z.name}",
+                f"{start / 1000:.2f} to {end / 1000:.2f} km",
+                f"a zone must run eastwards inside the tunnel (0 to {length / 1000:.2f} km)",
+            )
+        bounds.append((start, min(end, length)))
+    if bounds[0][0] > 1e-6 or abs(bounds[-1][1] - length) > 1e-6:
+        raise ScenarioError(
+            "geology.zones",
+            f"{bounds[0][0] / 1000:.2f} to {bounds[-1][1] / 1000:.2f} km",
+            f"the zones must cover the tunnel from 0 to {length / 1000:.2f} km",
+        )
+    return bounds
+
+
+def compile_construction(
+    sc: Scenario, alignment: AlignmentResult | None = None
+) -> ConstructionInputs:
     """Compile a scenario into :class:`ConstructionInputs`.
 
     Input keys are the dotted paths of the scenario fields, with list elements named by
     their ``name`` (``construction.machines.mixshield.utilisation.rock``), so a key is also
-    a valid ``--set`` path.
+    a valid ``--set`` path. With an alignment section, attack points and zone bounds are
+    placed on the designed alignment (``alignment`` saves designing it again).
     """
+    if alignment is None and sc.alignment is not None:
+        alignment = alignment_for(sc)
+    places = places_m(sc, alignment)
     reg = _Registry()
     classes = tuple(c.name for c in sc.geology.classes)
     zones = tuple(
         Zone(
             name=z.name,
-            from_m=z.from_km * 1000.0,
-            to_m=z.to_km * 1000.0,
+            from_m=start,
+            to_m=end,
             share=tuple(z.share.get(c, 0.0) for c in classes),
             mean_run_m=tuple(z.mean_run_m.get(c, 100.0) for c in classes),
         )
-        for z in sc.geology.zones
+        for z, (start, end) in zip(sc.geology.zones, zone_bounds(sc, places), strict=True)
     )
     points = []
     for p in sc.route.attack_points:
@@ -81,7 +131,7 @@ def compile_construction(sc: Scenario) -> ConstructionInputs:
             PointIn(
                 name=p.name,
                 kind=p.kind,
-                chainage_m=p.chainage_km * 1000.0,
+                chainage_m=places[p.name],
                 east="east" in p.headings,
                 west="west" in p.headings,
                 marine_days=reg.add(k + "marine_works_days", p.marine_works_days),

@@ -10,6 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 
 from beringia import __version__
+from beringia.alignment import alignment_for
 from beringia.compile import compile_construction
 from beringia.core import rng as rngmod
 from beringia.core.calendar import YEAR_DAYS
@@ -103,7 +104,8 @@ def assess(
     """
     check_run_arguments(draws, seed, processes)
     t0 = time.perf_counter()
-    inp = compile_construction(scenario)
+    alignment = alignment_for(scenario)
+    inp = compile_construction(scenario, alignment)
     hds = headings(inp)
     cost = np.empty(draws)
     years = np.empty(draws)
@@ -179,6 +181,7 @@ def assess(
         claims=claims,
         gantt=gantt,
         median_draw=median_draw,
+        alignment=alignment,
         provenance={
             "beringia_version": __version__,
             "scenario_sha256": scenario_hash(scenario),

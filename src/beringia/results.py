@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from beringia.alignment import AlignmentResult
 from beringia.core.construction import COMPONENTS
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import quantiles
@@ -80,6 +81,7 @@ class Assessment:
     claims: list[ClaimResult]
     gantt: list[GanttBar]
     median_draw: int
+    alignment: AlignmentResult | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -126,6 +128,7 @@ class Assessment:
                     "critical_path": [g.name for g in self.gantt if g.critical],
                 },
             },
+            **({"alignment": self.alignment.to_dict()} if self.alignment is not None else {}),
             "claims": [
                 {
                     "name": c.name,

@@ -40,7 +40,12 @@ class AttackPoint(_Sourced):
 
     name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     kind: Literal["portal", "island", "shaft"]
-    chainage_km: float = Field(ge=0)
+    chainage_km: float | None = Field(
+        None, ge=0, description="Position along the tunnel; computed when there is an alignment"
+    )
+    waypoint: Name | None = Field(
+        None, description="With an alignment: the waypoint this island or shaft stands at"
+    )
     headings: list[Literal["east", "west"]] = Field(
         description="Directions in which headings are launched ([] for a reception site)"
     )
@@ -67,13 +72,14 @@ class Route(_Strict):
         names = [p.name for p in pts]
         if len(set(names)) != len(names):
             raise ValueError(f"attack point names must be unique, got {names}")
-        ch = [p.chainage_km for p in pts]
-        if any(b <= a for a, b in itertools.pairwise(ch)):
-            raise ValueError(
-                f"attack points must be in strictly increasing chainage_km order, got {ch}"
-            )
-        if ch[0] != 0:
-            raise ValueError(f"the first attack point must be at chainage_km 0, got {ch[0]}")
+        ch = [p.chainage_km for p in pts if p.chainage_km is not None]
+        if len(ch) == len(pts):  # typed-in chainages (no alignment)
+            if any(b <= a for a, b in itertools.pairwise(ch)):
+                raise ValueError(
+                    f"attack points must be in strictly increasing chainage_km order, got {ch}"
+                )
+            if ch[0] != 0:
+                raise ValueError(f"the first attack point must be at chainage_km 0, got {ch[0]}")
         if "west" in pts[0].headings:
             raise ValueError(f"{pts[0].name}: the first attack point cannot launch west")
         if "east" in pts[-1].headings:
@@ -85,11 +91,6 @@ class Route(_Strict):
                     f"{a.name} or west from {b.name}"
                 )
         return self
-
-    @property
-    def length_km(self) -> float:
-        """Tunnel length: chainage of the last attack point."""
-        return self.attack_points[-1].chainage_km
 
 
 # --------------------------------------------------------------------------- geology
@@ -104,8 +105,12 @@ class Zone(_Sourced):
     """A stretch of the route with its own ground-class shares and run lengths."""
 
     name: Name = Field(min_length=1)
-    from_km: float = Field(ge=0)
-    to_km: float = Field(gt=0)
+    from_km: float | None = Field(None, ge=0, description="Start, km of chainage")
+    to_km: float | None = Field(None, gt=0, description="End, km of chainage")
+    from_point: str | None = Field(
+        None, description="Start at a named point: an attack point, waypoint, west-/east-shore"
+    )
+    to_point: str | None = Field(None, description="End at a named point (as from_point)")
     share: dict[str, float] = Field(
         description="Fraction of the zone's length in each ground class (sums to 1)"
     )
@@ -115,7 +120,11 @@ class Zone(_Sourced):
 
     @model_validator(mode="after")
     def _check(self) -> Zone:
-        if self.to_km <= self.from_km:
+        if (self.from_km is None) == (self.from_point is None):
+            raise ValueError("give exactly one of from_km and from_point")
+        if (self.to_km is None) == (self.to_point is None):
+            raise ValueError("give exactly one of to_km and to_point")
+        if self.from_km is not None and self.to_km is not None and self.to_km <= self.from_km:
             raise ValueError(f"to_km ({self.to_km}) must exceed from_km ({self.from_km})")
         total = sum(self.share.values())
         if abs(total - 1) > 1e-6:
@@ -151,13 +160,55 @@ class Geology(_Strict):
                     f"allowed: {sorted(names)}"
                 )
         for a, b in zip(self.zones, self.zones[1:], strict=False):
-            if abs(a.to_km - b.from_km) > 1e-9:
+            if (a.to_km, a.to_point) != (b.from_km, b.from_point):
+                end = a.to_point or f"{a.to_km} km"
+                start = b.from_point or f"{b.from_km} km"
                 raise ValueError(
-                    f"zones must be contiguous: {a.name} ends at {a.to_km} km, "
-                    f"{b.name} starts at {b.from_km} km"
+                    f"zones must be contiguous: {a.name} ends at {end}, {b.name} starts at {start}"
                 )
-        if self.zones[0].from_km != 0:
+        if self.zones[0].from_km not in (0, None):
             raise ValueError(f"the first zone must start at 0 km, got {self.zones[0].from_km}")
+        return self
+
+
+# --------------------------------------------------------------------------- alignment
+class Waypoint(_Sourced):
+    """A point the horizontal alignment passes through (WGS84)."""
+
+    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    lat_deg: float = Field(ge=-90, le=90)
+    lon_deg: float = Field(ge=-180, le=180)
+
+
+class DepthPoint(_Sourced):
+    """A sourced water depth near the route; it is placed at the nearest point of the route."""
+
+    name: str = Field(min_length=1)
+    lat_deg: float = Field(ge=-90, le=90)
+    lon_deg: float = Field(ge=-180, le=180)
+    depth_m: float = Field(gt=0, le=11_000)
+
+
+class Alignment(_Sourced):
+    """Horizontal route by waypoints and the limits of the vertical design.
+
+    The first and last waypoints must lie inland of the shores, far enough for the ramps
+    down to the tunnel's depth; the portals are where the ramps reach the portal elevations.
+    """
+
+    waypoints: list[Waypoint] = Field(min_length=2)
+    seabed: list[DepthPoint] = Field(min_length=1)
+    max_gradient_permille: float = Field(gt=0, le=100)
+    min_cover_m: float = Field(ge=0, le=1000)
+    portal_west_elevation_m: float = Field(ge=-100, le=2000)
+    portal_east_elevation_m: float = Field(ge=-100, le=2000)
+    resolution_m: float = Field(10.0, ge=1, le=100, description="Spacing of the chainage grid")
+
+    @model_validator(mode="after")
+    def _check(self) -> Alignment:
+        names = [w.name for w in self.waypoints]
+        if len(set(names)) != len(names):
+            raise ValueError(f"waypoint names must be unique, got {names}")
         return self
 
 
@@ -308,6 +359,7 @@ class Scenario(_Strict):
     description: str = ""
     price_base_year: int = Field(2025, ge=1900, le=2100)
     route: Route
+    alignment: Alignment | None = None
     geology: Geology
     construction: Construction
     claims: list[Claim] = Field(default_factory=list)
@@ -315,12 +367,7 @@ class Scenario(_Strict):
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:
         classes = {c.name for c in self.geology.classes}
-        end = self.geology.zones[-1].to_km
-        if abs(end - self.route.length_km) > 1e-6:
-            raise ValueError(
-                f"geology.zones must end at the route's last attack point "
-                f"({self.route.length_km} km), they end at {end} km"
-            )
+        self._check_places()
         machines = {m.name for m in self.construction.machines}
         for m in self.construction.machines:
             for field in ("penetration_m_per_h", "utilisation"):
@@ -347,3 +394,66 @@ class Scenario(_Strict):
                     f"{sorted(unknown)}; allowed: {sorted(classes)}"
                 )
         return self
+
+    def _check_places(self) -> None:
+        """Attack points and zone bounds refer to places that exist."""
+        pts = self.route.attack_points
+        zones = self.geology.zones
+        if self.alignment is None:
+            for p in pts:
+                if p.chainage_km is None:
+                    raise ValueError(
+                        f"route.attack_points.{p.name}.chainage_km: required without an alignment"
+                    )
+                if p.waypoint is not None:
+                    raise ValueError(
+                        f"route.attack_points.{p.name}.waypoint: needs an alignment section"
+                    )
+            names = {p.name: p.chainage_km for p in pts}
+            for z in zones:
+                for field in ("from_point", "to_point"):
+                    anchor = getattr(z, field)
+                    if anchor is not None and anchor not in names:
+                        raise ValueError(
+                            f"geology.zones.{z.name}.{field}: unknown point {anchor!r}; "
+                            f"allowed: {', '.join(names)}"
+                        )
+            last = zones[-1].to_point
+            end = names[last] if last is not None else zones[-1].to_km
+            length = pts[-1].chainage_km
+            if end is None or length is None or abs(end - length) > 1e-6:
+                raise ValueError(
+                    f"geology.zones must end at the route's last attack point "
+                    f"({length} km), they end at {end} km"
+                )
+            return
+        waypoints = {w.name for w in self.alignment.waypoints}
+        for i, p in enumerate(pts):
+            at_end = i in (0, len(pts) - 1)
+            where = f"route.attack_points.{p.name}"
+            if p.chainage_km is not None:
+                raise ValueError(f"{where}.chainage_km: computed from the alignment; remove it")
+            if at_end and (p.kind != "portal" or p.waypoint is not None):
+                raise ValueError(
+                    f"{where}: the first and last attack points are the portals the alignment "
+                    'places (kind = "portal", no waypoint)'
+                )
+            if not at_end and p.waypoint not in waypoints:
+                raise ValueError(
+                    f"{where}.waypoint: got {p.waypoint!r}; allowed: {', '.join(sorted(waypoints))}"
+                )
+        places = {p.name for p in pts} | waypoints | {"west-shore", "east-shore"}
+        for z in zones:
+            where = f"geology.zones.{z.name}"
+            if (z.from_km is not None and z.from_km != 0) or z.to_km is not None:
+                raise ValueError(
+                    f"{where}: with an alignment, bound zones by named points (from_point, "
+                    "to_point), since chainages are computed"
+                )
+            for field in ("from_point", "to_point"):
+                anchor = getattr(z, field)
+                if anchor is not None and anchor not in places:
+                    raise ValueError(
+                        f"{where}.{field}: unknown point {anchor!r}; allowed: "
+                        f"{', '.join(sorted(places))}"
+                    )

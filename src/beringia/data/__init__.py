@@ -1,0 +1,1 @@
+"""Data shipped with beringia; each file's source is recorded in the file itself."""
