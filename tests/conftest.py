@@ -118,3 +118,30 @@ def minimal_doc() -> dict[str, Any]:
 def hand_doc() -> dict[str, Any]:
     """A fresh copy of :func:`minimal_doc`."""
     return copy.deepcopy(minimal_doc())
+
+
+def typed_in(name: str = "bering-strait") -> dict[str, Any]:
+    """A built-in scenario with its alignment replaced by the chainages it designs.
+
+    Tests that vary chainages directly (a longer tunnel, an extra shaft) start from this.
+    """
+    from beringia.alignment import alignment_for
+    from beringia.compile import places_m, zone_bounds
+    from beringia.scenario import load_scenario
+    from beringia.scenario.io import read_document
+
+    doc = read_document(name)
+    sc = load_scenario(doc)
+    places = places_m(sc, alignment_for(sc))
+    bounds = zone_bounds(sc, places)
+    doc.pop("alignment")
+    for p in doc["route"]["attack_points"]:
+        p.pop("waypoint", None)
+        p["chainage_km"] = round(places[p["name"]] / 1000.0, 6)
+    for z, (start, end) in zip(doc["geology"]["zones"], bounds, strict=True):
+        z.pop("from_point", None)
+        z.pop("to_point", None)
+        z["from_km"] = round(start / 1000.0, 6)
+        z["to_km"] = round(end / 1000.0, 6)
+    doc["geology"]["zones"][-1]["to_km"] = doc["route"]["attack_points"][-1]["chainage_km"]
+    return doc

@@ -6,13 +6,13 @@ import copy
 from typing import Any
 
 import numpy as np
+from conftest import typed_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import beringia
-from beringia.scenario.io import read_document
 
-BASE = read_document("bering-strait")
+BASE = typed_in("bering-strait")
 DRAWS = 200
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
