@@ -28,6 +28,7 @@ test: lint ## ruff, mypy and the whole pytest suite
 	$(BIN)/pytest
 
 bench: install ## Benchmarks: ratios and timings, JSON in bench/results/
+	$(BIN)/python bench/alignment.py
 	$(BIN)/python bench/construction.py
 
 clean:
