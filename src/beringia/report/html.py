@@ -316,6 +316,28 @@ def _breakdown(a: Assessment) -> list[dict[str, Any]]:
     ]
 
 
+def _alignment(a: Assessment) -> dict[str, Any] | None:
+    """Headline figures and design limits of the assessment's alignment, None without one."""
+    al, spec = a.alignment, a.scenario.alignment
+    if al is None or spec is None:
+        return None
+    sm = al.summary
+    return {
+        "rows": [
+            ("Tunnel length (portal to portal)", f"{sm.tunnel_length_km:,.1f} km"),
+            ("Undersea length", f"{sm.undersea_length_km:,.1f} km"),
+            ("Deepest invert", f"{sm.max_depth_below_sea_m:,.1f} m below sea level"),
+            ("Water pressure there", f"{sm.max_water_pressure_bar:,.1f} bar"),
+            ("Steepest gradient", f"{sm.max_gradient_permille:,.1f} \u2030"),
+        ],
+        "max_gradient": spec.max_gradient_permille,
+        "min_cover": spec.min_cover_m,
+        "bore": al.bore_diameter_m,
+        "waypoints": [w.name for w in spec.waypoints],
+        "attack_points": [(p.name, p.chainage_km) for p in al.attack_points],
+    }
+
+
 def _provenance_value(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:g}"
@@ -364,7 +386,8 @@ def render_report(assessment: Assessment) -> str:
     Returns
     -------
     str
-        The HTML document: claim verdicts first, then key figures, distributions,
+        The HTML document: claim verdicts first, then key figures, the alignment (plan
+        and longitudinal profile, when the scenario has one), distributions,
         scattergram, cost breakdown, schedule of the median draw, tornado, headings,
         every input with its provenance, and the run's provenance. plotly.js is inline
         once; nothing is loaded from the network when the page opens.
@@ -410,6 +433,7 @@ def render_report(assessment: Assessment) -> str:
         "inputs": _input_table(rows),
         "counts": provenance_counts(a.scenario),
         "provenance": _provenance(a),
+        "alignment": _alignment(a),
     }
     return _environment().get_template(TEMPLATE).render(context)
 
