@@ -31,6 +31,7 @@ DRAWS = 500
 SECTIONS = [
     "Claim verdicts",
     "Key figures",
+    "Alignment",
     "Distributions of cost and duration",
     "S-curves",
     "Time&ndash;cost scattergram",
@@ -51,6 +52,7 @@ FIGURES = [
     "gantt",
     "tornado",
 ]
+ALIGNMENT_FIGURES = ["plan_map", "longitudinal_profile"]
 # Tags that would make a browser fetch something when the page opens.
 LOADING_TAGS = {"script", "link", "img", "iframe", "embed", "object", "source", "audio"}
 LOADING_TAGS |= {"video", "track", "image", "use", "frame", "input", "meta", "base", "form"}
@@ -141,7 +143,7 @@ def test_plotly_inline_exactly_once(page: str) -> None:
     js = get_plotlyjs()
     assert page.count(js) == 1
     assert page.count("* plotly.js v") == 1
-    keys = FIGURES
+    keys = FIGURES + ALIGNMENT_FIGURES
     scripts = [a for t, a in _tags(page).tags if t == "script"]
     assert len(scripts) == 1 + len(keys)  # plotly.js, then one inline call per figure
     assert page.count("Plotly.newPlot(") == len(keys)
@@ -284,9 +286,21 @@ def test_text_is_escaped(assessment: Assessment) -> None:
 
 def test_degenerate_assessments_render(hand_doc: dict[str, Any]) -> None:
     fixed = beringia.assess(load_scenario(hand_doc), draws=20, seed=1)
+    assert fixed.alignment is None
     page = render_report(fixed)
     assert "no sampled inputs" in page
     assert page.count(get_plotlyjs()) == 1
+    assert '<section id="alignment">' not in page
+    assert "<h2>Alignment</h2>" not in page and 'href="#alignment"' not in page
+    for key in ALIGNMENT_FIGURES:
+        assert f'id="fig-{key}"' not in page
+    assert list(figures.all_figures(fixed)) == FIGURES
+    assert page.count("Plotly.newPlot(") == len(FIGURES)
+    # Called directly, the builders return a placeholder.
+    for build in (figures.plan_map, figures.longitudinal_profile):
+        fig = build(fixed)
+        assert not fig.data
+        assert "no alignment" in fig.layout.annotations[0].text
     one = beringia.assess(load_scenario(), draws=1, seed=1)
     assert "1 of 1 draws" in render_report(one) or "0 of 1 draws" in render_report(one)
 
@@ -317,7 +331,7 @@ def test_write_report_replaces(tmp_path: Path, assessment: Assessment) -> None:
 
 def test_figures(assessment: Assessment) -> None:
     figs = figures.all_figures(assessment)
-    assert list(figs) == FIGURES
+    assert list(figs) == FIGURES + ALIGNMENT_FIGURES
     n_cost = sum(c.max_cost_usd_bn is not None for c in assessment.claims)
     hist = figs["cost_histogram"]
     lines = [s for s in hist.layout.shapes if s.type == "line"]
@@ -357,6 +371,107 @@ def test_figures(assessment: Assessment) -> None:
     assert len(tornado.data) == 2
     assert list(tornado.data[0].x) == [t.cost_rank_corr for t in assessment.tornado]
     assert list(tornado.data[1].x) == [t.duration_rank_corr for t in assessment.tornado]
+
+
+def test_alignment_section(page: str, assessment: Assessment) -> None:
+    al = assessment.alignment
+    assert al is not None
+    part = page[page.index('<section id="alignment">') : page.index('<section id="distributions">')]
+    assert page.index("<h2>Key figures</h2>") < page.index("<h2>Alignment</h2>")
+    assert 'href="#alignment"' in page
+    sm = al.summary
+    assert f"{sm.tunnel_length_km:,.1f} km" in part
+    assert f"{sm.undersea_length_km:,.1f} km" in part
+    assert f"{sm.max_depth_below_sea_m:,.1f} m below sea level" in part
+    assert f"{sm.max_water_pressure_bar:,.1f} bar" in part
+    assert f"{sm.max_gradient_permille:,.1f} \u2030" in part
+    spec = assessment.scenario.alignment
+    assert spec is not None
+    assert f"{spec.max_gradient_permille:g} &permil;" in part
+    assert f"at least {spec.min_cover_m:g} m of ground" in part
+    for w in spec.waypoints:
+        assert w.name in part
+    for key in ALIGNMENT_FIGURES:
+        assert part.count(f'id="fig-{key}"') == 1
+    assert part.index('id="fig-plan_map"') < part.index('id="fig-longitudinal_profile"')
+
+
+def test_plan_map(assessment: Assessment) -> None:
+    al = assessment.alignment
+    assert al is not None
+    fig = figures.plan_map(assessment)
+    by_name = {t.name: t for t in fig.data}
+    land = fig.data[0]
+    assert land.type == "heatmap"
+    z = np.asarray(land.z)
+    assert set(np.unique(z)) == {0, 1}  # both land and sea in the window
+    assert max(z.shape) <= figures.MAX_MAP_CELLS
+    lat_lo, lat_hi = fig.layout.yaxis.range
+    lon_lo, lon_hi = fig.layout.xaxis.range
+    assert lat_lo < al.trace.lat.min() and al.trace.lat.max() < lat_hi
+    assert lon_lo < al.trace.lon.min() and al.trace.lon.max() < lon_hi
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.yaxis.scaleratio == pytest.approx(
+        1 / np.cos(np.radians((lat_lo + lat_hi) / 2))
+    )
+    route = next(t for n, t in by_name.items() if n.startswith("route"))
+    tunnel = next(t for n, t in by_name.items() if n.startswith("tunnel"))
+    assert len(route.x) <= figures.MAX_LINE_POINTS + 50
+    assert len(tunnel.x) < len(route.x)
+    # the tunnel runs between the portals: its ends are the portal markers
+    pts = next(t for n, t in by_name.items() if n.startswith("attack points"))
+    assert list(pts.text) == [p.name for p in al.attack_points]
+    assert pts.x[0] == pytest.approx(tunnel.x[0], abs=1e-3)
+    assert pts.y[0] == pytest.approx(tunnel.y[0], abs=1e-3)
+    assert pts.x[-1] == pytest.approx(tunnel.x[-1], abs=1e-3)
+    assert pts.y[-1] == pytest.approx(tunnel.y[-1], abs=1e-3)
+    spec = assessment.scenario.alignment
+    assert spec is not None
+    waypoints = by_name["waypoints"]
+    names = {p.name for p in al.attack_points}
+    assert list(waypoints.text) == [w.name for w in spec.waypoints if w.name not in names]
+    first = spec.waypoints[0]
+    assert (waypoints.y[0], waypoints.x[0]) == pytest.approx(
+        (first.lat_deg, first.lon_deg), abs=1e-6
+    )
+    depth = by_name["seabed depth points"]
+    assert list(depth.text) == [f"{d:g} m" for _, _, d in al.depth_points]
+    notes = " ".join(a.text for a in fig.layout.annotations)
+    assert "GLOBE" in notes and "http" not in notes
+
+
+def test_longitudinal_profile(assessment: Assessment) -> None:
+    al = assessment.alignment
+    assert al is not None
+    fig = figures.longitudinal_profile(assessment)
+    by_name = {t.name: t for t in fig.data}
+    length_km = al.profile.length_m / 1000.0
+    lo, hi = fig.layout.xaxis.range
+    assert lo < 0 and length_km < hi < length_km * 1.2
+    crown = by_name["tunnel crown"]
+    invert = next(t for n, t in by_name.items() if n.startswith("invert"))
+    assert crown.x[0] == pytest.approx(0.0, abs=0.02)
+    assert crown.x[-1] == pytest.approx(length_km, abs=0.02)
+    assert np.asarray(crown.y) - np.asarray(invert.y) == pytest.approx(al.bore_diameter_m)
+    assert float(np.min(invert.y)) == pytest.approx(-al.summary.max_depth_below_sea_m)
+    seabed = next(t for n, t in by_name.items() if n.startswith("seabed ("))
+    y = np.asarray(seabed.y, dtype=float)
+    assert np.isnan(y).any() and np.nanmax(y) <= 0.0  # gaps on land, below sea level
+    assert np.nanmin(y) == pytest.approx(-max(d for _, _, d in al.depth_points))
+    depth = by_name["seabed depth points"]
+    assert list(depth.text) == [n for n, _, _ in al.depth_points]
+    # land bands, and a vertical line per attack point and shore
+    rects = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert rects and all(r.fillcolor == figures.LAND_COLOUR for r in rects)
+    xs = [s.x0 for s in fig.layout.shapes if s.type == "line" and s.x0 == s.x1]
+    for p in al.attack_points:
+        assert p.chainage_km in xs
+    for shore in ("west-shore", "east-shore"):
+        assert al.places_m[shore] / 1000.0 in xs
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "lowest invert" in texts and "land" in texts
+    assert all(p.name in texts for p in al.attack_points)
+    assert f"steepest gradient {al.summary.max_gradient_permille:.1f}" in fig.layout.title.text
 
 
 def test_ecdf_points() -> None:
@@ -430,9 +545,23 @@ def test_default_scenario_rows() -> None:
     assert env.kind == "object"
     assert env.value == "record_m_per_day 172.4; record_diameter_m 3.4"
     assert "guinnessworldrecords" in env.source
+    # Zones are bounded by named points (strings, not summarised): the row shows the shares.
     zone = rows["geology.zones.strait-west"]
-    assert "from_km 12" in zone.value and "share {sediment 0.35" in zone.value
-    assert rows["route.attack_points.big-diomede"].value == "chainage_km 48.4"
+    assert zone.kind == "object"
+    assert zone.value.startswith("share {sediment 0.35, rock 0.38")
+    assert "mean_run_m {" in zone.value
+    # The alignment: its limits, and each waypoint and depth point with position and source.
+    assert rows["alignment"].value.startswith("max_gradient_permille 12.5; min_cover_m 40")
+    sc = load_scenario("bering-strait")
+    assert sc.alignment is not None
+    for w in sc.alignment.waypoints:
+        row = rows[f"alignment.waypoints.{w.name}"]
+        assert row.value == f"lat_deg {w.lat_deg:.12g}; lon_deg {w.lon_deg:.12g}"
+        assert row.source.strip()
+    dezhnev = rows["alignment.waypoints.cape-dezhnev"]
+    assert "66 04 45 N" in dezhnev.source and not dezhnev.assumed
+    assert rows["alignment.waypoints.chukotka-inland"].assumed
+    assert rows["alignment.seabed.eastern-channel"].value.endswith("depth_m 45")
     assert rows["construction.fitout"].unverified
     for obj in (
         "construction.marine_season",

@@ -40,8 +40,12 @@ SEABED_COLOUR = "#2b6c9e"
 TUNNEL_COLOUR = "#b2182b"
 APPROACH_COLOUR = "#777777"
 MAP_MARGIN_DEG = 0.3
+MAP_ASPECT = 1.7
+"""Width over height of the plan map's plot area, in true distances."""
 MAX_MAP_CELLS = 400
 """Most land-mask cells drawn along either axis of the plan map (more are subsampled)."""
+LAND_GAP_KM = 0.2
+"""Land stretches of the profile closer than this are shaded as one."""
 MAX_LINE_POINTS = 1500
 """Most points of a route or profile line (the 10 m trace is thinned, keeping shores)."""
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"}
@@ -679,8 +683,14 @@ def _land_image(al: AlignmentResult) -> tuple[go.Heatmap, tuple[float, float, fl
     tr = al.trace
     lat0 = max(float(tr.lat.min()) - MAP_MARGIN_DEG, float(lm.lat[-1]))
     lat1 = min(float(tr.lat.max()) + MAP_MARGIN_DEG, float(lm.lat[0]))
-    lon0 = max(float(tr.lon.min()) - MAP_MARGIN_DEG, float(lm.lon[0]))
-    lon1 = min(float(tr.lon.max()) + MAP_MARGIN_DEG, float(lm.lon[-1]))
+    lon0 = float(tr.lon.min()) - MAP_MARGIN_DEG
+    lon1 = float(tr.lon.max()) + MAP_MARGIN_DEG
+    # Widen a tall window to the map's aspect, showing more of both shores.
+    cos_mid = float(np.cos(np.radians((lat0 + lat1) / 2)))
+    extra = MAP_ASPECT * (lat1 - lat0) / cos_mid - (lon1 - lon0)
+    if extra > 0:
+        lon0, lon1 = lon0 - extra / 2, lon1 + extra / 2
+    lon0, lon1 = max(lon0, float(lm.lon[0])), min(lon1, float(lm.lon[-1]))
     rows = np.flatnonzero((lm.lat >= lat0) & (lm.lat <= lat1))
     cols = np.flatnonzero((lm.lon >= lon0) & (lm.lon <= lon1))
     step_r = max(1, int(np.ceil(rows.size / MAX_MAP_CELLS)))
@@ -701,6 +711,18 @@ def _land_image(al: AlignmentResult) -> tuple[go.Heatmap, tuple[float, float, fl
         name="land mask",
     )
     return image, (lat0, lat1, lon0, lon1), lm.source
+
+
+def _label_sides(al: AlignmentResult) -> list[str]:
+    """Place attack-point labels south-west of the route, islands alternating sides."""
+    out, k = [], 0
+    for p in al.attack_points:
+        if p.kind == "portal":
+            out.append("bottom left")
+        else:
+            out.append("bottom left" if k % 2 == 0 else "bottom right")
+            k += 1
+    return out
 
 
 def plan_map(a: Assessment) -> go.Figure:
@@ -762,7 +784,7 @@ def plan_map(a: Assessment) -> go.Figure:
             mode="markers+text",
             marker={"symbol": "circle-open", "size": 9, "color": "#333333", "line": {"width": 2}},
             text=[plot_text(n) for n in wp_names],
-            textposition="top center",
+            textposition="top right",
             textfont={"size": 11, "color": "#333333"},
             name="waypoints",
             customdata=[al.places_m[n] / 1000.0 for n in wp_names],
@@ -783,7 +805,7 @@ def plan_map(a: Assessment) -> go.Figure:
                 "line": {"color": "#ffffff", "width": 1},
             },
             text=[plot_text(p.name) for p in al.attack_points],
-            textposition="bottom center",
+            textposition=_label_sides(al),
             textfont={"size": 11, "color": TUNNEL_COLOUR},
             name="attack points (portals ■, islands ◆)",
             customdata=[[p.kind, p.chainage_km] for p in al.attack_points],
@@ -800,7 +822,7 @@ def plan_map(a: Assessment) -> go.Figure:
                 mode="markers+text",
                 marker={"symbol": "triangle-down", "size": 10, "color": SEABED_COLOUR},
                 text=[f"{d:g} m" for _, _, d in al.depth_points],
-                textposition="middle right",
+                textposition="top right",
                 textfont={"size": 10, "color": SEABED_COLOUR},
                 name="seabed depth points",
                 customdata=[[plot_text(n), c / 1000.0] for n, c, _ in al.depth_points],
@@ -811,11 +833,12 @@ def plan_map(a: Assessment) -> go.Figure:
     fig.add_annotation(
         text="Land and sea: " + plot_text(short_source(source)),
         x=0.0,
-        y=-0.13,
+        y=0.0,
         xref="paper",
         yref="paper",
         xanchor="left",
         yanchor="top",
+        yshift=-45,
         showarrow=False,
         align="left",
         font={"size": 10, "color": "#666666"},
@@ -840,19 +863,26 @@ def plan_map(a: Assessment) -> go.Figure:
     fig.update_layout(showlegend=True, plot_bgcolor=SEA_COLOUR)
     # A page about 1000 px wide: tall enough for the true-aspect map, within limits.
     aspect = (lat1 - lat0) / ((lon1 - lon0) * float(np.cos(mid)))
-    height = int(min(800, max(420, 950 * aspect + 200)))
+    height = int(min(800, max(420, 1000 * aspect + 200)))
     fig = _layout(fig, title, height, legend_top=True)
-    fig.update_layout(margin={"b": 90})
+    fig.update_layout(margin={"b": 80})
     return fig
 
 
-def _runs(flag: NDArray[np.bool_]) -> list[tuple[int, int]]:
-    """First and last index of every run of True in ``flag``."""
+def _runs(flag: NDArray[np.bool_], x: FloatArray, min_gap: float) -> list[tuple[int, int]]:
+    """Return the first and last index of every run of True in ``flag``.
+
+    Runs less than ``min_gap`` apart in ``x`` are merged into one.
+    """
     padded = np.concatenate([[False], flag, [False]]).astype(np.int8)
     d = np.diff(padded)
-    return list(
-        zip(np.flatnonzero(d == 1).tolist(), (np.flatnonzero(d == -1) - 1).tolist(), strict=True)
-    )
+    runs: list[tuple[int, int]] = []
+    for j0, j1 in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1, strict=True):
+        if runs and x[j0] - x[runs[-1][1]] < min_gap:
+            runs[-1] = (runs[-1][0], int(j1))
+        else:
+            runs.append((int(j0), int(j1)))
+    return runs
 
 
 def longitudinal_profile(a: Assessment) -> go.Figure:
@@ -893,7 +923,7 @@ def longitudinal_profile(a: Assessment) -> go.Figure:
     idx = _thin(x_all.size, np.concatenate([_edges(land), _edges(inside), [low]]).astype(np.intp))
     x = x_all[idx]
     fig = go.Figure()
-    for j0, j1 in _runs(land):
+    for j0, j1 in _runs(land, x_all, LAND_GAP_KM):
         fig.add_vrect(
             x0=float(x_all[j0]),
             x1=float(x_all[j1]),
@@ -902,7 +932,7 @@ def longitudinal_profile(a: Assessment) -> go.Figure:
             line={"width": 0},
             layer="below",
             annotation={"text": "land", "font": {"size": 10, "color": "#7a6a3a"}},
-            annotation_position="bottom left",
+            annotation_position="bottom",
         )
     depth = -al.seabed[i0 : i1 + 1][idx]
     fig.add_trace(
@@ -965,7 +995,7 @@ def longitudinal_profile(a: Assessment) -> go.Figure:
             },
             annotation_position="top left",
         )
-    for shore in ("west-shore", "east-shore"):
+    for shore, side in (("west-shore", "bottom right"), ("east-shore", "bottom left")):
         if shore in al.places_m:
             fig.add_vline(
                 x=al.places_m[shore] / 1000.0,
@@ -975,7 +1005,7 @@ def longitudinal_profile(a: Assessment) -> go.Figure:
                     "font": {"size": 10, "color": SEABED_COLOUR},
                     "textangle": -90,
                 },
-                annotation_position="bottom right",
+                annotation_position=side,
             )
     fig.add_annotation(
         x=float(x_all[low]),
@@ -991,27 +1021,21 @@ def longitudinal_profile(a: Assessment) -> go.Figure:
         font={"size": 11, "color": TUNNEL_COLOUR},
         bgcolor="rgba(255,255,255,0.85)",
     )
-    fig.add_annotation(
-        text=(
-            f"steepest gradient {sm.max_gradient_permille:.1f} ‰ · tunnel "
-            f"{sm.tunnel_length_km:,.1f} km, of which {sm.undersea_length_km:,.1f} km under the sea"
-        ),
-        x=1.0,
-        y=0.0,
-        xref="paper",
-        yref="paper",
-        xanchor="right",
-        yanchor="bottom",
-        showarrow=False,
-        font={"size": 11, "color": QUANTILE_COLOUR},
-        bgcolor="rgba(255,255,255,0.85)",
-    )
     y_lo = float(np.nanmin(invert_all[inside])) - 25.0
     y_hi = max(30.0, float(np.nanmax(crown[inside])) + 20.0)
     fig.update_xaxes(title_text="Chainage from the west portal (km)", range=[x_lo, x_hi])
     fig.update_yaxes(title_text="Elevation above sea level (m)", range=[y_lo, y_hi])
     fig.update_layout(showlegend=True)
-    return _layout(fig, title, 500, legend_top=True)
+    fig = _layout(
+        fig,
+        f"{title}: tunnel {sm.tunnel_length_km:,.1f} km ({sm.undersea_length_km:,.1f} km under "
+        f"the sea), steepest gradient {sm.max_gradient_permille:.1f} ‰, lowest invert "
+        f"{invert_all[low]:,.1f} m",
+        520,
+        legend_top=True,
+    )
+    fig.update_layout(legend={"traceorder": "normal"})
+    return fig
 
 
 def all_figures(a: Assessment) -> dict[str, go.Figure]:
