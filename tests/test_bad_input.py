@@ -12,6 +12,8 @@ The project rule checked here, for each mistake, through the real ``beringia`` c
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import typed_in
+from test_alignment import toml_text
 from typer.testing import CliRunner, Result
 
 import beringia
@@ -36,6 +40,11 @@ def edit(old: str, new: str, text: str = BUILTIN) -> str:
     return text.replace(old, new)
 
 
+def swap(a: str, b: str, text: str = BUILTIN) -> str:
+    """Exchange the one occurrence of ``a`` with the one occurrence of ``b``."""
+    return edit("\0", b, edit(b, a, edit(a, "\0", text)))
+
+
 def drop_line(prefix: str, text: str = BUILTIN) -> str:
     """Remove the one line that starts with ``prefix``."""
     lines = text.splitlines(keepends=True)
@@ -43,6 +52,19 @@ def drop_line(prefix: str, text: str = BUILTIN) -> str:
     assert len(hits) == 1, f"{prefix!r} starts {len(hits)} lines"
     del lines[hits[0]]
     return "".join(lines)
+
+
+@functools.cache
+def _typed_in() -> dict[str, Any]:
+    return typed_in("bering-strait")
+
+
+def typed_in_text(field: str, point: str, value: Any) -> str:
+    """The built-in with typed-in chainages (no alignment), one attack point's field changed."""
+    doc = copy.deepcopy(_typed_in())
+    (target,) = [p for p in doc["route"]["attack_points"] if p["name"] == point]
+    target[field] = value
+    return toml_text(doc)
 
 
 @pytest.fixture
@@ -119,8 +141,8 @@ FILE_CASES = [
     ),
     FileCase(
         "wrong-type",
-        lambda: edit("chainage_km = 48.4\n", 'chainage_km = "far"\n'),
-        ("route.attack_points.big-diomede.chainage_km", "'far'", "valid number"),
+        lambda: edit("lat_deg = 65.78111\n", 'lat_deg = "far"\n'),
+        ("alignment.waypoints.big-diomede.lat_deg", "'far'", "valid number"),
     ),
     FileCase(
         "negative-diameter",
@@ -128,8 +150,23 @@ FILE_CASES = [
         ("construction.bores.service.diameter_m", "-3", "greater than 0"),
     ),
     FileCase(
-        "negative-chainage",
-        lambda: edit("chainage_km = 48.4\n", "chainage_km = -1\n"),
+        "negative-cover",
+        lambda: edit("min_cover_m = 40.0\n", "min_cover_m = -5\n"),
+        ("alignment.min_cover_m", "-5", "greater than or equal to 0"),
+    ),
+    FileCase(
+        "negative-gradient",
+        lambda: edit("max_gradient_permille = 12.5\n", "max_gradient_permille = -1\n"),
+        ("alignment.max_gradient_permille", "-1", "greater than 0"),
+    ),
+    FileCase(
+        "typed-in-wrong-type",
+        lambda: typed_in_text("chainage_km", "big-diomede", "far"),
+        ("route.attack_points.big-diomede.chainage_km", "'far'", "valid number"),
+    ),
+    FileCase(
+        "typed-in-negative-chainage",
+        lambda: typed_in_text("chainage_km", "big-diomede", -1),
         ("route.attack_points.big-diomede.chainage_km", "-1", "greater than or equal to 0"),
     ),
     FileCase(
@@ -193,8 +230,14 @@ FILE_CASES = [
         ("schema_version", "(missing)", "reads 1"),
     ),
     FileCase(
+        # The islands' waypoints swapped: Little Diomede's attack point lies west of Big's.
         "attack-points-out-of-order",
-        lambda: edit("chainage_km = 54.4\n", "chainage_km = 40.0\n"),
+        lambda: swap('waypoint = "big-diomede"\n', 'waypoint = "little-diomede"\n'),
+        ("route.attack_points.little-diomede", "must lie east of big-diomede", "west to east"),
+    ),
+    FileCase(
+        "typed-in-attack-points-out-of-order",
+        lambda: typed_in_text("chainage_km", "little-diomede", 40.0),
         ("route", "chainage_km order", "40.0"),
     ),
     FileCase(
@@ -284,6 +327,21 @@ SET_CASES = [
         ("construction.bores.running-north.diameter_m", "30", "25"),
     ),
     (
+        "set-wrong-type-latitude",
+        ['alignment.waypoints.big-diomede.lat_deg="far"'],
+        ("alignment.waypoints.big-diomede.lat_deg", "'far'", "valid number"),
+    ),
+    (
+        "set-negative-cover",
+        ["alignment.min_cover_m=-5"],
+        ("alignment.min_cover_m", "-5", "greater than or equal to 0"),
+    ),
+    (
+        "set-negative-gradient",
+        ["alignment.max_gradient_permille=-1"],
+        ("alignment.max_gradient_permille", "-1", "greater than 0"),
+    ),
+    (
         "set-negative-chainage",
         ["route.attack_points.1.chainage_km=-1"],
         ("route.attack_points.big-diomede.chainage_km", "-1", "greater than or equal to 0"),
@@ -314,8 +372,21 @@ SET_CASES = [
     ("set-schema-version-2", ["schema_version=2"], ("schema_version", "got 2", "= 1")),
     (
         "set-out-of-order",
-        ["route.attack_points.little-diomede.chainage_km=30"],
-        ("route", "chainage_km order", "30"),
+        [
+            'route.attack_points.big-diomede.waypoint="little-diomede"',
+            'route.attack_points.little-diomede.waypoint="big-diomede"',
+        ],
+        ("route.attack_points.little-diomede", "must lie east of big-diomede", "west to east"),
+    ),
+    (
+        "set-island-west-of-the-previous",
+        ['route.attack_points.little-diomede.waypoint="cape-dezhnev"'],
+        (
+            "route.attack_points.little-diomede",
+            "got '4.30 km'",
+            "must lie east of big-diomede (47.18 km)",
+            "west to east",
+        ),
     ),
     (
         "set-no-heading",

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import typed_in
+from test_alignment import toml_text
 from typer.testing import CliRunner, Result
 
 import beringia
@@ -112,12 +114,26 @@ def test_validate_a_written_copy(runner: CliRunner, cwd: Path, name: str) -> Non
 
 
 def test_validate_with_overrides(runner: CliRunner) -> None:
+    overrides = ["alignment.max_gradient_permille=10", "alignment.min_cover_m=60"]
+    length = tunnel_length_km(load_scenario("bering-strait", overrides))
+    # A gentler gradient and deeper cover lengthen the ramps.
+    assert length > tunnel_length_km(load_scenario("bering-strait")) + 1
+    args = ["validate", "bering-strait"]
+    for item in overrides:
+        args += ["--set", item]
+    result = ok(runner.invoke(app, args))
+    assert result.stdout.startswith(f"ok: bering-strait - {length:g} km, 3 bores")
+
+
+def test_validate_typed_in_with_overrides(runner: CliRunner, cwd: Path) -> None:
+    path = cwd / "typed.toml"
+    path.write_text(toml_text(typed_in()), encoding="utf-8")
     result = ok(
         runner.invoke(
             app,
             [
                 "validate",
-                "bering-strait",
+                str(path),
                 "--set",
                 "route.attack_points.alaska-portal.chainage_km=110",
                 "--set",

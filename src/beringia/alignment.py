@@ -155,6 +155,11 @@ def design_alignment(
             al.portal_east_elevation_m,
         )
     except InfeasibleAlignment as exc:
+        if exc.side.endswith("-portal"):
+            side = exc.side.removesuffix("-portal")
+            field = f"alignment.portal_{side}_elevation_m"
+            value = al.portal_west_elevation_m if side == "west" else al.portal_east_elevation_m
+            raise ScenarioError(field, value, str(exc)) from None
         far = wps[0] if exc.side == "west" else wps[-1]
         raise ScenarioError(f"alignment.waypoints.{far.name}", far.name, str(exc)) from None
     return tr, land, seabed, profile, depth_points
@@ -170,7 +175,8 @@ def alignment_for(sc: Scenario) -> AlignmentResult | None:
     origin = profile.portal_west_s
     length = profile.length_m
     west_shore, east_shore = _shores(land, tr.s)
-    places = {w.name: float(tr.waypoint_s[i]) - origin for i, w in enumerate(al.waypoints)}
+    waypoint_m = {w.name: float(tr.waypoint_s[i]) - origin for i, w in enumerate(al.waypoints)}
+    places = dict(waypoint_m)
     places["west-shore"] = west_shore - origin
     places["east-shore"] = east_shore - origin
     pts = sc.route.attack_points
@@ -181,7 +187,7 @@ def alignment_for(sc: Scenario) -> AlignmentResult | None:
         elif i == len(pts) - 1:
             at = length
         else:
-            at = places[p.waypoint or ""]
+            at = waypoint_m[p.waypoint or ""]
             if not 0 < at < length:
                 raise ScenarioError(
                     f"route.attack_points.{p.name}.waypoint",

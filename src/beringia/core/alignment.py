@@ -134,11 +134,22 @@ def design_profile(
             "east",
             f"the eastern ramp needs about {short:.1f} km more land east of the last waypoint",
         )
-    # West portal: where the descending envelope meets the portal elevation (interpolated).
+    for side, part, portal_z in (("west", west, portal_west_z), ("east", east, portal_east_z)):
+        if not np.any(part <= portal_z):
+            shore_z = part[-1] if side == "west" else part[0]
+            raise InfeasibleAlignment(
+                f"{side}-portal",
+                f"the {side} portal elevation ({portal_z:g} m) is below the tunnel crown at the "
+                f"shore ({shore_z:.1f} m); a portal must stand above it",
+            )
+    # Portals: where the envelope meets the portal elevation (interpolated).
     k = int(np.flatnonzero(west <= portal_west_z)[0])
-    s_w = float(np.interp(portal_west_z, [z[k], z[k - 1]], [s[k], s[k - 1]]))
+    s_w = s[0] if k == 0 else float(np.interp(portal_west_z, [z[k], z[k - 1]], [s[k], s[k - 1]]))
     k = last_sea + int(np.flatnonzero(east <= portal_east_z)[-1])
-    s_e = float(np.interp(portal_east_z, [z[k], z[k + 1]], [s[k], s[k + 1]]))
+    if k == len(s) - 1:
+        s_e = float(s[-1])
+    else:
+        s_e = float(np.interp(portal_east_z, [z[k], z[k + 1]], [s[k], s[k + 1]]))
     return Profile(s=s, crown_z=z, portal_west_s=s_w, portal_east_s=s_e)
 
 
