@@ -111,8 +111,19 @@ def design_alignment(
                 f"{b.lat_deg}, {b.lon_deg}",
                 f"within 1 m of waypoint {a.name}; consecutive waypoints must be apart",
             )
+    mask = geo.land_mask()
+    for w in wps:  # name the waypoint, not a trace point, if one lies off the shipped data
+        if not (
+            mask.lat[-1] <= w.lat_deg <= mask.lat[0] and mask.lon[0] <= w.lon_deg <= mask.lon[-1]
+        ):
+            raise ScenarioError(
+                f"alignment.waypoints.{w.name}",
+                f"{w.lat_deg}, {w.lon_deg}",
+                f"the shipped land data covers {mask.lat[-1]:g} to {mask.lat[0]:g} N and "
+                f"{mask.lon[0]:g} to {mask.lon[-1]:g} E",
+            )
     tr = geo.trace([w.lat_deg for w in wps], [w.lon_deg for w in wps], al.resolution_m)
-    land = geo.land_mask().is_land(tr.lat, tr.lon)
+    land = mask.is_land(tr.lat, tr.lon)
     if land.all():
         names = [w.name for w in wps]
         raise ScenarioError("alignment.waypoints", names, "the route crosses no sea")
