@@ -119,19 +119,21 @@ def _root(
     """Feasibility simulator for the Bering Strait rail tunnel."""
 
 
+ScenarioArg = Annotated[str, typer.Argument(help="Built-in scenario name or TOML file.")]
+OverridesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a scenario field: path=value (repeatable)."),
+]
+
+
 @app.command()
 def assess(
-    scenario: Annotated[
-        str, typer.Argument(help="Built-in scenario name or TOML file.")
-    ] = DEFAULT_SCENARIO,
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
     draws: Annotated[
         int, typer.Option("--draws", "-n", help="Monte Carlo draws (1..10^8).")
     ] = 20_000,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of all random streams.")] = 2025,
-    overrides: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a scenario field: path=value (repeatable)."),
-    ] = None,
+    overrides: OverridesOpt = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
     ] = False,
@@ -298,13 +300,8 @@ def validate(
 
 @app.command()
 def alignment(
-    scenario: Annotated[
-        str, typer.Argument(help="Built-in scenario name or TOML file.")
-    ] = DEFAULT_SCENARIO,
-    overrides: Annotated[
-        list[str] | None,
-        typer.Option("--set", help="Override a scenario field: path=value (repeatable)."),
-    ] = None,
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    overrides: OverridesOpt = None,
 ) -> None:
     """Print the tunnel's geometry and its length against gradient limit and cover."""
     try:
