@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import copy
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import settings
+from typer.testing import CliRunner
 
 # CI runs the property tests on a fixed sequence of examples, so a run is repeatable;
 # locally they explore new examples each time.
@@ -112,6 +114,19 @@ def minimal_doc() -> dict[str, Any]:
             {"name": "fast", "max_duration_years": 10.0, "source": "test"},
         ],
     }
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A CLI runner on a wide, colourless terminal, so nothing wraps or is styled."""
+    return CliRunner(env={"COLUMNS": "300", "NO_COLOR": "1", "FORCE_COLOR": None})
+
+
+@pytest.fixture
+def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in an empty directory (the default report path lands there)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture

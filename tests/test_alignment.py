@@ -337,17 +337,6 @@ def test_builtin_length_table() -> None:
 
 
 # --------------------------------------------------------------------------- bad geometry
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner(env={"COLUMNS": "300", "NO_COLOR": "1", "FORCE_COLOR": None})
-
-
-@pytest.fixture
-def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def clean_failure(result: Result, where: Path, *expected: str) -> str:
     detail = f"exit={result.exit_code} exc={result.exception!r}\nstdout={result.stdout!r}\n"
     detail += f"stderr={result.stderr!r}"

@@ -68,12 +68,6 @@ def typed_in_text(field: str, point: str, value: Any) -> str:
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    # Wide, colourless terminal so no message can be wrapped or styled into passing.
-    return CliRunner(env={"COLUMNS": "300", "NO_COLOR": "1", "FORCE_COLOR": None})
-
-
-@pytest.fixture
 def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty working directory: the default report path would be ``reports/...`` here."""
     work = tmp_path / "work"

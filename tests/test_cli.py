@@ -30,18 +30,6 @@ TIMING = ("simulation_seconds", "total_seconds")
 DRAWS = "300"
 
 
-@pytest.fixture
-def runner() -> CliRunner:
-    # Wide, colourless terminal so tables do not wrap claim names across lines.
-    return CliRunner(env={"COLUMNS": "300", "NO_COLOR": "1", "FORCE_COLOR": None})
-
-
-@pytest.fixture
-def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
 def ok(result: Result) -> Result:
     assert result.exception is None, (result.exception, result.output)
     assert result.exit_code == 0, result.output
