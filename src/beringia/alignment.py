@@ -88,20 +88,19 @@ def _shores(is_land: NDArray[np.bool_], s: FloatArray) -> tuple[float, float]:
     return float((s[first - 1] + s[first]) / 2), float((s[last] + s[last + 1]) / 2)
 
 
-def design_alignment(
+def survey(
     al: Alignment,
-    bore_diameter_m: float,
-    *,
-    max_gradient_permille: float | None = None,
-    min_cover_m: float | None = None,
-) -> tuple[geo.Trace, NDArray[np.bool_], FloatArray, Profile, list[tuple[str, float, float]]]:
-    """Trace the waypoints, find land and sea, place the depth points, design the profile.
+) -> tuple[geo.Trace, NDArray[np.bool_], FloatArray, list[tuple[str, float, float]]]:
+    """Trace the waypoints, find land and sea, place the depth points, interpolate the seabed.
+
+    Returns the trace, its land flags, the seabed depth (NaN on land) and the depth points
+    as (name, trace distance m, depth m).
 
     Raises
     ------
     ScenarioError
-        For waypoints on top of each other, depth points far from the route, a route
-        without sea or ramps that run out of land.
+        For waypoints on top of each other or off the shipped land data, a route without sea
+        or with an end at sea, and depth points far from the route or on land.
     """
     wps = al.waypoints
     for a, b in itertools.pairwise(wps):
@@ -156,12 +155,24 @@ def design_alignment(
         np.array([d[1] for d in depth_points]),
         np.array([d[2] for d in depth_points]),
     )
+    return tr, land, seabed, depth_points
+
+
+def design(al: Alignment, tr: geo.Trace, seabed: FloatArray) -> Profile:
+    """Design the profile of a surveyed route with the alignment's limits.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the end waypoint whose ramp runs out of land, or the portal elevation that
+        lies below the crown at the shore.
+    """
     try:
-        profile = design_profile(
+        return design_profile(
             tr.s,
             seabed,
-            al.max_gradient_permille if max_gradient_permille is None else max_gradient_permille,
-            al.min_cover_m if min_cover_m is None else min_cover_m,
+            al.max_gradient_permille,
+            al.min_cover_m,
             al.portal_west_elevation_m,
             al.portal_east_elevation_m,
         )
@@ -171,9 +182,8 @@ def design_alignment(
             field = f"alignment.portal_{side}_elevation_m"
             value = al.portal_west_elevation_m if side == "west" else al.portal_east_elevation_m
             raise ScenarioError(field, value, str(exc)) from None
-        far = wps[0] if exc.side == "west" else wps[-1]
+        far = al.waypoints[0] if exc.side == "west" else al.waypoints[-1]
         raise ScenarioError(f"alignment.waypoints.{far.name}", far.name, str(exc)) from None
-    return tr, land, seabed, profile, depth_points
 
 
 def alignment_for(sc: Scenario) -> AlignmentResult | None:
@@ -182,7 +192,8 @@ def alignment_for(sc: Scenario) -> AlignmentResult | None:
     if al is None:
         return None
     bore_d = max(b.diameter_m for b in sc.construction.bores)
-    tr, land, seabed, profile, depth_points = design_alignment(al, bore_d)
+    tr, land, seabed, depth_points = survey(al)
+    profile = design(al, tr, seabed)
     origin = profile.portal_west_s
     length = profile.length_m
     west_shore, east_shore = _shores(land, tr.s)
@@ -229,16 +240,23 @@ def alignment_for(sc: Scenario) -> AlignmentResult | None:
 
 
 def length_table(sc: Scenario) -> list[tuple[float, float, float | None]]:
-    """Tunnel length (km) for each gradient limit and cover, None where infeasible."""
+    """Tunnel length (km) for each gradient limit and cover, None where infeasible.
+
+    The route is surveyed once; only the vertical design is repeated.
+    """
     al = sc.alignment
     if al is None:
         return []
-    bore_d = max(b.diameter_m for b in sc.construction.bores)
+    tr, _, seabed, _ = survey(al)
     rows: list[tuple[float, float, float | None]] = []
     for g in GRADIENTS_PERMILLE:
         for c in COVERS_M:
             try:
-                profile = design_alignment(al, bore_d, max_gradient_permille=g, min_cover_m=c)[3]
+                profile = design(
+                    al.model_copy(update={"max_gradient_permille": g, "min_cover_m": c}),
+                    tr,
+                    seabed,
+                )
                 rows.append((g, c, profile.length_m / 1000.0))
             except ScenarioError:
                 rows.append((g, c, None))
