@@ -44,11 +44,6 @@ class DistSpec:
         return self.kind == "fixed" or (self.kind == "discrete" and len(self.values) == 1)
 
 
-def fixed(value: float) -> DistSpec:
-    """Return a degenerate distribution at ``value``."""
-    return DistSpec("fixed", (float(value),))
-
-
 def ppf(spec: DistSpec, u: FloatArray) -> FloatArray:
     """Map uniforms on (0, 1) to draws of ``spec`` by its inverse CDF.
 
