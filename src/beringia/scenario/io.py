@@ -8,6 +8,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -19,24 +20,42 @@ from beringia.scenario.model import SCHEMA_VERSION, Scenario
 
 DEFAULT_SCENARIO = "bering-strait"
 _BUILTIN = resources.files("beringia.scenario") / "builtin"
+_HINDCAST = resources.files("beringia.scenario") / "hindcast"
+
+
+def _names(folder: Traversable) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
 def builtin_names() -> list[str]:
-    """Names of the built-in scenarios, sorted."""
-    return sorted(p.name[: -len(".toml")] for p in _BUILTIN.iterdir() if p.name.endswith(".toml"))
+    """Names of the built-in scenarios of the Bering Strait, sorted."""
+    return _names(_BUILTIN)
+
+
+def hindcast_names() -> list[str]:
+    """Names of the built-in hindcast scenarios (tunnels that were built), sorted."""
+    return _names(_HINDCAST)
 
 
 def builtin_text(name: str) -> str:
-    """Return the TOML text of built-in scenario ``name``.
+    """Return the TOML text of built-in scenario or hindcast ``name``.
 
     Raises
     ------
     ScenarioError
         If there is no built-in of that name.
     """
-    if name not in builtin_names():
-        raise ScenarioError("scenario", name, f"allowed built-ins: {', '.join(builtin_names())}")
-    return (_BUILTIN / f"{name}.toml").read_text(encoding="utf-8")
+    if name in builtin_names():
+        return (_BUILTIN / f"{name}.toml").read_text(encoding="utf-8")
+    if name in hindcast_names():
+        return (_HINDCAST / f"{name}.toml").read_text(encoding="utf-8")
+    raise ScenarioError("scenario", name, f"allowed built-ins: {', '.join(_all_names())}")
+
+
+def _all_names() -> list[str]:
+    return builtin_names() + hindcast_names()
 
 
 def _parse_toml(text: str, origin: str) -> dict[str, Any]:
@@ -56,7 +75,7 @@ def read_document(source: str | Path) -> dict[str, Any]:
     """
     text_source = str(source)
     path = Path(text_source)
-    if text_source in builtin_names():
+    if text_source in _all_names():
         return _parse_toml(builtin_text(text_source), text_source)
     if path.suffix.lower() == ".toml" or path.exists() or "/" in text_source:
         if not path.exists():
@@ -69,7 +88,7 @@ def read_document(source: str | Path) -> dict[str, Any]:
             raise ScenarioError("scenario", text_source, f"unreadable file: {exc}") from None
         return _parse_toml(text, text_source)
     raise ScenarioError(
-        "scenario", text_source, f"not a file; allowed built-ins: {', '.join(builtin_names())}"
+        "scenario", text_source, f"not a file; allowed built-ins: {', '.join(_all_names())}"
     )
 
 

@@ -1,0 +1,61 @@
+"""Commands about scenario documents: list, show, validate, schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from beringia.cli.base import app, fail, out
+from beringia.compile import compile_construction
+from beringia.errors import BeringiaError
+from beringia.scenario.io import builtin_names, builtin_text, load_scenario, scenario_schema
+
+
+@app.command()
+def scenarios() -> None:
+    """List the built-in scenarios, one line each."""
+    for name in builtin_names():
+        sc = load_scenario(name)
+        out.print(f"{name:<28} {escape(sc.title)}")
+
+
+@app.command()
+def show(name: Annotated[str, typer.Argument(help="Built-in scenario name.")]) -> None:
+    """Print the TOML of a built-in scenario."""
+    try:
+        text = builtin_text(name)
+    except BeringiaError as exc:
+        raise fail(exc) from None
+    sys.stdout.write(text)
+
+
+@app.command()
+def validate(
+    file: Annotated[str, typer.Argument(help="Scenario TOML file (or built-in name).")],
+    overrides: Annotated[
+        list[str] | None, typer.Option("--set", help="Override a field: path=value.")
+    ] = None,
+) -> None:
+    """Check a scenario document; print what it describes or the first error."""
+    try:
+        sc = load_scenario(file, overrides or [])
+        inp = compile_construction(sc)  # also places attack points and zones on the route
+    except BeringiaError as exc:
+        raise fail(exc) from None
+    pts = ", ".join(p.name for p in sc.route.attack_points)
+    out.print(
+        escape(
+            f"ok: {sc.name} - {inp.length_m / 1000:g} km, {len(sc.construction.bores)} bores, "
+            f"attack points: {pts}"
+        )
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the scenario document."""
+    sys.stdout.write(json.dumps(scenario_schema(), indent=2) + "\n")
