@@ -9,29 +9,20 @@ from __future__ import annotations
 import itertools
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from beringia.scenario.base import Name, Sourced, Strict
 from beringia.scenario.distributions import (
     FractionDist,
     NonNegDist,
     PositiveDist,
-    Provenance,
 )
 
 SCHEMA_VERSION = 1
-Name = str
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-class _Sourced(Provenance):
-    """An object whose plain numbers share one provenance."""
 
 
 # --------------------------------------------------------------------------- route
-class AttackPoint(_Sourced):
+class AttackPoint(Sourced):
     """A site along the route: a portal, an island or a shaft.
 
     It launches headings in the directions listed in ``headings`` (none: a reception
@@ -61,7 +52,7 @@ class AttackPoint(_Sourced):
     )
 
 
-class Route(_Strict):
+class Route(Strict):
     """The tunnel's line as attack points along a chainage."""
 
     attack_points: list[AttackPoint] = Field(min_length=2)
@@ -94,14 +85,14 @@ class Route(_Strict):
 
 
 # --------------------------------------------------------------------------- geology
-class GroundClass(_Sourced):
+class GroundClass(Sourced):
     """A class of ground with one construction method."""
 
     name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     description: str = ""
 
 
-class Zone(_Sourced):
+class Zone(Sourced):
     """A stretch of the route with its own ground-class shares and run lengths."""
 
     name: Name = Field(min_length=1)
@@ -143,7 +134,7 @@ class Zone(_Sourced):
         return self
 
 
-class Geology(_Strict):
+class Geology(Strict):
     """Ground classes and the zones that tile the route."""
 
     classes: list[GroundClass] = Field(min_length=1)
@@ -172,7 +163,7 @@ class Geology(_Strict):
 
 
 # --------------------------------------------------------------------------- alignment
-class Waypoint(_Sourced):
+class Waypoint(Sourced):
     """A point the horizontal alignment passes through (WGS84)."""
 
     name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -180,7 +171,7 @@ class Waypoint(_Sourced):
     lon_deg: float = Field(ge=-180, le=180)
 
 
-class DepthPoint(_Sourced):
+class DepthPoint(Sourced):
     """A sourced water depth near the route; it is placed at the nearest point of the route."""
 
     name: str = Field(min_length=1)
@@ -189,7 +180,7 @@ class DepthPoint(_Sourced):
     depth_m: float = Field(gt=0, le=11_000)
 
 
-class Alignment(_Sourced):
+class Alignment(Sourced):
     """Horizontal route by waypoints and the limits of the vertical design.
 
     The first and last waypoints must lie inland of the shores, far enough for the ramps
@@ -213,7 +204,7 @@ class Alignment(_Sourced):
 
 
 # --------------------------------------------------------------------------- construction
-class MarineSeason(_Sourced):
+class MarineSeason(Sourced):
     """The ice-free window for marine works and deliveries, in days of the year."""
 
     open_day_of_year: float = Field(ge=0, lt=366)
@@ -229,7 +220,7 @@ class MarineSeason(_Sourced):
         return self
 
 
-class AdvanceEnvelope(_Sourced):
+class AdvanceEnvelope(Sourced):
     """The best advance ever achieved, which caps any sustained mean advance."""
 
     record_m_per_day: float = Field(gt=0)
@@ -239,7 +230,7 @@ class AdvanceEnvelope(_Sourced):
     )
 
 
-class Machine(_Sourced):
+class Machine(Sourced):
     """A type of tunnel boring machine and how it performs in each ground class."""
 
     name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -256,7 +247,7 @@ class Machine(_Sourced):
     )
 
 
-class Bore(_Sourced):
+class Bore(Sourced):
     """One bore along the whole route (a running tunnel or the service tunnel)."""
 
     name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -274,7 +265,7 @@ class Bore(_Sourced):
     )
 
 
-class EventType(_Sourced):
+class EventType(Sourced):
     """A rare event during boring: Poisson per km of each ground class."""
 
     name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -291,7 +282,7 @@ class EventType(_Sourced):
         return self
 
 
-class CrossPassages(_Sourced):
+class CrossPassages(Sourced):
     """Cross-passages between the bores."""
 
     spacing_m: float = Field(gt=0)
@@ -299,7 +290,7 @@ class CrossPassages(_Sourced):
     months_after_breakthrough: NonNegDist
 
 
-class FitOut(_Sourced):
+class FitOut(Sourced):
     """Track, power, signalling, ventilation and safety systems, then testing."""
 
     usd_m_per_track_km: NonNegDist
@@ -309,7 +300,7 @@ class FitOut(_Sourced):
     commissioning_months: NonNegDist
 
 
-class Arctic(_Strict):
+class Arctic(Strict):
     """Remoteness and cold factors."""
 
     labour_cost_factor: PositiveDist
@@ -319,7 +310,7 @@ class Arctic(_Strict):
     )
 
 
-class Construction(_Strict):
+class Construction(Strict):
     """How the tunnel is built and what that costs."""
 
     start_day_of_year: float = Field(0.0, ge=0, lt=366, description="Notice to proceed")
@@ -335,7 +326,7 @@ class Construction(_Strict):
 
 
 # --------------------------------------------------------------------------- claims
-class Claim(_Sourced):
+class Claim(Sourced):
     """A published claim: cost and/or duration not exceeded."""
 
     name: str = Field(min_length=1)
@@ -350,7 +341,7 @@ class Claim(_Sourced):
 
 
 # --------------------------------------------------------------------------- root
-class Scenario(_Strict):
+class Scenario(Strict):
     """The one input document of beringia."""
 
     schema_version: Literal[1] = Field(description="Version of this document format")
