@@ -110,7 +110,7 @@ def minimal_doc() -> dict[str, Any]:
             "owner_cost_fraction": 0.1,
         },
         "claims": [
-            {"name": "cheap", "max_cost_usd_bn": 0.1, "source": "test"},
+            {"name": "cheap", "max_cost_bn": 0.1, "source": "test"},
             {"name": "fast", "max_duration_years": 10.0, "source": "test"},
         ],
     }

@@ -18,6 +18,7 @@ from typer.testing import CliRunner, Result
 
 import beringia
 from beringia.cli import app
+from beringia.reference.money import money_table
 from beringia.compile import tunnel_length_km
 from beringia.core.rng import BLOCK_SIZE
 from beringia.scenario import builtin_text, load_scenario, scenario_hash
@@ -196,8 +197,26 @@ def test_assess_json_contract(runner: CliRunner, cwd: Path) -> None:
     claims = d["claims"]
     assert [cl["name"] for cl in claims] == [cl["name"] for cl in doc["claims"]]
     for cl, given in zip(claims, doc["claims"], strict=True):
-        assert {"name", "max_cost_usd_bn", "max_duration_years", "probability"} <= set(cl)
-        assert cl["max_cost_usd_bn"] == given.get("max_cost_usd_bn")
+        assert {
+            "name",
+            "max_cost_usd_bn",
+            "max_duration_years",
+            "probability",
+            "implied_usd_m_per_bore_km",
+            "sentence",
+        } <= set(cl)
+        if given.get("max_cost_bn") is None:
+            assert cl["max_cost_usd_bn"] is None
+            assert cl["implied_usd_m_per_bore_km"] is None
+        else:
+            expected = money_table().to_usd(
+                given["max_cost_bn"], given.get("currency", "USD"), given.get("year", 2025)
+            )
+            assert cl["max_cost_usd_bn"] == pytest.approx(expected, rel=1e-12)
+            assert cl["implied_usd_m_per_bore_km"] == pytest.approx(
+                cl["max_cost_usd_bn"] * 1000 / d["reference"]["bore_km"], rel=1e-12
+            )
+        assert cl["sentence"].startswith(cl["name"]) and cl["sentence"].endswith(".")
         assert cl["max_duration_years"] == given.get("max_duration_years")
         assert 0 <= cl["probability"] <= 1
         # Probabilities are shares of the draws.

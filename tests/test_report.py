@@ -573,7 +573,7 @@ def test_default_scenario_rows() -> None:
         assert rows[obj].kind == "object"
     claims = [p for p in rows if p.startswith("claims.")]
     assert claims and all(rows[p].kind == "object" for p in claims)
-    assert rows[claims[0]].value.startswith("max_cost_usd_bn")
+    assert rows[claims[0]].value.startswith("max_cost_bn")
     # document order: an object's own row precedes its distributions
     paths = list(rows)
     assert paths.index("construction.bores.service") < paths.index(

@@ -11,6 +11,13 @@ import numpy as np
 
 from beringia import __version__
 from beringia.alignment import alignment_for
+from beringia.checks import (
+    PRICE_BASE,
+    assess_claims,
+    assess_reference,
+    money_factor,
+    reference_facts,
+)
 from beringia.compile import compile_construction
 from beringia.core import rng as rngmod
 from beringia.core.calendar import YEAR_DAYS
@@ -25,11 +32,9 @@ from beringia.core.stats import rank_correlation, ranks
 from beringia.errors import ScenarioError
 from beringia.results import (
     Assessment,
-    ClaimResult,
     GanttBar,
     HeadingSummary,
     TornadoBar,
-    share_within,
 )
 from beringia.scenario.io import scenario_hash
 from beringia.scenario.model import Scenario
@@ -137,25 +142,17 @@ def assess(
         if progress is not None:
             progress(done, draws)
     t_sim = time.perf_counter() - t0
+    factor = money_factor(scenario)
+    if factor != 1.0:  # costs are linear in the money inputs: convert once, after the run
+        cost *= factor
+        for k in COMPONENTS:
+            parts[k] *= factor
 
     if first_block is None:  # draws >= 1, so block 0 always runs
         raise RuntimeError("the first block of draws did not run")
     median_draw = _median_draw(cost, years, first_block.cost_usd_bn.shape[0])
     gantt = _gantt(first_block, median_draw)
     tornado = _tornado(x_in, cost[:n_tornado], years[:n_tornado])
-    claims = [
-        ClaimResult(
-            name=c.name,
-            max_cost_usd_bn=c.max_cost_usd_bn,
-            max_duration_years=c.max_duration_years,
-            probability=share_within(cost, years, c.max_cost_usd_bn, c.max_duration_years),
-            source=c.source,
-            unverified=c.unverified,
-            assumed=c.assumed,
-            note=c.note,
-        )
-        for c in scenario.claims
-    ]
     heading_rows = [
         HeadingSummary(
             name=h.label(inp),
@@ -167,6 +164,9 @@ def assess(
         )
         for i, h in enumerate(hds)
     ]
+    facts = reference_facts(scenario)
+    reference = assess_reference(scenario, inp, cost, heading_rows, facts)
+    claims = assess_claims(scenario, cost, years, reference.bore_km, facts)
     return Assessment(
         scenario=scenario,
         scenario_sha256=scenario_hash(scenario),
@@ -182,6 +182,8 @@ def assess(
         gantt=gantt,
         median_draw=median_draw,
         alignment=alignment,
+        reference=reference,
+        money_factor=factor,
         provenance={
             "beringia_version": __version__,
             "scenario_sha256": scenario_hash(scenario),
@@ -194,7 +196,9 @@ def assess(
             "total_seconds": round(time.perf_counter() - t0, 3),
             "python": platform.python_version(),
             "numpy": np.__version__,
-            "price_base": f"{scenario.price_base_year} USD",
+            "price_base": PRICE_BASE,
+            "scenario_money": f"{scenario.currency} of {scenario.price_base_year}",
+            "money_factor": factor,
         },
     )
 

@@ -11,6 +11,7 @@ from beringia.alignment import AlignmentResult
 from beringia.core.construction import COMPONENTS
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import quantiles
+from beringia.reference.view import ReferenceView
 from beringia.scenario.model import Scenario
 from beringia.scenario.provenance import provenance_counts
 
@@ -59,6 +60,9 @@ class ClaimResult:
     unverified: bool = False
     assumed: bool = False
     note: str = ""
+    implied_usd_m_per_bore_km: float | None = None
+    percentile_in_reference: float | None = None
+    sentence: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ class Assessment:
     gantt: list[GanttBar]
     median_draw: int
     alignment: AlignmentResult | None = None
+    reference: ReferenceView | None = None
+    money_factor: float = 1.0
     provenance: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -129,6 +135,7 @@ class Assessment:
                 },
             },
             **({"alignment": self.alignment.to_dict()} if self.alignment is not None else {}),
+            **({"reference": self.reference.to_dict()} if self.reference is not None else {}),
             "claims": [
                 {
                     "name": c.name,
@@ -139,6 +146,9 @@ class Assessment:
                     "unverified": c.unverified,
                     "assumed": c.assumed,
                     "note": c.note,
+                    "implied_usd_m_per_bore_km": c.implied_usd_m_per_bore_km,
+                    "unit_cost_percentile_in_reference": c.percentile_in_reference,
+                    "sentence": c.sentence,
                 }
                 for c in self.claims
             ],

@@ -17,6 +17,7 @@ from beringia.scenario.distributions import (
     NonNegDist,
     PositiveDist,
 )
+from beringia.scenario.reference import MoneyAmount, ReferenceRow, check_money
 
 SCHEMA_VERSION = 1
 
@@ -327,17 +328,55 @@ class Construction(Strict):
 
 # --------------------------------------------------------------------------- claims
 class Claim(Sourced):
-    """A published claim: cost and/or duration not exceeded."""
+    """A published claim: cost and/or duration not exceeded.
+
+    ``max_cost_bn`` is in ``currency`` money of ``year`` (default: the scenario's currency
+    and price base year); the assessment converts it to its own price base.
+    """
 
     name: str = Field(min_length=1)
-    max_cost_usd_bn: float | None = Field(None, gt=0)
+    source: str = Field(min_length=1, description="Where the claim was made (URL or publication)")
+    max_cost_bn: float | None = Field(None, gt=0, description="Cost not exceeded, billions")
+    currency: str | None = Field(None, description="Currency of max_cost_bn (default: scenario's)")
+    year: int | None = Field(None, description="Year of the money of max_cost_bn")
     max_duration_years: float | None = Field(None, gt=0)
 
     @model_validator(mode="after")
     def _check(self) -> Claim:
-        if self.max_cost_usd_bn is None and self.max_duration_years is None:
-            raise ValueError("a claim needs max_cost_usd_bn, max_duration_years or both")
+        if self.max_cost_bn is None and self.max_duration_years is None:
+            raise ValueError("a claim needs max_cost_bn, max_duration_years or both")
+        if self.currency is not None or self.year is not None:
+            check_money(self.currency or "USD", self.year)
         return self
+
+
+# --------------------------------------------------------------------------- outcome
+class Outcome(Sourced):
+    """What really happened, for hindcast scenarios of built tunnels (never a model input)."""
+
+    cost_bn: MoneyAmount = Field(description="Actual cost, billions, same scope as the model's")
+    cost_scope: str = Field(min_length=1, description="What the actual cost covers")
+    duration_years: float = Field(gt=0, description="From the model's t = 0 to opening")
+    start: str = Field(min_length=1, description="What t = 0 is")
+    end: str = Field(min_length=1, description="What the end is (opening)")
+    planned_duration_years: float | None = Field(None, gt=0)
+    estimate_at_decision_bn: MoneyAmount | None = None
+    source: str = Field(min_length=1)
+
+
+# --------------------------------------------------------------------------- reference
+class ReferenceSettings(Strict):
+    """The outside view: which reference class and uplift, and the user's own reference rows."""
+
+    reference_class: Literal["fixed-links", "rail", "roads"] = Field(
+        "fixed-links", description="Reference class of the optimism-bias uplift"
+    )
+    uplift: Literal["dft-2004", "flyvbjerg-2003"] = Field(
+        "dft-2004", description="Source of the uplift distribution"
+    )
+    rows: list[ReferenceRow] = Field(
+        default_factory=list, description="Extra rows added to the shipped reference set"
+    )
 
 
 # --------------------------------------------------------------------------- root
@@ -348,15 +387,22 @@ class Scenario(Strict):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     title: str = ""
     description: str = ""
-    price_base_year: int = Field(2025, ge=1900, le=2100)
+    currency: str = Field("USD", description="Currency of every money input")
+    price_base_year: int = Field(2025, ge=1900, le=2100, description="Year of the money inputs")
     route: Route
     alignment: Alignment | None = None
     geology: Geology
     construction: Construction
     claims: list[Claim] = Field(default_factory=list)
+    reference: ReferenceSettings = Field(default_factory=ReferenceSettings)
+    outcome: Outcome | None = Field(None, description="Hindcasts only: what really happened")
 
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:
+        try:
+            check_money(self.currency, self.price_base_year)
+        except ValueError as exc:
+            raise ValueError(f"currency / price_base_year: {exc}") from None
         classes = {c.name for c in self.geology.classes}
         self._check_places()
         machines = {m.name for m in self.construction.machines}

@@ -1,0 +1,478 @@
+"""Running times from train dynamics: speed and time over distance for one train on one line.
+
+Conventions follow OSRD (research notes ``corridor.md`` §1.1-§1.7):
+
+* the train is a point mass whose inertia is ``mass x rotating_mass_factor``;
+  ``a = (F_te(v) - R(v) - m g sin(atan(i / 1000))) / (m xi)``;
+* Davis resistance ``R(v) = A + B v + C v^2`` in SI units (v in m/s);
+* the tractive-effort curve is piecewise linear in speed and clamped at both ends;
+* the grade ``i`` is the average of ``gradient + 800 / R`` under the train, tail to head;
+* braking is a constant service deceleration (SNCF/OSRD timetable practice);
+* the most restrictive speed profile is shifted by the train length: a train does not
+  accelerate until its tail clears a restriction, and brakes so that its head meets a
+  restriction at the limit;
+* a linear allowance scales all speeds by one factor (percentage of running time and/or
+  minutes per 100 km).
+
+The profile is integrated over the distance grid of the track in the ``v^2`` domain: a forward
+pass builds the maximum-effort (acceleration) curve under the speed-limit envelope with Heun's
+method (exact when the acceleration is constant), a backward pass builds the braking curves
+(closed form for constant deceleration), and the profile is the lower of the two. Between grid
+points ``v^2`` is linear in distance, i.e. the acceleration is constant over a step, so each
+step's time is ``2 dx / (v_k + v_{k+1})`` exactly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from beringia.core.distributions import FloatArray
+from beringia.errors import NumericalError, ScenarioError
+
+GRAVITY_M_S2 = 9.81
+"""Gravity used by OSRD's weight force (``TrainPhysicsIntegrator.kt``, notes §1.1)."""
+
+CURVE_RESISTANCE_M = 800.0
+"""Curve resistance as an equivalent gradient of ``800 / R`` per mille (notes §1.1)."""
+
+STALL_SPEED_M_S = 1.0 / 3.6
+"""Below 1 km/h on the maximum-effort curve the train is taken to have stalled."""
+
+
+class TrainCannotClimbError(NumericalError):
+    """A train's tractive effort cannot hold it on a rising grade: it stalls.
+
+    Parameters
+    ----------
+    train : str
+        Name of the train type.
+    chainage_km : float
+        Where the head of the train stalls.
+    """
+
+    def __init__(self, train: str, chainage_km: float) -> None:
+        self.train = train
+        self.chainage_km = chainage_km
+        super().__init__(
+            f"train {train!r} cannot climb: it stalls at chainage {chainage_km:.2f} km "
+            "(tractive effort below resistance plus grade); use more or stronger locomotives, "
+            "a lighter train or a gentler gradient"
+        )
+
+
+@dataclass(frozen=True)
+class TrainSpec:
+    """A train type as the running-time model sees it.
+
+    Parameters
+    ----------
+    name : str
+        Name of the train type (used in error messages and headway keys).
+    length_m : float
+        Train length over couplers (m).
+    mass_t : float
+        Total mass of the train including locomotives (t).
+    rotating_mass_factor : float
+        Inertia / mass (>= 1).
+    davis_a_n, davis_b_n_per_m_s, davis_c_n_per_m2_s2 : float
+        Davis resistance coefficients, ``R = A + B v + C v^2`` with v in m/s, R in N.
+    tractive_effort : tuple of (float, float)
+        ``(speed_kmh, force_kn)`` points, speeds strictly increasing, forces >= 0.
+    max_speed_kmh : float
+        Maximum speed of the train.
+    service_brake_m_s2 : float
+        Constant service deceleration used for running times (and signalling by default).
+    emergency_brake_m_s2 : float
+        Emergency deceleration (signalling may use it instead of the service rate).
+    """
+
+    name: str
+    length_m: float
+    mass_t: float
+    rotating_mass_factor: float
+    davis_a_n: float
+    davis_b_n_per_m_s: float
+    davis_c_n_per_m2_s2: float
+    tractive_effort: tuple[tuple[float, float], ...]
+    max_speed_kmh: float
+    service_brake_m_s2: float
+    emergency_brake_m_s2: float
+
+    def __post_init__(self) -> None:
+        where = f"trains.{self.name}"
+        positive = {
+            "length_m": self.length_m,
+            "mass_t": self.mass_t,
+            "max_speed_kmh": self.max_speed_kmh,
+            "service_brake_m_s2": self.service_brake_m_s2,
+            "emergency_brake_m_s2": self.emergency_brake_m_s2,
+        }
+        for key, value in positive.items():
+            if not (math.isfinite(value) and value > 0):
+                raise ScenarioError(f"{where}.{key}", value, "a finite number > 0")
+        if not (math.isfinite(self.rotating_mass_factor) and self.rotating_mass_factor >= 1):
+            raise ScenarioError(
+                f"{where}.rotating_mass_factor", self.rotating_mass_factor, "a number >= 1"
+            )
+        davis = {
+            "davis_a_n": self.davis_a_n,
+            "davis_b_n_per_m_s": self.davis_b_n_per_m_s,
+            "davis_c_n_per_m2_s2": self.davis_c_n_per_m2_s2,
+        }
+        for key, value in davis.items():
+            if not (math.isfinite(value) and value >= 0):
+                raise ScenarioError(f"{where}.{key}", value, "a finite number >= 0")
+        curve = self.tractive_effort
+        allowed = (
+            "a tractive-effort curve as a function of speed: at least one [speed_kmh, force_kn] "
+            "point, speeds >= 0 and strictly increasing, forces finite and >= 0"
+        )
+        try:
+            pts = [(float(s), float(f)) for s, f in curve]
+        except (TypeError, ValueError):
+            raise ScenarioError(f"{where}.tractive_effort", curve, allowed) from None
+        if not pts:
+            raise ScenarioError(f"{where}.tractive_effort", curve, allowed)
+        speeds = [s for s, _ in pts]
+        forces = [f for _, f in pts]
+        if (
+            not all(math.isfinite(s) and s >= 0 for s in speeds)
+            or any(b <= a for a, b in itertools.pairwise(speeds))
+            or not all(math.isfinite(f) and f >= 0 for f in forces)
+        ):
+            raise ScenarioError(f"{where}.tractive_effort", curve, allowed)
+        object.__setattr__(self, "tractive_effort", tuple(pts))
+
+    def tractive_effort_n(self, speed_m_s: FloatArray) -> FloatArray:
+        """Return the maximum tractive effort (N) at the given speeds (m/s), clamped at the ends."""
+        s = np.array([p[0] for p in self.tractive_effort]) / 3.6
+        f = np.array([p[1] for p in self.tractive_effort]) * 1000.0
+        return np.interp(speed_m_s, s, f)
+
+    def resistance_n(self, speed_m_s: FloatArray) -> FloatArray:
+        """Return the Davis running resistance (N) at the given speeds (m/s)."""
+        v = np.abs(speed_m_s)
+        return self.davis_a_n + self.davis_b_n_per_m_s * v + self.davis_c_n_per_m2_s2 * v * v
+
+
+def _as_float_array(value: object, name: str) -> FloatArray:
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ScenarioError(name, value, "an array of numbers") from None
+    if arr.ndim != 1:
+        raise ScenarioError(name, value, "a one-dimensional array")
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class Track:
+    """A line as a grid of chainage points with per-point attributes.
+
+    Parameters
+    ----------
+    position_m : ndarray
+        Chainage of the grid points (m): strictly increasing, starting at 0.
+    gradient_permille : ndarray
+        Gradient at each point (per mille, + = rising in the direction of travel).
+    curve_radius_m : ndarray or None
+        Curve radius at each point (m); ``inf`` or ``0`` = straight; ``None`` = all straight.
+    speed_limit_kmh : ndarray
+        Line speed at each point (km/h, > 0). A point's limit holds until the next point.
+    """
+
+    position_m: FloatArray
+    gradient_permille: FloatArray
+    curve_radius_m: FloatArray | None
+    speed_limit_kmh: FloatArray
+
+    def __post_init__(self) -> None:
+        x = _as_float_array(self.position_m, "track.position_m")
+        if len(x) < 2 or not np.all(np.isfinite(x)) or x[0] != 0 or np.any(np.diff(x) <= 0):
+            raise ScenarioError(
+                "track.position_m",
+                x.tolist(),
+                "at least two finite chainages, strictly increasing, the first one 0",
+            )
+        n = len(x)
+        grad = _as_float_array(self.gradient_permille, "track.gradient_permille")
+        limit = _as_float_array(self.speed_limit_kmh, "track.speed_limit_kmh")
+        for name, arr in (("gradient_permille", grad), ("speed_limit_kmh", limit)):
+            if len(arr) != n:
+                raise ScenarioError(f"track.{name}", len(arr), f"{n} values (one per point)")
+        if not np.all(np.isfinite(grad)):
+            raise ScenarioError("track.gradient_permille", grad.tolist(), "finite numbers")
+        if not np.all(np.isfinite(limit) & (limit > 0)):
+            raise ScenarioError("track.speed_limit_kmh", limit.tolist(), "finite numbers > 0")
+        radius: FloatArray | None = None
+        if self.curve_radius_m is not None:
+            radius = _as_float_array(self.curve_radius_m, "track.curve_radius_m")
+            if len(radius) != n:
+                raise ScenarioError(
+                    "track.curve_radius_m", len(radius), f"{n} values (one per point)"
+                )
+            if np.any(np.isnan(radius)):
+                raise ScenarioError(
+                    "track.curve_radius_m", radius.tolist(), "numbers (inf or 0 = straight)"
+                )
+        object.__setattr__(self, "position_m", x)
+        object.__setattr__(self, "gradient_permille", grad)
+        object.__setattr__(self, "curve_radius_m", radius)
+        object.__setattr__(self, "speed_limit_kmh", limit)
+
+    @property
+    def length_m(self) -> float:
+        """Length of the line (m)."""
+        return float(self.position_m[-1])
+
+    def equivalent_gradient_permille(self) -> FloatArray:
+        """Return gradient plus the ``800 / R`` curve term at every point (per mille)."""
+        if self.curve_radius_m is None:
+            return self.gradient_permille.copy()
+        r = np.abs(self.curve_radius_m)
+        curved = np.isfinite(r) & (r > 0)
+        extra = np.zeros_like(r)
+        extra[curved] = CURVE_RESISTANCE_M / r[curved]
+        return self.gradient_permille + extra
+
+    def reversed(self) -> Track:
+        """Return the same line run in the opposite direction (gradients flip sign)."""
+        x = self.position_m
+        radius = None if self.curve_radius_m is None else self.curve_radius_m[::-1].copy()
+        limit = self.speed_limit_kmh[::-1].copy()
+        # A point's limit holds until the next point: in the reverse direction the value of the
+        # interval (x_k, x_{k+1}) must be carried by the point that now starts it.
+        limit[:-1] = self.speed_limit_kmh[:-1][::-1]
+        limit[-1] = self.speed_limit_kmh[0]
+        return Track(
+            position_m=(x[-1] - x[::-1]),
+            gradient_permille=-self.gradient_permille[::-1],
+            curve_radius_m=radius,
+            speed_limit_kmh=limit,
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class Profile:
+    """A train's run over a track.
+
+    Attributes
+    ----------
+    train : str
+        Name of the train type.
+    position_m : ndarray
+        Head position at each grid point (m).
+    speed_m_s : ndarray
+        Speed at each grid point (m/s), allowance applied.
+    time_s : ndarray
+        Time at which the head reaches each point (s, 0 at the first point), allowance applied.
+    total_s : float
+        Running time over the whole track including the allowance (s).
+    technical_s : float
+        Minimum (technical) running time before the allowance (s).
+    train_length_m : float
+        Train length, kept for blocking-time calculations.
+    """
+
+    train: str
+    position_m: FloatArray
+    speed_m_s: FloatArray
+    time_s: FloatArray
+    total_s: float
+    technical_s: float
+    train_length_m: float
+
+
+def _window_min(values: FloatArray, lo: np.ndarray) -> FloatArray:
+    """Return ``min(values[lo[k] : k + 1])`` for every ``k`` (sparse table, O(n log n))."""
+    n = len(values)
+    table = [values]
+    width = 1
+    while 2 * width <= n:
+        prev = table[-1]
+        table.append(np.minimum(prev[: len(prev) - width], prev[width:]))
+        width *= 2
+    hi = np.arange(n)
+    span = hi - lo + 1
+    level = np.floor(np.log2(span)).astype(np.int64)
+    out = np.empty(n)
+    for j in np.unique(level):
+        sel = level == j
+        row = table[int(j)]
+        out[sel] = np.minimum(row[lo[sel]], row[hi[sel] - (1 << int(j)) + 1])
+    return out
+
+
+def speed_envelope_m_s(train: TrainSpec, track: Track) -> FloatArray:
+    """Return the most restrictive speed (m/s) at every point for the head of the train.
+
+    The lower of the train's maximum speed and every line limit between the tail and the head:
+    a restriction holds until the tail has cleared it.
+    """
+    x = track.position_m
+    limit = track.speed_limit_kmh / 3.6
+    tail = x - train.length_m
+    lo = np.searchsorted(x, tail, side="right") - 1
+    lo = np.clip(lo, 0, None)
+    return np.minimum(_window_min(limit, lo), train.max_speed_kmh / 3.6)
+
+
+def average_grade_permille(train: TrainSpec, track: Track) -> FloatArray:
+    """Return the average equivalent gradient under the train with its head at every point.
+
+    Uses the cumulative integral of ``gradient + 800/R`` along the grid, so each average costs
+    O(1). Before the start of the track the first point's gradient is assumed to continue.
+    """
+    x = track.position_m
+    g = track.equivalent_gradient_permille()
+    cum = np.concatenate([[0.0], np.cumsum(0.5 * (g[1:] + g[:-1]) * np.diff(x))])
+    tail = x - train.length_m
+    inside = tail >= 0
+    cum_tail = np.where(inside, np.interp(np.clip(tail, 0, None), x, cum), g[0] * tail)
+    avg: FloatArray = (cum - cum_tail) / train.length_m
+    return avg
+
+
+def _validate_allowance(pct: float, min_per_100km: float) -> None:
+    if not (math.isfinite(pct) and pct >= 0):
+        raise ScenarioError("allowance_pct", pct, "a finite percentage >= 0")
+    if not (math.isfinite(min_per_100km) and min_per_100km >= 0):
+        raise ScenarioError("allowance_min_per_100km", min_per_100km, "a finite number >= 0")
+
+
+def running_profile(
+    train: TrainSpec,
+    track: Track,
+    *,
+    allowance_pct: float = 0.0,
+    allowance_min_per_100km: float = 0.0,
+    start_speed_kmh: float | None = 0.0,
+    end_speed_kmh: float | None = None,
+) -> Profile:
+    """Compute the speed and time profile of a train over a track.
+
+    Parameters
+    ----------
+    train : TrainSpec
+        The train type.
+    track : Track
+        The line, its grid and attributes.
+    allowance_pct : float
+        Regularity allowance as a percentage of the technical running time.
+    allowance_min_per_100km : float
+        Regularity allowance in minutes per 100 km (OSRD ``TimePerDistance``).
+    start_speed_kmh : float or None
+        Speed of the head at the first point. ``None`` means the train enters at the speed
+        limit there (trains usually reach a tunnel portal at line speed); a given speed is
+        capped at that limit. ``0`` is a standing start.
+    end_speed_kmh : float or None
+        Speed at the last point: ``None`` runs through (no braking at the end), ``0`` stops.
+
+    Returns
+    -------
+    Profile
+        Speed and time at every grid point; times and speeds include the allowance, which is
+        spread linearly (every speed scaled by the same factor).
+
+    Raises
+    ------
+    TrainCannotClimbError
+        If the maximum-effort curve falls to a standstill (below 1 km/h).
+    ScenarioError
+        If a speed or allowance is negative or not finite.
+    """
+    _validate_allowance(allowance_pct, allowance_min_per_100km)
+    x = track.position_m
+    n = len(x)
+    env = speed_envelope_m_s(train, track)
+    env2 = env * env
+
+    if start_speed_kmh is None:
+        u0 = float(env2[0])
+    else:
+        if not (math.isfinite(start_speed_kmh) and start_speed_kmh >= 0):
+            raise ScenarioError("start_speed_kmh", start_speed_kmh, "a speed >= 0 or None")
+        u0 = min((start_speed_kmh / 3.6) ** 2, float(env2[0]))
+
+    # Forward pass: maximum effort under the envelope (Heun's method in v^2 over distance).
+    grade = average_grade_permille(train, track)
+    mass_kg = train.mass_t * 1000.0
+    weight = mass_kg * GRAVITY_M_S2 * np.sin(np.arctan(grade / 1000.0))
+    inv_inertia = 1.0 / (mass_kg * train.rotating_mass_factor)
+    te_v = [p[0] / 3.6 for p in train.tractive_effort]
+    te_f = [p[1] * 1000.0 for p in train.tractive_effort]
+    te_slope = [(te_f[i + 1] - te_f[i]) / (te_v[i + 1] - te_v[i]) for i in range(len(te_v) - 1)]
+    last = len(te_v) - 1
+    a_n, b_n, c_n = train.davis_a_n, train.davis_b_n_per_m_s, train.davis_c_n_per_m2_s2
+
+    def accel(u: float, w: float) -> float:
+        v = math.sqrt(u)
+        i = bisect.bisect_right(te_v, v) - 1
+        if i < 0:
+            f = te_f[0]
+        elif i >= last:
+            f = te_f[last]
+        else:
+            f = te_f[i] + te_slope[i] * (v - te_v[i])
+        return (f - (a_n + b_n * v + c_n * u) - w) * inv_inertia
+
+    stall2 = STALL_SPEED_M_S**2
+    xs = x.tolist()
+    ws = weight.tolist()
+    caps = env2.tolist()
+    fwd = [0.0] * n
+    fwd[0] = u = u0
+    for k in range(n - 1):
+        dx = xs[k + 1] - xs[k]
+        a1 = accel(u, ws[k])
+        u_star = u + 2.0 * a1 * dx
+        if u_star < 0.0:
+            u_star = 0.0
+        a2 = accel(u_star, ws[k + 1])
+        u_next = u + (a1 + a2) * dx
+        cap = caps[k + 1]
+        if u_next >= cap:
+            u_next = cap
+        elif u_next <= stall2:
+            raise TrainCannotClimbError(train.name, xs[k + 1] / 1000.0)
+        fwd[k + 1] = u = u_next
+
+    # Backward pass: constant service braking to every drop of the envelope (closed form).
+    caps_b = env2.copy()
+    if end_speed_kmh is not None:
+        if not (math.isfinite(end_speed_kmh) and end_speed_kmh >= 0):
+            raise ScenarioError("end_speed_kmh", end_speed_kmh, "a speed >= 0 or None")
+        caps_b[-1] = min(caps_b[-1], (end_speed_kmh / 3.6) ** 2)
+    two_b_x = 2.0 * train.service_brake_m_s2 * x
+    bwd = np.minimum.accumulate((caps_b + two_b_x)[::-1])[::-1] - two_b_x
+
+    u_final = np.minimum(np.asarray(fwd), bwd)
+    v = np.sqrt(np.clip(u_final, 0.0, None))
+    v_sum = v[1:] + v[:-1]
+    if np.any(v_sum <= 0):
+        k = int(np.argmax(v_sum <= 0))
+        raise NumericalError(
+            f"train {train.name!r} stands still between {x[k] / 1000:.3f} and "
+            f"{x[k + 1] / 1000:.3f} km: the running time is infinite"
+        )
+    dt = 2.0 * np.diff(x) / v_sum
+    time = np.concatenate([[0.0], np.cumsum(dt)])
+    technical = float(time[-1])
+    total = technical * (1.0 + allowance_pct / 100.0) + allowance_min_per_100km * 60.0 * (
+        track.length_m / 100_000.0
+    )
+    factor = total / technical
+    return Profile(
+        train=train.name,
+        position_m=x.copy(),
+        speed_m_s=v / factor,
+        time_s=time * factor,
+        total_s=total,
+        technical_s=technical,
+        train_length_m=train.length_m,
+    )

@@ -1,0 +1,186 @@
+"""Hindcasts: run tunnels that were built through the model and score the forecasts.
+
+Each hindcast scenario holds inputs as known before construction and, apart, the
+``outcome`` (what the tunnel really cost and how long it took). The model never reads the
+outcome; this module only compares it with the predicted distributions afterwards.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from beringia.checks import PRICE_BASE_YEAR
+from beringia.core.distributions import FloatArray
+from beringia.core.stats import quantiles
+from beringia.errors import ScenarioError
+from beringia.pipeline import assess
+from beringia.reference.money import money_table
+from beringia.scenario.io import hindcast_names, load_scenario
+from beringia.scenario.model import Scenario
+
+
+@dataclass(frozen=True)
+class HindcastCase:
+    """One built tunnel: what the model predicted and what happened (2025 USD, years)."""
+
+    name: str
+    title: str
+    actual_cost_usd_bn: float
+    actual_duration_years: float
+    cost_usd_bn: dict[str, float]
+    duration_years: dict[str, float]
+    outside_view_cost_usd_bn: dict[str, float]
+    cost_percentile_of_actual: float
+    duration_percentile_of_actual: float
+    cost_scope: str
+    start: str
+    end: str
+    source: str
+
+    @property
+    def cost_inside(self) -> bool:
+        """Whether the actual cost lies within the predicted P10-P90."""
+        return self.cost_usd_bn["p10"] <= self.actual_cost_usd_bn <= self.cost_usd_bn["p90"]
+
+    @property
+    def duration_inside(self) -> bool:
+        """Whether the actual duration lies within the predicted P10-P90."""
+        q = self.duration_years
+        return q["p10"] <= self.actual_duration_years <= q["p90"]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the case's JSON form."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "actual_cost_usd_bn": self.actual_cost_usd_bn,
+            "actual_duration_years": self.actual_duration_years,
+            "cost_usd_bn": self.cost_usd_bn,
+            "duration_years": self.duration_years,
+            "outside_view_cost_usd_bn": self.outside_view_cost_usd_bn,
+            "cost_percentile_of_actual": self.cost_percentile_of_actual,
+            "duration_percentile_of_actual": self.duration_percentile_of_actual,
+            "cost_inside_p10_p90": self.cost_inside,
+            "duration_inside_p10_p90": self.duration_inside,
+            "cost_scope": self.cost_scope,
+            "start": self.start,
+            "end": self.end,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class HindcastReport:
+    """All cases and their scores."""
+
+    cases: list[HindcastCase]
+    draws: int
+    seed: int
+
+    def coverage(self) -> dict[str, float]:
+        """Share of cases whose actual lies within the predicted P10-P90."""
+        n = len(self.cases)
+        return {
+            "cost": sum(c.cost_inside for c in self.cases) / n,
+            "duration": sum(c.duration_inside for c in self.cases) / n,
+        }
+
+    def median_abs_log_error(self) -> dict[str, float]:
+        """Median over cases of ``|ln(P50 / actual)|``."""
+        return {
+            "cost": statistics.median(
+                abs(math.log(c.cost_usd_bn["p50"] / c.actual_cost_usd_bn)) for c in self.cases
+            ),
+            "duration": statistics.median(
+                abs(math.log(c.duration_years["p50"] / c.actual_duration_years)) for c in self.cases
+            ),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON contract of ``beringia hindcast --json``."""
+        return {
+            "draws": self.draws,
+            "seed": self.seed,
+            "price_base": f"{PRICE_BASE_YEAR} USD",
+            "cases": [c.to_dict() for c in self.cases],
+            "coverage_p10_p90": self.coverage(),
+            "median_abs_log_error_p50": self.median_abs_log_error(),
+        }
+
+
+def percentile_of(values: FloatArray, x: float) -> float:
+    """Percentile (0-100) of ``x`` in ``values``: share below plus half the share equal."""
+    below = float(np.count_nonzero(values < x))
+    equal = float(np.count_nonzero(values == x))
+    return 100.0 * (below + 0.5 * equal) / float(values.shape[0])
+
+
+def _case(name: str, sc: Scenario, draws: int, seed: int, processes: int) -> HindcastCase:
+    if sc.outcome is None:
+        raise ScenarioError(f"{name}.outcome", "(missing)", "a hindcast scenario needs [outcome]")
+    out = sc.outcome
+    a = assess(sc, draws=draws, seed=seed, processes=processes)
+    actual_cost: float = money_table().to_usd(
+        out.cost_bn.amount, out.cost_bn.currency, out.cost_bn.year, PRICE_BASE_YEAR
+    )
+    ref = a.reference
+    return HindcastCase(
+        name=name,
+        title=sc.title,
+        actual_cost_usd_bn=actual_cost,
+        actual_duration_years=out.duration_years,
+        cost_usd_bn=quantiles(a.cost_usd_bn),
+        duration_years=quantiles(a.duration_years),
+        outside_view_cost_usd_bn=ref.outside_view_cost_usd_bn if ref is not None else {},
+        cost_percentile_of_actual=percentile_of(a.cost_usd_bn, actual_cost),
+        duration_percentile_of_actual=percentile_of(a.duration_years, out.duration_years),
+        cost_scope=out.cost_scope,
+        start=out.start,
+        end=out.end,
+        source=out.source,
+    )
+
+
+def run_hindcasts(
+    names: Sequence[str] | None = None,
+    *,
+    draws: int = 2000,
+    seed: int = 2025,
+    processes: int = 1,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> HindcastReport:
+    """Run hindcast scenarios and score them against their outcomes.
+
+    Parameters
+    ----------
+    names : sequence of str, optional
+        Built-in hindcast names or TOML paths (default: every built-in hindcast).
+    draws, seed, processes
+        As for :func:`beringia.pipeline.assess`.
+    progress : callable, optional
+        ``progress(name, done, total)`` after each case.
+
+    Returns
+    -------
+    HindcastReport
+        Per-case predictions, actuals and percentiles; coverage and log errors.
+    """
+    chosen = list(names) if names else hindcast_names()
+    if not chosen:
+        raise ScenarioError("hindcast", "(none)", "no hindcast scenarios to run")
+    cases = []
+    for i, name in enumerate(chosen):
+        sc = load_scenario(name)
+        cases.append(_case(sc.name, sc, draws, seed, processes))
+        if progress is not None:
+            progress(sc.name, i + 1, len(chosen))
+    return HindcastReport(cases=cases, draws=draws, seed=seed)
+
+
+__all__ = ["HindcastCase", "HindcastReport", "percentile_of", "run_hindcasts"]

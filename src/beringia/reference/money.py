@@ -1,0 +1,318 @@
+"""Money normalisation: historical amounts in any tabled currency to US dollars of a target year.
+
+The rule (research notes, construction.md section 4.4): convert at the annual-average market
+rate of the year of money, then inflate with the US CPI-U annual average from that year to the
+target year::
+
+    usd(to_year) = amount / per_usd[currency][year] * cpi[to_year] / cpi[year]
+
+The table ships as package data (``beringia/data/money.toml``) with a source for every series
+and the years that could not be verified. The legacy euro currencies (ESP, FRF, DEM, ITL, ATS)
+are tabled up to 1998; from 1999 their rate is derived from the EUR rate and the fixed legal
+conversion rates.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from beringia.errors import ScenarioError
+
+DEFAULT_TO_YEAR = 2025
+USD = "USD"
+CPI_SERIES = "CPI-U"
+EURO_START_YEAR = 1999
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    """Where one series of the money table comes from.
+
+    Attributes
+    ----------
+    source : str
+        URL or publication (and the copy that was read).
+    unverified_years : frozenset of int
+        Years that could not be confirmed, or the latest, possibly provisional, year.
+    derived_years : frozenset of int
+        Years computed at load time rather than tabled (legacy euro currencies from 1999).
+    note : str
+        Caveats: coverage, breaks, how a year was derived.
+    """
+
+    source: str
+    unverified_years: frozenset[int]
+    derived_years: frozenset[int]
+    note: str
+
+
+@dataclass(frozen=True)
+class MoneyTable:
+    """US CPI-U deflator and annual-average exchange rates, with provenance.
+
+    Attributes
+    ----------
+    cpi : Mapping of int to float
+        CPI-U annual average by year (1982-84 = 100).
+    fx : Mapping of str to Mapping of int to float
+        Units of currency per 1 USD by currency code and year (USD is not listed).
+    provenance : Mapping of str to SeriesInfo
+        By series: ``"CPI-U"`` and each currency code.
+    fixed_euro : Mapping of str to float
+        Units of legacy currency per 1 EUR (exact legal conversion rates).
+    """
+
+    cpi: Mapping[int, float]
+    fx: Mapping[str, Mapping[int, float]]
+    provenance: Mapping[str, SeriesInfo]
+    fixed_euro: Mapping[str, float]
+
+    def currencies(self) -> list[str]:
+        """Return the currency codes the table converts, USD included, sorted."""
+        return sorted([USD, *self.fx])
+
+    def years(self, currency: str = USD) -> tuple[int, int]:
+        """Return the first and last year a currency can be converted in (both included).
+
+        Parameters
+        ----------
+        currency : str
+            A code from :meth:`currencies`; ``"USD"`` gives the span of the CPI series.
+
+        Raises
+        ------
+        ScenarioError
+            If the currency is not in the table.
+        """
+        series = self._series(currency, "currency")
+        return min(series), max(series)
+
+    def deflator(
+        self,
+        year: int,
+        to_year: int = DEFAULT_TO_YEAR,
+        *,
+        year_field: str = "year",
+        to_year_field: str = "to_year",
+    ) -> float:
+        """Return the US CPI-U ratio ``cpi[to_year] / cpi[year]``.
+
+        Parameters
+        ----------
+        year, to_year : int
+            Year of money and target price year.
+        year_field, to_year_field : str
+            Field paths named in the error if a year is outside the CPI table.
+
+        Raises
+        ------
+        ScenarioError
+            If a year is outside the CPI table.
+        """
+        return self._cpi(to_year, to_year_field) / self._cpi(year, year_field)
+
+    def per_usd(
+        self,
+        currency: str,
+        year: int,
+        *,
+        currency_field: str = "currency",
+        year_field: str = "year",
+    ) -> float:
+        """Return the annual-average units of ``currency`` per 1 USD in ``year`` (1 for USD).
+
+        Raises
+        ------
+        ScenarioError
+            If the currency is unknown or the year is outside its table.
+        """
+        series = self._series(currency, currency_field)
+        if year not in series:
+            lo, hi = min(series), max(series)
+            raise ScenarioError(year_field, year, f"allowed: {lo} to {hi} for {currency}")
+        return series[year]
+
+    def to_usd(
+        self,
+        amount: float,
+        currency: str,
+        year: int,
+        to_year: int = DEFAULT_TO_YEAR,
+        *,
+        currency_field: str = "currency",
+        year_field: str = "year",
+        to_year_field: str = "to_year",
+    ) -> float:
+        """Convert ``amount`` of ``currency`` in money of ``year`` to USD of ``to_year``.
+
+        Converts at the market rate of ``year`` (annual average), then inflates with US CPI-U
+        from ``year`` to ``to_year``. USD amounts are only inflated.
+
+        Parameters
+        ----------
+        amount : float
+            The amount, in full currency units (not millions).
+        currency : str
+            Currency code, one of :meth:`currencies`.
+        year : int
+            Year of money of the amount (price base, or the year of a nominal figure).
+        to_year : int
+            Price year of the result.
+        currency_field, year_field, to_year_field : str
+            Field paths named in the error if an input is not in the table.
+
+        Returns
+        -------
+        float
+            The amount in US dollars of ``to_year``.
+
+        Raises
+        ------
+        ScenarioError
+            Unknown currency, a year outside the tables, or a non-finite amount.
+        """
+        if not math.isfinite(amount):
+            raise ScenarioError("amount", amount, "must be a finite number")
+        rate = self.per_usd(currency, year, currency_field=currency_field, year_field=year_field)
+        return (
+            amount
+            / rate
+            * self.deflator(year, to_year, year_field=year_field, to_year_field=to_year_field)
+        )
+
+    def from_usd(
+        self,
+        usd: float,
+        currency: str,
+        year: int,
+        from_year: int = DEFAULT_TO_YEAR,
+    ) -> float:
+        """Convert USD of ``from_year`` into ``currency`` in money of ``year``.
+
+        The exact inverse of :meth:`to_usd`.
+
+        Raises
+        ------
+        ScenarioError
+            Unknown currency, a year outside the tables, or a non-finite amount.
+        """
+        return usd / self.to_usd(1.0, currency, year, from_year)
+
+    def is_unverified(self, currency: str, year: int) -> bool:
+        """Return True if converting ``currency`` of ``year`` to USD uses an unverified figure.
+
+        The CPI figure of ``year`` counts as well as the exchange rate; for a legacy euro
+        currency after 1998, so does the EUR rate it is derived from.
+        """
+        cpi_flag = year in self.provenance[CPI_SERIES].unverified_years
+        if currency == USD:
+            return cpi_flag
+        info = self.provenance.get(currency)
+        if info is None:
+            return True
+        flagged = year in info.unverified_years
+        if year in info.derived_years:
+            flagged = flagged or year in self.provenance["EUR"].unverified_years
+        return cpi_flag or flagged
+
+    def _cpi(self, year: int, field: str) -> float:
+        if year not in self.cpi:
+            lo, hi = min(self.cpi), max(self.cpi)
+            raise ScenarioError(field, year, f"allowed: {lo} to {hi} (US CPI-U table)")
+        return self.cpi[year]
+
+    def _series(self, currency: str, field: str) -> Mapping[int, float]:
+        if currency == USD:
+            return MappingProxyType({y: 1.0 for y in self.cpi})
+        if currency not in self.fx:
+            raise ScenarioError(field, currency, f"allowed: {', '.join(self.currencies())}")
+        return self.fx[currency]
+
+
+def _years(raw: Mapping[str, Any], what: str) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for key, value in raw.items():
+        year, number = int(key), float(value)
+        if not (math.isfinite(number) and number > 0):
+            raise RuntimeError(f"money.toml: {what} {year} = {value!r} is not a positive number")
+        out[year] = number
+    ys = sorted(out)
+    if not ys or ys != list(range(ys[0], ys[-1] + 1)):
+        raise RuntimeError(f"money.toml: {what} must cover consecutive years, got {ys}")
+    return out
+
+
+def _info(raw: Mapping[str, Any], derived: frozenset[int] = frozenset()) -> SeriesInfo:
+    return SeriesInfo(
+        source=str(raw["source"]),
+        unverified_years=frozenset(int(y) for y in raw.get("unverified_years", [])),
+        derived_years=derived,
+        note=str(raw.get("note", "")),
+    )
+
+
+def parse_money_table(doc: Mapping[str, Any]) -> MoneyTable:
+    """Build a :class:`MoneyTable` from the parsed TOML document.
+
+    Legacy euro currencies get rates for every EUR year from 1999 on, derived as
+    ``fixed_euro[code] * per_usd["EUR"][year]``.
+
+    Raises
+    ------
+    RuntimeError
+        If the document is malformed (a bug in the shipped file).
+    """
+    try:
+        cpi = _years(doc["cpi_u"]["values"], "cpi_u")
+        fixed = {k: float(v) for k, v in doc["fixed_euro"].items() if k.isupper()}
+        fx: dict[str, Mapping[int, float]] = {}
+        prov: dict[str, SeriesInfo] = {CPI_SERIES: _info(doc["cpi_u"])}
+        for code, raw in doc["fx"].items():
+            fx[code] = _years(raw["per_usd"], f"fx.{code}")
+        eur = fx["EUR"]
+        for code, raw in doc["fx"].items():
+            derived: frozenset[int] = frozenset()
+            if code in fixed:
+                table = dict(fx[code])
+                if max(table) >= EURO_START_YEAR:
+                    raise RuntimeError(f"money.toml: fx.{code} must stop before {EURO_START_YEAR}")
+                extra = {y: fixed[code] * r for y, r in eur.items() if y >= EURO_START_YEAR}
+                table.update(extra)
+                fx[code] = _years({str(y): v for y, v in table.items()}, f"fx.{code}")
+                derived = frozenset(extra)
+            prov[code] = _info(raw, derived)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RuntimeError(f"money.toml is malformed: {exc!r}") from exc
+    missing = [c for c in fixed if c not in fx]
+    if missing:
+        raise RuntimeError(f"money.toml: fixed_euro currencies without a table: {missing}")
+    return MoneyTable(
+        cpi=MappingProxyType(cpi),
+        fx=MappingProxyType({c: MappingProxyType(dict(s)) for c, s in fx.items()}),
+        provenance=MappingProxyType(prov),
+        fixed_euro=MappingProxyType(fixed),
+    )
+
+
+@functools.cache
+def money_table() -> MoneyTable:
+    """Return the shipped money table (loaded once).
+
+    Raises
+    ------
+    RuntimeError
+        If the shipped ``money.toml`` is malformed.
+    """
+    text = resources.files("beringia.data").joinpath("money.toml").read_text(encoding="utf-8")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuntimeError(f"money.toml is not valid TOML: {exc}") from exc
+    return parse_money_table(doc)
