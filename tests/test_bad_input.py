@@ -96,6 +96,27 @@ def assert_clean_failure(result: Result, where: Path, *expected: str) -> str:
     return err
 
 
+def reference_row(
+    sources: str = '["https://example.org"]', currency: str = '"EUR"', year: str = "2010"
+) -> str:
+    """A user's own reference row appended to a scenario (valid with the defaults)."""
+    return f"""
+[[reference.rows]]
+name = "My tunnel"
+country = "XX"
+status = "built"
+use = "rail"
+method = "TBM"
+length_km = 20.0
+bores = 2
+running_bores = 2
+build_start_year = 2000
+build_end_year = 2008
+cost = {{ amount = 2.0e9, currency = {currency}, year = {year} }}
+sources = {sources}
+"""
+
+
 # --------------------------------------------------------------------------- bad files
 @dataclass(frozen=True)
 class FileCase:
@@ -243,6 +264,41 @@ FILE_CASES = [
         "machine-missing-ground-class",
         lambda: drop_line("penetration_m_per_h.fault"),
         ("construction.machines.mixshield.penetration_m_per_h", "fault"),
+    ),
+    FileCase(
+        "claim-without-source",
+        lambda: drop_line('source = "TASS 2025-10-17'),
+        ("claims.Dmitriev 2025: under $8bn and under 8 years.source", "required"),
+    ),
+    FileCase(
+        "claim-unknown-currency",
+        lambda: edit('currency = "USD"\nyear = 2007\n', 'currency = "XYZ"\nyear = 2007\n'),
+        ("claims.TKM-World Link 2007: $65bn, 15 years", "unknown currency 'XYZ'", "GBP"),
+    ),
+    FileCase(
+        "claim-year-outside-table",
+        lambda: edit("year = 2007\n", "year = 1850\n"),
+        ("claims.TKM-World Link 2007: $65bn, 15 years", "year 1850", "1960 to 2025"),
+    ),
+    FileCase(
+        "scenario-unknown-currency",
+        lambda: edit("price_base_year = 2025\n", 'price_base_year = 2025\ncurrency = "ABC"\n'),
+        ("currency / price_base_year", "unknown currency 'ABC'"),
+    ),
+    FileCase(
+        "reference-row-without-source",
+        lambda: BUILTIN + reference_row(sources="[]"),
+        ("reference.rows.My tunnel.sources", "missing source"),
+    ),
+    FileCase(
+        "reference-row-unknown-currency",
+        lambda: BUILTIN + reference_row(currency='"QQQ"'),
+        ("reference.rows.My tunnel.cost", "unknown currency 'QQQ'"),
+    ),
+    FileCase(
+        "reference-row-year-outside-table",
+        lambda: BUILTIN + reference_row(year="1900"),
+        ("reference.rows.My tunnel.cost", "year 1900", "1999 to 2025 for EUR"),
     ),
     FileCase(
         "bore-names-unknown-machine",

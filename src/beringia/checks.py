@@ -83,6 +83,7 @@ def assess_reference(
     sc: Scenario,
     inp: ConstructionInputs,
     cost_usd_bn: FloatArray,
+    systemic_usd_bn: FloatArray,
     heading_rows: Sequence[HeadingSummary],
     facts: ReferenceFacts,
 ) -> ReferenceView:
@@ -95,6 +96,7 @@ def assess_reference(
         advance.append((h.name, rate, diameters[h.bore]))
     return reference_view(
         cost_usd_bn,
+        cost_usd_bn - systemic_usd_bn,
         route_km=inp.length_m / 1000.0,
         bores=len(inp.bores),
         uplift=uplift(sc.reference.uplift, sc.reference.reference_class),

@@ -242,4 +242,14 @@ def compile_construction(
             "construction.arctic.surface_productivity", c.arctic.surface_productivity
         ),
         owner_fraction=reg.add("construction.owner_cost_fraction", c.owner_cost_fraction),
+        systemic_cost=(
+            None
+            if c.systemic is None
+            else reg.add("construction.systemic.cost_factor", c.systemic.cost_factor)
+        ),
+        systemic_schedule=(
+            None
+            if c.systemic is None
+            else reg.add("construction.systemic.schedule_factor", c.systemic.schedule_factor)
+        ),
     )

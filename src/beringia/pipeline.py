@@ -165,7 +165,7 @@ def assess(
         for i, h in enumerate(hds)
     ]
     facts = reference_facts(scenario)
-    reference = assess_reference(scenario, inp, cost, heading_rows, facts)
+    reference = assess_reference(scenario, inp, cost, parts["systemic"], heading_rows, facts)
     claims = assess_claims(scenario, cost, years, reference.bore_km, facts)
     return Assessment(
         scenario=scenario,

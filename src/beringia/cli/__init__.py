@@ -1,6 +1,6 @@
 """The ``beringia`` command line: a thin shell over the pipeline and the report."""
 
-from beringia.cli import alignment, construction, scenarios  # noqa: F401  (register commands)
+from beringia.cli import alignment, construction, reference, scenarios  # noqa: F401  (commands)
 from beringia.cli.base import app
 
 

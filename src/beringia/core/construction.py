@@ -48,8 +48,9 @@ COMPONENTS = (
     "cross_passages",
     "fitout",
     "owner",
+    "systemic",
 )
-"""Cost components, in the order they are reported."""
+"""Cost components, in the order they are reported (``systemic``: the project-wide factor)."""
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,8 @@ class ConstructionInputs:
     materials_factor: str
     surface_productivity: str
     owner_fraction: str
+    systemic_cost: str | None = None
+    systemic_schedule: str | None = None
 
     @property
     def length_m(self) -> float:
@@ -233,7 +236,8 @@ class Timeline:
     active: NDArray[np.bool_]  # (H, n) whether it bored at all
     breakthrough: FloatArray  # (G, n)
     cp_done: FloatArray  # (G, n)
-    fit_done: FloatArray  # (G, n)
+    fit_end: FloatArray  # (G, n): fit-out of the stretch finished
+    fit_done: FloatArray  # (G, n): stretch ready (cross-passages and fit-out finished)
     fit_all: FloatArray
     integrated: FloatArray
     done: FloatArray
@@ -363,7 +367,7 @@ def _bore(
 def _costs(
     inp: ConstructionInputs, x: Mapping[str, FloatArray], bored: _Boring, years: FloatArray
 ) -> dict[str, FloatArray]:
-    """Cost components (USD m) per draw, in :data:`COMPONENTS` order."""
+    """Bottom-up cost components (USD m) per draw, in :data:`COMPONENTS` order."""
     hds = headings(inp)
     zero = np.zeros_like(years)
     labour, materials = x[inp.labour_factor], x[inp.materials_factor]
@@ -393,7 +397,7 @@ def _costs(
         * (n_running * route_km * x[inp.fit_usd_per_track_km] + x[inp.fit_fixed]),
     }
     comp["owner"] = x[inp.owner_fraction] * sum(comp.values(), start=zero)
-    return {k: comp[k] for k in COMPONENTS}
+    return {k: comp[k] for k in COMPONENTS if k != "systemic"}
 
 
 def simulate_block(
@@ -430,48 +434,57 @@ def simulate_block(
     marine_done, site_ready, delivered = _sites_and_machines(inp, x, n)
     bored = _bore(inp, ground, x, site_ready, delivered, streams, counter)
 
-    # Cross-passages after the last bore of a stretch breaks through; fit-out of each
-    # stretch from both its ends; then integration and commissioning of the whole line.
+    # When the last bore of a stretch breaks through, its cross-passages are finished and
+    # its fit-out runs from both ends, side by side; the stretch is ready when both are
+    # done. Then integration and commissioning of the whole line.
     breakthrough = bored.gap_finish.max(axis=0)  # (m-1, n)
     cp_done = breakthrough + x[inp.cp_months] * MONTH_DAYS
     n_running = sum(1 for bo in inp.bores if bo.role == "running")
     gap_km = np.diff([p.chainage_m for p in inp.points]) / 1000.0
     fit_months = (n_running * gap_km[:, None]) / (2.0 * x[inp.fit_rate])
-    fit_done = cp_done + fit_months * MONTH_DAYS
+    fit_end = breakthrough + fit_months * MONTH_DAYS
+    fit_done = np.maximum(cp_done, fit_end)
     fit_all = fit_done.max(axis=0)
     integrated = fit_all + x[inp.integration_months] * MONTH_DAYS
     done = integrated + x[inp.commissioning_months] * MONTH_DAYS
-    years = done / YEAR_DAYS
 
-    comp = _costs(inp, x, bored, years)
-    total = sum(comp.values(), start=np.zeros(n))
+    comp = _costs(inp, x, bored, done / YEAR_DAYS)
+    bottom_up = sum(comp.values(), start=np.zeros(n))
+    # Project-wide risk: one factor per draw on the whole cost, one dilating the whole
+    # programme (every date scales by it, so the schedule's logic is kept).
+    f_cost = x[inp.systemic_cost] if inp.systemic_cost is not None else np.ones(n)
+    f_time = x[inp.systemic_schedule] if inp.systemic_schedule is not None else np.ones(n)
+    comp["systemic"] = bottom_up * (f_cost - 1.0)
+    total = bottom_up + comp["systemic"]
+    years = done * f_time / YEAR_DAYS
     if not np.all(np.isfinite(total)) or not np.all(np.isfinite(years)):
         raise NumericalError("construction model produced a non-finite cost or duration")
+    boring_days = np.where(bored.active, bored.stop - bored.boring_start, 0.0)
     result = BlockResult(
         cost_usd_bn=total / 1000.0,
         duration_years=years,
         breakdown_usd_bn={k: v / 1000.0 for k, v in comp.items()},
         heading_length_km=bored.length_m / 1000.0,
-        heading_duration_years=np.where(bored.active, bored.stop - bored.boring_start, 0.0)
-        / YEAR_DAYS,
+        heading_duration_years=boring_days * f_time / YEAR_DAYS,
         inputs={k: v for k, v in x.items() if not inp.inputs[k].is_fixed},
         variates=counter.n,
     )
     if detail:
         timeline = Timeline(
-            marine_done=marine_done,
-            site_ready=site_ready,
-            delivered=delivered,
-            launch_start=bored.launch_start,
-            boring_start=bored.boring_start,
-            stop=bored.stop,
+            marine_done=[a * f_time for a in marine_done],
+            site_ready=[a * f_time for a in site_ready],
+            delivered=[a * f_time for a in delivered],
+            launch_start=bored.launch_start * f_time,
+            boring_start=bored.boring_start * f_time,
+            stop=bored.stop * f_time,
             active=bored.active,
-            breakthrough=breakthrough,
-            cp_done=cp_done,
-            fit_done=fit_done,
-            fit_all=fit_all,
-            integrated=integrated,
-            done=done,
+            breakthrough=breakthrough * f_time,
+            cp_done=cp_done * f_time,
+            fit_end=fit_end * f_time,
+            fit_done=fit_done * f_time,
+            fit_all=fit_all * f_time,
+            integrated=integrated * f_time,
+            done=done * f_time,
         )
         result.activities = activities(inp, timeline)
     return result
@@ -532,17 +545,24 @@ def activities(inp: ConstructionInputs, t: Timeline) -> list[Activity]:
         )
     for gi in gaps:
         name = f"{inp.points[gi].name} - {inp.points[gi + 1].name}"
+        cp_last = t.cp_done[gi] >= t.fit_end[gi]
         acts.append(
             Activity(
                 f"cross-passages: {name}",
                 "fit-out",
                 t.breakthrough[gi],
                 t.cp_done[gi],
-                crit_gap[gi],
+                crit_gap[gi] & cp_last,
             )
         )
         acts.append(
-            Activity(f"fit-out: {name}", "fit-out", t.cp_done[gi], t.fit_done[gi], crit_gap[gi])
+            Activity(
+                f"fit-out: {name}",
+                "fit-out",
+                t.breakthrough[gi],
+                t.fit_end[gi],
+                crit_gap[gi] & ~cp_last,
+            )
         )
     ones = np.ones(n, dtype=bool)
     acts.append(Activity("system integration", "commissioning", t.fit_all, t.integrated, ones))

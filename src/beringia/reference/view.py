@@ -165,6 +165,7 @@ def advance_flags(inp: ConstructionInputs, facts: ReferenceFacts) -> list[Flag]:
 
 def reference_view(
     cost_usd_bn: FloatArray,
+    bottom_up_usd_bn: FloatArray,
     *,
     route_km: float,
     bores: int,
@@ -179,6 +180,9 @@ def reference_view(
     ----------
     cost_usd_bn : ndarray
         Inside-view cost per draw, 2025 USD bn.
+    bottom_up_usd_bn : ndarray
+        The same without the project-wide (systemic) factor: its median is the estimate the
+        reference-class uplift applies to.
     route_km : float
         Portal-to-portal length.
     bores : int
@@ -198,7 +202,7 @@ def reference_view(
     ReferenceView
         The ``reference`` section of an assessment.
     """
-    estimate = float(np.median(cost_usd_bn))
+    estimate = float(np.median(bottom_up_usd_bn))
     bore_km = route_km * bores
     unit = np.asarray(cost_usd_bn, dtype=np.float64) * 1000.0 / bore_km
     unit_q = quantiles(unit)

@@ -311,6 +311,17 @@ class Arctic(Strict):
     )
 
 
+class Systemic(Sourced):
+    """Project-wide risk that a bottom-up model misses (estimating bias, scope growth, disputes).
+
+    One factor per draw multiplies the whole cost; another dilates the whole programme (every
+    date scales by it). Both come from reference classes, not from the project.
+    """
+
+    cost_factor: PositiveDist = Field(description="Multiplies the bottom-up cost")
+    schedule_factor: PositiveDist = Field(description="Multiplies every date of the programme")
+
+
 class Construction(Strict):
     """How the tunnel is built and what that costs."""
 
@@ -324,6 +335,9 @@ class Construction(Strict):
     fitout: FitOut
     arctic: Arctic
     owner_cost_fraction: NonNegDist = Field(description="Design, supervision and owner's costs")
+    systemic: Systemic | None = Field(
+        None, description="Project-wide cost and schedule factors (none: pure bottom-up)"
+    )
 
 
 # --------------------------------------------------------------------------- claims

@@ -1,0 +1,209 @@
+"""``beringia claims`` and ``beringia hindcast``: the claim checker and the model's track record."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from beringia.cli.base import OverridesOpt, ScenarioArg, app, err, fail, out
+from beringia.errors import BeringiaError, ScenarioError
+from beringia.hindcast import HindcastReport, run_hindcasts
+from beringia.pipeline import assess as run_assessment
+from beringia.pipeline import check_run_arguments
+from beringia.scenario.io import DEFAULT_SCENARIO, apply_overrides, read_document
+from beringia.scenario.io import validate_document as validate
+
+DrawsOpt = Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws (1..10^8).")]
+SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="Seed of all random streams.")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
+]
+ProcessesOpt = Annotated[
+    int, typer.Option("--processes", "-j", help="Worker processes (results do not change).")
+]
+
+
+def _parse_claim(raw: str) -> dict[str, Any]:
+    """Parse a ``--claim`` value: a TOML inline table."""
+    try:
+        value = tomllib.loads(f"claim = {raw}")["claim"]
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(
+            "--claim",
+            raw,
+            f"expected a TOML inline table like "
+            f'{{name = "mine", max_cost_bn = 12, source = "..."}} ({exc})',
+        ) from None
+    if not isinstance(value, dict):
+        raise ScenarioError("--claim", raw, "expected a TOML inline table {name = ..., ...}")
+    return value
+
+
+def _stated(c: dict[str, Any], currency: str, base_year: int) -> str:
+    if c.get("max_cost_bn") is None:
+        return "-"
+    return f"{c['max_cost_bn']:g}bn {c.get('currency') or currency} {c.get('year') or base_year}"
+
+
+@app.command()
+def claims(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    add: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--claim",
+            help='Add a claim, a TOML inline table: {name = "...", max_cost_bn = 12, '
+            'max_duration_years = 10, currency = "EUR", year = 2020, source = "..."}.',
+        ),
+    ] = None,
+    draws: DrawsOpt = 20_000,
+    seed: SeedOpt = 2025,
+    overrides: OverridesOpt = None,
+    as_json: JsonOpt = False,
+    processes: ProcessesOpt = 1,
+) -> None:
+    """Check each claim: its probability, implied unit cost and a quotable sentence."""
+    try:
+        check_run_arguments(draws, seed, processes)
+        doc = apply_overrides(read_document(scenario), overrides or [])
+        doc["claims"] = list(doc.get("claims", [])) + [_parse_claim(c) for c in add or []]
+        sc = validate(doc)
+        if not sc.claims:
+            raise ScenarioError("claims", [], "this scenario has no claims; add one with --claim")
+        result = run_assessment(sc, draws=draws, seed=seed, processes=processes)
+    except BeringiaError as exc:
+        raise fail(exc) from None
+    d = result.to_dict()
+    ref = d["reference"]
+    if as_json:
+        payload = {
+            "scenario": d["scenario"],
+            "seed": seed,
+            "draws": draws,
+            "price_base": result.provenance["price_base"],
+            "construction": {
+                "cost_usd_bn": d["construction"]["cost_usd_bn"],
+                "duration_years": d["construction"]["duration_years"],
+            },
+            "reference": ref,
+            "claims": d["claims"],
+        }
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    out.print(f"[bold]{escape(sc.title or sc.name)}[/]  ({escape(sc.name)}), {draws:,} draws")
+    unit = ref["unit_cost_usd_m_per_bore_km"]
+    out.print(
+        f"Scenario: ${unit['p50']:,.0f}m per bore-km at its median cost "
+        f"({ref['unit_cost_percentile_in_reference']:.0f}th percentile of built tunnels); "
+        f"{ref['bore_km']:,.1f} bore-km."
+    )
+    t = Table(title="Claims (2025 USD)", title_justify="left")
+    for col in ("claim", "as stated", "cost <=", "years <=", "probability", "USD m/bore-km"):
+        t.add_column(col, justify="left" if col in ("claim", "as stated") else "right")
+    given = {c.name: c.model_dump() for c in sc.claims}
+    for cl in d["claims"]:
+        unit_c = cl["implied_usd_m_per_bore_km"]
+        pct = cl["unit_cost_percentile_in_reference"]
+        t.add_row(
+            escape(cl["name"]),
+            escape(_stated(given[cl["name"]], sc.currency, sc.price_base_year)),
+            "-" if cl["max_cost_usd_bn"] is None else f"${cl['max_cost_usd_bn']:,.1f}bn",
+            "-" if cl["max_duration_years"] is None else f"{cl['max_duration_years']:g}",
+            f"{100 * cl['probability']:.2f} %",
+            "-" if unit_c is None else f"{unit_c:,.0f} (P{pct:.0f})",
+        )
+    out.print(t)
+    for cl in d["claims"]:
+        out.print(f"- {escape(cl['sentence'])}")
+    for f in ref["flags"]:
+        out.print(f"[yellow]flag:[/] {escape(f['message'])}")
+
+
+def _print_hindcast(rep: HindcastReport) -> None:
+    t = Table(title="Hindcasts (2025 USD bn; years)", title_justify="left")
+    for col in (
+        "tunnel",
+        "actual cost",
+        "P10-P50-P90",
+        "pct",
+        "actual years",
+        "P10-P50-P90",
+        "pct",
+    ):
+        t.add_column(col, justify="left" if col == "tunnel" else "right")
+    for c in rep.cases:
+        q, y = c.cost_usd_bn, c.duration_years
+        t.add_row(
+            escape(c.name),
+            f"{c.actual_cost_usd_bn:,.2f}",
+            f"{q['p10']:,.2f}-{q['p50']:,.2f}-{q['p90']:,.2f}",
+            f"{c.cost_percentile_of_actual:.0f}" + ("" if c.cost_inside else " !"),
+            f"{c.actual_duration_years:.1f}",
+            f"{y['p10']:.1f}-{y['p50']:.1f}-{y['p90']:.1f}",
+            f"{c.duration_percentile_of_actual:.0f}" + ("" if c.duration_inside else " !"),
+        )
+    out.print(t)
+    cov, err_ = rep.coverage(), rep.median_abs_log_error()
+    out.print(
+        f"Inside P10-P90: cost {100 * cov['cost']:.0f} %, duration {100 * cov['duration']:.0f} % "
+        "(goal >= 80 %)"
+    )
+    out.print(
+        f"Median |ln(P50 / actual)|: cost {err_['cost']:.3f}, duration {err_['duration']:.3f} "
+        "(goal <= 0.25)"
+    )
+    out.print("'!': the actual lies outside the predicted P10-P90.")
+
+
+@app.command()
+def hindcast(
+    names: Annotated[
+        list[str] | None,
+        typer.Argument(help="Hindcast names or TOML files [default: every built-in hindcast]."),
+    ] = None,
+    draws: DrawsOpt = 4000,
+    seed: SeedOpt = 2025,
+    as_json: JsonOpt = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write the hindcast page (HTML) here.")
+    ] = None,
+    processes: ProcessesOpt = 1,
+) -> None:
+    """Run built tunnels through the model with pre-construction inputs; score the forecasts."""
+    try:
+        check_run_arguments(draws, seed, processes)
+        if report is not None and report.exists() and report.is_dir():
+            raise ScenarioError("--report", str(report), "is a directory; give a file path")
+        show = not as_json and sys.stderr.isatty()
+        rep = run_hindcasts(
+            names,
+            draws=draws,
+            seed=seed,
+            processes=processes,
+            progress=(lambda n, i, k: err.print(f"[{i}/{k}] {escape(n)}")) if show else None,
+        )
+        written = None
+        if report is not None:
+            from beringia.report.hindcast import write_hindcast_report
+
+            try:
+                written = write_hindcast_report(rep, report)
+            except OSError as exc:
+                raise ScenarioError(
+                    "--report", str(report), f"cannot write: {exc.strerror}"
+                ) from None
+    except BeringiaError as exc:
+        raise fail(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(rep.to_dict(), indent=2) + "\n")
+    else:
+        _print_hindcast(rep)
+    if written is not None:
+        (err if as_json else out).print(f"Hindcast page: {escape(str(written))}")
