@@ -30,6 +30,7 @@ test: lint ## ruff, mypy and the whole pytest suite
 bench: install ## Benchmarks: ratios and timings, JSON in bench/results/
 	$(BIN)/python bench/alignment.py
 	$(BIN)/python bench/construction.py
+	$(BIN)/python bench/operations.py
 
 clean:
 	rm -rf $(VENV) reports bench/results/*.json .mypy_cache .ruff_cache .pytest_cache .hypothesis

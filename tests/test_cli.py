@@ -18,16 +18,16 @@ from typer.testing import CliRunner, Result
 
 import beringia
 from beringia.cli import app
-from beringia.reference.money import money_table
 from beringia.compile import tunnel_length_km
 from beringia.core.rng import BLOCK_SIZE
+from beringia.reference.money import money_table
 from beringia.scenario import builtin_text, load_scenario, scenario_hash
 from beringia.scenario.io import validate_document
 
 BUILTINS = ["bering-strait", "bering-strait-claim", "bering-strait-interbering"]
 QKEYS = {"mean", "p5", "p10", "p50", "p80", "p90", "p95"}
 ORDER = ["p5", "p10", "p50", "p80", "p90", "p95"]
-TIMING = ("simulation_seconds", "total_seconds")
+TIMING = ("simulation_seconds", "operations_seconds", "total_seconds")
 DRAWS = "300"
 
 
@@ -166,7 +166,8 @@ def test_assess_json_contract(runner: CliRunner, cwd: Path) -> None:
     assert len(parts) >= 3
     for name, q in parts.items():
         check_q(q, f"cost_breakdown_usd_bn.{name}")
-        assert q["p5"] >= 0, name
+        if name != "systemic":  # the project-wide factor may fall below 1: an underrun
+            assert q["p5"] >= 0, name
     # The components add up to the total, draw by draw, so their means add up too.
     assert sum(q["mean"] for q in parts.values()) == pytest.approx(
         c["cost_usd_bn"]["mean"], rel=1e-9

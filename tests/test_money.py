@@ -6,12 +6,13 @@ import itertools
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from beringia.errors import ScenarioError
 from beringia.reference import money_table, parse_money_table
+from beringia.reference.money import has_local_cpi
 from beringia.scenario.reference import MoneyAmount
 
 T = money_table()
@@ -193,3 +194,209 @@ def test_money_amount_rejects_year_outside_the_table() -> None:
         MoneyAmount(amount=1.0, currency="EUR", year=1995)
     with pytest.raises(ValidationError, match="greater than 0"):
         MoneyAmount(amount=0.0, year=2000)
+
+
+# ======================================================================= local price indices
+# (deflating within one currency: issue 4, hindcast honesty)
+LOCAL = ["GBP", "CHF", "ESP", "EUR", "JPY", "NOK", "DKK", "SEK", "DEM", "FRF", "ITL", "ATS"]
+LOCAL_POINTS = [
+    (c, y) for c in T.local_cpi for y in range(T.local_years(c)[0], T.local_years(c)[1] + 1)
+]
+
+
+def _covered(currency: str, year: int, to_currency: str, to_year: int) -> bool:
+    """Whether convert() has the series its rule needs (so the round trip can be tested)."""
+    pair = {currency, to_currency}
+    linked = "EUR" in pair and len(pair) == 2 and (pair - {"EUR"}) <= set(T.fixed_euro)
+    if currency == to_currency or linked:
+        code = currency if currency != "EUR" else to_currency
+        if not T.has_local_cpi(code):
+            if not linked:
+                return False
+            code = "EUR"
+        lo, hi = T.local_years(code)
+        return lo <= year <= hi and lo <= to_year <= hi
+    return True  # market route: both points come from the exchange-rate tables
+
+
+# ----------------------------------------------------------------------- known answers
+@given(st.sampled_from(LOCAL_POINTS), st.floats(min_value=1e-3, max_value=1e13, allow_nan=False))
+def test_deflate_local_same_year_is_identity(point: tuple[str, int], amount: float) -> None:
+    currency, year = point
+    assert T.deflate_local(amount, currency, year, year) == amount
+
+
+def test_gbp_1985_to_1994_is_the_ratio_of_the_tabled_uk_index() -> None:
+    ratio = T.local_cpi["GBP"][1994] / T.local_cpi["GBP"][1985]
+    assert T.deflate_local(4.65e9, "GBP", 1985, 1994) == 4.65e9 * ratio
+    assert T.convert(4.65e9, "GBP", 1985, "GBP", 1994) == 4.65e9 * ratio
+    assert ratio == pytest.approx(64.9 / 42.9, rel=2e-3)  # OECD copy, one decimal
+
+
+def test_eur_2007_to_esp_2000_uses_the_fixed_rate_and_spain_cpi() -> None:
+    cpi = T.local_cpi["ESP"]
+    expected = 1.6e9 * 166.386 * cpi[2000] / cpi[2007]
+    assert T.convert(1.6e9, "EUR", 2007, "ESP", 2000) == pytest.approx(expected, rel=1e-15)
+    # and back: ESP of 2000 -> EUR of 2007 with the same index, then the fixed rate
+    back = T.convert(expected, "ESP", 2000, "EUR", 2007)
+    assert back == pytest.approx(1.6e9, rel=1e-14)
+    # same year: only the legal conversion rate
+    assert T.convert(1.0, "EUR", 2005, "ESP", 2005) == 166.386
+    assert T.convert(166.386, "ESP", 1995, "EUR", 1995) == 1.0
+    assert T.convert(1.0, "EUR", 2025, "ESP", 2025) == 166.386  # beyond Spain's index: rate only
+
+
+def test_eur_within_eur_uses_the_euro_area_hicp_not_the_exchange_rate() -> None:
+    hicp = T.local_cpi["EUR"]
+    assert hicp[1996] == 71.74 and hicp[2015] == 100.0 and hicp[2025] == 128.75
+    local = T.convert(1e9, "EUR", 2000, "EUR", 2007)
+    assert local == pytest.approx(1e9 * 88.49 / 76.05, rel=1e-15)  # +16.4 %
+    # the market route would turn the 2000-2007 EUR/USD swing into a fall of about 19 %
+    market = T.to_usd(1e9, "EUR", 2000, 2007) * T.per_usd("EUR", 2007)
+    assert market == pytest.approx(0.81e9, rel=0.01)
+
+
+def test_convert_between_different_currencies_is_market_rate_then_us_cpi() -> None:
+    expected = T.to_usd(1e9, "GBP", 1994, 2010) * T.per_usd("CHF", 2010)
+    assert T.convert(1e9, "GBP", 1994, "CHF", 2010) == pytest.approx(expected, rel=1e-15)
+    assert T.convert(1e9, "GBP", 1994, "USD", 2025) == pytest.approx(T.to_usd(1e9, "GBP", 1994))
+    assert T.convert(123.0, "USD", 2007, "USD", 2025) == pytest.approx(123.0 * T.deflator(2007))
+    # two legacy currencies are two countries: no fixed-rate link, market route
+    dem_frf = T.to_usd(1e6, "DEM", 2005, 2005) * T.per_usd("FRF", 2005)
+    assert T.convert(1e6, "DEM", 2005, "FRF", 2005) == pytest.approx(dem_frf, rel=1e-15)
+    assert dem_frf == pytest.approx(1e6 * 6.55957 / 1.95583, rel=1e-12)
+
+
+@given(
+    st.sampled_from(TABLED),
+    st.sampled_from(TABLED),
+    st.floats(min_value=1e-3, max_value=1e13, allow_nan=False),
+)
+def test_convert_round_trip(a: tuple[str, int], b: tuple[str, int], amount: float) -> None:
+    (currency, year), (to_currency, to_year) = a, b
+    assume(_covered(currency, year, to_currency, to_year))
+    there = T.convert(amount, currency, year, to_currency, to_year)
+    assert T.convert(there, to_currency, to_year, currency, year) == pytest.approx(
+        amount, rel=1e-12
+    )
+
+
+@given(st.sampled_from(LOCAL_POINTS), st.integers(min_value=1970, max_value=2025))
+def test_same_currency_round_trip(point: tuple[str, int], to_year: int) -> None:
+    currency, year = point
+    lo, hi = T.local_years(currency)
+    assume(lo <= to_year <= hi)
+    there = T.convert(1e9, currency, year, currency, to_year)
+    assert T.convert(there, currency, to_year, currency, year) == pytest.approx(1e9, rel=1e-13)
+
+
+# ----------------------------------------------------------------------- sanity anchors
+@pytest.mark.parametrize(
+    ("currency", "year", "to_year", "lo", "hi"),
+    [
+        ("GBP", 1985, 1994, 1.45, 1.70),  # UK prices 1985 -> 1994
+        ("CHF", 1998, 2020, 1.05, 1.15),  # Swiss CPI 1998 -> 2020
+        ("ESP", 2000, 2007, 1.20, 1.30),  # Spain 2000 -> 2007
+        ("JPY", 1990, 2020, 1.00, 1.12),  # Japan 1990 -> 2020
+        ("EUR", 1999, 2019, 1.30, 1.50),  # euro area, close to 2 % a year
+    ],
+)
+def test_local_inflation_anchors(
+    currency: str, year: int, to_year: int, lo: float, hi: float
+) -> None:
+    assert lo <= T.deflate_local(1.0, currency, year, to_year) <= hi
+
+
+@pytest.mark.parametrize(
+    ("currency", "year", "oecd"),
+    [
+        ("GBP", 1985, 42.9), ("GBP", 2024, 132.9), ("ESP", 1980, 20.0), ("ESP", 2000, 71.3),
+        ("NOK", 1990, 59.9), ("SEK", 1980, 31.9), ("DKK", 2024, 118.8), ("DEM", 1970, 29.7),
+        ("FRF", 1975, 22.3), ("ITL", 1980, 20.7),
+    ],
+)  # fmt: skip
+def test_tabled_levels_agree_with_the_oecd_copy(currency: str, year: int, oecd: float) -> None:
+    # knutsu/FIE463-V26 data/OECD/OECD_annual.csv, 2015 = 100 with one decimal
+    assert T.local_cpi[currency][2015] == 100.0
+    assert T.local_cpi[currency][year] == pytest.approx(oecd, abs=0.0501)
+
+
+def test_every_brief_currency_has_a_series_covering_its_years() -> None:
+    assert set(T.local_cpi) == {"USD", *LOCAL}
+    for code in LOCAL:
+        assert has_local_cpi(code) and T.has_local_cpi(code)
+        lo, hi = T.local_years(code)
+        assert (lo, hi) == ((1996, 2025) if code == "EUR" else (1970, 2024)), code
+        series = T.local_cpi[code]
+        assert all(math.isfinite(v) and v > 0 for v in series.values()), code
+    assert not has_local_cpi("CAD") and not T.has_local_cpi("RUB")
+    assert T.local_cpi["USD"] == T.cpi  # USD deflates with CPI-U
+
+
+def test_local_series_are_sourced_and_flagged() -> None:
+    assert set(T.local_cpi_provenance) == set(T.local_cpi)
+    assert T.local_cpi_provenance["USD"] is T.provenance["CPI-U"]
+    for code, info in T.local_cpi_provenance.items():
+        assert info.source.strip(), code
+    assert "FP.CPI.TOTL.ZG" in T.local_cpi_provenance["GBP"].source
+    assert "prc_hicp_aind" in T.local_cpi_provenance["EUR"].source
+    assert T.is_local_unverified("EUR", 2000, 2025)
+    assert not T.is_local_unverified("EUR", 1996, 1997)
+    assert T.is_local_unverified("CHF", 1998, 2020)  # single copy after 2012
+    assert not T.is_local_unverified("CHF", 1985, 2012)
+    assert not T.is_local_unverified("GBP", 1985, 1994)
+    assert T.is_local_unverified("CAD", 2000)
+
+
+# ----------------------------------------------------------------------- errors
+def test_currency_without_local_series_names_the_field() -> None:
+    field = "reference.rows.Confederation Bridge.cost.currency"
+    with pytest.raises(ScenarioError) as exc:
+        T.deflate_local(1.0, "CAD", 1993, 1997, currency_field=field)
+    assert exc.value.field == field
+    assert str(exc.value).startswith(
+        f"{field}: got 'CAD'; allowed (currencies with a local CPI): ATS"
+    )
+    with pytest.raises(ScenarioError, match=r"^currency: got 'CAD'"):
+        T.convert(1.0, "CAD", 1993, "CAD", 1997)
+    with pytest.raises(ScenarioError, match=r"^to_currency: got 'XYZ'; allowed: ATS"):
+        T.convert(1.0, "GBP", 1993, "XYZ", 1997)
+
+
+def test_year_outside_the_local_series_names_the_field_and_the_range() -> None:
+    field = "hindcast.outturn.year"
+    with pytest.raises(
+        ScenarioError, match=r"outturn\.year: got 1965; allowed: 1970 to 2024 for the GBP"
+    ):
+        T.deflate_local(1.0, "GBP", 1965, 1994, year_field=field)
+    with pytest.raises(
+        ScenarioError, match=r"^to_year: got 2025; allowed: 1970 to 2024 for the CHF"
+    ):
+        T.convert(1.0, "CHF", 2000, "CHF", 2025)
+    with pytest.raises(ScenarioError, match=r"^year: got 1995; allowed: 1996 to 2025 for the EUR"):
+        T.deflate_local(1.0, "EUR", 1995, 2000)
+    with pytest.raises(ScenarioError, match=r"^year: got 1960; allowed: 1970 to 2024 for the ESP"):
+        T.convert(1.0, "EUR", 1960, "ESP", 2000)
+    with pytest.raises(ScenarioError, match=r"^amount: got inf"):
+        T.deflate_local(math.inf, "GBP", 1990, 1994)
+    with pytest.raises(ScenarioError, match=r"^amount: got nan"):
+        T.convert(math.nan, "GBP", 1990, "EUR", 2000)
+
+
+def test_malformed_local_series_is_a_runtime_error() -> None:
+    base = {
+        "cpi_u": {"source": "x", "values": {"2000": 1.0, "2001": 1.1}},
+        "fixed_euro": {},
+        "fx": {"EUR": {"source": "x", "per_usd": {"2000": 1.0}}},
+    }
+    good = {"source": "x", "base": "2000 = 1", "values": {"2000": 1.0, "2001": 1.02}}
+    table = parse_money_table({**base, "local_cpi": {"EUR": good}})
+    assert table.deflate_local(1.0, "EUR", 2000, 2001) == 1.02
+    assert parse_money_table(base).local_cpi.keys() == {"USD"}  # the section is optional
+    with pytest.raises(RuntimeError, match="not a tabled currency"):
+        parse_money_table({**base, "local_cpi": {"GBP": good}})
+    gap = {**good, "values": {"1999": 1.0, "2001": 1.1}}
+    with pytest.raises(RuntimeError, match="consecutive years"):
+        parse_money_table({**base, "local_cpi": {"EUR": gap}})
+    with pytest.raises(RuntimeError, match="local_cpi is malformed"):
+        parse_money_table({**base, "local_cpi": {"EUR": {"values": {"2000": 1.0}}}})

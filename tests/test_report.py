@@ -35,6 +35,7 @@ SECTIONS = [
     "Distributions of cost and duration",
     "S-curves",
     "Time&ndash;cost scattergram",
+    "Outside view",
     "Cost breakdown",
     "Schedule of the median draw",
     "What drives the result",
@@ -143,7 +144,7 @@ def test_plotly_inline_exactly_once(page: str) -> None:
     js = get_plotlyjs()
     assert page.count(js) == 1
     assert page.count("* plotly.js v") == 1
-    keys = FIGURES + ALIGNMENT_FIGURES
+    keys = FIGURES + ALIGNMENT_FIGURES + ["outside_view", "reference_scatter"]
     scripts = [a for t, a in _tags(page).tags if t == "script"]
     assert len(scripts) == 1 + len(keys)  # plotly.js, then one inline call per figure
     assert page.count("Plotly.newPlot(") == len(keys)
@@ -295,7 +296,7 @@ def test_degenerate_assessments_render(hand_doc: dict[str, Any]) -> None:
     for key in ALIGNMENT_FIGURES:
         assert f'id="fig-{key}"' not in page
     assert list(figures.all_figures(fixed)) == FIGURES
-    assert page.count("Plotly.newPlot(") == len(FIGURES)
+    assert page.count("Plotly.newPlot(") == len(FIGURES) + 2  # + the outside view's two
     # Called directly, the builders return a placeholder.
     for build in (figures.plan_map, figures.longitudinal_profile):
         fig = build(fixed)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from beringia.checks import PRICE_BASE_YEAR
+from beringia.checks import PRICE_BASE_YEAR, money_factor
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import quantiles
 from beringia.errors import ScenarioError
@@ -126,9 +126,21 @@ def _case(name: str, sc: Scenario, draws: int, seed: int, processes: int) -> Hin
         raise ScenarioError(f"{name}.outcome", "(missing)", "a hindcast scenario needs [outcome]")
     out = sc.outcome
     a = assess(sc, draws=draws, seed=seed, processes=processes)
-    actual_cost: float = money_table().to_usd(
-        out.cost_bn.amount, out.cost_bn.currency, out.cost_bn.year, PRICE_BASE_YEAR
+    # The outturn goes first into the scenario's own money (deflated within the currency
+    # where it is the same), then takes the same factor to 2025 USD as the prediction, so
+    # exchange-rate swings between the two years cannot pose as overruns.
+    in_scenario_money = money_table().convert(
+        out.cost_bn.amount,
+        out.cost_bn.currency,
+        out.cost_bn.year,
+        sc.currency,
+        sc.price_base_year,
+        currency_field=f"{name}.outcome.cost_bn.currency",
+        year_field=f"{name}.outcome.cost_bn.year",
+        to_currency_field=f"{name}.currency",
+        to_year_field=f"{name}.price_base_year",
     )
+    actual_cost = in_scenario_money * money_factor(sc)
     ref = a.reference
     return HindcastCase(
         name=name,

@@ -30,6 +30,7 @@ from beringia.core.construction import (
 )
 from beringia.core.stats import rank_correlation, ranks
 from beringia.errors import ScenarioError
+from beringia.operate import assess_operations
 from beringia.results import (
     Assessment,
     GanttBar,
@@ -85,6 +86,7 @@ def assess(
     seed: int = 2025,
     processes: int = 1,
     progress: Progress | None = None,
+    operations_years: int | None = None,
 ) -> Assessment:
     """Assess a scenario by Monte Carlo.
 
@@ -101,6 +103,9 @@ def assess(
         Worker processes for the blocks of draws.
     progress : callable, optional
         ``progress(done, total)`` after each block.
+    operations_years : int, optional
+        Replicated years of operations (default: the scenario's ``simulated_years``); only
+        for scenarios with an ``operations`` section.
 
     Returns
     -------
@@ -167,6 +172,13 @@ def assess(
     facts = reference_facts(scenario)
     reference = assess_reference(scenario, inp, cost, parts["systemic"], heading_rows, facts)
     claims = assess_claims(scenario, cost, years, reference.bore_km, facts)
+    t_ops = time.perf_counter()
+    operations = (
+        None
+        if scenario.operations is None
+        else assess_operations(scenario, alignment, seed=seed, years=operations_years)
+    )
+    t_ops = time.perf_counter() - t_ops
     return Assessment(
         scenario=scenario,
         scenario_sha256=scenario_hash(scenario),
@@ -183,6 +195,7 @@ def assess(
         median_draw=median_draw,
         alignment=alignment,
         reference=reference,
+        operations=operations,
         money_factor=factor,
         provenance={
             "beringia_version": __version__,
@@ -193,6 +206,7 @@ def assess(
             "processes": processes,
             "random_variates": variates,
             "simulation_seconds": round(t_sim, 3),
+            "operations_seconds": round(t_ops, 3),
             "total_seconds": round(time.perf_counter() - t0, 3),
             "python": platform.python_version(),
             "numpy": np.__version__,

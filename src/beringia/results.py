@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -12,6 +12,9 @@ from beringia.core.construction import COMPONENTS
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import quantiles
 from beringia.reference.view import ReferenceView
+
+if TYPE_CHECKING:
+    from beringia.operate import OperationsAssessment
 from beringia.scenario.model import Scenario
 from beringia.scenario.provenance import provenance_counts
 
@@ -87,6 +90,7 @@ class Assessment:
     median_draw: int
     alignment: AlignmentResult | None = None
     reference: ReferenceView | None = None
+    operations: OperationsAssessment | None = None
     money_factor: float = 1.0
     provenance: dict[str, Any] = field(default_factory=dict)
 
@@ -136,6 +140,7 @@ class Assessment:
             },
             **({"alignment": self.alignment.to_dict()} if self.alignment is not None else {}),
             **({"reference": self.reference.to_dict()} if self.reference is not None else {}),
+            **({"operations": self.operations.to_dict()} if self.operations is not None else {}),
             "claims": [
                 {
                     "name": c.name,

@@ -1,6 +1,12 @@
 """The ``beringia`` command line: a thin shell over the pipeline and the report."""
 
-from beringia.cli import alignment, construction, reference, scenarios  # noqa: F401  (commands)
+from beringia.cli import (  # noqa: F401  (register the commands)
+    alignment,
+    construction,
+    operations,
+    reference,
+    scenarios,
+)
 from beringia.cli.base import app
 
 

@@ -101,7 +101,8 @@ def claims(
     unit = ref["unit_cost_usd_m_per_bore_km"]
     out.print(
         f"Scenario: ${unit['p50']:,.0f}m per bore-km at its median cost "
-        f"({ref['unit_cost_percentile_in_reference']:.0f}th percentile of built tunnels); "
+        f"(percentile {ref['unit_cost_percentile_in_reference']:.0f} of the tunnels built or "
+        "under construction); "
         f"{ref['bore_km']:,.1f} bore-km."
     )
     t = Table(title="Claims (2025 USD)", title_justify="left")

@@ -57,9 +57,9 @@ def claim_sentence(
     implied_usd_m_per_bore_km : float or None
         The claimed cost per bore-km.
     percentile_in_reference : float or None
-        Percentile of that unit cost among built tunnels (0-100).
+        Percentile of that unit cost among tunnels built or under construction (0-100).
     cheapest : tuple or None
-        (name, USD m per bore-km) of the cheapest built tunnel in the reference set.
+        (name, USD m per bore-km) of the cheapest of them.
     price_base : str
         Label of the money.
 
@@ -79,12 +79,12 @@ def claim_sentence(
         text += f"; ${max_cost_usd_bn:,.3g}bn is ${unit:,.0f}m per bore-km"
         if cheapest is not None and unit < cheapest[1]:
             text += (
-                f", cheaper than every built tunnel in the reference set (cheapest: "
-                f"{cheapest[0]}, ${cheapest[1]:,.0f}m)"
+                ", cheaper than every tunnel built or under construction in the reference "
+                f"set (cheapest: {cheapest[0]}, ${cheapest[1]:,.0f}m)"
             )
         elif percentile_in_reference is not None and math.isfinite(percentile_in_reference):
             text += (
-                f", cheaper than {100.0 - percentile_in_reference:.0f} % of the built tunnels "
-                "in the reference set"
+                f", cheaper than {100.0 - percentile_in_reference:.0f} % of the tunnels built or "
+                "under construction in the reference set"
             )
     return text + "."

@@ -1,15 +1,29 @@
-"""Money normalisation: historical amounts in any tabled currency to US dollars of a target year.
+"""Money normalisation: historical amounts to US dollars, or to another year of the same currency.
 
-The rule (research notes, construction.md section 4.4): convert at the annual-average market
-rate of the year of money, then inflate with the US CPI-U annual average from that year to the
-target year::
+Two rules, for two questions.
+
+*Placing costs of different countries side by side* (research notes, construction.md section
+4.4): convert at the annual-average market rate of the year of money, then inflate with the US
+CPI-U annual average from that year to the target year::
 
     usd(to_year) = amount / per_usd[currency][year] * cpi[to_year] / cpi[year]
 
+*Comparing two amounts of the same project in the same currency* (a 2000 estimate in EUR against
+a 2007 nominal outturn in EUR): deflate within the currency with its own consumer-price index,
+so that exchange-rate swings (EUR/USD +48 % from 2000 to 2007) do not show up as overruns::
+
+    local(to_year) = amount * local_cpi[currency][to_year] / local_cpi[currency][year]
+
+:meth:`MoneyTable.convert` picks the rule: the same currency is deflated locally; the euro and a
+legacy euro currency (ESP, FRF, DEM, ITL, ATS) are linked by the fixed legal conversion rate and
+deflated with the legacy country's own index (the euro-area HICP if it has none); any other pair
+goes to USD of ``year`` at the market rate, is inflated with US CPI-U to ``to_year`` and converted
+to the target currency at ``to_year``'s market rate.
+
 The table ships as package data (``beringia/data/money.toml``) with a source for every series
-and the years that could not be verified. The legacy euro currencies (ESP, FRF, DEM, ITL, ATS)
-are tabled up to 1998; from 1999 their rate is derived from the EUR rate and the fixed legal
-conversion rates.
+and the years that could not be verified. The legacy euro currencies are tabled up to 1998;
+from 1999 their exchange rate is derived from the EUR rate and the fixed legal conversion rates.
+USD's local index is the CPI-U table.
 """
 
 from __future__ import annotations
@@ -18,7 +32,7 @@ import functools
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from types import MappingProxyType
 from typing import Any
@@ -29,6 +43,15 @@ DEFAULT_TO_YEAR = 2025
 USD = "USD"
 CPI_SERIES = "CPI-U"
 EURO_START_YEAR = 1999
+EUR = "EUR"
+
+
+def _no_series() -> Mapping[str, Mapping[int, float]]:
+    return MappingProxyType({})
+
+
+def _no_info() -> Mapping[str, SeriesInfo]:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -55,7 +78,7 @@ class SeriesInfo:
 
 @dataclass(frozen=True)
 class MoneyTable:
-    """US CPI-U deflator and annual-average exchange rates, with provenance.
+    """US CPI-U deflator, annual-average exchange rates and local price indices, with provenance.
 
     Attributes
     ----------
@@ -67,12 +90,19 @@ class MoneyTable:
         By series: ``"CPI-U"`` and each currency code.
     fixed_euro : Mapping of str to float
         Units of legacy currency per 1 EUR (exact legal conversion rates).
+    local_cpi : Mapping of str to Mapping of int to float
+        Consumer-price index by currency code and year, for the currencies with a series (USD
+        is the CPI-U table). Each series has its own base; only ratios within one are used.
+    local_cpi_provenance : Mapping of str to SeriesInfo
+        Source, unverified years and caveats of each local series (USD: the CPI-U entry).
     """
 
     cpi: Mapping[int, float]
     fx: Mapping[str, Mapping[int, float]]
     provenance: Mapping[str, SeriesInfo]
     fixed_euro: Mapping[str, float]
+    local_cpi: Mapping[str, Mapping[int, float]] = field(default_factory=_no_series)
+    local_cpi_provenance: Mapping[str, SeriesInfo] = field(default_factory=_no_info)
 
     def currencies(self) -> list[str]:
         """Return the currency codes the table converts, USD included, sorted."""
@@ -178,8 +208,7 @@ class MoneyTable:
         ScenarioError
             Unknown currency, a year outside the tables, or a non-finite amount.
         """
-        if not math.isfinite(amount):
-            raise ScenarioError("amount", amount, "must be a finite number")
+        _check_amount(amount)
         rate = self.per_usd(currency, year, currency_field=currency_field, year_field=year_field)
         return (
             amount
@@ -222,6 +251,161 @@ class MoneyTable:
             flagged = flagged or year in self.provenance["EUR"].unverified_years
         return cpi_flag or flagged
 
+    def has_local_cpi(self, currency: str) -> bool:
+        """Return True if ``currency`` can be deflated within itself (:meth:`deflate_local`)."""
+        return currency in self.local_cpi
+
+    def local_years(self, currency: str, *, currency_field: str = "currency") -> tuple[int, int]:
+        """Return the first and last year of a currency's local price index (both included).
+
+        Raises
+        ------
+        ScenarioError
+            If the currency has no local series.
+        """
+        series = self._local_series(currency, currency_field)
+        return min(series), max(series)
+
+    def deflate_local(
+        self,
+        amount: float,
+        currency: str,
+        year: int,
+        to_year: int,
+        *,
+        currency_field: str = "currency",
+        year_field: str = "year",
+        to_year_field: str = "to_year",
+    ) -> float:
+        """Move an amount of ``currency`` money of ``year`` to that currency's money of ``to_year``.
+
+        Uses the currency's own consumer-price index only (no exchange rate). For EUR amounts of
+        a legacy euro country, convert with :attr:`fixed_euro` first (or use :meth:`convert`,
+        which does).
+
+        Parameters
+        ----------
+        amount : float
+            The amount, in full currency units.
+        currency : str
+            A code with a local series (:meth:`has_local_cpi`).
+        year, to_year : int
+            Year of money of the amount and of the result.
+        currency_field, year_field, to_year_field : str
+            Field paths named in the error if an input is not covered.
+
+        Returns
+        -------
+        float
+            ``amount * local_cpi[currency][to_year] / local_cpi[currency][year]``.
+
+        Raises
+        ------
+        ScenarioError
+            A currency without a local series, a year outside it, or a non-finite amount.
+        """
+        _check_amount(amount)
+        series = self._local_series(currency, currency_field)
+        ratio = self._local_index(series, currency, to_year, to_year_field) / self._local_index(
+            series, currency, year, year_field
+        )
+        return amount * ratio
+
+    def convert(
+        self,
+        amount: float,
+        currency: str,
+        year: int,
+        to_currency: str,
+        to_year: int = DEFAULT_TO_YEAR,
+        *,
+        currency_field: str = "currency",
+        year_field: str = "year",
+        to_currency_field: str = "to_currency",
+        to_year_field: str = "to_year",
+    ) -> float:
+        """Convert an amount of ``currency`` money of ``year`` to ``to_currency`` of ``to_year``.
+
+        The rule of the module docstring: the same currency is deflated with its own index
+        (:meth:`deflate_local`); EUR and a legacy euro currency are linked by the fixed
+        conversion rate and deflated with the legacy country's index (the euro-area HICP if it
+        has none); any other pair goes through USD: market rate of ``year``, US CPI-U to
+        ``to_year``, market rate of ``to_year``.
+
+        Parameters
+        ----------
+        amount : float
+            The amount, in full currency units.
+        currency, to_currency : str
+            Currency codes of the amount and of the result.
+        year, to_year : int
+            Year of money of the amount and of the result.
+        currency_field, year_field, to_currency_field, to_year_field : str
+            Field paths named in the error if an input is not covered.
+
+        Returns
+        -------
+        float
+            The amount in ``to_currency`` money of ``to_year``.
+
+        Raises
+        ------
+        ScenarioError
+            Unknown currency, a currency without the series its rule needs, a year outside the
+            tables, or a non-finite amount.
+        """
+        _check_amount(amount)
+        fields = {
+            "currency_field": currency_field,
+            "year_field": year_field,
+            "to_year_field": to_year_field,
+        }
+        if currency == to_currency:
+            return self.deflate_local(amount, currency, year, to_year, **fields)
+        legacy = self._euro_partner(currency, to_currency)
+        if legacy is not None:
+            rate = self.fixed_euro[legacy]
+            if year == to_year:  # the legal rate alone; no price index needed
+                return amount * rate if currency == EUR else amount / rate
+            index = legacy if self.has_local_cpi(legacy) else EUR
+            if currency == EUR:
+                return self.deflate_local(amount * rate, index, year, to_year, **fields)
+            return self.deflate_local(amount, index, year, to_year, **fields) / rate
+        usd = self.to_usd(amount, currency, year, to_year, **fields)
+        return usd * self.per_usd(
+            to_currency, to_year, currency_field=to_currency_field, year_field=to_year_field
+        )
+
+    def is_local_unverified(self, currency: str, *years: int) -> bool:
+        """Return True if deflating ``currency`` between ``years`` uses an unverified index figure.
+
+        Unknown currencies count as unverified.
+        """
+        info = self.local_cpi_provenance.get(currency)
+        if info is None:
+            return True
+        return any(y in info.unverified_years for y in years)
+
+    def _euro_partner(self, currency: str, to_currency: str) -> str | None:
+        pair = {currency, to_currency}
+        if EUR not in pair:
+            return None
+        (other,) = pair - {EUR}
+        return other if other in self.fixed_euro else None
+
+    def _local_series(self, currency: str, field: str) -> Mapping[int, float]:
+        if currency not in self.local_cpi:
+            codes = ", ".join(sorted(self.local_cpi))
+            raise ScenarioError(field, currency, f"allowed (currencies with a local CPI): {codes}")
+        return self.local_cpi[currency]
+
+    @staticmethod
+    def _local_index(series: Mapping[int, float], currency: str, year: int, field: str) -> float:
+        if year not in series:
+            lo, hi = min(series), max(series)
+            raise ScenarioError(field, year, f"allowed: {lo} to {hi} for the {currency} local CPI")
+        return series[year]
+
     def _cpi(self, year: int, field: str) -> float:
         if year not in self.cpi:
             lo, hi = min(self.cpi), max(self.cpi)
@@ -234,6 +418,11 @@ class MoneyTable:
         if currency not in self.fx:
             raise ScenarioError(field, currency, f"allowed: {', '.join(self.currencies())}")
         return self.fx[currency]
+
+
+def _check_amount(amount: float) -> None:
+    if not math.isfinite(amount):
+        raise ScenarioError("amount", amount, "must be a finite number")
 
 
 def _years(raw: Mapping[str, Any], what: str) -> dict[int, float]:
@@ -262,7 +451,8 @@ def parse_money_table(doc: Mapping[str, Any]) -> MoneyTable:
     """Build a :class:`MoneyTable` from the parsed TOML document.
 
     Legacy euro currencies get rates for every EUR year from 1999 on, derived as
-    ``fixed_euro[code] * per_usd["EUR"][year]``.
+    ``fixed_euro[code] * per_usd["EUR"][year]``. The ``[local_cpi]`` section is optional; USD's
+    local series is always the CPI-U table.
 
     Raises
     ------
@@ -293,12 +483,44 @@ def parse_money_table(doc: Mapping[str, Any]) -> MoneyTable:
     missing = [c for c in fixed if c not in fx]
     if missing:
         raise RuntimeError(f"money.toml: fixed_euro currencies without a table: {missing}")
+    local, local_prov = _parse_local(doc.get("local_cpi", {}), cpi, prov[CPI_SERIES], set(fx))
     return MoneyTable(
         cpi=MappingProxyType(cpi),
         fx=MappingProxyType({c: MappingProxyType(dict(s)) for c, s in fx.items()}),
         provenance=MappingProxyType(prov),
         fixed_euro=MappingProxyType(fixed),
+        local_cpi=MappingProxyType({c: MappingProxyType(s) for c, s in local.items()}),
+        local_cpi_provenance=MappingProxyType(local_prov),
     )
+
+
+def _parse_local(
+    raw: Mapping[str, Any], cpi: dict[int, float], cpi_info: SeriesInfo, known: set[str]
+) -> tuple[dict[str, dict[int, float]], dict[str, SeriesInfo]]:
+    local: dict[str, dict[int, float]] = {USD: dict(cpi)}
+    info: dict[str, SeriesInfo] = {USD: cpi_info}
+    try:
+        for code, entry in raw.items():
+            if code not in known:
+                raise RuntimeError(f"money.toml: local_cpi.{code} is not a tabled currency")
+            if not str(entry["base"]).strip():
+                raise RuntimeError(f"money.toml: local_cpi.{code} has an empty base")
+            local[code] = _years(entry["values"], f"local_cpi.{code}")
+            info[code] = _info(entry)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise RuntimeError(f"money.toml local_cpi is malformed: {exc!r}") from exc
+    return local, info
+
+
+def has_local_cpi(currency: str) -> bool:
+    """Return True if the shipped table can deflate ``currency`` within itself.
+
+    Raises
+    ------
+    RuntimeError
+        If the shipped ``money.toml`` is malformed.
+    """
+    return money_table().has_local_cpi(currency)
 
 
 @functools.cache

@@ -46,7 +46,8 @@ class ReferenceFacts:
     Attributes
     ----------
     unit_costs : mapping
-        Tunnel name -> all-in cost per bore-km (2025 USD m) of the built tunnels.
+        Tunnel name -> all-in cost per bore-km (2025 USD m) of the tunnels built or under
+        construction.
     best_month : tuple or None
         (label, metres per day, diameter m): the best month of any TBM on record.
     """
@@ -62,7 +63,7 @@ class ReferenceFacts:
         return float(rate * (d_ref / diameter_m) ** (2.0 * area_exponent))
 
     def percentile(self, usd_m_per_bore_km: float) -> float:
-        """Percentile (0-100) of a unit cost among the built tunnels (ties count half)."""
+        """Percentile (0-100) of a unit cost among the tunnels (ties count half)."""
         v = np.fromiter(self.unit_costs.values(), dtype=np.float64)
         if v.size == 0:
             return float("nan")
@@ -71,7 +72,7 @@ class ReferenceFacts:
         return float(100.0 * (below + 0.5 * equal) / v.size)
 
     def cheapest(self) -> tuple[str, float]:
-        """Return the built tunnel with the lowest cost per bore-km."""
+        """Return the tunnel with the lowest cost per bore-km."""
         name = min(self.unit_costs, key=lambda k: self.unit_costs[k])
         return name, self.unit_costs[name]
 

@@ -24,6 +24,7 @@ from plotly.offline import get_plotlyjs
 
 from beringia.core.stats import quantiles
 from beringia.report import figures
+from beringia.report.reference_figures import reference_figures, reference_set
 from beringia.results import Assessment, ClaimResult
 from beringia.scenario.provenance import InputRow, input_rows, provenance_counts
 
@@ -234,6 +235,9 @@ def _claims(a: Assessment) -> list[dict[str, Any]]:
                 "unverified": c.unverified,
                 "assumed": c.assumed,
                 "note": c.note,
+                "sentence": c.sentence,
+                "unit": c.implied_usd_m_per_bore_km,
+                "percentile": c.percentile_in_reference,
             }
         )
     return out
@@ -338,6 +342,50 @@ def _alignment(a: Assessment) -> dict[str, Any] | None:
     }
 
 
+def _outside_view(a: Assessment) -> dict[str, Any] | None:
+    """Inside against outside view, the uplift behind it and the unit cost; None without."""
+    ref = a.reference
+    if ref is None:
+        return None
+    u = ref.uplift
+    inside = quantiles(a.cost_usd_bn)
+    outside = ref.outside_view_cost_usd_bn
+    rows = [
+        (label, inside[k], outside[k], outside[k] / inside[k] if inside[k] else math.nan)
+        for label, k in (("P10", "p10"), ("P50 (median)", "p50"), ("P90", "p90"), ("Mean", "mean"))
+    ]
+    if "p50" in u.published:
+        published = ", ".join(f"{k.upper()} +{100 * v:.0f} %" for k, v in u.published.items())
+        published = f"published uplifts {published}"
+    else:
+        published = ", ".join(f"{k} {100 * v:.0f} %" for k, v in u.published.items())
+        published = f"published escalation (actual / estimate - 1): {published}"
+    table = reference_set(a)
+    unit_rows = table.mask() & np.isfinite(table.usd_m_per_bore_km)
+    return {
+        "rows": rows,
+        "estimate": ref.estimate_usd_bn,
+        "estimate_is_p50": math.isclose(ref.estimate_usd_bn, inside["p50"], rel_tol=1e-9),
+        "label": u.label,
+        "reference_class": u.reference_class,
+        "source_key": u.source_key,
+        "source": u.source,
+        "note": u.note,
+        "unverified": u.unverified,
+        "published": published,
+        "ratio": {k: u.ratio_quantile(p) for k, p in (("p10", 0.1), ("p50", 0.5), ("p90", 0.9))},
+        "mean_ratio": u.mean_ratio(),
+        "unit": ref.unit_cost_usd_m_per_bore_km,
+        "unit_percentile": ref.unit_cost_percentile_in_reference,
+        "route_km": ref.route_km,
+        "bore_km": ref.bore_km,
+        "bores": round(ref.bore_km / ref.route_km) if ref.route_km else 0,
+        "built_with_unit_cost": int(np.count_nonzero(unit_rows)),
+        "plotted": int(np.count_nonzero(np.isfinite(table.usd_m_per_route_km))),
+        "to_year": table.to_year,
+    }
+
+
 def _provenance_value(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:g}"
@@ -386,17 +434,19 @@ def render_report(assessment: Assessment) -> str:
     Returns
     -------
     str
-        The HTML document: claim verdicts first, then key figures, the alignment (plan
-        and longitudinal profile, when the scenario has one), distributions,
-        scattergram, cost breakdown, schedule of the median draw, tornado, headings,
-        every input with its provenance, and the run's provenance. plotly.js is inline
-        once; nothing is loaded from the network when the page opens.
+        The HTML document: claim verdicts (and flags against the reference set) first,
+        then key figures, the alignment (plan and longitudinal profile, when the scenario
+        has one), distributions, scattergram, the outside view (when the assessment has
+        one), cost breakdown, schedule of the median draw, tornado, headings, every input
+        with its provenance, and the run's provenance. plotly.js is inline once; nothing is
+        loaded from the network when the page opens.
     """
     a = assessment
     summary = a.to_dict()
     construction = summary["construction"]
     rows = input_rows(a.scenario)
     figs = {k: _figure_html(k, f) for k, f in figures.all_figures(a).items()}
+    figs.update({k: _figure_html(k, f) for k, f in reference_figures(a).items()})
     m = a.median_draw
     has_median = 0 <= m < a.draws
     median = {
@@ -412,6 +462,7 @@ def render_report(assessment: Assessment) -> str:
     context = {
         "a": a,
         "scenario": a.scenario,
+        "price_base": a.provenance.get("price_base", "2025 USD"),
         "csp": CONTENT_SECURITY_POLICY,
         "plotly_js": _plotly_js(),
         "figures": figs,
@@ -434,6 +485,8 @@ def render_report(assessment: Assessment) -> str:
         "counts": provenance_counts(a.scenario),
         "provenance": _provenance(a),
         "alignment": _alignment(a),
+        "outside": _outside_view(a),
+        "flags": [f.message for f in a.reference.flags] if a.reference is not None else [],
     }
     return _environment().get_template(TEMPLATE).render(context)
 
@@ -458,13 +511,35 @@ def write_report(assessment: Assessment, path: str | os.PathLike[str]) -> Path:
     The page is written to a temporary file in the same directory and moved into place
     with :func:`os.replace`, so a reader never sees a half-written report.
     """
+    return write_atomic(render_report(assessment), path)
+
+
+def write_atomic(text: str, path: str | os.PathLike[str]) -> Path:
+    """Write ``text`` to ``path`` (UTF-8) through a temporary file in the same directory.
+
+    Parameters
+    ----------
+    text : str
+        The page.
+    path : str or PathLike
+        Where to write it; missing parent directories are created.
+
+    Returns
+    -------
+    Path
+        The path written.
+
+    Raises
+    ------
+    OSError
+        If the directory cannot be made or written; no file is left behind.
+    """
     target = Path(path)
-    html = render_report(assessment)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(html)
+            fh.write(text)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:

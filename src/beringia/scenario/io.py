@@ -92,6 +92,11 @@ def read_document(source: str | Path) -> dict[str, Any]:
     )
 
 
+def _label(item: dict[str, Any]) -> Any:
+    """Name of a list element: its ``name`` (or ``train`` for traffic entries)."""
+    return item.get("name", item.get("train"))
+
+
 def _parse_value(raw: str) -> Any:
     try:
         return tomllib.loads(f"v = {raw}")["v"]
@@ -108,9 +113,9 @@ def _step(node: Any, key: str, path: str) -> tuple[Any, Any]:
                 raise ScenarioError(path, key, f"index out of range 0..{len(node) - 1}")
             return node, idx
         for i, item in enumerate(node):
-            if isinstance(item, dict) and item.get("name") == key:
+            if isinstance(item, dict) and _label(item) == key:
                 return node, i
-        names = [str(item.get("name")) for item in node if isinstance(item, dict)]
+        names = [str(_label(item)) for item in node if isinstance(item, dict)]
         raise ScenarioError(path, key, f"no element of that name; allowed: {', '.join(names)}")
     if isinstance(node, dict):
         return node, key
@@ -160,7 +165,8 @@ def _format_loc(loc: tuple[int | str, ...], doc: Mapping[str, Any]) -> str:
             continue
         if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
             item = node[step]
-            parts.append(str(item.get("name", step)) if isinstance(item, dict) else str(step))
+            label = _label(item) if isinstance(item, dict) else None
+            parts.append(str(step) if label is None else str(label))
             node = item
             continue
         parts.append(str(step))

@@ -17,6 +17,7 @@ from beringia.scenario.distributions import (
     NonNegDist,
     PositiveDist,
 )
+from beringia.scenario.operations import Operations
 from beringia.scenario.reference import MoneyAmount, ReferenceRow, check_money
 
 SCHEMA_VERSION = 1
@@ -409,6 +410,7 @@ class Scenario(Strict):
     construction: Construction
     claims: list[Claim] = Field(default_factory=list)
     reference: ReferenceSettings = Field(default_factory=ReferenceSettings)
+    operations: Operations | None = Field(None, description="Traffic through the tunnel")
     outcome: Outcome | None = Field(None, description="Hindcasts only: what really happened")
 
     @model_validator(mode="after")

@@ -1,0 +1,439 @@
+"""Benchmark: simulated years of tunnel operations, plain SimPy against beringia's model.
+
+The SimPy peer below is the same model as ``beringia.core.operations`` (its module
+docstring is the specification), written the way a SimPy user would write it: a source
+process per direction releases trains at their timetabled times, each train process waits
+its entry delay, queues for its portal (a ``simpy.Resource`` of capacity 1, FIFO), keeps the
+headway to the train ahead and waits for the entry signal; a signaller process runs the
+single-bore cycle, a maintenance process takes a bore every night, an incident process
+closes the tunnel at the events drawn for the year. Random numbers are drawn the plain way,
+one call per train or event, from a NumPy generator.
+
+Two comparisons, both over the same inputs (:func:`bench_inputs`):
+
+* independent: SimPy with its own random numbers against ``simulate_years`` over many more
+  years; mean annual throughput and availability with their Monte Carlo standard errors;
+* common draws: the vectorised core (``run_years``) fed the very draws the SimPy years used;
+  the two then agree year by year, so their difference has no Monte Carlo error at all.
+
+Timed: SimPy wall time per simulated year (sampling included) and ours per simulated year
+(``simulate_years``, sampling included). Writes ``bench/results/operations.json``; the last
+line printed is ``ratio_vs_simpy=<float>`` (SimPy seconds per year / ours).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import simpy
+
+import beringia
+from beringia.core.distributions import DistSpec, ppf
+from beringia.core.operations import (
+    DAY_S,
+    Disruptions,
+    Earthquakes,
+    IncidentType,
+    OperationsInputs,
+    disruption_types,
+    run_years,
+    simulate_years,
+    year_timetable,
+)
+
+RESULTS = Path(__file__).resolve().parent / "results" / "operations.json"
+SIMPY_YEARS = 25
+SIGNAL_YEARS = 800
+OUR_YEARS = 2_000
+SEED = 2025
+TOLERANCE = 0.02
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _headways(run_s: list[float], h_min: list[float]) -> tuple[tuple[float, ...], ...]:
+    """No overtaking in the bore: a follower must not catch up, ``max(h_b, T_a - T_b + h_b)``."""
+    return tuple(
+        tuple(max(hb, ta - tb + hb) for tb, hb in zip(run_s, h_min, strict=True)) for ta in run_s
+    )
+
+
+def bench_inputs() -> OperationsInputs:
+    """Representative inputs: 4 freight types, 70 trains/day/direction, 100 km bore.
+
+    Headways are the fixed-block worked examples of research/corridor.md section 2.3, with
+    the fast-after-slow penalty of section 2.4; maintenance, single-bore working, delays,
+    incidents and earthquakes are the defaults proposed in /work/briefs/h4_defaults.toml
+    (sourced there). The lead replaces this with the compiled built-in scenario.
+    """
+    run_s = [3_100.0, 3_700.0, 3_700.0, 4_650.0]  # 120, 100, 100, 80 km/h over 100 km
+    h_min = [166.0, 199.0, 199.0, 272.0]
+    return OperationsInputs(
+        train_types=("container_eu", "container_1520", "bulk_1520", "double_stack_na"),
+        trains_per_day=((20, 25, 10, 15), (20, 25, 10, 15)),
+        running_time_s=tuple(run_s),
+        payload_t=(1_200.0, 2_000.0, 4_000.0, 3_500.0),
+        teu=(80.0, 114.0, 0.0, 280.0),
+        entry_delay_mean_s=(900.0, 900.0, 900.0, 900.0),
+        headway_s=_headways(run_s, h_min),
+        length_km=100.0,
+        sequencing="flighted",
+        flight_size=5,
+        single_bore_green_s=10_800.0 - (4_650.0 + 300.0),  # 6 h cycle
+        single_bore_switch_headway_s=300.0,
+        possession_start_h=0.0,
+        possession_hours=6.0,
+        incidents=(
+            IncidentType(
+                "minor_fire", 0.021, DistSpec("lognormal", (6.0, 2.0)), DistSpec("fixed", (1.0,))
+            ),
+            IncidentType(
+                "major_fire",
+                0.0143,
+                DistSpec("triangular", (48.0, 72.0, 96.0)),
+                DistSpec("triangular", (140.0, 165.0, 210.0)),
+            ),
+            IncidentType(
+                "derailment",
+                0.03,
+                DistSpec("triangular", (72.0, 312.0, 480.0)),
+                DistSpec("triangular", (30.0, 120.0, 390.0)),
+            ),
+            IncidentType(
+                "rolling_stock_failure",
+                0.5,
+                DistSpec("fixed", (0.0,)),
+                DistSpec("lognormal", (0.1, 2.0)),
+            ),
+        ),
+        earthquakes=Earthquakes(
+            4.0, 1.0, 5.5, DistSpec("triangular", (12.0, 24.0, 72.0)), DistSpec("fixed", (2.0,))
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- SimPy peer
+
+
+@dataclass
+class YearDraws:
+    """Random draws of one year: entry delays per direction (timetable order), events."""
+
+    delays: list[np.ndarray]
+    events: list[tuple[float, ...]]  # (time_s, closure_s, degraded_s, kind)
+
+
+def draw(spec: DistSpec, rng: np.random.Generator) -> float:
+    """One draw of a distribution, with NumPy's own samplers where it has one."""
+    p = spec.params
+    if spec.kind == "fixed":
+        return p[0]
+    if spec.kind == "uniform":
+        return float(rng.uniform(p[0], p[1]))
+    if spec.kind == "triangular":
+        return float(rng.triangular(p[0], p[1], p[2])) if p[2] > p[0] else p[0]
+    if spec.kind == "lognormal":
+        return float(rng.lognormal(math.log(p[0]), math.log(p[1])))
+    return float(ppf(spec, np.array([rng.random()]))[0])
+
+
+def sample_events(inp: OperationsInputs, rng: np.random.Generator) -> list[tuple[float, ...]]:
+    """Draw a year's disruptions: each type a Poisson process (exponential gaps)."""
+    events = []
+    for kind, (_, rate, closure_h, degraded_d) in enumerate(disruption_types(inp)):
+        if rate <= 0:
+            continue
+        t = rng.exponential(inp.year_s / rate)
+        while t < inp.year_s:
+            closure = max(draw(closure_h, rng), 0.0) * 3600.0
+            degraded = max(draw(degraded_d, rng), 0.0) * DAY_S
+            events.append((t, closure, degraded, kind))
+            t += rng.exponential(inp.year_s / rate)
+    return sorted(events)
+
+
+def sample_year(inp: OperationsInputs, rng: np.random.Generator) -> YearDraws:
+    """Draw a year: an exponential entry delay per train, then the disruptions."""
+    delays = []
+    for d in (0, 1):
+        types, _ = year_timetable(inp, d)
+        delays.append(np.array([rng.exponential(inp.entry_delay_mean_s[k]) for k in types]))
+    return YearDraws(delays, sample_events(inp, rng))
+
+
+class Tunnel:
+    """Entry signals of the two directions, and the time each was open."""
+
+    def __init__(self, env: simpy.Environment, year_s: float) -> None:
+        self.env = env
+        self.year_s = year_s
+        self.closures = 0  # closures in force
+        self.single_bore = False  # single-bore working in force
+        self.degraded_until = -math.inf  # end of the latest degraded interval
+        self.green: int | None = None  # direction whose flight may enter in single-bore
+        self.opened = [env.event(), env.event()]
+        self.open_s = [0.0, 0.0]
+        self._was_open = [True, True]
+        self._since = 0.0
+
+    def is_open(self, d: int) -> bool:
+        """Whether direction ``d`` may enter now."""
+        return self.closures == 0 and (not self.single_bore or self.green == d)
+
+    def changed(self) -> None:
+        """Book the open time so far and wake the trains waiting for a signal that opened."""
+        now = min(self.env.now, self.year_s)
+        for d in (0, 1):
+            if self._was_open[d]:
+                self.open_s[d] += now - self._since
+            self._was_open[d] = self.is_open(d)
+            if self._was_open[d]:
+                self.opened[d].succeed()
+                self.opened[d] = self.env.event()
+        self._since = now
+
+    def degrade(self, duration_s: float) -> None:
+        """Start a degraded interval (maintenance or after a closure): single-bore working."""
+        self.degraded_until = max(self.degraded_until, self.env.now + duration_s)
+        self.single_bore = True
+        self.changed()
+
+
+def simpy_year(inp: OperationsInputs, draws: YearDraws, *, trains: bool = True) -> dict[str, Any]:
+    """Simulate one year in SimPy; return trains run per direction and type, availability.
+
+    With ``trains=False`` only the signals run (maintenance, incidents, single-bore cycle):
+    the availability is the same, at a fraction of the cost.
+    """
+    env = simpy.Environment()
+    tunnel = Tunnel(env, inp.year_s)
+    portal = [simpy.Resource(env, capacity=1), simpy.Resource(env, capacity=1)]
+    last: list[tuple[float, int | None]] = [(-math.inf, None), (-math.inf, None)]
+    ran = np.zeros((2, len(inp.train_types)), dtype=np.int64)
+    delay_s = [0.0] * len(inp.train_types)
+    green, switch = inp.single_bore_green_s, inp.switch_s
+
+    def signaller() -> Any:
+        while True:  # one single-bore cycle per turn; it decides whether SBW goes on
+            tunnel.single_bore = tunnel.degraded_until > env.now
+            for phase, length in ((0, green), (None, switch), (1, green), (None, switch)):
+                tunnel.green = phase
+                tunnel.changed()
+                yield env.timeout(length)
+
+    def maintenance() -> Any:
+        for day in range(inp.days_per_year):
+            yield env.timeout(day * DAY_S + inp.possession_start_h * 3600.0 - env.now)
+            tunnel.degrade(inp.possession_hours * 3600.0)
+
+    def disruption(closure_s: float, degraded_s: float) -> Any:
+        if closure_s > 0:
+            tunnel.closures += 1
+            tunnel.changed()
+            yield env.timeout(closure_s)
+            tunnel.closures -= 1
+            tunnel.changed()
+        if degraded_s > 0:
+            tunnel.degrade(degraded_s)
+
+    def incidents() -> Any:
+        for t, closure_s, degraded_s, _ in draws.events:
+            yield env.timeout(t - env.now)
+            env.process(disruption(closure_s, degraded_s))
+
+    def train(d: int, k: int, sched: float, delay: float) -> Any:
+        yield env.timeout(delay)
+        with portal[d].request() as req:
+            yield req
+            prev_t, prev_k = last[d]
+            if prev_k is not None:
+                wait = prev_t + inp.headway_s[prev_k][k] - env.now
+                if wait > 0:
+                    yield env.timeout(wait)
+            while not tunnel.is_open(d):
+                yield tunnel.opened[d]
+            last[d] = (env.now, k)
+            ran[d, k] += 1
+            delay_s[k] += env.now - sched
+
+    def source(d: int) -> Any:
+        types, sched = year_timetable(inp, d)
+        for k, t, x in zip(types.tolist(), sched.tolist(), draws.delays[d].tolist(), strict=True):
+            yield env.timeout(t - env.now)
+            env.process(train(d, k, t, x))
+
+    env.process(signaller())
+    if inp.possession_hours > 0:
+        env.process(maintenance())
+    env.process(incidents())
+    if trains:
+        env.process(source(0))
+        env.process(source(1))
+    env.run(until=inp.year_s)
+    tunnel.changed()
+    return {
+        "trains_run": ran,
+        "availability": (tunnel.open_s[0] + tunnel.open_s[1]) / (2.0 * inp.year_s),
+        "delay_s": delay_s,
+    }
+
+
+def as_arrays(inp: OperationsInputs, years: list[YearDraws]) -> tuple[np.ndarray, Disruptions]:
+    """The draws of SimPy years in the layout of ``run_years``."""
+    delays = np.stack([np.concatenate(y.delays) for y in years])
+    width = max((len(y.events) for y in years), default=0)
+    start = np.full((len(years), width), np.inf)
+    closure = np.zeros((len(years), width))
+    degraded = np.zeros((len(years), width))
+    kind = np.full((len(years), width), -1, dtype=np.int64)
+    for i, y in enumerate(years):
+        for j, (t, c, g, k) in enumerate(y.events):
+            start[i, j], closure[i, j], degraded[i, j], kind[i, j] = t, c, g, int(k)
+    return delays, Disruptions(start, closure, degraded, kind)
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def compare(a: np.ndarray, b: np.ndarray) -> dict[str, float]:
+    """Means of a (SimPy) and b (ours), their relative difference and its standard error.
+
+    The standard error uses the pooled standard deviation: if the models agree, both
+    samples come from one distribution, and the larger sample sees its rare bad years
+    (a few SimPy years may see none and understate the spread).
+    """
+    ma, mb = float(a.mean()), float(b.mean())
+    pooled = np.concatenate([a - ma, b - mb])
+    sd = float(np.sqrt(np.sum(pooled**2) / max(pooled.size - 2, 1)))
+    return {
+        "simpy_mean": ma,
+        "ours_mean": mb,
+        "simpy_years": int(a.size),
+        "our_years": int(b.size),
+        "rel_diff": (mb - ma) / ma,
+        "rel_se_of_diff": sd * math.sqrt(1.0 / a.size + 1.0 / b.size) / ma,
+    }
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    ap.add_argument("--simpy-years", type=int, default=SIMPY_YEARS, help="full SimPy years")
+    ap.add_argument(
+        "--signal-years", type=int, default=SIGNAL_YEARS, help="SimPy years without trains"
+    )
+    ap.add_argument("--years", type=int, default=OUR_YEARS, help="years of beringia's model")
+    ap.add_argument("--seed", type=int, default=SEED)
+    args = ap.parse_args()
+    inp = bench_inputs()
+    demanded = int(inp.trains_per_year.sum())
+    t_start = time.perf_counter()
+
+    # 1. SimPy, whole years with their own random numbers (timed).
+    rng = np.random.default_rng(args.seed)
+    draws: list[YearDraws] = []
+    peer: list[dict[str, Any]] = []
+    t0 = time.perf_counter()
+    for _ in range(args.simpy_years):
+        draws.append(sample_year(inp, rng))
+        peer.append(simpy_year(inp, draws[-1]))
+    t_simpy = (time.perf_counter() - t0) / args.simpy_years
+    # 2. SimPy, signals only, for the availability over many more years.
+    rng_a = np.random.default_rng(args.seed + 1)
+    p_av_many = np.array(
+        [
+            simpy_year(inp, YearDraws([], sample_events(inp, rng_a)), trains=False)["availability"]
+            for _ in range(args.signal_years)
+        ]
+    )
+    # 3. beringia (timed).
+    simulate_years(inp, args.seed, 20)  # warm-up
+    t0 = time.perf_counter()
+    ours = simulate_years(inp, args.seed, args.years)
+    t_ours = (time.perf_counter() - t0) / args.years
+    ratio = t_simpy / t_ours
+
+    p_run = np.array([p["trains_run"].sum() for p in peer], dtype=np.float64)
+    p_av = np.array([p["availability"] for p in peer])
+    o_run = ours.trains_run.sum(axis=(1, 2)).astype(np.float64)
+    indep = {
+        "throughput": compare(p_run, o_run),
+        "availability": compare(p_av_many, ours.availability),
+    }
+    # 4. Common draws: the vectorised core on the SimPy years' own draws.
+    delays, disr = as_arrays(inp, draws)
+    same = run_years(inp, delays, disr)
+    s_run = same.trains_run.sum(axis=(1, 2)).astype(np.float64)
+    identical = sum(
+        np.array_equal(same.trains_run[i], peer[i]["trains_run"]) for i in range(len(peer))
+    )
+    common = {
+        "years": len(peer),
+        "throughput_rel_diff": float((s_run.sum() - p_run.sum()) / p_run.sum()),
+        "availability_rel_diff": float((same.availability.mean() - p_av.mean()) / p_av.mean()),
+        "max_abs_trains_diff_in_a_year": int(np.abs(s_run - p_run).max()),
+        "max_abs_availability_diff_in_a_year": float(np.abs(same.availability - p_av).max()),
+        "years_with_identical_trains_run": int(identical),
+    }
+    ok_common = all(
+        abs(common[k]) < TOLERANCE for k in ("throughput_rel_diff", "availability_rel_diff")
+    )
+    ok_indep = all(abs(v["rel_diff"]) < TOLERANCE for v in indep.values())
+    precise = all(v["rel_se_of_diff"] < TOLERANCE / 3 for v in indep.values())
+    figures = {
+        "benchmark": "operations",
+        "inputs": "bench_inputs()",
+        "trains_demanded_per_year": demanded,
+        "simpy_years": args.simpy_years,
+        "simpy_signal_only_years": args.signal_years,
+        "our_years": args.years,
+        "simpy_seconds_per_year": round(t_simpy, 5),
+        "our_seconds_per_year": round(t_ours, 6),
+        "ratio_vs_simpy": round(ratio, 2),
+        "independent": indep,
+        "common_draws": common,
+        "agree_within_2pct_common_draws": ok_common,
+        "agree_within_2pct_independent": ok_indep,
+        "independent_se_below_two_thirds_pct": precise,
+        "total_seconds": round(time.perf_counter() - t_start, 1),
+        "beringia_version": beringia.__version__,
+        "simpy": simpy.__version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "machine": platform.machine(),
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"inputs: {demanded:,} trains timetabled a year, {inp.length_km:g} km bore")
+    print(f"SimPy: {args.simpy_years} years, {t_simpy:.3f} s per year")
+    print(f"beringia: {args.years:,} years, {t_ours * 1e3:.2f} ms per year")
+    for name, v in indep.items():
+        print(
+            f"independent draws, {name}: SimPy {v['simpy_mean']:,.4f} ({v['simpy_years']} "
+            f"years) vs ours {v['ours_mean']:,.4f} ({v['our_years']} years): "
+            f"{v['rel_diff']:+.2%}, standard error {v['rel_se_of_diff']:.2%}"
+        )
+    print(
+        f"common draws ({len(peer)} years): throughput {common['throughput_rel_diff']:+.4%}, "
+        f"availability {common['availability_rel_diff']:+.4%}; identical trains run per "
+        f"direction and type in {identical}/{len(peer)} years"
+    )
+    if not precise:
+        print("note: a Monte Carlo standard error is not well below 2 %: add years")
+    print(f"results: {RESULTS}")
+    assert ok_common, f"common-draw means differ by {TOLERANCE:.0%} or more: {common}"
+    assert ok_indep, f"independent means differ by {TOLERANCE:.0%} or more: {indep}"
+    print(f"ratio_vs_simpy={ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,583 @@
+"""Plotly figures of the outside view: inside against outside cost, real tunnels, hindcasts.
+
+Pure functions like :mod:`beringia.report.figures`, with its colours and conventions: each
+builds and returns a :class:`plotly.graph_objects.Figure` and writes nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import plotly.graph_objects as go
+from scipy.stats import norm
+
+from beringia.checks import ALL_IN, PRICE_BASE_YEAR
+from beringia.core.distributions import FloatArray
+from beringia.errors import ScenarioError
+from beringia.reference.dataset import ReferenceTable, reference_rows, reference_table
+from beringia.reference.view import ReferenceView
+from beringia.report.figures import (
+    CLAIM_COLOURS,
+    COST_COLOUR,
+    DOLLAR,
+    DURATION_COLOUR,
+    _empty,
+    _layout,
+    ecdf_points,
+    plot_text,
+)
+from beringia.results import Assessment
+
+if TYPE_CHECKING:
+    from beringia.hindcast import HindcastCase, HindcastReport
+
+OUTSIDE_COLOUR = "#35978f"
+"""Colour of the outside view (the reference class's distribution applied to the estimate)."""
+ACTUAL_COLOUR = "#111111"
+"""Colour of an actual outcome (hindcasts)."""
+UNVERIFIED_COLOUR = "#9a5b00"
+"""Outline of reference rows flagged unverified (the colour of the report's badge)."""
+STATUS_STYLE: dict[str, tuple[str, str, str]] = {
+    "built": ("built", "circle", "#4d4d4d"),
+    "under-construction": ("under construction", "square", "#8c8c8c"),
+    "proposed": ("proposed", "circle-open", "#6f6f6f"),
+}
+"""Legend label, marker symbol and colour per status: built and under construction filled,
+proposed open."""
+CURVE_POINTS = 400
+"""Points of the outside view's log-normal curve."""
+SCENARIO_NAME = "this scenario: P50, whiskers P10–P90"
+
+
+def reference_set(a: Assessment) -> ReferenceTable:
+    """Return the reference rows the assessment is compared with, in US dollars of 2025.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment; its scenario's own reference rows are added to the shipped ones.
+
+    Returns
+    -------
+    ReferenceTable
+        Per-km unit costs only for costs of the whole tunnel (scope ``tunnel``), as the
+        reference checks use (:data:`beringia.checks.ALL_IN`).
+    """
+    rows = reference_rows(a.scenario.reference.rows)
+    return reference_table(rows, to_year=PRICE_BASE_YEAR, scopes=ALL_IN)
+
+
+def _outside_cdf(ref: ReferenceView, x: FloatArray) -> FloatArray:
+    """Return the outside view's probability of not exceeding each cost in ``x``."""
+    u = ref.uplift
+    z = (np.log(np.maximum(x, 1e-300) / ref.estimate_usd_bn) - u.mu) / u.sigma
+    out: FloatArray = norm.cdf(z)
+    return out
+
+
+def _outside_share(ref: ReferenceView, limit: float) -> float:
+    return float(_outside_cdf(ref, np.array([limit], dtype=np.float64))[0])
+
+
+def outside_view(a: Assessment) -> go.Figure:
+    """Inside-view and outside-view cost as two curves of probability of not exceeding.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment; its ``reference`` gives the outside view.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The empirical CDF of the simulated cost (inside view) and the log-normal CDF of the
+        outside view (the estimate times the reference class's ratio actual / estimate), each
+        with P10, P50 and P90 marked, and each claim's cost limit as a dotted line whose
+        legend entry gives the share within it under both views. A placeholder without a
+        reference view or draws.
+    """
+    title = "Inside and outside view of cost"
+    ref = a.reference
+    if ref is None or a.draws == 0:
+        return _empty(title, "no outside view")
+    u = ref.uplift
+    out_q = ref.outside_view_cost_usd_bn
+    x_in, p_in = ecdf_points(a.cost_usd_bn)
+    lo = min(float(x_in[0]), ref.estimate_usd_bn * u.ratio_quantile(0.005))
+    hi = max(float(x_in[-1]), ref.estimate_usd_bn * u.ratio_quantile(0.995))
+    fig = go.Figure(
+        go.Scatter(
+            x=x_in,
+            y=100.0 * p_in,
+            mode="lines",
+            line={"color": COST_COLOUR, "width": 2.5, "shape": "hv"},
+            name="inside view (the model's draws)",
+            hovertemplate=DOLLAR + "%{x:,.2f}bn<br>%{y:.1f} % of draws<extra>inside</extra>",
+        )
+    )
+    x_out = np.geomspace(max(lo, 1e-9), hi, CURVE_POINTS)
+    fig.add_trace(
+        go.Scatter(
+            x=x_out,
+            y=100.0 * _outside_cdf(ref, x_out),
+            mode="lines",
+            line={"color": OUTSIDE_COLOUR, "width": 2.5, "dash": "dash"},
+            name=(
+                f"outside view (estimate {DOLLAR}{ref.estimate_usd_bn:,.1f}bn × ratio actual / "
+                f"estimate of {plot_text(u.label)}, {plot_text(u.source_key)})"
+            ),
+            hovertemplate=DOLLAR + "%{x:,.2f}bn<br>%{y:.1f} %<extra>outside</extra>",
+        )
+    )
+    in_q = [float(np.percentile(a.cost_usd_bn, q)) for q in (10.0, 50.0, 90.0)]
+    o_q = [out_q["p10"], out_q["p50"], out_q["p90"]]
+    for label, xs, other, colour, symbol in (
+        ("inside", in_q, o_q, COST_COLOUR, "circle"),
+        ("outside", o_q, in_q, OUTSIDE_COLOUR, "diamond"),
+    ):
+        # Each label on the side away from the other view's marker at the same quantile.
+        sides = [
+            "middle left" if x < y or (x == y and label == "inside") else "middle right"
+            for x, y in zip(xs, other, strict=True)
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=[10.0, 50.0, 90.0],
+                mode="markers+text",
+                marker={"color": colour, "size": 10, "symbol": symbol},
+                text=[f"P{q} {DOLLAR}{x:,.1f}bn" for q, x in zip((10, 50, 90), xs, strict=True)],
+                textposition=sides,
+                textfont={"color": colour, "size": 11},
+                showlegend=False,
+                hovertemplate=f"{label} view P%{{y:.0f}} {DOLLAR}%{{x:,.2f}}bn<extra></extra>",
+            )
+        )
+    span = hi - lo
+    for i, c in enumerate(a.claims):
+        limit = c.max_cost_usd_bn
+        if limit is None:
+            continue
+        colour = CLAIM_COLOURS[i % len(CLAIM_COLOURS)]
+        inside = float(np.mean(a.cost_usd_bn <= limit))
+        name = (
+            f"{plot_text(c.name)}<br>≤ {DOLLAR}{limit:,.1f}bn: inside {100 * inside:.1f} %, "
+            f"outside {100 * _outside_share(ref, limit):.1f} %"
+        )
+        line = {"color": colour, "width": 2, "dash": "dot"}
+        if lo - span <= limit <= hi + span:
+            fig.add_vline(x=limit, line=line)
+        else:
+            name += " (off scale)"
+        fig.add_trace(
+            go.Scatter(x=[None], y=[None], mode="lines", line=line, name=name, hoverinfo="skip")
+        )
+    fig.update_xaxes(title_text="Construction cost (USD bn)")
+    fig.update_yaxes(title_text="Probability of not exceeding (%)", range=[0, 101])
+    fig.update_layout(showlegend=True)
+    return _layout(fig, title, 560)
+
+
+def _per_route_km(cost_usd_bn: float, route_km: float) -> float:
+    return cost_usd_bn * 1000.0 / route_km
+
+
+def reference_scatter(a: Assessment) -> go.Figure:
+    """Cost per route-km against length for the reference tunnels, with the scenario on it.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment; the shipped reference rows plus the scenario's own.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One point per reference row with a cost of the whole tunnel (2025 USD m per route-km
+        on a log scale, length in km): built and under construction filled, proposed open,
+        unverified rows outlined. The scenario at its route length (P50, whiskers P10 to
+        P90) and each claim with a cost limit as a level mark in the claim's colour, when the
+        assessment has a reference view.
+    """
+    title = f"The scenario among real tunnels (cost per route-km, {PRICE_BASE_YEAR} USD)"
+    tab = reference_set(a)
+    fig = go.Figure()
+    have = np.isfinite(tab.usd_m_per_route_km)
+    for status, (label, symbol, colour) in STATUS_STYLE.items():
+        idx = [i for i in range(len(tab)) if have[i] and tab.status[i] == status]
+        if not idx:
+            continue
+        unv = [bool(tab.unverified[i]) for i in idx]
+        filled = not symbol.endswith("-open")
+        if filled:
+            marker = {
+                "symbol": symbol,
+                "size": 10,
+                "color": colour,
+                "line": {
+                    "color": [UNVERIFIED_COLOUR if f else "#ffffff" for f in unv],
+                    "width": [2.5 if f else 1.0 for f in unv],
+                },
+            }
+        else:
+            marker = {
+                "symbol": symbol,
+                "size": 10,
+                "color": [UNVERIFIED_COLOUR if f else colour for f in unv],
+                "line": {"width": 2},
+            }
+        fig.add_trace(
+            go.Scatter(
+                x=tab.length_km[idx],
+                y=tab.usd_m_per_route_km[idx],
+                mode="markers",
+                marker=marker,
+                name=f"{label} ({len(idx)})",
+                text=[plot_text(tab.names[i]) for i in idx],
+                customdata=[
+                    [
+                        label,
+                        float(tab.cost_usd_bn[i]),
+                        float(tab.usd_m_per_bore_km[i]),
+                        int(tab.bores[i]),
+                        "<br>unverified" if tab.unverified[i] else "",
+                    ]
+                    for i in idx
+                ],
+                hovertemplate=(
+                    "<b>%{text}</b> (%{customdata[0]})<br>%{x:,.1f} km, %{customdata[3]} bores"
+                    "<br>"
+                    + DOLLAR
+                    + "%{customdata[1]:,.2f}bn<br>"
+                    + DOLLAR
+                    + "%{y:,.0f}m per route-km, "
+                    + DOLLAR
+                    + "%{customdata[2]:,.0f}m per bore-km%{customdata[4]}<extra></extra>"
+                ),
+            )
+        )
+    if bool(np.any(tab.unverified & have)):
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={
+                    "symbol": "circle-open",
+                    "size": 10,
+                    "color": UNVERIFIED_COLOUR,
+                    "line": {"width": 2.5},
+                },
+                name="outlined: a figure unverified",
+                hoverinfo="skip",
+            )
+        )
+    ref = a.reference
+    if ref is not None and a.draws > 0 and ref.route_km > 0:
+        km = ref.route_km
+        p10, p50, p90 = (
+            _per_route_km(float(np.percentile(a.cost_usd_bn, q)), km) for q in (10.0, 50.0, 90.0)
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[km],
+                y=[p50],
+                mode="markers",
+                marker={
+                    "symbol": "star",
+                    "size": 18,
+                    "color": COST_COLOUR,
+                    "line": {"color": "#ffffff", "width": 1},
+                },
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [p90 - p50],
+                    "arrayminus": [p50 - p10],
+                    "color": COST_COLOUR,
+                    "thickness": 2,
+                    "width": 8,
+                },
+                name=SCENARIO_NAME,
+                customdata=[[p10, p90, p50 * km / ref.bore_km]],
+                hovertemplate=(
+                    f"<b>{plot_text(a.scenario.name)}</b><br>%{{x:,.1f}} km<br>P50 "
+                    + DOLLAR
+                    + "%{y:,.0f}m per route-km ("
+                    + DOLLAR
+                    + "%{customdata[2]:,.0f}m per bore-km)<br>P10–P90 "
+                    + DOLLAR
+                    + "%{customdata[0]:,.0f}–%{customdata[1]:,.0f}m per route-km<extra></extra>"
+                ),
+            )
+        )
+        for i, c in enumerate(a.claims):
+            if c.max_cost_usd_bn is None:
+                continue
+            pct = c.percentile_in_reference
+            unit = c.implied_usd_m_per_bore_km
+            fig.add_trace(
+                go.Scatter(
+                    x=[km],
+                    y=[_per_route_km(c.max_cost_usd_bn, km)],
+                    mode="markers",
+                    marker={
+                        # A level mark, so that a claim near the scenario's P50 hides no star.
+                        "symbol": "line-ew",
+                        "size": 26,
+                        "color": CLAIM_COLOURS[i % len(CLAIM_COLOURS)],
+                        "line": {"color": CLAIM_COLOURS[i % len(CLAIM_COLOURS)], "width": 3.5},
+                    },
+                    name=f"claim: {plot_text(c.name)}",
+                    hovertemplate=(
+                        f"<b>{plot_text(c.name)}</b><br>{DOLLAR}{c.max_cost_usd_bn:,.1f}bn over "
+                        f"{km:,.1f} km<br>{DOLLAR}%{{y:,.0f}}m per route-km"
+                        + (f", {DOLLAR}{unit:,.0f}m per bore-km" if unit is not None else "")
+                        + (
+                            f"<br>percentile {pct:.0f} of built tunnels per bore-km"
+                            if pct is not None
+                            else ""
+                        )
+                        + "<extra></extra>"
+                    ),
+                )
+            )
+    if not fig.data:
+        return _empty(title, "no reference tunnel with a cost of the whole tunnel")
+    ys = [float(y) for t in fig.data if t.y is not None for y in t.y if y is not None]
+    if ref is not None and a.draws > 0 and ref.route_km > 0:
+        ys += [
+            _per_route_km(float(np.percentile(a.cost_usd_bn, q)), ref.route_km) for q in (10, 90)
+        ]
+    ticks = log_ticks(min(ys), max(ys))
+    fig.update_xaxes(title_text="Tunnel length (km)", rangemode="tozero")
+    fig.update_yaxes(
+        title_text=f"Cost per route-km ({PRICE_BASE_YEAR} USD m, log scale)",
+        type="log",
+        tickvals=ticks,
+        ticktext=[f"{t:,g}" for t in ticks],
+    )
+    fig.update_layout(showlegend=True)
+    return _layout(fig, title, 600)
+
+
+def log_ticks(lo: float, hi: float) -> list[float]:
+    """Return the 1-2-5 ticks of a log axis that cover ``[lo, hi]`` (one beyond each end).
+
+    Parameters
+    ----------
+    lo, hi : float
+        Positive ends of the data.
+
+    Returns
+    -------
+    list of float
+        E.g. ``[5, 10, 20, 50, 100]`` for ``(8, 60)``.
+    """
+    if not (lo > 0 and hi >= lo and math.isfinite(hi)):
+        return []
+    out: list[float] = []
+    for e in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1):
+        for m in (1, 2, 5):
+            out.append(float(m * 10.0**e))
+    below = [t for t in out if t <= lo]
+    above = [t for t in out if t >= hi]
+    first = below[-1] if below else out[0]
+    last = above[0] if above else out[-1]
+    return [round(t, 12) for t in out if first <= t <= last]
+
+
+def reference_figures(a: Assessment) -> dict[str, go.Figure]:
+    """Every figure of the report's outside-view section, by key.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment.
+
+    Returns
+    -------
+    dict of str to Figure
+        ``outside_view`` and ``reference_scatter``; empty when the assessment has no
+        reference view (the section is then left out).
+    """
+    if a.reference is None:
+        return {}
+    return {"outside_view": outside_view(a), "reference_scatter": reference_scatter(a)}
+
+
+# --------------------------------------------------------------------------- hindcasts
+
+
+def short_title(case: HindcastCase) -> str:
+    """Return a case's title without the ``Hindcast:`` prefix and the qualifiers after it.
+
+    Parameters
+    ----------
+    case : HindcastCase
+        The case.
+
+    Returns
+    -------
+    str
+        E.g. ``"Channel Tunnel"`` for "Hindcast: Channel Tunnel (Folkestone - Coquelles),
+        as known at the 1987 decision"; the case's name when the title is empty.
+    """
+    text = case.title.strip()
+    if text.lower().startswith("hindcast:"):
+        text = text[len("hindcast:") :].strip()
+    for sep in (" (", ", "):
+        text = text.split(sep, 1)[0]
+    return text.strip() or case.name
+
+
+def _bars(
+    lows: Sequence[float], highs: Sequence[float], ys: Sequence[float]
+) -> tuple[list[float | None], list[float | None]]:
+    x: list[float | None] = []
+    y: list[float | None] = []
+    for lo, hi, yy in zip(lows, highs, ys, strict=True):
+        x += [lo, hi, None]
+        y += [yy, yy, None]
+    return x, y
+
+
+def hindcast_figure(report: HindcastReport, metric: Literal["cost", "duration"]) -> go.Figure:
+    """Each case's predicted P10–P90 and P50 against its actual outcome.
+
+    Parameters
+    ----------
+    report : HindcastReport
+        The hindcast cases.
+    metric : {"cost", "duration"}
+        Construction cost (2025 USD bn, log axis; the outside view drawn below each case)
+        or duration (years).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One row per case (first on top): the predicted P10–P90 as a bar, the P50 as a
+        circle and the actual as a black diamond.
+
+    Raises
+    ------
+    ScenarioError
+        If ``metric`` is neither ``"cost"`` nor ``"duration"``.
+    """
+    if metric not in ("cost", "duration"):
+        raise ScenarioError("metric", metric, "allowed: cost, duration")
+    is_cost = metric == "cost"
+    title = (
+        "Construction cost: predicted and actual"
+        if is_cost
+        else ("Construction duration: predicted and actual")
+    )
+    cases = report.cases
+    if not cases:
+        return _empty(title, "no hindcast cases")
+    n = len(cases)
+    ys = [float(n - 1 - i) for i in range(n)]
+    unit = "bn" if is_cost else " years"
+    pre = DOLLAR if is_cost else ""
+    colour = COST_COLOUR if is_cost else DURATION_COLOUR
+    qs = [c.cost_usd_bn if is_cost else c.duration_years for c in cases]
+    actual = [c.actual_cost_usd_bn if is_cost else c.actual_duration_years for c in cases]
+    pct = [
+        c.cost_percentile_of_actual if is_cost else c.duration_percentile_of_actual for c in cases
+    ]
+    names = [plot_text(short_title(c)) for c in cases]
+    fig = go.Figure()
+    rows: list[tuple[str, list[dict[str, float]], list[float], str]] = [
+        ("model (inside view)", qs, ys, colour)
+    ]
+    if is_cost:
+        with_outside = [i for i, c in enumerate(cases) if c.outside_view_cost_usd_bn]
+        if with_outside:
+            rows.append(
+                (
+                    "outside view",
+                    [cases[i].outside_view_cost_usd_bn for i in with_outside],
+                    [ys[i] - 0.28 for i in with_outside],
+                    OUTSIDE_COLOUR,
+                )
+            )
+    for label, q, yy, col in rows:
+        bx, by = _bars([d["p10"] for d in q], [d["p90"] for d in q], yy)
+        fig.add_trace(
+            go.Scatter(
+                x=bx,
+                y=by,
+                mode="lines",
+                line={"color": col, "width": 9},
+                opacity=0.45,
+                name=f"{label}: P10–P90",
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[d["p50"] for d in q],
+                y=yy,
+                mode="markers",
+                marker={
+                    "color": col,
+                    "size": 11,
+                    "symbol": "circle",
+                    "line": {"width": 1.5, "color": "#ffffff"},
+                },
+                name=f"{label}: P50",
+                customdata=[[d["p10"], d["p90"]] for d in q],
+                hovertemplate=(
+                    f"{label}<br>P50 {pre}%{{x:,.2f}}{unit}<br>P10–P90 {pre}"
+                    f"%{{customdata[0]:,.2f}}–%{{customdata[1]:,.2f}}{unit}<extra></extra>"
+                ),
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=actual,
+            y=ys,
+            mode="markers",
+            marker={"color": ACTUAL_COLOUR, "size": 13, "symbol": "diamond"},
+            name="actual",
+            text=names,
+            customdata=pct,
+            hovertemplate=(
+                f"<b>%{{text}}</b><br>actual {pre}%{{x:,.2f}}{unit}<br>at percentile "
+                "%{customdata:.0f} of the model's draws<extra></extra>"
+            ),
+        )
+    )
+    values = [v for q in qs for v in (q["p10"], q["p90"])] + actual
+    if is_cost:
+        values += [
+            v
+            for c in cases
+            if c.outside_view_cost_usd_bn
+            for v in (c.outside_view_cost_usd_bn["p10"], c.outside_view_cost_usd_bn["p90"])
+        ]
+        lo, hi = math.log10(min(values)), math.log10(max(values))
+        pad = max(0.05, 0.08 * (hi - lo))
+        ticks = log_ticks(min(values), max(values))
+        fig.update_xaxes(
+            type="log",
+            range=[lo - pad, hi + pad],
+            tickvals=ticks,
+            ticktext=[f"{t:,g}" for t in ticks],
+            title_text=f"Construction cost ({PRICE_BASE_YEAR} USD bn, log scale)",
+        )
+    else:
+        fig.update_xaxes(title_text="Construction duration (years)", rangemode="tozero")
+    fig.update_yaxes(
+        tickvals=ys,
+        ticktext=names,
+        range=[-0.7, n - 0.4],
+        showgrid=False,
+        zeroline=False,
+        automargin=True,
+    )
+    fig.update_layout(showlegend=True)
+    return _layout(fig, title, 170 + 70 * n, legend_top=True)

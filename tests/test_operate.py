@@ -1,0 +1,158 @@
+"""Operations of a scenario: glue, errors, shortfall, JSON contract, reproducibility."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import beringia
+from beringia.alignment import alignment_for
+from beringia.cli import app
+from beringia.core.traindynamics import TrainCannotClimbError
+from beringia.errors import ScenarioError
+from beringia.operate import assess_operations, tunnel_track
+from beringia.scenario.io import builtin_text
+
+YEARS = 40
+
+WEAK = """
+[[operations.trains]]
+name = "weakling"
+gauge_mm = 1435
+length_m = 700
+mass_t = 4000
+rotating_mass_factor = 1.06
+davis_a_n = 50000
+davis_b_n_per_m_s = 0
+davis_c_n_per_m2_s2 = 200
+tractive_effort = [[0, 250], [50, 100], [100, 50]]
+max_speed_kmh = 100
+service_brake_m_s2 = 0.3
+emergency_brake_m_s2 = 0.5
+source = "test"
+
+[[operations.traffic]]
+train = "weakling"
+trains_per_day = 2
+entry_delay_mean_min = 0
+source = "test"
+"""
+
+
+def with_weak_train(tmp_path: Path, curve: str | None = None) -> Path:
+    text = builtin_text("bering-strait")
+    anchor = '[[operations.traffic]]\ntrain = "container-1520"'
+    assert text.count(anchor) == 1
+    weak = WEAK if curve is None else WEAK.replace("[[0, 250], [50, 100], [100, 50]]", curve)
+    path = tmp_path / "weak.toml"
+    path.write_text(text.replace(anchor, weak + "\n" + anchor))
+    return path
+
+
+@pytest.fixture(scope="module")
+def ops() -> beringia.Scenario:
+    return beringia.load_scenario("bering-strait")
+
+
+def test_operations_figures_hang_together(ops: beringia.Scenario) -> None:
+    res = assess_operations(ops, alignment_for(ops), seed=3, years=YEARS)
+    d = res.to_dict()
+    names = [t.train for t in ops.operations.traffic]  # type: ignore[union-attr]
+    assert list(d["running_time_min"]) == names
+    length_km = tunnel_track(ops, alignment_for(ops), ops.operations).position_m[-1] / 1000  # type: ignore[arg-type]
+    for n in names:
+        # no train beats the line speed; the allowance is 5 %
+        assert d["running_time_min"][n] >= length_km / 160 * 60 * 1.05 - 1e-9
+    assert set(d["min_headway_s"]) == {f"{a}->{b}" for a in names for b in names}
+    # a fast train behind a slow one waits at least the difference of running times
+    gap = (d["running_time_min"]["container-1520"] - d["running_time_min"]["passenger"]) * 60
+    assert d["min_headway_s"]["container-1520->passenger"] >= gap
+    cap = res.capacity
+    assert cap.trains_per_day == pytest.approx(0.6 * 24 * 3600 / cap.mean_headway_s)
+    a = d["annual"]
+    for key in (
+        "trains_per_direction",
+        "freight_mt_per_direction",
+        "teu_per_direction",
+        "availability",
+        "mean_delay_min",
+    ):
+        assert set(a[key]) == {"mean", "p5", "p10", "p50", "p80", "p90", "p95"}
+    assert 0 < a["availability"]["p50"] <= 1
+    assert a["trains_per_direction"]["p95"] <= 52 * 365
+    # tonnes and TEU are trains run times the payload of each type
+    run = res.annual.trains_run.sum(axis=1)
+    teu = np.array([res.teu[n] for n in names])
+    assert np.allclose(res.annual.teu.sum(axis=1), run @ teu)
+    assert d["shortfall"] is None
+
+
+def test_years_are_reproducible_and_independent_of_the_count(ops: beringia.Scenario) -> None:
+    al = alignment_for(ops)
+    a = assess_operations(ops, al, seed=9, years=300)
+    b = assess_operations(ops, al, seed=9, years=300)
+    c = assess_operations(ops, al, seed=9, years=270)
+    assert np.array_equal(a.annual.availability, b.annual.availability)
+    assert np.array_equal(a.annual.availability[:270], c.annual.availability)
+    assert np.array_equal(a.annual.trains_run[:270], c.annual.trains_run)
+
+
+def test_a_train_too_weak_to_climb_is_named_with_its_chainage(tmp_path: Path) -> None:
+    sc = beringia.load_scenario(with_weak_train(tmp_path))
+    with pytest.raises(TrainCannotClimbError) as info:
+        assess_operations(sc, alignment_for(sc), seed=1, years=2)
+    assert "weakling" in str(info.value) and " km" in str(info.value)
+
+
+def test_cli_weak_train_and_bad_curve(tmp_path: Path, runner: CliRunner) -> None:
+    weak = with_weak_train(tmp_path)
+    result = runner.invoke(app, ["operations", str(weak), "--years", "2"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "weakling" in result.stderr and "chainage" in result.stderr
+    bad = with_weak_train(tmp_path, "[[0, 250], [50, 100], [40, 50]]")
+    result = runner.invoke(app, ["operations", str(bad), "--years", "2"])
+    assert result.exit_code == 2
+    err = result.stderr.strip()
+    assert "operations.trains.weakling.tractive_effort" in err and "function of speed" in err
+    assert len(err.splitlines()) <= 2
+
+
+def test_wrong_gauge_is_refused() -> None:
+    with pytest.raises(ScenarioError, match="1520 mm train cannot run"):
+        beringia.load_scenario("bering-strait", ["operations.track_gauges_mm=[1435]"])
+
+
+def test_too_many_trains_is_a_reported_shortfall(ops: beringia.Scenario) -> None:
+    sc = beringia.load_scenario(
+        "bering-strait", ["operations.traffic.container-1520.trains_per_day=300"]
+    )
+    res = assess_operations(sc, alignment_for(sc), seed=2, years=5)
+    msg = res.shortfall_message()
+    assert msg is not None and "312 trains a day" in msg
+    assert np.all(res.annual.shortfall.sum(axis=1) > 0)
+
+
+def test_assess_json_has_the_operations_contract(runner: CliRunner, cwd: Path) -> None:
+    result = runner.invoke(
+        app, ["assess", "--draws", "300", "--json", "--set", "operations.simulated_years=20"]
+    )
+    assert result.exit_code == 0, result.output
+    ops = json.loads(result.stdout)["operations"]
+    assert {
+        "running_time_min",
+        "min_headway_s",
+        "capacity_trains_per_day_per_direction",
+        "annual",
+    } <= set(ops)
+    assert {
+        "trains_per_direction",
+        "freight_mt_per_direction",
+        "teu_per_direction",
+        "availability",
+        "mean_delay_min",
+    } <= set(ops["annual"])
+    assert all("->" in k for k in ops["min_headway_s"])
