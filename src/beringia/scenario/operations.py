@@ -153,7 +153,7 @@ class Operations(Sourced):
     maintenance: Maintenance
     incidents: list[Incident] = Field(default_factory=list)
     earthquakes: Earthquakes | None = None
-    simulated_years: int = Field(500, ge=1, le=1_000_000)
+    simulated_years: int = Field(200, ge=1, le=1_000_000)
 
     @model_validator(mode="after")
     def _check(self) -> Operations:
