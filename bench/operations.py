@@ -9,7 +9,8 @@ single-bore cycle, a maintenance process takes a bore every night, an incident p
 closes the tunnel at the events drawn for the year. Random numbers are drawn the plain way,
 one call per train or event, from a NumPy generator.
 
-Two comparisons, both over the same inputs (:func:`bench_inputs`):
+Two comparisons, both over the same inputs (:func:`bench_inputs`: the compiled operations of
+the built-in scenario):
 
 * independent: SimPy with its own random numbers against ``simulate_years`` over many more
   years; mean annual throughput and availability with their Monte Carlo standard errors;
@@ -36,18 +37,19 @@ import numpy as np
 import simpy
 
 import beringia
+from beringia.alignment import alignment_for
 from beringia.core.distributions import DistSpec, ppf
 from beringia.core.operations import (
     DAY_S,
     Disruptions,
-    Earthquakes,
-    IncidentType,
     OperationsInputs,
     disruption_types,
     run_years,
     simulate_years,
     year_timetable,
 )
+from beringia.core.traindynamics import running_profile
+from beringia.operate import compile_operations, train_spec, tunnel_track
 
 RESULTS = Path(__file__).resolve().parent / "results" / "operations.json"
 SIMPY_YEARS = 25
@@ -60,65 +62,38 @@ TOLERANCE = 0.02
 # --------------------------------------------------------------------------- inputs
 
 
-def _headways(run_s: list[float], h_min: list[float]) -> tuple[tuple[float, ...], ...]:
-    """No overtaking in the bore: a follower must not catch up, ``max(h_b, T_a - T_b + h_b)``."""
-    return tuple(
-        tuple(max(hb, ta - tb + hb) for tb, hb in zip(run_s, h_min, strict=True)) for ta in run_s
-    )
+def bench_inputs(scenario: str = "bering-strait") -> OperationsInputs:
+    """The compiled year-simulation inputs of a built-in scenario (the default one)."""
+    sc = beringia.load_scenario(scenario)
+    return compile_operations(sc, alignment_for(sc)).inputs
 
 
-def bench_inputs() -> OperationsInputs:
-    """Representative inputs: 4 freight types, 70 trains/day/direction, 100 km bore.
-
-    Headways are the fixed-block worked examples of research/corridor.md section 2.3, with
-    the fast-after-slow penalty of section 2.4; maintenance, single-bore working, delays,
-    incidents and earthquakes are the defaults proposed in /work/briefs/h4_defaults.toml
-    (sourced there). The lead replaces this with the compiled built-in scenario.
-    """
-    run_s = [3_100.0, 3_700.0, 3_700.0, 4_650.0]  # 120, 100, 100, 80 km/h over 100 km
-    h_min = [166.0, 199.0, 199.0, 272.0]
-    return OperationsInputs(
-        train_types=("container_eu", "container_1520", "bulk_1520", "double_stack_na"),
-        trains_per_day=((20, 25, 10, 15), (20, 25, 10, 15)),
-        running_time_s=tuple(run_s),
-        payload_t=(1_200.0, 2_000.0, 4_000.0, 3_500.0),
-        teu=(80.0, 114.0, 0.0, 280.0),
-        entry_delay_mean_s=(900.0, 900.0, 900.0, 900.0),
-        headway_s=_headways(run_s, h_min),
-        length_km=100.0,
-        sequencing="flighted",
-        flight_size=5,
-        single_bore_green_s=10_800.0 - (4_650.0 + 300.0),  # 6 h cycle
-        single_bore_switch_headway_s=300.0,
-        possession_start_h=0.0,
-        possession_hours=6.0,
-        incidents=(
-            IncidentType(
-                "minor_fire", 0.021, DistSpec("lognormal", (6.0, 2.0)), DistSpec("fixed", (1.0,))
-            ),
-            IncidentType(
-                "major_fire",
-                0.0143,
-                DistSpec("triangular", (48.0, 72.0, 96.0)),
-                DistSpec("triangular", (140.0, 165.0, 210.0)),
-            ),
-            IncidentType(
-                "derailment",
-                0.03,
-                DistSpec("triangular", (72.0, 312.0, 480.0)),
-                DistSpec("triangular", (30.0, 120.0, 390.0)),
-            ),
-            IncidentType(
-                "rolling_stock_failure",
-                0.5,
-                DistSpec("fixed", (0.0,)),
-                DistSpec("lognormal", (0.1, 2.0)),
-            ),
-        ),
-        earthquakes=Earthquakes(
-            4.0, 1.0, 5.5, DistSpec("triangular", (12.0, 24.0, 72.0)), DistSpec("fixed", (2.0,))
-        ),
-    )
+def time_running(scenario: str, repeat: int = 3) -> dict[str, Any]:
+    """Time the running-time profiles (every type, both directions) and the headway matrix."""
+    sc = beringia.load_scenario(scenario)
+    al = alignment_for(sc)
+    ops = sc.operations
+    assert ops is not None
+    track = tunnel_track(sc, al, ops)
+    specs = [train_spec(ops.train(t.train)) for t in ops.traffic]
+    best_profiles, best_all = math.inf, math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for tr in (track, track.reversed()):
+            for spec in specs:
+                running_profile(spec, tr, allowance_pct=ops.allowance_pct, start_speed_kmh=None)
+        best_profiles = min(best_profiles, time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        compile_operations(sc, al)
+        best_all = min(best_all, time.perf_counter() - t0)
+    n = 2 * len(specs)
+    return {
+        "grid_points": int(track.position_m.size),
+        "length_km": float(track.position_m[-1]) / 1000.0,
+        "profiles": n,
+        "seconds_per_profile": best_profiles / n,
+        "seconds_profiles_headways_capacity": best_all,
+    }
 
 
 # --------------------------------------------------------------------------- SimPy peer
@@ -333,8 +308,10 @@ def main() -> None:
     )
     ap.add_argument("--years", type=int, default=OUR_YEARS, help="years of beringia's model")
     ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--scenario", default="bering-strait", help="built-in scenario")
     args = ap.parse_args()
-    inp = bench_inputs()
+    inp = bench_inputs(args.scenario)
+    running = time_running(args.scenario)
     demanded = int(inp.trains_per_year.sum())
     t_start = time.perf_counter()
 
@@ -391,7 +368,8 @@ def main() -> None:
     precise = all(v["rel_se_of_diff"] < TOLERANCE / 3 for v in indep.values())
     figures = {
         "benchmark": "operations",
-        "inputs": "bench_inputs()",
+        "inputs": f"compiled operations of the built-in scenario {args.scenario}",
+        "running_time": running,
         "trains_demanded_per_year": demanded,
         "simpy_years": args.simpy_years,
         "simpy_signal_only_years": args.signal_years,
@@ -413,7 +391,12 @@ def main() -> None:
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
-    print(f"inputs: {demanded:,} trains timetabled a year, {inp.length_km:g} km bore")
+    print(f"inputs: {demanded:,} trains timetabled a year, {inp.length_km:.2f} km bore")
+    print(
+        f"running time over the alignment ({running['grid_points']:,} points): "
+        f"{running['seconds_per_profile'] * 1e3:.1f} ms per profile; profiles, headway "
+        f"matrix and capacity {running['seconds_profiles_headways_capacity']:.3f} s"
+    )
     print(f"SimPy: {args.simpy_years} years, {t_simpy:.3f} s per year")
     print(f"beringia: {args.years:,} years, {t_ours * 1e3:.2f} ms per year")
     for name, v in indep.items():

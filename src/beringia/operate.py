@@ -270,6 +270,77 @@ def operations_inputs(
     )
 
 
+@dataclass(frozen=True)
+class CompiledOperations:
+    """The deterministic part of the operations models and the year simulation's inputs."""
+
+    names: tuple[str, ...]
+    profiles: dict[str, dict[str, Profile]]
+    headway_s: dict[tuple[str, str], float]
+    running_s: dict[str, float]
+    shares: dict[str, float]
+    capacity: Capacity
+    inputs: OperationsInputs
+
+
+def compile_operations(sc: Scenario, alignment: AlignmentResult | None) -> CompiledOperations:
+    """Run the deterministic models (running times, headways, capacity) and compile inputs.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario has no ``operations`` section, or an input is out of range.
+    TrainCannotClimbError
+        If a train stalls on a gradient, naming the train and the chainage.
+    """
+    ops = sc.operations
+    if ops is None:
+        raise ScenarioError("operations", "(missing)", "this scenario has no operations section")
+    names = tuple(t.train for t in ops.traffic)
+    specs = [train_spec(ops.train(n)) for n in names]
+    east = tunnel_track(sc, alignment, ops)
+    tracks = {"eastbound": east, "westbound": east.reversed()}
+    start = None if ops.entry_at_line_speed else 0.0
+    profiles = {
+        d: {
+            s.name: running_profile(
+                s,
+                tr,
+                allowance_pct=ops.allowance_pct,
+                allowance_min_per_100km=ops.allowance_min_per_100km,
+                start_speed_kmh=start,
+                end_speed_kmh=None,
+            )
+            for s in specs
+        }
+        for d, tr in tracks.items()
+    }
+    sig = _signalling(ops)
+    per_dir = [headway_matrix([profiles[d][n] for n in names], specs, sig) for d in DIRECTIONS]
+    headways = {k: max(m[k] for m in per_dir) for k in per_dir[0]}
+    running_s = {n: max(profiles[d][n].total_s for d in DIRECTIONS) for n in names}
+    total = sum(t.trains_per_day for t in ops.traffic)
+    shares = {t.train: t.trains_per_day / total for t in ops.traffic if t.trains_per_day > 0}
+    cap = capacity(
+        headways,
+        shares,
+        policy=ops.timetable.sequencing,
+        flight_size=ops.timetable.flight_size,
+        occupancy=ops.occupancy_limit,
+        hours_per_day=ops.timetable.hours,
+    )
+    length_km = float(east.position_m[-1]) / 1000.0
+    return CompiledOperations(
+        names=names,
+        profiles=profiles,
+        headway_s=headways,
+        running_s=running_s,
+        shares=shares,
+        capacity=cap,
+        inputs=operations_inputs(ops, names, running_s, headways, length_km),
+    )
+
+
 def assess_operations(
     sc: Scenario,
     alignment: AlignmentResult | None,
@@ -295,64 +366,27 @@ def assess_operations(
     OperationsAssessment
         Running times, headways, capacity and the simulated years.
     """
+    c = compile_operations(sc, alignment)
     ops = sc.operations
-    if ops is None:
+    if ops is None:  # compile_operations has refused it already
         raise ScenarioError("operations", "(missing)", "this scenario has no operations section")
     n_years = ops.simulated_years if years is None else years
     if not isinstance(n_years, int) or isinstance(n_years, bool) or not 1 <= n_years <= 10**6:
         raise ScenarioError("years", n_years, "allowed: an integer from 1 to 1,000,000")
-    names = tuple(t.train for t in ops.traffic)
-    specs = [train_spec(ops.train(n)) for n in names]
-    east = tunnel_track(sc, alignment, ops)
-    tracks = {"eastbound": east, "westbound": east.reversed()}
-    start = None if ops.entry_at_line_speed else 0.0
-    profiles = {
-        d: {
-            s.name: running_profile(
-                s,
-                tr,
-                allowance_pct=ops.allowance_pct,
-                allowance_min_per_100km=ops.allowance_min_per_100km,
-                start_speed_kmh=start,
-                end_speed_kmh=None,
-            )
-            for s in specs
-        }
-        for d, tr in tracks.items()
-    }
-    sig = _signalling(ops)
-    per_dir = [headway_matrix([profiles[d][n] for n in names], specs, sig) for d in DIRECTIONS]
-    headways = {k: max(m[k] for m in per_dir) for k in per_dir[0]}
-    running_s = {n: max(profiles[d][n].total_s for d in DIRECTIONS) for n in names}
-    total = sum(t.trains_per_day for t in ops.traffic)
-    shares = {t.train: t.trains_per_day / total for t in ops.traffic}
-    cap = capacity(
-        headways,
-        {k: v for k, v in shares.items() if v > 0},
-        policy=ops.timetable.sequencing,
-        flight_size=ops.timetable.flight_size,
-        occupancy=ops.occupancy_limit,
-        hours_per_day=ops.timetable.hours,
-    )
-    length_km = float(east.position_m[-1]) / 1000.0
-    inp = operations_inputs(ops, names, running_s, headways, length_km)
     parts = [
-        simulate_years(inp, seed, size, block)
+        simulate_years(c.inputs, seed, size, block)
         for block, _, size in rngmod.blocks(n_years, YEAR_BLOCK)
     ]
-    west = sum(
-        t.trains_per_day if t.westbound_trains_per_day is None else t.westbound_trains_per_day
-        for t in ops.traffic
-    )
-    trains = {n: ops.train(n) for n in names}
+    demand = c.inputs.trains_per_day
+    trains = {n: ops.train(n) for n in c.names}
     return OperationsAssessment(
-        train_types=names,
-        profiles=profiles,
-        running_time_min={n: s / 60.0 for n, s in running_s.items()},
-        headway_s=headways,
-        capacity=cap,
-        mix_curve=_mix_curve(headways, {k: v for k, v in shares.items() if v > 0}, ops),
-        demand_per_day=max(total, west),
+        train_types=c.names,
+        profiles=c.profiles,
+        running_time_min={n: s / 60.0 for n, s in c.running_s.items()},
+        headway_s=c.headway_s,
+        capacity=c.capacity,
+        mix_curve=_mix_curve(c.headway_s, c.shares, ops),
+        demand_per_day=max(sum(demand[0]), sum(demand[1])),
         payload_t={n: t.payload_t for n, t in trains.items()},
         teu={n: t.teu for n, t in trains.items()},
         annual=OperationsResult.concatenate(parts),
