@@ -14,7 +14,7 @@ from rich.table import Table
 
 from beringia.cli.base import OverridesOpt, ScenarioArg, app, err, fail, out
 from beringia.errors import BeringiaError, ScenarioError
-from beringia.hindcast import HindcastReport, run_hindcasts
+from beringia.hindcast import KNOWN_LIMITS, HindcastReport, run_hindcasts
 from beringia.pipeline import assess as run_assessment
 from beringia.pipeline import check_run_arguments
 from beringia.scenario.io import DEFAULT_SCENARIO, apply_overrides, read_document
@@ -161,6 +161,9 @@ def _print_hindcast(rep: HindcastReport) -> None:
         "(goal <= 0.25)"
     )
     out.print("'!': the actual lies outside the predicted P10-P90.")
+    out.print("\n[bold]What the model gets wrong[/]")
+    for note in KNOWN_LIMITS:
+        out.print(f"- {escape(note)}")
 
 
 @app.command()
@@ -195,7 +198,7 @@ def hindcast(
             from beringia.report.hindcast import write_hindcast_report
 
             try:
-                written = write_hindcast_report(rep, report)
+                written = write_hindcast_report(rep, report, notes=KNOWN_LIMITS)
             except OSError as exc:
                 raise ScenarioError(
                     "--report", str(report), f"cannot write: {exc.strerror}"
