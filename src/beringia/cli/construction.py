@@ -121,6 +121,31 @@ def _print_summary(a: Assessment) -> None:
     t.add_row(*_q_row("cost (USD bn, 2025)", c["cost_usd_bn"], ".1f"))
     t.add_row(*_q_row("duration (years)", c["duration_years"], ".1f"))
     out.print(t)
+    ref = d.get("reference")
+    if ref is not None:
+        ov = ref["outside_view_cost_usd_bn"]
+        out.print(
+            f"Outside view ({ref['uplift_source']}, {ref['reference_class']}, on the bottom-up "
+            f"median ${ref['estimate_usd_bn']:,.1f}bn): cost P10 / P50 / P90 "
+            f"{ov['p10']:,.1f} / {ov['p50']:,.1f} / {ov['p90']:,.1f}; "
+            f"${ref['unit_cost_usd_m_per_bore_km']['p50']:,.0f}m per bore-km at the median, "
+            f"percentile {ref['unit_cost_percentile_in_reference']:.0f} of the tunnels built "
+            "or under construction."
+        )
+        for f in ref["flags"]:
+            out.print(f"[yellow]flag:[/] {escape(f['message'])}")
+    ops = d.get("operations")
+    if ops is not None:
+        yr = ops["annual"]
+        out.print(
+            f"Operations: capacity {ops['capacity_trains_per_day_per_direction']:.0f} trains a "
+            f"day per direction (timetable {ops['demand_trains_per_day_per_direction']}); a "
+            f"simulated year (P50, per direction): {yr['trains_per_direction']['p50']:,.0f} "
+            f"trains, {yr['freight_mt_per_direction']['p50']:.1f} Mt, availability "
+            f"{yr['availability']['p50']:.3f} (see `beringia operations`)."
+        )
+        if ops["shortfall"]:
+            out.print(f"[yellow]shortfall:[/] {escape(ops['shortfall'])}")
     if a.claims:
         ct = Table(title="Claims", title_justify="left")
         ct.add_column("claim")
@@ -130,7 +155,7 @@ def _print_summary(a: Assessment) -> None:
         for cl in a.claims:
             ct.add_row(
                 escape(cl.name),
-                "-" if cl.max_cost_usd_bn is None else f"${cl.max_cost_usd_bn:g}bn",
+                "-" if cl.max_cost_usd_bn is None else f"${cl.max_cost_usd_bn:,.1f}bn",
                 "-" if cl.max_duration_years is None else f"{cl.max_duration_years:g}",
                 f"{100 * cl.probability:.1f} %",
             )

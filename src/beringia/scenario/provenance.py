@@ -145,7 +145,7 @@ def _plain_numbers(obj: BaseModel) -> str:
 
 
 def _label(item: object, index: int) -> str:
-    name = getattr(item, "name", None)
+    name = getattr(item, "name", None) or getattr(item, "train", None)
     return name if isinstance(name, str) and name else str(index)
 
 
@@ -190,9 +190,20 @@ def input_rows(scenario: Scenario) -> list[InputRow]:
     list of InputRow
         One row per distribution and one per object carrying provenance (attack points,
         zones, ground classes, machines, bores, events, claims, marine season, advance
-        envelope, cross-passages, fit-out); an object's row precedes its distributions.
+        envelope, cross-passages, fit-out, operations ...); an object's row precedes its
+        distributions. Built-in train types that the traffic uses are listed as
+        ``operations.library.<name>``.
     """
-    return list(_walk(scenario, ""))
+    rows = list(_walk(scenario, ""))
+    ops = scenario.operations
+    if ops is not None:  # built-in train types the traffic uses: their figures count too
+        own = {t.name for t in ops.trains}
+        for t in ops.traffic:
+            if t.train not in own:
+                train = ops.train(t.train)
+                path = f"operations.library.{train.name}"
+                rows.append(_row(path, _plain_numbers(train), train, "object"))
+    return rows
 
 
 def provenance_counts(scenario: Scenario) -> dict[str, int]:
