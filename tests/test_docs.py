@@ -31,7 +31,17 @@ def test_python_api_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_documented_commands_exist() -> None:
     runner = CliRunner()
-    for command in ("assess", "scenarios", "show", "validate", "schema"):
+    for command in (
+        "assess",
+        "claims",
+        "hindcast",
+        "operations",
+        "alignment",
+        "scenarios",
+        "show",
+        "validate",
+        "schema",
+    ):
         assert f"beringia {command}" in README
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0, result.output
@@ -50,7 +60,12 @@ def test_documented_command_lines_run(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     args = shlex.split(line)[1:]
-    if args[0] == "assess":
-        args += ["--draws", "300"] if "-n" not in args and "--draws" not in args else []
+    if args[0] in ("assess", "claims", "hindcast"):  # the same command, fewer draws
+        for flag in ("-n", "--draws"):
+            if flag in args:
+                args[args.index(flag) + 1] = "300"
+                break
+        else:
+            args += ["--draws", "300"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
