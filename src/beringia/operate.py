@@ -9,10 +9,12 @@ depend on how they are scheduled.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel
 
 from beringia.alignment import AlignmentResult
 from beringia.compile import dist_spec, tunnel_length_km
@@ -130,21 +132,16 @@ class OperationsAssessment:
         }
 
 
+def _fields(cls: type[Any], model: BaseModel) -> dict[str, Any]:
+    """Return the attributes of ``model`` that dataclass ``cls`` has fields for."""
+    return {f.name: getattr(model, f.name) for f in dataclasses.fields(cls)}
+
+
 def train_spec(t: TrainType) -> TrainSpec:
     """Map a scenario train type onto the running-time model's :class:`TrainSpec`."""
-    return TrainSpec(
-        name=t.name,
-        length_m=t.length_m,
-        mass_t=t.mass_t,
-        rotating_mass_factor=t.rotating_mass_factor,
-        davis_a_n=t.davis_a_n,
-        davis_b_n_per_m_s=t.davis_b_n_per_m_s,
-        davis_c_n_per_m2_s2=t.davis_c_n_per_m2_s2,
-        tractive_effort=tuple((float(v), float(f)) for v, f in t.tractive_effort),
-        max_speed_kmh=t.max_speed_kmh,
-        service_brake_m_s2=t.service_brake_m_s2,
-        emergency_brake_m_s2=t.emergency_brake_m_s2,
-    )
+    spec = _fields(TrainSpec, t)
+    spec["tractive_effort"] = tuple((float(v), float(f)) for v, f in t.tractive_effort)
+    return TrainSpec(**spec)
 
 
 def tunnel_track(sc: Scenario, alignment: AlignmentResult | None, ops: Operations) -> Track:
@@ -171,17 +168,7 @@ def tunnel_track(sc: Scenario, alignment: AlignmentResult | None, ops: Operation
 
 
 def _signalling(ops: Operations) -> Signalling:
-    s = ops.signalling
-    return Signalling(
-        kind=s.kind,
-        block_length_m=s.block_length_m,
-        setup_s=s.setup_s,
-        sight_reaction_s=s.sight_reaction_s,
-        release_s=s.release_s,
-        overlap_m=s.overlap_m,
-        etcs_update_s=s.etcs_update_s,
-        braking=s.braking,
-    )
+    return Signalling(**_fields(Signalling, ops.signalling))
 
 
 def _mix_curve(
