@@ -115,6 +115,16 @@ def test_outside_view_is_the_bottom_up_median_times_the_uplift() -> None:
     unit = a.cost_usd_bn * 1000 / ref.bore_km
     assert ref.unit_cost_usd_m_per_bore_km["p50"] == pytest.approx(float(np.median(unit)))
     assert 0 <= ref.unit_cost_percentile_in_reference <= 100
+    # the mean advance of the headings, ranked among the tunnels that report one
+    rates = [
+        np.where(h.length_km > 0, h.length_km * 1000 / np.maximum(h.duration_years, 1e-12), np.nan)
+        / 365.25
+        for h in a.headings
+    ]
+    assert ref.advance_m_per_day["p50"] == pytest.approx(
+        float(np.median(np.nanmean(rates, axis=0))), rel=1e-9
+    )
+    assert 0 <= ref.advance_percentile_in_reference <= 100
 
 
 def test_claim_scenario_flags_rates_beyond_the_records() -> None:

@@ -76,7 +76,12 @@ def reference_facts(sc: Scenario) -> ReferenceFacts:
         for i, name in enumerate(table.names)
         if built[i] and np.isfinite(unit[i])
     }
-    return ReferenceFacts(unit_costs=costs, best_month=_best_month())
+    advances = {
+        r.name: r.mean_advance_m_per_day
+        for r in reference_rows(sc.reference.rows)
+        if r.mean_advance_m_per_day is not None and r.status != "proposed"
+    }
+    return ReferenceFacts(unit_costs=costs, best_month=_best_month(), mean_advances=advances)
 
 
 def assess_reference(
@@ -92,7 +97,8 @@ def assess_reference(
     advance = []
     for h in heading_rows:
         days = np.maximum(h.duration_years * YEAR_DAYS, 1e-9)
-        rate = np.asarray(h.length_km * 1000.0 / days, dtype=np.float64)
+        bored = h.length_km > 0  # a heading overtaken before its launch bores nothing
+        rate = np.where(bored, h.length_km * 1000.0 / days, np.nan)
         advance.append((h.name, rate, diameters[h.bore]))
     return reference_view(
         cost_usd_bn,

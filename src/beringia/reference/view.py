@@ -6,8 +6,8 @@ construction inputs and the reference set's figures; nothing here reads files.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,15 @@ class Flag:
         }
 
 
+def _percentile(values: Iterable[float], x: float) -> float:
+    v = np.fromiter(values, dtype=np.float64)
+    if v.size == 0:
+        return float("nan")
+    below = np.count_nonzero(v < x)
+    equal = np.count_nonzero(v == x)
+    return float(100.0 * (below + 0.5 * equal) / v.size)
+
+
 @dataclass(frozen=True)
 class ReferenceFacts:
     """What the reference set says, reduced to the figures the checks need.
@@ -50,10 +59,13 @@ class ReferenceFacts:
         construction.
     best_month : tuple or None
         (label, metres per day, diameter m): the best month of any TBM on record.
+    mean_advances : mapping
+        Tunnel name -> mean advance per heading over the project (m/day), where reported.
     """
 
     unit_costs: Mapping[str, float]
     best_month: tuple[str, float, float] | None = None
+    mean_advances: Mapping[str, float] = field(default_factory=dict)
 
     def best_month_at(self, diameter_m: float, area_exponent: float) -> float | None:
         """Return the best month's daily rate scaled to a bore diameter, or None."""
@@ -64,12 +76,11 @@ class ReferenceFacts:
 
     def percentile(self, usd_m_per_bore_km: float) -> float:
         """Percentile (0-100) of a unit cost among the tunnels (ties count half)."""
-        v = np.fromiter(self.unit_costs.values(), dtype=np.float64)
-        if v.size == 0:
-            return float("nan")
-        below = np.count_nonzero(v < usd_m_per_bore_km)
-        equal = np.count_nonzero(v == usd_m_per_bore_km)
-        return float(100.0 * (below + 0.5 * equal) / v.size)
+        return _percentile(self.unit_costs.values(), usd_m_per_bore_km)
+
+    def advance_percentile(self, m_per_day: float) -> float:
+        """Percentile (0-100) of a mean advance among the tunnels that report one."""
+        return _percentile(self.mean_advances.values(), m_per_day)
 
     def cheapest(self) -> tuple[str, float]:
         """Return the tunnel with the lowest cost per bore-km."""
@@ -86,6 +97,8 @@ class ReferenceView:
     outside_view_cost_usd_bn: dict[str, float]
     unit_cost_usd_m_per_bore_km: dict[str, float]
     unit_cost_percentile_in_reference: float
+    advance_m_per_day: dict[str, float]
+    advance_percentile_in_reference: float
     route_km: float
     bore_km: float
     flags: list[Flag]
@@ -100,6 +113,8 @@ class ReferenceView:
             "outside_view_cost_usd_bn": self.outside_view_cost_usd_bn,
             "unit_cost_usd_m_per_bore_km": self.unit_cost_usd_m_per_bore_km,
             "unit_cost_percentile_in_reference": self.unit_cost_percentile_in_reference,
+            "advance_m_per_day": self.advance_m_per_day,
+            "advance_percentile_in_reference": self.advance_percentile_in_reference,
             "route_km": self.route_km,
             "bore_km": self.bore_km,
             "flags": [f.to_dict() for f in self.flags],
@@ -223,10 +238,11 @@ def reference_view(
                 )
             )
     fast = [
-        (label, float(np.median(adv)), limit)
+        (label, float(np.nanmedian(adv)), limit)
         for label, adv, diameter in heading_advance_m_per_day
         if (limit := facts.best_month_at(diameter, alpha)) is not None
-        and float(np.median(adv)) > limit
+        and np.any(np.isfinite(adv))
+        and float(np.nanmedian(adv)) > limit
     ]
     if fast:
         label, med, limit = max(fast, key=lambda t: t[1] / t[2])
@@ -241,12 +257,16 @@ def reference_view(
                 f"{med:.0f} m/day against {limit:.0f} m/day at its size",
             )
         )
+    rates = [adv for _, adv, _ in heading_advance_m_per_day]  # NaN: the heading bored nothing
+    advance_q = quantiles(np.nanmean(rates, axis=0)) if rates else quantiles(np.zeros(1))
     return ReferenceView(
         uplift=uplift,
         estimate_usd_bn=estimate,
         outside_view_cost_usd_bn=uplift.quantiles(estimate),
         unit_cost_usd_m_per_bore_km=unit_q,
         unit_cost_percentile_in_reference=facts.percentile(unit_q["p50"]),
+        advance_m_per_day=advance_q,
+        advance_percentile_in_reference=facts.advance_percentile(advance_q["p50"]),
         route_km=route_km,
         bore_km=bore_km,
         flags=flags,
