@@ -40,6 +40,7 @@ SECTIONS = [
     "Schedule of the median draw",
     "What drives the result",
     "Headings",
+    "Operations",
     "Inputs and their sources",
     "Provenance",
 ]
@@ -54,6 +55,13 @@ FIGURES = [
     "tornado",
 ]
 ALIGNMENT_FIGURES = ["plan_map", "longitudinal_profile"]
+OPERATIONS_FIGURES = [
+    "speed_profiles",
+    "headway_matrix",
+    "capacity_mix",
+    "annual_trains",
+    "annual_availability",
+]
 # Tags that would make a browser fetch something when the page opens.
 LOADING_TAGS = {"script", "link", "img", "iframe", "embed", "object", "source", "audio"}
 LOADING_TAGS |= {"video", "track", "image", "use", "frame", "input", "meta", "base", "form"}
@@ -145,6 +153,7 @@ def test_plotly_inline_exactly_once(page: str) -> None:
     assert page.count(js) == 1
     assert page.count("* plotly.js v") == 1
     keys = FIGURES + ALIGNMENT_FIGURES + ["outside_view", "reference_scatter"]
+    keys += OPERATIONS_FIGURES  # the default built-in has an operations section
     scripts = [a for t, a in _tags(page).tags if t == "script"]
     assert len(scripts) == 1 + len(keys)  # plotly.js, then one inline call per figure
     assert page.count("Plotly.newPlot(") == len(keys)
@@ -297,6 +306,10 @@ def test_degenerate_assessments_render(hand_doc: dict[str, Any]) -> None:
         assert f'id="fig-{key}"' not in page
     assert list(figures.all_figures(fixed)) == FIGURES
     assert page.count("Plotly.newPlot(") == len(FIGURES) + 2  # + the outside view's two
+    assert fixed.operations is None  # no operations section: none in the page either
+    assert "<h2>Operations</h2>" not in page and 'href="#operations"' not in page
+    for key in OPERATIONS_FIGURES:
+        assert f'id="fig-{key}"' not in page
     # Called directly, the builders return a placeholder.
     for build in (figures.plan_map, figures.longitudinal_profile):
         fig = build(fixed)
@@ -508,7 +521,8 @@ def _toml_flags(doc: Any, path: str, flag: str) -> list[str]:
             out += _toml_flags(value, f"{path}.{key}" if path else key, flag)
     elif isinstance(doc, list):
         for i, item in enumerate(doc):
-            name = item.get("name", str(i)) if isinstance(item, dict) else str(i)
+            label = (item.get("name") or item.get("train")) if isinstance(item, dict) else None
+            name = str(label) if label is not None else str(i)
             out += _toml_flags(item, f"{path}.{name}", flag)
     return out
 
@@ -526,7 +540,12 @@ def test_builtin_rows_all_sourced(name: str) -> None:
 @pytest.mark.parametrize("name", builtin_names())
 def test_builtin_flags_match_toml(name: str) -> None:
     doc = tomllib.loads(builtin_text(name))
-    rows = {r.path: r for r in input_rows(load_scenario(name))}
+    # the built-in train types come from data/trains.toml, not from the scenario's TOML
+    rows = {
+        r.path: r
+        for r in input_rows(load_scenario(name))
+        if not r.path.startswith("operations.library.")
+    }
     unverified = _toml_flags(doc, "", "unverified")
     assumed = _toml_flags(doc, "", "assumed")
     assert sorted(unverified) == sorted(p for p, r in rows.items() if r.unverified)

@@ -29,6 +29,7 @@ from beringia.report.hindcast import (
     write_hindcast_report,
 )
 from beringia.report.html import linkify
+from beringia.report.operations_figures import operations_figures
 from beringia.report.reference_figures import (
     SCENARIO_NAME,
     STATUS_STYLE,
@@ -122,7 +123,12 @@ def test_outside_view_section_placed(page: str, assessment: Assessment) -> None:
     assert page.count('href="#outside-view"') == 1
     part = _section(page, "outside-view")
     assert 'id="fig-outside_view"' in part and 'id="fig-reference_scatter"' in part
-    keys = [*beringia.report.figures.all_figures(assessment), "outside_view", "reference_scatter"]
+    keys = [
+        *beringia.report.figures.all_figures(assessment),
+        "outside_view",
+        "reference_scatter",
+        *operations_figures(assessment),
+    ]
     _assert_self_contained(page, keys)
 
 

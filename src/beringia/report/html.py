@@ -24,6 +24,7 @@ from plotly.offline import get_plotlyjs
 
 from beringia.core.stats import quantiles
 from beringia.report import figures
+from beringia.report.operations_figures import operations_figures, operations_section
 from beringia.report.reference_figures import reference_figures, reference_set
 from beringia.results import Assessment, ClaimResult
 from beringia.scenario.provenance import InputRow, input_rows, provenance_counts
@@ -437,9 +438,10 @@ def render_report(assessment: Assessment) -> str:
         The HTML document: claim verdicts (and flags against the reference set) first,
         then key figures, the alignment (plan and longitudinal profile, when the scenario
         has one), distributions, scattergram, the outside view (when the assessment has
-        one), cost breakdown, schedule of the median draw, tornado, headings, every input
-        with its provenance, and the run's provenance. plotly.js is inline once; nothing is
-        loaded from the network when the page opens.
+        one), cost breakdown, schedule of the median draw, tornado, headings, operations
+        (capacity, running times, headways and simulated years, when the assessment has
+        them), every input with its provenance, and the run's provenance. plotly.js is
+        inline once; nothing is loaded from the network when the page opens.
     """
     a = assessment
     summary = a.to_dict()
@@ -447,6 +449,7 @@ def render_report(assessment: Assessment) -> str:
     rows = input_rows(a.scenario)
     figs = {k: _figure_html(k, f) for k, f in figures.all_figures(a).items()}
     figs.update({k: _figure_html(k, f) for k, f in reference_figures(a).items()})
+    figs.update({k: _figure_html(k, f) for k, f in operations_figures(a).items()})
     m = a.median_draw
     has_median = 0 <= m < a.draws
     median = {
@@ -486,6 +489,7 @@ def render_report(assessment: Assessment) -> str:
         "provenance": _provenance(a),
         "alignment": _alignment(a),
         "outside": _outside_view(a),
+        "operations": operations_section(a),
         "flags": [f.message for f in a.reference.flags] if a.reference is not None else [],
     }
     return _environment().get_template(TEMPLATE).render(context)
