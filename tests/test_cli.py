@@ -78,6 +78,15 @@ def test_scenarios_lists_the_builtins(runner: CliRunner) -> None:
     assert [line.split()[0] for line in lines] == BUILTINS
     for name, line in zip(BUILTINS, lines, strict=True):
         assert load_scenario(name).title in line
+    result = ok(runner.invoke(app, ["scenarios", "--hindcasts"]))
+    names = [line.split()[0] for line in result.stdout.strip().splitlines()]
+    assert names == [
+        "ceneri-base",
+        "channel-tunnel",
+        "gotthard-base",
+        "guadarrama",
+        "loetschberg-base",
+    ]
 
 
 @pytest.mark.parametrize("name", BUILTINS)

@@ -12,13 +12,23 @@ from rich.markup import escape
 from beringia.cli.base import app, fail, out
 from beringia.compile import compile_construction
 from beringia.errors import BeringiaError
-from beringia.scenario.io import builtin_names, builtin_text, load_scenario, scenario_schema
+from beringia.scenario.io import (
+    builtin_names,
+    builtin_text,
+    hindcast_names,
+    load_scenario,
+    scenario_schema,
+)
 
 
 @app.command()
-def scenarios() -> None:
-    """List the built-in scenarios, one line each."""
-    for name in builtin_names():
+def scenarios(
+    hindcasts: Annotated[
+        bool, typer.Option("--hindcasts", help="List the built-in hindcasts (built tunnels).")
+    ] = False,
+) -> None:
+    """List the built-in scenarios (or hindcasts), one line each."""
+    for name in hindcast_names() if hindcasts else builtin_names():
         sc = load_scenario(name)
         out.print(f"{name:<28} {escape(sc.title)}")
 
