@@ -171,35 +171,36 @@ def _signalling(ops: Operations) -> Signalling:
     return Signalling(**_fields(Signalling, ops.signalling))
 
 
+def _capacity(
+    headways: dict[tuple[str, str], float], shares: dict[str, float], ops: Operations
+) -> Capacity:
+    return capacity(
+        headways,
+        shares,
+        policy=ops.timetable.sequencing,
+        flight_size=ops.timetable.flight_size,
+        occupancy=ops.occupancy_limit,
+        hours_per_day=ops.timetable.hours,
+    )
+
+
 def _mix_curve(
     headways: dict[tuple[str, str], float], shares: dict[str, float], ops: Operations
 ) -> dict[str, tuple[list[float], list[float]]]:
+    """Capacity as each type's share goes from 0 to 1, the others keeping their proportions."""
     grid = [i / 20 for i in range(21)]
     out = {}
     for name in shares:
-        xs, ys = [], []
-        rest = 1.0 - shares[name]
+        others = {k: v for k, v in shares.items() if k != name}
+        rest = sum(others.values())
+        ys = []
         for p in grid:
-            if rest <= 0 and p < 1:
-                mix = {k: (p if k == name else (1 - p) / (len(shares) - 1)) for k in shares}
-            else:
-                mix = {
-                    k: p if k == name else (shares[k] / rest * (1 - p) if rest > 0 else 0.0)
-                    for k in shares
-                }
-            if len(shares) == 1:
-                mix = {name: 1.0}
-            cap = capacity(
-                headways,
-                mix,
-                policy=ops.timetable.sequencing,
-                flight_size=ops.timetable.flight_size,
-                occupancy=ops.occupancy_limit,
-                hours_per_day=ops.timetable.hours,
+            mix = {k: (1.0 - p) * v / rest for k, v in others.items()} if others else {}
+            mix[name] = p if others else 1.0
+            ys.append(
+                _capacity(headways, {k: v for k, v in mix.items() if v > 0}, ops).trains_per_day
             )
-            xs.append(p)
-            ys.append(cap.trains_per_day)
-        out[name] = (xs, ys)
+        out[name] = (grid, ys)
     return out
 
 
@@ -308,14 +309,7 @@ def compile_operations(sc: Scenario, alignment: AlignmentResult | None) -> Compi
     running_s = {n: max(profiles[d][n].total_s for d in DIRECTIONS) for n in names}
     total = sum(t.trains_per_day for t in ops.traffic)
     shares = {t.train: t.trains_per_day / total for t in ops.traffic if t.trains_per_day > 0}
-    cap = capacity(
-        headways,
-        shares,
-        policy=ops.timetable.sequencing,
-        flight_size=ops.timetable.flight_size,
-        occupancy=ops.occupancy_limit,
-        hours_per_day=ops.timetable.hours,
-    )
+    cap = _capacity(headways, shares, ops)
     length_km = float(east.position_m[-1]) / 1000.0
     return CompiledOperations(
         names=names,
