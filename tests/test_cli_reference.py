@@ -65,6 +65,7 @@ def test_hindcast_json_contract(runner: CliRunner, cwd: Path) -> None:
     result = runner.invoke(app, ["hindcast", "--draws", "400", "--json"])
     assert result.exit_code == 0, result.output
     d = json.loads(result.stdout)
+    assert d["schedules_anchored_to_programme"] is True
     assert [c["name"] for c in d["cases"]] == names
     keys = {"p10", "p50", "p90", "mean"}
     for c in d["cases"]:
@@ -89,3 +90,12 @@ def test_hindcast_unknown_name(runner: CliRunner, cwd: Path) -> None:
     result = runner.invoke(app, ["hindcast", "atlantis", "--draws", "100"])
     assert result.exit_code == 2
     assert "atlantis" in result.stderr and "channel-tunnel" in result.stderr
+
+
+def test_hindcast_bottom_up(runner: CliRunner, cwd: Path) -> None:
+    result = runner.invoke(
+        app, ["hindcast", "guadarrama", "--draws", "300", "--json", "--bottom-up"]
+    )
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    assert d["schedules_anchored_to_programme"] is False and len(d["cases"]) == 1

@@ -223,3 +223,30 @@ def test_coverage_and_median_abs_log_error_by_hand() -> None:
         "cost_percentile_of_actual",
         "duration_percentile_of_actual",
     } <= set(d["cases"][0])
+
+
+# --------------------------------------------------------------------------- programme anchor
+
+
+def test_programme_anchor_puts_the_bottom_up_median_on_the_plan() -> None:
+    from beringia.pipeline import CALIBRATION_DRAWS, CALIBRATION_SEED
+
+    sc = beringia.load_scenario("guadarrama", ["construction.systemic.schedule_factor=1"])
+    assert sc.construction.programme is not None
+    plan = sc.construction.programme.duration_years
+    a = beringia.assess(sc, draws=CALIBRATION_DRAWS, seed=CALIBRATION_SEED)
+    assert float(np.median(a.duration_years)) == pytest.approx(plan, rel=1e-12)
+    assert a.provenance["programme_time_scale"] != 1.0
+    # other seeds and draw counts keep the same anchor
+    b = beringia.assess(sc, draws=500, seed=9)
+    assert b.provenance["programme_time_scale"] == a.provenance["programme_time_scale"]
+    # the anchor scales time only
+    doc = beringia.scenario.io.read_document("guadarrama")
+    doc["construction"].pop("programme")
+    doc["construction"]["systemic"]["schedule_factor"] = 1.0
+    free = beringia.assess(beringia.load_scenario(doc), draws=500, seed=9)
+    scale = b.provenance["programme_time_scale"]
+    assert np.allclose(b.duration_years, free.duration_years * scale, rtol=1e-12)
+    assert np.array_equal(
+        b.breakdown_usd_bn["tunnelling_length"], free.breakdown_usd_bn["tunnelling_length"]
+    )

@@ -21,7 +21,7 @@ from beringia.core.stats import quantiles
 from beringia.errors import ScenarioError
 from beringia.pipeline import assess
 from beringia.reference.money import money_table
-from beringia.scenario.io import hindcast_names, load_scenario
+from beringia.scenario.io import hindcast_names, load_scenario, read_document
 from beringia.scenario.model import Scenario
 
 KNOWN_LIMITS = (
@@ -29,11 +29,15 @@ KNOWN_LIMITS = (
     "the five outturns lay 25-80 % above their estimates); the project-wide cost factor from "
     "Flyvbjerg's fixed-link reference class now carries that spread. Without it every actual "
     "cost lay above the predicted P90.",
-    "Duration: the Channel Tunnel and Guadarrama opened sooner than predicted. The model fits "
-    "out a stretch from its two ends only after its last bore breaks through, at a rate derived "
-    "from the Gotthard (about 1.2 track-km a month per front); both projects fitted out one "
-    "long stretch faster. The Gotthard took longer than predicted: the squeezing ground at "
-    "Sedrun and a railway-systems phase paced by procurement and funding are not modelled.",
+    "Duration: the bottom-up schedule alone (beringia hindcast --bottom-up) misses the goal: "
+    "80 % inside P10-P90 but a median absolute log error of 0.32. The Channel Tunnel and "
+    "Guadarrama opened sooner than it predicts, because it fits out a stretch from its two "
+    "ends only after breakthrough at a Gotthard-derived rate; the Gotthard took longer, "
+    "because the squeezing ground at Sedrun and a railway-systems phase paced by procurement "
+    "are not modelled. Anchored to each project's own programme (construction.programme, "
+    "the default for the hindcasts, as their costs are anchored to the estimate), the "
+    "duration goals are met; but three of the five programmes are sourced from statements "
+    "made after the start of works (Channel 1989, Gotthard 2000, Loetschberg 2003).",
     "Structure: one machine type per bore (drill-and-blast stretches are encoded as ground "
     "classes); headings cannot be capped at contract-lot boundaries; all machines of a type "
     "arrive together; every bore runs the whole route (the Loetschberg's part-built second "
@@ -109,6 +113,7 @@ class HindcastReport:
     cases: list[HindcastCase]
     draws: int
     seed: int
+    programme: bool = True
 
     def coverage(self) -> dict[str, float]:
         """Share of cases whose actual lies within the predicted P10-P90."""
@@ -135,6 +140,7 @@ class HindcastReport:
             "draws": self.draws,
             "seed": self.seed,
             "price_base": f"{PRICE_BASE_YEAR} USD",
+            "schedules_anchored_to_programme": self.programme,
             "cases": [c.to_dict() for c in self.cases],
             "coverage_p10_p90": self.coverage(),
             "median_abs_log_error_p50": self.median_abs_log_error(),
@@ -195,6 +201,7 @@ def run_hindcasts(
     seed: int = 2025,
     processes: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
+    programme: bool = True,
 ) -> HindcastReport:
     """Run hindcast scenarios and score them against their outcomes.
 
@@ -206,6 +213,9 @@ def run_hindcasts(
         As for :func:`beringia.pipeline.assess`.
     progress : callable, optional
         ``progress(name, done, total)`` after each case.
+    programme : bool
+        Anchor each schedule to its project's own programme (``construction.programme``);
+        ``False`` scores the bottom-up schedule alone.
 
     Returns
     -------
@@ -217,11 +227,14 @@ def run_hindcasts(
         raise ScenarioError("hindcast", "(none)", "no hindcast scenarios to run")
     cases = []
     for i, name in enumerate(chosen):
-        sc = load_scenario(name)
+        doc = read_document(name)
+        if not programme:
+            doc.get("construction", {}).pop("programme", None)
+        sc = load_scenario(doc)
         cases.append(_case(sc.name, sc, draws, seed, processes))
         if progress is not None:
             progress(sc.name, i + 1, len(chosen))
-    return HindcastReport(cases=cases, draws=draws, seed=seed)
+    return HindcastReport(cases=cases, draws=draws, seed=seed, programme=programme)
 
 
 __all__ = ["KNOWN_LIMITS", "HindcastCase", "HindcastReport", "percentile_of", "run_hindcasts"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import platform
 import time
 from collections.abc import Callable, Iterator
@@ -69,6 +70,27 @@ def _results(
         yield from zip(starts, pool.map(_run, tasks), strict=True)
 
 
+CALIBRATION_DRAWS = 4096
+CALIBRATION_SEED = 0
+"""A programme anchor is computed from this fixed run, so it does not depend on the user's
+seed, draws or processes."""
+
+
+def anchor_programme(scenario: Scenario, inp: ConstructionInputs) -> ConstructionInputs:
+    """Scale the schedule so that its bottom-up median equals the planned duration, if any.
+
+    The median is that of a fixed calibration run (:data:`CALIBRATION_DRAWS` draws, seed
+    :data:`CALIBRATION_SEED`) without the systemic schedule factor.
+    """
+    programme = scenario.construction.programme
+    if programme is None:
+        return inp
+    base = dataclasses.replace(inp, systemic_schedule=None, time_scale=1.0)
+    res = simulate_block(base, CALIBRATION_SEED, 0, CALIBRATION_DRAWS)
+    median = float(np.median(res.duration_years))
+    return dataclasses.replace(inp, time_scale=programme.duration_years / median)
+
+
 def check_run_arguments(draws: int, seed: int, processes: int) -> None:
     """Reject impossible run arguments with a :class:`ScenarioError`."""
     if not isinstance(draws, int) or isinstance(draws, bool) or not 1 <= draws <= MAX_DRAWS:
@@ -115,7 +137,7 @@ def assess(
     check_run_arguments(draws, seed, processes)
     t0 = time.perf_counter()
     alignment = alignment_for(scenario)
-    inp = compile_construction(scenario, alignment)
+    inp = anchor_programme(scenario, compile_construction(scenario, alignment))
     hds = headings(inp)
     cost = np.empty(draws)
     years = np.empty(draws)
@@ -213,6 +235,7 @@ def assess(
             "price_base": PRICE_BASE,
             "scenario_money": f"{scenario.currency} of {scenario.price_base_year}",
             "money_factor": factor,
+            "programme_time_scale": inp.time_scale,
         },
     )
 

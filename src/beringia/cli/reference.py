@@ -179,6 +179,12 @@ def hindcast(
         Path | None, typer.Option("--report", help="Also write the hindcast page (HTML) here.")
     ] = None,
     processes: ProcessesOpt = 1,
+    bottom_up: Annotated[
+        bool,
+        typer.Option(
+            "--bottom-up", help="Ignore each project's programme: score the bottom-up schedule."
+        ),
+    ] = False,
 ) -> None:
     """Run built tunnels through the model with pre-construction inputs; score the forecasts."""
     try:
@@ -192,6 +198,7 @@ def hindcast(
             seed=seed,
             processes=processes,
             progress=(lambda n, i, k: err.print(f"[{i}/{k}] {escape(n)}")) if show else None,
+            programme=not bottom_up,
         )
         written = None
         if report is not None:

@@ -133,6 +133,8 @@ class ConstructionInputs:
     owner_fraction: str
     systemic_cost: str | None = None
     systemic_schedule: str | None = None
+    time_scale: float = 1.0
+    """Scales every date (anchors the bottom-up schedule to a project's own programme)."""
 
     @property
     def length_m(self) -> float:
@@ -454,6 +456,8 @@ def simulate_block(
     # programme (every date scales by it, so the schedule's logic is kept).
     f_cost = x[inp.systemic_cost] if inp.systemic_cost is not None else np.ones(n)
     f_time = x[inp.systemic_schedule] if inp.systemic_schedule is not None else np.ones(n)
+    if inp.time_scale != 1.0:
+        f_time = f_time * inp.time_scale
     comp["systemic"] = bottom_up * (f_cost - 1.0)
     total = bottom_up + comp["systemic"]
     years = done * f_time / YEAR_DAYS

@@ -323,6 +323,18 @@ class Systemic(Sourced):
     schedule_factor: PositiveDist = Field(description="Multiplies every date of the programme")
 
 
+class Programme(Sourced):
+    """The project's own programme at the decision: how long it was planned to take.
+
+    When given, the bottom-up schedule is scaled so that its median (without the systemic
+    factor) equals the planned duration, just as a scenario's costs can be set from the
+    project's estimate; the bottom-up model then gives the spread and the critical path,
+    and the systemic factor the reference class's overrun on top.
+    """
+
+    duration_years: float = Field(gt=0, le=100, description="Planned t = 0 to opening")
+
+
 class Construction(Strict):
     """How the tunnel is built and what that costs."""
 
@@ -338,6 +350,9 @@ class Construction(Strict):
     owner_cost_fraction: NonNegDist = Field(description="Design, supervision and owner's costs")
     systemic: Systemic | None = Field(
         None, description="Project-wide cost and schedule factors (none: pure bottom-up)"
+    )
+    programme: Programme | None = Field(
+        None, description="Anchor the schedule to the project's own planned duration"
     )
 
 
@@ -374,7 +389,6 @@ class Outcome(Sourced):
     duration_years: float = Field(gt=0, description="From the model's t = 0 to opening")
     start: str = Field(min_length=1, description="What t = 0 is")
     end: str = Field(min_length=1, description="What the end is (opening)")
-    planned_duration_years: float | None = Field(None, gt=0)
     estimate_at_decision_bn: MoneyAmount | None = None
     source: str = Field(min_length=1)
 
