@@ -1,0 +1,678 @@
+"""Project economics over Monte Carlo draws: cash flows, NPV, IRR, payback, break-even.
+
+Every function works on all draws at once. Cash flows are 2-D arrays ``(draws, years)``;
+column ``t`` holds the flows of year ``t``, the interval ``[t, t + 1)`` in years after notice to
+proceed (year 0 starts at notice to proceed). Money is in whatever unit the caller uses
+(beringia passes USD bn); traffic is in whatever unit the caller uses (TEU, tonnes), as long as
+tariffs and train loads use the same one.
+
+Timing convention of discounting (:func:`npv`, :func:`benefit_cost_ratio`, ...):
+
+* ``timing="end"`` (default): the flows of year ``t`` are booked at its end, ``t + 1`` years
+  after notice to proceed, and discounted by ``(1 + r) ** -(t + 1)``. An annuity ``C`` in
+  columns ``0 .. T-1`` is worth ``C (1 - (1 + r) ** -T) / r``.
+* ``timing="mid"``: booked at mid-year, discounted by ``(1 + r) ** -(t + 0.5)``.
+* ``timing="start"``: booked at the start of the year, ``(1 + r) ** -t`` (the convention of
+  spreadsheet ``NPV`` with the year-0 flow added undiscounted, and of ``numpy_financial.npv``).
+
+The internal rate of return does not depend on the convention (a common shift of all flows
+multiplies the NPV by a positive factor).
+
+Model of the operating years (:func:`operating_cash_flows`): the line opens at
+``opening_year`` (fractional, per draw; usually the end of construction). Carried traffic is
+``ramp(s) * min(demand, capacity)`` where ``s`` is the time since opening and
+``ramp(s) = min(1, s0 + (1 - s0) s / R)`` rises linearly from the initial share ``s0`` to 1 over
+``R`` years; each year's value is the exact integral over the part of the year the line is
+open. Revenue = carried x tariff; operating cost = (train-km x cost per train-km + route-km x
+fixed cost per km-year) x the Arctic cost factor. Because carried traffic is linear in demand up
+to capacity, NPV is linear in demand there, and :func:`breakeven_traffic` solves it in closed
+form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from beringia.core.distributions import FloatArray
+from beringia.errors import NumericalError, ScenarioError
+
+Shape = Literal["uniform", "s_curve"]
+Timing = Literal["end", "mid", "start"]
+
+IRR_RATE_MIN = -0.99
+"""Smallest rate the IRR search brackets (a loss of 99 % a year)."""
+IRR_RATE_MAX = 100.0
+"""Largest rate the IRR search brackets (10,000 % a year)."""
+IRR_GRID_POINTS = 64
+"""Grid points in ``log(1 + r)`` over which the IRR search looks for a sign change."""
+IRR_MAX_ITERATIONS = 60
+"""Upper bound on the safeguarded Newton iterations after bracketing."""
+
+_GRID_CHUNK = 16_384
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _draws(value: ArrayLike, name: str, n: int | None = None) -> FloatArray:
+    """Return ``value`` as a finite 1-D float array (a scalar stays 0-D)."""
+    a = np.asarray(value, dtype=np.float64)
+    if a.ndim > 1:
+        raise ScenarioError(name, a.shape, "a number or a 1-D array with one value per draw")
+    if not np.all(np.isfinite(a)):
+        raise ScenarioError(name, a.tolist(), "finite numbers")
+    if n is not None and a.ndim == 1 and a.size != n:
+        raise ScenarioError(name, a.shape, f"one value per draw ({n})")
+    return a
+
+
+def _per_year(value: ArrayLike, name: str, n: int, horizon: int) -> FloatArray:
+    """Return ``value`` broadcast to ``(n, horizon)``: scalar, per draw ``(n,)`` or ``(n, T)``."""
+    a = np.asarray(value, dtype=np.float64)
+    if a.ndim == 1:
+        if a.size != n:
+            raise ScenarioError(
+                name, a.shape, f"one value per draw ({n}) or a (draws, years) array"
+            )
+        a = a[:, None]
+    elif a.ndim == 2 and a.shape not in ((n, horizon), (1, horizon), (n, 1)):
+        raise ScenarioError(name, a.shape, f"a (draws, years) array of shape ({n}, {horizon})")
+    elif a.ndim > 2:
+        raise ScenarioError(name, a.shape, "a number, one value per draw, or (draws, years)")
+    if not np.all(np.isfinite(a)):
+        raise ScenarioError(name, "non-finite values", "finite numbers")
+    return np.broadcast_to(a, (n, horizon)).astype(np.float64)
+
+
+def _non_negative(a: FloatArray, name: str) -> None:
+    if np.any(a < 0):
+        raise ScenarioError(name, float(np.min(a)), "non-negative values")
+
+
+def _horizon(horizon_years: int) -> int:
+    if isinstance(horizon_years, bool) or int(horizon_years) != horizon_years or horizon_years < 1:
+        raise ScenarioError("horizon_years", horizon_years, "a whole number of years >= 1")
+    return int(horizon_years)
+
+
+def _cash(cash: ArrayLike, name: str = "cash") -> FloatArray:
+    c = np.asarray(cash, dtype=np.float64)
+    if c.ndim == 1:
+        c = c[None, :]
+    if c.ndim != 2 or c.shape[1] < 1:
+        raise ScenarioError(name, c.shape, "a (draws, years) array with at least one year")
+    if not np.all(np.isfinite(c)):
+        raise ScenarioError(name, "non-finite values", "finite cash flows")
+    return c
+
+
+def _rate(rate: ArrayLike, n: int | None) -> FloatArray:
+    r = _draws(rate, "rate", n)
+    if np.any(r <= -1.0):
+        raise ScenarioError("rate", float(np.min(r)), "discount rates > -1 (0.05 = 5 % a year)")
+    return r
+
+
+def _shift(timing: Timing) -> float:
+    if timing == "end":
+        return 1.0
+    if timing == "mid":
+        return 0.5
+    if timing == "start":
+        return 0.0
+    raise ScenarioError("timing", timing, "'end', 'mid' or 'start'")
+
+
+# --------------------------------------------------------------------------- cash flows
+
+
+def _cumulative_share(x: FloatArray, shape: Shape) -> FloatArray:
+    """Return the share of the cost spent by construction progress ``x`` in [0, 1]."""
+    if shape == "uniform":
+        return x
+    return x * x * (3.0 - 2.0 * x)
+
+
+def capex_profile(
+    cost_usd_bn: ArrayLike,
+    duration_years: ArrayLike,
+    horizon_years: int,
+    *,
+    shape: Shape = "uniform",
+) -> FloatArray:
+    """Spread each draw's capital cost over its own construction period.
+
+    Year ``t`` receives the integral of the spending curve over ``[t, t + 1)``, so a
+    fractional duration is handled exactly: the profile sums to the cost and is zero from
+    year ``ceil(duration)`` on.
+
+    Parameters
+    ----------
+    cost_usd_bn : array_like
+        Capital cost per draw (``(n,)`` or a scalar), non-negative.
+    duration_years : array_like
+        Construction duration per draw (``(n,)`` or a scalar), in years after notice to
+        proceed, > 0 and at most ``horizon_years``.
+    horizon_years : int
+        Number of yearly columns ``T``.
+    shape : {"uniform", "s_curve"}
+        Spending curve: ``uniform`` spends at a constant rate; ``s_curve`` spends at the rate
+        ``6 x (1 - x)`` of progress ``x`` (cumulative ``3 x^2 - 2 x^3``, the beta(2, 2) law:
+        slow start, peak at mid-construction, slow finish). The S-curve is an assumed shape,
+        not a sourced one.
+
+    Returns
+    -------
+    numpy.ndarray
+        Spending ``(n, T)`` as positive numbers (negate for cash flows).
+    """
+    horizon = _horizon(horizon_years)
+    if shape not in ("uniform", "s_curve"):
+        raise ScenarioError("shape", shape, "'uniform' or 's_curve'")
+    cost = _draws(cost_usd_bn, "cost_usd_bn")
+    duration = _draws(duration_years, "duration_years")
+    cost, duration = np.broadcast_arrays(np.atleast_1d(cost), np.atleast_1d(duration))
+    _non_negative(cost, "cost_usd_bn")
+    if np.any(duration <= 0) or np.any(duration > horizon):
+        bad = duration[(duration <= 0) | (duration > horizon)][0]
+        raise ScenarioError("duration_years", float(bad), f"durations in (0, {horizon}] years")
+    edges = np.arange(horizon + 1, dtype=np.float64)
+    progress = np.minimum(edges[None, :] / duration[:, None], 1.0)
+    spent = _cumulative_share(progress, shape)
+    profile: FloatArray = cost[:, None] * np.diff(spent, axis=1)
+    return profile
+
+
+def ramp_profile(
+    opening_year: ArrayLike,
+    horizon_years: int,
+    *,
+    ramp_years: ArrayLike = 0.0,
+    initial_share: ArrayLike = 0.0,
+) -> FloatArray:
+    """Return each year's traffic as a share of the steady state, over the open part of it.
+
+    Parameters
+    ----------
+    opening_year : array_like
+        Opening time per draw, in years after notice to proceed (fractional allowed, >= 0).
+    horizon_years : int
+        Number of yearly columns ``T``.
+    ramp_years : array_like
+        Years ``R`` over which traffic rises linearly to the steady state (0: none).
+    initial_share : array_like
+        Share ``s0`` of the steady state carried at opening, in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, T)``: the integral of ``min(1, s0 + (1 - s0) s / R)`` over the part of each year
+        after opening (``s`` = time since opening). With ``R = 0`` it is the open fraction of
+        each year.
+    """
+    horizon = _horizon(horizon_years)
+    opening = _draws(opening_year, "opening_year")
+    ramp = _draws(ramp_years, "ramp_years")
+    s0 = _draws(initial_share, "initial_share")
+    opening, ramp, s0 = np.broadcast_arrays(
+        np.atleast_1d(opening), np.atleast_1d(ramp), np.atleast_1d(s0)
+    )
+    if np.any(opening < 0):
+        raise ScenarioError("opening_year", float(np.min(opening)), "opening times >= 0 years")
+    _non_negative(ramp, "ramp_years")
+    if np.any((s0 < 0) | (s0 > 1)):
+        raise ScenarioError("initial_share", s0.tolist(), "shares in [0, 1]")
+    edges = np.arange(horizon + 1, dtype=np.float64)
+    s = np.maximum(edges[None, :] - opening[:, None], 0.0)  # time open at each year edge
+    r = ramp[:, None]
+    a = s0[:, None]
+    on_ramp = np.minimum(s, r)
+    safe_r = np.where(r > 0, r, 1.0)
+    area_ramp = np.where(r > 0, a * on_ramp + (1.0 - a) * on_ramp**2 / (2.0 * safe_r), 0.0)
+    area = area_ramp + (s - on_ramp)
+    out: FloatArray = np.diff(area, axis=1)
+    return out
+
+
+@dataclass(frozen=True)
+class OperatingFlows:
+    """Yearly operating flows of every draw, each ``(n, T)``.
+
+    Attributes
+    ----------
+    carried : numpy.ndarray
+        Traffic carried in each year (traffic units).
+    revenue : numpy.ndarray
+        Carried traffic x tariff.
+    opex : numpy.ndarray
+        Operating cost (variable + fixed, Arctic factor included), positive.
+    unit_net : numpy.ndarray
+        Net cash of each year per unit of steady-state demand below capacity (the slope of
+        ``net`` in demand); :func:`breakeven_traffic` uses it.
+    fixed_opex : numpy.ndarray
+        The part of ``opex`` that does not depend on traffic.
+    """
+
+    carried: FloatArray
+    revenue: FloatArray
+    opex: FloatArray
+    unit_net: FloatArray
+    fixed_opex: FloatArray
+
+    @property
+    def net(self) -> FloatArray:
+        """Revenue minus operating cost, ``(n, T)``."""
+        out: FloatArray = self.revenue - self.opex
+        return out
+
+
+def carried_traffic(demand: ArrayLike, capacity: ArrayLike, ramp: ArrayLike) -> FloatArray:
+    """Return traffic carried: ``ramp * min(demand, capacity)``, elementwise.
+
+    Parameters
+    ----------
+    demand, capacity : array_like
+        Steady-state demand and capacity per year (same traffic unit), non-negative;
+        broadcast against each other and ``ramp``.
+    ramp : array_like
+        Share of the steady state per year (:func:`ramp_profile`).
+
+    Returns
+    -------
+    numpy.ndarray
+        Carried traffic; never lower with more capacity or more demand.
+    """
+    d = np.asarray(demand, dtype=np.float64)
+    k = np.asarray(capacity, dtype=np.float64)
+    g = np.asarray(ramp, dtype=np.float64)
+    for name, a in (("demand", d), ("capacity", k), ("ramp", g)):
+        if np.any(np.isnan(a)):
+            raise ScenarioError(name, "NaN", "numbers")
+        _non_negative(a, name)
+    out: FloatArray = g * np.minimum(d, k)
+    return out
+
+
+def operating_cash_flows(
+    *,
+    opening_year: ArrayLike,
+    horizon_years: int,
+    demand: ArrayLike,
+    capacity: ArrayLike,
+    tariff: ArrayLike,
+    units_per_train: ArrayLike,
+    route_km: ArrayLike,
+    opex_per_train_km: ArrayLike,
+    fixed_opex_per_km_year: ArrayLike,
+    arctic_factor: ArrayLike = 1.0,
+    ramp_years: ArrayLike = 0.0,
+    initial_share: ArrayLike = 0.0,
+) -> OperatingFlows:
+    """Compute revenue and operating cost from opening to the horizon, per draw and year.
+
+    All inputs but ``horizon_years`` are numbers, per-draw arrays ``(n,)`` or, for
+    ``demand``, ``capacity``, ``tariff`` and the cost rates, ``(n, T)`` arrays. ``n`` is
+    taken from ``opening_year`` (or from the first per-draw input).
+
+    Parameters
+    ----------
+    opening_year : array_like
+        Opening per draw, in years after notice to proceed (end of construction).
+    horizon_years : int
+        Number of yearly columns ``T``.
+    demand : array_like
+        Steady-state demand per year (traffic units a year).
+    capacity : array_like
+        Capacity per year (same unit); carried = ramp x min(demand, capacity).
+    tariff : array_like
+        Revenue per traffic unit carried (money unit per traffic unit).
+    units_per_train : array_like
+        Traffic units per train (> 0); train-km = carried / units_per_train x route_km.
+    route_km : array_like
+        Route length the trains run and the fixed cost applies to (km).
+    opex_per_train_km : array_like
+        Variable operating cost per train-km (money unit).
+    fixed_opex_per_km_year : array_like
+        Fixed operating and maintenance cost per route-km and year of operation (money unit),
+        pro rata in the opening year.
+    arctic_factor : array_like
+        Multiplier (>= 0) on all operating costs for Arctic conditions.
+    ramp_years, initial_share : array_like
+        Ramp-up, see :func:`ramp_profile`.
+
+    Returns
+    -------
+    OperatingFlows
+        Carried traffic, revenue, operating cost, and the slope of net cash in demand.
+    """
+    horizon = _horizon(horizon_years)
+    sizes = [
+        np.asarray(v).shape[0]
+        for v in (opening_year, demand, capacity, tariff, route_km, arctic_factor)
+        if np.asarray(v).ndim >= 1
+    ]
+    n = sizes[0] if sizes else 1
+    ramp = ramp_profile(
+        np.broadcast_to(_draws(opening_year, "opening_year", n), (n,)),
+        horizon,
+        ramp_years=ramp_years,
+        initial_share=initial_share,
+    )
+    fields = {
+        "demand": demand,
+        "capacity": capacity,
+        "tariff": tariff,
+        "units_per_train": units_per_train,
+        "route_km": route_km,
+        "opex_per_train_km": opex_per_train_km,
+        "fixed_opex_per_km_year": fixed_opex_per_km_year,
+        "arctic_factor": arctic_factor,
+    }
+    v = {k: _per_year(x, k, n, horizon) for k, x in fields.items()}
+    for k, a in v.items():
+        if k != "tariff":
+            _non_negative(a, k)
+    if np.any(v["units_per_train"] <= 0):
+        raise ScenarioError("units_per_train", float(np.min(v["units_per_train"])), "> 0")
+    open_fraction = ramp_profile(np.broadcast_to(opening_year, (n,)), horizon)
+    carried = carried_traffic(v["demand"], v["capacity"], ramp)
+    cost_per_unit = (
+        v["arctic_factor"] * v["route_km"] * v["opex_per_train_km"] / v["units_per_train"]
+    )
+    fixed = v["arctic_factor"] * v["route_km"] * v["fixed_opex_per_km_year"] * open_fraction
+    revenue = carried * v["tariff"]
+    opex = carried * cost_per_unit + fixed
+    unit_net = ramp * (v["tariff"] - cost_per_unit)
+    return OperatingFlows(carried, revenue, opex, unit_net, fixed)
+
+
+def residual_value(
+    cost_usd_bn: ArrayLike,
+    opening_year: ArrayLike,
+    horizon_years: int,
+    asset_life_years: ArrayLike,
+) -> FloatArray:
+    """Return the straight-line residual value of an asset at the horizon, per draw.
+
+    The asset enters service at opening and loses ``1 / asset_life`` of its cost a year:
+    value = cost x max(0, 1 - (horizon - opening) / life) (the whole cost if it has not
+    opened by the horizon). Add it to the last column of the cash flows: with
+    ``timing="end"`` it is then discounted at exactly the horizon.
+
+    Parameters
+    ----------
+    cost_usd_bn : array_like
+        Cost of the asset per draw.
+    opening_year : array_like
+        Opening per draw (years after notice to proceed).
+    horizon_years : int
+        The horizon ``T`` (years after notice to proceed).
+    asset_life_years : array_like
+        Straight-line life (> 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Residual value ``(n,)`` at the horizon, undiscounted.
+    """
+    horizon = _horizon(horizon_years)
+    cost = _draws(cost_usd_bn, "cost_usd_bn")
+    opening = _draws(opening_year, "opening_year")
+    life = _draws(asset_life_years, "asset_life_years")
+    _non_negative(cost, "cost_usd_bn")
+    if np.any(life <= 0):
+        raise ScenarioError("asset_life_years", float(np.min(life)), "lives > 0 years")
+    age = np.maximum(horizon - opening, 0.0)
+    out: FloatArray = np.atleast_1d(cost * np.clip(1.0 - age / life, 0.0, 1.0))
+    return out
+
+
+# --------------------------------------------------------------------------- measures
+
+
+def discount_factors(rate: ArrayLike, horizon_years: int, *, timing: Timing = "end") -> FloatArray:
+    """Return the discount factor of each year: ``(T,)`` for a scalar rate, else ``(n, T)``."""
+    horizon = _horizon(horizon_years)
+    r = _rate(rate, None if np.ndim(rate) == 0 else np.size(rate))
+    times = np.arange(horizon, dtype=np.float64) + _shift(timing)
+    if r.ndim == 0:
+        out: FloatArray = (1.0 + float(r)) ** -times
+        return out
+    out = np.exp(-np.log1p(r)[:, None] * times[None, :])
+    return out
+
+
+def npv(cash: ArrayLike, rate: ArrayLike, *, timing: Timing = "end") -> FloatArray:
+    """Return the net present value at notice to proceed of each draw's cash flows.
+
+    Parameters
+    ----------
+    cash : array_like
+        Net cash flows ``(n, T)`` (a 1-D array is one draw).
+    rate : array_like
+        Discount rate a year, scalar or per draw ``(n,)``; > -1.
+    timing : {"end", "mid", "start"}
+        Year-end (default: year ``t`` discounted ``t + 1`` years), mid-year (``t + 0.5``) or
+        start of year (``t``).
+
+    Returns
+    -------
+    numpy.ndarray
+        NPV ``(n,)``.
+    """
+    c = _cash(cash)
+    df = discount_factors(rate, c.shape[1], timing=timing)
+    if df.ndim == 1:
+        out: FloatArray = c @ df
+        return out
+    if df.shape[0] != c.shape[0]:
+        raise ScenarioError("rate", np.shape(rate), f"a number or one rate per draw ({c.shape[0]})")
+    out = np.einsum("ij,ij->i", c, df)
+    return out
+
+
+def _horner(ct: FloatArray, u: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Return ``P(u) = sum_t c_t u^t`` and ``dP/du`` for columns ``ct`` (T, n)."""
+    p = ct[-1].copy()
+    dp = np.zeros_like(p)
+    for t in range(ct.shape[0] - 2, -1, -1):
+        dp = dp * u + p
+        p = p * u + ct[t]
+    return p, dp
+
+
+def irr(cash: ArrayLike) -> FloatArray:
+    """Return the internal rate of return of each draw's cash flows, vectorised.
+
+    Method: the NPV is evaluated for every draw on a grid of :data:`IRR_GRID_POINTS` rates
+    evenly spaced in ``x = log(1 + r)`` between :data:`IRR_RATE_MIN` and :data:`IRR_RATE_MAX`
+    (one matrix product); the cell where it changes sign brackets the root; then all draws
+    take safeguarded Newton steps in ``x`` at once (a step that would leave the bracket is
+    replaced by bisection; the bracket shrinks every step), at most
+    :data:`IRR_MAX_ITERATIONS`, until every draw converges to machine precision.
+
+    Parameters
+    ----------
+    cash : array_like
+        Net cash flows ``(n, T)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        IRR ``(n,)`` a year. NaN where the NPV does not change sign over the grid (all flows
+        of one sign, all zero, or a rate outside ``(-0.99, 100)``). For non-conventional flows
+        with several sign changes, the root nearest 0 is returned; two roots within one grid
+        cell (0.146 apart in ``log(1 + r)``) cancel and are not seen.
+
+    Raises
+    ------
+    NumericalError
+        If the iteration does not converge (it should not for finite flows).
+    """
+    c = _cash(cash)
+    n, horizon = c.shape
+    xs = np.linspace(np.log1p(IRR_RATE_MIN), np.log1p(IRR_RATE_MAX), IRR_GRID_POINTS)
+    powers = np.exp(-np.outer(np.arange(horizon, dtype=np.float64), xs))  # (T, G)
+    lo_idx = np.full(n, -1, dtype=np.int64)
+    mid_dist = np.abs(0.5 * (xs[:-1] + xs[1:]))
+    for start in range(0, n, _GRID_CHUNK):
+        f = c[start : start + _GRID_CHUNK] @ powers
+        s = np.sign(f)
+        change = s[:, :-1] != s[:, 1:]
+        has = change.any(axis=1)
+        best = np.argmin(np.where(change, mid_dist[None, :], np.inf), axis=1)
+        lo_idx[start : start + _GRID_CHUNK] = np.where(has, best, -1)
+    out = np.full(n, np.nan)
+    found = np.flatnonzero(lo_idx >= 0)
+    if found.size == 0:
+        return out
+    ct = np.ascontiguousarray(c[found].T)  # (T, m): one contiguous row per year
+    act = np.abs(ct)
+    g = lo_idx[found]
+    x_lo, x_hi = xs[g], xs[g + 1]
+    f_lo, _ = _horner(ct, np.exp(-x_lo))
+    f_hi, _ = _horner(ct, np.exp(-x_hi))
+    denom = f_hi - f_lo
+    x = np.where(denom != 0, x_lo - f_lo * (x_hi - x_lo) / np.where(denom != 0, denom, 1.0), x_lo)
+    x = np.clip(x, x_lo, x_hi)
+    done = np.zeros(found.size, dtype=bool)
+    for _ in range(IRR_MAX_ITERATIONS):
+        u = np.exp(-x)
+        fx, dp = _horner(ct, u)
+        dfx = -u * dp
+        noise = 8.0 * ct.shape[0] * np.finfo(np.float64).eps * _horner(act, u)[0]
+        same = np.sign(fx) == np.sign(f_lo)
+        x_lo = np.where(same, x, x_lo)
+        f_lo = np.where(same, fx, f_lo)
+        x_hi = np.where(same, x_hi, x)
+        safe = np.where(dfx != 0, dfx, 1.0)
+        newton = x - fx / safe
+        inside = (dfx != 0) & (newton > np.minimum(x_lo, x_hi)) & (newton < np.maximum(x_lo, x_hi))
+        step = np.where(inside, newton, 0.5 * (x_lo + x_hi))
+        tol = 4.0 * np.finfo(np.float64).eps * np.maximum(1.0, np.abs(x))
+        settled = np.abs(fx) <= noise  # the NPV at x is zero to rounding
+        done = settled | (np.abs(step - x) <= tol) | (np.abs(x_hi - x_lo) <= tol)
+        x = np.where(settled, x, step)
+        if done.all():
+            break
+    if not done.all():
+        raise NumericalError(f"IRR did not converge for {int((~done).sum())} draws")
+    out[found] = np.expm1(x)
+    return out
+
+
+def payback_year(
+    cash: ArrayLike, rate: ArrayLike | None = None, *, timing: Timing = "end"
+) -> FloatArray:
+    """Return the year from whose end on the cumulative cash flow stays non-negative.
+
+    Parameters
+    ----------
+    cash : array_like
+        Net cash flows ``(n, T)``.
+    rate : array_like, optional
+        Discount rate for the discounted payback; ``None`` (default) for the simple payback.
+    timing : {"end", "mid", "start"}
+        Discounting convention when ``rate`` is given.
+
+    Returns
+    -------
+    numpy.ndarray
+        Year index ``t`` (years after notice to proceed, as float) such that the cumulative
+        cash of years ``0 .. t`` and of every later year is >= 0; 0 if it never goes negative;
+        NaN where it is still negative at the horizon.
+    """
+    c = _cash(cash)
+    if rate is not None:
+        c = c * discount_factors(rate, c.shape[1], timing=timing)
+    cum = np.cumsum(c, axis=1)
+    neg = cum < 0
+    horizon = c.shape[1]
+    last_neg = horizon - 1 - np.argmax(neg[:, ::-1], axis=1)
+    year = np.where(neg.any(axis=1), last_neg + 1, 0).astype(np.float64)
+    out: FloatArray = np.where(year < horizon, year, np.nan)
+    return out
+
+
+def benefit_cost_ratio(
+    benefits: ArrayLike, costs: ArrayLike, rate: ArrayLike, *, timing: Timing = "end"
+) -> FloatArray:
+    """Return present value of benefits over present value of costs, per draw.
+
+    Parameters
+    ----------
+    benefits, costs : array_like
+        Non-negative yearly flows ``(n, T)`` (costs as positive numbers).
+    rate : array_like
+        Discount rate, scalar or per draw.
+    timing : {"end", "mid", "start"}
+        Discounting convention.
+
+    Returns
+    -------
+    numpy.ndarray
+        BCR ``(n,)``; NaN where the costs' present value is zero.
+    """
+    b = _cash(benefits, "benefits")
+    k = _cash(costs, "costs")
+    if b.shape != k.shape:
+        raise ScenarioError("benefits", b.shape, f"the shape of costs {k.shape}")
+    _non_negative(b, "benefits")
+    _non_negative(k, "costs")
+    pv_b = npv(b, rate, timing=timing)
+    pv_k = npv(k, rate, timing=timing)
+    out: FloatArray = np.full(pv_b.shape, np.nan)
+    np.divide(pv_b, pv_k, out=out, where=pv_k > 0)
+    return out
+
+
+def breakeven_traffic(
+    base_cash: ArrayLike,
+    unit_cash: ArrayLike,
+    rate: ArrayLike,
+    *,
+    timing: Timing = "end",
+    capacity: ArrayLike | None = None,
+) -> FloatArray:
+    """Return the steady-state demand that makes NPV zero, per draw, in closed form.
+
+    Below capacity the net cash is ``base_cash + demand x unit_cash`` (the NPV is linear in
+    demand for a fixed tariff and ramp), so ``demand* = -NPV(base) / NPV(unit)``.
+
+    Parameters
+    ----------
+    base_cash : array_like
+        Cash flows at zero traffic ``(n, T)``: minus capex, minus fixed opex, plus residual.
+    unit_cash : array_like
+        Net cash per unit of steady-state demand ``(n, T)`` (``OperatingFlows.unit_net``).
+    rate : array_like
+        Discount rate, scalar or per draw.
+    timing : {"end", "mid", "start"}
+        Discounting convention.
+    capacity : array_like, optional
+        Steady-state capacity per draw; where the break-even demand exceeds it, no demand
+        pays and the result is ``inf``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Break-even demand ``(n,)`` in traffic units a year; 0 where the project pays with no
+        traffic; ``inf`` where more traffic cannot make it pay (non-positive unit margin and
+        negative base NPV) or the demand needed exceeds ``capacity``.
+    """
+    base = npv(base_cash, rate, timing=timing)
+    unit = npv(unit_cash, rate, timing=timing)
+    if base.shape != unit.shape:
+        raise ScenarioError("unit_cash", np.shape(unit_cash), "the shape of base_cash")
+    out: FloatArray = np.full(base.shape, np.inf)
+    needs = (base < 0) & (unit > 0)
+    np.divide(-base, unit, out=out, where=needs)
+    out[base >= 0] = 0.0
+    if capacity is not None:
+        cap = _draws(capacity, "capacity", None if np.ndim(capacity) == 0 else base.size)
+        out = np.where(out > cap, np.inf, out)
+    return out
