@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from beringia.alignment import AlignmentResult, alignment_for
 from beringia.core.construction import (
     BoreIn,
@@ -15,37 +13,8 @@ from beringia.core.distributions import DistSpec
 from beringia.core.events import EventIn
 from beringia.core.geology import Zone
 from beringia.errors import ScenarioError
-from beringia.scenario.distributions import (
-    Discrete,
-    Fixed,
-    LogNormal,
-    Normal,
-    Pert,
-    Triangular,
-    Uniform,
-)
+from beringia.scenario.distributions import AnyDist, dist_spec
 from beringia.scenario.model import Scenario
-
-AnyDist = Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Discrete
-
-
-def dist_spec(d: AnyDist) -> DistSpec:
-    """Compile one scenario distribution to a :class:`DistSpec`."""
-    if isinstance(d, Fixed):
-        return DistSpec("fixed", (d.value,))
-    if isinstance(d, Uniform):
-        return DistSpec("uniform", (d.low, d.high))
-    if isinstance(d, Triangular):
-        return DistSpec("triangular", (d.low, d.mode, d.high))
-    if isinstance(d, Pert):
-        return DistSpec("pert", (d.low, d.mode, d.high, d.shape))
-    if isinstance(d, Normal):
-        lo = -math.inf if d.low is None else d.low
-        hi = math.inf if d.high is None else d.high
-        return DistSpec("normal", (d.mean, d.sd, lo, hi))
-    if isinstance(d, LogNormal):
-        return DistSpec("lognormal", (d.median, d.gsd))
-    return DistSpec("discrete", values=tuple(d.values), probs=tuple(d.probabilities))
 
 
 class _Registry:

@@ -17,7 +17,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from beringia.alignment import AlignmentResult
-from beringia.compile import dist_spec, tunnel_length_km
+from beringia.compile import tunnel_length_km
 from beringia.core import rng as rngmod
 from beringia.core.headway import Capacity, Signalling, capacity, headway_matrix
 from beringia.core.operations import (
@@ -30,6 +30,7 @@ from beringia.core.operations import (
 from beringia.core.stats import quantiles
 from beringia.core.traindynamics import Profile, Track, TrainSpec, running_profile
 from beringia.errors import ScenarioError
+from beringia.scenario.distributions import dist_spec
 from beringia.scenario.model import Scenario
 from beringia.scenario.operations import Operations, TrainType
 

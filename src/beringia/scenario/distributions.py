@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from beringia.core.distributions import DistSpec
+
 
 class Provenance(BaseModel):
     """Where a figure comes from."""
@@ -186,3 +188,25 @@ NonNegDist = Annotated[Distribution, _bounded(0.0, None)]
 """A distribution whose every value is >= 0."""
 FractionDist = Annotated[Distribution, _bounded(0.0, 1.0, open_low=True)]
 """A distribution on (0, 1]."""
+
+
+AnyDist = Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Discrete
+
+
+def dist_spec(d: AnyDist) -> DistSpec:
+    """Compile one scenario distribution to a :class:`DistSpec`."""
+    if isinstance(d, Fixed):
+        return DistSpec("fixed", (d.value,))
+    if isinstance(d, Uniform):
+        return DistSpec("uniform", (d.low, d.high))
+    if isinstance(d, Triangular):
+        return DistSpec("triangular", (d.low, d.mode, d.high))
+    if isinstance(d, Pert):
+        return DistSpec("pert", (d.low, d.mode, d.high, d.shape))
+    if isinstance(d, Normal):
+        lo = -math.inf if d.low is None else d.low
+        hi = math.inf if d.high is None else d.high
+        return DistSpec("normal", (d.mean, d.sd, lo, hi))
+    if isinstance(d, LogNormal):
+        return DistSpec("lognormal", (d.median, d.gsd))
+    return DistSpec("discrete", values=tuple(d.values), probs=tuple(d.probabilities))

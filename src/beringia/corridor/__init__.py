@@ -1,0 +1,35 @@
+"""The intercontinental rail corridor: network, routes and new-build lengths."""
+
+from beringia.corridor.network import (
+    KINDS,
+    STATUSES,
+    TERRAINS,
+    WEIGHTS,
+    Network,
+    NewBuild,
+    Node,
+    Quantity,
+    RouteResult,
+    Segment,
+    graph,
+    load_network,
+    new_build,
+    route,
+)
+
+__all__ = [
+    "KINDS",
+    "STATUSES",
+    "TERRAINS",
+    "WEIGHTS",
+    "Network",
+    "NewBuild",
+    "Node",
+    "Quantity",
+    "RouteResult",
+    "Segment",
+    "graph",
+    "load_network",
+    "new_build",
+    "route",
+]
