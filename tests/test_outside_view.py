@@ -13,7 +13,8 @@ from scipy.stats import norm
 import beringia
 from beringia.checks import PRICE_BASE_YEAR, claim_cost_usd_bn, money_factor
 from beringia.core.construction import COMPONENTS
-from beringia.hindcast import HindcastCase, HindcastReport, percentile_of
+from beringia.core.stats import percentile_of
+from beringia.hindcast import HindcastCase, HindcastReport
 from beringia.reference.claims import claim_sentence, probability_phrase
 from beringia.reference.money import money_table
 from beringia.reference.systemic import cost_factor, schedule_factor, schedule_ratios

@@ -13,11 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from beringia.checks import PRICE_BASE_YEAR, money_factor
-from beringia.core.distributions import FloatArray
-from beringia.core.stats import quantiles
+from beringia.core.stats import percentile_of, quantiles
 from beringia.errors import ScenarioError
 from beringia.pipeline import assess
 from beringia.reference.money import money_table
@@ -149,13 +146,6 @@ class HindcastReport:
         }
 
 
-def percentile_of(values: FloatArray, x: float) -> float:
-    """Percentile (0-100) of ``x`` in ``values``: share below plus half the share equal."""
-    below = float(np.count_nonzero(values < x))
-    equal = float(np.count_nonzero(values == x))
-    return 100.0 * (below + 0.5 * equal) / float(values.shape[0])
-
-
 def _case(name: str, sc: Scenario, draws: int, seed: int, processes: int) -> HindcastCase:
     if sc.outcome is None:
         raise ScenarioError(f"{name}.outcome", "(missing)", "a hindcast scenario needs [outcome]")
@@ -237,4 +227,4 @@ def run_hindcasts(
     return HindcastReport(cases=cases, draws=draws, seed=seed, programme=programme)
 
 
-__all__ = ["KNOWN_LIMITS", "HindcastCase", "HindcastReport", "percentile_of", "run_hindcasts"]
+__all__ = ["KNOWN_LIMITS", "HindcastCase", "HindcastReport", "run_hindcasts"]

@@ -38,3 +38,16 @@ def rank_correlation(x_ranks: FloatArray, y_ranks: FloatArray) -> float:
     yc = y_ranks - y_ranks.mean()
     den = float(np.sqrt(np.sum(xc * xc) * np.sum(yc * yc)))
     return float(np.sum(xc * yc) / den) if den > 0 else 0.0
+
+
+def percentile_of(values: FloatArray, x: float) -> float:
+    """Percentile (0-100) of ``x`` among ``values``: the share below plus half the share equal.
+
+    NaN when ``values`` is empty.
+    """
+    v = np.asarray(values, dtype=np.float64)
+    if v.size == 0:
+        return float("nan")
+    below = float(np.count_nonzero(v < x))
+    equal = float(np.count_nonzero(v == x))
+    return 100.0 * (below + 0.5 * equal) / float(v.size)

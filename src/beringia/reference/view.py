@@ -6,7 +6,7 @@ construction inputs and the reference set's figures; nothing here reads files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +14,7 @@ import numpy as np
 
 from beringia.core.construction import ConstructionInputs
 from beringia.core.distributions import FloatArray, mean
-from beringia.core.stats import quantiles
+from beringia.core.stats import percentile_of, quantiles
 from beringia.reference.uplift import Uplift
 
 
@@ -37,15 +37,6 @@ class Flag:
             "unit": self.unit,
             "message": self.message,
         }
-
-
-def _percentile(values: Iterable[float], x: float) -> float:
-    v = np.fromiter(values, dtype=np.float64)
-    if v.size == 0:
-        return float("nan")
-    below = np.count_nonzero(v < x)
-    equal = np.count_nonzero(v == x)
-    return float(100.0 * (below + 0.5 * equal) / v.size)
 
 
 @dataclass(frozen=True)
@@ -76,11 +67,11 @@ class ReferenceFacts:
 
     def percentile(self, usd_m_per_bore_km: float) -> float:
         """Percentile (0-100) of a unit cost among the tunnels (ties count half)."""
-        return _percentile(self.unit_costs.values(), usd_m_per_bore_km)
+        return percentile_of(np.fromiter(self.unit_costs.values(), float), usd_m_per_bore_km)
 
     def advance_percentile(self, m_per_day: float) -> float:
         """Percentile (0-100) of a mean advance among the tunnels that report one."""
-        return _percentile(self.mean_advances.values(), m_per_day)
+        return percentile_of(np.fromiter(self.mean_advances.values(), float), m_per_day)
 
     def cheapest(self) -> tuple[str, float]:
         """Return the tunnel with the lowest cost per bore-km."""
