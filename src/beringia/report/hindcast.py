@@ -144,6 +144,7 @@ def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ())
         for m in ("cost", "duration")
     }
     context = {
+        "anchored": report.programme,
         "csp": CONTENT_SECURITY_POLICY,
         "plotly_js": _plotly_js(),
         "version": __version__,
