@@ -60,6 +60,7 @@ COMPONENT_LABELS = {
     "cross_passages": "Cross-passages",
     "fitout": "Fit-out and systems",
     "owner": "Owner's costs",
+    "systemic": "Project-wide (systemic) risk",
 }
 
 
