@@ -156,3 +156,10 @@ def test_assess_json_has_the_operations_contract(runner: CliRunner, cwd: Path) -
         "mean_delay_min",
     } <= set(ops["annual"])
     assert all("->" in k for k in ops["min_headway_s"])
+
+
+def test_validate_runs_the_trains_too(tmp_path: Path, runner: CliRunner) -> None:
+    ok = runner.invoke(app, ["validate", "bering-strait"])
+    assert ok.exit_code == 0 and "operations: 3 train types" in ok.stdout
+    result = runner.invoke(app, ["validate", str(with_weak_train(tmp_path))])
+    assert result.exit_code == 2 and "weakling" in result.stderr and result.stdout == ""

@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from beringia.alignment import alignment_for
 from beringia.cli.base import app, fail, out
 from beringia.compile import compile_construction
 from beringia.errors import BeringiaError
+from beringia.operate import compile_operations
 from beringia.scenario.io import (
     builtin_names,
     builtin_text,
@@ -53,7 +55,10 @@ def validate(
     """Check a scenario document; print what it describes or the first error."""
     try:
         sc = load_scenario(file, overrides or [])
-        inp = compile_construction(sc)  # also places attack points and zones on the route
+        alignment = alignment_for(sc)
+        inp = compile_construction(sc, alignment)  # places attack points and zones on the route
+        # running times and headways too: a train too weak to climb is an error here
+        ops = None if sc.operations is None else compile_operations(sc, alignment)
     except BeringiaError as exc:
         raise fail(exc) from None
     pts = ", ".join(p.name for p in sc.route.attack_points)
@@ -63,6 +68,13 @@ def validate(
             f"attack points: {pts}"
         )
     )
+    if ops is not None:
+        out.print(
+            escape(
+                f"operations: {len(ops.names)} train types, capacity "
+                f"{ops.capacity.trains_per_day:.0f} trains a day per direction"
+            )
+        )
 
 
 @app.command()
