@@ -179,7 +179,8 @@ def reference_view(
     uplift: Uplift,
     facts: ReferenceFacts,
     inp: ConstructionInputs,
-    heading_advance_m_per_day: Sequence[tuple[str, FloatArray, float]] = (),
+    heading_advance_m_per_day: Sequence[tuple[str, float, float]] = (),
+    mean_advance_m_per_day: FloatArray | None = None,
 ) -> ReferenceView:
     """Assemble the outside view, unit costs and flags of one assessment.
 
@@ -200,9 +201,11 @@ def reference_view(
         Unit costs and best advance of the reference set.
     inp : ConstructionInputs
         Compiled construction inputs (for the advance flags).
-    heading_advance_m_per_day : sequence of (name, ndarray, float)
-        Mean advance of each heading per draw (driven length / boring time) and its bore's
-        diameter (m).
+    heading_advance_m_per_day : sequence of (name, float, float)
+        Each heading's median (over draws) mean advance (driven length / boring time) and its
+        bore's diameter (m); NaN for a heading that never bores.
+    mean_advance_m_per_day : ndarray, optional
+        Per draw, the mean advance of the headings that bored.
 
     Returns
     -------
@@ -229,11 +232,11 @@ def reference_view(
                 )
             )
     fast = [
-        (label, float(np.nanmedian(adv)), limit)
-        for label, adv, diameter in heading_advance_m_per_day
+        (label, med, limit)
+        for label, med, diameter in heading_advance_m_per_day
         if (limit := facts.best_month_at(diameter, alpha)) is not None
-        and np.any(np.isfinite(adv))
-        and float(np.nanmedian(adv)) > limit
+        and np.isfinite(med)
+        and med > limit
     ]
     if fast:
         label, med, limit = max(fast, key=lambda t: t[1] / t[2])
@@ -248,8 +251,9 @@ def reference_view(
                 f"{med:.0f} m/day against {limit:.0f} m/day at its size",
             )
         )
-    rates = [adv for _, adv, _ in heading_advance_m_per_day]  # NaN: the heading bored nothing
-    advance_q = quantiles(np.nanmean(rates, axis=0)) if rates else quantiles(np.zeros(1))
+    advance_q = quantiles(
+        mean_advance_m_per_day if mean_advance_m_per_day is not None else np.zeros(1)
+    )
     return ReferenceView(
         uplift=uplift,
         estimate_usd_bn=estimate,
