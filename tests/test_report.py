@@ -57,6 +57,7 @@ FIGURES = [
 ALIGNMENT_FIGURES = ["plan_map", "longitudinal_profile"]
 OPERATIONS_FIGURES = [
     "speed_profiles",
+    "time_profiles",
     "headway_matrix",
     "capacity_mix",
     "annual_trains",

@@ -30,6 +30,7 @@ from beringia.report.operations_figures import (
     scenario_shares,
     speed_profiles,
     thin_indices,
+    time_profiles,
 )
 from beringia.report.reference_figures import reference_figures
 from beringia.results import Assessment
@@ -39,6 +40,7 @@ from beringia.scenario.io import hindcast_names, read_document
 YEARS = 20
 OPS_FIGURES = [
     "speed_profiles",
+    "time_profiles",
     "headway_matrix",
     "capacity_mix",
     "annual_trains",
@@ -419,3 +421,18 @@ def test_clock() -> None:
     assert clock(22.5) == "22:30"
     assert clock(6.25) == "06:15"
     assert clock(23.9999) == "00:00"
+
+
+def test_time_profiles_end_at_the_running_times(assessment: Assessment) -> None:
+    o = assessment.operations
+    assert o is not None
+    fig = time_profiles(assessment)
+    assert len(fig.data) == 2 * len(o.train_types)
+    for trace in fig.data:
+        name, direction = trace.name.rsplit(" ", 1)
+        p = o.profiles[direction][name]
+        assert float(trace.y[-1]) == pytest.approx(p.total_s / 60.0, rel=1e-6)
+        assert float(trace.y[0]) == pytest.approx(0.0, abs=1e-6)
+        start = 0.0 if direction == "eastbound" else p.position_m[-1] / 1000.0
+        assert float(trace.x[0]) == pytest.approx(start, abs=1e-3)
+    assert not time_profiles(dataclasses.replace(assessment, operations=None)).data

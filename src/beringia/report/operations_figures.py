@@ -212,6 +212,54 @@ def headway_minutes(o: OperationsAssessment) -> FloatArray:
     )
 
 
+def time_profiles(a: Assessment) -> go.Figure:
+    """Time against chainage of every train type in both directions (time-distance graph).
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment; its ``operations.profiles`` give the runs.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Minutes since entering the tunnel over chainage (km from the west portal): eastbound
+        rising from the west portal, westbound from the east portal. The slope is the pace; a
+        fast train behind a slow one must start later by the largest gap between the lines.
+        A placeholder without operations.
+    """
+    title = "Time through the tunnel: eastbound solid, westbound dashed"
+    o = a.operations
+    if o is None:
+        return _empty(title, "the scenario has no operations section")
+    fig = go.Figure()
+    for k, name in enumerate(o.train_types):
+        for d in DIRECTIONS:
+            p = o.profiles[d][name]
+            idx = thin_indices(p.position_m.size)
+            pos = p.position_m[idx]
+            x = pos if d == "eastbound" else float(p.position_m[-1]) - pos
+            fig.add_trace(
+                go.Scatter(
+                    x=_f32(x / 1000.0),
+                    y=_f32(p.time_s[idx] / 60.0),
+                    mode="lines",
+                    line={"color": _colour(k), "width": 2, "dash": DIRECTION_DASH[d]},
+                    legendgroup=name,
+                    name=f"{plot_text(name)} {d}",
+                    hovertemplate=(
+                        f"{plot_text(name)} {d}<br>chainage %{{x:,.2f}} km<br>"
+                        "%{y:,.1f} min after entry<extra></extra>"
+                    ),
+                )
+            )
+    fig.update_xaxes(title_text="Chainage from the west portal (km)", rangemode="tozero")
+    fig.update_yaxes(title_text="Minutes after entering the tunnel", rangemode="tozero")
+    fig.update_layout(showlegend=True)
+    fig = _layout(fig, title, 480, legend_top=True)
+    return _legend_rows(fig, math.ceil(2 * len(o.train_types) / 3))
+
+
 def headway_matrix(a: Assessment) -> go.Figure:
     """Heatmap of the minimum headway between consecutive trains, annotated in minutes.
 
@@ -468,7 +516,8 @@ def operations_figures(a: Assessment) -> dict[str, go.Figure]:
     Returns
     -------
     dict of str to Figure
-        ``speed_profiles``, ``headway_matrix``, ``capacity_mix``, ``annual_trains`` and
+        ``speed_profiles``, ``time_profiles``, ``headway_matrix``, ``capacity_mix``,
+        ``annual_trains`` and
         ``annual_availability``; empty when the assessment has no operations (the section is
         then left out).
     """
@@ -476,6 +525,7 @@ def operations_figures(a: Assessment) -> dict[str, go.Figure]:
         return {}
     return {
         "speed_profiles": speed_profiles(a),
+        "time_profiles": time_profiles(a),
         "headway_matrix": headway_matrix(a),
         "capacity_mix": capacity_mix(a),
         "annual_trains": annual_trains(a),
