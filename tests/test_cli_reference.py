@@ -99,3 +99,21 @@ def test_hindcast_bottom_up(runner: CliRunner, cwd: Path) -> None:
     assert result.exit_code == 0, result.output
     d = json.loads(result.stdout)
     assert d["schedules_anchored_to_programme"] is False and len(d["cases"]) == 1
+
+
+def test_reference_lists_every_row_in_2025_usd(runner: CliRunner, cwd: Path) -> None:
+    from beringia.reference.dataset import reference_rows
+
+    result = runner.invoke(app, ["reference", "--json"])
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.stdout)
+    rows = {r["name"]: r for r in d["rows"]}
+    assert len(rows) == len(reference_rows()) >= 25
+    ch = rows["Channel Tunnel"]
+    expected = money_table().to_usd(4.65e9, "GBP", 1994) / 1e9
+    assert ch["cost_usd_bn"] == pytest.approx(expected, rel=1e-9)
+    assert ch["usd_m_per_route_km"] == pytest.approx(expected * 1000 / 50.45, rel=1e-9)
+    assert ch["usd_m_per_bore_km"] == pytest.approx(expected * 1000 / 50.45 / 3, rel=1e-9)
+    assert all(r["sources"] for r in d["rows"])
+    table = runner.invoke(app, ["reference"])
+    assert table.exit_code == 0 and "Channel Tunnel" in table.stdout

@@ -36,6 +36,7 @@ def test_documented_commands_exist() -> None:
         "claims",
         "hindcast",
         "operations",
+        "reference",
         "alignment",
         "scenarios",
         "show",

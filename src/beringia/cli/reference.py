@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
@@ -17,8 +18,10 @@ from beringia.errors import BeringiaError, ScenarioError
 from beringia.hindcast import KNOWN_LIMITS, HindcastReport, run_hindcasts
 from beringia.pipeline import assess as run_assessment
 from beringia.pipeline import check_run_arguments
+from beringia.reference.dataset import reference_rows, reference_table
 from beringia.scenario.io import DEFAULT_SCENARIO, apply_overrides, read_document
 from beringia.scenario.io import validate_document as validate
+from beringia.scenario.reference import COST_SCOPES
 
 DrawsOpt = Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws (1..10^8).")]
 SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="Seed of all random streams.")]
@@ -218,3 +221,71 @@ def hindcast(
         _print_hindcast(rep)
     if written is not None:
         (err if as_json else out).print(f"Hindcast page: {escape(str(written))}")
+
+
+@app.command()
+def reference(
+    as_json: JsonOpt = False,
+) -> None:
+    """Print the reference set of real tunnels, every cost in 2025 USD and per km."""
+    rows = reference_rows()
+    tab = reference_table(rows, scopes=COST_SCOPES)
+    whole = reference_table(rows)  # per-km figures only where the cost covers the tunnel
+    records: list[dict[str, Any]] = []
+    for i, r in enumerate(rows):
+        records.append(
+            {
+                "name": r.name,
+                "status": r.status,
+                "length_km": r.length_km,
+                "bores": r.bores,
+                "cost_as_reported": None
+                if r.cost is None
+                else {
+                    "amount": r.cost.amount,
+                    "currency": r.cost.currency,
+                    "year": r.cost.year,
+                    "scope": r.cost.scope,
+                },
+                "cost_usd_bn": _finite(tab.cost_usd_bn[i]),
+                "usd_m_per_route_km": _finite(whole.usd_m_per_route_km[i]),
+                "usd_m_per_bore_km": _finite(whole.usd_m_per_bore_km[i]),
+                "overrun_ratio": _finite(tab.overrun_ratio[i]),
+                "duration_years": _finite(tab.duration_years[i]),
+                "unverified": bool(tab.unverified[i]),
+                "sources": list(r.sources),
+            }
+        )
+    if as_json:
+        sys.stdout.write(json.dumps({"price_base": "2025 USD", "rows": records}, indent=2) + "\n")
+        return
+    t = Table(title="Reference tunnels (2025 USD)", title_justify="left")
+    cols = ("tunnel", "status", "km", "bores", "USD bn", "scope", "m/route-km", "m/bore-km")
+    for col in (*cols, "overrun"):
+        t.add_column(col, justify="left" if col in ("tunnel", "status", "scope") else "right")
+
+    def cell(v: float | None, fmt: str) -> str:
+        return "-" if v is None else format(v, fmt)
+
+    for rec in records:
+        t.add_row(
+            escape(rec["name"]) + (" [yellow]?[/]" if rec["unverified"] else ""),
+            rec["status"],
+            f"{rec['length_km']:g}",
+            str(rec["bores"]),
+            cell(rec["cost_usd_bn"], ",.2f"),
+            "-" if rec["cost_as_reported"] is None else rec["cost_as_reported"]["scope"],
+            cell(rec["usd_m_per_route_km"], ",.0f"),
+            cell(rec["usd_m_per_bore_km"], ",.0f"),
+            cell(rec["overrun_ratio"], ".2f"),
+        )
+    out.print(t)
+    out.print(
+        "Per-km figures only where the cost covers the tunnel (scope tunnel, or tunnel-civil: "
+        "civil works only); the claim checker ranks whole-tunnel costs only. '?': a figure is "
+        "unverified. Sources: `beringia reference --json`."
+    )
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
