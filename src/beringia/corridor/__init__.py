@@ -8,7 +8,6 @@ from beringia.corridor.network import (
     Network,
     NewBuild,
     Node,
-    Quantity,
     RouteResult,
     Segment,
     graph,
@@ -16,6 +15,7 @@ from beringia.corridor.network import (
     new_build,
     route,
 )
+from beringia.corridor.quantity import Quantity
 
 __all__ = [
     "KINDS",

@@ -1,7 +1,7 @@
 """Sourced market and cost data of the corridor (``market.toml``, ``corridor_costs.toml``).
 
 Small typed loaders: each returns a frozen dataclass whose uncertain figures are
-:class:`~beringia.corridor.network.Quantity` objects (a compiled
+:class:`~beringia.corridor.quantity.Quantity` objects (a compiled
 :class:`~beringia.core.distributions.DistSpec` plus provenance). Bad data raises
 :class:`~beringia.errors.ScenarioError` naming the field path.
 """
@@ -14,12 +14,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
-from beringia.core.distributions import mean
-from beringia.corridor.network import Quantity
+from beringia.corridor.quantity import Quantity, parse_quantity
 from beringia.errors import ScenarioError
-from beringia.scenario.distributions import Distribution, dist_spec
 
 COUNTRIES = ("US", "CA", "RU")
 """Countries with new-build capex."""
@@ -27,8 +23,6 @@ TERRAINS = ("plain", "mountain", "permafrost")
 """Terrains with new-build capex."""
 DIRECTIONS = ("eastbound", "westbound", "both")
 """Allowed flow directions."""
-
-_DIST_ADAPTER: TypeAdapter[Any] = TypeAdapter(Distribution)
 
 
 @dataclass(frozen=True)
@@ -254,22 +248,10 @@ def _quantity(t: Mapping[str, Any], key: str, field: str) -> Quantity:
     raw = t.get(key)
     if raw is None:
         raise ScenarioError(f"{field}.{key}", None, "a distribution table (required)")
-    try:
-        d = _DIST_ADAPTER.validate_python(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise ScenarioError(
-            f"{field}.{key}", raw, f"a distribution table ({loc}: {first['msg']})"
-        ) from None
-    if not d.source:
+    q = parse_quantity(raw, f"{field}.{key}")
+    if not q.source:
         raise ScenarioError(f"{field}.{key}.source", "", "a source (URL or publication)")
-    spec = dist_spec(d)
-    if mean(spec) < 0:
-        raise ScenarioError(f"{field}.{key}", raw, "a distribution of values >= 0")
-    return Quantity(
-        spec=spec, source=d.source, unverified=d.unverified, assumed=d.assumed, note=d.note
-    )
+    return q
 
 
 def _str(t: Mapping[str, Any], key: str, field: str, allowed: tuple[str, ...] = ()) -> str:

@@ -18,11 +18,9 @@ from importlib import resources
 from typing import Any, Literal, TypedDict
 
 import networkx as nx
-from pydantic import TypeAdapter, ValidationError
 
-from beringia.core.distributions import DistSpec, mean
+from beringia.corridor.quantity import Quantity, parse_quantity
 from beringia.errors import ScenarioError
-from beringia.scenario.distributions import Distribution, dist_spec
 
 KINDS = ("city", "port", "junction", "border", "gauge_break", "portal")
 """Allowed node kinds."""
@@ -62,33 +60,6 @@ _SEGMENT_KEYS = frozenset(
         *_PROVENANCE_KEYS,
     )
 )
-_DIST_ADAPTER: TypeAdapter[Any] = TypeAdapter(Distribution)
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """An uncertain figure with its provenance.
-
-    Parameters
-    ----------
-    spec : DistSpec
-        The compiled distribution.
-    source, note : str
-        Where the figure comes from; how it was derived or what was assumed.
-    unverified, assumed : bool
-        Provenance flags (see the data file's header).
-    """
-
-    spec: DistSpec
-    source: str = ""
-    unverified: bool = False
-    assumed: bool = False
-    note: str = ""
-
-    @property
-    def mean(self) -> float:
-        """Analytic mean of the distribution."""
-        return mean(self.spec)
 
 
 @dataclass(frozen=True)
@@ -357,24 +328,7 @@ def _choice(
 
 def _quantity(table: Mapping[str, Any], key: str, field: str, what: str) -> Quantity | None:
     raw = table.get(key)
-    if raw is None:
-        return None
-    try:
-        d = _DIST_ADAPTER.validate_python(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"])
-        raise ScenarioError(
-            f"{field}.{key}", raw, f"{what}: a distribution table ({loc}: {first['msg']})"
-        ) from None
-    spec = dist_spec(d)
-    if mean(spec) < 0 or (
-        spec.kind in ("fixed", "uniform", "triangular", "pert") and min(spec.params[:3]) < 0
-    ):
-        raise ScenarioError(f"{field}.{key}", raw, f"{what}: a distribution of values >= 0")
-    return Quantity(
-        spec=spec, source=d.source, unverified=d.unverified, assumed=d.assumed, note=d.note
-    )
+    return None if raw is None else parse_quantity(raw, f"{field}.{key}", what)
 
 
 def _check_keys(table: Any, allowed: frozenset[str], field: str, what: str) -> Mapping[str, Any]:

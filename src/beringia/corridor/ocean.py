@@ -26,6 +26,7 @@ import searoute
 from numpy.typing import ArrayLike, NDArray
 
 from beringia.core.distributions import DistSpec, ppf
+from beringia.corridor.quantity import is_bounded, parse_quantity
 from beringia.errors import NumericalError, ScenarioError
 
 FloatArray = NDArray[np.float64]
@@ -203,27 +204,11 @@ def _support(spec: DistSpec) -> tuple[float, float]:
 
 
 def _dist(raw: object, where: str) -> DistSpec:
-    """Compile one inline distribution table of ``ocean.toml``."""
-    allowed = "a table with dist = fixed | uniform | triangular | pert and ordered bounds"
-    if not isinstance(raw, dict):
-        raise ScenarioError(where, raw, allowed)
-    kind = raw.get("dist")
-    try:
-        if kind == "fixed":
-            return DistSpec("fixed", (float(raw["value"]),))
-        if kind == "uniform":
-            lo, hi = float(raw["low"]), float(raw["high"])
-            if lo <= hi:
-                return DistSpec("uniform", (lo, hi))
-        elif kind in ("triangular", "pert"):
-            lo, mode, hi = float(raw["low"]), float(raw["mode"]), float(raw["high"])
-            if lo <= mode <= hi:
-                if kind == "triangular":
-                    return DistSpec("triangular", (lo, mode, hi))
-                return DistSpec("pert", (lo, mode, hi, float(raw.get("shape", 4.0))))
-    except (KeyError, TypeError, ValueError):
-        pass
-    raise ScenarioError(where, raw, allowed)
+    """Compile one inline distribution table of ``ocean.toml`` (a bounded kind)."""
+    spec = parse_quantity(raw, where).spec
+    if not is_bounded(spec):
+        raise ScenarioError(where, raw, "dist = fixed | uniform | triangular | pert")
+    return spec
 
 
 def _compile(doc: dict[str, Any]) -> OceanData:
