@@ -9,7 +9,8 @@ stored as 32-bit floats so that the page stays small.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -25,6 +26,9 @@ from beringia.report.figures import (
     plot_text,
 )
 from beringia.results import Assessment
+
+if TYPE_CHECKING:
+    from beringia.core.traindynamics import Profile
 
 TYPE_COLOURS = ("#1f5fa8", "#c0661a", "#1b7837", "#6a3d9a", "#8c510a", "#01665e", "#b2182b")
 """Colour of each train type, in the order of the traffic."""
@@ -110,6 +114,42 @@ def scenario_shares(a: Assessment) -> dict[str, float]:
     return {t.train: t.trains_per_day / total for t in ops.traffic if t.trains_per_day > 0}
 
 
+def _add_runs(
+    fig: go.Figure,
+    o: OperationsAssessment,
+    value: Callable[[Profile], FloatArray],
+    hover: str,
+    *,
+    with_minutes: bool = False,
+) -> None:
+    """Add one line per train type and direction: ``value(profile)`` over chainage.
+
+    Westbound chainage is measured back from the east portal, so both directions read on the
+    same axis (km from the west portal); lines are thinned with :func:`thin_indices`.
+    """
+    for k, name in enumerate(o.train_types):
+        for d in DIRECTIONS:
+            p = o.profiles[d][name]
+            idx = thin_indices(p.position_m.size)
+            pos = p.position_m[idx]
+            x = pos if d == "eastbound" else float(p.position_m[-1]) - pos
+            minutes = f" ({p.total_s / 60.0:,.1f} min)" if with_minutes else ""
+            fig.add_trace(
+                go.Scatter(
+                    x=_f32(x / 1000.0),
+                    y=_f32(value(p)[idx]),
+                    mode="lines",
+                    line={"color": _colour(k), "width": 2, "dash": DIRECTION_DASH[d]},
+                    legendgroup=name,
+                    name=f"{plot_text(name)} {d}{minutes}",
+                    hovertemplate=(
+                        f"{plot_text(name)} {d}<br>chainage %{{x:,.2f}} km<br>"
+                        f"{hover}<extra></extra>"
+                    ),
+                )
+            )
+
+
 def speed_profiles(a: Assessment) -> go.Figure:
     """Speed against chainage of every train type in both directions, over the tunnel.
 
@@ -152,26 +192,7 @@ def speed_profiles(a: Assessment) -> go.Figure:
                     hovertemplate="chainage %{x:,.2f} km<br>crown %{y:,.1f} m<extra></extra>",
                 )
             )
-    for k, name in enumerate(o.train_types):
-        for d in DIRECTIONS:
-            p = o.profiles[d][name]
-            idx = thin_indices(p.position_m.size)
-            pos = p.position_m[idx]
-            x = pos if d == "eastbound" else float(p.position_m[-1]) - pos
-            fig.add_trace(
-                go.Scatter(
-                    x=_f32(x / 1000.0),
-                    y=_f32(p.speed_m_s[idx] * 3.6),
-                    mode="lines",
-                    line={"color": _colour(k), "width": 2, "dash": DIRECTION_DASH[d]},
-                    legendgroup=name,
-                    name=f"{plot_text(name)} {d} ({p.total_s / 60.0:,.1f} min)",
-                    hovertemplate=(
-                        f"{plot_text(name)} {d}<br>chainage %{{x:,.2f}} km<br>"
-                        "%{y:,.0f} km/h<extra></extra>"
-                    ),
-                )
-            )
+    _add_runs(fig, o, lambda p: p.speed_m_s * 3.6, "%{y:,.0f} km/h", with_minutes=True)
     fig.update_xaxes(title_text="Chainage from the west portal (km)", rangemode="tozero")
     fig.update_yaxes(title_text="Speed (km/h)", rangemode="tozero")
     if al is not None:
@@ -233,26 +254,7 @@ def time_profiles(a: Assessment) -> go.Figure:
     if o is None:
         return _empty(title, "the scenario has no operations section")
     fig = go.Figure()
-    for k, name in enumerate(o.train_types):
-        for d in DIRECTIONS:
-            p = o.profiles[d][name]
-            idx = thin_indices(p.position_m.size)
-            pos = p.position_m[idx]
-            x = pos if d == "eastbound" else float(p.position_m[-1]) - pos
-            fig.add_trace(
-                go.Scatter(
-                    x=_f32(x / 1000.0),
-                    y=_f32(p.time_s[idx] / 60.0),
-                    mode="lines",
-                    line={"color": _colour(k), "width": 2, "dash": DIRECTION_DASH[d]},
-                    legendgroup=name,
-                    name=f"{plot_text(name)} {d}",
-                    hovertemplate=(
-                        f"{plot_text(name)} {d}<br>chainage %{{x:,.2f}} km<br>"
-                        "%{y:,.1f} min after entry<extra></extra>"
-                    ),
-                )
-            )
+    _add_runs(fig, o, lambda p: p.time_s / 60.0, "%{y:,.1f} min after entry")
     fig.update_xaxes(title_text="Chainage from the west portal (km)", rangemode="tozero")
     fig.update_yaxes(title_text="Minutes after entering the tunnel", rangemode="tozero")
     fig.update_layout(showlegend=True)
