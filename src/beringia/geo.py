@@ -55,19 +55,25 @@ class LandMask:
         return np.asarray(self.mask[i, j], dtype=bool)
 
 
+def read_packed_mask(filename: str) -> tuple[dict[str, np.ndarray], NDArray[np.bool_]]:
+    """Read a shipped bit-packed land mask: its arrays and the unpacked boolean mask."""
+    with resources.files("beringia.data").joinpath(filename).open("rb") as fh:
+        data = dict(np.load(fh))
+    shape = tuple(int(v) for v in data["shape"])
+    mask = np.unpackbits(data["packed"])[: shape[0] * shape[1]].reshape(shape).astype(bool)
+    return data, mask
+
+
 @cache
 def land_mask() -> LandMask:
     """Load the shipped Bering Strait window of the GLOBE land mask (about 8 kB)."""
-    with resources.files("beringia.data").joinpath("land_bering.npz").open("rb") as fh:
-        data = np.load(fh)
-        shape = tuple(int(v) for v in data["shape"])
-        mask = np.unpackbits(data["packed"])[: shape[0] * shape[1]].reshape(shape).astype(bool)
-        return LandMask(
-            lat=np.asarray(data["lat"], dtype=np.float64),
-            lon=np.asarray(data["lon"], dtype=np.float64),
-            mask=mask,
-            source=str(data["source"]),
-        )
+    data, mask = read_packed_mask("land_bering.npz")
+    return LandMask(
+        lat=np.asarray(data["lat"], dtype=np.float64),
+        lon=np.asarray(data["lon"], dtype=np.float64),
+        mask=mask,
+        source=str(data["source"]),
+    )
 
 
 def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from beringia.core.distributions import FloatArray
 from beringia.errors import ScenarioError
+from beringia.geo import read_packed_mask
 
 _FIELD = "map.points"
 
@@ -231,14 +231,11 @@ def world_land() -> WorldLand:
     WorldLand
         The mask with its axes and source; loaded once and cached.
     """
-    with resources.files("beringia.data").joinpath("land_world.npz").open("rb") as fh:
-        data = np.load(fh)
-        shape = tuple(int(v) for v in data["shape"])
-        mask = np.unpackbits(data["packed"])[: shape[0] * shape[1]].reshape(shape).astype(bool)
-        return WorldLand(
-            lat=np.asarray(data["lat"], dtype=np.float64),
-            lon=np.asarray(data["lon"], dtype=np.float64),
-            mask=mask,
-            step_deg=float(data["step_deg"]),
-            source=str(data["source"]),
-        )
+    data, mask = read_packed_mask("land_world.npz")
+    return WorldLand(
+        lat=np.asarray(data["lat"], dtype=np.float64),
+        lon=np.asarray(data["lon"], dtype=np.float64),
+        mask=mask,
+        step_deg=float(data["step_deg"]),
+        source=str(data["source"]),
+    )
