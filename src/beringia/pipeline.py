@@ -218,7 +218,6 @@ def assess(
         alignment=alignment,
         reference=reference,
         operations=operations,
-        money_factor=factor,
         provenance={
             "beringia_version": __version__,
             "scenario_sha256": scenario_hash(scenario),

@@ -91,7 +91,6 @@ class Assessment:
     alignment: AlignmentResult | None = None
     reference: ReferenceView | None = None
     operations: OperationsAssessment | None = None
-    money_factor: float = 1.0
     provenance: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
