@@ -67,8 +67,13 @@ def _best_month() -> tuple[str, float, float]:
 
 
 def reference_facts(sc: Scenario) -> ReferenceFacts:
-    """Return the all-in unit costs of the built tunnels (shipped plus the scenario's rows)."""
-    table = reference_table(reference_rows(sc.reference.rows), scopes=ALL_IN)
+    """Return what the checks need of the reference set (shipped plus the scenario's rows).
+
+    All-in unit costs of the tunnels built or under construction, the best month on record
+    and the reported mean advances.
+    """
+    rows = reference_rows(sc.reference.rows)
+    table = reference_table(rows, scopes=ALL_IN)
     built = table.mask()
     unit = table.usd_m_per_bore_km
     costs = {
@@ -78,7 +83,7 @@ def reference_facts(sc: Scenario) -> ReferenceFacts:
     }
     advances = {
         r.name: r.mean_advance_m_per_day
-        for r in reference_rows(sc.reference.rows)
+        for r in rows
         if r.mean_advance_m_per_day is not None and r.status != "proposed"
     }
     return ReferenceFacts(unit_costs=costs, best_month=_best_month(), mean_advances=advances)
