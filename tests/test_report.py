@@ -20,6 +20,7 @@ from beringia.report.html import claim_verdict, format_percent, linkify
 from beringia.results import Assessment, ClaimResult
 from beringia.scenario import builtin_names, builtin_text, load_scenario
 from beringia.scenario.distributions import Fixed, LogNormal, Pert
+from beringia.scenario.io import hindcast_names
 from beringia.scenario.provenance import (
     InputRow,
     describe_distribution,
@@ -528,7 +529,7 @@ def _toml_flags(doc: Any, path: str, flag: str) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("name", builtin_names())
+@pytest.mark.parametrize("name", builtin_names() + hindcast_names())
 def test_builtin_rows_all_sourced(name: str) -> None:
     rows = input_rows(load_scenario(name))
     assert rows
