@@ -150,7 +150,8 @@ def typed_in(name: str = "bering-strait") -> dict[str, Any]:
     places = places_m(sc, alignment_for(sc))
     bounds = zone_bounds(sc, places)
     doc.pop("alignment")
-    doc.pop("operations", None)  # construction only: traffic has nothing to do with these tests
+    for section in ("operations", "corridor", "market", "economics"):
+        doc.pop(section, None)  # construction only: traffic has nothing to do with these tests
     for p in doc["route"]["attack_points"]:
         p.pop("waypoint", None)
         p["chainage_km"] = round(places[p["name"]] / 1000.0, 6)

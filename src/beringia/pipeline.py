@@ -30,6 +30,7 @@ from beringia.core.construction import (
     simulate_block,
 )
 from beringia.core.stats import rank_correlation, ranks
+from beringia.corridor.run import run_corridor
 from beringia.errors import ScenarioError
 from beringia.operate import assess_operations
 from beringia.results import (
@@ -201,6 +202,13 @@ def assess(
         else assess_operations(scenario, alignment, seed=seed, years=operations_years)
     )
     t_ops = time.perf_counter() - t_ops
+    t_corridor = time.perf_counter()
+    corridor = (
+        None
+        if scenario.corridor is None or operations is None
+        else run_corridor(scenario, operations, cost, years, seed=seed)
+    )
+    t_corridor = time.perf_counter() - t_corridor
     return Assessment(
         scenario=scenario,
         scenario_sha256=scenario_hash(scenario),
@@ -218,6 +226,7 @@ def assess(
         alignment=alignment,
         reference=reference,
         operations=operations,
+        corridor=corridor,
         provenance={
             "beringia_version": __version__,
             "scenario_sha256": scenario_hash(scenario),
@@ -228,6 +237,7 @@ def assess(
             "random_variates": variates,
             "simulation_seconds": round(t_sim, 3),
             "operations_seconds": round(t_ops, 3),
+            "corridor_seconds": round(t_corridor, 3),
             "total_seconds": round(time.perf_counter() - t0, 3),
             "python": platform.python_version(),
             "numpy": np.__version__,

@@ -14,6 +14,7 @@ from beringia.core.stats import quantiles
 from beringia.reference.view import ReferenceView
 
 if TYPE_CHECKING:
+    from beringia.corridor.results import CorridorAssessment
     from beringia.operate import OperationsAssessment
 from beringia.scenario.model import Scenario
 from beringia.scenario.provenance import provenance_counts
@@ -91,6 +92,7 @@ class Assessment:
     alignment: AlignmentResult | None = None
     reference: ReferenceView | None = None
     operations: OperationsAssessment | None = None
+    corridor: CorridorAssessment | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -140,6 +142,14 @@ class Assessment:
             **({"alignment": self.alignment.to_dict()} if self.alignment is not None else {}),
             **({"reference": self.reference.to_dict()} if self.reference is not None else {}),
             **({"operations": self.operations.to_dict()} if self.operations is not None else {}),
+            **(
+                {
+                    "corridor": self.corridor.corridor_dict(),
+                    "economics": self.corridor.economics_dict(),
+                }
+                if self.corridor is not None
+                else {}
+            ),
             "claims": [
                 {
                     "name": c.name,

@@ -24,6 +24,33 @@ def quantiles(x: FloatArray) -> dict[str, float]:
     return out
 
 
+def quantiles_unbounded(x: FloatArray) -> dict[str, float | None]:
+    """Like :func:`quantiles` for draws that may be ``+inf`` (no finite answer in that draw).
+
+    A percentile is ``None`` where its interpolation touches an infinite draw, and so is the
+    mean if any draw is infinite (JSON has no infinity).
+
+    Returns
+    -------
+    dict
+        Keys ``mean, p5, p10, p50, p80, p90, p95``.
+    """
+    arr = np.sort(np.asarray(x, dtype=np.float64))
+    if np.isnan(arr).any():
+        raise ValueError("quantiles_unbounded: NaN draws")
+    finite = np.isfinite(arr)
+    out: dict[str, float | None] = {"mean": float(arr.mean()) if finite.all() else None}
+    n = arr.shape[0]
+    for k, p in QUANTILES.items():
+        pos = p / 100.0 * (n - 1)
+        lo, hi = int(np.floor(pos)), int(np.ceil(pos))
+        if not (finite[lo] and finite[hi]):
+            out[k] = None
+        else:
+            out[k] = float(arr[lo] + (arr[hi] - arr[lo]) * (pos - lo))
+    return out
+
+
 def ranks(x: FloatArray) -> FloatArray:
     """Ranks 0..n-1 of ``x`` (ties broken by position, which is enough for Spearman)."""
     r = np.empty(x.shape[0])

@@ -55,6 +55,7 @@ _SEGMENT_KEYS = frozenset(
         "gauge_mm",
         "electrified",
         "line_speed_kmh",
+        "commercial",
         "terrain",
         "country",
         *_PROVENANCE_KEYS,
@@ -122,6 +123,10 @@ class Segment:
         Whether the line is electrified.
     line_speed_kmh : float
         Average freight running speed.
+    commercial : bool
+        ``True`` when ``line_speed_kmh`` is already a commercial speed (stops, meets and crew
+        changes included, as in a published end-to-end schedule): the corridor's commercial
+        speed factor is then not applied to it.
     terrain : str
         One of :data:`TERRAINS`.
     country : str
@@ -140,14 +145,19 @@ class Segment:
     line_speed_kmh: float
     terrain: str
     country: str
+    commercial: bool = False
     source: str = ""
     unverified: bool = False
     assumed: bool = False
     note: str = ""
 
     def running_h(self, speed_factor: float = 1.0) -> float:
-        """Return the running time in hours at ``speed_factor`` times the line speed."""
-        return self.length_km / (self.line_speed_kmh * speed_factor)
+        """Return the running time in hours at ``speed_factor`` times the line speed.
+
+        The factor is not applied to a segment whose speed is already commercial.
+        """
+        factor = 1.0 if self.commercial else speed_factor
+        return self.length_km / (self.line_speed_kmh * factor)
 
     def other(self, name: str) -> str:
         """Return the node at the other end from ``name``."""
@@ -393,6 +403,7 @@ def _segment(i: int, raw: Any, names: Sequence[str]) -> Segment:
         line_speed_kmh=_number(t, "line_speed_kmh", field, what, 0.0, open_low=True),
         terrain=_choice(t, "terrain", field, what, TERRAINS),
         country=_text(t, "country", field, what, None),
+        commercial=_flag(t, "commercial", field, what),
         source=_text(t, "source", field, what, ""),
         unverified=_flag(t, "unverified", field, what),
         assumed=_flag(t, "assumed", field, what),

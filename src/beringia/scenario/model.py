@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from beringia.scenario.base import Name, Sourced, Strict
+from beringia.scenario.corridor import Corridor, Economics, Market, check_corridor_sections
 from beringia.scenario.distributions import (
     FractionDist,
     NonNegDist,
@@ -425,6 +426,9 @@ class Scenario(Strict):
     claims: list[Claim] = Field(default_factory=list)
     reference: ReferenceSettings = Field(default_factory=ReferenceSettings)
     operations: Operations | None = Field(None, description="Traffic through the tunnel")
+    corridor: Corridor | None = Field(None, description="The railway behind the tunnel")
+    market: Market | None = Field(None, description="Flows that could take the corridor")
+    economics: Economics | None = Field(None, description="Whether tunnel and corridor pay")
     outcome: Outcome | None = Field(None, description="Hindcasts only: what really happened")
 
     @model_validator(mode="after")
@@ -433,6 +437,9 @@ class Scenario(Strict):
             check_money(self.currency, self.price_base_year)
         except ValueError as exc:
             raise ValueError(f"currency / price_base_year: {exc}") from None
+        check_corridor_sections(
+            self.corridor, self.market, self.economics, self.operations is not None
+        )
         classes = {c.name for c in self.geology.classes}
         self._check_places()
         machines = {m.name for m in self.construction.machines}

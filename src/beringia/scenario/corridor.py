@@ -1,0 +1,175 @@
+"""Scenario sections ``corridor``, ``market`` and ``economics``.
+
+The corridor network and the places that boxes start and end at ship with beringia
+(``data/corridor.toml``, ``data/places.toml``); a scenario edits them here (tables merged by
+node name, by segment ``from``/``to`` pair and by place name) or replaces the network. The
+market and the economics are plain scenario inputs, each figure with its source.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from beringia.scenario.base import Name, Sourced, Strict
+from beringia.scenario.distributions import FractionDist, NonNegDist, PositiveDist
+
+FLOW_GROUPS = ("asia_us", "europe_us", "us_europe")
+"""Market flow groups a route pair can stand for."""
+
+
+class RoutePair(Strict):
+    """An origin-destination pair to compare door to door (places of ``data/places.toml``)."""
+
+    origin: str = Field(min_length=1)
+    destination: str = Field(min_length=1)
+    flow: Literal["asia_us", "europe_us", "us_europe"] = Field(
+        description="The market flow group the pair stands for"
+    )
+
+
+class Corridor(Strict):
+    """The railway behind the tunnel: network edits, door-to-door settings, new-build costs."""
+
+    replace_network: bool = Field(
+        False, description="Use only the nodes and segments below, not the built-in network"
+    )
+    nodes: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Node tables (layout of data/corridor.toml) replacing or adding by name",
+    )
+    segments: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Segment tables replacing (by from/to pair) or adding segments",
+    )
+    places: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Place tables (layout of data/places.toml) replacing or adding by name",
+    )
+    routes: list[RoutePair] | None = Field(
+        None, description="Origin-destination pairs (default: the pairs of data/places.toml)"
+    )
+    tunnel_segment: str = Field(
+        "Bering Strait tunnel",
+        min_length=1,
+        description="The segment whose length and running time come from the tunnel models",
+    )
+    tunnel_train: Name | None = Field(
+        None,
+        description="Train type whose running time through the tunnel is used (default: the "
+        "first container-carrying type of the operations traffic)",
+    )
+    nsr: bool = Field(False, description="Also compare the Northern Sea Route (in season)")
+    speed_factor: PositiveDist = Field(
+        description="Commercial speed / line speed (stops, meets, crew changes)"
+    )
+    terminal_days: NonNegDist = Field(description="Rail terminal handling at each end, days")
+    terminal_usd_per_feu: NonNegDist = Field(
+        description="Port, customs and delivery charges of a rail box, both ends together"
+    )
+    new_build_usd_m_per_km: dict[str, dict[str, PositiveDist]] = Field(
+        description="Capex of new line per route-km by country and terrain (USD m, before uplift)"
+    )
+    upgrade_usd_m_per_km: NonNegDist = Field(description="Capex of upgrading a line per route-km")
+    uplift: Literal["flyvbjerg-2003", "dft-2004", "none"] = Field(
+        "flyvbjerg-2003", description="Cost overrun (rail reference class) on the corridor capex"
+    )
+    build_fronts: PositiveDist = Field(description="Railheads working at once")
+    km_per_year_per_front: PositiveDist = Field(description="Track laid per railhead and year")
+
+
+class MarketFlow(Sourced):
+    """A container flow that could take the corridor."""
+
+    name: Literal["asia_us", "europe_us", "us_europe"] = Field(
+        description="Flow group; the route pairs of the same group set its corridor share"
+    )
+    tunnel_direction: Literal["eastbound", "westbound"] = Field(
+        description="Direction through the tunnel by rail (Russia -> Alaska is eastbound)"
+    )
+    teu_per_year: NonNegDist = Field(description="All modes, twenty-foot units a year")
+
+
+class Market(Strict):
+    """Container flows and the mode choice between corridor and ship."""
+
+    flows: list[MarketFlow] = Field(min_length=1)
+    cargo_value_usd_per_feu: PositiveDist
+    time_cost_pct_per_day: NonNegDist = Field(
+        description="Cost of a day in transit, per cent of the cargo value"
+    )
+    logit_scale_per_1000usd_per_feu: PositiveDist = Field(
+        description="Binary logit scale per $1,000 of generalised-cost difference per FEU"
+    )
+    ramp_up_years: NonNegDist = Field(description="Years from opening to the steady share")
+    initial_share: FractionDist | None = Field(
+        None, description="Share of the steady traffic at opening (default 0)"
+    )
+    benchmark_rail_share: FractionDist | None = Field(
+        None,
+        description="China-Europe rail's share of China-Europe containers: when given, a rail "
+        "constant ($/FEU) is calibrated draw by draw so the logit reproduces it",
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> Market:
+        names = [f.name for f in self.flows]
+        if len(set(names)) != len(names):
+            raise ValueError(f"market.flows: each flow group once, got {names}")
+        return self
+
+
+class Economics(Sourced):
+    """Discounting, tariffs, operating costs and asset lives (2025 USD, real terms).
+
+    The object's ``source`` covers its plain numbers (``horizon_years``).
+    """
+
+    discount_rate: NonNegDist = Field(description="Real discount rate, a fraction a year")
+    horizon_years: int = Field(
+        ge=1, le=200, description="Years of operation appraised after opening"
+    )
+    capex_shape: Literal["uniform", "s_curve"] = Field(
+        "s_curve", description="Spending curve over each construction period"
+    )
+    toll_usd_per_feu: NonNegDist = Field(description="Tunnel toll per 40-ft box")
+    rail_tariff_usd_per_feu_km: NonNegDist = Field(description="Rail freight rate per FEU-km")
+    opex_usd_per_train_km: NonNegDist
+    opex_usd_per_route_km_year: NonNegDist = Field(
+        description="Fixed maintenance per route-km and year (per bore-km in the tunnel)"
+    )
+    arctic_factor: PositiveDist = Field(
+        description="Multiplies operating costs on permafrost and subsea segments"
+    )
+    tunnel_life_years: PositiveDist = Field(description="Asset life for the residual value")
+    corridor_life_years: PositiveDist = Field(description="Asset life for the residual value")
+
+
+def check_corridor_sections(
+    corridor: Corridor | None,
+    market: Market | None,
+    economics: Economics | None,
+    has_operations: bool,
+) -> None:
+    """Check the three sections come together and rest on an operations section.
+
+    Raises
+    ------
+    ValueError
+        With the section path, if one is given without the others or without operations.
+    """
+    given = {"corridor": corridor, "market": market, "economics": economics}
+    present = [k for k, v in given.items() if v is not None]
+    if not present:
+        return
+    missing = [k for k, v in given.items() if v is None]
+    if missing:
+        raise ValueError(
+            f"{missing[0]}: required with the {', '.join(present)} section(s); the corridor, "
+            "market and economics sections come together"
+        )
+    if not has_operations:
+        raise ValueError(
+            "corridor: needs an operations section (the tunnel's capacity and running times)"
+        )
