@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from beringia.cli.base import OverridesOpt, ScenarioArg, app, err, fail, out
+from beringia.cli.corridor import corridor_lines
 from beringia.errors import BeringiaError, ScenarioError
 from beringia.pipeline import assess as run_assessment
 from beringia.pipeline import check_run_arguments
@@ -146,6 +147,10 @@ def _print_summary(a: Assessment) -> None:
         )
         if ops["shortfall"]:
             out.print(f"[yellow]shortfall:[/] {escape(ops['shortfall'])}")
+    if "corridor" in d:
+        for line in corridor_lines(d):
+            out.print(escape(line))
+        out.print("(see `beringia corridor` for the route table)")
     if a.claims:
         ct = Table(title="Claims", title_justify="left")
         ct.add_column("claim")

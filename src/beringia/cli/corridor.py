@@ -1,0 +1,170 @@
+"""``beringia corridor``: the railway behind the tunnel, door-to-door routes and economics."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from beringia.cli.base import OverridesOpt, ScenarioArg, app, fail, out
+from beringia.errors import BeringiaError, ScenarioError
+from beringia.pipeline import assess as run_assessment
+from beringia.pipeline import check_run_arguments
+from beringia.scenario.io import DEFAULT_SCENARIO, load_scenario
+
+
+def _range(q: dict[str, Any] | None, fmt: str, scale: float = 1.0) -> str:
+    """``P50 (P10-P90)`` of a quantile dict; ``-`` where a value is missing or infinite."""
+    if q is None:
+        return "-"
+
+    def one(k: str) -> str:
+        v = q.get(k)
+        return "inf" if v is None else format(v * scale, fmt)
+
+    return f"{one('p50')} ({one('p10')} to {one('p90')})"
+
+
+def corridor_lines(d: dict[str, Any]) -> list[str]:
+    """Key lines of the corridor and economics sections of ``assess --json`` (plain text)."""
+    c, e = d["corridor"], d["economics"]
+    by_country = ", ".join(f"{k} {v:,.0f}" for k, v in c["new_build_km_by_country"].items())
+    lines = [
+        f"Corridor: {c['network_km']:,.0f} km of railway, {c['new_build_km']:,.0f} km new build "
+        f"({by_country}), {c['upgrade_km']:,.0f} km upgraded; corridor capex (tunnel excluded) "
+        f"USD bn {_range(c['capex_usd_bn'], ',.1f')}; traffic from year "
+        f"{_range(c['opening_year'], '.1f')}.",
+    ]
+    for name in ("tunnel", "corridor"):
+        p = e[name]
+        irr = _range(p["irr"], ".1f", 100.0)
+        lines.append(
+            f"Economics, {'tunnel alone' if name == 'tunnel' else 'whole corridor'}: NPV USD bn "
+            f"{_range(p['npv_usd_bn'], ',.1f')}, P(NPV > 0) {100 * p['p_npv_positive']:.1f} %, "
+            f"IRR % {irr}."
+        )
+    return lines
+
+
+def _print(d: dict[str, Any], title: str, name: str) -> None:
+    c, e = d["corridor"], d["economics"]
+    out.print(f"[bold]{escape(title)}[/]  ({escape(name)}), {d['draws']:,} draws, seed {d['seed']}")
+    nt = Table(title="Network (km)", title_justify="left")
+    for col in ("", "km"):
+        nt.add_column(col, justify="right" if col else "left")
+    nt.add_row("whole network", f"{c['network_km']:,.0f}")
+    nt.add_row("new build (tunnel included)", f"{c['new_build_km']:,.0f}")
+    for k, v in c["new_build_km_by_country"].items():
+        nt.add_row(f"  new in {escape(k)}", f"{v:,.0f}")
+    for k, v in c["new_build_km_by_terrain"].items():
+        nt.add_row(f"  new on {escape(k)}", f"{v:,.0f}")
+    nt.add_row("upgrade", f"{c['upgrade_km']:,.0f}")
+    out.print(nt)
+    out.print(
+        f"Corridor capex (tunnel excluded, overrun uplift included): USD bn "
+        f"{_range(c['capex_usd_bn'], ',.1f')}; new lines built in "
+        f"{_range(c['build_years'], '.1f')} years; traffic from year "
+        f"{_range(c['opening_year'], '.1f')} after notice to proceed."
+    )
+    b = c["benchmark"]
+    if b.get("modelled_days") is not None:
+        lo, hi = b["quoted_days"]
+        out.print(
+            f"Benchmark: {escape(b['origin'])} -> {escape(b['destination'])} by rail, modelled "
+            f"{_range(b['modelled_days'], '.1f')} days terminal to terminal against "
+            f"{lo:g}-{hi:g} quoted."
+        )
+    rt = Table(title="Door to door, P50 (P10 to P90)", title_justify="left")
+    for col in ("origin", "destination", "mode", "km", "days", "USD per FEU", "rail share %"):
+        rt.add_column(col, justify="left" if col in ("origin", "destination", "mode") else "right")
+    for r in c["routes"]:
+        share = r.get("rail_share")
+        rt.add_row(
+            escape(r["origin"]),
+            escape(r["destination"]),
+            r["mode"],
+            f"{r['distance_km']:,.0f}",
+            _range(r["transit_days"], ".1f"),
+            _range(r["cost_usd_per_feu"], ",.0f"),
+            "" if share is None else f"{100 * share['p50']:.2g}",
+        )
+    out.print(rt)
+    tt = Table(
+        title="Traffic through the tunnel (TEU a year), P50 (P10 to P90)", title_justify="left"
+    )
+    for col in ("direction", "demand", "carried"):
+        tt.add_column(col, justify="left" if col == "direction" else "right")
+    for k, q in c["demand_teu_per_year"].items():
+        tt.add_row(k, _range(q, ",.0f"), _range(c["carried_teu_per_year"][k], ",.0f"))
+    out.print(tt)
+    out.print(
+        f"Capacity: {c['capacity_teu_per_year_per_direction']:,.0f} TEU a year per direction."
+    )
+    et = Table(
+        title=f"Economics (2025 USD, real; {e['horizon_years']} years of operation), P50 (P10-P90)",
+        title_justify="left",
+    )
+    for col in ("", "tunnel alone", "whole corridor"):
+        et.add_column(col, justify="right" if col else "left")
+    t, w = e["tunnel"], e["corridor"]
+    rows: list[tuple[str, str, str, float]] = [
+        ("capex (USD bn)", "capex_usd_bn", ",.1f", 1.0),
+        ("NPV (USD bn)", "npv_usd_bn", ",.1f", 1.0),
+        ("IRR (%)", "irr", ".1f", 100.0),
+        ("payback (year after notice to proceed)", "payback_year", ".0f", 1.0),
+        ("benefit-cost ratio", "benefit_cost_ratio", ".2f", 1.0),
+        ("break-even (TEU a year, both ways)", "breakeven_teu_per_year", ",.0f", 1.0),
+    ]
+    for label, key, fmt, scale in rows:
+        et.add_row(label, _range(t[key], fmt, scale), _range(w[key], fmt, scale))
+    et.add_row(
+        "P(payback by the horizon)",
+        f"{100 * t['p_payback_by_horizon']:.1f} %",
+        f"{100 * w['p_payback_by_horizon']:.1f} %",
+    )
+    et.add_row(
+        "P(NPV > 0)", f"{100 * t['p_npv_positive']:.1f} %", f"{100 * w['p_npv_positive']:.1f} %"
+    )
+    out.print(et)
+    out.print(f"Discount rate (real) {_range(e['discount_rate'], '.3f')}.")
+    for line in c["assumptions"]:
+        out.print(f"[dim]assumption:[/] {escape(line)}")
+
+
+@app.command()
+def corridor(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", help="Monte Carlo draws (1..10^8).")
+    ] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of all random streams.")] = 2025,
+    overrides: OverridesOpt = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
+    ] = False,
+    processes: Annotated[
+        int, typer.Option("--processes", "-j", help="Worker processes (results do not change).")
+    ] = 1,
+) -> None:
+    """Print the corridor network, the door-to-door route table and the economics."""
+    try:
+        check_run_arguments(draws, seed, processes)
+        sc = load_scenario(scenario, overrides or [])
+        if sc.corridor is None:
+            raise ScenarioError(
+                "corridor", "(missing)", f"scenario {sc.name!r} has no corridor section"
+            )
+        result = run_assessment(sc, draws=draws, seed=seed, processes=processes)
+    except BeringiaError as exc:
+        raise fail(exc) from None
+    full = result.to_dict()
+    d = {k: full[k] for k in ("beringia_version", "scenario", "seed", "draws", "corridor")}
+    d["economics"] = full["economics"]
+    if as_json:
+        sys.stdout.write(json.dumps(d, indent=2, allow_nan=False) + "\n")
+        return
+    _print(d, sc.title or sc.name, sc.name)
