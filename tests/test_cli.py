@@ -27,7 +27,7 @@ from beringia.scenario.io import validate_document
 BUILTINS = ["bering-strait", "bering-strait-claim", "bering-strait-interbering"]
 QKEYS = {"mean", "p5", "p10", "p50", "p80", "p90", "p95"}
 ORDER = ["p5", "p10", "p50", "p80", "p90", "p95"]
-TIMING = ("simulation_seconds", "operations_seconds", "total_seconds")
+TIMING = ("simulation_seconds", "operations_seconds", "corridor_seconds", "total_seconds")
 DRAWS = "300"
 
 

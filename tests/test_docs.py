@@ -36,6 +36,7 @@ def test_documented_commands_exist() -> None:
         "claims",
         "hindcast",
         "operations",
+        "corridor",
         "reference",
         "alignment",
         "scenarios",
@@ -61,7 +62,7 @@ def test_documented_command_lines_run(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     args = shlex.split(line)[1:]
-    if args[0] in ("assess", "claims", "hindcast"):  # the same command, fewer draws
+    if args[0] in ("assess", "claims", "hindcast", "corridor"):  # the same command, fewer draws
         for flag in ("-n", "--draws"):
             if flag in args:
                 args[args.index(flag) + 1] = "300"

@@ -162,6 +162,20 @@ def _merge(
     return out
 
 
+def network_doc(corridor: Corridor) -> dict[str, Any]:
+    """Return the network document of a scenario: the shipped one with its edits, or its own.
+
+    Node tables replace the shipped node of the same ``name``; segment tables replace the
+    shipped segment between the same two nodes; others are added.
+    """
+    empty: dict[str, Any] = {"nodes": [], "segments": []}
+    base = empty if corridor.replace_network else _shipped_network_doc()
+    return {
+        "nodes": _merge(base["nodes"], corridor.nodes, lambda t: t.get("name")),
+        "segments": _merge(base["segments"], corridor.segments, _segment_key),
+    }
+
+
 def scenario_network(corridor: Corridor, tunnel_km: float) -> tuple[Network, Segment]:
     """Return the scenario's network and its tunnel segment, set to the model's length.
 
@@ -178,12 +192,7 @@ def scenario_network(corridor: Corridor, tunnel_km: float) -> tuple[Network, Seg
         Naming the node or segment at fault (see :func:`load_network`), or an unknown tunnel
         segment.
     """
-    base = {"nodes": [], "segments": []} if corridor.replace_network else _shipped_network_doc()
-    doc = {
-        "nodes": _merge(base["nodes"], corridor.nodes, lambda t: t.get("name")),
-        "segments": _merge(base["segments"], corridor.segments, _segment_key),
-    }
-    net = load_network(doc)
+    net = load_network(network_doc(corridor))
     names = [s.name for s in net.segments]
     if corridor.tunnel_segment not in names:
         raise ScenarioError(

@@ -18,6 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from beringia.core.distributions import DistSpec
+from beringia.corridor.quantity import Quantity
 from beringia.scenario.distributions import (
     Discrete,
     Fixed,
@@ -195,6 +197,8 @@ def input_rows(scenario: Scenario) -> list[InputRow]:
         ``operations.library.<name>``.
     """
     rows = list(_walk(scenario, ""))
+    if scenario.corridor is not None:
+        rows.extend(corridor_rows(scenario))
     ops = scenario.operations
     if ops is not None:  # built-in train types the traffic uses: their figures count too
         own = {t.name for t in ops.trains}
@@ -203,6 +207,76 @@ def input_rows(scenario: Scenario) -> list[InputRow]:
                 train = ops.train(t.train)
                 path = f"operations.library.{train.name}"
                 rows.append(_row(path, _plain_numbers(train), train, "object"))
+    return rows
+
+
+def _spec_text(spec: DistSpec) -> str:
+    if spec.kind == "fixed":
+        return f"fixed {format_number(spec.params[0])}"
+    if spec.kind == "lognormal":
+        median, gsd = (format_number(p) for p in spec.params[:2])
+        return f"lognormal(median {median}, gsd {gsd})"
+    return f"{spec.kind}({', '.join(format_number(p) for p in spec.params)})"
+
+
+def _quantity_row(path: str, q: Quantity) -> InputRow:
+    return InputRow(
+        path=path,
+        value=_spec_text(q.spec),
+        source=q.source,
+        unverified=q.unverified,
+        assumed=q.assumed,
+        note=q.note,
+        kind="distribution",
+    )
+
+
+def corridor_rows(scenario: Scenario) -> list[InputRow]:
+    """List the figures of the scenario's corridor network and places (shipped plus edits).
+
+    Segments are object rows (``corridor.network.segments.<name>``: length, line speed,
+    status, terrain); node dwells and transshipment costs and the places' access legs are
+    distribution rows. Empty without a corridor section.
+    """
+    from beringia.corridor.network import load_network
+    from beringia.corridor.places import merge_places, parse_places, shipped_doc
+    from beringia.corridor.plan import network_doc
+
+    c = scenario.corridor
+    if c is None:
+        return []
+    net = load_network(network_doc(c))
+    rows: list[InputRow] = []
+    for n in net.nodes:
+        for key in ("dwell_h", "transshipment_usd_per_feu"):
+            q = getattr(n, key)
+            if q is not None:
+                rows.append(_quantity_row(f"corridor.network.nodes.{n.name}.{key}", q))
+    for g in net.segments:
+        value = (
+            f"length_km {format_number(g.length_km)}; line_speed_kmh "
+            f"{format_number(g.line_speed_kmh)}; {g.status}; {g.terrain}"
+        )
+        rows.append(
+            InputRow(
+                path=f"corridor.network.segments.{g.name}",
+                value=value,
+                source=g.source,
+                unverified=g.unverified,
+                assumed=g.assumed,
+                note=g.note,
+                kind="object",
+            )
+        )
+    places, _ = parse_places(merge_places(shipped_doc(), c.places))
+    for p in places.values():
+        base = f"corridor.places.{p.name}"
+        legs = [("rail_access", p.rail_access)] + [(f"ports.{x.port}", x.access) for x in p.ports]
+        for where, a in legs:
+            if a is None:
+                continue
+            rows.append(_quantity_row(f"{base}.{where}.days", a.days))
+            rows.append(_quantity_row(f"{base}.{where}.usd_per_feu", a.usd_per_feu))
     return rows
 
 
