@@ -446,7 +446,13 @@ def discount_factors(rate: ArrayLike, horizon_years: int, *, timing: Timing = "e
     return out
 
 
-def npv(cash: ArrayLike, rate: ArrayLike, *, timing: Timing = "end") -> FloatArray:
+def npv(
+    cash: ArrayLike,
+    rate: ArrayLike,
+    *,
+    timing: Timing = "end",
+    factors: FloatArray | None = None,
+) -> FloatArray:
     """Return the net present value at notice to proceed of each draw's cash flows.
 
     Parameters
@@ -458,6 +464,10 @@ def npv(cash: ArrayLike, rate: ArrayLike, *, timing: Timing = "end") -> FloatArr
     timing : {"end", "mid", "start"}
         Year-end (default: year ``t`` discounted ``t + 1`` years), mid-year (``t + 0.5``) or
         start of year (``t``).
+    factors : ndarray, optional
+        ``discount_factors(rate, T, timing=timing)`` computed once by the caller, to save
+        recomputing them for several flows of the same draws (``rate`` and ``timing`` are then
+        not used).
 
     Returns
     -------
@@ -465,7 +475,7 @@ def npv(cash: ArrayLike, rate: ArrayLike, *, timing: Timing = "end") -> FloatArr
         NPV ``(n,)``.
     """
     c = _cash(cash)
-    df = discount_factors(rate, c.shape[1], timing=timing)
+    df = discount_factors(rate, c.shape[1], timing=timing) if factors is None else factors
     if df.ndim == 1:
         out: FloatArray = c @ df
         return out
@@ -599,7 +609,12 @@ def payback_year(
 
 
 def benefit_cost_ratio(
-    benefits: ArrayLike, costs: ArrayLike, rate: ArrayLike, *, timing: Timing = "end"
+    benefits: ArrayLike,
+    costs: ArrayLike,
+    rate: ArrayLike,
+    *,
+    timing: Timing = "end",
+    factors: FloatArray | None = None,
 ) -> FloatArray:
     """Return present value of benefits over present value of costs, per draw.
 
@@ -611,6 +626,8 @@ def benefit_cost_ratio(
         Discount rate, scalar or per draw.
     timing : {"end", "mid", "start"}
         Discounting convention.
+    factors : ndarray, optional
+        Precomputed discount factors (see :func:`npv`).
 
     Returns
     -------
@@ -623,8 +640,8 @@ def benefit_cost_ratio(
         raise ScenarioError("benefits", b.shape, f"the shape of costs {k.shape}")
     _non_negative(b, "benefits")
     _non_negative(k, "costs")
-    pv_b = npv(b, rate, timing=timing)
-    pv_k = npv(k, rate, timing=timing)
+    pv_b = npv(b, rate, timing=timing, factors=factors)
+    pv_k = npv(k, rate, timing=timing, factors=factors)
     out: FloatArray = np.full(pv_b.shape, np.nan)
     np.divide(pv_b, pv_k, out=out, where=pv_k > 0)
     return out
@@ -637,6 +654,7 @@ def breakeven_traffic(
     *,
     timing: Timing = "end",
     capacity: ArrayLike | None = None,
+    factors: FloatArray | None = None,
 ) -> FloatArray:
     """Return the steady-state demand that makes NPV zero, per draw, in closed form.
 
@@ -656,6 +674,8 @@ def breakeven_traffic(
     capacity : array_like, optional
         Steady-state capacity per draw; where the break-even demand exceeds it, no demand
         pays and the result is ``inf``.
+    factors : ndarray, optional
+        Precomputed discount factors (see :func:`npv`).
 
     Returns
     -------
@@ -664,8 +684,8 @@ def breakeven_traffic(
         traffic; ``inf`` where more traffic cannot make it pay (non-positive unit margin and
         negative base NPV) or the demand needed exceeds ``capacity``.
     """
-    base = npv(base_cash, rate, timing=timing)
-    unit = npv(unit_cash, rate, timing=timing)
+    base = npv(base_cash, rate, timing=timing, factors=factors)
+    unit = npv(unit_cash, rate, timing=timing, factors=factors)
     if base.shape != unit.shape:
         raise ScenarioError("unit_cash", np.shape(unit_cash), "the shape of base_cash")
     out: FloatArray = np.full(base.shape, np.inf)

@@ -23,6 +23,7 @@ from beringia.core.economics import (
     breakeven_traffic,
     capex_profile,
     carried_traffic,
+    discount_factors,
     irr,
     npv,
     payback_year,
@@ -277,12 +278,17 @@ class _Accumulator:
     ) -> None:
         stop = start + steady.shape[0]
         cash = p.revenue - p.opex - p.capex + p.residual
+        df = discount_factors(rate, cash.shape[1])
         self.capex[start:stop] = p.capex_total
-        self.npv[start:stop] = npv(cash, rate)
+        self.npv[start:stop] = npv(cash, rate, factors=df)
         self.irr[start:stop] = irr(cash)
         self.payback[start:stop] = payback_year(cash)
-        self.bcr[start:stop] = benefit_cost_ratio(p.revenue + p.residual, p.capex + p.opex, rate)
-        self.breakeven[start:stop] = breakeven_traffic(p.base, p.unit, rate, capacity=capacity)
+        self.bcr[start:stop] = benefit_cost_ratio(
+            p.revenue + p.residual, p.capex + p.opex, rate, factors=df
+        )
+        self.breakeven[start:stop] = breakeven_traffic(
+            p.base, p.unit, rate, capacity=capacity, factors=df
+        )
         if start < self.fan.shape[0]:
             keep = min(stop, self.fan.shape[0]) - start
             self.fan[start : start + keep] = cash[:keep]
