@@ -30,7 +30,7 @@ from beringia.core.construction import (
     simulate_block,
 )
 from beringia.core.stats import rank_correlation, ranks
-from beringia.corridor.run import run_corridor
+from beringia.corridor.run import run_corridor, scenario_plan
 from beringia.errors import ScenarioError
 from beringia.operate import assess_operations
 from beringia.results import (
@@ -139,6 +139,20 @@ def assess(
     t0 = time.perf_counter()
     alignment = alignment_for(scenario)
     inp = anchor_programme(scenario, compile_construction(scenario, alignment))
+    # Operations and the corridor's plan first: their input errors show before the long run.
+    t_ops = time.perf_counter()
+    operations = (
+        None
+        if scenario.operations is None
+        else assess_operations(scenario, alignment, seed=seed, years=operations_years)
+    )
+    t_ops = time.perf_counter() - t_ops
+    plan = (
+        None
+        if scenario.corridor is None or operations is None
+        else scenario_plan(scenario, operations)
+    )
+    t0_sim = time.perf_counter()
     hds = headings(inp)
     cost = np.empty(draws)
     years = np.empty(draws)
@@ -169,7 +183,7 @@ def assess(
         done = stop
         if progress is not None:
             progress(done, draws)
-    t_sim = time.perf_counter() - t0
+    t_sim = time.perf_counter() - t0_sim
     factor = money_factor(scenario)
     if factor != 1.0:  # costs are linear in the money inputs: convert once, after the run
         cost *= factor
@@ -195,18 +209,11 @@ def assess(
     facts = reference_facts(scenario)
     reference = assess_reference(scenario, inp, cost, parts["systemic"], heading_rows, facts)
     claims = assess_claims(scenario, cost, years, reference.bore_km, facts)
-    t_ops = time.perf_counter()
-    operations = (
-        None
-        if scenario.operations is None
-        else assess_operations(scenario, alignment, seed=seed, years=operations_years)
-    )
-    t_ops = time.perf_counter() - t_ops
     t_corridor = time.perf_counter()
     corridor = (
         None
-        if scenario.corridor is None or operations is None
-        else run_corridor(scenario, operations, cost, years, seed=seed)
+        if plan is None or operations is None
+        else run_corridor(scenario, operations, cost, years, seed=seed, plan=plan)
     )
     t_corridor = time.perf_counter() - t_corridor
     return Assessment(

@@ -12,8 +12,9 @@ from rich.markup import escape
 from beringia.alignment import alignment_for
 from beringia.cli.base import app, fail, out
 from beringia.compile import compile_construction
+from beringia.corridor.run import scenario_plan
 from beringia.errors import BeringiaError
-from beringia.operate import compile_operations
+from beringia.operate import assess_operations, compile_operations
 from beringia.scenario.io import (
     builtin_names,
     builtin_text,
@@ -59,6 +60,9 @@ def validate(
         inp = compile_construction(sc, alignment)  # places attack points and zones on the route
         # running times and headways too: a train too weak to climb is an error here
         ops = None if sc.operations is None else compile_operations(sc, alignment)
+        plan = None
+        if sc.corridor is not None:  # the network, places and routes: a few simulated years
+            plan = scenario_plan(sc, assess_operations(sc, alignment, seed=0, years=VALIDATE_YEARS))
     except BeringiaError as exc:
         raise fail(exc) from None
     pts = ", ".join(p.name for p in sc.route.attack_points)
@@ -75,6 +79,19 @@ def validate(
                 f"{ops.capacity.trains_per_day:.0f} trains a day per direction"
             )
         )
+    if plan is not None:
+        new_km = sum(plan.new_km.values())
+        out.print(
+            escape(
+                f"corridor: {len(plan.network.nodes)} nodes, {len(plan.network.segments)} "
+                f"segments, {new_km:,.0f} km of new line besides the tunnel, "
+                f"{len(plan.pairs)} route pairs"
+            )
+        )
+
+
+VALIDATE_YEARS = 4
+"""Simulated years of operations ``validate`` runs to plan a corridor (availability)."""
 
 
 @app.command()

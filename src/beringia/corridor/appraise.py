@@ -19,6 +19,7 @@ import numpy as np
 from beringia.core import rng as rngmod
 from beringia.core.distributions import DistSpec, FloatArray, ppf
 from beringia.core.economics import (
+    Shape,
     benefit_cost_ratio,
     breakeven_traffic,
     capex_profile,
@@ -105,12 +106,19 @@ def _corridor_build(corridor: Corridor, plan: CorridorPlan, s: _Sampler) -> _Bui
     if corridor.uplift != "none":
         up = uplift(corridor.uplift, UPLIFT_CLASS)
         capex_m *= np.exp(up.mu + up.sigma * s.normal("capex:uplift"))
-    new_total = sum(plan.new_km.values())
+    works_km = sum(plan.new_km.values()) + plan.upgrade_km
     rate = s.dist("build:fronts", corridor.build_fronts) * s.dist(
         "build:rate", corridor.km_per_year_per_front
     )
-    years = np.asarray(new_total / rate, dtype=np.float64)
+    years = np.asarray(works_km / rate, dtype=np.float64)
     return _Build(capex_m / 1000.0, years)
+
+
+def _spend(build: _Build, horizon: int, shape: Shape) -> FloatArray:
+    """Corridor capex per year; nothing to spend when there are no works."""
+    if not np.any(build.years > 0):
+        return np.zeros((build.years.shape[0], horizon))
+    return capex_profile(build.capex_usd_bn, build.years, horizon, shape=shape)
 
 
 # ----------------------------------------------------------------------- door to door
@@ -465,9 +473,7 @@ def assess_corridor(
         )
         tunnel_acc.add(start, tunnel, steady, rate, 2 * cap)
 
-        capex_c = capex_t + capex_profile(
-            build.capex_usd_bn, build.years, horizon, shape=econ.capex_shape
-        )
+        capex_c = capex_t + _spend(build, horizon, econ.capex_shape)
         rail_teu = s.dist("rail_tariff", econ.rail_tariff_usd_per_feu_km) / TEU_PER_FEU / 1e9
         train_km = s.dist("opex_train_km", econ.opex_usd_per_train_km) / 1e9
         network_km = sum(

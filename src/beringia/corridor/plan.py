@@ -8,6 +8,7 @@ the mean commercial speed, and the port pair of lowest mean generalised cost.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -148,18 +149,27 @@ def _merge(
     base: Sequence[Mapping[str, Any]],
     edits: Sequence[Mapping[str, Any]],
     key: Any,
-) -> list[dict[str, Any]]:
-    """Replace tables of ``base`` with the edit of the same key, append new keys."""
+) -> tuple[list[dict[str, Any]], list[int | None]]:
+    """Replace tables of ``base`` with the edit of the same key, append new keys.
+
+    Also return, per merged table, the index of the edit it came from (``None``: shipped).
+    """
     out = [dict(t) for t in base]
+    origin: list[int | None] = [None] * len(out)
     index = {key(t): i for i, t in enumerate(out)}
-    for e in edits:
+    for j, e in enumerate(edits):
         k = key(e)
         if k in index:
             out[index[k]] = dict(e)
+            origin[index[k]] = j
         else:
             index[k] = len(out)
             out.append(dict(e))
-    return out
+            origin.append(j)
+    return out, origin
+
+
+_MERGED_FIELD = re.compile(r"^corridor\.(nodes|segments)\.(\d+)(.*)$")
 
 
 def network_doc(corridor: Corridor) -> dict[str, Any]:
@@ -168,12 +178,37 @@ def network_doc(corridor: Corridor) -> dict[str, Any]:
     Node tables replace the shipped node of the same ``name``; segment tables replace the
     shipped segment between the same two nodes; others are added.
     """
+    return _network_doc(corridor)[0]
+
+
+def _network_doc(corridor: Corridor) -> tuple[dict[str, Any], dict[str, list[int | None]]]:
     empty: dict[str, Any] = {"nodes": [], "segments": []}
     base = empty if corridor.replace_network else _shipped_network_doc()
-    return {
-        "nodes": _merge(base["nodes"], corridor.nodes, lambda t: t.get("name")),
-        "segments": _merge(base["segments"], corridor.segments, _segment_key),
-    }
+    nodes, node_origin = _merge(base["nodes"], corridor.nodes, lambda t: t.get("name"))
+    segments, segment_origin = _merge(base["segments"], corridor.segments, _segment_key)
+    return (
+        {"nodes": nodes, "segments": segments},
+        {"nodes": node_origin, "segments": segment_origin},
+    )
+
+
+def _load(corridor: Corridor) -> Network:
+    """Load the scenario's network; errors name the user's table, not the merged position."""
+    doc, origin = _network_doc(corridor)
+    try:
+        return load_network(doc)
+    except ScenarioError as exc:
+        m = _MERGED_FIELD.match(exc.field)
+        if m is None:
+            raise
+        kind, i, rest = m.group(1), int(m.group(2)), m.group(3)
+        j = origin[kind][i] if i < len(origin[kind]) else None
+        where = (
+            f"corridor.{kind}.{j}{rest}"
+            if j is not None
+            else f"corridor.{kind}{rest} (shipped data/corridor.toml, {kind} entry {i})"
+        )
+        raise ScenarioError(where, exc.value, exc.allowed) from None
 
 
 def scenario_network(corridor: Corridor, tunnel_km: float) -> tuple[Network, Segment]:
@@ -192,7 +227,7 @@ def scenario_network(corridor: Corridor, tunnel_km: float) -> tuple[Network, Seg
         Naming the node or segment at fault (see :func:`load_network`), or an unknown tunnel
         segment.
     """
-    net = load_network(network_doc(corridor))
+    net = _load(corridor)
     names = [s.name for s in net.segments]
     if corridor.tunnel_segment not in names:
         raise ScenarioError(
@@ -224,10 +259,14 @@ def _check_pair_places(pairs: Sequence[RoutePair], places: Mapping[str, Place]) 
                 )
 
 
-def _check_rail_nodes(places: Mapping[str, Place], net: Network) -> None:
+def _check_rail_nodes(
+    places: Mapping[str, Place], pairs: Sequence[RoutePair], net: Network
+) -> None:
+    """Check that the places the pairs use reach the network (others may be off it)."""
     names = set(net.names)
+    used = {x for pair in pairs for x in (pair.origin, pair.destination)}
     for p in places.values():
-        if p.rail_node not in names:
+        if p.name in used and p.rail_node not in names:
             raise ScenarioError(
                 f"corridor.places.{p.name}.rail_node",
                 p.rail_node,
@@ -374,13 +413,13 @@ def plan_corridor(
     net, tunnel = scenario_network(corridor, tunnel_km)
     doc = merge_places(shipped_doc(), corridor.places)
     places, default_pairs = parse_places(doc)
-    _check_rail_nodes(places, net)
     pairs = (
         default_pairs
         if corridor.routes is None
         else tuple(RoutePair(p.origin, p.destination, p.flow) for p in corridor.routes)
     )
     _check_pair_places(pairs, places)
+    _check_rail_nodes(places, pairs, net)
     speed = mean(dist_spec(corridor.speed_factor))
     vpd = _value_per_day(market)
     rail = tuple(rail_plan(net, tunnel, p, places, speed) for p in pairs)

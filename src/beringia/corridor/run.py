@@ -35,6 +35,7 @@ def run_corridor(
     duration_years: FloatArray,
     *,
     seed: int,
+    plan: CorridorPlan | None = None,
 ) -> CorridorAssessment:
     """Assess the corridor, its traffic and the economics of tunnel and corridor, per draw.
 
@@ -48,8 +49,11 @@ def run_corridor(
         Tunnel cost (2025 USD bn) and construction duration per draw.
     seed : int
         Seed of the random streams.
+    plan : CorridorPlan, optional
+        The plan, if made already (:func:`scenario_plan`).
     """
-    plan = scenario_plan(scenario, operations)
+    if plan is None:
+        plan = scenario_plan(scenario, operations)
     if scenario.corridor is None or scenario.market is None or scenario.economics is None:
         raise ScenarioError("corridor", "(missing)", "a scenario with a corridor section")
     return assess_corridor(
