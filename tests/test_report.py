@@ -16,6 +16,7 @@ from plotly.offline import get_plotlyjs
 
 import beringia
 from beringia.report import figures, render_report, write_report
+from beringia.report.corridor_figures import CORRIDOR_FIGURES
 from beringia.report.html import claim_verdict, format_percent, linkify
 from beringia.results import Assessment, ClaimResult
 from beringia.scenario import builtin_names, builtin_text, load_scenario
@@ -42,6 +43,7 @@ SECTIONS = [
     "What drives the result",
     "Headings",
     "Operations",
+    "Corridor and economics",
     "Inputs and their sources",
     "Provenance",
 ]
@@ -156,6 +158,7 @@ def test_plotly_inline_exactly_once(page: str) -> None:
     assert page.count("* plotly.js v") == 1
     keys = FIGURES + ALIGNMENT_FIGURES + ["outside_view", "reference_scatter"]
     keys += OPERATIONS_FIGURES  # the default built-in has an operations section
+    keys += CORRIDOR_FIGURES  # ... and a corridor section
     scripts = [a for t, a in _tags(page).tags if t == "script"]
     assert len(scripts) == 1 + len(keys)  # plotly.js, then one inline call per figure
     assert page.count("Plotly.newPlot(") == len(keys)
@@ -546,7 +549,7 @@ def test_builtin_flags_match_toml(name: str) -> None:
     rows = {
         r.path: r
         for r in input_rows(load_scenario(name))
-        if not r.path.startswith("operations.library.")
+        if not r.path.startswith(("operations.library.", "corridor.network.", "corridor.places."))
     }
     unverified = _toml_flags(doc, "", "unverified")
     assumed = _toml_flags(doc, "", "assumed")

@@ -17,6 +17,7 @@ from plotly.offline import get_plotlyjs
 import beringia
 from beringia.operate import DIRECTIONS
 from beringia.report import figures, render_report
+from beringia.report.corridor_figures import CORRIDOR_FIGURES
 from beringia.report.html import format_percent
 from beringia.report.operations_figures import (
     MAX_PROFILE_POINTS,
@@ -96,7 +97,7 @@ def test_section_placed(page: str) -> None:
     h2 = re.findall(r"<h2>(.*?)</h2>", page)
     i = h2.index("Operations")
     assert h2[i - 1] == "Headings"
-    assert h2[i + 1] == "Inputs and their sources"
+    assert h2[i + 1] == "Corridor and economics"
     assert page.count('href="#operations"') == 1
     part = _section(page, "operations")
     positions = [part.index(f'id="fig-{k}"') for k in OPS_FIGURES]
@@ -123,6 +124,7 @@ def test_self_contained_and_counted(page: str, assessment: Assessment) -> None:
     assert "default-src 'none'" in csp[0] and "connect-src 'none'" in csp[0]
     assert page.count(get_plotlyjs()) == 1
     keys = [*figures.all_figures(assessment), *reference_figures(assessment), *OPS_FIGURES]
+    keys += list(CORRIDOR_FIGURES)
     assert len(keys) == len(set(keys))
     assert page.count("Plotly.newPlot(") == len(keys)
     for key in keys:
@@ -254,7 +256,7 @@ def test_shortfall_warning() -> None:
 
 
 def test_without_operations(assessment: Assessment) -> None:
-    bare = dataclasses.replace(assessment, operations=None)
+    bare = dataclasses.replace(assessment, operations=None, corridor=None)
     assert operations_figures(bare) == {}
     assert operations_section(bare) is None
     page = render_report(bare)

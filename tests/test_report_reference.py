@@ -22,6 +22,7 @@ from beringia.hindcast import HindcastCase, HindcastReport
 from beringia.reference import parse_reference_row, reference_rows, reference_table
 from beringia.reference.uplift import uplift
 from beringia.report import render_report
+from beringia.report.corridor_figures import CORRIDOR_FIGURES
 from beringia.report.hindcast import (
     COVERAGE_GOAL,
     LOG_ERROR_GOAL,
@@ -128,6 +129,7 @@ def test_outside_view_section_placed(page: str, assessment: Assessment) -> None:
         "outside_view",
         "reference_scatter",
         *operations_figures(assessment),
+        *CORRIDOR_FIGURES,
     ]
     _assert_self_contained(page, keys)
 

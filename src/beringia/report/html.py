@@ -24,6 +24,7 @@ from plotly.offline import get_plotlyjs
 
 from beringia.core.stats import quantiles
 from beringia.report import figures
+from beringia.report.corridor_figures import corridor_figures, corridor_section
 from beringia.report.operations_figures import operations_figures, operations_section
 from beringia.report.reference_figures import reference_figures, reference_set
 from beringia.results import Assessment, ClaimResult
@@ -440,7 +441,8 @@ def render_report(assessment: Assessment) -> str:
         has one), distributions, scattergram, the outside view (when the assessment has
         one), cost breakdown, schedule of the median draw, tornado, headings, operations
         (capacity, running times, headways and simulated years, when the assessment has
-        them), every input with its provenance, and the run's provenance. plotly.js is
+        them), the corridor and its economics (when the assessment has a corridor), every
+        input with its provenance, and the run's provenance. plotly.js is
         inline once; nothing is loaded from the network when the page opens.
     """
     a = assessment
@@ -450,6 +452,7 @@ def render_report(assessment: Assessment) -> str:
     figs = {k: _figure_html(k, f) for k, f in figures.all_figures(a).items()}
     figs.update({k: _figure_html(k, f) for k, f in reference_figures(a).items()})
     figs.update({k: _figure_html(k, f) for k, f in operations_figures(a).items()})
+    figs.update({k: _figure_html(k, f) for k, f in corridor_figures(a).items()})
     m = a.median_draw
     has_median = 0 <= m < a.draws
     median = {
@@ -490,6 +493,7 @@ def render_report(assessment: Assessment) -> str:
         "alignment": _alignment(a),
         "outside": _outside_view(a),
         "operations": operations_section(a),
+        "corridor": corridor_section(a),
         "flags": [f.message for f in a.reference.flags] if a.reference is not None else [],
     }
     return _environment().get_template(TEMPLATE).render(context)

@@ -1,0 +1,977 @@
+"""Plotly figures and key figures of the report's corridor and economics section.
+
+Pure functions like :mod:`beringia.report.figures`, with its colours and conventions: each
+builds and returns a :class:`plotly.graph_objects.Figure` (or the plain rows of a table) and
+writes nothing. The map's land is one small indexed PNG (a data URI, allowed by the page's
+Content-Security-Policy) stretched under the network, so the map adds only a few kB to the
+page; per-draw curves are thinned and stored as 32-bit floats.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import struct
+import zlib
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+from numpy.typing import NDArray
+from plotly.subplots import make_subplots
+
+from beringia.core.distributions import FloatArray
+from beringia.core.stats import quantiles, quantiles_unbounded
+from beringia.corridor.network import Network
+from beringia.corridor.results import CorridorAssessment, ProjectEconomics, RouteDraws
+from beringia.report.figures import (
+    DOLLAR,
+    LAND_COLOUR,
+    QUANTILE_COLOUR,
+    SEA_COLOUR,
+    TUNNEL_COLOUR,
+    _empty,
+    _layout,
+    ecdf_points,
+    plot_text,
+    short_source,
+)
+from beringia.results import Assessment
+from beringia.world import WorldLand, world_land, wrap_lon
+
+STATUS_COLOURS = {"existing": "#7a7a7a", "upgrade": "#d08c00", "new": "#1f5fa8"}
+"""Colour of a segment by status; the strait tunnel is drawn in ``TUNNEL_COLOUR``."""
+STATUS_LABELS = {"existing": "existing line", "upgrade": "line to upgrade", "new": "new build"}
+MODE_COLOURS = {"rail": "#c0661a", "sea": "#1f5fa8", "sea-nsr": "#35978f"}
+"""Colour of a door-to-door mode in the route comparison."""
+MODE_LABELS = {"rail": "rail via the tunnel", "sea": "sea", "sea-nsr": "sea, Northern Sea Route"}
+PROJECT_COLOURS = {"tunnel": TUNNEL_COLOUR, "corridor": "#6a3d9a"}
+PROJECT_LABELS = {"tunnel": "tunnel alone", "corridor": "whole corridor"}
+CARRIED_COLOUR = "#1b7837"
+CAPACITY_COLOUR = "#333333"
+MAP_STEP_DEG = 0.25
+"""Cell size of the map's land raster (degrees, majority vote over the 0.05 deg mask)."""
+MAP_MARGIN_LON_DEG = 8.0
+MAP_MARGIN_LAT_DEG = (6.0, 8.0)
+"""Margins around the network's nodes: longitude each side; latitude south and north."""
+MAX_ECDF_POINTS = 1000
+"""Most points of one NPV or break-even curve."""
+TERRAIN_LABELS = {"subsea": "subsea (the strait tunnel)"}
+CORRIDOR_FIGURES = ("corridor_map", "route_comparison", "npv_distribution", "cash_fan", "breakeven")
+"""Keys of :func:`corridor_figures`, in the order the section shows them."""
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _percent(p: float) -> str:
+    """Format a probability like the report's ``pct`` filter (``"< 0.1 %"`` near zero)."""
+    if 0 < p < 0.0005:
+        return "< 0.1 %"
+    if 0.9995 <= p < 1:
+        return "> 99.9 %"
+    return f"{100 * p:.1f} %"
+
+
+def _f32(x: FloatArray) -> NDArray[np.float32]:
+    """Store a plotted array in 32 bits: half the bytes in the page, precision to spare."""
+    return np.asarray(x, dtype=np.float32)
+
+
+# --------------------------------------------------------------------------- the map
+
+
+def _png_chunk(tag: bytes, data: bytes) -> bytes:
+    crc = zlib.crc32(tag + data) & 0xFFFFFFFF
+    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
+
+
+def png_data_uri(index: NDArray[np.uint8], palette: Sequence[str]) -> str:
+    """Encode an image of palette indices as an indexed PNG ``data:`` URI.
+
+    Parameters
+    ----------
+    index : ndarray of uint8, shape (H, W)
+        Palette index of each pixel, top row first; every value below ``len(palette)``.
+    palette : sequence of str
+        Colours as ``#rrggbb``, at most 256.
+
+    Returns
+    -------
+    str
+        ``data:image/png;base64,...``: 8-bit indexed colour, no interlace, every row with
+        filter 0, deflated at level 9.
+
+    Raises
+    ------
+    ValueError
+        If the image is empty or not 2-D, an index has no colour, or a colour is malformed.
+    """
+    z = np.asarray(index)
+    if z.ndim != 2 or z.size == 0:
+        raise ValueError(f"png_data_uri: need a non-empty 2-D image, got shape {z.shape}")
+    if not 1 <= len(palette) <= 256:
+        raise ValueError(f"png_data_uri: need 1 to 256 colours, got {len(palette)}")
+    if int(z.min()) < 0 or int(z.max()) >= len(palette):
+        raise ValueError("png_data_uri: an index has no colour in the palette")
+    plte = b""
+    for c in palette:
+        if len(c) != 7 or not c.startswith("#"):
+            raise ValueError(f"png_data_uri: colour {c!r} is not #rrggbb")
+        plte += bytes.fromhex(c[1:])
+    h, w = z.shape
+    raw = np.zeros((h, w + 1), dtype=np.uint8)
+    raw[:, 1:] = z
+    png = (
+        _PNG_SIGNATURE
+        + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
+        + _png_chunk(b"PLTE", plte)
+        + _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), 9))
+        + _png_chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def map_window(network: Network) -> tuple[float, float, float, float]:
+    """Return the map's ``(west, east, south, north)`` around every node of the network.
+
+    The longitude axis is continuous: it starts in the widest gap between the nodes (the
+    Atlantic for the built-in network), so ``east`` may exceed 180 and points are put on the
+    axis with ``wrap_lon(lon, west)``.
+
+    Parameters
+    ----------
+    network : Network
+        The corridor network.
+
+    Returns
+    -------
+    west, east : float
+        Longitude range, ``west < east <= west + 360``.
+    south, north : float
+        Latitude range, within the shipped world land band.
+    """
+    land = world_land()
+    lon = np.sort(wrap_lon([n.lon for n in network.nodes], -180.0))
+    lat = np.array([n.lat for n in network.nodes], dtype=np.float64)
+    if lon.size == 0:
+        return -180.0, 180.0, land.south, land.north
+    gaps = np.diff(np.append(lon, lon[0] + 360.0))
+    k = int(np.argmax(gaps))
+    first = float(lon[(k + 1) % lon.size])  # the first node east of the widest gap
+    span = 360.0 - float(gaps[k])
+    margin = min(MAP_MARGIN_LON_DEG, float(gaps[k]) / 2)
+    west = float(wrap_lon(first - margin, -180.0))
+    east = west + span + 2 * margin
+    south = max(land.south, float(lat.min()) - MAP_MARGIN_LAT_DEG[0])
+    north = min(land.north, float(lat.max()) + MAP_MARGIN_LAT_DEG[1])
+    return west, east, south, north
+
+
+def _majority(z: NDArray[np.uint8], axis: int, k: int) -> NDArray[np.uint8]:
+    """Coarsen a 0/1 image by ``k`` along ``axis`` by majority vote (ties are land)."""
+    n = z.shape[axis]
+    starts = np.arange(0, n, k)
+    counts = np.add.reduceat(z.astype(np.int32), starts, axis=axis)
+    sizes = np.diff(np.append(starts, n))
+    shape = [1, 1]
+    shape[axis] = sizes.size
+    return (2 * counts >= sizes.reshape(shape)).astype(np.uint8)
+
+
+def land_raster(
+    land: WorldLand, window: tuple[float, float, float, float], step_deg: float = MAP_STEP_DEG
+) -> tuple[NDArray[np.uint8], tuple[float, float, float, float]]:
+    """Crop and coarsen the world land mask to ``window`` at about ``step_deg`` cells.
+
+    Parameters
+    ----------
+    land : WorldLand
+        The shipped mask.
+    window : (west, east, south, north)
+        From :func:`map_window` (``east`` may exceed 180).
+    step_deg : float
+        Target cell size; the mask is coarsened by majority vote over whole cells.
+
+    Returns
+    -------
+    z : ndarray of uint8
+        1 for land, 0 for sea, north row first.
+    extent : (left, right, bottom, top)
+        Outer edges of the raster on the map's continuous axes.
+    """
+    west, east, south, north = window
+    k = max(1, round(step_deg / land.step_deg))
+    span = east - west
+    cols = max(1, math.ceil(span / land.step_deg))
+    lat, lon, z = land.image((south, north), (west, west + span), max_cells=math.ceil(cols / k))
+    dlon = float(lon[1] - lon[0]) if lon.size > 1 else land.step_deg
+    dlat = float(lat[0] - lat[1]) if lat.size > 1 else land.step_deg
+    top = float(lat[0]) + dlat / 2
+    left = float(lon[0]) - dlon / 2
+    if dlat < dlon and lat.size > 1:  # rows were not coarsened as much as columns
+        r = max(1, round(dlon / dlat))
+        z = _majority(z, 0, r)
+        dlat *= r
+    return z, (left, left + dlon * z.shape[1], top - dlat * z.shape[0], top)
+
+
+def _labelled(c: CorridorAssessment) -> set[str]:
+    """Return the nodes named on the map: route ends, portals and the benchmark's ends."""
+    names = {r.origin for r in c.routes} | {r.destination for r in c.routes}
+    names |= {n.name for n in c.network.nodes if n.kind == "portal"}
+    names |= {str(c.benchmark.get(k, "")) for k in ("origin", "destination")}
+    return names
+
+
+def corridor_map(a: Assessment) -> go.Figure:
+    """Map of the corridor network from Europe across Asia and the strait to North America.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment; its ``corridor.network``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        The shipped world land mask at about :data:`MAP_STEP_DEG` as one small PNG under
+        the network, on a continuous longitude axis (degrees east of the window's western
+        edge, which lies in the widest gap between the nodes, so the map crosses the
+        antimeridian at the strait). Segments as straight lines coloured by status
+        (:data:`STATUS_COLOURS`), the strait tunnel bold in ``TUNNEL_COLOUR``, with an
+        invisible hover point at each segment's middle; nodes as markers, named on hover,
+        route ends and portals labelled. A placeholder without a corridor.
+    """
+    title = "The corridor network"
+    c = a.corridor
+    if c is None:
+        return _empty(title, "the scenario has no corridor section")
+    net = c.network
+    land = world_land()
+    window = map_window(net)
+    west, east, south, north = window
+    z, (left, right, bottom, top) = land_raster(land, window)
+    fig = go.Figure()
+    fig.add_layout_image(
+        source=png_data_uri(z, (SEA_COLOUR, LAND_COLOUR)),
+        xref="x",
+        yref="y",
+        x=left,
+        y=top,
+        sizex=right - left,
+        sizey=top - bottom,
+        xanchor="left",
+        yanchor="top",
+        sizing="stretch",
+        layer="below",
+    )
+    pos = {n.name: (float(wrap_lon(n.lon, west)), n.lat) for n in net.nodes}
+    groups: dict[str, list[Any]] = {}
+    for s in net.segments:
+        key = "tunnel" if s.terrain == "subsea" else s.status
+        groups.setdefault(key, []).append(s)
+    order = [k for k in (*STATUS_COLOURS, "tunnel") if k in groups]
+    mid_x: list[float] = []
+    mid_y: list[float] = []
+    mid_text: list[str] = []
+    for key in order:
+        segs = groups[key]
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for s in segs:
+            (x0, y0), (x1, y1) = pos[s.start], pos[s.end]
+            xs += [x0, x1, None]
+            ys += [y0, y1, None]
+            mid_x.append((x0 + x1) / 2)
+            mid_y.append((y0 + y1) / 2)
+            mid_text.append(
+                f"{plot_text(s.name)}<br>{s.status}, {s.terrain}, {s.country}<br>"
+                f"{s.length_km:,.0f} km, {s.gauge_mm} mm gauge, "
+                f"{'electric' if s.electrified else 'diesel'}"
+            )
+        km = math.fsum(s.length_km for s in segs)
+        if key == "tunnel":
+            name = f"strait tunnel ({km:,.1f} km)"
+            line = {"color": TUNNEL_COLOUR, "width": 7}
+        else:
+            name = f"{STATUS_LABELS.get(key, key)} ({km:,.0f} km)"
+            line = {"color": STATUS_COLOURS[key], "width": 3 if key != "existing" else 2}
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=line, name=name, hoverinfo="skip"))
+    fig.add_trace(
+        go.Scatter(
+            x=mid_x,
+            y=mid_y,
+            mode="markers",
+            marker={"size": 10, "opacity": 0},
+            text=mid_text,
+            hovertemplate="%{text}<extra></extra>",
+            showlegend=False,
+            name="segments",
+        )
+    )
+    named = _labelled(c)
+    fig.add_trace(
+        go.Scatter(
+            x=[pos[n.name][0] for n in net.nodes],
+            y=[n.lat for n in net.nodes],
+            mode="markers+text",
+            marker={"size": 6, "color": "#ffffff", "line": {"color": "#333333", "width": 1.5}},
+            text=[plot_text(n.name) if n.name in named else "" for n in net.nodes],
+            textposition="top center",
+            textfont={"size": 10, "color": "#333333"},
+            customdata=[
+                [plot_text(n.name), n.kind.replace("_", " "), n.country, n.lat, n.lon]
+                for n in net.nodes
+            ],
+            hovertemplate="%{customdata[0]} (%{customdata[1]}, %{customdata[2]})<br>"
+            "%{customdata[3]:.2f} N, %{customdata[4]:.2f} E<extra></extra>",
+            name="places (hover for names)",
+        )
+    )
+    fig.add_annotation(
+        text="Land and sea: " + plot_text(short_source(land.source)),
+        x=0.0,
+        y=0.0,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        yshift=-40,
+        showarrow=False,
+        align="left",
+        font={"size": 10, "color": "#666666"},
+    )
+    ticks = [float(t) for t in np.arange(math.ceil(west / 30) * 30, east + 1e-9, 30)]
+    fig.update_xaxes(
+        title_text="Longitude (continuous across the antimeridian)",
+        range=[west, east],
+        showgrid=False,
+        tickvals=ticks,
+        ticktext=[_lon_label(t) for t in ticks],
+    )
+    fig.update_yaxes(
+        title_text="Latitude (° N)", range=[south, north], showgrid=False, ticksuffix="°"
+    )
+    fig.update_layout(showlegend=True, plot_bgcolor=SEA_COLOUR)
+    fig = _layout(fig, title, 560, legend_top=True)
+    fig.update_layout(margin={"b": 80})
+    return fig
+
+
+def _lon_label(x: float) -> str:
+    """Label a continuous longitude as degrees east or west of Greenwich."""
+    v = float(wrap_lon(x, -180.0))
+    if v == 0 or v == -180:
+        return f"{abs(v):.0f}°"
+    return f"{abs(v):.0f}° {'E' if v > 0 else 'W'}"
+
+
+# --------------------------------------------------------------------------- routes
+
+
+def route_pairs(c: CorridorAssessment) -> list[tuple[str, str]]:
+    """Return the origin-destination pairs in the order of the routes (first seen first).
+
+    Parameters
+    ----------
+    c : CorridorAssessment
+        The corridor results.
+
+    Returns
+    -------
+    list of (str, str)
+        Each pair once.
+    """
+    out: list[tuple[str, str]] = []
+    for r in c.routes:
+        if (r.origin, r.destination) not in out:
+            out.append((r.origin, r.destination))
+    return out
+
+
+def _modes(c: CorridorAssessment) -> list[str]:
+    seen = {r.mode for r in c.routes}
+    return [m for m in ("rail", "sea", "sea-nsr") if m in seen] + sorted(
+        seen - {"rail", "sea", "sea-nsr"}
+    )
+
+
+def _pair_label(origin: str, destination: str) -> str:
+    return f"{origin} → {destination}"
+
+
+def route_comparison(a: Assessment) -> go.Figure:
+    """Door-to-door days and cost per FEU of every pair, rail against sea.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment; its ``corridor.routes``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two panels sharing the pairs (first pair on top): days (left) and USD per FEU
+        (right). Per mode one trace per panel with one point per pair at its P50 and a
+        horizontal bar from P10 to P90; modes offset within a pair's row. The rail rows'
+        hover gives the P50 of the corridor's logit share of the pair. A placeholder
+        without a corridor.
+    """
+    title = "Door to door: rail via the tunnel against sea (P50, bars P10–P90)"
+    c = a.corridor
+    if c is None or not c.routes:
+        return _empty(title, "the scenario has no corridor section")
+    pairs = route_pairs(c)
+    row = {p: i for i, p in enumerate(pairs)}
+    modes = _modes(c)
+    width = 0.6 / max(1, len(modes))
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+    )
+    for m_i, mode in enumerate(modes):
+        rows = [r for r in c.routes if r.mode == mode]
+        offset = (m_i - (len(modes) - 1) / 2) * width
+        y = [row[(r.origin, r.destination)] + offset for r in rows]
+        colour = MODE_COLOURS.get(mode, "#555555")
+        label = MODE_LABELS.get(mode, mode)
+        extra = [_route_hover(r) for r in rows]
+        for col, (key, unit, fmt) in enumerate(
+            (("days", " days", ",.1f"), ("cost", f" {DOLLAR}/FEU", ",.0f")), start=1
+        ):
+            q = [quantiles(r.transit_days if key == "days" else r.cost_usd_per_feu) for r in rows]
+            p50 = np.array([v["p50"] for v in q])
+            p10 = np.array([v["p10"] for v in q])
+            p90 = np.array([v["p90"] for v in q])
+            fig.add_trace(
+                go.Scatter(
+                    x=p50,
+                    y=y,
+                    mode="markers",
+                    marker={"color": colour, "size": 8, "symbol": "diamond"},
+                    error_x={
+                        "type": "data",
+                        "symmetric": False,
+                        "array": p90 - p50,
+                        "arrayminus": p50 - p10,
+                        "color": colour,
+                        "thickness": 5,
+                        "width": 0,
+                    },
+                    name=label,
+                    legendgroup=mode,
+                    showlegend=col == 1,
+                    customdata=np.column_stack([p10, p90]),
+                    text=extra,
+                    hovertemplate=(
+                        f"%{{text}}<br>P50 %{{x:{fmt}}}{unit}<br>"
+                        f"P10–P90 %{{customdata[0]:{fmt}}}–%{{customdata[1]:{fmt}}}{unit}"
+                        "<extra></extra>"
+                    ),
+                ),
+                row=1,
+                col=col,
+            )
+    fig.update_yaxes(
+        tickvals=list(range(len(pairs))),
+        ticktext=[plot_text(_pair_label(*p)) for p in pairs],
+        autorange="reversed",
+        row=1,
+        col=1,
+    )
+    fig.update_yaxes(showgrid=False, zeroline=False)
+    fig.update_xaxes(title_text="Transit time door to door (days)", row=1, col=1)
+    fig.update_xaxes(
+        title_text=f"Freight cost door to door ({DOLLAR} per FEU, 2025)",
+        tickformat=",d",
+        rangemode="tozero",
+        row=1,
+        col=2,
+    )
+    fig.update_layout(showlegend=True)
+    fig = _layout(fig, title, 160 + 30 * len(pairs), legend_top=True)
+    fig.update_layout(margin={"l": 190})
+    return fig
+
+
+def _route_hover(r: RouteDraws) -> str:
+    text = f"{plot_text(_pair_label(r.origin, r.destination))}, {r.mode}, {r.distance_km:,.0f} km"
+    if r.share is not None:
+        text += f"<br>rail share P50 {100 * float(np.percentile(r.share, 50)):.1f} %"
+    return text
+
+
+# --------------------------------------------------------------------------- economics
+
+
+def _projects(c: CorridorAssessment) -> tuple[ProjectEconomics, ProjectEconomics]:
+    return c.tunnel, c.corridor
+
+
+def npv_distribution(a: Assessment) -> go.Figure:
+    """Empirical CDF of the NPV of the tunnel alone and of the whole corridor.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment; its ``corridor.tunnel`` and ``corridor.corridor``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One curve per project (thinned to :data:`MAX_ECDF_POINTS`), the share of draws with
+        a positive NPV in its legend entry, and NPV = 0 as a vertical line. A placeholder
+        without a corridor.
+    """
+    title = "Net present value (2025 USD bn)"
+    c = a.corridor
+    if c is None:
+        return _empty(title, "the scenario has no corridor section")
+    fig = go.Figure()
+    for p in _projects(c):
+        if p.npv_usd_bn.size == 0:
+            continue
+        x, share = ecdf_points(p.npv_usd_bn, MAX_ECDF_POINTS)
+        label = PROJECT_LABELS.get(p.name, p.name)
+        fig.add_trace(
+            go.Scatter(
+                x=_f32(x),
+                y=_f32(100.0 * share),
+                mode="lines",
+                line={"color": PROJECT_COLOURS.get(p.name, "#555555"), "width": 2.5, "shape": "hv"},
+                name=f"{label}: NPV &gt; 0 in {_percent(p.p_npv_positive)} of draws",
+                hovertemplate=f"{label}<br>NPV {DOLLAR}%{{x:,.1f}}bn<br>"
+                "%{y:.1f} % of draws at or below<extra></extra>",
+            )
+        )
+    fig.add_vline(x=0.0, line={"color": QUANTILE_COLOUR, "width": 1.5, "dash": "dash"})
+    fig.update_xaxes(title_text="NPV (2025 USD bn), at each draw's discount rate")
+    fig.update_yaxes(title_text="Share of draws at or below (%)", range=[0, 101])
+    fig.update_layout(showlegend=True)
+    return _layout(fig, title, 460, legend_top=True)
+
+
+def fan_years(p: ProjectEconomics) -> int:
+    """Return how many years of the fan chart to draw: up to the last year with cash.
+
+    Parameters
+    ----------
+    p : ProjectEconomics
+        One project.
+
+    Returns
+    -------
+    int
+        One more than the last year in which the P10 or P90 of net cash is not zero (at
+        least 1 when there are years at all).
+    """
+    lo, hi = p.cash_fan_usd_bn["p10"], p.cash_fan_usd_bn["p90"]
+    live = np.flatnonzero((lo != 0) | (hi != 0))
+    n = int(p.cash_years.size)
+    return min(n, int(live[-1]) + 1) if live.size else min(n, 1)
+
+
+def cash_fan(a: Assessment) -> go.Figure:
+    """Fan chart of the yearly net cash flow of both projects.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment; its projects' ``cash_fan_usd_bn`` (P10, P50, P90 over draws).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per project a shaded band from P10 to P90 of each year's net cash flow (an upper
+        P90 line, then the P10 line filled to it) and the P50 line, over years after notice
+        to proceed, cut after the last year with cash; the P50 opening year as a dotted
+        vertical line. A placeholder without a corridor.
+    """
+    title = "Net cash flow a year (2025 USD bn): P50, band P10–P90"
+    c = a.corridor
+    if c is None:
+        return _empty(title, "the scenario has no corridor section")
+    fig = go.Figure()
+    for p in _projects(c):
+        n = fan_years(p)
+        years = _f32(p.cash_years[:n])
+        colour = PROJECT_COLOURS.get(p.name, "#555555")
+        label = PROJECT_LABELS.get(p.name, p.name)
+        fan = {k: _f32(p.cash_fan_usd_bn[k][:n]) for k in ("p10", "p50", "p90")}
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=fan["p90"],
+                mode="lines",
+                line={"color": colour, "width": 0.5},
+                legendgroup=p.name,
+                showlegend=False,
+                name=f"{label} P90",
+                hovertemplate=f"{label} year %{{x:.0f}}: P90 {DOLLAR}%{{y:,.2f}}bn<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=fan["p10"],
+                mode="lines",
+                line={"color": colour, "width": 0.5},
+                fill="tonexty",
+                fillcolor=_rgba(colour, 0.18),
+                legendgroup=p.name,
+                name=f"{label} P10–P90",
+                hovertemplate=f"{label} year %{{x:.0f}}: P10 {DOLLAR}%{{y:,.2f}}bn<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=fan["p50"],
+                mode="lines",
+                line={"color": colour, "width": 2.5},
+                legendgroup=p.name,
+                name=f"{label} P50",
+                hovertemplate=f"{label} year %{{x:.0f}}: P50 {DOLLAR}%{{y:,.2f}}bn<extra></extra>",
+            )
+        )
+    if c.opening_year.size:
+        opening = float(np.percentile(c.opening_year, 50))
+        fig.add_vline(x=opening, line={"color": QUANTILE_COLOUR, "width": 1.5, "dash": "dot"})
+        fig.add_annotation(
+            x=opening,
+            y=1.0,
+            yref="y domain",
+            text=f"opening P50: year {opening:,.1f}",
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font={"size": 11, "color": QUANTILE_COLOUR},
+        )
+    fig.add_hline(y=0.0, line={"color": "#999999", "width": 1})
+    fig.update_xaxes(title_text="Years after notice to proceed", rangemode="tozero")
+    fig.update_yaxes(title_text="Net cash flow (2025 USD bn a year)")
+    fig.update_layout(showlegend=True)
+    return _layout(fig, title, 480, legend_top=True)
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def carried_total(c: CorridorAssessment) -> FloatArray:
+    """Return the carried TEU a year of both directions together, per draw.
+
+    Parameters
+    ----------
+    c : CorridorAssessment
+        The corridor results.
+
+    Returns
+    -------
+    ndarray
+        Sum over directions of ``carried_teu_per_year`` (the unit of the break-even).
+    """
+    arrays = list(c.carried_teu_per_year.values())
+    if not arrays:
+        return np.zeros(c.opening_year.size)
+    return np.asarray(np.sum(arrays, axis=0), dtype=np.float64)
+
+
+def breakeven(a: Assessment) -> go.Figure:
+    """Break-even traffic of both projects against the modelled traffic and the capacity.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment; its projects' ``breakeven_teu_per_year`` (both directions
+        together; infinite where no traffic within capacity pays).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Per project the empirical CDF of the finite break-even TEU a year as a share of
+        all draws (so a curve stops at the share of draws in which some traffic within
+        capacity pays, said in its legend entry), the P50 of the carried traffic and the
+        capacity of both directions as vertical lines. A placeholder without a corridor.
+    """
+    title = "Break-even traffic: TEU a year (both directions) that makes the NPV zero"
+    c = a.corridor
+    if c is None:
+        return _empty(title, "the scenario has no corridor section")
+    fig = go.Figure()
+    for p in _projects(c):
+        be = p.breakeven_teu_per_year
+        n = be.size
+        finite = np.sort(be[np.isfinite(be)])
+        label = PROJECT_LABELS.get(p.name, p.name)
+        share = finite.size / n if n else 0.0
+        name = (
+            f"{label}: pays within capacity in {_percent(share)} of draws "
+            f"(never in {_percent(1 - share)})"
+        )
+        if finite.size:
+            x, q = ecdf_points(finite, MAX_ECDF_POINTS)
+            y = 100.0 * q * share
+        else:
+            x, y = np.array([np.nan]), np.array([np.nan])
+        fig.add_trace(
+            go.Scatter(
+                x=_f32(x),
+                y=_f32(y),
+                mode="lines",
+                line={"color": PROJECT_COLOURS.get(p.name, "#555555"), "width": 2.5, "shape": "hv"},
+                name=name,
+                hovertemplate=f"{label}<br>break-even %{{x:,.0f}} TEU a year<br>"
+                "%{y:.1f} % of draws at or below<extra></extra>",
+            )
+        )
+    carried = carried_total(c)
+    marks = []
+    if carried.size:
+        marks.append(
+            (
+                float(np.percentile(carried, 50)),
+                "modelled carried traffic P50",
+                CARRIED_COLOUR,
+                "dash",
+            )
+        )
+    marks.append(
+        (2.0 * c.capacity_teu_per_year, "capacity (both directions)", CAPACITY_COLOUR, "dot")
+    )
+    for at, label, colour, dash in marks:
+        line = {"color": colour, "width": 2, "dash": dash}
+        fig.add_vline(x=at, line=line)
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                line=line,
+                name=f"{label}: {at:,.0f} TEU a year",
+                hoverinfo="skip",
+            )
+        )
+    fig.update_xaxes(title_text="TEU a year, both directions", tickformat=",d", rangemode="tozero")
+    fig.update_yaxes(title_text="Share of all draws at or below (%)", range=[0, 101])
+    fig.update_layout(showlegend=True)
+    fig = _layout(fig, title, 500, legend_top=True)
+    fig.update_layout(margin={"t": 140})
+    return fig
+
+
+def corridor_figures(a: Assessment) -> dict[str, go.Figure]:
+    """Every figure of the report's corridor and economics section, by key.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment.
+
+    Returns
+    -------
+    dict of str to Figure
+        The keys of :data:`CORRIDOR_FIGURES`; empty when the assessment has no corridor
+        (the section is then left out).
+    """
+    if a.corridor is None:
+        return {}
+    return {
+        "corridor_map": corridor_map(a),
+        "route_comparison": route_comparison(a),
+        "npv_distribution": npv_distribution(a),
+        "cash_fan": cash_fan(a),
+        "breakeven": breakeven(a),
+    }
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def spread(q: dict[str, float] | dict[str, float | None], fmt: str, scale: float = 1.0) -> str:
+    """Format ``P50 (P10–P90)`` of a quantile dict; a missing value reads ``∞``.
+
+    Parameters
+    ----------
+    q : dict
+        Quantiles with keys ``p10``, ``p50``, ``p90`` (from :func:`quantiles` or
+        :func:`quantiles_unbounded`, whose ``None`` is an infinite value).
+    fmt : str
+        Format spec of each number, e.g. ``",.1f"``.
+    scale : float
+        Factor applied before formatting (100 for percentages).
+
+    Returns
+    -------
+    str
+        E.g. ``"23.4 (21.8–25.0)"``.
+    """
+
+    def one(v: float | None) -> str:
+        return "∞" if v is None else format(scale * v, fmt)
+
+    return f"{one(q['p50'])} ({one(q['p10'])}–{one(q['p90'])})"
+
+
+def route_rows(c: CorridorAssessment) -> list[dict[str, Any]]:
+    """Return one table row per pair and mode, pairs in route order, rail first.
+
+    Parameters
+    ----------
+    c : CorridorAssessment
+        The corridor results.
+
+    Returns
+    -------
+    list of dict
+        Keys ``pair``, ``mode`` (with the months of a seasonal route), ``km`` (to the
+        kilometre), ``days`` (``P50 (P10–P90)`` to 0.1 day), ``cost`` (USD per FEU to the
+        dollar, same form) and ``share`` (P50 of the rail share as a probability, ``None``
+        for sea rows).
+    """
+    order = {m: i for i, m in enumerate(_modes(c))}
+    pair_order = {p: i for i, p in enumerate(route_pairs(c))}
+    routes = sorted(c.routes, key=lambda r: (pair_order[(r.origin, r.destination)], order[r.mode]))
+    out = []
+    for r in routes:
+        mode = MODE_LABELS.get(r.mode, r.mode)
+        if r.season_months:
+            mode += f" (months {', '.join(str(m) for m in r.season_months)})"
+        out.append(
+            {
+                "pair": _pair_label(r.origin, r.destination),
+                "mode": mode,
+                "km": f"{r.distance_km:,.0f}",
+                "days": spread(quantiles(r.transit_days), ",.1f"),
+                "cost": spread(quantiles(r.cost_usd_per_feu), ",.0f"),
+                "share": None if r.share is None else float(np.percentile(r.share, 50)),
+            }
+        )
+    return out
+
+
+def _economics_rows(c: CorridorAssessment) -> list[tuple[str, str, str]]:
+    """Rows of the economics table: label, tunnel alone, whole corridor."""
+    d = {p.name: p.to_dict() for p in _projects(c)}
+    t, w = d["tunnel"], d["corridor"]
+
+    def both(f: Any) -> tuple[str, str]:
+        return f(t), f(w)
+
+    def irr(x: dict[str, Any]) -> str:
+        if x["irr"] is None:
+            return "none in any draw"
+        text = spread(x["irr"], ".1f", 100.0) + " %"
+        if x["irr_defined_share"] < 1.0:
+            text += f"; defined in {_percent(x['irr_defined_share'])} of draws"
+        return text
+
+    def payback(x: dict[str, Any]) -> str:
+        within = f"paid back within the horizon in {_percent(x['p_payback_by_horizon'])} of draws"
+        if x["payback_year"] is None:
+            return within
+        return f"{spread(x['payback_year'], ',.0f')} when paid back; {within}"
+
+    def breakeven_text(x: dict[str, Any]) -> str:
+        return (
+            f"{spread(x['breakeven_teu_per_year'], ',.0f')}; some traffic within capacity pays "
+            f"in {_percent(x['p_breakeven_within_capacity'])} of draws"
+        )
+
+    return [
+        ("Capex (USD bn)", *both(lambda x: spread(x["capex_usd_bn"], ",.1f"))),
+        ("NPV (USD bn)", *both(lambda x: spread(x["npv_usd_bn"], ",.1f"))),
+        ("Share of draws with NPV > 0", *both(lambda x: _percent(x["p_npv_positive"]))),
+        ("IRR (real)", *both(irr)),
+        ("Payback (years after notice to proceed)", *both(payback)),
+        ("Benefit-cost ratio", *both(lambda x: spread(x["benefit_cost_ratio"], ".2f"))),
+        ("Break-even (TEU a year, both directions)", *both(breakeven_text)),
+    ]
+
+
+def _benchmark(c: CorridorAssessment) -> dict[str, Any] | None:
+    b = c.benchmark
+    days = b.get("modelled_days")
+    quoted = b.get("quoted_days")
+    if not b or not isinstance(days, dict) or not quoted:
+        return None
+    lo, hi = float(quoted[0]), float(quoted[-1])
+    return {
+        "origin": str(b.get("origin", "")),
+        "destination": str(b.get("destination", "")),
+        "km": f"{float(b.get('distance_km', math.nan)):,.0f}",
+        "days": spread(days, ",.1f"),
+        "quoted": f"{lo:g}–{hi:g}",
+        "within": bool(b.get("median_within_quoted", lo <= days["p50"] <= hi)),
+        "source": str(b.get("source", "")),
+    }
+
+
+def corridor_section(a: Assessment) -> dict[str, Any] | None:
+    """Return what the report's corridor and economics section shows, None without a corridor.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment.
+
+    Returns
+    -------
+    dict or None
+        Formatted from ``a.corridor`` (money in 2025 USD bn, ``P50 (P10–P90)`` strings):
+        ``build`` (new-build, upgrade and network km, new-build km by country and by
+        terrain), ``key`` rows (label, unit, P10, P50, P90: corridor capex, build years,
+        opening year, demand and carried TEU per direction, discount rate),
+        ``capacity`` (TEU a year per direction), ``economics`` rows (label, tunnel alone,
+        whole corridor: capex, NPV, share of NPV > 0, IRR, payback, benefit-cost ratio,
+        break-even), ``p_npv`` per project, ``horizon``, ``benchmark`` (or None),
+        ``routes`` (:func:`route_rows`) and ``assumptions``.
+    """
+    c = a.corridor
+    if c is None:
+        return None
+    nb = c.new_build
+    pct = {"p10": 0.0, "p50": 0.0, "p90": 0.0}
+
+    def key(label: str, unit: str, x: FloatArray, fmt: str, scale: float = 1.0) -> list[str]:
+        q = quantiles(x) if x.size else pct
+        return [label, unit, *(format(scale * q[k], fmt) for k in ("p10", "p50", "p90"))]
+
+    key_rows = [
+        key("Corridor capex (tunnel excluded)", "USD bn", c.capex_usd_bn, ",.1f"),
+        key("Corridor build time", "years", c.build_years, ",.1f"),
+        key(
+            "Opening (tunnel and corridor both finished)", "years after NTP", c.opening_year, ",.1f"
+        ),
+    ]
+    for d, v in c.demand_teu_per_year.items():
+        key_rows.append(key(f"Demand through the tunnel, {d}", "TEU a year", v, ",.0f"))
+    for d, v in c.carried_teu_per_year.items():
+        key_rows.append(key(f"Carried through the tunnel, {d}", "TEU a year", v, ",.0f"))
+    key_rows.append(key("Real discount rate", "%", c.discount_rate, ".1f", 100.0))
+    be = {p.name: quantiles_unbounded(p.breakeven_teu_per_year) for p in _projects(c)}
+    return {
+        "build": {
+            "new_km": nb["new_km"],
+            "upgrade_km": nb["upgrade_km"],
+            "network_km": nb["total_km"],
+            "by_country": sorted(nb["new_by_country"].items(), key=lambda kv: -kv[1]),
+            "by_terrain": [
+                (TERRAIN_LABELS.get(k, k), v)
+                for k, v in sorted(nb["new_by_terrain"].items(), key=lambda kv: -kv[1])
+            ],
+        },
+        "key": key_rows,
+        "capacity": f"{c.capacity_teu_per_year:,.0f}",
+        "economics": _economics_rows(c),
+        "p_npv": {p.name: p.p_npv_positive for p in _projects(c)},
+        "breakeven_p50": {k: v["p50"] for k, v in be.items()},
+        "horizon": c.horizon_years,
+        "benchmark": _benchmark(c),
+        "routes": route_rows(c),
+        "assumptions": list(c.assumptions),
+    }
