@@ -32,6 +32,7 @@ bench: install ## Benchmarks: ratios and timings, JSON in bench/results/
 	$(BIN)/python bench/construction.py
 	$(BIN)/python bench/operations.py
 	$(BIN)/python bench/economics.py
+	$(BIN)/python bench/corridor.py
 
 clean:
 	rm -rf $(VENV) reports bench/results/*.json .mypy_cache .ruff_cache .pytest_cache .hypothesis

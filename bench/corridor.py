@@ -1,0 +1,98 @@
+"""Benchmark: the corridor and economics job against the construction job on the same draws.
+
+For the built-in ``bering-strait`` scenario: the construction Monte Carlo (cost and duration
+per draw) is run for ``--draws`` draws, then the corridor job on those draws (door-to-door
+draws of every route, mode choice, traffic, capex profiles, NPV, IRR, payback, benefit-cost
+ratio and break-even for the tunnel and the whole corridor). The plan (paths, searoute
+distances) is made once beforehand and timed separately. The judged figure is
+``ratio_to_construction`` = corridor seconds / construction seconds (the peer run in the same
+process): how much the corridor adds to an assessment. Writes ``bench/results/corridor.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+
+import beringia
+from beringia.alignment import alignment_for
+from beringia.compile import compile_construction
+from beringia.core import rng as rngmod
+from beringia.core.construction import simulate_block
+from beringia.corridor.appraise import assess_corridor
+from beringia.corridor.run import scenario_plan
+from beringia.operate import assess_operations
+from beringia.scenario.io import load_scenario
+
+RESULTS = Path(__file__).resolve().parent / "results" / "corridor.json"
+
+
+def main() -> None:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--draws", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2025)
+    args = parser.parse_args()
+    sc = load_scenario("bering-strait")
+    alignment = alignment_for(sc)
+    inp = compile_construction(sc, alignment)
+    cost = np.empty(args.draws)
+    years = np.empty(args.draws)
+    t0 = time.perf_counter()
+    for block, start, size in rngmod.blocks(args.draws):
+        res = simulate_block(inp, args.seed, block, size)
+        cost[start : start + size] = res.cost_usd_bn
+        years[start : start + size] = res.duration_years
+    t_construction = time.perf_counter() - t0
+    ops = assess_operations(sc, alignment, seed=args.seed, years=20)
+    t0 = time.perf_counter()
+    plan = scenario_plan(sc, ops)
+    t_plan = time.perf_counter() - t0
+    if sc.corridor is None or sc.market is None or sc.economics is None:
+        raise SystemExit("bering-strait has no corridor section")
+    t0 = time.perf_counter()
+    result = assess_corridor(
+        sc.corridor,
+        sc.market,
+        sc.economics,
+        plan,
+        cost,
+        years,
+        seed=args.seed,
+        tunnel_bores=len(sc.construction.bores),
+    )
+    t_corridor = time.perf_counter() - t0
+    ratio = t_corridor / t_construction
+    figures = {
+        "benchmark": "corridor",
+        "draws": args.draws,
+        "routes": len(result.routes),
+        "construction_seconds": round(t_construction, 3),
+        "plan_seconds": round(t_plan, 3),
+        "corridor_seconds": round(t_corridor, 3),
+        "corridor_draws_per_second": round(args.draws / t_corridor, 1),
+        "ratio_to_construction": round(ratio, 3),
+        "tunnel_npv_p50_usd_bn": float(np.median(result.tunnel.npv_usd_bn)),
+        "beringia_version": beringia.__version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
+    RESULTS.parent.mkdir(exist_ok=True)
+    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    print(f"construction job: {args.draws:,} draws in {t_construction:.2f} s")
+    print(f"corridor plan (paths, searoute): {t_plan:.2f} s, once")
+    print(
+        f"corridor job: {args.draws:,} draws x {len(result.routes)} route rows and two "
+        f"appraisals in {t_corridor:.2f} s ({args.draws / t_corridor:,.0f} draws/s)"
+    )
+    print(f"results: {RESULTS}")
+    print(f"ratio_to_construction={ratio:.3f}")
+
+
+if __name__ == "__main__":
+    main()
