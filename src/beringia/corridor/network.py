@@ -8,7 +8,6 @@ caller samples them.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import math
 import tomllib
@@ -20,6 +19,7 @@ from typing import Any, Literal, TypedDict
 import networkx as nx
 
 from beringia.corridor.quantity import Quantity, parse_quantity
+from beringia.corridor.tables import allowed_names, check_keys, flag, text
 from beringia.errors import ScenarioError
 
 KINDS = ("city", "port", "junction", "border", "gauge_break", "portal")
@@ -195,7 +195,9 @@ class Network:
         for n in self.nodes:
             if n.name == name:
                 return n
-        raise ScenarioError(f"{_PREFIX}.nodes", name, _allowed_names(name, self.names))
+        raise ScenarioError(
+            f"{_PREFIX}.nodes", name, allowed_names(name, self.names, "a node of the network")
+        )
 
     def segment(self, a: str, b: str) -> Segment:
         """Return the segment between nodes ``a`` and ``b`` (either order).
@@ -284,26 +286,6 @@ class NewBuild(TypedDict):
 # ------------------------------------------------------------------------------- loading
 
 
-def _allowed_names(name: str, names: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
-    return f"{hint}a node of the network: {', '.join(sorted(names))}"
-
-
-def _text(table: Mapping[str, Any], key: str, field: str, what: str, default: str | None) -> str:
-    v = table.get(key, default)
-    if not isinstance(v, str) or (default is None and not v.strip()):
-        raise ScenarioError(f"{field}.{key}", v, f"{what}: a non-empty string")
-    return v
-
-
-def _flag(table: Mapping[str, Any], key: str, field: str, what: str) -> bool:
-    v = table.get(key, False)
-    if not isinstance(v, bool):
-        raise ScenarioError(f"{field}.{key}", v, f"{what}: true or false")
-    return v
-
-
 def _number(
     table: Mapping[str, Any],
     key: str,
@@ -341,34 +323,23 @@ def _quantity(table: Mapping[str, Any], key: str, field: str, what: str) -> Quan
     return None if raw is None else parse_quantity(raw, f"{field}.{key}", what)
 
 
-def _check_keys(table: Any, allowed: frozenset[str], field: str, what: str) -> Mapping[str, Any]:
-    if not isinstance(table, Mapping):
-        raise ScenarioError(field, table, f"{what}: a table")
-    extra = sorted(set(table) - allowed)
-    if extra:
-        raise ScenarioError(
-            f"{field}.{extra[0]}", table[extra[0]], f"{what}: keys {', '.join(sorted(allowed))}"
-        )
-    return table
-
-
 def _node(i: int, raw: Any) -> Node:
     field = f"{_PREFIX}.nodes.{i}"
     name = raw.get("name") if isinstance(raw, Mapping) else None
     what = f"node {name!r}" if isinstance(name, str) else f"node {i}"
-    t = _check_keys(raw, _NODE_KEYS, field, what)
+    t = check_keys(raw, _NODE_KEYS, field, what)
     return Node(
-        name=_text(t, "name", field, what, None),
+        name=text(t, "name", field, what, None),
         kind=_choice(t, "kind", field, what, KINDS),
-        country=_text(t, "country", field, what, None),
+        country=text(t, "country", field, what, None),
         lat=_number(t, "lat", field, what, -90.0, 90.0),
         lon=_number(t, "lon", field, what, -180.0, 180.0),
         dwell_h=_quantity(t, "dwell_h", field, what),
         transshipment_usd_per_feu=_quantity(t, "transshipment_usd_per_feu", field, what),
-        source=_text(t, "source", field, what, ""),
-        unverified=_flag(t, "unverified", field, what),
-        assumed=_flag(t, "assumed", field, what),
-        note=_text(t, "note", field, what, ""),
+        source=text(t, "source", field, what, ""),
+        unverified=flag(t, "unverified", field, what),
+        assumed=flag(t, "assumed", field, what),
+        note=text(t, "note", field, what, ""),
     )
 
 
@@ -379,13 +350,17 @@ def _segment(i: int, raw: Any, names: Sequence[str]) -> Segment:
     else:
         label = str(i)
     what = f"segment {label!r}"
-    t = _check_keys(raw, _SEGMENT_KEYS, field, what)
+    t = check_keys(raw, _SEGMENT_KEYS, field, what)
     ends = []
     for key in ("from", "to"):
         v = t.get(key)
         if v not in names:
             shown = "missing" if v is None else v
-            raise ScenarioError(f"{field}.{key}", shown, f"{what}: {_allowed_names(str(v), names)}")
+            raise ScenarioError(
+                f"{field}.{key}",
+                shown,
+                f"{what}: {allowed_names(str(v), names, 'a node of the network')}",
+            )
         ends.append(str(v))
     if ends[0] == ends[1]:
         raise ScenarioError(f"{field}.to", ends[1], f"{what}: a node other than 'from'")
@@ -393,21 +368,21 @@ def _segment(i: int, raw: Any, names: Sequence[str]) -> Segment:
     if gauge != int(gauge):
         raise ScenarioError(f"{field}.gauge_mm", gauge, f"{what}: a whole number of mm")
     return Segment(
-        name=_text(t, "name", field, what, label),
+        name=text(t, "name", field, what, label),
         start=ends[0],
         end=ends[1],
         length_km=_number(t, "length_km", field, what, 0.0, open_low=True),
         status=_choice(t, "status", field, what, STATUSES),
         gauge_mm=int(gauge),
-        electrified=_flag(t, "electrified", field, what),
+        electrified=flag(t, "electrified", field, what),
         line_speed_kmh=_number(t, "line_speed_kmh", field, what, 0.0, open_low=True),
         terrain=_choice(t, "terrain", field, what, TERRAINS),
-        country=_text(t, "country", field, what, None),
-        commercial=_flag(t, "commercial", field, what),
-        source=_text(t, "source", field, what, ""),
-        unverified=_flag(t, "unverified", field, what),
-        assumed=_flag(t, "assumed", field, what),
-        note=_text(t, "note", field, what, ""),
+        country=text(t, "country", field, what, None),
+        commercial=flag(t, "commercial", field, what),
+        source=text(t, "source", field, what, ""),
+        unverified=flag(t, "unverified", field, what),
+        assumed=flag(t, "assumed", field, what),
+        note=text(t, "note", field, what, ""),
     )
 
 
@@ -584,7 +559,11 @@ def route(
     names = network.names
     for field, name in (("origin", origin), ("destination", destination)):
         if name not in names:
-            raise ScenarioError(f"{_PREFIX}.route.{field}", name, _allowed_names(name, names))
+            raise ScenarioError(
+                f"{_PREFIX}.route.{field}",
+                name,
+                allowed_names(name, names, "a node of the network"),
+            )
     if weight not in WEIGHTS:
         raise ScenarioError(f"{_PREFIX}.route.weight", weight, f"one of {', '.join(WEIGHTS)}")
     if not (math.isfinite(speed_factor) and speed_factor > 0):

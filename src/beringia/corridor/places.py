@@ -12,7 +12,6 @@ input too).
 from __future__ import annotations
 
 import copy
-import difflib
 import functools
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -22,6 +21,7 @@ from typing import Any
 
 from beringia.corridor import ocean
 from beringia.corridor.quantity import Quantity, parse_quantity
+from beringia.corridor.tables import allowed_names, check_keys, flag, text
 from beringia.errors import ScenarioError
 
 FLOWS = ("asia_us", "europe_us", "us_europe")
@@ -145,33 +145,6 @@ class RoutePair:
 # ----------------------------------------------------------------------------- parsing helpers
 
 
-def _check_keys(table: Any, allowed: frozenset[str], field: str, what: str) -> Mapping[str, Any]:
-    if not isinstance(table, Mapping):
-        raise ScenarioError(field, table, f"{what}: a table")
-    extra = sorted(set(table) - allowed)
-    if extra:
-        raise ScenarioError(
-            f"{field}.{extra[0]}", table[extra[0]], f"{what}: keys {', '.join(sorted(allowed))}"
-        )
-    return table
-
-
-def _text(table: Mapping[str, Any], key: str, field: str, what: str, default: str | None) -> str:
-    """Return a string field; ``default=None`` makes it required and non-empty."""
-    v = table.get(key, default)
-    if not isinstance(v, str) or (default is None and not v.strip()):
-        shown = "missing" if v is None else v
-        raise ScenarioError(f"{field}.{key}", shown, f"{what}: a non-empty string")
-    return v
-
-
-def _flag(table: Mapping[str, Any], key: str, field: str, what: str) -> bool:
-    v = table.get(key, False)
-    if not isinstance(v, bool):
-        raise ScenarioError(f"{field}.{key}", v, f"{what}: true or false")
-    return v
-
-
 def _quantity(table: Mapping[str, Any], key: str, field: str, what: str) -> Quantity:
     raw = table.get(key)
     if raw is None:
@@ -180,14 +153,14 @@ def _quantity(table: Mapping[str, Any], key: str, field: str, what: str) -> Quan
 
 
 def _access(raw: Any, field: str, what: str, keys: frozenset[str]) -> Access:
-    t = _check_keys(raw, keys, field, what)
+    t = check_keys(raw, keys, field, what)
     return Access(
         days=_quantity(t, "days", field, what),
         usd_per_feu=_quantity(t, "usd_per_feu", field, what),
-        source=_text(t, "source", field, what, ""),
-        unverified=_flag(t, "unverified", field, what),
-        assumed=_flag(t, "assumed", field, what),
-        note=_text(t, "note", field, what, ""),
+        source=text(t, "source", field, what, ""),
+        unverified=flag(t, "unverified", field, what),
+        assumed=flag(t, "assumed", field, what),
+        note=text(t, "note", field, what, ""),
     )
 
 
@@ -206,9 +179,9 @@ def _place(i: int, raw: Any, field: str) -> Place:
     fp = f"{field}.places.{i}"
     name = raw.get("name") if isinstance(raw, Mapping) else None
     what = f"place {name!r}" if isinstance(name, str) else f"place {i}"
-    t = _check_keys(raw, _PLACE_KEYS, fp, what)
-    name = _text(t, "name", fp, what, None)
-    rail_node = _text(t, "rail_node", fp, what, None)
+    t = check_keys(raw, _PLACE_KEYS, fp, what)
+    name = text(t, "name", fp, what, None)
+    rail_node = text(t, "rail_node", fp, what, None)
     raw_access = t.get("rail_access")
     rail_access = (
         None
@@ -224,7 +197,7 @@ def _place(i: int, raw: Any, field: str) -> Place:
     ports: list[PortAccess] = []
     for j, raw_port in enumerate(raw_ports):
         fpp = f"{fp}.ports.{j}"
-        tp = _check_keys(raw_port, _PORT_KEYS, fpp, what)
+        tp = check_keys(raw_port, _PORT_KEYS, fpp, what)
         code = _port_code(tp, fpp, what)
         if code in (p.port for p in ports):
             raise ScenarioError(f"{fpp}.port", tp["port"], f"{what}: each port once ({code})")
@@ -235,17 +208,11 @@ def _place(i: int, raw: Any, field: str) -> Place:
         rail_node=rail_node,
         rail_access=rail_access,
         ports=tuple(ports),
-        source=_text(t, "source", fp, what, ""),
-        unverified=_flag(t, "unverified", fp, what),
-        assumed=_flag(t, "assumed", fp, what),
-        note=_text(t, "note", fp, what, ""),
+        source=text(t, "source", fp, what, ""),
+        unverified=flag(t, "unverified", fp, what),
+        assumed=flag(t, "assumed", fp, what),
+        note=text(t, "note", fp, what, ""),
     )
-
-
-def _allowed_places(name: str, names: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
-    return f"{hint}a place: {', '.join(sorted(names))}"
 
 
 def _route(k: int, raw: Any, field: str, names: Sequence[str]) -> RoutePair:
@@ -253,13 +220,15 @@ def _route(k: int, raw: Any, field: str, names: Sequence[str]) -> RoutePair:
     what = f"route pair {k}"
     if isinstance(raw, Mapping):
         what = f"route pair {raw.get('origin')!s} -> {raw.get('destination')!s}"
-    t = _check_keys(raw, _ROUTE_KEYS, fr, what)
+    t = check_keys(raw, _ROUTE_KEYS, fr, what)
     ends: list[str] = []
     for key in ("origin", "destination"):
         v = t.get(key)
         if not isinstance(v, str) or v not in names:
             shown = "missing" if v is None else v
-            raise ScenarioError(f"{fr}.{key}", shown, f"{what}: {_allowed_places(str(v), names)}")
+            raise ScenarioError(
+                f"{fr}.{key}", shown, f"{what}: {allowed_names(str(v), names, 'a place')}"
+            )
         ends.append(v)
     if ends[0] == ends[1]:
         raise ScenarioError(f"{fr}.destination", ends[1], f"{what}: a place other than the origin")
@@ -350,8 +319,8 @@ def shipped_doc() -> dict[str, Any]:
 
 @functools.cache
 def _shipped_doc() -> dict[str, Any]:
-    text = resources.files("beringia.data").joinpath(_DATA_FILE).read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    raw = resources.files("beringia.data").joinpath(_DATA_FILE).read_text(encoding="utf-8")
+    return tomllib.loads(raw)
 
 
 @functools.cache
