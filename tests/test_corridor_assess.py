@@ -25,8 +25,8 @@ from beringia.alignment import alignment_for
 from beringia.compile import tunnel_length_km
 from beringia.core.economics import npv as real_npv
 from beringia.corridor.appraise import assess_corridor
+from beringia.corridor.network import shipped_doc as shipped_network_doc
 from beringia.corridor.places import shipped_doc
-from beringia.corridor.plan import _shipped_network_doc
 from beringia.corridor.results import CorridorAssessment
 from beringia.corridor.run import run_corridor, scenario_plan
 from beringia.operate import OperationsAssessment, assess_operations
@@ -429,7 +429,7 @@ def test_npv_falls_as_the_discount_rate_rises_for_conventional_cash_flows(
 
 
 def test_longer_new_build_never_lowers_corridor_capex() -> None:
-    net = _shipped_network_doc()
+    net = shipped_network_doc()
     (nome_wales,) = [s for s in net["segments"] if {s["from"], s["to"]} == {"Nome", "Wales"}]
     assert nome_wales["status"] == "new"
 

@@ -12,6 +12,7 @@ Money is 2025 USD. Traffic is counted in TEU (a 40-ft box, FEU, is 2 TEU).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,10 +33,16 @@ from beringia.core.economics import (
 )
 from beringia.core.modechoice import logit_share
 from beringia.core.stats import quantiles
-from beringia.corridor.network import new_build, route
+from beringia.corridor.network import Segment, new_build, route
 from beringia.corridor.ocean import OceanLeg, china_europe_rail, ocean_leg
 from beringia.corridor.places import Access
-from beringia.corridor.plan import ARCTIC_TERRAINS, CorridorPlan, RailPlan, SeaPlan
+from beringia.corridor.plan import (
+    ARCTIC_TERRAINS,
+    CorridorPlan,
+    RailPlan,
+    SeaPlan,
+    running_split,
+)
 from beringia.corridor.quantity import Quantity
 from beringia.corridor.results import CorridorAssessment, ProjectEconomics, RouteDraws
 from beringia.reference.uplift import uplift
@@ -51,6 +58,7 @@ UPLIFT_CLASS = "rail"
 BENCHMARK = ("Shanghai", "Warsaw")
 """China-Europe rail sanity check: modelled terminal-to-terminal days on this pair."""
 BENCHMARK_DAYS = (13.0, 15.0)
+BENCHMARK_DRAWS = 4096
 BENCHMARK_SOURCE = (
     "research notes 5.1: 13-15 days China -> Poland (Apr 2024), "
     "https://index1520.com/en/analytics/obzor-rynka-zheleznodorozhnykh-perevozok-aprel-2024/"
@@ -136,16 +144,30 @@ def _access(s: _Sampler, key: str, a: Access | None) -> tuple[FloatArray, FloatA
     return s.quantity(f"{key}:days", a.days), s.quantity(f"{key}:usd", a.usd_per_feu)
 
 
+def _running_hours(
+    line_h: float,
+    commercial_h: float,
+    dwell_nodes: Sequence[str],
+    plan: CorridorPlan,
+    corridor: Corridor,
+    s: _Sampler,
+) -> FloatArray:
+    """Return running hours at the drawn commercial speed plus the drawn dwells passed."""
+    hours = line_h / s.dist("speed_factor", corridor.speed_factor) + commercial_h
+    for name in dwell_nodes:
+        node = plan.network.node(name)
+        if node.dwell_h is not None:
+            hours = hours + s.quantity(f"dwell:{name}", node.dwell_h)
+    return np.asarray(hours, dtype=np.float64)
+
+
 def _rail(
     r: RailPlan, plan: CorridorPlan, corridor: Corridor, econ: Economics, s: _Sampler
 ) -> _Leg:
     """Door-to-door days and $/FEU of one pair by the corridor."""
-    f = s.dist("speed_factor", corridor.speed_factor)
-    hours = r.line_h / f + r.commercial_h + (plan.tunnel_running_h if r.through_tunnel else 0.0)
-    for name in r.dwell_nodes:
-        node = plan.network.node(name)
-        if node.dwell_h is not None:
-            hours = hours + s.quantity(f"dwell:{name}", node.dwell_h)
+    hours = _running_hours(r.line_h, r.commercial_h, r.dwell_nodes, plan, corridor, s)
+    if r.through_tunnel:
+        hours = hours + plan.tunnel_running_h
     oa_days, oa_cost = _access(s, f"rail-access:{r.pair.origin}", r.origin_access)
     da_days, da_cost = _access(s, f"rail-access:{r.pair.destination}", r.destination_access)
     days = (
@@ -324,18 +346,26 @@ def _group_mean(values: dict[str, list[FloatArray]], size: int) -> dict[str, Flo
     return {k: np.mean(np.vstack(v), axis=0) if v else np.zeros(size) for k, v in values.items()}
 
 
-def _path_km(r: RailPlan, plan: CorridorPlan, arctic: FloatArray) -> tuple[float, FloatArray]:
-    """Project km on the path (tariffed, tunnel excluded) and Arctic-weighted project km."""
+def _split_km(
+    segments: Iterable[Segment], tunnel: Segment, bores: int = 1
+) -> tuple[float, float, float]:
+    """Km outside the tunnel, and km off and on Arctic terrain (the tunnel counted per bore)."""
+    outside = plain = arctic = 0.0
+    for g in segments:
+        km = g.length_km * (bores if g.name == tunnel.name else 1)
+        if g.name != tunnel.name:
+            outside += g.length_km
+        if g.terrain in ARCTIC_TERRAINS:
+            arctic += km
+        else:
+            plain += km
+    return outside, plain, arctic
+
+
+def _path_km(r: RailPlan, plan: CorridorPlan) -> tuple[float, float, float]:
+    """Return the project's km on a pair's path: tariffed (outside the tunnel), plain, Arctic."""
     project = {s.name for s in plan.project_segments}
-    tariffed = sum(
-        s.length_km for s in r.route.segments if s.name in project and s is not plan.tunnel
-    )
-    weighted = sum(
-        s.length_km * (arctic if s.terrain in ARCTIC_TERRAINS else 1.0)
-        for s in r.route.segments
-        if s.name in project
-    )
-    return tariffed, np.asarray(weighted, dtype=np.float64)
+    return _split_km((g for g in r.route.segments if g.name in project), plan.tunnel)
 
 
 def assess_corridor(
@@ -388,6 +418,10 @@ def assess_corridor(
     corridor_acc = _Accumulator("corridor", n, horizon)
     sea_by_pair = {(p.pair.origin, p.pair.destination): p for p in plan.sea}
     tunnel_km = plan.tunnel.length_km
+    path_km = {id(r): _path_km(r, plan) for r in plan.rail}
+    _, network_plain_km, network_arctic_km = _split_km(
+        plan.project_segments, plan.tunnel, tunnel_bores
+    )
     for (_, start, size), s, build in zip(blocks, samplers, builds, strict=True):
         stop = start + size
         vot = s.dist("cargo_value", market.cargo_value_usd_per_feu) * (
@@ -413,9 +447,9 @@ def assess_corridor(
             _keep(rows, (r.pair.origin, r.pair.destination, "sea", "cost"), sea.cost, start, keep)
             if r.pair.flow in flows and r.through_tunnel:
                 shares[r.pair.flow].append(share)
-                tariffed, weighted = _path_km(r, plan, arctic)
+                tariffed, plain, arctic_km = path_km[id(r)]
                 km_tariff[r.pair.flow].append(np.full(size, tariffed))
-                km_weighted[r.pair.flow].append(weighted)
+                km_weighted[r.pair.flow].append(plain + arctic * arctic_km)
         for p in plan.nsr:
             nsr = _sea(p, s)
             o, d = p.pair.origin, p.pair.destination
@@ -476,12 +510,7 @@ def assess_corridor(
         capex_c = capex_t + _spend(build, horizon, econ.capex_shape)
         rail_teu = s.dist("rail_tariff", econ.rail_tariff_usd_per_feu_km) / TEU_PER_FEU / 1e9
         train_km = s.dist("opex_train_km", econ.opex_usd_per_train_km) / 1e9
-        network_km = sum(
-            sg.length_km
-            * (arctic if sg.terrain in ARCTIC_TERRAINS else 1.0)
-            * (tunnel_bores if sg is plan.tunnel else 1.0)
-            for sg in plan.project_segments
-        )
+        network_km = network_plain_km + arctic * network_arctic_km
         corridor_life = s.dist("corridor_life", econ.corridor_life_years)
         res_c = res_t + _residual(build.capex_usd_bn, end, horizon, operating, corridor_life)
         whole = _project(
@@ -574,9 +603,6 @@ def _routes(
     return out
 
 
-BENCHMARK_DRAWS = 4096
-
-
 def _benchmark(plan: CorridorPlan, corridor: Corridor, seed: int) -> dict[str, object]:
     """Model China-Europe rail terminal to terminal and set it beside the quoted days."""
     names = set(plan.network.names)
@@ -590,16 +616,10 @@ def _benchmark(plan: CorridorPlan, corridor: Corridor, seed: int) -> dict[str, o
     if origin not in names or destination not in names:
         return {**base, "modelled_days": None, "note": "the pair is not on the network"}
     r = route(plan.network, origin, destination)
+    line_h, commercial_h = running_split(r.segments)
     s = _Sampler(seed, 0, BENCHMARK_DRAWS)
-    f = s.dist("speed_factor", corridor.speed_factor)
-    line_h = sum(g.length_km / g.line_speed_kmh for g in r.segments if not g.commercial)
-    hours = line_h / f + sum(g.running_h() for g in r.segments if g.commercial)
-    for name in r.dwell_nodes:
-        node = plan.network.node(name)
-        if node.dwell_h is not None:
-            hours = hours + s.quantity(f"dwell:{name}", node.dwell_h)
-    days = np.asarray(hours / 24.0, dtype=np.float64)
-    q = quantiles(days)
+    hours = _running_hours(line_h, commercial_h, r.dwell_nodes, plan, corridor, s)
+    q = quantiles(hours / 24.0)
     return {
         **base,
         "distance_km": r.distance_km,

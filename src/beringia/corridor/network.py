@@ -13,6 +13,7 @@ import math
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from typing import Any, Literal, TypedDict
 
@@ -433,6 +434,13 @@ def _check_topology(net: Network) -> None:
         )
 
 
+@cache
+def shipped_doc() -> dict[str, Any]:
+    """Return the parsed ``data/corridor.toml`` (cached; do not modify it)."""
+    path = resources.files("beringia.data") / "corridor.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
 def load_network(doc: Mapping[str, Any] | None = None) -> Network:
     """Load and validate a corridor network.
 
@@ -455,8 +463,7 @@ def load_network(doc: Mapping[str, Any] | None = None) -> Network:
         differing gauges meeting at a node that is not a gauge break, or a disconnected network.
     """
     if doc is None:
-        path = resources.files("beringia.data") / "corridor.toml"
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        doc = shipped_doc()
     for key in ("nodes", "segments"):
         if not isinstance(doc.get(key), list) or not doc[key]:
             raise ScenarioError(f"{_PREFIX}.{key}", doc.get(key), "a non-empty array of tables")

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
+import numpy as np
+
 from beringia.core.distributions import mean
-from beringia.corridor.network import Network, RouteResult, Segment, load_network, route
+from beringia.corridor.network import (
+    Network,
+    RouteResult,
+    Segment,
+    load_network,
+    route,
+)
+from beringia.corridor.network import shipped_doc as shipped_network_doc
 from beringia.corridor.ocean import OceanLeg, load_ocean_data, ocean_leg, port
 from beringia.corridor.places import (
     Access,
@@ -25,8 +31,8 @@ from beringia.corridor.places import (
     RoutePair,
     merge_places,
     parse_places,
-    shipped_doc,
 )
+from beringia.corridor.places import shipped_doc as shipped_places_doc
 from beringia.errors import ScenarioError
 from beringia.operate import OperationsAssessment
 from beringia.scenario.corridor import Corridor, Market
@@ -135,12 +141,6 @@ class CorridorPlan:
 # ------------------------------------------------------------------------------- network
 
 
-@cache
-def _shipped_network_doc() -> dict[str, Any]:
-    path = resources.files("beringia.data") / "corridor.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
 def _segment_key(t: Mapping[str, Any]) -> frozenset[str]:
     return frozenset((str(t.get("from")), str(t.get("to"))))
 
@@ -172,18 +172,15 @@ def _merge(
 _MERGED_FIELD = re.compile(r"^corridor\.(nodes|segments)\.(\d+)(.*)$")
 
 
-def network_doc(corridor: Corridor) -> dict[str, Any]:
-    """Return the network document of a scenario: the shipped one with its edits, or its own.
+def _network_doc(corridor: Corridor) -> tuple[dict[str, Any], dict[str, list[int | None]]]:
+    """Return the shipped network document with the scenario's edits (or its own only).
 
     Node tables replace the shipped node of the same ``name``; segment tables replace the
-    shipped segment between the same two nodes; others are added.
+    shipped segment between the same two nodes; others are added. Also return, per merged
+    table, the index of the scenario's table it came from (``None``: shipped).
     """
-    return _network_doc(corridor)[0]
-
-
-def _network_doc(corridor: Corridor) -> tuple[dict[str, Any], dict[str, list[int | None]]]:
     empty: dict[str, Any] = {"nodes": [], "segments": []}
-    base = empty if corridor.replace_network else _shipped_network_doc()
+    base = empty if corridor.replace_network else shipped_network_doc()
     nodes, node_origin = _merge(base["nodes"], corridor.nodes, lambda t: t.get("name"))
     segments, segment_origin = _merge(base["segments"], corridor.segments, _segment_key)
     return (
@@ -192,8 +189,11 @@ def _network_doc(corridor: Corridor) -> tuple[dict[str, Any], dict[str, list[int
     )
 
 
-def _load(corridor: Corridor) -> Network:
-    """Load the scenario's network; errors name the user's table, not the merged position."""
+def corridor_network(corridor: Corridor) -> Network:
+    """Load the scenario's network (shipped plus edits), at the shipped tunnel length.
+
+    Errors name the user's own table, not its position in the merged list.
+    """
     doc, origin = _network_doc(corridor)
     try:
         return load_network(doc)
@@ -227,7 +227,7 @@ def scenario_network(corridor: Corridor, tunnel_km: float) -> tuple[Network, Seg
         Naming the node or segment at fault (see :func:`load_network`), or an unknown tunnel
         segment.
     """
-    net = _load(corridor)
+    net = corridor_network(corridor)
     names = [s.name for s in net.segments]
     if corridor.tunnel_segment not in names:
         raise ScenarioError(
@@ -274,17 +274,37 @@ def _check_rail_nodes(
             )
 
 
+def running_split(
+    segments: Sequence[Segment], tunnel: Segment | None = None
+) -> tuple[float, float]:
+    """Return the hours at line speed (speed factor applies) and on commercial segments.
+
+    The ``tunnel`` segment, if given, is left out of both (its time comes from operations).
+    """
+    line_h = commercial_h = 0.0
+    for s in segments:
+        if tunnel is not None and s.name == tunnel.name:
+            continue
+        if s.commercial:
+            commercial_h += s.running_h()
+        else:
+            line_h += s.length_km / s.line_speed_kmh
+    return line_h, commercial_h
+
+
+def scenario_places(corridor: Corridor) -> tuple[dict[str, Place], tuple[RoutePair, ...]]:
+    """Return the shipped places with the scenario's edits, and the shipped default pairs."""
+    return parse_places(merge_places(shipped_places_doc(), corridor.places))
+
+
 def rail_plan(
     net: Network, tunnel: Segment, pair: RoutePair, places: Mapping[str, Place], speed: float
 ) -> RailPlan:
     """Plan the corridor route of ``pair`` at mean commercial speed factor ``speed``."""
     o, d = places[pair.origin], places[pair.destination]
     r = route(net, o.rail_node, d.rail_node, speed_factor=speed)
-    line_h = sum(s.length_km / s.line_speed_kmh for s in r.segments if not s.commercial)
     through = any(s.name == tunnel.name for s in r.segments)
-    if through:
-        line_h -= tunnel.length_km / tunnel.line_speed_kmh if not tunnel.commercial else 0.0
-    commercial_h = sum(s.running_h() for s in r.segments if s.commercial and s is not tunnel)
+    line_h, commercial_h = running_split(r.segments, tunnel)
     return RailPlan(
         pair=pair,
         route=r,
@@ -361,7 +381,7 @@ def capacity_teu_per_year(ops: OperationsAssessment, traffic: Mapping[str, int])
     if total <= 0:
         return 0.0
     teu = sum(ops.teu.get(k, 0.0) * n for k, n in traffic.items()) / total
-    avail = float(sorted(ops.annual.availability)[len(ops.annual.availability) // 2])
+    avail = float(np.median(ops.annual.availability))
     return ops.capacity.trains_per_day * teu * DAYS_PER_YEAR * avail
 
 
@@ -411,8 +431,7 @@ def plan_corridor(
         priced sea lane.
     """
     net, tunnel = scenario_network(corridor, tunnel_km)
-    doc = merge_places(shipped_doc(), corridor.places)
-    places, default_pairs = parse_places(doc)
+    places, default_pairs = scenario_places(corridor)
     pairs = (
         default_pairs
         if corridor.routes is None

@@ -34,6 +34,7 @@ from beringia.report.figures import (
     _empty,
     _layout,
     ecdf_points,
+    f32,
     plot_text,
     short_source,
 )
@@ -71,11 +72,6 @@ def _percent(p: float) -> str:
     if 0.9995 <= p < 1:
         return "> 99.9 %"
     return f"{100 * p:.1f} %"
-
-
-def _f32(x: FloatArray) -> NDArray[np.float32]:
-    """Store a plotted array in 32 bits: half the bytes in the page, precision to spare."""
-    return np.asarray(x, dtype=np.float32)
 
 
 # --------------------------------------------------------------------------- the map
@@ -538,8 +534,8 @@ def npv_distribution(a: Assessment) -> go.Figure:
         label = PROJECT_LABELS.get(p.name, p.name)
         fig.add_trace(
             go.Scatter(
-                x=_f32(x),
-                y=_f32(100.0 * share),
+                x=f32(x),
+                y=f32(100.0 * share),
                 mode="lines",
                 line={"color": PROJECT_COLOURS.get(p.name, "#555555"), "width": 2.5, "shape": "hv"},
                 name=f"{label}: NPV &gt; 0 in {_percent(p.p_npv_positive)} of draws",
@@ -597,10 +593,10 @@ def cash_fan(a: Assessment) -> go.Figure:
     fig = go.Figure()
     for p in _projects(c):
         n = fan_years(p)
-        years = _f32(p.cash_years[:n])
+        years = f32(p.cash_years[:n])
         colour = PROJECT_COLOURS.get(p.name, "#555555")
         label = PROJECT_LABELS.get(p.name, p.name)
-        fan = {k: _f32(p.cash_fan_usd_bn[k][:n]) for k in ("p10", "p50", "p90")}
+        fan = {k: f32(p.cash_fan_usd_bn[k][:n]) for k in ("p10", "p50", "p90")}
         fig.add_trace(
             go.Scatter(
                 x=years,
@@ -720,8 +716,8 @@ def breakeven(a: Assessment) -> go.Figure:
             x, y = np.array([np.nan]), np.array([np.nan])
         fig.add_trace(
             go.Scatter(
-                x=_f32(x),
-                y=_f32(y),
+                x=f32(x),
+                y=f32(y),
                 mode="lines",
                 line={"color": PROJECT_COLOURS.get(p.name, "#555555"), "width": 2.5, "shape": "hv"},
                 name=name,

@@ -260,6 +260,11 @@ def duration_histogram(a: Assessment) -> go.Figure:
     return _histogram(a, a.duration_years, _DURATION, "Construction duration")
 
 
+def f32(x: FloatArray) -> NDArray[np.float32]:
+    """Store a plotted array in 32 bits: half the bytes in the page, precision to spare."""
+    return np.asarray(x, dtype=np.float32)
+
+
 def ecdf_points(
     values: FloatArray, max_points: int = MAX_CURVE_POINTS
 ) -> tuple[FloatArray, FloatArray]:

@@ -23,6 +23,7 @@ from beringia.report.figures import (
     _empty,
     _layout,
     ecdf_points,
+    f32,
     plot_text,
 )
 from beringia.results import Assessment
@@ -83,11 +84,6 @@ def _legend_rows(fig: go.Figure, rows: int) -> go.Figure:
     return fig
 
 
-def _f32(x: FloatArray) -> NDArray[np.float32]:
-    """Store a plotted array in 32 bits: half the bytes in the page, precision to spare."""
-    return np.asarray(x, dtype=np.float32)
-
-
 def _colour(k: int) -> str:
     return TYPE_COLOURS[k % len(TYPE_COLOURS)]
 
@@ -136,8 +132,8 @@ def _add_runs(
             minutes = f" ({p.total_s / 60.0:,.1f} min)" if with_minutes else ""
             fig.add_trace(
                 go.Scatter(
-                    x=_f32(x / 1000.0),
-                    y=_f32(value(p)[idx]),
+                    x=f32(x / 1000.0),
+                    y=f32(value(p)[idx]),
                     mode="lines",
                     line={"color": _colour(k), "width": 2, "dash": DIRECTION_DASH[d]},
                     legendgroup=name,
@@ -183,8 +179,8 @@ def speed_profiles(a: Assessment) -> go.Figure:
             idx = thin_indices(s.size)
             fig.add_trace(
                 go.Scatter(
-                    x=_f32((s[idx] - s[0]) / 1000.0),
-                    y=_f32(pr.crown_z[inside][idx]),
+                    x=f32((s[idx] - s[0]) / 1000.0),
+                    y=f32(pr.crown_z[inside][idx]),
                     yaxis="y2",
                     mode="lines",
                     line={"color": ELEVATION_COLOUR, "width": 1},
@@ -398,8 +394,8 @@ def _ecdf_figure(
     x, p = ecdf_points(values)
     fig = go.Figure(
         go.Scatter(
-            x=_f32(x),
-            y=_f32(100.0 * p),
+            x=f32(x),
+            y=f32(100.0 * p),
             mode="lines+markers" if x.size < 30 else "lines",
             line={"color": colour, "width": 2.5, "shape": "hv"},
             marker={"size": 4, "color": colour},

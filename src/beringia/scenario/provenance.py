@@ -238,14 +238,12 @@ def corridor_rows(scenario: Scenario) -> list[InputRow]:
     status, terrain); node dwells and transshipment costs and the places' access legs are
     distribution rows. Empty without a corridor section.
     """
-    from beringia.corridor.network import load_network
-    from beringia.corridor.places import merge_places, parse_places, shipped_doc
-    from beringia.corridor.plan import network_doc
+    from beringia.corridor.plan import corridor_network, scenario_places
 
     c = scenario.corridor
     if c is None:
         return []
-    net = load_network(network_doc(c))
+    net = corridor_network(c)
     rows: list[InputRow] = []
     for n in net.nodes:
         for key in ("dwell_h", "transshipment_usd_per_feu"):
@@ -268,7 +266,7 @@ def corridor_rows(scenario: Scenario) -> list[InputRow]:
                 kind="object",
             )
         )
-    places, _ = parse_places(merge_places(shipped_doc(), c.places))
+    places, _ = scenario_places(c)
     for p in places.values():
         base = f"corridor.places.{p.name}"
         legs = [("rail_access", p.rail_access)] + [(f"ports.{x.port}", x.access) for x in p.ports]
