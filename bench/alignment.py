@@ -1,6 +1,6 @@
 """Benchmark: designing the default scenario's alignment (issue: well under a second).
 
-Prints the best-of-5 time of ``beringia.alignment.alignment_for`` on ``bering-strait`` (a
+Prints the best-of-5 time of ``beringia.models.alignment.alignment_for`` on ``bering-strait`` (a
 ~120 km trace at 10 m: geodesics, land mask, seabed, two-sweep vertical design), the same
 for the whole gradient x cover length table, and writes ``bench/results/alignment.json``.
 The last line is ``seconds_per_alignment=<float>`` (judged against 1 second).
@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import beringia
-from beringia.alignment import alignment_for, length_table
+from beringia.models.alignment import alignment_for, length_table
 
 RESULTS = Path(__file__).resolve().parent / "results" / "alignment.json"
 

@@ -20,13 +20,13 @@ from pathlib import Path
 import numpy as np
 
 import beringia
-from beringia.alignment import alignment_for
-from beringia.compile import compile_construction
 from beringia.core import rng as rngmod
 from beringia.core.construction import simulate_block
-from beringia.corridor.appraise import assess_corridor
-from beringia.corridor.run import scenario_plan
-from beringia.operate import assess_operations
+from beringia.models.alignment import alignment_for
+from beringia.models.construction.compile import compile_construction
+from beringia.models.corridor.appraise import assess_corridor
+from beringia.models.corridor.run import scenario_plan
+from beringia.models.operations import assess_operations
 from beringia.scenario.io import load_scenario
 
 RESULTS = Path(__file__).resolve().parent / "results" / "corridor.json"

@@ -37,7 +37,6 @@ import numpy as np
 import simpy
 
 import beringia
-from beringia.alignment import alignment_for
 from beringia.core.distributions import DistSpec, ppf
 from beringia.core.operations import (
     DAY_S,
@@ -49,7 +48,8 @@ from beringia.core.operations import (
     year_timetable,
 )
 from beringia.core.traindynamics import running_profile
-from beringia.operate import compile_operations, train_spec, tunnel_track
+from beringia.models.alignment import alignment_for
+from beringia.models.operations import compile_operations, train_spec, tunnel_track
 
 RESULTS = Path(__file__).resolve().parent / "results" / "operations.json"
 SIMPY_YEARS = 25

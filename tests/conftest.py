@@ -140,8 +140,8 @@ def typed_in(name: str = "bering-strait") -> dict[str, Any]:
 
     Tests that vary chainages directly (a longer tunnel, an extra shaft) start from this.
     """
-    from beringia.alignment import alignment_for
-    from beringia.compile import places_m, zone_bounds
+    from beringia.models.alignment import alignment_for
+    from beringia.models.construction.compile import places_m, zone_bounds
     from beringia.scenario import load_scenario
     from beringia.scenario.io import read_document
 

@@ -21,16 +21,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from beringia import geo
-from beringia.alignment import COVERS_M, GRADIENTS_PERMILLE, alignment_for, length_table
 from beringia.cli import app
-from beringia.compile import compile_construction, tunnel_length_km
 from beringia.core.alignment import (
     GRAVITY_M_S2,
     SEAWATER_DENSITY_KG_M3,
     InfeasibleAlignment,
     design_profile,
 )
+from beringia.geo import land as geo
+from beringia.models.alignment import COVERS_M, GRADIENTS_PERMILLE, alignment_for, length_table
+from beringia.models.construction.compile import compile_construction, tunnel_length_km
 from beringia.scenario import load_scenario
 
 SC = load_scenario("bering-strait")

@@ -27,7 +27,7 @@ from typer.testing import CliRunner, Result
 
 import beringia
 from beringia.cli import app
-from beringia.pipeline import MAX_DRAWS
+from beringia.pipeline.assess import MAX_DRAWS
 from beringia.scenario import builtin_text
 
 BUILTIN = builtin_text("bering-strait")

@@ -18,11 +18,11 @@ from typer.testing import CliRunner, Result
 
 import beringia
 from beringia.cli import app
-from beringia.compile import tunnel_length_km
 from beringia.core.rng import BLOCK_SIZE
-from beringia.reference.money import money_table
+from beringia.models.construction.compile import tunnel_length_km
 from beringia.scenario import builtin_text, load_scenario, scenario_hash
 from beringia.scenario.io import validate_document
+from beringia.tables.money import money_table
 
 BUILTINS = ["bering-strait", "bering-strait-claim", "bering-strait-interbering"]
 QKEYS = {"mean", "p5", "p10", "p50", "p80", "p90", "p95"}

@@ -10,8 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from beringia.cli import app
-from beringia.reference.money import money_table
 from beringia.scenario.io import hindcast_names
+from beringia.tables.money import money_table
 
 MINE = '{name = "Mine", max_cost_bn = 20, currency = "EUR", year = 2020, source = "my estimate"}'
 
@@ -102,7 +102,7 @@ def test_hindcast_bottom_up(runner: CliRunner, cwd: Path) -> None:
 
 
 def test_reference_lists_every_row_in_2025_usd(runner: CliRunner, cwd: Path) -> None:
-    from beringia.reference.dataset import reference_rows
+    from beringia.models.reference.dataset import reference_rows
 
     result = runner.invoke(app, ["reference", "--json"])
     assert result.exit_code == 0, result.output

@@ -20,17 +20,17 @@ from typing import Any
 import numpy as np
 import pytest
 
-import beringia.corridor.appraise as appraise
-from beringia.alignment import alignment_for
-from beringia.compile import tunnel_length_km
+import beringia.models.corridor.appraise as appraise
 from beringia.core.economics import npv as real_npv
-from beringia.corridor.appraise import assess_corridor
-from beringia.corridor.network import shipped_doc as shipped_network_doc
-from beringia.corridor.places import shipped_doc
-from beringia.corridor.results import CorridorAssessment
-from beringia.corridor.run import run_corridor, scenario_plan
-from beringia.operate import OperationsAssessment, assess_operations
-from beringia.pipeline import assess
+from beringia.models.alignment import alignment_for
+from beringia.models.construction.compile import tunnel_length_km
+from beringia.models.corridor.appraise import assess_corridor
+from beringia.models.corridor.network import shipped_doc as shipped_network_doc
+from beringia.models.corridor.places import shipped_doc
+from beringia.models.corridor.results import CorridorAssessment
+from beringia.models.corridor.run import run_corridor, scenario_plan
+from beringia.models.operations import OperationsAssessment, assess_operations
+from beringia.pipeline.assess import assess
 from beringia.scenario import load_scenario
 from beringia.scenario.io import read_document
 from beringia.scenario.model import Scenario

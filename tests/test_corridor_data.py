@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from beringia.core.distributions import ppf
-from beringia.corridor.data import (
+from beringia.errors import ScenarioError
+from beringia.models.corridor.data import (
     COUNTRIES,
     TERRAINS,
     load_corridor_costs,
@@ -19,8 +20,7 @@ from beringia.corridor.data import (
     parse_corridor_costs,
     parse_market,
 )
-from beringia.corridor.network import Quantity
-from beringia.errors import ScenarioError
+from beringia.models.corridor.network import Quantity
 
 UNIT_SUFFIXES = (
     "_per_year",
@@ -130,7 +130,7 @@ def test_costs_load_capex_in_range_and_flags() -> None:
 
 
 def test_reference_figures_match_money_table() -> None:
-    from beringia.reference.money import money_table
+    from beringia.tables.money import money_table
 
     m = money_table()
     c = load_corridor_costs()

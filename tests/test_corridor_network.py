@@ -10,8 +10,8 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from beringia.corridor import graph, load_network, new_build, route
 from beringia.errors import ScenarioError
+from beringia.models.corridor import graph, load_network, new_build, route
 
 
 def _node(name: str, kind: str = "junction", **kw: Any) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beringia.core.modechoice import logit_share
-from beringia.corridor.appraise import BENCHMARK_SEA, _rail_constant, _Sampler
-from beringia.corridor.ocean import china_europe_rail, ocean_leg
+from beringia.models.corridor.appraise import BENCHMARK_SEA, _rail_constant, _Sampler
+from beringia.models.corridor.ocean import china_europe_rail, ocean_leg
 from beringia.scenario.corridor import Market
 from beringia.scenario.io import read_document
 

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from beringia.errors import ScenarioError
-from beringia.reference import money_table, parse_money_table
-from beringia.reference.money import has_local_cpi
+from beringia.models.reference import money_table, parse_money_table
 from beringia.scenario.reference import MoneyAmount
+from beringia.tables.money import has_local_cpi
 
 T = money_table()
 TABLED = [(c, y) for c in T.currencies() for y in range(T.years(c)[0], T.years(c)[1] + 1)]

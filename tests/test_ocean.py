@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from searoute.data.ports_dict import node_list as searoute_ports
 
 from beringia.core.distributions import mean, ppf
-from beringia.corridor import ocean as oc
 from beringia.errors import ScenarioError
+from beringia.models.corridor import ocean as oc
 
 NMI = 1.852
 

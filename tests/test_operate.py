@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 import beringia
-from beringia.alignment import alignment_for
 from beringia.cli import app
 from beringia.core.traindynamics import TrainCannotClimbError
 from beringia.errors import ScenarioError
-from beringia.operate import assess_operations, tunnel_track
+from beringia.models.alignment import alignment_for
+from beringia.models.operations import assess_operations, tunnel_track
 from beringia.scenario.io import builtin_text
 
 YEARS = 40

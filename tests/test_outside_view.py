@@ -11,14 +11,14 @@ import pytest
 from scipy.stats import norm
 
 import beringia
-from beringia.checks import PRICE_BASE_YEAR, claim_cost_usd_bn, money_factor
 from beringia.core.construction import COMPONENTS
 from beringia.core.stats import percentile_of
-from beringia.hindcast import HindcastCase, HindcastReport
-from beringia.reference.claims import claim_sentence, probability_phrase
-from beringia.reference.money import money_table
-from beringia.reference.systemic import cost_factor, schedule_factor, schedule_ratios
-from beringia.reference.uplift import fit_moments, fit_quantiles, uplift, uplift_sources
+from beringia.models.reference.assess import PRICE_BASE_YEAR, claim_cost_usd_bn, money_factor
+from beringia.models.reference.claims import claim_sentence, probability_phrase
+from beringia.models.reference.systemic import cost_factor, schedule_factor, schedule_ratios
+from beringia.models.reference.uplift import fit_moments, fit_quantiles, uplift, uplift_sources
+from beringia.pipeline.hindcast import HindcastCase, HindcastReport
+from beringia.tables.money import money_table
 
 # --------------------------------------------------------------------------- uplifts
 
@@ -230,7 +230,7 @@ def test_coverage_and_median_abs_log_error_by_hand() -> None:
 
 
 def test_programme_anchor_puts_the_bottom_up_median_on_the_plan() -> None:
-    from beringia.pipeline import CALIBRATION_DRAWS, CALIBRATION_SEED
+    from beringia.models.construction.run import CALIBRATION_DRAWS, CALIBRATION_SEED
 
     sc = beringia.load_scenario("guadarrama", ["construction.systemic.schedule_factor=1"])
     assert sc.construction.programme is not None

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import beringia
-from beringia.compile import tunnel_length_km
 from beringia.core import rng
 from beringia.core.construction import COMPONENTS
+from beringia.models.construction.compile import tunnel_length_km
 
 # Golden values, seed 7. They change only when the model or a built-in scenario changes on
 # purpose; update them in the same commit and say why. The tolerance (1e-9) absorbs the last

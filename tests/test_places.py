@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beringia.core.distributions import mean
-from beringia.corridor import load_network, ocean, route
-from beringia.corridor.places import (
+from beringia.errors import ScenarioError
+from beringia.models.corridor import load_network, ocean, route
+from beringia.models.corridor.places import (
     FLOWS,
     Access,
     Place,
@@ -22,8 +23,7 @@ from beringia.corridor.places import (
     parse_places,
     shipped_doc,
 )
-from beringia.corridor.quantity import Quantity
-from beringia.errors import ScenarioError
+from beringia.models.corridor.quantity import Quantity
 
 ZERO = {"dist": "fixed", "value": 0, "source": "the place is the port"}
 

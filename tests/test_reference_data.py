@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from beringia.errors import NumericalError, ScenarioError
-from beringia.reference import (
+from beringia.models.reference import (
     METRICS,
     STATUSES,
     best_advance_m_per_day,

@@ -15,19 +15,20 @@ import pytest
 from plotly.offline import get_plotlyjs
 
 import beringia
-from beringia.report import figures, render_report, write_report
-from beringia.report.corridor_figures import CORRIDOR_FIGURES
-from beringia.report.html import claim_verdict, format_percent, linkify
-from beringia.results import Assessment, ClaimResult
-from beringia.scenario import builtin_names, builtin_text, load_scenario
-from beringia.scenario.distributions import Fixed, LogNormal, Pert
-from beringia.scenario.io import hindcast_names
-from beringia.scenario.provenance import (
+from beringia.models.reference.claims import ClaimResult
+from beringia.pipeline.assessment import Assessment
+from beringia.pipeline.provenance import (
     InputRow,
     describe_distribution,
     input_rows,
     provenance_counts,
 )
+from beringia.report import figures, render_report, write_report
+from beringia.report.corridor_figures import CORRIDOR_FIGURES
+from beringia.report.html import claim_verdict, format_percent, linkify
+from beringia.scenario import builtin_names, builtin_text, load_scenario
+from beringia.scenario.distributions import Fixed, LogNormal, Pert
+from beringia.scenario.io import hindcast_names
 
 DRAWS = 500
 SECTIONS = [

@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import beringia
-from beringia.corridor.network import Network, Node
+from beringia.geo.world import world_land, wrap_lon
+from beringia.models.corridor.network import Network, Node
+from beringia.pipeline.assessment import Assessment
 from beringia.report import render_report
 from beringia.report.corridor_figures import (
     CORRIDOR_FIGURES,
@@ -40,10 +42,8 @@ from beringia.report.corridor_figures import (
 )
 from beringia.report.figures import TUNNEL_COLOUR
 from beringia.report.html import format_percent
-from beringia.results import Assessment
 from beringia.scenario import load_scenario
 from beringia.scenario.io import read_document
-from beringia.world import world_land, wrap_lon
 
 PAGE_LIMIT = 6_000_000  # tests/test_report.py::test_report_is_small
 

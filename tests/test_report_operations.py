@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from plotly.offline import get_plotlyjs
 
 import beringia
-from beringia.operate import DIRECTIONS
+from beringia.models.operations import DIRECTIONS
+from beringia.pipeline.assessment import Assessment
 from beringia.report import figures, render_report
 from beringia.report.corridor_figures import CORRIDOR_FIGURES
 from beringia.report.html import format_percent
@@ -34,7 +35,6 @@ from beringia.report.operations_figures import (
     time_profiles,
 )
 from beringia.report.reference_figures import reference_figures
-from beringia.results import Assessment
 from beringia.scenario import load_scenario
 from beringia.scenario.io import hindcast_names, read_document
 

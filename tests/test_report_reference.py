@@ -18,9 +18,10 @@ from plotly.offline import get_plotlyjs
 
 import beringia
 from beringia.errors import ScenarioError
-from beringia.hindcast import HindcastCase, HindcastReport
-from beringia.reference import parse_reference_row, reference_rows, reference_table
-from beringia.reference.uplift import uplift
+from beringia.models.reference import parse_reference_row, reference_rows, reference_table
+from beringia.models.reference.uplift import uplift
+from beringia.pipeline.assessment import Assessment
+from beringia.pipeline.hindcast import HindcastCase, HindcastReport
 from beringia.report import render_report
 from beringia.report.corridor_figures import CORRIDOR_FIGURES
 from beringia.report.hindcast import (
@@ -41,7 +42,6 @@ from beringia.report.reference_figures import (
     reference_scatter,
     short_title,
 )
-from beringia.results import Assessment
 from beringia.scenario import load_scenario
 
 DRAWS = 300

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from beringia import geo
 from beringia.errors import ScenarioError
-from beringia.world import WorldLand, world_land, wrap_lon
+from beringia.geo import land as geo
+from beringia.geo.world import WorldLand, world_land, wrap_lon
 
 LAND = {
     "Moscow": (55.7558, 37.6173),

@@ -1,10 +1,9 @@
 """beringia: an open feasibility simulator for the Bering Strait rail tunnel."""
 
-__version__ = "0.1.0"
-
+from beringia._version import __version__
 from beringia.errors import BeringiaError, ScenarioError
-from beringia.pipeline import assess
-from beringia.results import Assessment
+from beringia.pipeline.assess import assess
+from beringia.pipeline.assessment import Assessment
 from beringia.scenario import Scenario, load_scenario
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 from beringia.cli import (  # noqa: F401  (register the commands)
     alignment,
-    construction,
+    assess,
     corridor,
     operations,
     reference,

@@ -6,9 +6,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.alignment import alignment_for, length_table
 from beringia.cli.base import OverridesOpt, ScenarioArg, app, fail, out
 from beringia.errors import BeringiaError, ScenarioError
+from beringia.models.alignment import alignment_for, length_table
 from beringia.scenario.io import DEFAULT_SCENARIO, load_scenario
 
 

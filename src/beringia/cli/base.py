@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from typer._click import exceptions as _click_exc  # typer vendors click
 
-from beringia import __version__
+from beringia._version import __version__
 from beringia.errors import BeringiaError
 
 out = Console(highlight=False, soft_wrap=True)

@@ -12,8 +12,8 @@ from rich.table import Table
 
 from beringia.cli.base import OverridesOpt, ScenarioArg, app, fail, out
 from beringia.errors import BeringiaError, ScenarioError
-from beringia.pipeline import assess as run_assessment
-from beringia.pipeline import check_run_arguments
+from beringia.pipeline.assess import assess as run_assessment
+from beringia.pipeline.assess import check_run_arguments
 from beringia.scenario.io import DEFAULT_SCENARIO, load_scenario
 
 

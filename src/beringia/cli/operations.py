@@ -10,11 +10,11 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.alignment import alignment_for
 from beringia.cli.base import OverridesOpt, ScenarioArg, app, fail, out
 from beringia.errors import BeringiaError
-from beringia.operate import assess_operations
-from beringia.pipeline import check_run_arguments
+from beringia.models.alignment import alignment_for
+from beringia.models.operations import assess_operations
+from beringia.pipeline.assess import check_run_arguments
 from beringia.scenario.io import DEFAULT_SCENARIO, load_scenario
 
 

@@ -15,10 +15,10 @@ from rich.table import Table
 
 from beringia.cli.base import OverridesOpt, ScenarioArg, app, err, fail, out
 from beringia.errors import BeringiaError, ScenarioError
-from beringia.hindcast import KNOWN_LIMITS, HindcastReport, run_hindcasts
-from beringia.pipeline import assess as run_assessment
-from beringia.pipeline import check_run_arguments
-from beringia.reference.dataset import reference_rows, reference_table
+from beringia.models.reference.dataset import reference_rows, reference_table
+from beringia.pipeline.assess import assess as run_assessment
+from beringia.pipeline.assess import check_run_arguments
+from beringia.pipeline.hindcast import KNOWN_LIMITS, HindcastReport, run_hindcasts
 from beringia.scenario.io import DEFAULT_SCENARIO, apply_overrides, read_document
 from beringia.scenario.io import validate_document as validate
 from beringia.scenario.reference import COST_SCOPES

@@ -9,12 +9,12 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from beringia.alignment import alignment_for
 from beringia.cli.base import app, fail, out
-from beringia.compile import compile_construction
-from beringia.corridor.run import scenario_plan
 from beringia.errors import BeringiaError
-from beringia.operate import assess_operations, compile_operations
+from beringia.models.alignment import alignment_for
+from beringia.models.construction.compile import compile_construction
+from beringia.models.corridor.run import scenario_plan
+from beringia.models.operations import assess_operations, compile_operations
 from beringia.scenario.io import (
     builtin_names,
     builtin_text,

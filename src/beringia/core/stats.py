@@ -78,3 +78,15 @@ def percentile_of(values: FloatArray, x: float) -> float:
     below = float(np.count_nonzero(v < x))
     equal = float(np.count_nonzero(v == x))
     return 100.0 * (below + 0.5 * equal) / float(v.size)
+
+
+def share_within(
+    cost: FloatArray, years: FloatArray, max_cost: float | None, max_years: float | None
+) -> float:
+    """Share of draws whose cost and duration are within the limits (``None``: no limit)."""
+    ok = np.ones(cost.shape[0], dtype=bool)
+    if max_cost is not None:
+        ok &= cost <= max_cost
+    if max_years is not None:
+        ok &= years <= max_years
+    return float(ok.mean())

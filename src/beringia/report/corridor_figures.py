@@ -23,8 +23,10 @@ from plotly.subplots import make_subplots
 
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import quantiles, quantiles_unbounded
-from beringia.corridor.network import Network
-from beringia.corridor.results import CorridorAssessment, ProjectEconomics, RouteDraws
+from beringia.geo.world import WorldLand, world_land, wrap_lon
+from beringia.models.corridor.network import Network
+from beringia.models.corridor.results import CorridorAssessment, ProjectEconomics, RouteDraws
+from beringia.pipeline.assessment import Assessment
 from beringia.report.figures import (
     DOLLAR,
     LAND_COLOUR,
@@ -38,8 +40,6 @@ from beringia.report.figures import (
     plot_text,
     short_source,
 )
-from beringia.results import Assessment
-from beringia.world import WorldLand, world_land, wrap_lon
 
 STATUS_COLOURS = {"existing": "#7a7a7a", "upgrade": "#d08c00", "new": "#1f5fa8"}
 """Colour of a segment by status; the strait tunnel is drawn in ``TUNNEL_COLOUR``."""

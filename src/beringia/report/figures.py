@@ -1,4 +1,4 @@
-"""Plotly figures of an :class:`~beringia.results.Assessment`.
+"""Plotly figures of an :class:`~beringia.pipeline.assessment.Assessment`.
 
 Pure functions: each builds and returns a :class:`plotly.graph_objects.Figure` and writes
 nothing. Large per-draw arrays are reduced first (binned histograms, thinned S-curves, the
@@ -16,10 +16,11 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
-from beringia import geo
-from beringia.alignment import AlignmentResult
 from beringia.core.distributions import FloatArray
-from beringia.results import Assessment, ClaimResult
+from beringia.geo import land as geo
+from beringia.models.alignment import AlignmentResult
+from beringia.models.reference.claims import ClaimResult
+from beringia.pipeline.assessment import Assessment
 
 COST_COLOUR = "#1f5fa8"
 DURATION_COLOUR = "#c0661a"

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from beringia import __version__
-from beringia.checks import PRICE_BASE
+from beringia._version import __version__
 from beringia.errors import ScenarioError
+from beringia.models.reference.assess import PRICE_BASE
 from beringia.report.html import (
     CONTENT_SECURITY_POLICY,
     _environment,
@@ -26,7 +26,7 @@ from beringia.report.html import (
 from beringia.report.reference_figures import hindcast_figure, short_title
 
 if TYPE_CHECKING:
-    from beringia.hindcast import HindcastCase, HindcastReport
+    from beringia.pipeline.hindcast import HindcastCase, HindcastReport
 
 TEMPLATE = "hindcast.html.j2"
 COVERAGE_GOAL = 0.80
@@ -119,7 +119,7 @@ def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ())
     Parameters
     ----------
     report : HindcastReport
-        The result of :func:`beringia.hindcast.run_hindcasts`.
+        The result of :func:`beringia.pipeline.hindcast.run_hindcasts`.
     notes : sequence of str
         Paragraphs for the "What the model gets wrong" block (plain text; URLs become
         links). Without notes the block says that none were given.
@@ -171,7 +171,7 @@ def write_hindcast_report(
     Parameters
     ----------
     report : HindcastReport
-        The result of :func:`beringia.hindcast.run_hindcasts`.
+        The result of :func:`beringia.pipeline.hindcast.run_hindcasts`.
     path : str or PathLike
         Where to write the HTML; missing parent directories are created.
     notes : sequence of str

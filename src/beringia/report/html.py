@@ -1,4 +1,4 @@
-"""Render an :class:`~beringia.results.Assessment` as one self-contained HTML page.
+"""Render an :class:`~beringia.pipeline.assessment.Assessment` as one self-contained HTML page.
 
 The page opens offline: plotly.js is embedded once, inline; every figure is an inline
 ``<div>`` and ``<script>``; the CSS is inline; nothing is fetched when the page opens
@@ -23,12 +23,13 @@ from markupsafe import Markup, escape
 from plotly.offline import get_plotlyjs
 
 from beringia.core.stats import quantiles
+from beringia.models.reference.claims import ClaimResult
+from beringia.pipeline.assessment import Assessment
+from beringia.pipeline.provenance import InputRow, input_rows, provenance_counts
 from beringia.report import figures
 from beringia.report.corridor_figures import corridor_figures, corridor_section
 from beringia.report.operations_figures import operations_figures, operations_section
 from beringia.report.reference_figures import reference_figures, reference_set
-from beringia.results import Assessment, ClaimResult
-from beringia.scenario.provenance import InputRow, input_rows, provenance_counts
 
 TEMPLATE = "report.html.j2"
 STAT_LABELS = {

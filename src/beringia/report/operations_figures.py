@@ -17,7 +17,8 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from beringia.core.distributions import FloatArray
-from beringia.operate import DIRECTIONS, OperationsAssessment
+from beringia.models.operations import DIRECTIONS, OperationsAssessment
+from beringia.pipeline.assessment import Assessment
 from beringia.report.figures import (
     QUANTILE_COLOUR,
     _empty,
@@ -26,7 +27,6 @@ from beringia.report.figures import (
     f32,
     plot_text,
 )
-from beringia.results import Assessment
 
 if TYPE_CHECKING:
     from beringia.core.traindynamics import Profile
@@ -435,7 +435,7 @@ def annual_trains(a: Assessment) -> go.Figure:
     -------
     plotly.graph_objects.Figure
         Per year, the trains that entered the bore averaged over the two directions (as in
-        :meth:`~beringia.operate.OperationsAssessment.annual_summary`), with P10, P50 and
+        :meth:`~beringia.models.operations.OperationsAssessment.annual_summary`), with P10, P50 and
         P90 marked and the timetabled trains a year as a dashed vertical line. A placeholder
         without operations.
     """

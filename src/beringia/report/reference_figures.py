@@ -14,11 +14,12 @@ import numpy as np
 import plotly.graph_objects as go
 from scipy.stats import norm
 
-from beringia.checks import ALL_IN, PRICE_BASE_YEAR
 from beringia.core.distributions import FloatArray
 from beringia.errors import ScenarioError
-from beringia.reference.dataset import ReferenceTable, reference_rows, reference_table
-from beringia.reference.view import ReferenceView
+from beringia.models.reference.assess import ALL_IN, PRICE_BASE_YEAR
+from beringia.models.reference.dataset import ReferenceTable, reference_rows, reference_table
+from beringia.models.reference.view import ReferenceView
+from beringia.pipeline.assessment import Assessment
 from beringia.report.figures import (
     CLAIM_COLOURS,
     COST_COLOUR,
@@ -29,10 +30,9 @@ from beringia.report.figures import (
     ecdf_points,
     plot_text,
 )
-from beringia.results import Assessment
 
 if TYPE_CHECKING:
-    from beringia.hindcast import HindcastCase, HindcastReport
+    from beringia.pipeline.hindcast import HindcastCase, HindcastReport
 
 OUTSIDE_COLOUR = "#35978f"
 """Colour of the outside view (the reference class's distribution applied to the estimate)."""
@@ -64,7 +64,7 @@ def reference_set(a: Assessment) -> ReferenceTable:
     -------
     ReferenceTable
         Per-km unit costs only for costs of the whole tunnel (scope ``tunnel``), as the
-        reference checks use (:data:`beringia.checks.ALL_IN`).
+        reference checks use (:data:`beringia.models.reference.assess.ALL_IN`).
     """
     rows = reference_rows(a.scenario.reference.rows)
     return reference_table(rows, to_year=PRICE_BASE_YEAR, scopes=ALL_IN)

@@ -3,7 +3,7 @@
 A :class:`ReferenceRow` holds one long or undersea tunnel (built, under construction or
 proposed) as its sources report it: lengths, bores, years, and costs in the currency and year
 of money they were reported in. Conversion to US dollars of a common year happens later
-(:mod:`beringia.reference.dataset`), with the shipped money table.
+(:mod:`beringia.models.reference.dataset`), with the shipped money table.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 if TYPE_CHECKING:
-    from beringia.reference.money import MoneyTable
+    from beringia.tables.money import MoneyTable
 
 Status = Literal["built", "under-construction", "proposed"]
 Use = Literal["rail", "road", "rail+road", "metro"]
@@ -39,7 +39,7 @@ class MoneyAmount(_Strict):
     """An amount of money in a tabled currency and year of money.
 
     The currency and year are checked against the shipped money table
-    (:func:`beringia.reference.money.money_table`).
+    (:func:`beringia.tables.money.money_table`).
     """
 
     amount: float = Field(gt=0, description="Amount, in the unit the field's name gives (bn, m)")
@@ -179,9 +179,9 @@ class ReferenceRow(_Strict):
 
 
 def _table() -> MoneyTable:
-    # Imported here: beringia.reference imports this module, so a module-level import of
-    # beringia.reference.money would be circular.
-    from beringia.reference.money import money_table
+    # Imported here: beringia.models.reference imports this module, so a module-level import of
+    # beringia.tables.money would be circular.
+    from beringia.tables.money import money_table
 
     return money_table()
 

@@ -1,0 +1,182 @@
+"""``beringia assess``: the main job, its terminal summary, JSON and report."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from beringia.cli.base import OverridesOpt, ScenarioArg, app, err, fail, out
+from beringia.cli.corridor import corridor_lines
+from beringia.errors import BeringiaError, ScenarioError
+from beringia.pipeline.assess import assess as run_assessment
+from beringia.pipeline.assess import check_run_arguments
+from beringia.pipeline.assessment import Assessment
+from beringia.scenario.io import DEFAULT_SCENARIO, load_scenario
+
+
+@app.command()
+def assess(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", help="Monte Carlo draws (1..10^8).")
+    ] = 20_000,
+    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of all random streams.")] = 2025,
+    overrides: OverridesOpt = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
+    ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help="Where to write the HTML report [default: reports/<scenario>.html]."
+        ),
+    ] = None,
+    processes: Annotated[
+        int, typer.Option("--processes", "-j", help="Worker processes (results do not change).")
+    ] = 1,
+) -> None:
+    """Assess a scenario: Monte Carlo cost, schedule and claim probabilities."""
+    try:
+        check_run_arguments(draws, seed, processes)
+        sc = load_scenario(scenario, overrides or [])
+        if report is not None and report.exists() and report.is_dir():
+            raise ScenarioError("--report", str(report), "is a directory; give a file path")
+        path = (
+            report
+            if report is not None
+            else (None if as_json else Path("reports") / f"{sc.name}.html")
+        )
+        show_bar = not as_json and sys.stdout.isatty()
+        if show_bar:
+            with Progress(
+                TextColumn("[bold]simulating[/]"),
+                BarColumn(),
+                TextColumn("{task.completed:,}/{task.total:,} draws"),
+                TimeRemainingColumn(),
+                console=out,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("draws", total=draws)
+                result = run_assessment(
+                    sc,
+                    draws=draws,
+                    seed=seed,
+                    processes=processes,
+                    progress=lambda done, _total: bar.update(task, completed=done),
+                )
+        else:
+            result = run_assessment(sc, draws=draws, seed=seed, processes=processes)
+        if path is not None:
+            from beringia.report import write_report
+
+            try:
+                written = write_report(result, path)
+            except OSError as exc:
+                raise ScenarioError(
+                    "--report", str(path), f"cannot write: {exc.strerror}"
+                ) from None
+        else:
+            written = None
+    except BeringiaError as exc:
+        raise fail(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        if written is not None:
+            err.print(f"report written to {escape(str(written))}")
+        return
+    _print_summary(result)
+    if written is not None:
+        out.print(f"\nReport: [bold]{escape(str(written))}[/]")
+
+
+def _q_row(name: str, q: dict[str, float], fmt: str) -> list[str]:
+    return [name] + [format(q[k], fmt) for k in ("mean", "p10", "p50", "p80", "p90")]
+
+
+def _print_summary(a: Assessment) -> None:
+    d = a.to_dict()
+    c = d["construction"]
+    out.print(
+        f"[bold]{escape(a.scenario.title or a.scenario.name)}[/]  ({escape(a.scenario.name)})"
+    )
+    out.print(
+        f"{a.draws:,} draws, seed {a.seed}, scenario sha256 {a.scenario_sha256[:12]}, "
+        f"{a.provenance['total_seconds']:.1f} s"
+    )
+    counts = d["scenario"]["inputs"]
+    missing = f", {counts['missing_source']} without a source" if counts["missing_source"] else ""
+    out.print(
+        f"{counts['inputs']} input figures: {counts['assumed']} assumed by this project, "
+        f"{counts['unverified']} unverified{missing} (see the report's inputs table)"
+    )
+    t = Table(title="Construction", title_justify="left")
+    for col in ("", "mean", "P10", "P50", "P80", "P90"):
+        t.add_column(col, justify="right" if col else "left")
+    t.add_row(*_q_row("cost (USD bn, 2025)", c["cost_usd_bn"], ".1f"))
+    t.add_row(*_q_row("duration (years)", c["duration_years"], ".1f"))
+    out.print(t)
+    ref = d.get("reference")
+    if ref is not None:
+        ov = ref["outside_view_cost_usd_bn"]
+        out.print(
+            f"Outside view ({ref['uplift_source']}, {ref['reference_class']}, on the bottom-up "
+            f"median ${ref['estimate_usd_bn']:,.1f}bn): cost P10 / P50 / P90 "
+            f"{ov['p10']:,.1f} / {ov['p50']:,.1f} / {ov['p90']:,.1f}; "
+            f"${ref['unit_cost_usd_m_per_bore_km']['p50']:,.0f}m per bore-km at the median, "
+            f"percentile {ref['unit_cost_percentile_in_reference']:.0f} of the tunnels built "
+            "or under construction."
+        )
+        for f in ref["flags"]:
+            out.print(f"[yellow]flag:[/] {escape(f['message'])}")
+    ops = d.get("operations")
+    if ops is not None:
+        yr = ops["annual"]
+        out.print(
+            f"Operations: capacity {ops['capacity_trains_per_day_per_direction']:.0f} trains a "
+            f"day per direction (timetable {ops['demand_trains_per_day_per_direction']}); a "
+            f"simulated year (P50, per direction): {yr['trains_per_direction']['p50']:,.0f} "
+            f"trains, {yr['freight_mt_per_direction']['p50']:.1f} Mt, availability "
+            f"{yr['availability']['p50']:.3f} (see `beringia operations`)."
+        )
+        if ops["shortfall"]:
+            out.print(f"[yellow]shortfall:[/] {escape(ops['shortfall'])}")
+    if "corridor" in d:
+        for line in corridor_lines(d):
+            out.print(escape(line))
+        out.print("(see `beringia corridor` for the route table)")
+    if a.claims:
+        ct = Table(title="Claims", title_justify="left")
+        ct.add_column("claim")
+        ct.add_column("cost <=", justify="right")
+        ct.add_column("years <=", justify="right")
+        ct.add_column("probability", justify="right")
+        for cl in a.claims:
+            ct.add_row(
+                escape(cl.name),
+                "-" if cl.max_cost_usd_bn is None else f"${cl.max_cost_usd_bn:,.1f}bn",
+                "-" if cl.max_duration_years is None else f"{cl.max_duration_years:g}",
+                f"{100 * cl.probability:.1f} %",
+            )
+        out.print(ct)
+    bt = Table(title="Cost breakdown (USD bn)", title_justify="left")
+    bt.add_column("component")
+    bt.add_column("mean", justify="right")
+    bt.add_column("P10-P90", justify="right")
+    for k, q in c["cost_breakdown_usd_bn"].items():
+        bt.add_row(k, f"{q['mean']:.2f}", f"{q['p10']:.2f}-{q['p90']:.2f}")
+    out.print(bt)
+    if a.tornado:
+        tt = Table(title="What moves the result (rank correlation)", title_justify="left")
+        tt.add_column("input")
+        tt.add_column("cost", justify="right")
+        tt.add_column("duration", justify="right")
+        for bar in a.tornado[:5]:
+            tt.add_row(bar.input, f"{bar.cost_rank_corr:+.2f}", f"{bar.duration_rank_corr:+.2f}")
+        out.print(tt)

@@ -1,0 +1,1 @@
+"""Geography at the I/O boundary: shipped land masks and geodesy (pyproj)."""

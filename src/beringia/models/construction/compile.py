@@ -1,0 +1,224 @@
+"""The one bridge from the pydantic scenario to the model's plain arrays and specs."""
+
+from __future__ import annotations
+
+from beringia.core.construction import (
+    BoreIn,
+    ConstructionInputs,
+    MachineIn,
+    PointIn,
+)
+from beringia.core.distributions import DistSpec
+from beringia.core.events import EventIn
+from beringia.core.geology import Zone
+from beringia.errors import ScenarioError
+from beringia.models.alignment import AlignmentResult, alignment_for
+from beringia.scenario.distributions import AnyDist, dist_spec
+from beringia.scenario.model import Scenario
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self.specs: dict[str, DistSpec] = {}
+
+    def add(self, key: str, d: AnyDist) -> str:
+        self.specs[key] = dist_spec(d)
+        return key
+
+
+def places_m(sc: Scenario, alignment: AlignmentResult | None) -> dict[str, float]:
+    """Chainage (m from the west portal) of every named place the scenario can refer to."""
+    if alignment is not None:
+        return alignment.places_m
+    return {p.name: (p.chainage_km or 0.0) * 1000.0 for p in sc.route.attack_points}
+
+
+def tunnel_length_km(sc: Scenario) -> float:
+    """Portal-to-portal length (km): typed in, or from the designed alignment."""
+    alignment = alignment_for(sc)
+    return places_m(sc, alignment)[sc.route.attack_points[-1].name] / 1000.0
+
+
+def zone_bounds(sc: Scenario, places: dict[str, float]) -> list[tuple[float, float]]:
+    """Resolve each zone's start and end (m); check they tile the tunnel from 0 to its end.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the zone whose bounds are out of order or leave the tunnel.
+    """
+    length = places[sc.route.attack_points[-1].name]
+    bounds = []
+    for z in sc.geology.zones:
+        start = places[z.from_point] if z.from_point is not None else (z.from_km or 0.0) * 1000
+        end = places[z.to_point] if z.to_point is not None else (z.to_km or 0.0) * 1000
+        if not 0 <= start < end <= length + 1e-6:
+            raise ScenarioError(
+                f"geology.zones.{z.name}",
+                f"{start / 1000:.2f} to {end / 1000:.2f} km",
+                f"a zone must run eastwards inside the tunnel (0 to {length / 1000:.2f} km)",
+            )
+        bounds.append((start, min(end, length)))
+    if bounds[0][0] > 1e-6 or abs(bounds[-1][1] - length) > 1e-6:
+        raise ScenarioError(
+            "geology.zones",
+            f"{bounds[0][0] / 1000:.2f} to {bounds[-1][1] / 1000:.2f} km",
+            f"the zones must cover the tunnel from 0 to {length / 1000:.2f} km",
+        )
+    return bounds
+
+
+def compile_construction(
+    sc: Scenario, alignment: AlignmentResult | None = None
+) -> ConstructionInputs:
+    """Compile a scenario into :class:`ConstructionInputs`.
+
+    Input keys are the dotted paths of the scenario fields, with list elements named by
+    their ``name`` (``construction.machines.mixshield.utilisation.rock``), so a key is also
+    a valid ``--set`` path. With an alignment section, attack points and zone bounds are
+    placed on the designed alignment (``alignment`` saves designing it again).
+    """
+    if alignment is None and sc.alignment is not None:
+        alignment = alignment_for(sc)
+    places = places_m(sc, alignment)
+    reg = _Registry()
+    classes = tuple(c.name for c in sc.geology.classes)
+    zones = tuple(
+        Zone(
+            name=z.name,
+            from_m=start,
+            to_m=end,
+            share=tuple(z.share.get(c, 0.0) for c in classes),
+            mean_run_m=tuple(z.mean_run_m.get(c, 100.0) for c in classes),
+        )
+        for z, (start, end) in zip(sc.geology.zones, zone_bounds(sc, places), strict=True)
+    )
+    points = []
+    for p in sc.route.attack_points:
+        k = f"route.attack_points.{p.name}."
+        points.append(
+            PointIn(
+                name=p.name,
+                kind=p.kind,
+                chainage_m=places[p.name],
+                east="east" in p.headings,
+                west="west" in p.headings,
+                marine_days=reg.add(k + "marine_works_days", p.marine_works_days),
+                site_months=reg.add(k + "site_works_months", p.site_works_months),
+                site_cost=reg.add(k + "site_cost_usd_m", p.site_cost_usd_m),
+                overhead=reg.add(k + "overhead_usd_m_per_year", p.overhead_usd_m_per_year),
+            )
+        )
+    c = sc.construction
+    machines = []
+    for mc in c.machines:
+        k = f"construction.machines.{mc.name}."
+        machines.append(
+            MachineIn(
+                name=mc.name,
+                reference_diameter_m=mc.reference_diameter_m,
+                penetration=tuple(
+                    reg.add(f"{k}penetration_m_per_h.{g}", mc.penetration_m_per_h[g])
+                    for g in classes
+                ),
+                utilisation=tuple(
+                    reg.add(f"{k}utilisation.{g}", mc.utilisation[g]) for g in classes
+                ),
+                manufacture_months=reg.add(k + "manufacture_months", mc.manufacture_months),
+                shipping_days=reg.add(k + "shipping_days", mc.shipping_days),
+                launch_months=reg.add(k + "launch_months", mc.launch_months),
+                learning_days=reg.add(k + "learning_days", mc.learning_days),
+                learning_efficiency=reg.add(
+                    k + "learning_initial_efficiency", mc.learning_initial_efficiency
+                ),
+            )
+        )
+    machine_index = {mc.name: i for i, mc in enumerate(c.machines)}
+    bores = []
+    for bo in c.bores:
+        k = f"construction.bores.{bo.name}."
+        bores.append(
+            BoreIn(
+                name=bo.name,
+                role=bo.role,
+                diameter_m=bo.diameter_m,
+                machine=machine_index[bo.machine],
+                cost_reference_diameter_m=bo.cost_reference_diameter_m,
+                unit_cost=reg.add(k + "unit_cost_usd_m_per_km", bo.unit_cost_usd_m_per_km),
+                machine_cost=reg.add(k + "machine_cost_usd_m", bo.machine_cost_usd_m),
+                heading_cost=reg.add(
+                    k + "heading_cost_usd_m_per_day", bo.heading_cost_usd_m_per_day
+                ),
+                performance=reg.add(k + "performance_factor", bo.performance_factor),
+            )
+        )
+    events = tuple(
+        EventIn(
+            name=ev.name,
+            rate_per_km=tuple(ev.rate_per_km.get(g, 0.0) for g in classes),
+            rate_multiplier=reg.add(
+                f"construction.events.{ev.name}.rate_multiplier", ev.rate_multiplier
+            ),
+            delay_days=dist_spec(ev.delay_days),
+            cost_usd_m=dist_spec(ev.cost_usd_m),
+        )
+        for ev in c.events
+    )
+    env = c.advance_envelope
+    return ConstructionInputs(
+        classes=classes,
+        zones=zones,
+        points=tuple(points),
+        machines=tuple(machines),
+        bores=tuple(bores),
+        events=events,
+        inputs=reg.specs,
+        start_day_of_year=c.start_day_of_year,
+        season_open_doy=c.marine_season.open_day_of_year,
+        season_close_doy=c.marine_season.close_day_of_year,
+        record_m_per_day=env.record_m_per_day,
+        record_diameter_m=env.record_diameter_m,
+        area_exponent=reg.add("construction.advance_envelope.area_exponent", env.area_exponent),
+        cp_spacing_m=c.cross_passages.spacing_m,
+        cp_cost=reg.add(
+            "construction.cross_passages.cost_usd_m_each", c.cross_passages.cost_usd_m_each
+        ),
+        cp_months=reg.add(
+            "construction.cross_passages.months_after_breakthrough",
+            c.cross_passages.months_after_breakthrough,
+        ),
+        fit_usd_per_track_km=reg.add(
+            "construction.fitout.usd_m_per_track_km", c.fitout.usd_m_per_track_km
+        ),
+        fit_fixed=reg.add("construction.fitout.fixed_usd_m", c.fitout.fixed_usd_m),
+        fit_rate=reg.add(
+            "construction.fitout.track_km_per_month_per_front",
+            c.fitout.track_km_per_month_per_front,
+        ),
+        integration_months=reg.add(
+            "construction.fitout.integration_months", c.fitout.integration_months
+        ),
+        commissioning_months=reg.add(
+            "construction.fitout.commissioning_months", c.fitout.commissioning_months
+        ),
+        labour_factor=reg.add(
+            "construction.arctic.labour_cost_factor", c.arctic.labour_cost_factor
+        ),
+        materials_factor=reg.add(
+            "construction.arctic.materials_cost_factor", c.arctic.materials_cost_factor
+        ),
+        surface_productivity=reg.add(
+            "construction.arctic.surface_productivity", c.arctic.surface_productivity
+        ),
+        owner_fraction=reg.add("construction.owner_cost_fraction", c.owner_cost_fraction),
+        systemic_cost=(
+            None
+            if c.systemic is None
+            else reg.add("construction.systemic.cost_factor", c.systemic.cost_factor)
+        ),
+        systemic_schedule=(
+            None
+            if c.systemic is None
+            else reg.add("construction.systemic.schedule_factor", c.systemic.schedule_factor)
+        ),
+    )

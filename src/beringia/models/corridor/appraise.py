@@ -1,0 +1,642 @@
+"""Door-to-door draws, traffic and economics of a scenario's corridor, draw by draw.
+
+Each Monte Carlo draw of the construction model (tunnel cost and duration) gets its own draw of
+everything here: corridor capex and build time, speeds, dwells, tariffs, freight rates, the
+market and the mode choice, the discount rate. Draws come in the fixed blocks of
+:func:`beringia.core.rng.blocks` from streams keyed by name, so results do not depend on the
+number of processes, and adding a route does not change the draws of the others.
+
+Money is 2025 USD. Traffic is counted in TEU (a 40-ft box, FEU, is 2 TEU).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from beringia.core import rng as rngmod
+from beringia.core.distributions import DistSpec, FloatArray, ppf
+from beringia.core.economics import (
+    Shape,
+    benefit_cost_ratio,
+    breakeven_traffic,
+    capex_profile,
+    carried_traffic,
+    discount_factors,
+    irr,
+    npv,
+    payback_year,
+    ramp_profile,
+)
+from beringia.core.modechoice import logit_share
+from beringia.core.stats import quantiles
+from beringia.models.corridor.network import Segment, new_build, route
+from beringia.models.corridor.ocean import OceanLeg, china_europe_rail, ocean_leg
+from beringia.models.corridor.places import Access
+from beringia.models.corridor.plan import (
+    ARCTIC_TERRAINS,
+    CorridorPlan,
+    RailPlan,
+    SeaPlan,
+    running_split,
+)
+from beringia.models.corridor.quantity import Quantity
+from beringia.models.corridor.results import CorridorAssessment, ProjectEconomics, RouteDraws
+from beringia.models.reference.uplift import uplift
+from beringia.scenario.corridor import Corridor, Economics, Market
+from beringia.scenario.distributions import AnyDist, dist_spec
+
+ROUTE_DRAWS = 65_536
+"""Door-to-door draws kept per route for summaries and charts (the first ones)."""
+FAN_DRAWS = 16_384
+"""Draws whose yearly cash flows are kept for the fan chart (the first ones)."""
+TEU_PER_FEU = 2.0
+UPLIFT_CLASS = "rail"
+BENCHMARK = ("Shanghai", "Warsaw")
+"""China-Europe rail sanity check: modelled terminal-to-terminal days on this pair."""
+BENCHMARK_DAYS = (13.0, 15.0)
+BENCHMARK_DRAWS = 4096
+BENCHMARK_SOURCE = (
+    "research notes 5.1: 13-15 days China -> Poland (Apr 2024), "
+    "https://index1520.com/en/analytics/obzor-rynka-zheleznodorozhnykh-perevozok-aprel-2024/"
+)
+DIRECTIONS = ("eastbound", "westbound")
+BENCHMARK_SEA = ("CNSHA", "NLRTM")
+"""The sea alternative of China-Europe rail for the mode-choice calibration."""
+
+
+class _Sampler:
+    """Draws of named quantities for one block of draws."""
+
+    def __init__(self, seed: int, block: int, size: int) -> None:
+        self.seed, self.block, self.size = seed, block, size
+        self._cache: dict[str, FloatArray] = {}
+
+    def spec(self, key: str, spec: DistSpec) -> FloatArray:
+        """Return the block's draws of ``spec``, one stream per ``key`` (cached by key)."""
+        if key not in self._cache:
+            u = rngmod.stream(self.seed, "corridor", self.block, key).random(self.size)
+            self._cache[key] = ppf(spec, u)
+        return self._cache[key]
+
+    def dist(self, key: str, d: AnyDist) -> FloatArray:
+        """Return draws of a scenario distribution."""
+        return self.spec(key, dist_spec(d))
+
+    def quantity(self, key: str, q: Quantity) -> FloatArray:
+        """Return draws of a data-file quantity."""
+        return self.spec(key, q.spec)
+
+    def normal(self, key: str) -> FloatArray:
+        """Return standard normal draws."""
+        return rngmod.stream(self.seed, "corridor", self.block, key).standard_normal(self.size)
+
+
+# ----------------------------------------------------------------------- construction side
+
+
+@dataclass(frozen=True)
+class _Build:
+    capex_usd_bn: FloatArray
+    years: FloatArray
+
+
+def _corridor_build(corridor: Corridor, plan: CorridorPlan, s: _Sampler) -> _Build:
+    """Corridor capex (uplift included) and build years of one block."""
+    capex_m = np.zeros(s.size)
+    for (country, terrain), km in plan.new_km.items():
+        unit = corridor.new_build_usd_m_per_km[country][terrain]
+        capex_m += km * s.dist(f"capex:{country}:{terrain}", unit)
+    capex_m += plan.upgrade_km * s.dist("capex:upgrade", corridor.upgrade_usd_m_per_km)
+    if corridor.uplift != "none":
+        up = uplift(corridor.uplift, UPLIFT_CLASS)
+        capex_m *= np.exp(up.mu + up.sigma * s.normal("capex:uplift"))
+    works_km = sum(plan.new_km.values()) + plan.upgrade_km
+    rate = s.dist("build:fronts", corridor.build_fronts) * s.dist(
+        "build:rate", corridor.km_per_year_per_front
+    )
+    years = np.asarray(works_km / rate, dtype=np.float64)
+    return _Build(capex_m / 1000.0, years)
+
+
+def _spend(build: _Build, horizon: int, shape: Shape) -> FloatArray:
+    """Corridor capex per year; nothing to spend when there are no works."""
+    if not np.any(build.years > 0):
+        return np.zeros((build.years.shape[0], horizon))
+    return capex_profile(build.capex_usd_bn, build.years, horizon, shape=shape)
+
+
+# ----------------------------------------------------------------------- door to door
+
+
+@dataclass(frozen=True)
+class _Leg:
+    days: FloatArray
+    cost: FloatArray
+
+
+def _access(s: _Sampler, key: str, a: Access | None) -> tuple[FloatArray, FloatArray]:
+    if a is None:
+        return np.zeros(s.size), np.zeros(s.size)
+    return s.quantity(f"{key}:days", a.days), s.quantity(f"{key}:usd", a.usd_per_feu)
+
+
+def _running_hours(
+    line_h: float,
+    commercial_h: float,
+    dwell_nodes: Sequence[str],
+    plan: CorridorPlan,
+    corridor: Corridor,
+    s: _Sampler,
+) -> FloatArray:
+    """Return running hours at the drawn commercial speed plus the drawn dwells passed."""
+    hours = line_h / s.dist("speed_factor", corridor.speed_factor) + commercial_h
+    for name in dwell_nodes:
+        node = plan.network.node(name)
+        if node.dwell_h is not None:
+            hours = hours + s.quantity(f"dwell:{name}", node.dwell_h)
+    return np.asarray(hours, dtype=np.float64)
+
+
+def _rail(
+    r: RailPlan, plan: CorridorPlan, corridor: Corridor, econ: Economics, s: _Sampler
+) -> _Leg:
+    """Door-to-door days and $/FEU of one pair by the corridor."""
+    hours = _running_hours(r.line_h, r.commercial_h, r.dwell_nodes, plan, corridor, s)
+    if r.through_tunnel:
+        hours = hours + plan.tunnel_running_h
+    oa_days, oa_cost = _access(s, f"rail-access:{r.pair.origin}", r.origin_access)
+    da_days, da_cost = _access(s, f"rail-access:{r.pair.destination}", r.destination_access)
+    days = (
+        hours / 24.0
+        + s.dist("terminal:origin", corridor.terminal_days)
+        + s.dist("terminal:destination", corridor.terminal_days)
+        + oa_days
+        + da_days
+    )
+    cost = (
+        s.dist("rail_tariff", econ.rail_tariff_usd_per_feu_km) * r.tariff_km
+        + (s.dist("toll", econ.toll_usd_per_feu) if r.through_tunnel else 0.0)
+        + s.dist("terminal:usd", corridor.terminal_usd_per_feu)
+        + oa_cost
+        + da_cost
+    )
+    for name in r.gauge_breaks:
+        node = plan.network.node(name)
+        if node.transshipment_usd_per_feu is not None:
+            cost = cost + s.quantity(f"transship:{name}", node.transshipment_usd_per_feu)
+    return _Leg(np.asarray(days, dtype=np.float64), np.asarray(cost, dtype=np.float64))
+
+
+def _sea_leg(leg: OceanLeg, s: _Sampler) -> _Leg:
+    """Port-to-port days (dwell at both ports included) and freight rate of an ocean leg."""
+    days = (
+        s.spec(f"port-export:{leg.origin}", leg.export_days)
+        + leg.sailing_days
+        + s.spec(f"port-import:{leg.destination}", leg.import_days)
+    )
+    return _Leg(days, s.spec(f"rate:{leg.lane}", leg.usd_per_feu))
+
+
+def _sea(p: SeaPlan, s: _Sampler) -> _Leg:
+    """Door-to-door days and $/FEU of one pair by sea."""
+    leg = _sea_leg(p.leg, s)
+    oa_days, oa_cost = _access(s, f"sea-access:{p.pair.origin}:{p.leg.origin}", p.origin_access)
+    da_days, da_cost = _access(
+        s, f"sea-access:{p.pair.destination}:{p.leg.destination}", p.destination_access
+    )
+    return _Leg(leg.days + oa_days + da_days, leg.cost + oa_cost + da_cost)
+
+
+def _rail_constant(market: Market, s: _Sampler, vot: FloatArray, scale: FloatArray) -> FloatArray:
+    """Rail constant ($/FEU) that makes the logit reproduce China-Europe rail's share.
+
+    Per draw: with China-Europe rail (door-to-door days and all-in rate of the shipped
+    benchmark) against the sea from Shanghai to Rotterdam, at the draw's value of time and
+    scale, the constant ``c`` solves ``share = 1 / (1 + exp(scale (GC_rail + c - GC_sea)))``.
+    It stands for everything the generalised cost leaves out (reliability, capacity, habit,
+    subsidy). Zero without a benchmark share.
+    """
+    if market.benchmark_rail_share is None:
+        return np.zeros(s.size)
+    bench = china_europe_rail()
+    rail_days = s.spec("bench:rail:days", bench.door_to_door_days)
+    rail_cost = s.spec("bench:rail:base", bench.base_usd_per_feu) + s.spec(
+        "bench:rail:extras", bench.extras_usd_per_feu
+    )
+    sea = _sea_leg(ocean_leg(*BENCHMARK_SEA), s)
+    share = s.dist("bench:share", market.benchmark_rail_share)
+    gap = rail_cost + vot * rail_days - (sea.cost + vot * sea.days)
+    out: FloatArray = np.log(1.0 / share - 1.0) / scale - gap
+    return out
+
+
+# ----------------------------------------------------------------------- economics
+
+
+@dataclass(frozen=True)
+class _Project:
+    capex: FloatArray  # (n, T), positive
+    revenue: FloatArray  # (n, T)
+    opex: FloatArray  # (n, T)
+    residual: FloatArray  # (n, T)
+    base: FloatArray  # (n, T): cash at zero traffic
+    unit: FloatArray  # (n, T): cash per TEU a year of steady demand
+    capex_total: FloatArray  # (n,)
+
+
+def _operating_window(
+    opening: FloatArray, end: FloatArray, horizon: int, ramp_years: FloatArray, s0: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Steady-state share and open fraction of each year within ``[opening, end]``."""
+    after_end = ramp_profile(end, horizon)
+    ramp = ramp_profile(opening, horizon, ramp_years=ramp_years, initial_share=s0) - after_end
+    open_fraction = ramp_profile(opening, horizon) - after_end
+    return np.maximum(ramp, 0.0), np.maximum(open_fraction, 0.0)
+
+
+def _residual(
+    cost: FloatArray, end: FloatArray, horizon: int, operating: int, life: FloatArray
+) -> FloatArray:
+    """Straight-line residual value booked in the year holding each draw's end."""
+    out = np.zeros((cost.shape[0], horizon))
+    value = cost * np.maximum(0.0, 1.0 - operating / life)
+    col = np.minimum(np.floor(end).astype(np.intp), horizon - 1)
+    out[np.arange(cost.shape[0]), col] = value
+    return out
+
+
+def _project(
+    capex: FloatArray,
+    capex_total: FloatArray,
+    ramp: FloatArray,
+    open_fraction: FloatArray,
+    steady: FloatArray,
+    capacity: float,
+    tariff_per_teu: FloatArray,
+    var_cost_per_teu: FloatArray,
+    fixed_per_year: FloatArray,
+    residual: FloatArray,
+) -> _Project:
+    carried = carried_traffic(steady[:, None], capacity, ramp)
+    revenue = carried * tariff_per_teu[:, None]
+    fixed = open_fraction * fixed_per_year[:, None]
+    opex = carried * var_cost_per_teu[:, None] + fixed
+    base = residual - capex - fixed
+    unit = ramp * (tariff_per_teu - var_cost_per_teu)[:, None]
+    return _Project(capex, revenue, opex, residual, base, unit, capex_total)
+
+
+class _Accumulator:
+    """Per-draw results of one project, filled block by block."""
+
+    def __init__(self, name: str, n: int, horizon: int) -> None:
+        self.name = name
+        self.capex = np.empty(n)
+        self.npv = np.empty(n)
+        self.irr = np.empty(n)
+        self.payback = np.empty(n)
+        self.bcr = np.empty(n)
+        self.breakeven = np.empty(n)
+        self.fan = np.zeros((min(n, FAN_DRAWS), horizon))
+
+    def add(
+        self, start: int, p: _Project, steady: FloatArray, rate: FloatArray, capacity: float
+    ) -> None:
+        stop = start + steady.shape[0]
+        cash = p.revenue - p.opex - p.capex + p.residual
+        df = discount_factors(rate, cash.shape[1])
+        self.capex[start:stop] = p.capex_total
+        self.npv[start:stop] = npv(cash, rate, factors=df)
+        self.irr[start:stop] = irr(cash)
+        self.payback[start:stop] = payback_year(cash)
+        self.bcr[start:stop] = benefit_cost_ratio(
+            p.revenue + p.residual, p.capex + p.opex, rate, factors=df
+        )
+        self.breakeven[start:stop] = breakeven_traffic(
+            p.base, p.unit, rate, capacity=capacity, factors=df
+        )
+        if start < self.fan.shape[0]:
+            keep = min(stop, self.fan.shape[0]) - start
+            self.fan[start : start + keep] = cash[:keep]
+
+    def result(self) -> ProjectEconomics:
+        years = np.arange(self.fan.shape[1], dtype=np.float64)
+        pct = np.percentile(self.fan, [10, 50, 90], axis=0)
+        return ProjectEconomics(
+            name=self.name,
+            capex_usd_bn=self.capex,
+            npv_usd_bn=self.npv,
+            irr=self.irr,
+            payback_year=self.payback,
+            benefit_cost_ratio=self.bcr,
+            breakeven_teu_per_year=self.breakeven,
+            cash_years=years,
+            cash_fan_usd_bn={"p10": pct[0], "p50": pct[1], "p90": pct[2]},
+        )
+
+
+# ----------------------------------------------------------------------- the assessment
+
+
+def _group_mean(values: dict[str, list[FloatArray]], size: int) -> dict[str, FloatArray]:
+    return {k: np.mean(np.vstack(v), axis=0) if v else np.zeros(size) for k, v in values.items()}
+
+
+def _split_km(
+    segments: Iterable[Segment], tunnel: Segment, bores: int = 1
+) -> tuple[float, float, float]:
+    """Km outside the tunnel, and km off and on Arctic terrain (the tunnel counted per bore)."""
+    outside = plain = arctic = 0.0
+    for g in segments:
+        km = g.length_km * (bores if g.name == tunnel.name else 1)
+        if g.name != tunnel.name:
+            outside += g.length_km
+        if g.terrain in ARCTIC_TERRAINS:
+            arctic += km
+        else:
+            plain += km
+    return outside, plain, arctic
+
+
+def _path_km(r: RailPlan, plan: CorridorPlan) -> tuple[float, float, float]:
+    """Return the project's km on a pair's path: tariffed (outside the tunnel), plain, Arctic."""
+    project = {s.name for s in plan.project_segments}
+    return _split_km((g for g in r.route.segments if g.name in project), plan.tunnel)
+
+
+def assess_corridor(
+    corridor: Corridor,
+    market: Market,
+    econ: Economics,
+    plan: CorridorPlan,
+    cost_usd_bn: FloatArray,
+    duration_years: FloatArray,
+    *,
+    seed: int,
+    tunnel_bores: int,
+) -> CorridorAssessment:
+    """Sample the corridor, its traffic and the economics of tunnel and corridor, per draw.
+
+    Parameters
+    ----------
+    corridor, market, econ : Corridor, Market, Economics
+        The scenario's sections.
+    plan : CorridorPlan
+        The deterministic plan (:func:`beringia.models.corridor.plan.plan_corridor`).
+    cost_usd_bn, duration_years : ndarray
+        Tunnel cost (2025 USD bn) and construction duration (years) per draw.
+    seed : int
+        Seed of the corridor's random streams.
+    tunnel_bores : int
+        Bores of the tunnel (its fixed maintenance is per bore-km).
+
+    Returns
+    -------
+    CorridorAssessment
+        Routes, traffic and the two appraisals.
+    """
+    n = cost_usd_bn.shape[0]
+    blocks = rngmod.blocks(n)
+    samplers = [_Sampler(seed, b, size) for b, _, size in blocks]
+    builds = [_corridor_build(corridor, plan, s) for s in samplers]
+    build_years = np.concatenate([b.years for b in builds])
+    opening = np.maximum(duration_years, build_years)
+    operating = econ.horizon_years
+    horizon = math.ceil(float(opening.max())) + operating + 1
+    keep = min(n, ROUTE_DRAWS)
+    rows: dict[tuple[str, str, str, str], list[FloatArray]] = {}
+    flows = {f.name: f for f in market.flows}
+    demand = {d: np.empty(n) for d in DIRECTIONS}
+    carried = {d: np.empty(n) for d in DIRECTIONS}
+    rates = np.empty(n)
+    cap = plan.capacity_teu_per_year
+    tunnel_acc = _Accumulator("tunnel", n, horizon)
+    corridor_acc = _Accumulator("corridor", n, horizon)
+    sea_by_pair = {(p.pair.origin, p.pair.destination): p for p in plan.sea}
+    tunnel_km = plan.tunnel.length_km
+    path_km = {id(r): _path_km(r, plan) for r in plan.rail}
+    _, network_plain_km, network_arctic_km = _split_km(
+        plan.project_segments, plan.tunnel, tunnel_bores
+    )
+    for (_, start, size), s, build in zip(blocks, samplers, builds, strict=True):
+        stop = start + size
+        vot = s.dist("cargo_value", market.cargo_value_usd_per_feu) * (
+            s.dist("time_cost_pct", market.time_cost_pct_per_day) / 100.0
+        )
+        scale = s.dist("logit_scale", market.logit_scale_per_1000usd_per_feu) / 1000.0
+        constant = _rail_constant(market, s, vot, scale)
+        arctic = s.dist("arctic_factor", econ.arctic_factor)
+        shares: dict[str, list[FloatArray]] = {k: [] for k in flows}
+        km_tariff: dict[str, list[FloatArray]] = {k: [] for k in flows}
+        km_weighted: dict[str, list[FloatArray]] = {k: [] for k in flows}
+        for r in plan.rail:
+            rail = _rail(r, plan, corridor, econ, s)
+            sea_plan = sea_by_pair[(r.pair.origin, r.pair.destination)]
+            sea = _sea(sea_plan, s)
+            share = logit_share(
+                rail.cost + vot * rail.days + constant, sea.cost + vot * sea.days, scale
+            )
+            _keep(rows, (r.pair.origin, r.pair.destination, "rail", "days"), rail.days, start, keep)
+            _keep(rows, (r.pair.origin, r.pair.destination, "rail", "cost"), rail.cost, start, keep)
+            _keep(rows, (r.pair.origin, r.pair.destination, "rail", "share"), share, start, keep)
+            _keep(rows, (r.pair.origin, r.pair.destination, "sea", "days"), sea.days, start, keep)
+            _keep(rows, (r.pair.origin, r.pair.destination, "sea", "cost"), sea.cost, start, keep)
+            if r.pair.flow in flows and r.through_tunnel:
+                shares[r.pair.flow].append(share)
+                tariffed, plain, arctic_km = path_km[id(r)]
+                km_tariff[r.pair.flow].append(np.full(size, tariffed))
+                km_weighted[r.pair.flow].append(plain + arctic * arctic_km)
+        for p in plan.nsr:
+            nsr = _sea(p, s)
+            o, d = p.pair.origin, p.pair.destination
+            _keep(rows, (o, d, "sea-nsr", "days"), nsr.days, start, keep)
+            _keep(rows, (o, d, "sea-nsr", "cost"), nsr.cost, start, keep)
+        share_by_flow = _group_mean(shares, size)
+        tariff_km = _group_mean(km_tariff, size)
+        weighted_km = _group_mean(km_weighted, size)
+        by_dir = {d: np.zeros(size) for d in DIRECTIONS}
+        teu_by_flow = {}
+        for name, f in flows.items():
+            teu = s.dist(f"market:{name}", f.teu_per_year) * share_by_flow[name]
+            teu_by_flow[name] = teu
+            by_dir[f.tunnel_direction] += teu
+        steady_dir = {d: np.minimum(by_dir[d], cap) for d in DIRECTIONS}
+        for d in DIRECTIONS:
+            demand[d][start:stop] = by_dir[d]
+            carried[d][start:stop] = steady_dir[d]
+        steady = steady_dir["eastbound"] + steady_dir["westbound"]
+        # carried traffic's mean project km per TEU (weights: each flow's demand)
+        total_demand = np.maximum(sum(teu_by_flow.values()), 1e-12)
+        mean_tariff_km = sum(teu_by_flow[k] * tariff_km[k] for k in flows) / total_demand
+        mean_weighted_km = sum(teu_by_flow[k] * weighted_km[k] for k in flows) / total_demand
+
+        rate = s.dist("discount_rate", econ.discount_rate)
+        rates[start:stop] = rate
+        ramp_years = np.minimum(s.dist("ramp_up_years", market.ramp_up_years), operating)
+        s0 = (
+            np.zeros(size)
+            if market.initial_share is None
+            else s.dist("initial_share", market.initial_share)
+        )
+        op = opening[start:stop]
+        end = op + operating
+        ramp, open_fraction = _operating_window(op, end, horizon, ramp_years, s0)
+        toll_teu = s.dist("toll", econ.toll_usd_per_feu) / TEU_PER_FEU / 1e9
+        per_km_year = s.dist("opex_route_km", econ.opex_usd_per_route_km_year) / 1e9
+        tunnel_fixed = per_km_year * tunnel_km * tunnel_bores * arctic
+        cost_t = cost_usd_bn[start:stop]
+        dur_t = duration_years[start:stop]
+        capex_t = capex_profile(cost_t, dur_t, horizon, shape=econ.capex_shape)
+        tunnel_life = s.dist("tunnel_life", econ.tunnel_life_years)
+        res_t = _residual(cost_t, end, horizon, operating, tunnel_life)
+        tunnel = _project(
+            capex_t,
+            cost_t,
+            ramp,
+            open_fraction,
+            steady,
+            2 * cap,
+            toll_teu,
+            np.zeros(size),
+            tunnel_fixed,
+            res_t,
+        )
+        tunnel_acc.add(start, tunnel, steady, rate, 2 * cap)
+
+        capex_c = capex_t + _spend(build, horizon, econ.capex_shape)
+        rail_teu = s.dist("rail_tariff", econ.rail_tariff_usd_per_feu_km) / TEU_PER_FEU / 1e9
+        train_km = s.dist("opex_train_km", econ.opex_usd_per_train_km) / 1e9
+        network_km = network_plain_km + arctic * network_arctic_km
+        corridor_life = s.dist("corridor_life", econ.corridor_life_years)
+        res_c = res_t + _residual(build.capex_usd_bn, end, horizon, operating, corridor_life)
+        whole = _project(
+            capex_c,
+            cost_t + build.capex_usd_bn,
+            ramp,
+            open_fraction,
+            steady,
+            2 * cap,
+            toll_teu + rail_teu * mean_tariff_km,
+            train_km * mean_weighted_km / plan.teu_per_train,
+            per_km_year * network_km,
+            res_c,
+        )
+        corridor_acc.add(start, whole, steady, rate, 2 * cap)
+
+    routes = _routes(plan, rows)
+    nb = new_build(plan.network)
+    return CorridorAssessment(
+        network=plan.network,
+        new_build=nb,
+        capex_usd_bn=np.concatenate([b.capex_usd_bn for b in builds]),
+        build_years=build_years,
+        opening_year=opening,
+        routes=routes,
+        demand_teu_per_year=demand,
+        capacity_teu_per_year=cap,
+        carried_teu_per_year=carried,
+        discount_rate=rates,
+        horizon_years=operating,
+        tunnel=tunnel_acc.result(),
+        corridor=corridor_acc.result(),
+        benchmark=_benchmark(plan, corridor, seed),
+        assumptions=ASSUMPTIONS,
+    )
+
+
+def _keep(
+    rows: dict[tuple[str, str, str, str], list[FloatArray]],
+    key: tuple[str, str, str, str],
+    values: FloatArray,
+    start: int,
+    keep: int,
+) -> None:
+    if start < keep:
+        rows.setdefault(key, []).append(np.asarray(values[: keep - start], dtype=np.float64))
+
+
+def _routes(
+    plan: CorridorPlan, rows: dict[tuple[str, str, str, str], list[FloatArray]]
+) -> list[RouteDraws]:
+    def cat(o: str, d: str, mode: str, what: str) -> FloatArray:
+        return np.concatenate(rows[(o, d, mode, what)])
+
+    out: list[RouteDraws] = []
+    nsr = {(p.pair.origin, p.pair.destination): p for p in plan.nsr}
+    sea = {(p.pair.origin, p.pair.destination): p for p in plan.sea}
+    for r in plan.rail:
+        o, d = r.pair.origin, r.pair.destination
+        out.append(
+            RouteDraws(
+                origin=o,
+                destination=d,
+                flow=r.pair.flow,
+                mode="rail",
+                distance_km=r.route.distance_km,
+                path=r.route.nodes,
+                transit_days=cat(o, d, "rail", "days"),
+                cost_usd_per_feu=cat(o, d, "rail", "cost"),
+                share=cat(o, d, "rail", "share"),
+            )
+        )
+        for mode, plans in (("sea", sea), ("sea-nsr", nsr)):
+            p = plans.get((o, d))
+            if p is None:
+                continue
+            out.append(
+                RouteDraws(
+                    origin=o,
+                    destination=d,
+                    flow=r.pair.flow,
+                    mode=mode,
+                    distance_km=p.leg.distance_km,
+                    path=(p.leg.origin, p.leg.destination),
+                    transit_days=cat(o, d, mode, "days"),
+                    cost_usd_per_feu=cat(o, d, mode, "cost"),
+                    season_months=p.leg.season_months,
+                )
+            )
+    return out
+
+
+def _benchmark(plan: CorridorPlan, corridor: Corridor, seed: int) -> dict[str, object]:
+    """Model China-Europe rail terminal to terminal and set it beside the quoted days."""
+    names = set(plan.network.names)
+    origin, destination = BENCHMARK
+    base: dict[str, object] = {
+        "origin": origin,
+        "destination": destination,
+        "quoted_days": list(BENCHMARK_DAYS),
+        "source": BENCHMARK_SOURCE,
+    }
+    if origin not in names or destination not in names:
+        return {**base, "modelled_days": None, "note": "the pair is not on the network"}
+    r = route(plan.network, origin, destination)
+    line_h, commercial_h = running_split(r.segments)
+    s = _Sampler(seed, 0, BENCHMARK_DRAWS)
+    hours = _running_hours(line_h, commercial_h, r.dwell_nodes, plan, corridor, s)
+    q = quantiles(hours / 24.0)
+    return {
+        **base,
+        "distance_km": r.distance_km,
+        "modelled_days": q,
+        "median_within_quoted": BENCHMARK_DAYS[0] <= q["p50"] <= BENCHMARK_DAYS[1],
+    }
+
+
+ASSUMPTIONS = [
+    "Each flow group's corridor share is the mean logit share of its route pairs (equal "
+    "weights); westbound Asia-bound boxes (US -> Asia) are not modelled.",
+    "Traffic is flat after the ramp-up (no market growth); carried traffic is capped by the "
+    "tunnel's capacity per direction, not by the single-track new lines.",
+    "Traffic starts when both the tunnel and the corridor's new lines are finished; both start "
+    "at notice to proceed.",
+    "The tunnel alone earns the toll and pays its fixed maintenance (per bore-km, Arctic factor); "
+    "the whole corridor also earns the rail tariff on its new and upgraded lines and pays the "
+    "train operating cost there. Existing lines' revenue and cost belong to their owners.",
+    "Residual value: straight-line over the asset life, at the end of the appraisal period.",
+]

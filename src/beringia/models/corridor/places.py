@@ -1,0 +1,395 @@
+"""Places where a box starts or ends, their access legs, and the default route pairs.
+
+A place reaches the rail corridor at a network node (``rail_node``, possibly through a
+``rail_access`` leg such as a feeder ship) and the sea at one or more ports shipped in
+``ocean.toml`` (each through an access leg by truck or rail, zero when the place is the port).
+The built-in places and route pairs are shipped as ``beringia/data/places.toml``; a scenario may
+edit them with :func:`merge_places`. Parsing only: the model that samples these lives elsewhere,
+and checking ``rail_node`` against a network is left to the caller (the network is a scenario
+input too).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from beringia.errors import ScenarioError
+from beringia.models.corridor import ocean
+from beringia.models.corridor.quantity import Quantity, parse_quantity
+from beringia.models.corridor.tables import allowed_names, check_keys, flag, text
+
+FLOWS = ("asia_us", "europe_us", "us_europe")
+"""Market flow groups a route pair can stand for."""
+
+_DATA_FILE = "places.toml"
+_PROVENANCE_KEYS = ("source", "unverified", "assumed", "note")
+_DOC_KEYS = frozenset(("places", "routes"))
+_PLACE_KEYS = frozenset(("name", "rail_node", "rail_access", "ports", *_PROVENANCE_KEYS))
+_ACCESS_KEYS = frozenset(("days", "usd_per_feu", *_PROVENANCE_KEYS))
+_PORT_KEYS = _ACCESS_KEYS | {"port"}
+_ROUTE_KEYS = frozenset(("origin", "destination", "flow"))
+
+
+@dataclass(frozen=True)
+class Access:
+    """A land or feeder leg: its time and cost per 40-ft container.
+
+    Parameters
+    ----------
+    days : Quantity
+        Door-to-terminal time of the leg, days.
+    usd_per_feu : Quantity
+        Cost per FEU, US dollars.
+    source, unverified, assumed, note
+        Provenance of the leg as a whole (each quantity carries its own too).
+    """
+
+    days: Quantity
+    usd_per_feu: Quantity
+    source: str = ""
+    unverified: bool = False
+    assumed: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class PortAccess:
+    """A port a place ships through, with the place <-> port leg.
+
+    Parameters
+    ----------
+    port : str
+        UN/LOCODE of a port shipped in ``ocean.toml`` (resolved from a code or a port name).
+    access : Access
+        The leg between the place and the port (zero when the place is the port). The port's
+        own export and import dwell belong to the ocean leg, not to this one.
+    """
+
+    port: str
+    access: Access
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a box starts or ends.
+
+    Parameters
+    ----------
+    name : str
+        Unique name.
+    rail_node : str
+        The corridor network node the place reaches rail at (not checked against a network).
+    rail_access : Access or None
+        The leg from the place to ``rail_node`` when the place is not on the network.
+    ports : tuple of PortAccess
+        One or more ports, codes unique.
+    source, unverified, assumed, note
+        Provenance of the place as a whole.
+    """
+
+    name: str
+    rail_node: str
+    rail_access: Access | None
+    ports: tuple[PortAccess, ...]
+    source: str = ""
+    unverified: bool = False
+    assumed: bool = False
+    note: str = ""
+
+    @property
+    def port_codes(self) -> tuple[str, ...]:
+        """UN/LOCODEs of the place's ports, in data order."""
+        return tuple(p.port for p in self.ports)
+
+    def port(self, code: str) -> PortAccess:
+        """Return the access to the port with UN/LOCODE ``code``.
+
+        Raises
+        ------
+        ScenarioError
+            If the place does not ship through that port.
+        """
+        for p in self.ports:
+            if p.port == code:
+                return p
+        raise ScenarioError(
+            "corridor.places.ports.port",
+            code,
+            f"place {self.name!r}: one of its ports {', '.join(self.port_codes)}",
+        )
+
+
+@dataclass(frozen=True)
+class RoutePair:
+    """An origin-destination pair of places and the market flow it stands for.
+
+    Parameters
+    ----------
+    origin, destination : str
+        Place names (different).
+    flow : str
+        One of :data:`FLOWS`.
+    """
+
+    origin: str
+    destination: str
+    flow: str
+
+
+# ----------------------------------------------------------------------------- parsing helpers
+
+
+def _quantity(table: Mapping[str, Any], key: str, field: str, what: str) -> Quantity:
+    raw = table.get(key)
+    if raw is None:
+        raise ScenarioError(f"{field}.{key}", "missing", f"{what}: a distribution table")
+    return parse_quantity(raw, f"{field}.{key}", what)
+
+
+def _access(raw: Any, field: str, what: str, keys: frozenset[str]) -> Access:
+    t = check_keys(raw, keys, field, what)
+    return Access(
+        days=_quantity(t, "days", field, what),
+        usd_per_feu=_quantity(t, "usd_per_feu", field, what),
+        source=text(t, "source", field, what, ""),
+        unverified=flag(t, "unverified", field, what),
+        assumed=flag(t, "assumed", field, what),
+        note=text(t, "note", field, what, ""),
+    )
+
+
+def _port_code(t: Mapping[str, Any], field: str, what: str) -> str:
+    v = t.get("port")
+    if not isinstance(v, str) or not v.strip():
+        shown = "missing" if v is None else v
+        raise ScenarioError(f"{field}.port", shown, f"{what}: a UN/LOCODE shipped in ocean.toml")
+    try:
+        return ocean.port(v, f"{field}.port").code
+    except ScenarioError as exc:
+        raise ScenarioError(exc.field, v, f"{what}: {exc.allowed}") from None
+
+
+def _place(i: int, raw: Any, field: str) -> Place:
+    fp = f"{field}.places.{i}"
+    name = raw.get("name") if isinstance(raw, Mapping) else None
+    what = f"place {name!r}" if isinstance(name, str) else f"place {i}"
+    t = check_keys(raw, _PLACE_KEYS, fp, what)
+    name = text(t, "name", fp, what, None)
+    rail_node = text(t, "rail_node", fp, what, None)
+    raw_access = t.get("rail_access")
+    rail_access = (
+        None
+        if raw_access is None
+        else _access(raw_access, f"{fp}.rail_access", f"{what} rail_access", _ACCESS_KEYS)
+    )
+    raw_ports = t.get("ports")
+    if not isinstance(raw_ports, list) or not raw_ports:
+        shown = "missing" if raw_ports is None else raw_ports
+        raise ScenarioError(
+            f"{fp}.ports", shown, f"{what}: a non-empty array of port tables (port, days, ...)"
+        )
+    ports: list[PortAccess] = []
+    for j, raw_port in enumerate(raw_ports):
+        fpp = f"{fp}.ports.{j}"
+        tp = check_keys(raw_port, _PORT_KEYS, fpp, what)
+        code = _port_code(tp, fpp, what)
+        if code in (p.port for p in ports):
+            raise ScenarioError(f"{fpp}.port", tp["port"], f"{what}: each port once ({code})")
+        access = _access(tp, fpp, what, _PORT_KEYS)
+        ports.append(PortAccess(port=code, access=access))
+    return Place(
+        name=name,
+        rail_node=rail_node,
+        rail_access=rail_access,
+        ports=tuple(ports),
+        source=text(t, "source", fp, what, ""),
+        unverified=flag(t, "unverified", fp, what),
+        assumed=flag(t, "assumed", fp, what),
+        note=text(t, "note", fp, what, ""),
+    )
+
+
+def _route(k: int, raw: Any, field: str, names: Sequence[str]) -> RoutePair:
+    fr = f"{field}.routes.{k}"
+    what = f"route pair {k}"
+    if isinstance(raw, Mapping):
+        what = f"route pair {raw.get('origin')!s} -> {raw.get('destination')!s}"
+    t = check_keys(raw, _ROUTE_KEYS, fr, what)
+    ends: list[str] = []
+    for key in ("origin", "destination"):
+        v = t.get(key)
+        if not isinstance(v, str) or v not in names:
+            shown = "missing" if v is None else v
+            raise ScenarioError(
+                f"{fr}.{key}", shown, f"{what}: {allowed_names(str(v), names, 'a place')}"
+            )
+        ends.append(v)
+    if ends[0] == ends[1]:
+        raise ScenarioError(f"{fr}.destination", ends[1], f"{what}: a place other than the origin")
+    flow = t.get("flow")
+    if flow not in FLOWS:
+        shown = "missing" if flow is None else flow
+        raise ScenarioError(f"{fr}.flow", shown, f"{what}: one of {', '.join(FLOWS)}")
+    return RoutePair(origin=ends[0], destination=ends[1], flow=str(flow))
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def parse_places(
+    doc: Mapping[str, Any], field: str = "corridor"
+) -> tuple[dict[str, Place], tuple[RoutePair, ...]]:
+    """Validate a places document (the layout of ``beringia/data/places.toml``).
+
+    Parameters
+    ----------
+    doc : mapping
+        A parsed document with a non-empty ``places`` array of tables and an optional
+        ``routes`` array of tables.
+    field : str
+        Prefix of the field paths in errors (``corridor`` gives ``corridor.places.3.ports.0.port``).
+
+    Returns
+    -------
+    places : dict of str to Place
+        Places by name, in data order.
+    routes : tuple of RoutePair
+        Route pairs in data order (empty when the document has none).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the field and the place: an unknown key, a missing or empty name or rail node, a
+        place with no ports, a port not shipped in ``ocean.toml`` (the allowed codes are
+        listed), a bad distribution, a duplicate place name or port, a route pair with an
+        unknown place (close names offered), the same origin and destination, an unknown flow
+        or a repeated pair.
+    """
+    if not isinstance(doc, Mapping):
+        raise ScenarioError(field, doc, "a table with 'places' and 'routes' arrays")
+    extra = sorted(set(doc) - _DOC_KEYS)
+    if extra:
+        raise ScenarioError(f"{field}.{extra[0]}", doc[extra[0]], "keys places, routes")
+    raw_places = doc.get("places")
+    if not isinstance(raw_places, list) or not raw_places:
+        shown = "missing" if raw_places is None else raw_places
+        raise ScenarioError(f"{field}.places", shown, "a non-empty array of place tables")
+    places: dict[str, Place] = {}
+    first: dict[str, int] = {}
+    for i, raw in enumerate(raw_places):
+        p = _place(i, raw, field)
+        if p.name in first:
+            raise ScenarioError(
+                f"{field}.places.{i}.name",
+                p.name,
+                f"unique place names; place {first[p.name]} is already called {p.name!r}",
+            )
+        first[p.name] = i
+        places[p.name] = p
+    raw_routes = doc.get("routes", [])
+    if not isinstance(raw_routes, list):
+        raise ScenarioError(f"{field}.routes", raw_routes, "an array of route tables")
+    names = tuple(places)
+    routes: list[RoutePair] = []
+    seen: dict[tuple[str, str], int] = {}
+    for k, raw in enumerate(raw_routes):
+        r = _route(k, raw, field, names)
+        key = (r.origin, r.destination)
+        if key in seen:
+            raise ScenarioError(
+                f"{field}.routes.{k}",
+                f"{r.origin} -> {r.destination}",
+                f"each origin-destination pair once; route pair {seen[key]} is the same",
+            )
+        seen[key] = k
+        routes.append(r)
+    return places, tuple(routes)
+
+
+def shipped_doc() -> dict[str, Any]:
+    """Return a fresh copy of the parsed ``places.toml`` document (the base for edits)."""
+    return copy.deepcopy(_shipped_doc())
+
+
+@functools.cache
+def _shipped_doc() -> dict[str, Any]:
+    raw = resources.files("beringia.data").joinpath(_DATA_FILE).read_text(encoding="utf-8")
+    return tomllib.loads(raw)
+
+
+@functools.cache
+def _shipped() -> tuple[tuple[tuple[str, Place], ...], tuple[RoutePair, ...]]:
+    places, routes = parse_places(_shipped_doc())
+    return tuple(places.items()), routes
+
+
+def load_places() -> tuple[dict[str, Place], tuple[RoutePair, ...]]:
+    """Load the shipped places and default route pairs (parsed once, cached).
+
+    Returns
+    -------
+    places : dict of str to Place
+        A new dict on every call (the places themselves are frozen).
+    routes : tuple of RoutePair
+        The default route pairs.
+    """
+    items, routes = _shipped()
+    return dict(items), routes
+
+
+def merge_places(base: Mapping[str, Any], edits: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Apply scenario edits (``corridor.places``) to a places document.
+
+    Parameters
+    ----------
+    base : mapping
+        A places document (e.g. :func:`shipped_doc`); not modified.
+    edits : sequence of mapping
+        Place tables. Each replaces the place of the same name wholesale (keeping its position),
+        or is appended when the name is new.
+
+    Returns
+    -------
+    dict
+        A new document (deep copies), to be validated with :func:`parse_places`.
+
+    Raises
+    ------
+    ScenarioError
+        If an edit is not a table with a non-empty string ``name``, if two edits name the same
+        place, or if ``base`` has no ``places`` array.
+    """
+    out = copy.deepcopy(dict(base))
+    places = out.get("places")
+    if not isinstance(places, list):
+        raise ScenarioError("corridor.places", places, "a base document with a 'places' array")
+    index = {
+        p["name"]: i
+        for i, p in enumerate(places)
+        if isinstance(p, Mapping) and isinstance(p.get("name"), str)
+    }
+    edited: set[str] = set()
+    for k, edit in enumerate(edits):
+        field = f"corridor.places.{k}"
+        if not isinstance(edit, Mapping):
+            raise ScenarioError(field, edit, "a place table")
+        name = edit.get("name")
+        if not isinstance(name, str) or not name.strip():
+            shown = "missing" if name is None else name
+            raise ScenarioError(f"{field}.name", shown, "a place table with a non-empty name")
+        if name in edited:
+            raise ScenarioError(f"{field}.name", name, "each place edited once")
+        edited.add(name)
+        table = copy.deepcopy(dict(edit))
+        if name in index:
+            places[index[name]] = table
+        else:
+            index[name] = len(places)
+            places.append(table)
+    return out

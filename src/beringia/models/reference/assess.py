@@ -1,0 +1,170 @@
+"""Outside view, reference checks and the claim checker for one assessment.
+
+The glue between the simulated draws, the scenario's money and the shipped reference data:
+it converts claims to the assessment's price base, places costs among real tunnels and
+writes the claim sentences.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+import numpy as np
+
+from beringia.core.calendar import YEAR_DAYS
+from beringia.core.construction import ConstructionInputs
+from beringia.core.distributions import FloatArray
+from beringia.core.stats import share_within
+from beringia.models.construction.results import HeadingSummary
+from beringia.models.reference.claims import ClaimResult, claim_sentence
+from beringia.models.reference.dataset import reference_rows, reference_table
+from beringia.models.reference.uplift import uplift
+from beringia.models.reference.view import ReferenceFacts, ReferenceView, reference_view
+from beringia.scenario.model import Claim, Scenario
+from beringia.tables.money import DEFAULT_TO_YEAR, money_table
+
+PRICE_BASE_YEAR = DEFAULT_TO_YEAR
+"""Every dollar beringia reports is a US dollar of this year."""
+PRICE_BASE = f"{PRICE_BASE_YEAR} USD"
+
+
+def money_factor(sc: Scenario) -> float:
+    """Return the factor from the scenario's money to US dollars of :data:`PRICE_BASE_YEAR`."""
+    if sc.currency == "USD" and sc.price_base_year == PRICE_BASE_YEAR:
+        return 1.0
+    return money_table().to_usd(1.0, sc.currency, sc.price_base_year, PRICE_BASE_YEAR)
+
+
+def claim_cost_usd_bn(c: Claim, sc: Scenario) -> float | None:
+    """Return a claim's cost limit in US dollars of :data:`PRICE_BASE_YEAR` (billions)."""
+    if c.max_cost_bn is None:
+        return None
+    currency = c.currency or sc.currency
+    year = c.year if c.year is not None else sc.price_base_year
+    if currency == "USD" and year == PRICE_BASE_YEAR:
+        return c.max_cost_bn
+    return money_table().to_usd(
+        c.max_cost_bn,
+        currency,
+        year,
+        PRICE_BASE_YEAR,
+        currency_field=f"claims.{c.name}.currency",
+        year_field=f"claims.{c.name}.year",
+    )
+
+
+ALL_IN = frozenset({"tunnel"})
+"""Cost scopes compared with the model's all-in cost (civil-only contracts are left out)."""
+
+
+@cache
+def _best_month() -> tuple[str, float, float]:
+    path = resources.files("beringia.data") / "advance_records.toml"
+    rec = tomllib.loads(path.read_text(encoding="utf-8"))["best_month"]
+    return str(rec["label"]), float(rec["metres"]) / float(rec["days"]), float(rec["diameter_m"])
+
+
+def reference_facts(sc: Scenario) -> ReferenceFacts:
+    """Return what the checks need of the reference set (shipped plus the scenario's rows).
+
+    All-in unit costs of the tunnels built or under construction, the best month on record
+    and the reported mean advances.
+    """
+    rows = reference_rows(sc.reference.rows)
+    table = reference_table(rows, scopes=ALL_IN)
+    built = table.mask()
+    unit = table.usd_m_per_bore_km
+    costs = {
+        name: float(unit[i])
+        for i, name in enumerate(table.names)
+        if built[i] and np.isfinite(unit[i])
+    }
+    advances = {
+        r.name: r.mean_advance_m_per_day
+        for r in rows
+        if r.mean_advance_m_per_day is not None and r.status != "proposed"
+    }
+    return ReferenceFacts(unit_costs=costs, best_month=_best_month(), mean_advances=advances)
+
+
+def assess_reference(
+    sc: Scenario,
+    inp: ConstructionInputs,
+    cost_usd_bn: FloatArray,
+    systemic_usd_bn: FloatArray,
+    heading_rows: Sequence[HeadingSummary],
+    facts: ReferenceFacts,
+) -> ReferenceView:
+    """Return the outside view, unit costs and flags of an assessment."""
+    diameters = {b.name: b.diameter_m for b in inp.bores}
+    advance = []
+    total = np.zeros_like(cost_usd_bn)
+    count = np.zeros_like(cost_usd_bn)
+    for h in heading_rows:  # one heading at a time: memory stays O(draws)
+        days = np.maximum(h.duration_years * YEAR_DAYS, 1e-9)
+        bored = h.length_km > 0  # a heading overtaken before its launch bores nothing
+        rate = np.where(bored, h.length_km * 1000.0 / days, 0.0)
+        total += rate
+        count += bored
+        med = float(np.median(rate[bored])) if np.any(bored) else float("nan")
+        advance.append((h.name, med, diameters[h.bore]))
+    mean_advance = total / np.maximum(count, 1.0)
+    return reference_view(
+        cost_usd_bn,
+        cost_usd_bn - systemic_usd_bn,
+        route_km=inp.length_m / 1000.0,
+        bores=len(inp.bores),
+        uplift=uplift(sc.reference.uplift, sc.reference.reference_class),
+        facts=facts,
+        inp=inp,
+        heading_advance_m_per_day=advance,
+        mean_advance_m_per_day=mean_advance,
+    )
+
+
+def assess_claims(
+    sc: Scenario,
+    cost_usd_bn: FloatArray,
+    duration_years: FloatArray,
+    bore_km: float,
+    facts: ReferenceFacts,
+) -> list[ClaimResult]:
+    """Return each claim's probability, implied unit cost and sentence."""
+    out = []
+    cheapest = facts.cheapest() if facts.unit_costs else None
+    draws = int(cost_usd_bn.shape[0])
+    for c in sc.claims:
+        limit = claim_cost_usd_bn(c, sc)
+        p = share_within(cost_usd_bn, duration_years, limit, c.max_duration_years)
+        unit = None if limit is None else limit * 1000.0 / bore_km
+        pct = None if unit is None or not facts.unit_costs else facts.percentile(unit)
+        out.append(
+            ClaimResult(
+                name=c.name,
+                max_cost_usd_bn=limit,
+                max_duration_years=c.max_duration_years,
+                probability=p,
+                source=c.source,
+                unverified=c.unverified,
+                assumed=c.assumed,
+                note=c.note,
+                implied_usd_m_per_bore_km=unit,
+                percentile_in_reference=pct,
+                sentence=claim_sentence(
+                    claim=c.name,
+                    scenario=sc.name,
+                    probability=p,
+                    draws=draws,
+                    max_cost_usd_bn=limit,
+                    max_duration_years=c.max_duration_years,
+                    implied_usd_m_per_bore_km=unit,
+                    percentile_in_reference=pct,
+                    cheapest=cheapest,
+                    price_base=PRICE_BASE,
+                ),
+            )
+        )
+    return out

@@ -1,0 +1,1 @@
+"""The pipeline: runs the models in order and assembles an :class:`Assessment`."""

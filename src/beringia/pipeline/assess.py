@@ -1,0 +1,149 @@
+"""Compile a scenario, run the models block by block, and assemble the Assessment."""
+
+from __future__ import annotations
+
+import platform
+import time
+
+import numpy as np
+
+from beringia._version import __version__
+from beringia.core import rng as rngmod
+from beringia.core.construction import COMPONENTS
+from beringia.errors import ScenarioError
+from beringia.models.alignment import alignment_for
+from beringia.models.construction.compile import compile_construction
+from beringia.models.construction.run import Progress, anchor_programme, run_construction
+from beringia.models.corridor.run import run_corridor, scenario_plan
+from beringia.models.operations import assess_operations
+from beringia.models.reference.assess import (
+    PRICE_BASE,
+    assess_claims,
+    assess_reference,
+    money_factor,
+    reference_facts,
+)
+from beringia.pipeline.assessment import Assessment
+from beringia.scenario.io import scenario_hash
+from beringia.scenario.model import Scenario
+
+MAX_DRAWS = 100_000_000
+
+
+def check_run_arguments(draws: int, seed: int, processes: int) -> None:
+    """Reject impossible run arguments with a :class:`ScenarioError`."""
+    if not isinstance(draws, int) or isinstance(draws, bool) or not 1 <= draws <= MAX_DRAWS:
+        raise ScenarioError("draws", draws, f"allowed: an integer from 1 to {MAX_DRAWS:,}")
+    if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**63:
+        raise ScenarioError("seed", seed, "allowed: an integer from 0 to 2**63 - 1")
+    if not isinstance(processes, int) or not 1 <= processes <= 64:
+        raise ScenarioError("processes", processes, "allowed: an integer from 1 to 64")
+
+
+def assess(
+    scenario: Scenario,
+    *,
+    draws: int = 20_000,
+    seed: int = 2025,
+    processes: int = 1,
+    progress: Progress | None = None,
+    operations_years: int | None = None,
+) -> Assessment:
+    """Assess a scenario by Monte Carlo.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A validated scenario (see :func:`beringia.load_scenario`).
+    draws : int
+        Monte Carlo draws, 1 to 10**8.
+    seed : int
+        Seed of every random stream. The same scenario, seed and draws give bit-identical
+        results whatever ``processes`` is.
+    processes : int
+        Worker processes for the blocks of draws.
+    progress : callable, optional
+        ``progress(done, total)`` after each block.
+    operations_years : int, optional
+        Replicated years of operations (default: the scenario's ``simulated_years``); only
+        for scenarios with an ``operations`` section.
+
+    Returns
+    -------
+    Assessment
+        Per-draw results, summaries and provenance.
+    """
+    check_run_arguments(draws, seed, processes)
+    t0 = time.perf_counter()
+    alignment = alignment_for(scenario)
+    inp = anchor_programme(scenario, compile_construction(scenario, alignment))
+    # Operations and the corridor's plan first: their input errors show before the long run.
+    t_ops = time.perf_counter()
+    operations = (
+        None
+        if scenario.operations is None
+        else assess_operations(scenario, alignment, seed=seed, years=operations_years)
+    )
+    t_ops = time.perf_counter() - t_ops
+    plan = (
+        None
+        if scenario.corridor is None or operations is None
+        else scenario_plan(scenario, operations)
+    )
+    run = run_construction(inp, draws=draws, seed=seed, processes=processes, progress=progress)
+    cost, years, parts = run.cost_usd_bn, run.duration_years, run.breakdown_usd_bn
+    factor = money_factor(scenario)
+    if factor != 1.0:  # costs are linear in the money inputs: convert once, after the run
+        cost *= factor
+        for k in COMPONENTS:
+            parts[k] *= factor
+    heading_rows = run.headings
+    facts = reference_facts(scenario)
+    reference = assess_reference(scenario, inp, cost, parts["systemic"], heading_rows, facts)
+    claims = assess_claims(scenario, cost, years, reference.bore_km, facts)
+    t_corridor = time.perf_counter()
+    corridor = (
+        None
+        if plan is None or operations is None
+        else run_corridor(scenario, operations, cost, years, seed=seed, plan=plan)
+    )
+    t_corridor = time.perf_counter() - t_corridor
+    return Assessment(
+        scenario=scenario,
+        scenario_sha256=scenario_hash(scenario),
+        seed=seed,
+        draws=draws,
+        version=__version__,
+        cost_usd_bn=cost,
+        duration_years=years,
+        breakdown_usd_bn=parts,
+        headings=heading_rows,
+        tornado=run.tornado,
+        claims=claims,
+        gantt=run.gantt,
+        median_draw=run.median_draw,
+        sampled_inputs=run.sampled_inputs,
+        alignment=alignment,
+        reference=reference,
+        operations=operations,
+        corridor=corridor,
+        provenance={
+            "beringia_version": __version__,
+            "scenario_sha256": scenario_hash(scenario),
+            "seed": seed,
+            "draws": draws,
+            "block_size": rngmod.BLOCK_SIZE,
+            "processes": processes,
+            "random_variates": run.random_variates,
+            "simulation_seconds": round(run.seconds, 3),
+            "operations_seconds": round(t_ops, 3),
+            "corridor_seconds": round(t_corridor, 3),
+            "total_seconds": round(time.perf_counter() - t0, 3),
+            "python": platform.python_version(),
+            "numpy": np.__version__,
+            "price_base": PRICE_BASE,
+            "scenario_money": f"{scenario.currency} of {scenario.price_base_year}",
+            "money_factor": factor,
+            "programme_time_scale": inp.time_scale,
+        },
+    )
