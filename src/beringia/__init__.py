@@ -1,17 +1,87 @@
-"""beringia: an open feasibility simulator for the Bering Strait rail tunnel."""
+"""beringia: an open feasibility simulator for the Bering Strait rail tunnel.
+
+The public API, imported lazily (``import beringia`` loads nothing heavy until a name is
+used)::
+
+    import beringia
+
+    sc = beringia.load_scenario("bering-strait", ["construction.bores.0.diameter_m=7"])
+    beringia.validate(sc)                      # every check of assess, without the long run
+    a = beringia.assess(sc, draws=20_000, seed=2025)
+    a.draws()                                  # per-draw results and sampled inputs (pandas)
+    beringia.write_report(a, "reports/bering-strait.html")
+
+``operations``, ``corridor``, ``claims`` and ``hindcast`` run the narrower jobs of the
+command line's commands of the same names.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from beringia._version import __version__
 from beringia.errors import BeringiaError, ScenarioError
-from beringia.pipeline.assess import assess
-from beringia.pipeline.assessment import Assessment
-from beringia.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from beringia.pipeline import (
+        Assessment,
+        HindcastReport,
+        Validation,
+        assess,
+        claims,
+        corridor,
+        hindcast,
+        operations,
+        validate,
+    )
+    from beringia.report import write_report
+    from beringia.scenario import Scenario, load_scenario
+
+_LAZY = {
+    "Assessment": "beringia.pipeline",
+    "HindcastReport": "beringia.pipeline",
+    "Validation": "beringia.pipeline",
+    "assess": "beringia.pipeline",
+    "claims": "beringia.pipeline",
+    "corridor": "beringia.pipeline",
+    "hindcast": "beringia.pipeline",
+    "operations": "beringia.pipeline",
+    "validate": "beringia.pipeline",
+    "write_report": "beringia.report",
+    "Scenario": "beringia.scenario",
+    "load_scenario": "beringia.scenario",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name on first use (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'beringia' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "Assessment",
     "BeringiaError",
+    "HindcastReport",
     "Scenario",
     "ScenarioError",
+    "Validation",
     "__version__",
     "assess",
+    "claims",
+    "corridor",
+    "hindcast",
     "load_scenario",
+    "operations",
+    "validate",
+    "write_report",
 ]

@@ -6,10 +6,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.cli.base import OverridesOpt, ScenarioArg, app, fail, out
+from beringia.cli.base import app, fail, out
+from beringia.cli.options import DEFAULT_SCENARIO, OverridesOpt, ScenarioArg
 from beringia.errors import BeringiaError, ScenarioError
-from beringia.models.alignment import alignment_for, length_table
-from beringia.scenario.io import DEFAULT_SCENARIO, load_scenario
 
 
 @app.command()
@@ -18,6 +17,9 @@ def alignment(
     overrides: OverridesOpt = None,
 ) -> None:
     """Print the tunnel's geometry and its length against gradient limit and cover."""
+    from beringia.models.alignment import alignment_for, length_table
+    from beringia.scenario.io import load_scenario
+
     try:
         sc = load_scenario(scenario, overrides or [])
         result = alignment_for(sc)

@@ -5,47 +5,47 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING
 
-import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from beringia.cli.base import OverridesOpt, ScenarioArg, app, err, fail, out
+from beringia.cli.base import app, err, fail, out
 from beringia.cli.corridor import corridor_lines
+from beringia.cli.options import (
+    DEFAULT_SCENARIO,
+    DrawsOpt,
+    JsonOpt,
+    OverridesOpt,
+    ProcessesOpt,
+    ReportOpt,
+    ScenarioArg,
+    SeedOpt,
+)
+from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError, ScenarioError
-from beringia.pipeline.assess import assess as run_assessment
-from beringia.pipeline.assess import check_run_arguments
-from beringia.pipeline.assessment import Assessment
-from beringia.scenario.io import DEFAULT_SCENARIO, load_scenario
+
+if TYPE_CHECKING:
+    from beringia.pipeline import Assessment
 
 
 @app.command()
 def assess(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
-    draws: Annotated[
-        int, typer.Option("--draws", "-n", help="Monte Carlo draws (1..10^8).")
-    ] = 20_000,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of all random streams.")] = 2025,
+    draws: DrawsOpt = 20_000,
+    seed: SeedOpt = 2025,
     overrides: OverridesOpt = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
-    ] = False,
-    report: Annotated[
-        Path | None,
-        typer.Option(
-            "--report", help="Where to write the HTML report [default: reports/<scenario>.html]."
-        ),
-    ] = None,
-    processes: Annotated[
-        int, typer.Option("--processes", "-j", help="Worker processes (results do not change).")
-    ] = 1,
+    as_json: JsonOpt = False,
+    report: ReportOpt = None,
+    processes: ProcessesOpt = 1,
 ) -> None:
     """Assess a scenario: Monte Carlo cost, schedule and claim probabilities."""
+    import beringia
+    from beringia.pipeline.assess import check_run_arguments
+
     try:
         check_run_arguments(draws, seed, processes)
-        sc = load_scenario(scenario, overrides or [])
+        sc = beringia.load_scenario(scenario, overrides or [])
         if report is not None and report.exists() and report.is_dir():
             raise ScenarioError("--report", str(report), "is a directory; give a file path")
         path = (
@@ -53,31 +53,13 @@ def assess(
             if report is not None
             else (None if as_json else Path("reports") / f"{sc.name}.html")
         )
-        show_bar = not as_json and sys.stdout.isatty()
-        if show_bar:
-            with Progress(
-                TextColumn("[bold]simulating[/]"),
-                BarColumn(),
-                TextColumn("{task.completed:,}/{task.total:,} draws"),
-                TimeRemainingColumn(),
-                console=out,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("draws", total=draws)
-                result = run_assessment(
-                    sc,
-                    draws=draws,
-                    seed=seed,
-                    processes=processes,
-                    progress=lambda done, _total: bar.update(task, completed=done),
-                )
-        else:
-            result = run_assessment(sc, draws=draws, seed=seed, processes=processes)
+        with stage_bars(not as_json and sys.stdout.isatty()) as progress:
+            result = beringia.assess(
+                sc, draws=draws, seed=seed, processes=processes, progress=progress
+            )
         if path is not None:
-            from beringia.report import write_report
-
             try:
-                written = write_report(result, path)
+                written = beringia.write_report(result, path)
             except OSError as exc:
                 raise ScenarioError(
                     "--report", str(path), f"cannot write: {exc.strerror}"
@@ -107,7 +89,7 @@ def _print_summary(a: Assessment) -> None:
         f"[bold]{escape(a.scenario.title or a.scenario.name)}[/]  ({escape(a.scenario.name)})"
     )
     out.print(
-        f"{a.draws:,} draws, seed {a.seed}, scenario sha256 {a.scenario_sha256[:12]}, "
+        f"{a.n_draws:,} draws, seed {a.seed}, scenario sha256 {a.scenario_sha256[:12]}, "
         f"{a.provenance['total_seconds']:.1f} s"
     )
     counts = d["scenario"]["inputs"]

@@ -91,10 +91,3 @@ def _root(
     ] = False,
 ) -> None:
     """Feasibility simulator for the Bering Strait rail tunnel."""
-
-
-ScenarioArg = Annotated[str, typer.Argument(help="Built-in scenario name or TOML file.")]
-OverridesOpt = Annotated[
-    list[str] | None,
-    typer.Option("--set", help="Override a scenario field: path=value (repeatable)."),
-]

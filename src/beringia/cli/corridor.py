@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.cli.base import OverridesOpt, ScenarioArg, app, fail, out
-from beringia.errors import BeringiaError, ScenarioError
-from beringia.pipeline.assess import assess as run_assessment
-from beringia.pipeline.assess import check_run_arguments
-from beringia.scenario.io import DEFAULT_SCENARIO, load_scenario
+from beringia.cli.base import app, fail, out
+from beringia.cli.options import (
+    DEFAULT_SCENARIO,
+    DrawsOpt,
+    JsonOpt,
+    OverridesOpt,
+    ProcessesOpt,
+    ScenarioArg,
+    SeedOpt,
+)
+from beringia.cli.progress import stage_bars
+from beringia.errors import BeringiaError
 
 
 def _range(q: dict[str, Any] | None, fmt: str, scale: float = 1.0) -> str:
@@ -138,27 +144,23 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
 @app.command()
 def corridor(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
-    draws: Annotated[
-        int, typer.Option("--draws", "-n", help="Monte Carlo draws (1..10^8).")
-    ] = 20_000,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of all random streams.")] = 2025,
+    draws: DrawsOpt = 20_000,
+    seed: SeedOpt = 2025,
     overrides: OverridesOpt = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
-    ] = False,
-    processes: Annotated[
-        int, typer.Option("--processes", "-j", help="Worker processes (results do not change).")
-    ] = 1,
+    as_json: JsonOpt = False,
+    processes: ProcessesOpt = 1,
 ) -> None:
     """Print the corridor network, the door-to-door route table and the economics."""
+    import beringia
+    from beringia.pipeline.assess import check_run_arguments
+
     try:
         check_run_arguments(draws, seed, processes)
-        sc = load_scenario(scenario, overrides or [])
-        if sc.corridor is None:
-            raise ScenarioError(
-                "corridor", "(missing)", f"scenario {sc.name!r} has no corridor section"
+        sc = beringia.load_scenario(scenario, overrides or [])
+        with stage_bars(not as_json and sys.stdout.isatty()) as progress:
+            result = beringia.corridor(
+                sc, draws=draws, seed=seed, processes=processes, progress=progress
             )
-        result = run_assessment(sc, draws=draws, seed=seed, processes=processes)
     except BeringiaError as exc:
         raise fail(exc) from None
     full = result.to_dict()

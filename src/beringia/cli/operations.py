@@ -10,12 +10,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.cli.base import OverridesOpt, ScenarioArg, app, fail, out
+from beringia.cli.base import app, fail, out
+from beringia.cli.options import DEFAULT_SCENARIO, JsonOpt, OverridesOpt, ScenarioArg, SeedOpt
 from beringia.errors import BeringiaError
-from beringia.models.alignment import alignment_for
-from beringia.models.operations import assess_operations
-from beringia.pipeline.assess import check_run_arguments
-from beringia.scenario.io import DEFAULT_SCENARIO, load_scenario
 
 
 def _q(q: dict[str, float], fmt: str) -> list[str]:
@@ -66,17 +63,16 @@ def operations(
         int | None,
         typer.Option("--years", "-y", help="Replicated years [default: the scenario's]."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of all random streams.")] = 2025,
+    seed: SeedOpt = 2025,
     overrides: OverridesOpt = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
-    ] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Print running times, the headway matrix, capacity and simulated years of traffic."""
+    import beringia
+
     try:
-        check_run_arguments(1, seed, 1)
-        sc = load_scenario(scenario, overrides or [])
-        result = assess_operations(sc, alignment_for(sc), seed=seed, years=years)
+        sc = beringia.load_scenario(scenario, overrides or [])
+        result = beringia.operations(sc, seed=seed, years=years)
     except BeringiaError as exc:
         raise fail(exc) from None
     d = result.to_dict()

@@ -3,34 +3,31 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.cli.base import OverridesOpt, ScenarioArg, app, err, fail, out
+from beringia.cli.base import app, err, fail, out
+from beringia.cli.options import (
+    DEFAULT_SCENARIO,
+    DrawsOpt,
+    JsonOpt,
+    OverridesOpt,
+    ProcessesOpt,
+    ScenarioArg,
+    SeedOpt,
+)
+from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError, ScenarioError
-from beringia.models.reference.dataset import reference_rows, reference_table
-from beringia.pipeline.assess import assess as run_assessment
-from beringia.pipeline.assess import check_run_arguments
-from beringia.pipeline.hindcast import KNOWN_LIMITS, HindcastReport, run_hindcasts
-from beringia.scenario.io import DEFAULT_SCENARIO, apply_overrides, read_document
-from beringia.scenario.io import validate_document as validate
-from beringia.scenario.reference import COST_SCOPES
 
-DrawsOpt = Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws (1..10^8).")]
-SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="Seed of all random streams.")]
-JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
-]
-ProcessesOpt = Annotated[
-    int, typer.Option("--processes", "-j", help="Worker processes (results do not change).")
-]
+if TYPE_CHECKING:
+    from beringia.pipeline import HindcastReport
 
 
 def _parse_claim(raw: str) -> dict[str, Any]:
@@ -73,16 +70,25 @@ def claims(
     processes: ProcessesOpt = 1,
 ) -> None:
     """Check each claim: its probability, implied unit cost and a quotable sentence."""
+    import beringia
+    from beringia.pipeline.assess import check_run_arguments
+
     try:
         check_run_arguments(draws, seed, processes)
-        doc = apply_overrides(read_document(scenario), overrides or [])
-        doc["claims"] = list(doc.get("claims", [])) + [_parse_claim(c) for c in add or []]
-        sc = validate(doc)
-        if not sc.claims:
-            raise ScenarioError("claims", [], "this scenario has no claims; add one with --claim")
-        result = run_assessment(sc, draws=draws, seed=seed, processes=processes)
+        added = [_parse_claim(c) for c in add or []]
+        with stage_bars(not as_json and sys.stdout.isatty()) as progress:
+            result = beringia.claims(
+                scenario,
+                add=added,
+                overrides=overrides or [],
+                draws=draws,
+                seed=seed,
+                processes=processes,
+                progress=progress,
+            )
     except BeringiaError as exc:
         raise fail(exc) from None
+    sc = result.scenario
     d = result.to_dict()
     ref = d["reference"]
     if as_json:
@@ -131,6 +137,8 @@ def claims(
 
 
 def _print_hindcast(rep: HindcastReport) -> None:
+    from beringia.pipeline.hindcast import KNOWN_LIMITS
+
     t = Table(title="Hindcasts (2025 USD bn; years)", title_justify="left")
     for col in (
         "tunnel",
@@ -179,7 +187,8 @@ def hindcast(
     seed: SeedOpt = 2025,
     as_json: JsonOpt = False,
     report: Annotated[
-        Path | None, typer.Option("--report", help="Also write the hindcast page (HTML) here.")
+        Path | None,
+        typer.Option("--report", help="Also write the hindcast page (HTML) to this file."),
     ] = None,
     processes: ProcessesOpt = 1,
     bottom_up: Annotated[
@@ -190,12 +199,16 @@ def hindcast(
     ] = False,
 ) -> None:
     """Run built tunnels through the model with pre-construction inputs; score the forecasts."""
+    import beringia
+    from beringia.pipeline.assess import check_run_arguments
+    from beringia.pipeline.hindcast import KNOWN_LIMITS
+
     try:
         check_run_arguments(draws, seed, processes)
         if report is not None and report.exists() and report.is_dir():
             raise ScenarioError("--report", str(report), "is a directory; give a file path")
         show = not as_json and sys.stderr.isatty()
-        rep = run_hindcasts(
+        rep = beringia.hindcast(
             names,
             draws=draws,
             seed=seed,
@@ -228,6 +241,9 @@ def reference(
     as_json: JsonOpt = False,
 ) -> None:
     """Print the reference set of real tunnels, every cost in 2025 USD and per km."""
+    from beringia.models.reference.dataset import reference_rows, reference_table
+    from beringia.scenario.reference import COST_SCOPES
+
     rows = reference_rows()
     tab = reference_table(rows, scopes=COST_SCOPES)
     whole = reference_table(rows)  # per-km figures only where the cost covers the tunnel
@@ -288,4 +304,4 @@ def reference(
 
 
 def _finite(x: float) -> float | None:
-    return float(x) if np.isfinite(x) else None
+    return float(x) if math.isfinite(x) else None

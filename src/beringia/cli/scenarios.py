@@ -10,18 +10,8 @@ import typer
 from rich.markup import escape
 
 from beringia.cli.base import app, fail, out
+from beringia.cli.options import OverridesOpt
 from beringia.errors import BeringiaError
-from beringia.models.alignment import alignment_for
-from beringia.models.construction.compile import compile_construction
-from beringia.models.corridor.run import scenario_plan
-from beringia.models.operations import assess_operations, compile_operations
-from beringia.scenario.io import (
-    builtin_names,
-    builtin_text,
-    hindcast_names,
-    load_scenario,
-    scenario_schema,
-)
 
 
 @app.command()
@@ -31,6 +21,8 @@ def scenarios(
     ] = False,
 ) -> None:
     """List the built-in scenarios (or hindcasts), one line each."""
+    from beringia.scenario.io import builtin_names, hindcast_names, load_scenario
+
     for name in hindcast_names() if hindcasts else builtin_names():
         sc = load_scenario(name)
         out.print(f"{name:<28} {escape(sc.title)}")
@@ -39,6 +31,8 @@ def scenarios(
 @app.command()
 def show(name: Annotated[str, typer.Argument(help="Built-in scenario name.")]) -> None:
     """Print the TOML of a built-in scenario."""
+    from beringia.scenario.io import builtin_text
+
     try:
         text = builtin_text(name)
     except BeringiaError as exc:
@@ -49,52 +43,22 @@ def show(name: Annotated[str, typer.Argument(help="Built-in scenario name.")]) -
 @app.command()
 def validate(
     file: Annotated[str, typer.Argument(help="Scenario TOML file (or built-in name).")],
-    overrides: Annotated[
-        list[str] | None, typer.Option("--set", help="Override a field: path=value.")
-    ] = None,
+    overrides: OverridesOpt = None,
 ) -> None:
-    """Check a scenario document; print what it describes or the first error."""
+    """Check a scenario as deeply as assess and hindcast do; print what it describes."""
+    import beringia
+
     try:
-        sc = load_scenario(file, overrides or [])
-        alignment = alignment_for(sc)
-        inp = compile_construction(sc, alignment)  # places attack points and zones on the route
-        # running times and headways too: a train too weak to climb is an error here
-        ops = None if sc.operations is None else compile_operations(sc, alignment)
-        plan = None
-        if sc.corridor is not None:  # the network, places and routes: a few simulated years
-            plan = scenario_plan(sc, assess_operations(sc, alignment, seed=0, years=VALIDATE_YEARS))
+        result = beringia.validate(file, overrides or [])
     except BeringiaError as exc:
         raise fail(exc) from None
-    pts = ", ".join(p.name for p in sc.route.attack_points)
-    out.print(
-        escape(
-            f"ok: {sc.name} - {inp.length_m / 1000:g} km, {len(sc.construction.bores)} bores, "
-            f"attack points: {pts}"
-        )
-    )
-    if ops is not None:
-        out.print(
-            escape(
-                f"operations: {len(ops.names)} train types, capacity "
-                f"{ops.capacity.trains_per_day:.0f} trains a day per direction"
-            )
-        )
-    if plan is not None:
-        new_km = sum(plan.new_km.values())
-        out.print(
-            escape(
-                f"corridor: {len(plan.network.nodes)} nodes, {len(plan.network.segments)} "
-                f"segments, {new_km:,.0f} km of new line besides the tunnel, "
-                f"{len(plan.pairs)} route pairs"
-            )
-        )
-
-
-VALIDATE_YEARS = 4
-"""Simulated years of operations ``validate`` runs to plan a corridor (availability)."""
+    for line in result.lines():
+        out.print(escape(line))
 
 
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the scenario document."""
+    from beringia.scenario.io import scenario_schema
+
     sys.stdout.write(json.dumps(scenario_schema(), indent=2) + "\n")

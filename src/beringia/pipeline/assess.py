@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import platform
 import time
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -13,21 +14,29 @@ from beringia.core.construction import COMPONENTS
 from beringia.errors import ScenarioError
 from beringia.models.alignment import alignment_for
 from beringia.models.construction.compile import compile_construction
-from beringia.models.construction.run import Progress, anchor_programme, run_construction
+from beringia.models.construction.run import anchor_programme, run_construction
 from beringia.models.corridor.run import run_corridor, scenario_plan
 from beringia.models.operations import assess_operations
 from beringia.models.reference.assess import (
     PRICE_BASE,
     assess_claims,
     assess_reference,
+    check_money,
     money_factor,
     reference_facts,
 )
 from beringia.pipeline.assessment import Assessment
+from beringia.pipeline.scenarios import ScenarioLike, as_scenario
 from beringia.scenario.io import scenario_hash
-from beringia.scenario.model import Scenario
 
 MAX_DRAWS = 100_000_000
+
+Progress = Callable[[str, int, int], None]
+"""Called as ``progress(stage, done, total)``; stages run in the order of :data:`STAGES`."""
+
+STAGES = ("operations", "construction", "corridor")
+"""The stages of an assessment that report progress: operations (simulated years, one step),
+construction (draws, block by block) and corridor (draws, one step)."""
 
 
 def check_run_arguments(draws: int, seed: int, processes: int) -> None:
@@ -41,8 +50,9 @@ def check_run_arguments(draws: int, seed: int, processes: int) -> None:
 
 
 def assess(
-    scenario: Scenario,
+    scenario: ScenarioLike,
     *,
+    overrides: Iterable[str] = (),
     draws: int = 20_000,
     seed: int = 2025,
     processes: int = 1,
@@ -53,8 +63,11 @@ def assess(
 
     Parameters
     ----------
-    scenario : Scenario
-        A validated scenario (see :func:`beringia.load_scenario`).
+    scenario : Scenario, str, Path or mapping
+        A validated scenario (see :func:`beringia.load_scenario`), a built-in name, a TOML
+        path or a parsed document.
+    overrides : iterable of str
+        ``path=value`` overrides, as ``--set`` on the command line.
     draws : int
         Monte Carlo draws, 1 to 10**8.
     seed : int
@@ -63,7 +76,7 @@ def assess(
     processes : int
         Worker processes for the blocks of draws.
     progress : callable, optional
-        ``progress(done, total)`` after each block.
+        ``progress(stage, done, total)`` as each stage of :data:`STAGES` advances.
     operations_years : int, optional
         Replicated years of operations (default: the scenario's ``simulated_years``); only
         for scenarios with an ``operations`` section.
@@ -74,23 +87,38 @@ def assess(
         Per-draw results, summaries and provenance.
     """
     check_run_arguments(draws, seed, processes)
+    scenario = as_scenario(scenario, overrides)
     t0 = time.perf_counter()
+
+    def report(stage: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(stage, done, total)
+
+    check_money(scenario)  # money errors before any model runs
     alignment = alignment_for(scenario)
     inp = anchor_programme(scenario, compile_construction(scenario, alignment))
     # Operations and the corridor's plan first: their input errors show before the long run.
     t_ops = time.perf_counter()
+    report("operations", 0, 1)
     operations = (
         None
         if scenario.operations is None
         else assess_operations(scenario, alignment, seed=seed, years=operations_years)
     )
     t_ops = time.perf_counter() - t_ops
+    report("operations", 1, 1)
     plan = (
         None
         if scenario.corridor is None or operations is None
         else scenario_plan(scenario, operations)
     )
-    run = run_construction(inp, draws=draws, seed=seed, processes=processes, progress=progress)
+    run = run_construction(
+        inp,
+        draws=draws,
+        seed=seed,
+        processes=processes,
+        progress=lambda done, total: report("construction", done, total),
+    )
     cost, years, parts = run.cost_usd_bn, run.duration_years, run.breakdown_usd_bn
     factor = money_factor(scenario)
     if factor != 1.0:  # costs are linear in the money inputs: convert once, after the run
@@ -102,17 +130,19 @@ def assess(
     reference = assess_reference(scenario, inp, cost, parts["systemic"], heading_rows, facts)
     claims = assess_claims(scenario, cost, years, reference.bore_km, facts)
     t_corridor = time.perf_counter()
+    report("corridor", 0, draws)
     corridor = (
         None
         if plan is None or operations is None
         else run_corridor(scenario, operations, cost, years, seed=seed, plan=plan)
     )
     t_corridor = time.perf_counter() - t_corridor
+    report("corridor", draws, draws)
     return Assessment(
         scenario=scenario,
         scenario_sha256=scenario_hash(scenario),
         seed=seed,
-        draws=draws,
+        n_draws=draws,
         version=__version__,
         cost_usd_bn=cost,
         duration_years=years,
@@ -122,7 +152,7 @@ def assess(
         claims=claims,
         gantt=run.gantt,
         median_draw=run.median_draw,
-        sampled_inputs=run.sampled_inputs,
+        construction_inputs=inp,
         alignment=alignment,
         reference=reference,
         operations=operations,

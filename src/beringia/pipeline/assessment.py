@@ -5,17 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from beringia.core.construction import COMPONENTS
+from beringia.core.construction import COMPONENTS, ConstructionInputs
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import quantiles, share_within
 from beringia.models.alignment import AlignmentResult
 from beringia.models.construction.results import GanttBar, HeadingSummary, TornadoBar
+from beringia.models.construction.run import sampled_inputs
 from beringia.models.reference.claims import ClaimResult
 from beringia.models.reference.view import ReferenceView
 from beringia.pipeline.provenance import provenance_counts
 from beringia.scenario.model import Scenario
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from beringia.models.corridor.results import CorridorAssessment
     from beringia.models.operations import OperationsAssessment
 
@@ -30,7 +33,7 @@ class Assessment:
     scenario: Scenario
     scenario_sha256: str
     seed: int
-    draws: int
+    n_draws: int
     version: str
     cost_usd_bn: FloatArray
     duration_years: FloatArray
@@ -40,7 +43,7 @@ class Assessment:
     claims: list[ClaimResult]
     gantt: list[GanttBar]
     median_draw: int
-    sampled_inputs: dict[str, FloatArray] = field(default_factory=dict)
+    construction_inputs: ConstructionInputs | None = None
     alignment: AlignmentResult | None = None
     reference: ReferenceView | None = None
     operations: OperationsAssessment | None = None
@@ -58,7 +61,7 @@ class Assessment:
                 "inputs": provenance_counts(self.scenario),
             },
             "seed": self.seed,
-            "draws": self.draws,
+            "draws": self.n_draws,
             "construction": {
                 "cost_usd_bn": quantiles(self.cost_usd_bn),
                 "duration_years": quantiles(self.duration_years),
@@ -121,9 +124,72 @@ class Assessment:
             "provenance": self.provenance,
         }
 
+    def sampled_inputs(self) -> dict[str, FloatArray]:
+        """Return the uncertain construction inputs of every draw (input path -> values).
+
+        Drawn again from their own random streams: the exact values the run used.
+        """
+        if self.construction_inputs is None:
+            return {}
+        return sampled_inputs(self.construction_inputs, self.seed, self.n_draws)
+
+    def draws(self, inputs: bool = True) -> pd.DataFrame:
+        """Per-draw results (and sampled inputs) as a labelled table, one row per draw.
+
+        Columns: ``cost_usd_bn`` and ``duration_years`` (construction, 2025 USD), one
+        ``cost.<component>_usd_bn`` per cost component, ``heading.<name>.length_km`` and
+        ``.duration_years`` per heading; with a corridor, ``tunnel.*`` and ``corridor.*``
+        (NPV, IRR, payback year, benefit-cost ratio, capex), ``corridor.opening_year``,
+        ``traffic.<direction>.carried_teu`` and ``traffic.<direction>.demand_teu``; with
+        ``inputs``, one ``input.<path>`` column per uncertain construction input, in the
+        scenario's money and units.
+
+        Parameters
+        ----------
+        inputs : bool
+            Include the sampled inputs (drawn again from their streams; exact).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by draw number (``draw``), in draw order.
+        """
+        import pandas as pd
+
+        cols: dict[str, FloatArray] = {
+            "cost_usd_bn": self.cost_usd_bn,
+            "duration_years": self.duration_years,
+        }
+        for k in COMPONENTS:
+            cols[f"cost.{k}_usd_bn"] = self.breakdown_usd_bn[k]
+        for h in self.headings:
+            cols[f"heading.{h.name}.length_km"] = h.length_km
+            cols[f"heading.{h.name}.duration_years"] = h.duration_years
+        c = self.corridor
+        if c is not None:
+            cols["corridor.opening_year"] = c.opening_year
+            cols["corridor.capex_usd_bn"] = c.capex_usd_bn
+            cols["corridor.discount_rate"] = c.discount_rate
+            for name, p in (("tunnel", c.tunnel), ("whole_corridor", c.corridor)):
+                cols[f"{name}.npv_usd_bn"] = p.npv_usd_bn
+                cols[f"{name}.irr"] = p.irr
+                cols[f"{name}.payback_year"] = p.payback_year
+                cols[f"{name}.benefit_cost_ratio"] = p.benefit_cost_ratio
+                cols[f"{name}.capex_usd_bn"] = p.capex_usd_bn
+            for d, v in c.carried_teu_per_year.items():
+                cols[f"traffic.{d}.carried_teu"] = v
+            for d, v in c.demand_teu_per_year.items():
+                cols[f"traffic.{d}.demand_teu"] = v
+        if inputs:
+            for k, v in self.sampled_inputs().items():
+                cols[f"input.{k}"] = v
+        frame = pd.DataFrame(cols)
+        frame.index.name = "draw"
+        return frame
+
     def scatter_sample(self, limit: int = 5000) -> tuple[FloatArray, FloatArray]:
         """Up to ``limit`` (cost, duration) pairs, evenly spaced over the draws."""
-        step = max(1, self.draws // limit)
+        step = max(1, self.n_draws // limit)
         return self.cost_usd_bn[::step][:limit], self.duration_years[::step][:limit]
 
     def claim_probability(self, max_cost: float | None, max_years: float | None) -> float:

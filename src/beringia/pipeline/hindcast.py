@@ -15,11 +15,10 @@ from typing import Any
 
 from beringia.core.stats import percentile_of, quantiles
 from beringia.errors import ScenarioError
-from beringia.models.reference.assess import PRICE_BASE_YEAR, money_factor
+from beringia.models.reference.assess import PRICE_BASE_YEAR, outcome_cost_usd_bn
 from beringia.pipeline.assess import assess
 from beringia.scenario.io import hindcast_names, load_scenario, read_document
 from beringia.scenario.model import Scenario
-from beringia.tables.money import money_table
 
 KNOWN_LIMITS = (
     "Cost: the bottom-up model alone is far too narrow (its P90 lies 7-12 % above its P50, while "
@@ -147,25 +146,11 @@ class HindcastReport:
 
 
 def _case(name: str, sc: Scenario, draws: int, seed: int, processes: int) -> HindcastCase:
-    if sc.outcome is None:
-        raise ScenarioError(f"{name}.outcome", "(missing)", "a hindcast scenario needs [outcome]")
+    actual_cost = outcome_cost_usd_bn(sc, name)  # before the run: money errors come first
     out = sc.outcome
+    if actual_cost is None or out is None:
+        raise ScenarioError(f"{name}.outcome", "(missing)", "a hindcast scenario needs [outcome]")
     a = assess(sc, draws=draws, seed=seed, processes=processes)
-    # The outturn goes first into the scenario's own money (deflated within the currency
-    # where it is the same), then takes the same factor to 2025 USD as the prediction, so
-    # exchange-rate swings between the two years cannot pose as overruns.
-    in_scenario_money = money_table().convert(
-        out.cost_bn.amount,
-        out.cost_bn.currency,
-        out.cost_bn.year,
-        sc.currency,
-        sc.price_base_year,
-        currency_field=f"{name}.outcome.cost_bn.currency",
-        year_field=f"{name}.outcome.cost_bn.year",
-        to_currency_field=f"{name}.currency",
-        to_year_field=f"{name}.price_base_year",
-    )
-    actual_cost = in_scenario_money * money_factor(sc)
     ref = a.reference
     return HindcastCase(
         name=name,

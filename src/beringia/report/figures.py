@@ -387,12 +387,12 @@ def scattergram(a: Assessment) -> go.Figure:
             y=years,
             mode="markers",
             marker={"size": 4, "color": COST_COLOUR, "opacity": 0.35, "line": {"width": 0}},
-            name=f"draws ({cost.size:,} of {a.draws:,})",
+            name=f"draws ({cost.size:,} of {a.n_draws:,})",
             hovertemplate=DOLLAR + "%{x:,.2f}bn, %{y:,.2f} years<extra></extra>",
         )
     )
     m = a.median_draw
-    if 0 <= m < a.draws:
+    if 0 <= m < a.n_draws:
         fig.add_trace(
             go.Scatter(
                 x=[float(a.cost_usd_bn[m])],
@@ -481,7 +481,7 @@ def cost_breakdown(a: Assessment) -> go.Figure:
     """
     title = "Cost breakdown (mean, whiskers P10–P90)"
     keys = list(a.breakdown_usd_bn)
-    if not keys or a.draws == 0:
+    if not keys or a.n_draws == 0:
         return _empty(title, "no cost components")
     labels = [COMPONENT_LABELS.get(k, k.replace("_", " ")) for k in keys]
     stats = np.array(

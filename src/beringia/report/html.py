@@ -212,15 +212,15 @@ def _claims(a: Assessment) -> list[dict[str, Any]]:
     out = []
     for c in a.claims:
         word, css = _likelihood(c.probability)
-        k = round(c.probability * a.draws)
+        k = round(c.probability * a.n_draws)
         caveat = ""
-        if k == 0 and a.draws > 0:
+        if k == 0 and a.n_draws > 0:
             caveat = (
-                f"No draw met the claim: with {a.draws:,} draws, its probability under this "
-                f"scenario is below about {100 * min(1.0, 3 / a.draws):.2g} % "
+                f"No draw met the claim: with {a.n_draws:,} draws, its probability under this "
+                f"scenario is below about {100 * min(1.0, 3 / a.n_draws):.2g} % "
                 "(95 % upper bound)."
             )
-        elif k == a.draws and a.draws > 0:
+        elif k == a.n_draws and a.n_draws > 0:
             caveat = "Every draw met the claim."
         out.append(
             {
@@ -230,7 +230,7 @@ def _claims(a: Assessment) -> list[dict[str, Any]]:
                 "max_years": c.max_duration_years,
                 "probability": c.probability,
                 "percent": format_percent(c.probability),
-                "verdict": claim_verdict(c, a.draws),
+                "verdict": claim_verdict(c, a.n_draws),
                 "likelihood": word,
                 "css": css,
                 "caveat": caveat,
@@ -317,7 +317,7 @@ def _breakdown(a: Assessment) -> list[dict[str, Any]]:
             "key": k,
             "label": figures.COMPONENT_LABELS.get(k, k.replace("_", " ")),
             "q": quantiles(v),
-            "share": float(np.mean(v) / np.mean(a.cost_usd_bn)) if a.draws else 0.0,
+            "share": float(np.mean(v) / np.mean(a.cost_usd_bn)) if a.n_draws else 0.0,
         }
         for k, v in a.breakdown_usd_bn.items()
     ]
@@ -403,7 +403,7 @@ def _provenance(a: Assessment) -> list[tuple[str, str]]:
         "scenario_name": a.scenario.name,
         "scenario_sha256": a.scenario_sha256,
         "seed": a.seed,
-        "draws": a.draws,
+        "draws": a.n_draws,
     }
     merged.update(a.provenance)
     return [(k, _provenance_value(v)) for k, v in merged.items()]
@@ -455,7 +455,7 @@ def render_report(assessment: Assessment) -> str:
     figs.update({k: _figure_html(k, f) for k, f in operations_figures(a).items()})
     figs.update({k: _figure_html(k, f) for k, f in corridor_figures(a).items()})
     m = a.median_draw
-    has_median = 0 <= m < a.draws
+    has_median = 0 <= m < a.n_draws
     median = {
         "index": m,
         "cost": float(a.cost_usd_bn[m]) if has_median else math.nan,

@@ -101,7 +101,7 @@ def outside_view(a: Assessment) -> go.Figure:
     """
     title = "Inside and outside view of cost"
     ref = a.reference
-    if ref is None or a.draws == 0:
+    if ref is None or a.n_draws == 0:
         return _empty(title, "no outside view")
     u = ref.uplift
     out_q = ref.outside_view_cost_usd_bn
@@ -276,7 +276,7 @@ def reference_scatter(a: Assessment) -> go.Figure:
             )
         )
     ref = a.reference
-    if ref is not None and a.draws > 0 and ref.route_km > 0:
+    if ref is not None and a.n_draws > 0 and ref.route_km > 0:
         km = ref.route_km
         p10, p50, p90 = (
             _per_route_km(float(np.percentile(a.cost_usd_bn, q)), km) for q in (10.0, 50.0, 90.0)
@@ -348,7 +348,7 @@ def reference_scatter(a: Assessment) -> go.Figure:
     if not fig.data:
         return _empty(title, "no reference tunnel with a cost of the whole tunnel")
     ys = [float(y) for t in fig.data if t.y is not None for y in t.y if y is not None]
-    if ref is not None and a.draws > 0 and ref.route_km > 0:
+    if ref is not None and a.n_draws > 0 and ref.route_km > 0:
         ys += [
             _per_route_km(float(np.percentile(a.cost_usd_bn, q)), ref.route_km) for q in (10, 90)
         ]

@@ -15,10 +15,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from beringia.errors import ScenarioError
+from beringia.scenario.defaults import DEFAULT_SCENARIO
 from beringia.scenario.distributions import DIST_KINDS
 from beringia.scenario.model import SCHEMA_VERSION, Scenario
 
-DEFAULT_SCENARIO = "bering-strait"
 _BUILTIN = resources.files("beringia.scenario") / "builtin"
 _HINDCAST = resources.files("beringia.scenario") / "hindcast"
 

@@ -17,6 +17,7 @@ from beringia.core.construction import (
     BlockResult,
     ConstructionInputs,
     headings,
+    sample_inputs,
     simulate_block,
 )
 from beringia.core.distributions import FloatArray
@@ -49,7 +50,6 @@ class ConstructionRun:
     tornado: list[TornadoBar]
     gantt: list[GanttBar]
     median_draw: int
-    sampled_inputs: dict[str, FloatArray]
     random_variates: int
     seconds: float
 
@@ -121,7 +121,8 @@ def run_construction(
     h_len = np.empty((len(hds), draws))
     h_dur = np.empty((len(hds), draws))
     sampled = [k for k, spec in inp.inputs.items() if not spec.is_fixed]
-    x_in = {k: np.empty(draws, dtype=np.float64) for k in sampled}
+    n_tornado = min(draws, TORNADO_DRAWS)
+    x_in = {k: np.empty(n_tornado, dtype=np.float64) for k in sampled}
     variates = 0
     first_block: BlockResult | None = None
     for start, res in _results(inp, seed, draws, processes):
@@ -134,15 +135,16 @@ def run_construction(
             parts[k][start:stop] = res.breakdown_usd_bn[k]
         h_len[:, start:stop] = res.heading_length_km
         h_dur[:, start:stop] = res.heading_duration_years
-        for k in sampled:
-            x_in[k][start:stop] = res.inputs[k]
+        if start < n_tornado:
+            keep = min(stop, n_tornado) - start
+            for k in sampled:
+                x_in[k][start : start + keep] = res.inputs[k][:keep]
         variates += res.variates
         if progress is not None:
             progress(stop, draws)
     if first_block is None:  # draws >= 1, so block 0 always runs
         raise RuntimeError("the first block of draws did not run")
     median_draw = _median_draw(cost, years, first_block.cost_usd_bn.shape[0])
-    n_tornado = min(draws, TORNADO_DRAWS)
     heading_rows = [
         HeadingSummary(
             name=h.label(inp),
@@ -159,15 +161,33 @@ def run_construction(
         duration_years=years,
         breakdown_usd_bn=parts,
         headings=heading_rows,
-        tornado=_tornado(
-            {k: v[:n_tornado] for k, v in x_in.items()}, cost[:n_tornado], years[:n_tornado]
-        ),
+        tornado=_tornado(x_in, cost[:n_tornado], years[:n_tornado]),
         gantt=_gantt(first_block, median_draw),
         median_draw=median_draw,
-        sampled_inputs=x_in,
         random_variates=variates,
         seconds=time.perf_counter() - t0,
     )
+
+
+def sampled_inputs(inp: ConstructionInputs, seed: int, draws: int) -> dict[str, FloatArray]:
+    """Return the uncertain inputs of every draw, drawn again from their own streams.
+
+    Each input has a private stream per block (:mod:`beringia.core.rng`), so the values are
+    exactly those the run used, without keeping them in memory during the run.
+
+    Returns
+    -------
+    dict
+        Input path to one value per draw, in draw order (scenario money and units).
+    """
+    sampled = [k for k, spec in inp.inputs.items() if not spec.is_fixed]
+    out = {k: np.empty(draws, dtype=np.float64) for k in sampled}
+    counter = rngmod.VariateCounter()
+    for block, start, size in rngmod.blocks(draws):
+        x = sample_inputs(inp, seed, block, size, counter)
+        for k in sampled:
+            out[k][start : start + size] = x[k]
+    return out
 
 
 def _median_draw(cost: np.ndarray, years: np.ndarray, among: int) -> int:

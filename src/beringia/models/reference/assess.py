@@ -56,6 +56,47 @@ def claim_cost_usd_bn(c: Claim, sc: Scenario) -> float | None:
     )
 
 
+def outcome_cost_usd_bn(sc: Scenario, name: str | None = None) -> float | None:
+    """Return a hindcast's outturn cost in US dollars of :data:`PRICE_BASE_YEAR` (billions).
+
+    The outturn goes first into the scenario's own money (deflated within the currency where
+    it is the same), then takes the same factor to 2025 USD as the prediction, so that
+    exchange-rate swings between the two years cannot pose as overruns. ``None`` for a
+    scenario without an ``outcome``. Errors name fields under ``name`` (default: the
+    scenario's name).
+    """
+    if sc.outcome is None:
+        return None
+    name = sc.name if name is None else name
+    cost = sc.outcome.cost_bn
+    in_scenario_money = money_table().convert(
+        cost.amount,
+        cost.currency,
+        cost.year,
+        sc.currency,
+        sc.price_base_year,
+        currency_field=f"{name}.outcome.cost_bn.currency",
+        year_field=f"{name}.outcome.cost_bn.year",
+        to_currency_field=f"{name}.currency",
+        to_year_field=f"{name}.price_base_year",
+    )
+    return in_scenario_money * money_factor(sc)
+
+
+def check_money(sc: Scenario) -> None:
+    """Convert every money figure of a scenario once, so a bad currency or year fails early.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the currency or year field the shipped table does not cover.
+    """
+    money_factor(sc)
+    for claim in sc.claims:
+        claim_cost_usd_bn(claim, sc)
+    outcome_cost_usd_bn(sc)
+
+
 ALL_IN = frozenset({"tunnel"})
 """Cost scopes compared with the model's all-in cost (civil-only contracts are left out)."""
 

@@ -1,0 +1,45 @@
+"""The options several commands share, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from beringia.scenario.defaults import DEFAULT_SCENARIO
+
+__all__ = [
+    "DEFAULT_SCENARIO",
+    "DrawsOpt",
+    "JsonOpt",
+    "OverridesOpt",
+    "ProcessesOpt",
+    "ReportOpt",
+    "ScenarioArg",
+    "SeedOpt",
+]
+
+ScenarioArg = Annotated[
+    str, typer.Argument(help="Built-in scenario name or TOML file.", show_default=True)
+]
+OverridesOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a scenario field: path=value (repeatable)."),
+]
+DrawsOpt = Annotated[int, typer.Option("--draws", "-n", help="Monte Carlo draws (1 to 10^8).")]
+SeedOpt = Annotated[int, typer.Option("--seed", "-s", help="Seed of all random streams.")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")
+]
+ProcessesOpt = Annotated[
+    int, typer.Option("--processes", "-j", help="Worker processes (results do not change).")
+]
+ReportOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--report",
+        help="Write the HTML report to this file.",
+        show_default="reports/<scenario>.html, none with --json",
+    ),
+]
