@@ -11,6 +11,8 @@ from beringia.core.stats import quantiles, share_within
 from beringia.models.alignment import AlignmentResult
 from beringia.models.construction.results import GanttBar, HeadingSummary, TornadoBar
 from beringia.models.construction.run import sampled_inputs
+from beringia.models.corridor.results import CorridorAssessment
+from beringia.models.operations import OperationsAssessment
 from beringia.models.reference.claims import ClaimResult
 from beringia.models.reference.view import ReferenceView
 from beringia.pipeline.provenance import provenance_counts
@@ -18,9 +20,6 @@ from beringia.scenario.model import Scenario
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from beringia.models.corridor.results import CorridorAssessment
-    from beringia.models.operations import OperationsAssessment
 
 
 @dataclass(frozen=True)

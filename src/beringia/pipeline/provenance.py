@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from beringia.core.distributions import DistSpec
+from beringia.models.corridor.plan import corridor_network, scenario_places
 from beringia.models.corridor.quantity import Quantity
 from beringia.scenario.distributions import (
     Discrete,
@@ -238,8 +239,6 @@ def corridor_rows(scenario: Scenario) -> list[InputRow]:
     status, terrain); node dwells and transshipment costs and the places' access legs are
     distribution rows. Empty without a corridor section.
     """
-    from beringia.models.corridor.plan import corridor_network, scenario_places
-
     c = scenario.corridor
     if c is None:
         return []
