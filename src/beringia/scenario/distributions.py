@@ -96,7 +96,8 @@ class Normal(Provenance):
         hi = math.inf if self.high is None else self.high
         if lo >= hi:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        # Refuse a truncation window so far in a tail that it holds no probability mass.
+        # The sampler is exact at any depth, but a window more than 8 sd out (mass < 1e-15)
+        # is almost surely a slip (units, a swapped mean) rather than an intended input.
         if (lo - self.mean) / self.sd > 8 or (hi - self.mean) / self.sd < -8:
             raise ValueError("the truncation [low, high] lies more than 8 sd from the mean")
         return self
