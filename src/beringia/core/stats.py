@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
 from beringia.core.distributions import FloatArray
 
@@ -52,14 +53,21 @@ def quantiles_unbounded(x: FloatArray) -> dict[str, float | None]:
 
 
 def ranks(x: FloatArray) -> FloatArray:
-    """Ranks 0..n-1 of ``x`` (ties broken by position, which is enough for Spearman)."""
-    r = np.empty(x.shape[0])
-    r[np.argsort(x, kind="stable")] = np.arange(x.shape[0], dtype=np.float64)
-    return r
+    """Ranks 0..n-1 of ``x``, tied values sharing the average of their ranks.
+
+    Average ranks make :func:`rank_correlation` Spearman's coefficient as
+    :func:`scipy.stats.spearmanr` computes it, ties included (ranks by position would
+    invent an order among equal values).
+    """
+    return np.asarray(stats.rankdata(x, method="average"), dtype=np.float64) - 1.0
 
 
 def rank_correlation(x_ranks: FloatArray, y_ranks: FloatArray) -> float:
-    """Spearman correlation from two rank vectors (0 when either is constant)."""
+    """Spearman correlation from two vectors of :func:`ranks` (0 when either is constant).
+
+    The Pearson correlation of average ranks, as :func:`scipy.stats.spearmanr`; taking the
+    ranks lets a caller rank each variable once for many pairs.
+    """
     # Plain sums, not BLAS dot products: BLAS threads cost more than they save here.
     xc = x_ranks - x_ranks.mean()
     yc = y_ranks - y_ranks.mean()
@@ -70,14 +78,13 @@ def rank_correlation(x_ranks: FloatArray, y_ranks: FloatArray) -> float:
 def percentile_of(values: FloatArray, x: float) -> float:
     """Percentile (0-100) of ``x`` among ``values``: the share below plus half the share equal.
 
-    NaN when ``values`` is empty.
+    :func:`scipy.stats.percentileofscore` of kind ``"mean"`` (the mean of the strict and the
+    weak percentile). NaN when ``values`` is empty.
     """
     v = np.asarray(values, dtype=np.float64)
     if v.size == 0:
         return float("nan")
-    below = float(np.count_nonzero(v < x))
-    equal = float(np.count_nonzero(v == x))
-    return 100.0 * (below + 0.5 * equal) / float(v.size)
+    return float(stats.percentileofscore(v, x, kind="mean"))
 
 
 def share_within(
