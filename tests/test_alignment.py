@@ -28,7 +28,8 @@ from beringia.core.alignment import (
     InfeasibleAlignment,
     design_profile,
 )
-from beringia.geo import land as geo
+from beringia.geo import geodesy
+from beringia.geo.land import land_mask
 from beringia.models.alignment import COVERS_M, GRADIENTS_PERMILLE, alignment_for, length_table
 from beringia.models.construction.compile import compile_construction, tunnel_length_km
 from beringia.scenario import load_scenario
@@ -62,7 +63,7 @@ def toml_text(doc: dict[str, Any]) -> str:
 
 
 def km(a: str, b: str) -> float:
-    return geo.geodesic_km(WP[a].lat_deg, WP[a].lon_deg, WP[b].lat_deg, WP[b].lon_deg)
+    return geodesy.geodesic_km(WP[a].lat_deg, WP[a].lon_deg, WP[b].lat_deg, WP[b].lon_deg)
 
 
 # --------------------------------------------------------------------------- geodesics
@@ -88,13 +89,13 @@ def test_geodesic_is_symmetric_and_zero_at_a_point() -> None:
     assert km("big-diomede", "cape-dezhnev") == pytest.approx(km("cape-dezhnev", "big-diomede"))
     assert km("big-diomede", "big-diomede") == 0.0
     # One degree of latitude at 66 N is about 111.4 km on WGS84.
-    assert geo.geodesic_km(65.5, -169.0, 66.5, -169.0) == pytest.approx(111.4, abs=0.2)
+    assert geodesy.geodesic_km(65.5, -169.0, 66.5, -169.0) == pytest.approx(111.4, abs=0.2)
 
 
 def test_trace_follows_the_legs() -> None:
     al = SC.alignment
     assert al is not None
-    tr = geo.trace([w.lat_deg for w in al.waypoints], [w.lon_deg for w in al.waypoints], 10.0)
+    tr = geodesy.trace([w.lat_deg for w in al.waypoints], [w.lon_deg for w in al.waypoints], 10.0)
     legs = [km(a.name, b.name) * 1000 for a, b in itertools.pairwise(al.waypoints)]
     assert tr.s[0] == 0.0
     assert tr.s[-1] == pytest.approx(sum(legs), rel=1e-9)
@@ -104,7 +105,7 @@ def test_trace_follows_the_legs() -> None:
     assert steps.max() <= 10.0 + 1e-9
     # Each sample's distance from the previous matches the geodesic between them.
     for i in (1, len(tr.s) // 2, len(tr.s) - 1):
-        d = geo.geodesic_km(tr.lat[i - 1], tr.lon[i - 1], tr.lat[i], tr.lon[i]) * 1000
+        d = geodesy.geodesic_km(tr.lat[i - 1], tr.lon[i - 1], tr.lat[i], tr.lon[i]) * 1000
         assert d == pytest.approx(steps[i - 1], abs=0.01)
 
 
@@ -141,7 +142,7 @@ def test_land_mask_finds_the_islands_and_shores() -> None:
     assert little[1] <= s_little <= little[2]
     assert 1_000 < big[2] - big[1] < 10_000
     assert 1_000 < little[2] - little[1] < 10_000
-    mask = geo.land_mask()
+    mask = land_mask()
     centres = [WP["big-diomede"], WP["little-diomede"]]
     assert mask.is_land(
         np.array([w.lat_deg for w in centres]), np.array([w.lon_deg for w in centres])

@@ -16,6 +16,7 @@ from searoute.data.ports_dict import node_list as searoute_ports
 
 from beringia.core.distributions import mean, ppf
 from beringia.errors import ScenarioError
+from beringia.geo.geodesy import geodesic_km
 from beringia.models.corridor import ocean as oc
 
 NMI = 1.852
@@ -36,7 +37,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _gc_km(a: oc.Port, b: oc.Port) -> float:
-    return oc._haversine_km(a.lat, a.lon, b.lat, b.lon)
+    return geodesic_km(a.lat, a.lon, b.lat, b.lon)
 
 
 # --- offline ----------------------------------------------------------------------------------
@@ -64,7 +65,7 @@ def test_sea_distance_is_cached() -> None:
 
 
 def test_shanghai_seattle_between_great_circle_and_ten_percent_more() -> None:
-    # searoute gives ~9,550 km (~5,157 nmi); the great circle is 9,171 km.
+    # searoute gives ~9,550 km (~5,157 nmi); the WGS84 geodesic is 9,192 km.
     km = oc.sea_distance_km("Shanghai", "Seattle")
     gc = _gc_km(oc.port("CNSHA"), oc.port("USSEA"))
     assert gc < km < 1.10 * gc
@@ -157,7 +158,7 @@ def test_nsr_distance_does_not_depend_on_direction() -> None:
 
 def test_nsr_polyline_against_quoted_length() -> None:
     # notes 5.3: ~5,600 km Kara Strait -> Bering Strait along the sailed route; straight
-    # segments between the straits must be shorter, but not by much (measured 4,694 km).
+    # segments between the straits must be shorter, but not by much (measured 4,713 km).
     km = oc.nsr_polyline_km()
     assert 0.8 * 5_600 < km < 5_600
     assert oc.load_ocean_data().nsr_quoted_length_km == 5_600
@@ -170,8 +171,8 @@ def test_murmansk_to_vilkitsky_matches_crrel() -> None:
     kara, dikson, vilk = w["Kara Gates"], w["Kara Sea off Dikson"], w["Vilkitsky Strait"]
     km = (
         oc._searoute_km(mmk.lat, mmk.lon, kara.lat, kara.lon)
-        + oc._haversine_km(kara.lat, kara.lon, dikson.lat, dikson.lon)
-        + oc._haversine_km(dikson.lat, dikson.lon, vilk.lat, vilk.lon)
+        + geodesic_km(kara.lat, kara.lon, dikson.lat, dikson.lon)
+        + geodesic_km(dikson.lat, dikson.lon, vilk.lat, vilk.lon)
     )
     assert km / NMI == pytest.approx(1_510, rel=0.05)
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from beringia.errors import ScenarioError
-from beringia.geo import land as geo
+from beringia.geo.land import land_mask
 from beringia.geo.world import WorldLand, world_land, wrap_lon
 
 LAND = {
@@ -119,7 +119,7 @@ def test_reproduces_majority_vote_of_bering_window(w: WorldLand) -> None:
     # Both files come from the same GLOBE cells and the grids line up (67.5 N = 80 - 250 x 0.05,
     # 173 W = -180 + 140 x 0.05), so the world cells inside the Bering window must be exactly
     # the majority vote (ties land) over 6 x 6 blocks of the shipped fine window.
-    lm = geo.land_mask()
+    lm = land_mask()
     counts = lm.mask[:420, :1080].reshape(70, 6, 180, 6).sum(axis=(1, 3))
     np.testing.assert_array_equal(w.mask[250:320, 140:320], 2 * counts >= 36)
     assert w.lat[250] == pytest.approx(67.5 - 0.025) and w.lon[140] == pytest.approx(-172.975)
@@ -128,7 +128,7 @@ def test_reproduces_majority_vote_of_bering_window(w: WorldLand) -> None:
 def test_agrees_with_bering_window_point_by_point(w: WorldLand) -> None:
     # Regular 150 x 300 grid of points over the window (64-67.5 N, 173-164 W), cell-centred.
     # Measured agreement: 98.77 %; land share 29.68 % (world) vs 29.72 % (fine window).
-    lm = geo.land_mask()
+    lm = land_mask()
     lat = 64.0 + (np.arange(150) + 0.5) * 3.5 / 150
     lon = -173.0 + (np.arange(300) + 0.5) * 9.0 / 300
     la, lo = (a.ravel() for a in np.meshgrid(lat, lon, indexing="ij"))

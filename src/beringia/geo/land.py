@@ -1,6 +1,7 @@
-"""Geography at the I/O boundary: the shipped land mask and geodesic traces (pyproj).
+"""Land masks at the I/O boundary: the shipped Bering Strait window and its packed format.
 
-Model code receives plain arrays from here; it never reads the data files itself.
+Model code receives plain arrays from here; it never reads the data files itself. Distances
+and traces are in :mod:`beringia.geo.geodesy`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,9 @@ from importlib import resources
 
 import numpy as np
 from numpy.typing import NDArray
-from pyproj import Geod
 
 from beringia.core.distributions import FloatArray
 from beringia.errors import ScenarioError
-
-_GEOD = Geod(ellps="WGS84")
 
 
 @dataclass(frozen=True)
@@ -73,59 +71,4 @@ def land_mask() -> LandMask:
         lon=np.asarray(data["lon"], dtype=np.float64),
         mask=mask,
         source=str(data["source"]),
-    )
-
-
-def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Geodesic distance (km) on the WGS84 ellipsoid."""
-    return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2]) / 1000.0
-
-
-@dataclass(frozen=True)
-class Trace:
-    """Points along a polyline of geodesic legs, every ``resolution`` metres or less.
-
-    Attributes
-    ----------
-    s : ndarray
-        Distance (m) from the first waypoint along the legs.
-    lat, lon : ndarray
-        Position of each point.
-    waypoint_s : ndarray
-        Distance of each waypoint.
-    """
-
-    s: FloatArray
-    lat: FloatArray
-    lon: FloatArray
-    waypoint_s: FloatArray
-
-
-def trace(lats: list[float], lons: list[float], resolution_m: float) -> Trace:
-    """Sample the geodesic legs between consecutive waypoints.
-
-    Parameters
-    ----------
-    lats, lons : list of float
-        Waypoints in order (decimal degrees).
-    resolution_m : float
-        Largest spacing between consecutive points.
-    """
-    s_parts, lat_parts, lon_parts = [np.zeros(1)], [np.array([lats[0]])], [np.array([lons[0]])]
-    waypoint_s = [0.0]
-    for i in range(len(lats) - 1):
-        length = float(_GEOD.inv(lons[i], lats[i], lons[i + 1], lats[i + 1])[2])
-        n = max(1, int(np.ceil(length / resolution_m)))
-        inner = _GEOD.npts(lons[i], lats[i], lons[i + 1], lats[i + 1], n - 1) if n > 1 else []
-        pts_lon = np.array([p[0] for p in inner] + [lons[i + 1]])
-        pts_lat = np.array([p[1] for p in inner] + [lats[i + 1]])
-        s_parts.append(waypoint_s[-1] + length * np.arange(1, n + 1) / n)
-        lat_parts.append(pts_lat)
-        lon_parts.append(pts_lon)
-        waypoint_s.append(waypoint_s[-1] + length)
-    return Trace(
-        s=np.concatenate(s_parts),
-        lat=np.concatenate(lat_parts),
-        lon=np.concatenate(lon_parts),
-        waypoint_s=np.array(waypoint_s),
     )

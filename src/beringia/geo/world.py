@@ -4,7 +4,7 @@ The shipped ``land_world.npz`` is the GLOBE 30-arc-second land mask downsampled 
 vote to 0.05 deg cells over 20-80 N and all longitudes (see ``tools/extract_world_land.py``).
 It is for drawing maps, not for engineering: coasts are good to a cell (about 5.5 km north-south)
 and islands smaller than about half a cell disappear. The Bering Strait window used by the
-alignment model stays in :func:`beringia.geo.land_mask`.
+alignment model stays in :func:`beringia.geo.land.land_mask`.
 """
 
 from __future__ import annotations

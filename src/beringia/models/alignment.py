@@ -1,7 +1,8 @@
 """Design the alignment of a scenario: waypoints -> trace -> land/sea -> seabed -> profile.
 
 This module joins the geography shell (:mod:`beringia.geo.land`, which reads the shipped land
-mask and computes geodesics) to the pure vertical design (:mod:`beringia.core.alignment`).
+mask, and :mod:`beringia.geo.geodesy`, which computes geodesics) to the pure vertical design
+(:mod:`beringia.core.alignment`).
 Chainages it reports run from the western portal (0) eastwards, as everywhere in beringia.
 """
 
@@ -24,7 +25,8 @@ from beringia.core.alignment import (
 )
 from beringia.core.distributions import FloatArray
 from beringia.errors import ScenarioError
-from beringia.geo import land as geo
+from beringia.geo import geodesy
+from beringia.geo.land import land_mask
 from beringia.scenario.model import Alignment, Scenario
 
 MAX_DEPTH_POINT_OFFSET_KM = 10.0
@@ -51,7 +53,7 @@ class AlignmentResult:
     are measured from the western portal.
     """
 
-    trace: geo.Trace
+    trace: geodesy.Trace
     is_land: NDArray[np.bool_]
     seabed: FloatArray
     profile: Profile
@@ -90,7 +92,7 @@ def _shores(is_land: NDArray[np.bool_], s: FloatArray) -> tuple[float, float]:
 
 def survey(
     al: Alignment,
-) -> tuple[geo.Trace, NDArray[np.bool_], FloatArray, list[tuple[str, float, float]]]:
+) -> tuple[geodesy.Trace, NDArray[np.bool_], FloatArray, list[tuple[str, float, float]]]:
     """Trace the waypoints, find land and sea, place the depth points, interpolate the seabed.
 
     Returns the trace, its land flags, the seabed depth (NaN on land) and the depth points
@@ -104,13 +106,13 @@ def survey(
     """
     wps = al.waypoints
     for a, b in itertools.pairwise(wps):
-        if geo.geodesic_km(a.lat_deg, a.lon_deg, b.lat_deg, b.lon_deg) < 0.001:
+        if geodesy.geodesic_km(a.lat_deg, a.lon_deg, b.lat_deg, b.lon_deg) < 0.001:
             raise ScenarioError(
                 f"alignment.waypoints.{b.name}",
                 f"{b.lat_deg}, {b.lon_deg}",
                 f"within 1 m of waypoint {a.name}; consecutive waypoints must be apart",
             )
-    mask = geo.land_mask()
+    mask = land_mask()
     for w in wps:  # name the waypoint, not a trace point, if one lies off the shipped data
         if not (
             mask.lat[-1] <= w.lat_deg <= mask.lat[0] and mask.lon[0] <= w.lon_deg <= mask.lon[-1]
@@ -121,7 +123,7 @@ def survey(
                 f"the shipped land data covers {mask.lat[-1]:g} to {mask.lat[0]:g} N and "
                 f"{mask.lon[0]:g} to {mask.lon[-1]:g} E",
             )
-    tr = geo.trace([w.lat_deg for w in wps], [w.lon_deg for w in wps], al.resolution_m)
+    tr = geodesy.trace([w.lat_deg for w in wps], [w.lon_deg for w in wps], al.resolution_m)
     land = mask.is_land(tr.lat, tr.lon)
     if land.all():
         names = [w.name for w in wps]
@@ -137,7 +139,7 @@ def survey(
         dy = (tr.lat - dp.lat_deg) * 111.2
         dx = (tr.lon - dp.lon_deg) * 111.2 * np.cos(np.radians(dp.lat_deg))
         k = int(np.argmin(dx * dx + dy * dy))
-        off = geo.geodesic_km(dp.lat_deg, dp.lon_deg, float(tr.lat[k]), float(tr.lon[k]))
+        off = geodesy.geodesic_km(dp.lat_deg, dp.lon_deg, float(tr.lat[k]), float(tr.lon[k]))
         if off > MAX_DEPTH_POINT_OFFSET_KM:
             raise ScenarioError(
                 f"alignment.seabed.{dp.name}",
@@ -158,7 +160,7 @@ def survey(
     return tr, land, seabed, depth_points
 
 
-def design(al: Alignment, tr: geo.Trace, seabed: FloatArray) -> Profile:
+def design(al: Alignment, tr: geodesy.Trace, seabed: FloatArray) -> Profile:
     """Design the profile of a surveyed route with the alignment's limits.
 
     Raises

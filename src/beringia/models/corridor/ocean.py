@@ -27,15 +27,13 @@ from numpy.typing import ArrayLike, NDArray
 
 from beringia.core.distributions import DistSpec, ppf
 from beringia.errors import NumericalError, ScenarioError
+from beringia.geo.geodesy import geodesic_km
 from beringia.models.corridor.quantity import is_bounded, parse_quantity
 
 FloatArray = NDArray[np.float64]
 
 KM_PER_NMI = 1.852
 """Kilometres per international nautical mile (exact)."""
-
-EARTH_RADIUS_KM = 6371.0088
-"""Mean Earth radius (IUGG) used for the NSR polyline."""
 
 _DATA_FILE = "ocean.toml"
 
@@ -320,25 +318,17 @@ def port(name: str, field: str = "ocean.port") -> Port:
     raise ScenarioError(field, name, f"a port among: {allowed}")
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle distance between two positions in km."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
-
-
 def nsr_polyline_km() -> float:
     """Return the length of the NSR polyline (Bering Strait to Kara Gates) times its path factor.
 
     Returns
     -------
     float
-        Kilometres along great-circle segments between the shipped strait positions.
+        Kilometres along WGS84 geodesics between the shipped strait positions.
     """
     data = load_ocean_data()
     w = data.nsr_waypoints
-    km = sum(_haversine_km(a.lat, a.lon, b.lat, b.lon) for a, b in itertools.pairwise(w))
+    km = sum(geodesic_km(a.lat, a.lon, b.lat, b.lon) for a, b in itertools.pairwise(w))
     return km * data.nsr_path_factor
 
 
