@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 
 from beringia.core.distributions import FloatArray
-from beringia.geo import land as geo
+from beringia.geo.land import land_mask
 from beringia.models.alignment import AlignmentResult
 from beringia.models.reference.claims import ClaimResult
 from beringia.pipeline.assessment import Assessment
@@ -667,7 +667,7 @@ def short_source(source: str, max_chars: int = 140) -> str:
     Parameters
     ----------
     source : str
-        A source statement such as :attr:`beringia.geo.LandMask.source`.
+        A source statement such as :attr:`beringia.geo.land.LandMask.source`.
     max_chars : int
         Longest text returned; longer text is cut at a word and ends with an ellipsis.
 
@@ -686,7 +686,7 @@ def short_source(source: str, max_chars: int = 140) -> str:
 
 def _land_image(al: AlignmentResult) -> tuple[go.Heatmap, tuple[float, float, float, float], str]:
     """Crop the land mask to the route plus a margin and draw it as a two-colour heatmap."""
-    lm = geo.land_mask()
+    lm = land_mask()
     tr = al.trace
     lat0 = max(float(tr.lat.min()) - MAP_MARGIN_DEG, float(lm.lat[-1]))
     lat1 = min(float(tr.lat.max()) + MAP_MARGIN_DEG, float(lm.lat[0]))
