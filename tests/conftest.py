@@ -1,15 +1,22 @@
-"""Shared fixtures: a minimal scenario document whose answers can be worked out by hand."""
+"""Shared fixtures: a minimal scenario document whose answers can be worked out by hand, and
+the report pages the report tests read, with helpers to take a page apart."""
 
 from __future__ import annotations
 
 import copy
+import html as htmlmod
 import os
+import re
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
+
+if TYPE_CHECKING:
+    from beringia.pipeline.assessment import Assessment
 
 # CI runs the property tests on a fixed sequence of examples, so a run is repeatable;
 # locally they explore new examples each time.
@@ -162,3 +169,148 @@ def typed_in(name: str = "bering-strait") -> dict[str, Any]:
         z["to_km"] = round(end / 1000.0, 6)
     doc["geology"]["zones"][-1]["to_km"] = doc["route"]["attack_points"][-1]["chainage_km"]
     return doc
+
+
+# --------------------------------------------------------------------------- report pages
+REPORT_DRAWS = 2000
+"""Draws of :func:`assessment`, as in ``beringia assess -n 2000 --report``."""
+REPORT_SEED = 11
+REPORT_YEARS = 20
+"""Simulated years of operations behind :func:`assessment` (fewer than the scenario's)."""
+CLAIM_DRAWS = 300
+CLAIM_SEED = 3
+# Tags and attributes that would make a browser fetch something when the page opens.
+LOADING_TAGS = {"script", "link", "img", "iframe", "embed", "object", "source", "audio"}
+LOADING_TAGS |= {"video", "track", "image", "use", "frame", "input", "base", "form"}
+LOADING_ATTRS = {"src", "href", "srcset", "data", "poster", "xlink:href", "action"}
+EXTERNAL = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
+
+
+@pytest.fixture(scope="session")
+def assessment() -> Assessment:
+    """The default built-in scenario, with operations and a corridor: the full report."""
+    import beringia
+
+    return beringia.assess(
+        beringia.load_scenario(),
+        draws=REPORT_DRAWS,
+        seed=REPORT_SEED,
+        operations_years=REPORT_YEARS,
+    )
+
+
+@pytest.fixture(scope="session")
+def page(assessment: Assessment) -> str:
+    """The report of :func:`assessment`."""
+    from beringia.report import render_report
+
+    return render_report(assessment)
+
+
+@pytest.fixture(scope="session")
+def claim_assessment() -> Assessment:
+    """The claim scenario: three claims (two with cost limits far apart) and record flags."""
+    import beringia
+
+    return beringia.assess(
+        beringia.load_scenario("bering-strait-claim"), draws=CLAIM_DRAWS, seed=CLAIM_SEED
+    )
+
+
+@pytest.fixture(scope="session")
+def claim_page(claim_assessment: Assessment) -> str:
+    """The report of :func:`claim_assessment`."""
+    from beringia.report import render_report
+
+    return render_report(claim_assessment)
+
+
+def html_section(page: str, sid: str) -> str:
+    """The HTML of ``<section id="sid">`` up to its end."""
+    start = page.index(f'<section id="{sid}">')
+    return page[start : page.index("</section>", start)]
+
+
+def html_table(part: str, css: str) -> str:
+    """The first ``<table class="compact css">`` in ``part``, up to its end."""
+    start = part.index(f'<table class="compact {css}">')
+    return part[start : part.index("</table>", start)]
+
+
+def html_rows(table: str) -> list[list[str]]:
+    """The rows of a table as lists of cell texts (header rows included, entities decoded)."""
+    return [
+        [htmlmod.unescape(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)]
+        for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    ]
+
+
+class PageTags(HTMLParser):
+    """Every start tag of a page with its attributes, its ``<h2>`` texts and its CSS."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.h2: list[str] = []
+        self.css: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        style = dict(attrs).get("style")
+        if style:
+            self.css.append(style)
+        if tag in ("h2", "style"):
+            self._in = tag
+            (self.h2 if tag == "h2" else self.css).append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in is not None:
+            (self.h2 if self._in == "h2" else self.css)[-1] += data
+
+
+def page_tags(page: str) -> PageTags:
+    """Parse a page with :class:`PageTags`."""
+    parser = PageTags()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+def assert_self_contained(page: str, figure_keys: list[str]) -> None:
+    """Nothing loads from elsewhere; a CSP forbids fetching; plotly.js inline exactly once;
+    one element and one ``Plotly.newPlot`` call per figure key, and no other figure."""
+    from plotly.offline import get_plotlyjs
+
+    parsed = page_tags(page)
+    for tag, attrs in parsed.tags:
+        if tag == "script":
+            assert "src" not in attrs, attrs
+        if tag in LOADING_TAGS:
+            for name, value in attrs.items():
+                if name in LOADING_ATTRS and value:
+                    assert not EXTERNAL.match(value), (tag, attrs)
+    # The raw text of any link/script tag carries no remote address either.
+    for m in re.finditer(r"<(script|link)\b[^>]*>", page, re.IGNORECASE):
+        assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", m.group(0), re.I)
+    # Nothing styled from outside: no @import or url(...) in any CSS.
+    assert parsed.css
+    for css in parsed.css:
+        assert "@import" not in css and "url(" not in css
+    csp = [
+        a["content"]
+        for t, a in parsed.tags
+        if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    ]
+    assert len(csp) == 1 and csp[0] is not None
+    assert "default-src 'none'" in csp[0] and "connect-src 'none'" in csp[0]
+    assert page.count(get_plotlyjs()) == 1
+    assert page.count("* plotly.js v") == 1
+    scripts = [a for t, a in parsed.tags if t == "script"]
+    assert len(scripts) == 1 + len(figure_keys)  # plotly.js, then one inline call per figure
+    assert page.count("Plotly.newPlot(") == len(figure_keys)
+    assert sorted(re.findall(r'id="fig-(\w+)"', page)) == sorted(figure_keys)

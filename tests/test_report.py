@@ -6,12 +6,13 @@ import dataclasses
 import html as htmlmod
 import re
 import tomllib
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from conftest import REPORT_DRAWS as DRAWS
+from conftest import assert_self_contained, html_section, page_tags
 from plotly.offline import get_plotlyjs
 
 import beringia
@@ -23,14 +24,26 @@ from beringia.pipeline.provenance import (
     input_rows,
     provenance_counts,
 )
-from beringia.report import figures, render_report, write_report
+from beringia.report import render_report, write_report
+from beringia.report.alignment_figures import (
+    MAX_LINE_POINTS,
+    MAX_MAP_CELLS,
+    alignment_figures,
+    longitudinal_profile,
+    plan_map,
+)
+from beringia.report.construction_figures import construction_figures
 from beringia.report.corridor_figures import CORRIDOR_FIGURES
-from beringia.report.html import claim_verdict, format_percent, linkify
+from beringia.report.figures import all_figures
+from beringia.report.html import claim_verdict
+from beringia.report.page import linkify
+from beringia.report.reduce import MAX_CURVE_POINTS, ecdf_points
+from beringia.report.style import LAND_COLOUR
+from beringia.report.text import format_percent, plot_text
 from beringia.scenario import builtin_names, builtin_text, load_scenario
 from beringia.scenario.distributions import Fixed, LogNormal, Pert
 from beringia.scenario.io import hindcast_names
 
-DRAWS = 500
 SECTIONS = [
     "Claim verdicts",
     "Key figures",
@@ -67,104 +80,17 @@ OPERATIONS_FIGURES = [
     "annual_trains",
     "annual_availability",
 ]
-# Tags that would make a browser fetch something when the page opens.
-LOADING_TAGS = {"script", "link", "img", "iframe", "embed", "object", "source", "audio"}
-LOADING_TAGS |= {"video", "track", "image", "use", "frame", "input", "meta", "base", "form"}
-LOADING_ATTRS = {"src", "href", "srcset", "data", "poster", "xlink:href", "action", "content"}
-
-
-@pytest.fixture(scope="module")
-def assessment() -> Assessment:
-    return beringia.assess(load_scenario(), draws=DRAWS, seed=11)
-
-
-@pytest.fixture(scope="module")
-def page(assessment: Assessment) -> str:
-    return render_report(assessment)
-
-
-class _Tags(HTMLParser):
-    """Every start tag with its attributes (script and style bodies are raw text)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.h2: list[str] = []
-        self.css: list[str] = []
-        self._in: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-        style = dict(attrs).get("style")
-        if style:
-            self.css.append(style)
-        if tag in ("h2", "style"):
-            self._in = tag
-            (self.h2 if tag == "h2" else self.css).append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == self._in:
-            self._in = None
-
-    def handle_data(self, data: str) -> None:
-        if self._in is not None:
-            (self.h2 if self._in == "h2" else self.css)[-1] += data
-
-
-def _tags(page: str) -> _Tags:
-    parser = _Tags()
-    parser.feed(page)
-    parser.close()
-    return parser
+REFERENCE_FIGURES = ["outside_view", "reference_scatter"]
 
 
 # --------------------------------------------------------------------------- self-contained
 
 
-def test_no_external_resources(page: str) -> None:
+def test_self_contained(page: str) -> None:
     assert "<script src=" not in page.lower()
-    parsed = _tags(page)
-    external = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
-    for tag, attrs in parsed.tags:
-        if tag == "script":
-            assert "src" not in attrs, attrs
-        if tag == "a":
-            continue  # clickable references: only followed when clicked
-        if tag in LOADING_TAGS:
-            for name, value in attrs.items():
-                if name in LOADING_ATTRS and value and tag != "meta":
-                    assert not external.match(value), (tag, attrs)
-    # The raw text of any link/script tag carries no remote address either.
-    for m in re.finditer(r"<(script|link)\b[^>]*>", page, re.IGNORECASE):
-        assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", m.group(0), re.I)
-    # nothing styled from outside: no @import or url(...) in any CSS
-    assert parsed.css
-    for css in parsed.css:
-        assert "@import" not in css
-        assert "url(" not in css
-
-
-def test_content_security_policy_forbids_fetching(page: str) -> None:
-    metas = [a for t, a in _tags(page).tags if t == "meta" and a.get("http-equiv")]
-    csp = [a["content"] for a in metas if a["http-equiv"] == "Content-Security-Policy"]
-    assert len(csp) == 1
-    assert csp[0] is not None
-    assert "default-src 'none'" in csp[0]
-    assert "connect-src 'none'" in csp[0]
-
-
-def test_plotly_inline_exactly_once(page: str) -> None:
-    js = get_plotlyjs()
-    assert page.count(js) == 1
-    assert page.count("* plotly.js v") == 1
-    keys = FIGURES + ALIGNMENT_FIGURES + ["outside_view", "reference_scatter"]
-    keys += OPERATIONS_FIGURES  # the default built-in has an operations section
-    keys += CORRIDOR_FIGURES  # ... and a corridor section
-    scripts = [a for t, a in _tags(page).tags if t == "script"]
-    assert len(scripts) == 1 + len(keys)  # plotly.js, then one inline call per figure
-    assert page.count("Plotly.newPlot(") == len(keys)
-    for key in keys:
-        assert page.count(f'id="fig-{key}"') == 1
+    # The default built-in has every section: alignment, outside view, operations, corridor.
+    keys = FIGURES + ALIGNMENT_FIGURES + REFERENCE_FIGURES + OPERATIONS_FIGURES
+    assert_self_contained(page, keys + list(CORRIDOR_FIGURES))
 
 
 def test_report_is_small(page: str) -> None:
@@ -177,7 +103,7 @@ def test_report_is_small(page: str) -> None:
 def test_sections_in_order(page: str) -> None:
     positions = [page.index(f"<h2>{s}</h2>") for s in SECTIONS]
     assert positions == sorted(positions)
-    assert [h.strip() for h in _tags(page).h2] == [htmlmod.unescape(s) for s in SECTIONS]
+    assert [h.strip() for h in page_tags(page).h2] == [htmlmod.unescape(s) for s in SECTIONS]
 
 
 def test_title_and_scenario(page: str, assessment: Assessment) -> None:
@@ -206,7 +132,7 @@ def test_claims_up_front(page: str, assessment: Assessment) -> None:
 
 
 def test_claim_flags_and_notes(page: str, assessment: Assessment) -> None:
-    part = page[page.index('<section id="claims">') : page.index('<section id="key-figures">')]
+    part = html_section(page, "claims")
     flagged = [c for c in assessment.scenario.claims if c.unverified]
     assert flagged, "the default scenario has an unverified claim"
     assert part.count("badge unverified") == len(flagged)
@@ -244,7 +170,7 @@ def test_key_figures_and_provenance(page: str, assessment: Assessment) -> None:
         assert f"{d['construction']['cost_usd_bn'][q]:,.2f}" in page
         assert f"{d['construction']['duration_years'][q]:,.2f}" in page
     assert page.count(assessment.scenario_sha256) >= 1
-    prov = page[page.index('<section id="provenance">') :]
+    prov = html_section(page, "provenance")
     assert assessment.scenario_sha256 in prov
     for key, value in assessment.provenance.items():
         assert f"<dt>{key}</dt>" in prov
@@ -254,14 +180,14 @@ def test_key_figures_and_provenance(page: str, assessment: Assessment) -> None:
 
 def test_median_draw_and_headings(page: str, assessment: Assessment) -> None:
     m = assessment.median_draw
-    sched = page[page.index('<section id="schedule">') : page.index('<section id="tornado">')]
+    sched = html_section(page, "schedule")
     assert f"#{m:,}" in sched
     assert f"${assessment.cost_usd_bn[m]:,.2f}bn" in sched
     assert f"{assessment.duration_years[m]:,.2f} years" in sched
     for g in assessment.gantt:
         if g.critical:
             assert f"<li>{htmlmod.escape(g.name)}</li>" in sched
-    heads = page[page.index('<section id="headings">') : page.index('<section id="inputs">')]
+    heads = html_section(page, "headings")
     for h in assessment.headings:
         assert htmlmod.escape(h.name) in heads
         assert f"{np.percentile(h.length_km, 50):,.1f}" in heads
@@ -270,7 +196,7 @@ def test_median_draw_and_headings(page: str, assessment: Assessment) -> None:
 def test_inputs_table(page: str, assessment: Assessment) -> None:
     rows = input_rows(assessment.scenario)
     counts = provenance_counts(assessment.scenario)
-    part = page[page.index('<section id="inputs">') : page.index('<section id="provenance">')]
+    part = html_section(page, "inputs")
     for r in rows:
         anchor = "in-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", r.path)
         assert f'id="{anchor}"' in part
@@ -310,14 +236,15 @@ def test_degenerate_assessments_render(hand_doc: dict[str, Any]) -> None:
     assert "<h2>Alignment</h2>" not in page and 'href="#alignment"' not in page
     for key in ALIGNMENT_FIGURES:
         assert f'id="fig-{key}"' not in page
-    assert list(figures.all_figures(fixed)) == FIGURES
-    assert page.count("Plotly.newPlot(") == len(FIGURES) + 2  # + the outside view's two
+    assert list(all_figures(fixed)) == FIGURES + REFERENCE_FIGURES
+    assert_self_contained(page, FIGURES + REFERENCE_FIGURES)
     assert fixed.operations is None  # no operations section: none in the page either
     assert "<h2>Operations</h2>" not in page and 'href="#operations"' not in page
     for key in OPERATIONS_FIGURES:
         assert f'id="fig-{key}"' not in page
     # Called directly, the builders return a placeholder.
-    for build in (figures.plan_map, figures.longitudinal_profile):
+    assert alignment_figures(fixed) == {}
+    for build in (plan_map, longitudinal_profile):
         fig = build(fixed)
         assert not fig.data
         assert "no alignment" in fig.layout.annotations[0].text
@@ -350,8 +277,16 @@ def test_write_report_replaces(tmp_path: Path, assessment: Assessment) -> None:
 
 
 def test_figures(assessment: Assessment) -> None:
-    figs = figures.all_figures(assessment)
-    assert list(figs) == FIGURES + ALIGNMENT_FIGURES
+    figs = construction_figures(assessment)
+    assert list(figs) == FIGURES
+    assert list(alignment_figures(assessment)) == ALIGNMENT_FIGURES
+    assert list(all_figures(assessment)) == (
+        FIGURES
+        + ALIGNMENT_FIGURES
+        + REFERENCE_FIGURES
+        + OPERATIONS_FIGURES
+        + list(CORRIDOR_FIGURES)
+    )
     n_cost = sum(c.max_cost_usd_bn is not None for c in assessment.claims)
     hist = figs["cost_histogram"]
     lines = [s for s in hist.layout.shapes if s.type == "line"]
@@ -385,7 +320,7 @@ def test_figures(assessment: Assessment) -> None:
     assert len(crit[0].y) == sum(g.critical for g in assessment.gantt)
     assert sum(len(t.y) for t in gantt.data) == len(assessment.gantt)
     order = list(gantt.layout.yaxis.categoryarray)
-    assert order == [figures.plot_text(g.name) for g in assessment.gantt]
+    assert order == [plot_text(g.name) for g in assessment.gantt]
 
     tornado = figs["tornado"]
     assert len(tornado.data) == 2
@@ -396,7 +331,7 @@ def test_figures(assessment: Assessment) -> None:
 def test_alignment_section(page: str, assessment: Assessment) -> None:
     al = assessment.alignment
     assert al is not None
-    part = page[page.index('<section id="alignment">') : page.index('<section id="distributions">')]
+    part = html_section(page, "alignment")
     assert page.index("<h2>Key figures</h2>") < page.index("<h2>Alignment</h2>")
     assert 'href="#alignment"' in page
     sm = al.summary
@@ -419,13 +354,13 @@ def test_alignment_section(page: str, assessment: Assessment) -> None:
 def test_plan_map(assessment: Assessment) -> None:
     al = assessment.alignment
     assert al is not None
-    fig = figures.plan_map(assessment)
+    fig = plan_map(assessment)
     by_name = {t.name: t for t in fig.data}
     land = fig.data[0]
     assert land.type == "heatmap"
     z = np.asarray(land.z)
     assert set(np.unique(z)) == {0, 1}  # both land and sea in the window
-    assert max(z.shape) <= figures.MAX_MAP_CELLS
+    assert max(z.shape) <= MAX_MAP_CELLS
     lat_lo, lat_hi = fig.layout.yaxis.range
     lon_lo, lon_hi = fig.layout.xaxis.range
     assert lat_lo < al.trace.lat.min() and al.trace.lat.max() < lat_hi
@@ -436,7 +371,7 @@ def test_plan_map(assessment: Assessment) -> None:
     )
     route = next(t for n, t in by_name.items() if n.startswith("route"))
     tunnel = next(t for n, t in by_name.items() if n.startswith("tunnel"))
-    assert len(route.x) <= figures.MAX_LINE_POINTS + 50
+    assert len(route.x) <= MAX_LINE_POINTS + 50
     assert len(tunnel.x) < len(route.x)
     # the tunnel runs between the portals: its ends are the portal markers
     pts = next(t for n, t in by_name.items() if n.startswith("attack points"))
@@ -463,7 +398,7 @@ def test_plan_map(assessment: Assessment) -> None:
 def test_longitudinal_profile(assessment: Assessment) -> None:
     al = assessment.alignment
     assert al is not None
-    fig = figures.longitudinal_profile(assessment)
+    fig = longitudinal_profile(assessment)
     by_name = {t.name: t for t in fig.data}
     length_km = al.profile.length_m / 1000.0
     lo, hi = fig.layout.xaxis.range
@@ -482,7 +417,7 @@ def test_longitudinal_profile(assessment: Assessment) -> None:
     assert list(depth.text) == [n for n, _, _ in al.depth_points]
     # land bands, and a vertical line per attack point and shore
     rects = [s for s in fig.layout.shapes if s.type == "rect"]
-    assert rects and all(r.fillcolor == figures.LAND_COLOUR for r in rects)
+    assert rects and all(r.fillcolor == LAND_COLOUR for r in rects)
     xs = [s.x0 for s in fig.layout.shapes if s.type == "line" and s.x0 == s.x1]
     for p in al.attack_points:
         assert p.chainage_km in xs
@@ -495,12 +430,12 @@ def test_longitudinal_profile(assessment: Assessment) -> None:
 
 
 def test_ecdf_points() -> None:
-    x, p = figures.ecdf_points(np.arange(10_000, 0, -1, dtype=float))
-    assert len(x) <= figures.MAX_CURVE_POINTS
+    x, p = ecdf_points(np.arange(10_000, 0, -1, dtype=float))
+    assert len(x) <= MAX_CURVE_POINTS
     assert x[0] == 1 and x[-1] == 10_000
     assert p[-1] == 1.0
     assert np.all(np.diff(x) >= 0) and np.all(np.diff(p) > 0)
-    x, p = figures.ecdf_points(np.array([3.0, 1.0, 2.0]))
+    x, p = ecdf_points(np.array([3.0, 1.0, 2.0]))
     assert list(x) == [1.0, 2.0, 3.0]
     assert list(p) == pytest.approx([1 / 3, 2 / 3, 1.0])
 

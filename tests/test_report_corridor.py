@@ -5,15 +5,18 @@ from __future__ import annotations
 import base64
 import dataclasses
 import html as htmlmod
+import io
 import re
-import struct
-import zlib
+import subprocess
+import sys
 
 import numpy as np
 import pytest
+from conftest import html_rows, html_section, html_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from PIL import Image
 
 import beringia
 from beringia.geo.world import world_land, wrap_lon
@@ -35,69 +38,28 @@ from beringia.report.corridor_figures import (
     land_raster,
     map_window,
     npv_distribution,
-    png_data_uri,
     route_comparison,
     route_pairs,
-    spread,
 )
-from beringia.report.figures import TUNNEL_COLOUR
-from beringia.report.html import format_percent
+from beringia.report.png import png_data_uri
+from beringia.report.style import LAND_COLOUR, SEA_COLOUR, TUNNEL_COLOUR
+from beringia.report.text import format_percent, spread
 from beringia.scenario import load_scenario
 from beringia.scenario.io import read_document
 
 PAGE_LIMIT = 6_000_000  # tests/test_report.py::test_report_is_small
 
 
-@pytest.fixture(scope="module")
-def assessment() -> Assessment:
-    return beringia.assess(load_scenario(read_document("bering-strait")), draws=2000, seed=1)
-
-
-@pytest.fixture(scope="module")
-def page(assessment: Assessment) -> str:
-    return render_report(assessment)
-
-
-def _section(page: str, sid: str) -> str:
-    start = page.index(f'<section id="{sid}">')
-    return page[start : page.index("</section>", start)]
-
-
-def _table(part: str, css: str) -> str:
-    start = part.index(f'<table class="compact {css}">')
-    return part[start : part.index("</table>", start)]
-
-
-def _rows(table: str) -> list[list[str]]:
-    return [
-        [htmlmod.unescape(c) for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", r, re.S)]
-        for r in re.findall(r"<tr>(.*?)</tr>", table, re.S)
-    ]
-
-
 def _decode_png(uri: str) -> tuple[np.ndarray, list[bytes]]:
-    """Decode an 8-bit indexed PNG written by png_data_uri: pixels and palette."""
+    """Decode an indexed PNG data URI with Pillow: palette indices and the palette's colours."""
     head, data = uri.split(",", 1)
     assert head == "data:image/png;base64"
-    png = base64.b64decode(data)
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, chunks = 8, {}
-    order = []
-    while pos < len(png):
-        (n,) = struct.unpack(">I", png[pos : pos + 4])
-        tag, body = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + n]
-        (crc,) = struct.unpack(">I", png[pos + 8 + n : pos + 12 + n])
-        assert crc == zlib.crc32(tag + body) & 0xFFFFFFFF
-        chunks[tag] = body
-        order.append(tag)
-        pos += 12 + n
-    assert order == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
-    w, h, depth, colour, comp, filt, interlace = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
-    assert (depth, colour, comp, filt, interlace) == (8, 3, 0, 0, 0)
-    raw = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), dtype=np.uint8).reshape(h, w + 1)
-    assert np.all(raw[:, 0] == 0)
-    plte = chunks[b"PLTE"]
-    return raw[:, 1:], [plte[i : i + 3] for i in range(0, len(plte), 3)]
+    with Image.open(io.BytesIO(base64.b64decode(data))) as image:
+        assert image.format == "PNG" and image.mode == "P"
+        pixels = np.asarray(image)
+        palette = image.getpalette()
+    assert palette is not None
+    return pixels, [bytes(palette[i : i + 3]) for i in range(0, len(palette), 3)]
 
 
 # --------------------------------------------------------------------------- page
@@ -108,7 +70,7 @@ def test_section_in_page(page: str) -> None:
     i = h2.index("Corridor and economics")
     assert h2[i - 1] == "Operations" and h2[i + 1] == "Inputs and their sources"
     assert page.count('href="#corridor"') == 1
-    part = _section(page, "corridor")
+    part = html_section(page, "corridor")
     for key in CORRIDOR_FIGURES:
         assert page.count(f'id="fig-{key}"') == 1
         assert f'id="fig-{key}"' in part
@@ -116,13 +78,13 @@ def test_section_in_page(page: str) -> None:
 
 def test_page_size(page: str) -> None:
     assert len(page.encode()) < PAGE_LIMIT
-    assert len(_section(page, "corridor").encode()) < 200_000
+    assert len(html_section(page, "corridor").encode()) < 200_000
 
 
 def test_route_table_matches_quantiles(page: str, assessment: Assessment) -> None:
     c = assessment.corridor
     assert c is not None
-    rows = _rows(_table(_section(page, "corridor"), "corr-routes"))
+    rows = html_rows(html_table(html_section(page, "corridor"), "corr-routes"))
     assert rows[0][:3] == ["Pair", "Mode", "km"]
     body = rows[1:]
     pairs = route_pairs(c)
@@ -148,7 +110,7 @@ def test_route_table_matches_quantiles(page: str, assessment: Assessment) -> Non
 def test_economics_table(page: str, assessment: Assessment) -> None:
     c = assessment.corridor
     assert c is not None
-    rows = {r[0]: r[1:] for r in _rows(_table(_section(page, "corridor"), "corr-econ"))}
+    rows = {r[0]: r[1:] for r in html_rows(html_table(html_section(page, "corridor"), "corr-econ"))}
     e = c.economics_dict()
     for col, name in enumerate(("tunnel", "corridor")):
         q = e[name]["npv_usd_bn"]
@@ -166,8 +128,8 @@ def test_economics_table(page: str, assessment: Assessment) -> None:
 def test_key_figures_and_text(page: str, assessment: Assessment) -> None:
     c = assessment.corridor
     assert c is not None
-    part = _section(page, "corridor")
-    key = {r[0]: r[2:] for r in _rows(_table(part, "corr-key"))}
+    part = html_section(page, "corridor")
+    key = {r[0]: r[2:] for r in html_rows(html_table(part, "corr-key"))}
     q = c.corridor_dict()
     capex = q["capex_usd_bn"]
     assert key["Corridor capex (tunnel excluded)"] == [
@@ -178,9 +140,9 @@ def test_key_figures_and_text(page: str, assessment: Assessment) -> None:
     for d in ("eastbound", "westbound"):
         carried = q["carried_teu_per_year"][d]
         assert key[f"Carried through the tunnel, {d}"][1] == f"{carried['p50']:,.0f}"
-    country = {r[0]: r[1] for r in _rows(_table(part, "corr-country"))[1:]}
+    country = {r[0]: r[1] for r in html_rows(html_table(part, "corr-country"))[1:]}
     assert country == {k: f"{v:,.0f}" for k, v in q["new_build_km_by_country"].items()}
-    terrain = _rows(_table(part, "corr-terrain"))[1:]
+    terrain = html_rows(html_table(part, "corr-terrain"))[1:]
     assert sum(float(r[1].replace(",", "")) for r in terrain) == pytest.approx(
         q["new_build_km"], abs=len(terrain)
     )
@@ -268,7 +230,7 @@ def test_map(assessment: Assessment) -> None:
     z, (left, right, bottom, top) = land_raster(world_land(), (west, east, south, north))
     pixels, palette = _decode_png(image.source)
     assert np.array_equal(pixels, z)
-    assert palette == [bytes.fromhex("d6e8f5"), bytes.fromhex("e9e2c8")]
+    assert palette == [bytes.fromhex(c[1:]) for c in (SEA_COLOUR, LAND_COLOUR)]
     assert (image.x, image.y) == (left, top)
     assert image.sizex == pytest.approx(right - left) and image.sizey == pytest.approx(top - bottom)
     assert len(image.source) < 20_000
@@ -332,7 +294,8 @@ def test_png_round_trip(z: np.ndarray) -> None:
     palette = ("#000000", "#ff8000", "#ffffff")
     pixels, plte = _decode_png(png_data_uri(z, palette))
     assert np.array_equal(pixels, z)
-    assert plte == [b"\x00\x00\x00", b"\xff\x80\x00", b"\xff\xff\xff"]
+    used = plte[: int(z.max()) + 1]  # Pillow may write the palette shorter than given
+    assert used == [b"\x00\x00\x00", b"\xff\x80\x00", b"\xff\xff\xff"][: len(used)]
 
 
 def test_png_rejects_bad_input() -> None:
@@ -342,6 +305,27 @@ def test_png_rejects_bad_input() -> None:
         png_data_uri(np.zeros(3, dtype=np.uint8), ("#000000",))
     with pytest.raises(ValueError, match="rrggbb"):
         png_data_uri(np.zeros((1, 1), dtype=np.uint8), ("black",))
+    with pytest.raises(ValueError, match="rrggbb"):
+        png_data_uri(np.zeros((1, 1), dtype=np.uint8), ("#12345g",))
+    with pytest.raises(ValueError, match="1 to 256"):
+        png_data_uri(np.zeros((1, 1), dtype=np.uint8), ())
+
+
+def test_png_two_colours_one_bit() -> None:
+    # Two colours need one bit a pixel: the map's land adds a few kB to the page.
+    z = (np.arange(64 * 40).reshape(40, 64) % 3 == 0).astype(np.uint8)
+    png = base64.b64decode(png_data_uri(z, ("#000000", "#ffffff")).split(",", 1)[1])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png[24:26] == bytes([1, 3])  # IHDR: bit depth 1, colour type 3 (indexed)
+
+
+def test_pillow_only_when_an_image_is_drawn() -> None:
+    code = (
+        "import sys, beringia, beringia.cli, beringia.report.corridor_figures; "
+        "print('PIL.Image' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_route_comparison(assessment: Assessment) -> None:
@@ -439,6 +423,6 @@ def test_spread() -> None:
 
 @pytest.mark.parametrize("p", [0.0, 1e-5, 0.0004, 0.0095, 0.5, 0.9994, 0.9996, 1.0])
 def test_percent_matches_report_filter(p: float) -> None:
-    from beringia.report.corridor_figures import _percent
+    from beringia.report.page import environment
 
-    assert _percent(p) == format_percent(p)
+    assert environment().filters["pct"](p) == format_percent(p)

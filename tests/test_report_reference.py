@@ -7,64 +7,37 @@ import dataclasses
 import html as htmlmod
 import math
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import assert_self_contained, html_section
 from hypothesis import given
 from hypothesis import strategies as st
-from plotly.offline import get_plotlyjs
 
-import beringia
 from beringia.errors import ScenarioError
 from beringia.models.reference import parse_reference_row, reference_rows, reference_table
 from beringia.models.reference.uplift import uplift
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.hindcast import HindcastCase, HindcastReport
 from beringia.report import render_report
-from beringia.report.corridor_figures import CORRIDOR_FIGURES
+from beringia.report.figures import all_figures
 from beringia.report.hindcast import (
     COVERAGE_GOAL,
     LOG_ERROR_GOAL,
     render_hindcast_report,
     write_hindcast_report,
 )
-from beringia.report.html import linkify
-from beringia.report.operations_figures import operations_figures
+from beringia.report.hindcast_figures import hindcast_figure, short_title
+from beringia.report.page import linkify
 from beringia.report.reference_figures import (
     SCENARIO_NAME,
     STATUS_STYLE,
-    hindcast_figure,
     log_ticks,
     outside_view,
     reference_figures,
     reference_scatter,
-    short_title,
 )
-from beringia.scenario import load_scenario
-
-DRAWS = 300
-LOADING_TAGS = {"script", "link", "img", "iframe", "embed", "object", "source", "audio"}
-LOADING_TAGS |= {"video", "track", "image", "use", "frame", "input", "base", "form"}
-LOADING_ATTRS = {"src", "href", "srcset", "data", "poster", "xlink:href", "action"}
-EXTERNAL = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
-
-
-@pytest.fixture(scope="module")
-def assessment() -> Assessment:
-    # The claim scenario: three claims (two with cost limits far apart) and flags.
-    return beringia.assess(load_scenario("bering-strait-claim"), draws=DRAWS, seed=3)
-
-
-@pytest.fixture(scope="module")
-def page(assessment: Assessment) -> str:
-    return render_report(assessment)
-
-
-def _section(page: str, sid: str) -> str:
-    start = page.index(f'<section id="{sid}">')
-    return page[start : page.index("</section>", start)]
 
 
 def _f2(x: float) -> str:
@@ -75,73 +48,30 @@ def _phi(z: float) -> float:
     return 0.5 * (1.0 + math.erf(z / math.sqrt(2.0)))
 
 
-class _Tags(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
-
-
-def _assert_self_contained(page: str, figure_keys: list[str]) -> None:
-    """Nothing loads from elsewhere; a CSP forbids fetching; plotly.js inline exactly once."""
-    parser = _Tags()
-    parser.feed(page)
-    parser.close()
-    for tag, attrs in parser.tags:
-        if tag == "script":
-            assert "src" not in attrs, attrs
-        if tag in LOADING_TAGS:
-            for name, value in attrs.items():
-                if name in LOADING_ATTRS and value:
-                    assert not EXTERNAL.match(value), (tag, attrs)
-    for m in re.finditer(r"<(script|link)\b[^>]*>", page, re.IGNORECASE):
-        assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:)?//", m.group(0), re.I)
-    assert "@import" not in page.split("<script", 1)[0]
-    assert "url(" not in page.split("<script", 1)[0]
-    csp = [
-        a["content"]
-        for t, a in parser.tags
-        if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
-    ]
-    assert len(csp) == 1 and csp[0] is not None
-    assert "default-src 'none'" in csp[0] and "connect-src 'none'" in csp[0]
-    assert page.count(get_plotlyjs()) == 1
-    assert page.count("Plotly.newPlot(") == len(figure_keys)
-    for key in figure_keys:
-        assert page.count(f'id="fig-{key}"') == 1
-
-
 # --------------------------------------------------------------------------- main report
 
 
-def test_outside_view_section_placed(page: str, assessment: Assessment) -> None:
-    h2 = re.findall(r"<h2>(.*?)</h2>", page)
+def test_outside_view_section_placed(claim_page: str, claim_assessment: Assessment) -> None:
+    h2 = re.findall(r"<h2>(.*?)</h2>", claim_page)
     i = h2.index("Outside view")
     assert h2[i - 1] == "Time&ndash;cost scattergram"
     assert h2[i + 1] == "Cost breakdown"
-    assert page.count('href="#outside-view"') == 1
-    part = _section(page, "outside-view")
+    assert claim_page.count('href="#outside-view"') == 1
+    part = html_section(claim_page, "outside-view")
     assert 'id="fig-outside_view"' in part and 'id="fig-reference_scatter"' in part
-    keys = [
-        *beringia.report.figures.all_figures(assessment),
-        "outside_view",
-        "reference_scatter",
-        *operations_figures(assessment),
-        *CORRIDOR_FIGURES,
-    ]
-    _assert_self_contained(page, keys)
+    assert_self_contained(claim_page, list(all_figures(claim_assessment)))
 
 
-def test_outside_view_table_matches_assessment(page: str, assessment: Assessment) -> None:
-    ref = assessment.reference
+def test_outside_view_table_matches_assessment(
+    claim_page: str, claim_assessment: Assessment
+) -> None:
+    ref = claim_assessment.reference
     assert ref is not None
-    part = _section(page, "outside-view")
+    part = html_section(claim_page, "outside-view")
     table = part[part.index("<table") : part.index("</table>")]
     rows = re.findall(r"<tr><td>(.*?)</td>(.*?)</tr>", table)
     assert [r[0] for r in rows] == ["P10", "P50 (median)", "P90", "Mean"]
-    inside = assessment.to_dict()["construction"]["cost_usd_bn"]
+    inside = claim_assessment.to_dict()["construction"]["cost_usd_bn"]
     for (_, cells), k in zip(rows, ("p10", "p50", "p90", "mean"), strict=True):
         nums = re.findall(r'<td class="num">([^<]*)</td>', cells)
         out = ref.outside_view_cost_usd_bn[k]
@@ -166,16 +96,18 @@ def test_outside_view_table_matches_assessment(page: str, assessment: Assessment
     assert f"({ref.bore_km:,.1f} bore-km)" in part
 
 
-def test_outside_view_other_uplift(assessment: Assessment) -> None:
-    ref = assessment.reference
+def test_outside_view_other_uplift(claim_assessment: Assessment) -> None:
+    ref = claim_assessment.reference
     assert ref is not None
     fly = uplift("flyvbjerg-2003", "rail")
     assert not fly.unverified
-    est = 0.8 * float(np.median(assessment.cost_usd_bn))  # a bottom-up estimate below P50
+    est = 0.8 * float(np.median(claim_assessment.cost_usd_bn))  # a bottom-up estimate below P50
     other = dataclasses.replace(
         ref, uplift=fly, estimate_usd_bn=est, outside_view_cost_usd_bn=fly.quantiles(est)
     )
-    part = _section(render_report(dataclasses.replace(assessment, reference=other)), "outside-view")
+    part = html_section(
+        render_report(dataclasses.replace(claim_assessment, reference=other)), "outside-view"
+    )
     assert "badge unverified" not in part
     assert "before its project-wide (systemic) factor, is taken as the estimate" in part
     assert f"(${_f2(est)}bn)" in part
@@ -183,13 +115,13 @@ def test_outside_view_other_uplift(assessment: Assessment) -> None:
     assert _f2(fly.quantiles(est)["p90"]) in part
 
 
-def test_outside_view_figure(assessment: Assessment) -> None:
-    ref = assessment.reference
+def test_outside_view_figure(claim_assessment: Assessment) -> None:
+    ref = claim_assessment.reference
     assert ref is not None
-    fig = outside_view(assessment)
+    fig = outside_view(claim_assessment)
     inside, outside = fig.data[0], fig.data[1]
     assert inside.y[-1] == pytest.approx(100.0)
-    assert inside.x[-1] == pytest.approx(assessment.cost_usd_bn.max())
+    assert inside.x[-1] == pytest.approx(claim_assessment.cost_usd_bn.max())
     # The outside curve is the log-normal of the uplift around the estimate: 50 % at
     # estimate x exp(mu), and its marked quantiles are those of the assessment.
     x, y = np.asarray(outside.x), np.asarray(outside.y)
@@ -201,24 +133,24 @@ def test_outside_view_figure(assessment: Assessment) -> None:
     assert len(markers) == 2
     assert list(markers[1].x) == pytest.approx([q["p10"], q["p50"], q["p90"]])
     assert list(markers[0].x) == pytest.approx(
-        list(np.percentile(assessment.cost_usd_bn, [10, 50, 90]))
+        list(np.percentile(claim_assessment.cost_usd_bn, [10, 50, 90]))
     )
     # Each claim with a cost limit: its share within the limit under both views.
     u = ref.uplift
     legends = [t.name for t in fig.data if t.mode == "lines" and len(t.x) == 1]
-    costed = [c for c in assessment.claims if c.max_cost_usd_bn is not None]
+    costed = [c for c in claim_assessment.claims if c.max_cost_usd_bn is not None]
     assert len(legends) == len(costed) >= 2
     for name, c in zip(legends, costed, strict=True):
         assert c.max_cost_usd_bn is not None
-        share_in = float(np.mean(assessment.cost_usd_bn <= c.max_cost_usd_bn))
+        share_in = float(np.mean(claim_assessment.cost_usd_bn <= c.max_cost_usd_bn))
         share_out = _phi((math.log(c.max_cost_usd_bn / ref.estimate_usd_bn) - u.mu) / u.sigma)
         assert f"inside {100 * share_in:.1f} %, outside {100 * share_out:.1f} %" in name
 
 
-def test_reference_scatter_points(assessment: Assessment) -> None:
-    ref = assessment.reference
+def test_reference_scatter_points(claim_assessment: Assessment) -> None:
+    ref = claim_assessment.reference
     assert ref is not None
-    fig = reference_scatter(assessment)
+    fig = reference_scatter(claim_assessment)
     table = reference_table(reference_rows(), scopes={"tunnel"})
     have = np.isfinite(table.usd_m_per_route_km)
     labels = {v[0]: k for k, v in STATUS_STYLE.items()}
@@ -247,14 +179,14 @@ def test_reference_scatter_points(assessment: Assessment) -> None:
     # The scenario at its route length: P50 with whiskers to P10 and P90.
     scen = next(t for t in fig.data if t.name == SCENARIO_NAME)
     km = ref.route_km
-    p10, p50, p90 = np.percentile(assessment.cost_usd_bn, [10, 50, 90]) * 1000.0 / km
+    p10, p50, p90 = np.percentile(claim_assessment.cost_usd_bn, [10, 50, 90]) * 1000.0 / km
     assert scen.x == (km,)
     assert scen.y[0] == pytest.approx(p50)
     assert scen.error_y.array[0] == pytest.approx(p90 - p50)
     assert scen.error_y.arrayminus[0] == pytest.approx(p50 - p10)
     # One marker per claim with a cost limit.
     claims = [t for t in fig.data if t.name.startswith("claim: ")]
-    costed = [c for c in assessment.claims if c.max_cost_usd_bn is not None]
+    costed = [c for c in claim_assessment.claims if c.max_cost_usd_bn is not None]
     assert len(claims) == len(costed)
     for t, c in zip(claims, costed, strict=True):
         assert c.max_cost_usd_bn is not None
@@ -266,7 +198,7 @@ def test_reference_scatter_points(assessment: Assessment) -> None:
     assert ticks[-1] >= max(points[n][1] for n in points)
 
 
-def test_reference_scatter_includes_scenario_rows(assessment: Assessment) -> None:
+def test_reference_scatter_includes_scenario_rows(claim_assessment: Assessment) -> None:
     row = parse_reference_row(
         {
             "name": "Test strait tunnel",
@@ -281,33 +213,35 @@ def test_reference_scatter_includes_scenario_rows(assessment: Assessment) -> Non
             "sources": ["test"],
         }
     )
-    sc = assessment.scenario
+    sc = claim_assessment.scenario
     sc2 = sc.model_copy(update={"reference": sc.reference.model_copy(update={"rows": [row]})})
-    fig = reference_scatter(dataclasses.replace(assessment, scenario=sc2))
+    fig = reference_scatter(dataclasses.replace(claim_assessment, scenario=sc2))
     proposed = next(t for t in fig.data if t.name.startswith("proposed ("))
     i = list(proposed.text).index("Test strait tunnel")
     assert (proposed.x[i], proposed.y[i]) == pytest.approx((40.0, 200.0))
-    base = next(t for t in reference_scatter(assessment).data if t.name.startswith("proposed ("))
+    base = next(
+        t for t in reference_scatter(claim_assessment).data if t.name.startswith("proposed (")
+    )
     assert len(proposed.x) == len(base.x) + 1
 
 
-def test_flags_listed_with_the_claims(page: str, assessment: Assessment) -> None:
-    ref = assessment.reference
+def test_flags_listed_with_the_claims(claim_page: str, claim_assessment: Assessment) -> None:
+    ref = claim_assessment.reference
     assert ref is not None and ref.flags, "the claim scenario breaks records"
-    claims = _section(page, "claims")
+    claims = html_section(claim_page, "claims")
     box = claims[claims.index('<div class="flags"') : claims.index('<div class="claims">')]
     assert f"Beyond anything on record ({len(ref.flags)})" in box
     items = re.findall(r"<li>(.*?)</li>", box, re.S)
     assert items == [htmlmod.escape(f.message) for f in ref.flags]
     # Placed before any claim and before the key figures.
-    assert page.index('<div class="flags"') < page.index('<div class="claim ')
+    assert claim_page.index('<div class="flags"') < claim_page.index('<div class="claim ')
 
 
-def test_claim_sentences_and_unit_costs(page: str, assessment: Assessment) -> None:
-    claims = _section(page, "claims")
+def test_claim_sentences_and_unit_costs(claim_page: str, claim_assessment: Assessment) -> None:
+    claims = html_section(claim_page, "claims")
     cards = claims.split('<div class="claim ')[1:]
-    assert len(cards) == len(assessment.claims)
-    for card, c in zip(cards, assessment.claims, strict=True):
+    assert len(cards) == len(claim_assessment.claims)
+    for card, c in zip(cards, claim_assessment.claims, strict=True):
         assert c.sentence
         assert f'<blockquote class="sentence">{htmlmod.escape(c.sentence)}</blockquote>' in card
         if c.implied_usd_m_per_bore_km is None:
@@ -318,15 +252,15 @@ def test_claim_sentences_and_unit_costs(page: str, assessment: Assessment) -> No
         assert f"at percentile <b>{c.percentile_in_reference:.0f}</b>" in card
 
 
-def test_no_flags_no_box(assessment: Assessment) -> None:
-    ref = assessment.reference
+def test_no_flags_no_box(claim_assessment: Assessment) -> None:
+    ref = claim_assessment.reference
     assert ref is not None
-    quiet = dataclasses.replace(assessment, reference=dataclasses.replace(ref, flags=[]))
+    quiet = dataclasses.replace(claim_assessment, reference=dataclasses.replace(ref, flags=[]))
     assert '<div class="flags"' not in render_report(quiet)
 
 
-def test_without_reference_view(assessment: Assessment) -> None:
-    bare = dataclasses.replace(assessment, reference=None)
+def test_without_reference_view(claim_assessment: Assessment) -> None:
+    bare = dataclasses.replace(claim_assessment, reference=None)
     assert reference_figures(bare) == {}
     page = render_report(bare)
     assert "<h2>Outside view</h2>" not in page and 'href="#outside-view"' not in page
@@ -485,16 +419,16 @@ def test_hindcast_cases(hindcast_page: str, hindcasts: HindcastReport) -> None:
 
 
 def test_hindcast_notes(hindcast_page: str, hindcasts: HindcastReport) -> None:
-    part = _section(hindcast_page, "wrong")
+    part = html_section(hindcast_page, "wrong")
     assert "<h2>What the model gets wrong</h2>" in part
     assert re.findall(r"<li>(.*?)</li>", part) == [str(linkify(n)) for n in NOTES]
     assert "&lt;b&gt;not bold&lt;/b&gt;" in part
-    bare = _section(render_hindcast_report(hindcasts), "wrong")
+    bare = html_section(render_hindcast_report(hindcasts), "wrong")
     assert "<li>" not in bare and "No notes were given" in bare
 
 
 def test_hindcast_page_self_contained(hindcast_page: str) -> None:
-    _assert_self_contained(hindcast_page, ["hindcast_cost", "hindcast_duration"])
+    assert_self_contained(hindcast_page, ["hindcast_cost", "hindcast_duration"])
     h2 = re.findall(r"<h2>(.*?)</h2>", hindcast_page)
     assert h2 == [
         "Scores against the goals",

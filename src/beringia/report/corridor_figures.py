@@ -9,11 +9,7 @@ page; per-draw curves are thinned and stored as 32-bit floats.
 
 from __future__ import annotations
 
-import base64
 import math
-import struct
-import zlib
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -21,25 +17,24 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 from plotly.subplots import make_subplots
 
-from beringia.core.distributions import FloatArray
-from beringia.core.stats import quantiles, quantiles_unbounded
 from beringia.geo.world import WorldLand, world_land, wrap_lon
 from beringia.models.corridor.network import Network
 from beringia.models.corridor.results import CorridorAssessment, ProjectEconomics, RouteDraws
 from beringia.pipeline.assessment import Assessment
-from beringia.report.figures import (
-    DOLLAR,
+from beringia.report.png import png_data_uri
+from beringia.report.reduce import FloatArray, ecdf_points, f32
+from beringia.report.style import (
     LAND_COLOUR,
     QUANTILE_COLOUR,
     SEA_COLOUR,
     TUNNEL_COLOUR,
-    _empty,
-    _layout,
-    ecdf_points,
-    f32,
-    plot_text,
-    short_source,
+    empty_figure,
+    layout,
+    legend_entry,
+    rgba,
+    source_note,
 )
+from beringia.report.text import DOLLAR, format_percent, plot_text, short_source, spread
 
 STATUS_COLOURS = {"existing": "#7a7a7a", "upgrade": "#d08c00", "new": "#1f5fa8"}
 """Colour of a segment by status; the strait tunnel is drawn in ``TUNNEL_COLOUR``."""
@@ -62,70 +57,7 @@ TERRAIN_LABELS = {"subsea": "subsea (the strait tunnel)"}
 CORRIDOR_FIGURES = ("corridor_map", "route_comparison", "npv_distribution", "cash_fan", "breakeven")
 """Keys of :func:`corridor_figures`, in the order the section shows them."""
 
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _percent(p: float) -> str:
-    """Format a probability like the report's ``pct`` filter (``"< 0.1 %"`` near zero)."""
-    if 0 < p < 0.0005:
-        return "< 0.1 %"
-    if 0.9995 <= p < 1:
-        return "> 99.9 %"
-    return f"{100 * p:.1f} %"
-
-
 # --------------------------------------------------------------------------- the map
-
-
-def _png_chunk(tag: bytes, data: bytes) -> bytes:
-    crc = zlib.crc32(tag + data) & 0xFFFFFFFF
-    return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
-
-
-def png_data_uri(index: NDArray[np.uint8], palette: Sequence[str]) -> str:
-    """Encode an image of palette indices as an indexed PNG ``data:`` URI.
-
-    Parameters
-    ----------
-    index : ndarray of uint8, shape (H, W)
-        Palette index of each pixel, top row first; every value below ``len(palette)``.
-    palette : sequence of str
-        Colours as ``#rrggbb``, at most 256.
-
-    Returns
-    -------
-    str
-        ``data:image/png;base64,...``: 8-bit indexed colour, no interlace, every row with
-        filter 0, deflated at level 9.
-
-    Raises
-    ------
-    ValueError
-        If the image is empty or not 2-D, an index has no colour, or a colour is malformed.
-    """
-    z = np.asarray(index)
-    if z.ndim != 2 or z.size == 0:
-        raise ValueError(f"png_data_uri: need a non-empty 2-D image, got shape {z.shape}")
-    if not 1 <= len(palette) <= 256:
-        raise ValueError(f"png_data_uri: need 1 to 256 colours, got {len(palette)}")
-    if int(z.min()) < 0 or int(z.max()) >= len(palette):
-        raise ValueError("png_data_uri: an index has no colour in the palette")
-    plte = b""
-    for c in palette:
-        if len(c) != 7 or not c.startswith("#"):
-            raise ValueError(f"png_data_uri: colour {c!r} is not #rrggbb")
-        plte += bytes.fromhex(c[1:])
-    h, w = z.shape
-    raw = np.zeros((h, w + 1), dtype=np.uint8)
-    raw[:, 1:] = z
-    png = (
-        _PNG_SIGNATURE
-        + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
-        + _png_chunk(b"PLTE", plte)
-        + _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), 9))
-        + _png_chunk(b"IEND", b"")
-    )
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def map_window(network: Network) -> tuple[float, float, float, float]:
@@ -242,7 +174,7 @@ def corridor_map(a: Assessment) -> go.Figure:
     title = "The corridor network"
     c = a.corridor
     if c is None:
-        return _empty(title, "the scenario has no corridor section")
+        return empty_figure(title, "the scenario has no corridor section")
     net = c.network
     land = world_land()
     window = map_window(net)
@@ -325,19 +257,7 @@ def corridor_map(a: Assessment) -> go.Figure:
             name="places (hover for names)",
         )
     )
-    fig.add_annotation(
-        text="Land and sea: " + plot_text(short_source(land.source)),
-        x=0.0,
-        y=0.0,
-        xref="paper",
-        yref="paper",
-        xanchor="left",
-        yanchor="top",
-        yshift=-40,
-        showarrow=False,
-        align="left",
-        font={"size": 10, "color": "#666666"},
-    )
+    source_note(fig, "Land and sea: " + plot_text(short_source(land.source)), yshift=-40)
     ticks = [float(t) for t in np.arange(math.ceil(west / 30) * 30, east + 1e-9, 30)]
     fig.update_xaxes(
         title_text="Longitude (continuous across the antimeridian)",
@@ -350,7 +270,7 @@ def corridor_map(a: Assessment) -> go.Figure:
         title_text="Latitude (° N)", range=[south, north], showgrid=False, ticksuffix="°"
     )
     fig.update_layout(showlegend=True, plot_bgcolor=SEA_COLOUR)
-    fig = _layout(fig, title, 560, legend_top=True)
+    fig = layout(fig, title, 560, legend_top=True)
     fig.update_layout(margin={"b": 80})
     return fig
 
@@ -417,7 +337,7 @@ def route_comparison(a: Assessment) -> go.Figure:
     title = "Door to door: rail via the tunnel against sea (P50, bars P10–P90)"
     c = a.corridor
     if c is None or not c.routes:
-        return _empty(title, "the scenario has no corridor section")
+        return empty_figure(title, "the scenario has no corridor section")
     pairs = route_pairs(c)
     row = {p: i for i, p in enumerate(pairs)}
     modes = _modes(c)
@@ -438,7 +358,7 @@ def route_comparison(a: Assessment) -> go.Figure:
         for col, (key, unit, fmt) in enumerate(
             (("days", " days", ",.1f"), ("cost", f" {DOLLAR}/FEU", ",.0f")), start=1
         ):
-            q = [quantiles(r.transit_days if key == "days" else r.cost_usd_per_feu) for r in rows]
+            q = [r.to_dict()["transit_days" if key == "days" else "cost_usd_per_feu"] for r in rows]
             p50 = np.array([v["p50"] for v in q])
             p10 = np.array([v["p10"] for v in q])
             p90 = np.array([v["p90"] for v in q])
@@ -488,7 +408,7 @@ def route_comparison(a: Assessment) -> go.Figure:
         col=2,
     )
     fig.update_layout(showlegend=True)
-    fig = _layout(fig, title, 160 + 30 * len(pairs), legend_top=True)
+    fig = layout(fig, title, 160 + 30 * len(pairs), legend_top=True)
     fig.update_layout(margin={"l": 190})
     return fig
 
@@ -525,7 +445,7 @@ def npv_distribution(a: Assessment) -> go.Figure:
     title = "Net present value (2025 USD bn)"
     c = a.corridor
     if c is None:
-        return _empty(title, "the scenario has no corridor section")
+        return empty_figure(title, "the scenario has no corridor section")
     fig = go.Figure()
     for p in _projects(c):
         if p.npv_usd_bn.size == 0:
@@ -538,7 +458,7 @@ def npv_distribution(a: Assessment) -> go.Figure:
                 y=f32(100.0 * share),
                 mode="lines",
                 line={"color": PROJECT_COLOURS.get(p.name, "#555555"), "width": 2.5, "shape": "hv"},
-                name=f"{label}: NPV &gt; 0 in {_percent(p.p_npv_positive)} of draws",
+                name=f"{label}: NPV &gt; 0 in {format_percent(p.p_npv_positive)} of draws",
                 hovertemplate=f"{label}<br>NPV {DOLLAR}%{{x:,.1f}}bn<br>"
                 "%{y:.1f} % of draws at or below<extra></extra>",
             )
@@ -547,7 +467,7 @@ def npv_distribution(a: Assessment) -> go.Figure:
     fig.update_xaxes(title_text="NPV (2025 USD bn), at each draw's discount rate")
     fig.update_yaxes(title_text="Share of draws at or below (%)", range=[0, 101])
     fig.update_layout(showlegend=True)
-    return _layout(fig, title, 460, legend_top=True)
+    return layout(fig, title, 460, legend_top=True)
 
 
 def fan_years(p: ProjectEconomics) -> int:
@@ -589,7 +509,7 @@ def cash_fan(a: Assessment) -> go.Figure:
     title = "Net cash flow a year (2025 USD bn): P50, band P10–P90"
     c = a.corridor
     if c is None:
-        return _empty(title, "the scenario has no corridor section")
+        return empty_figure(title, "the scenario has no corridor section")
     fig = go.Figure()
     for p in _projects(c):
         n = fan_years(p)
@@ -616,7 +536,7 @@ def cash_fan(a: Assessment) -> go.Figure:
                 mode="lines",
                 line={"color": colour, "width": 0.5},
                 fill="tonexty",
-                fillcolor=_rgba(colour, 0.18),
+                fillcolor=rgba(colour, 0.18),
                 legendgroup=p.name,
                 name=f"{label} P10–P90",
                 hovertemplate=f"{label} year %{{x:.0f}}: P10 {DOLLAR}%{{y:,.2f}}bn<extra></extra>",
@@ -650,12 +570,7 @@ def cash_fan(a: Assessment) -> go.Figure:
     fig.update_xaxes(title_text="Years after notice to proceed", rangemode="tozero")
     fig.update_yaxes(title_text="Net cash flow (2025 USD bn a year)")
     fig.update_layout(showlegend=True)
-    return _layout(fig, title, 480, legend_top=True)
-
-
-def _rgba(colour: str, alpha: float) -> str:
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({r},{g},{b},{alpha})"
+    return layout(fig, title, 480, legend_top=True)
 
 
 def carried_total(c: CorridorAssessment) -> FloatArray:
@@ -697,7 +612,7 @@ def breakeven(a: Assessment) -> go.Figure:
     title = "Break-even traffic: TEU a year (both directions) that makes the NPV zero"
     c = a.corridor
     if c is None:
-        return _empty(title, "the scenario has no corridor section")
+        return empty_figure(title, "the scenario has no corridor section")
     fig = go.Figure()
     for p in _projects(c):
         be = p.breakeven_teu_per_year
@@ -706,8 +621,8 @@ def breakeven(a: Assessment) -> go.Figure:
         label = PROJECT_LABELS.get(p.name, p.name)
         share = finite.size / n if n else 0.0
         name = (
-            f"{label}: pays within capacity in {_percent(share)} of draws "
-            f"(never in {_percent(1 - share)})"
+            f"{label}: pays within capacity in {format_percent(share)} of draws "
+            f"(never in {format_percent(1 - share)})"
         )
         if finite.size:
             x, q = ecdf_points(finite, MAX_ECDF_POINTS)
@@ -742,20 +657,11 @@ def breakeven(a: Assessment) -> go.Figure:
     for at, label, colour, dash in marks:
         line = {"color": colour, "width": 2, "dash": dash}
         fig.add_vline(x=at, line=line)
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                line=line,
-                name=f"{label}: {at:,.0f} TEU a year",
-                hoverinfo="skip",
-            )
-        )
+        fig.add_trace(legend_entry(f"{label}: {at:,.0f} TEU a year", line=line))
     fig.update_xaxes(title_text="TEU a year, both directions", tickformat=",d", rangemode="tozero")
     fig.update_yaxes(title_text="Share of all draws at or below (%)", range=[0, 101])
     fig.update_layout(showlegend=True)
-    fig = _layout(fig, title, 500, legend_top=True)
+    fig = layout(fig, title, 500, legend_top=True)
     fig.update_layout(margin={"t": 140})
     return fig
 
@@ -788,31 +694,6 @@ def corridor_figures(a: Assessment) -> dict[str, go.Figure]:
 # --------------------------------------------------------------------------- tables
 
 
-def spread(q: dict[str, float] | dict[str, float | None], fmt: str, scale: float = 1.0) -> str:
-    """Format ``P50 (P10–P90)`` of a quantile dict; a missing value reads ``∞``.
-
-    Parameters
-    ----------
-    q : dict
-        Quantiles with keys ``p10``, ``p50``, ``p90`` (from :func:`quantiles` or
-        :func:`quantiles_unbounded`, whose ``None`` is an infinite value).
-    fmt : str
-        Format spec of each number, e.g. ``",.1f"``.
-    scale : float
-        Factor applied before formatting (100 for percentages).
-
-    Returns
-    -------
-    str
-        E.g. ``"23.4 (21.8–25.0)"``.
-    """
-
-    def one(v: float | None) -> str:
-        return "∞" if v is None else format(scale * v, fmt)
-
-    return f"{one(q['p50'])} ({one(q['p10'])}–{one(q['p90'])})"
-
-
 def route_rows(c: CorridorAssessment) -> list[dict[str, Any]]:
     """Return one table row per pair and mode, pairs in route order, rail first.
 
@@ -834,6 +715,7 @@ def route_rows(c: CorridorAssessment) -> list[dict[str, Any]]:
     routes = sorted(c.routes, key=lambda r: (pair_order[(r.origin, r.destination)], order[r.mode]))
     out = []
     for r in routes:
+        d = r.to_dict()
         mode = MODE_LABELS.get(r.mode, r.mode)
         if r.season_months:
             mode += f" (months {', '.join(str(m) for m in r.season_months)})"
@@ -842,18 +724,17 @@ def route_rows(c: CorridorAssessment) -> list[dict[str, Any]]:
                 "pair": _pair_label(r.origin, r.destination),
                 "mode": mode,
                 "km": f"{r.distance_km:,.0f}",
-                "days": spread(quantiles(r.transit_days), ",.1f"),
-                "cost": spread(quantiles(r.cost_usd_per_feu), ",.0f"),
+                "days": spread(d["transit_days"], ",.1f"),
+                "cost": spread(d["cost_usd_per_feu"], ",.0f"),
                 "share": None if r.share is None else float(np.percentile(r.share, 50)),
             }
         )
     return out
 
 
-def _economics_rows(c: CorridorAssessment) -> list[tuple[str, str, str]]:
-    """Rows of the economics table: label, tunnel alone, whole corridor."""
-    d = {p.name: p.to_dict() for p in _projects(c)}
-    t, w = d["tunnel"], d["corridor"]
+def _economics_rows(e: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Rows of the economics table (label, tunnel alone, whole corridor) from ``economics_dict``."""
+    t, w = e["tunnel"], e["corridor"]
 
     def both(f: Any) -> tuple[str, str]:
         return f(t), f(w)
@@ -863,11 +744,13 @@ def _economics_rows(c: CorridorAssessment) -> list[tuple[str, str, str]]:
             return "none in any draw"
         text = spread(x["irr"], ".1f", 100.0) + " %"
         if x["irr_defined_share"] < 1.0:
-            text += f"; defined in {_percent(x['irr_defined_share'])} of draws"
+            text += f"; defined in {format_percent(x['irr_defined_share'])} of draws"
         return text
 
     def payback(x: dict[str, Any]) -> str:
-        within = f"paid back within the horizon in {_percent(x['p_payback_by_horizon'])} of draws"
+        within = (
+            f"paid back within the horizon in {format_percent(x['p_payback_by_horizon'])} of draws"
+        )
         if x["payback_year"] is None:
             return within
         return f"{spread(x['payback_year'], ',.0f')} when paid back; {within}"
@@ -875,13 +758,13 @@ def _economics_rows(c: CorridorAssessment) -> list[tuple[str, str, str]]:
     def breakeven_text(x: dict[str, Any]) -> str:
         return (
             f"{spread(x['breakeven_teu_per_year'], ',.0f')}; some traffic within capacity pays "
-            f"in {_percent(x['p_breakeven_within_capacity'])} of draws"
+            f"in {format_percent(x['p_breakeven_within_capacity'])} of draws"
         )
 
     return [
         ("Capex (USD bn)", *both(lambda x: spread(x["capex_usd_bn"], ",.1f"))),
         ("NPV (USD bn)", *both(lambda x: spread(x["npv_usd_bn"], ",.1f"))),
-        ("Share of draws with NPV > 0", *both(lambda x: _percent(x["p_npv_positive"]))),
+        ("Share of draws with NPV > 0", *both(lambda x: format_percent(x["p_npv_positive"]))),
         ("IRR (real)", *both(irr)),
         ("Payback (years after notice to proceed)", *both(payback)),
         ("Benefit-cost ratio", *both(lambda x: spread(x["benefit_cost_ratio"], ".2f"))),
@@ -931,25 +814,28 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
     if c is None:
         return None
     nb = c.new_build
-    pct = {"p10": 0.0, "p50": 0.0, "p90": 0.0}
+    q = c.corridor_dict()
+    e = c.economics_dict()
 
-    def key(label: str, unit: str, x: FloatArray, fmt: str, scale: float = 1.0) -> list[str]:
-        q = quantiles(x) if x.size else pct
-        return [label, unit, *(format(scale * q[k], fmt) for k in ("p10", "p50", "p90"))]
+    def key(label: str, unit: str, x: dict[str, float], fmt: str, scale: float = 1.0) -> list[str]:
+        return [label, unit, *(format(scale * x[k], fmt) for k in ("p10", "p50", "p90"))]
 
     key_rows = [
-        key("Corridor capex (tunnel excluded)", "USD bn", c.capex_usd_bn, ",.1f"),
-        key("Corridor build time", "years", c.build_years, ",.1f"),
+        key("Corridor capex (tunnel excluded)", "USD bn", q["capex_usd_bn"], ",.1f"),
+        key("Corridor build time", "years", q["build_years"], ",.1f"),
         key(
-            "Opening (tunnel and corridor both finished)", "years after NTP", c.opening_year, ",.1f"
+            "Opening (tunnel and corridor both finished)",
+            "years after NTP",
+            q["opening_year"],
+            ",.1f",
         ),
     ]
-    for d, v in c.demand_teu_per_year.items():
+    for d, v in q["demand_teu_per_year"].items():
         key_rows.append(key(f"Demand through the tunnel, {d}", "TEU a year", v, ",.0f"))
-    for d, v in c.carried_teu_per_year.items():
+    for d, v in q["carried_teu_per_year"].items():
         key_rows.append(key(f"Carried through the tunnel, {d}", "TEU a year", v, ",.0f"))
-    key_rows.append(key("Real discount rate", "%", c.discount_rate, ".1f", 100.0))
-    be = {p.name: quantiles_unbounded(p.breakeven_teu_per_year) for p in _projects(c)}
+    key_rows.append(key("Real discount rate", "%", e["discount_rate"], ".1f", 100.0))
+    be = {p.name: e[p.name]["breakeven_teu_per_year"] for p in _projects(c)}
     return {
         "build": {
             "new_km": nb["new_km"],
@@ -963,7 +849,7 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
         },
         "key": key_rows,
         "capacity": f"{c.capacity_teu_per_year:,.0f}",
-        "economics": _economics_rows(c),
+        "economics": _economics_rows(e),
         "p_npv": {p.name: p.p_npv_positive for p in _projects(c)},
         "breakeven_p50": {k: v["p50"] for k, v in be.items()},
         "horizon": c.horizon_years,

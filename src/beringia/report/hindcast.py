@@ -16,14 +16,9 @@ from typing import TYPE_CHECKING, Any
 from beringia._version import __version__
 from beringia.errors import ScenarioError
 from beringia.models.reference.assess import PRICE_BASE
-from beringia.report.html import (
-    CONTENT_SECURITY_POLICY,
-    _environment,
-    _figure_html,
-    _plotly_js,
-    write_atomic,
-)
-from beringia.report.reference_figures import hindcast_figure, short_title
+from beringia.report.hindcast_figures import hindcast_figure, short_title
+from beringia.report.html import write_atomic
+from beringia.report.page import CONTENT_SECURITY_POLICY, environment, figure_html, plotly_js
 
 if TYPE_CHECKING:
     from beringia.pipeline.hindcast import HindcastCase, HindcastReport
@@ -140,13 +135,13 @@ def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ())
     if not report.cases:
         raise ScenarioError("hindcast.cases", "(none)", "a hindcast report needs at least one case")
     figs = {
-        f"hindcast_{m}": _figure_html(f"hindcast_{m}", hindcast_figure(report, m))
+        f"hindcast_{m}": figure_html(f"hindcast_{m}", hindcast_figure(report, m))
         for m in ("cost", "duration")
     }
     context = {
         "anchored": report.programme,
         "csp": CONTENT_SECURITY_POLICY,
-        "plotly_js": _plotly_js(),
+        "plotly_js": plotly_js(),
         "version": __version__,
         "report": report,
         "price_base": PRICE_BASE,
@@ -160,7 +155,7 @@ def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ())
         "figures": figs,
         "notes": [n for n in notes if n.strip()],
     }
-    return _environment().get_template(TEMPLATE).render(context)
+    return environment().get_template(TEMPLATE).render(context)
 
 
 def write_hindcast_report(

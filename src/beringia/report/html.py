@@ -13,23 +13,27 @@ import math
 import os
 import re
 import tempfile
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from jinja2 import Environment, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
-from plotly.offline import get_plotlyjs
 
-from beringia.core.stats import quantiles
 from beringia.models.reference.claims import ClaimResult
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.provenance import InputRow, input_rows, provenance_counts
-from beringia.report import figures
-from beringia.report.corridor_figures import corridor_figures, corridor_section
-from beringia.report.operations_figures import operations_figures, operations_section
-from beringia.report.reference_figures import reference_figures, reference_set
+from beringia.report.construction_figures import component_label
+from beringia.report.corridor_figures import corridor_section
+from beringia.report.figures import all_figures
+from beringia.report.operations_figures import operations_section
+from beringia.report.page import (
+    CONTENT_SECURITY_POLICY,
+    environment,
+    figure_html,
+    number,
+    plotly_js,
+)
+from beringia.report.reference_figures import reference_set
+from beringia.report.text import format_percent
 
 TEMPLATE = "report.html.j2"
 STAT_LABELS = {
@@ -41,134 +45,14 @@ STAT_LABELS = {
     "p90": "P90",
     "p95": "P95",
 }
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
-    "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; "
-    "base-uri 'none'; form-action 'none'"
-)
-PLOT_CONFIG = {"displaylogo": False, "responsive": True}
-
-_LINK = re.compile(r"(https?://[^\s<>\"']+|doi:\s?10\.\d{4,9}/[^\s<>\"']+)")
-_TRAILING = ".,;:!?'\""
-
-
-@cache
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("beringia.report", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["linkify"] = linkify
-    env.filters["pct"] = format_percent
-    env.filters["num"] = _num
-    env.filters["f1"] = _fixed
-    env.filters["corr"] = _corr
-    env.filters["breakdots"] = _break_dots
-    return env
-
-
-def _split_url(raw: str) -> tuple[str, str]:
-    """Split trailing punctuation (and an unbalanced closing bracket) off a URL."""
-    url = raw
-    while url:
-        if url[-1] in _TRAILING:
-            url = url[:-1]
-        elif url[-1] == ")" and url.count("(") < url.count(")"):
-            url = url[:-1]
-        elif url[-1] == "]" and url.count("[") < url.count("]"):
-            url = url[:-1]
-        else:
-            break
-    return url, raw[len(url) :]
-
-
-def linkify(text: str) -> Markup:
-    """Escape ``text`` and turn its http(s) URLs and DOIs into links.
-
-    Parameters
-    ----------
-    text : str
-        Plain text, e.g. a ``source`` or ``note`` of the scenario.
-
-    Returns
-    -------
-    markupsafe.Markup
-        Escaped HTML in which every ``http://``/``https://`` URL and every ``doi:10.x/y``
-        is an ``<a href>`` (DOIs to ``https://doi.org/``). No other scheme is linked.
-    """
-    out: list[str] = []
-    pos = 0
-    for m in _LINK.finditer(text):
-        url, tail = _split_url(m.group(0))
-        out.append(str(escape(text[pos : m.start()])))
-        if url.lower().startswith("doi:"):
-            href = "https://doi.org/" + url[4:].strip()
-        else:
-            href = url
-        if len(url) > (4 if url.lower().startswith("doi:") else 8):
-            out.append(f'<a href="{escape(href)}" rel="noopener noreferrer">{escape(url)}</a>')
-        else:
-            out.append(str(escape(url)))
-        out.append(str(escape(tail)))
-        pos = m.end()
-    out.append(str(escape(text[pos:])))
-    return Markup("".join(out))
-
-
-def format_percent(p: float) -> str:
-    """Format a probability as a percentage with one decimal.
-
-    Parameters
-    ----------
-    p : float
-        A probability in [0, 1].
-
-    Returns
-    -------
-    str
-        ``"12.5 %"``; ``"< 0.1 %"`` and ``"> 99.9 %"`` for probabilities that are not
-        exactly 0 or 1 but would round to them.
-    """
-    if 0 < p < 0.0005:
-        return "< 0.1 %"
-    if 0.9995 <= p < 1:
-        return "> 99.9 %"
-    return f"{100 * p:.1f} %"
-
-
-def _num(x: float, digits: int = 1) -> str:
-    """Format ``x`` with ``digits`` decimals, more if needed to show it exactly (up to 3)."""
-    for d in range(digits, 4):
-        text = f"{x:,.{d}f}"
-        if math.isclose(float(text.replace(",", "")), x, rel_tol=0, abs_tol=1e-12):
-            return text
-    return f"{x:,.{max(digits, 3)}f}"
-
-
-def _fixed(x: float, digits: int = 1) -> str:
-    return f"{x:,.{digits}f}"
-
-
-def _corr(x: float) -> str:
-    v = round(x, 2)
-    return "0.00" if v == 0 else f"{v:+.2f}"
-
-
-def _break_dots(path: str) -> Markup:
-    """Escape a dotted path and let it wrap after each dot."""
-    return Markup(".<wbr>").join(escape(part) for part in path.split("."))
 
 
 def _limits(c: ClaimResult) -> str:
     parts = []
     if c.max_cost_usd_bn is not None:
-        parts.append(f"costs at most ${_num(c.max_cost_usd_bn)}bn")
+        parts.append(f"costs at most ${number(c.max_cost_usd_bn)}bn")
     if c.max_duration_years is not None:
-        parts.append(f"takes at most {_num(c.max_duration_years)} years")
+        parts.append(f"takes at most {number(c.max_duration_years)} years")
     return " and ".join(parts)
 
 
@@ -293,30 +177,29 @@ def _tornado(a: Assessment, rows: list[InputRow]) -> list[dict[str, Any]]:
     return out
 
 
-def _headings(a: Assessment) -> list[dict[str, Any]]:
-    out = []
-    for h in a.headings:
-        length = quantiles(h.length_km)
-        years = quantiles(h.duration_years)
-        out.append(
-            {
-                "name": h.name,
-                "bore": h.bore,
-                "attack_point": h.attack_point,
-                "direction": h.direction,
-                "length": length,
-                "years": years,
-            }
-        )
-    return out
+def _headings(construction: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the headings table from the construction part of ``Assessment.to_dict``."""
+    return [
+        {
+            "name": h["name"],
+            "bore": h["bore"],
+            "attack_point": h["attack_point"],
+            "direction": h["direction"],
+            "length": h["length_km"],
+            "years": h["duration_years"],
+        }
+        for h in construction["headings"]
+    ]
 
 
-def _breakdown(a: Assessment) -> list[dict[str, Any]]:
+def _breakdown(a: Assessment, construction: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the cost breakdown table: label, quantiles and share of the mean cost."""
+    q = construction["cost_breakdown_usd_bn"]
     return [
         {
             "key": k,
-            "label": figures.COMPONENT_LABELS.get(k, k.replace("_", " ")),
-            "q": quantiles(v),
+            "label": component_label(k),
+            "q": q[k],
             "share": float(np.mean(v) / np.mean(a.cost_usd_bn)) if a.n_draws else 0.0,
         }
         for k, v in a.breakdown_usd_bn.items()
@@ -345,13 +228,13 @@ def _alignment(a: Assessment) -> dict[str, Any] | None:
     }
 
 
-def _outside_view(a: Assessment) -> dict[str, Any] | None:
+def _outside_view(a: Assessment, construction: dict[str, Any]) -> dict[str, Any] | None:
     """Inside against outside view, the uplift behind it and the unit cost; None without."""
     ref = a.reference
     if ref is None:
         return None
     u = ref.uplift
-    inside = quantiles(a.cost_usd_bn)
+    inside = construction["cost_usd_bn"]
     outside = ref.outside_view_cost_usd_bn
     rows = [
         (label, inside[k], outside[k], outside[k] / inside[k] if inside[k] else math.nan)
@@ -409,23 +292,6 @@ def _provenance(a: Assessment) -> list[tuple[str, str]]:
     return [(k, _provenance_value(v)) for k, v in merged.items()]
 
 
-def _figure_html(key: str, fig: Any) -> Markup:
-    height = fig.layout.height
-    html: str = fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=f"fig-{key}",
-        config=PLOT_CONFIG,
-        default_width="100%",
-        default_height=f"{int(height)}px" if height else "100%",
-    )
-    return Markup(html)
-
-
-def _plotly_js() -> Markup:
-    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
-
-
 def render_report(assessment: Assessment) -> str:
     """Render the assessment as one self-contained HTML page.
 
@@ -450,10 +316,7 @@ def render_report(assessment: Assessment) -> str:
     summary = a.to_dict()
     construction = summary["construction"]
     rows = input_rows(a.scenario)
-    figs = {k: _figure_html(k, f) for k, f in figures.all_figures(a).items()}
-    figs.update({k: _figure_html(k, f) for k, f in reference_figures(a).items()})
-    figs.update({k: _figure_html(k, f) for k, f in operations_figures(a).items()})
-    figs.update({k: _figure_html(k, f) for k, f in corridor_figures(a).items()})
+    figs = {k: figure_html(k, f) for k, f in all_figures(a).items()}
     m = a.median_draw
     has_median = 0 <= m < a.n_draws
     median = {
@@ -471,7 +334,7 @@ def render_report(assessment: Assessment) -> str:
         "scenario": a.scenario,
         "price_base": a.provenance.get("price_base", "2025 USD"),
         "csp": CONTENT_SECURITY_POLICY,
-        "plotly_js": _plotly_js(),
+        "plotly_js": plotly_js(),
         "figures": figs,
         "claims": _claims(a),
         "stats": [
@@ -484,20 +347,20 @@ def render_report(assessment: Assessment) -> str:
         ],
         "cost": construction["cost_usd_bn"],
         "years": construction["duration_years"],
-        "breakdown": _breakdown(a),
+        "breakdown": _breakdown(a, construction),
         "median": median,
         "tornado": _tornado(a, rows),
-        "headings": _headings(a),
+        "headings": _headings(construction),
         "inputs": _input_table(rows),
         "counts": provenance_counts(a.scenario),
         "provenance": _provenance(a),
         "alignment": _alignment(a),
-        "outside": _outside_view(a),
+        "outside": _outside_view(a, construction),
         "operations": operations_section(a),
         "corridor": corridor_section(a),
         "flags": [f.message for f in a.reference.flags] if a.reference is not None else [],
     }
-    return _environment().get_template(TEMPLATE).render(context)
+    return environment().get_template(TEMPLATE).render(context)
 
 
 def write_report(assessment: Assessment, path: str | os.PathLike[str]) -> Path:

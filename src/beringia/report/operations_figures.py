@@ -1,6 +1,6 @@
 """Plotly figures and key figures of the report's operations section.
 
-Pure functions like :mod:`beringia.report.figures`, with its colours and conventions: each
+Pure functions like the other figure modules, with the colours of :mod:`beringia.report.style`: each
 builds and returns a :class:`plotly.graph_objects.Figure` (or the plain rows of a table) and
 writes nothing. Long arrays (running profiles, the alignment's 10 m grid) are thinned and
 stored as 32-bit floats so that the page stays small.
@@ -10,26 +10,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
-from beringia.core.distributions import FloatArray
 from beringia.models.operations import DIRECTIONS, OperationsAssessment
 from beringia.pipeline.assessment import Assessment
-from beringia.report.figures import (
-    QUANTILE_COLOUR,
-    _empty,
-    _layout,
-    ecdf_points,
-    f32,
-    plot_text,
-)
-
-if TYPE_CHECKING:
-    from beringia.core.traindynamics import Profile
+from beringia.report.reduce import FloatArray, ecdf_points, f32
+from beringia.report.style import QUANTILE_COLOUR, empty_figure, layout, legend_entry
+from beringia.report.text import plot_text
 
 TYPE_COLOURS = ("#1f5fa8", "#c0661a", "#1b7837", "#6a3d9a", "#8c510a", "#01665e", "#b2182b")
 """Colour of each train type, in the order of the traffic."""
@@ -48,6 +39,26 @@ SIGNALLING_LABELS = {
     "moving_block": "moving-block",
 }
 ANNUAL_QUANTILES = (("P10", "p10", 10.0), ("P50", "p50", 50.0), ("P90", "p90", 90.0))
+
+
+class RunningProfile(Protocol):
+    """What the figures read of a train's run through the tunnel (one direction)."""
+
+    @property
+    def position_m(self) -> FloatArray:
+        """Distance from the entry portal of each point (m)."""
+
+    @property
+    def speed_m_s(self) -> FloatArray:
+        """Speed at each point (m/s)."""
+
+    @property
+    def time_s(self) -> FloatArray:
+        """Time since entry at each point (s)."""
+
+    @property
+    def total_s(self) -> float:
+        """Running time portal to portal (s)."""
 
 
 def thin_indices(n: int, max_points: int = MAX_PROFILE_POINTS) -> NDArray[np.intp]:
@@ -113,7 +124,7 @@ def scenario_shares(a: Assessment) -> dict[str, float]:
 def _add_runs(
     fig: go.Figure,
     o: OperationsAssessment,
-    value: Callable[[Profile], FloatArray],
+    value: Callable[[RunningProfile], FloatArray],
     hover: str,
     *,
     with_minutes: bool = False,
@@ -168,7 +179,7 @@ def speed_profiles(a: Assessment) -> go.Figure:
     title = "Speed profiles through the tunnel: eastbound solid, westbound dashed"
     o = a.operations
     if o is None:
-        return _empty(title, "the scenario has no operations section")
+        return empty_figure(title, "the scenario has no operations section")
     fig = go.Figure()
     al = a.alignment
     if al is not None:
@@ -203,7 +214,7 @@ def speed_profiles(a: Assessment) -> go.Figure:
             }
         )
     fig.update_layout(showlegend=True)
-    fig = _layout(fig, title, 560, legend_top=True)
+    fig = layout(fig, title, 560, legend_top=True)
     fig.update_layout(margin={"r": 70})
     entries = 2 * len(o.train_types) + (al is not None)
     return _legend_rows(fig, math.ceil(entries / 3))
@@ -248,13 +259,13 @@ def time_profiles(a: Assessment) -> go.Figure:
     title = "Time through the tunnel: eastbound solid, westbound dashed"
     o = a.operations
     if o is None:
-        return _empty(title, "the scenario has no operations section")
+        return empty_figure(title, "the scenario has no operations section")
     fig = go.Figure()
     _add_runs(fig, o, lambda p: p.time_s / 60.0, "%{y:,.1f} min after entry")
     fig.update_xaxes(title_text="Chainage from the west portal (km)", rangemode="tozero")
     fig.update_yaxes(title_text="Minutes after entering the tunnel", rangemode="tozero")
     fig.update_layout(showlegend=True)
-    fig = _layout(fig, title, 480, legend_top=True)
+    fig = layout(fig, title, 480, legend_top=True)
     return _legend_rows(fig, math.ceil(2 * len(o.train_types) / 3))
 
 
@@ -275,7 +286,7 @@ def headway_matrix(a: Assessment) -> go.Figure:
     title = "Minimum headway (minutes): leader → follower"
     o = a.operations
     if o is None:
-        return _empty(title, "the scenario has no operations section")
+        return empty_figure(title, "the scenario has no operations section")
     names = [plot_text(n) for n in o.train_types]
     z = headway_minutes(o)
     fig = go.Figure(
@@ -296,7 +307,7 @@ def headway_matrix(a: Assessment) -> go.Figure:
     )
     fig.update_xaxes(title_text="Follower", side="bottom", type="category")
     fig.update_yaxes(title_text="Leader", autorange="reversed", type="category", automargin=True)
-    return _layout(fig, title, 200 + 60 * len(names))
+    return layout(fig, title, 200 + 60 * len(names))
 
 
 def capacity_mix(a: Assessment) -> go.Figure:
@@ -318,7 +329,7 @@ def capacity_mix(a: Assessment) -> go.Figure:
     title = "Capacity against traffic mix (trains a day per direction)"
     o = a.operations
     if o is None:
-        return _empty(title, "the scenario has no operations section")
+        return empty_figure(title, "the scenario has no operations section")
     shares = scenario_shares(a)
     cap = o.capacity.trains_per_day
     fig = go.Figure()
@@ -358,23 +369,14 @@ def capacity_mix(a: Assessment) -> go.Figure:
         )
     line = {"color": DEMAND_COLOUR, "width": 2, "dash": "dash"}
     fig.add_hline(y=o.demand_per_day, line=line)
-    fig.add_trace(
-        go.Scatter(
-            x=[None],
-            y=[None],
-            mode="lines",
-            line=line,
-            name=f"timetable's demand: {o.demand_per_day:,}",
-            hoverinfo="skip",
-        )
-    )
+    fig.add_trace(legend_entry(f"timetable's demand: {o.demand_per_day:,}", line=line))
     fig.update_xaxes(
         title_text="Share of one type in the traffic (%), the others in proportion",
         range=[0, 100],
     )
     fig.update_yaxes(title_text="Trains a day per direction", rangemode="tozero")
     fig.update_layout(showlegend=True)
-    fig = _layout(fig, title, 500, legend_top=True)
+    fig = layout(fig, title, 500, legend_top=True)
     return _legend_rows(fig, math.ceil((len(o.mix_curve) + 2) / 2))
 
 
@@ -390,7 +392,7 @@ def _ecdf_figure(
 ) -> go.Figure:
     """Empirical CDF over simulated years with P10, P50 and P90 marked from ``marks``."""
     if values.size == 0:
-        return _empty(title, "no simulated years")
+        return empty_figure(title, "no simulated years")
     x, p = ecdf_points(values)
     fig = go.Figure(
         go.Scatter(
@@ -420,7 +422,7 @@ def _ecdf_figure(
         )
     fig.update_xaxes(title_text=axis)
     fig.update_yaxes(title_text="Share of simulated years at or below (%)", range=[0, 101])
-    return _layout(fig, title, 440, legend_top=True)
+    return layout(fig, title, 440, legend_top=True)
 
 
 def annual_trains(a: Assessment) -> go.Figure:
@@ -442,7 +444,7 @@ def annual_trains(a: Assessment) -> go.Figure:
     title = "Trains run a year per direction"
     o = a.operations
     if o is None:
-        return _empty(title, "the scenario has no operations section")
+        return empty_figure(title, "the scenario has no operations section")
     run = o.annual.trains_run_per_direction.astype(np.float64).mean(axis=1)
     marks = o.annual_summary()["trains_per_direction"]
     fig = _ecdf_figure(
@@ -459,16 +461,7 @@ def annual_trains(a: Assessment) -> go.Figure:
         timetabled = float(o.annual.trains_demanded.sum(axis=1).mean())
         line = {"color": DEMAND_COLOUR, "width": 2, "dash": "dot"}
         fig.add_vline(x=timetabled, line=line)
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                line=line,
-                name=f"timetabled: {timetabled:,.0f} a year",
-                hoverinfo="skip",
-            )
-        )
+        fig.add_trace(legend_entry(f"timetabled: {timetabled:,.0f} a year", line=line))
         fig.update_layout(showlegend=True)
     return fig
 
@@ -490,7 +483,7 @@ def annual_availability(a: Assessment) -> go.Figure:
     title = "Availability per simulated year"
     o = a.operations
     if o is None:
-        return _empty(title, "the scenario has no operations section")
+        return empty_figure(title, "the scenario has no operations section")
     marks = {k: 100.0 * v for k, v in o.annual_summary()["availability"].items()}
     return _ecdf_figure(
         100.0 * o.annual.availability,

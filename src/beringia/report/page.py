@@ -1,0 +1,177 @@
+"""What both pages of the report share: templates, filters, plotly.js inline, one figure as HTML.
+
+A page opens offline: plotly.js is embedded once, inline; every figure is an inline ``<div>``
+and ``<script>``; the CSS is inline; nothing is fetched when the page opens (the
+:data:`CONTENT_SECURITY_POLICY` forbids it). Source references become clickable links, which
+are only followed when clicked.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+
+import plotly.graph_objects as go
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+from plotly.offline import get_plotlyjs
+
+from beringia.report.text import format_percent
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'unsafe-inline'; img-src data: blob:; font-src data:; connect-src 'none'; "
+    "base-uri 'none'; form-action 'none'"
+)
+"""The page's policy: inline scripts and styles, images from data URIs, no fetching."""
+PLOT_CONFIG = {"displaylogo": False, "responsive": True}
+"""plotly's configuration of every figure."""
+
+_LINK = re.compile(r"(https?://[^\s<>\"']+|doi:\s?10\.\d{4,9}/[^\s<>\"']+)")
+_TRAILING = ".,;:!?'\""
+
+
+def _split_url(raw: str) -> tuple[str, str]:
+    """Split trailing punctuation (and an unbalanced closing bracket) off a URL."""
+    url = raw
+    while url:
+        if url[-1] in _TRAILING:
+            url = url[:-1]
+        elif url[-1] == ")" and url.count("(") < url.count(")"):
+            url = url[:-1]
+        elif url[-1] == "]" and url.count("[") < url.count("]"):
+            url = url[:-1]
+        else:
+            break
+    return url, raw[len(url) :]
+
+
+def linkify(text: str) -> Markup:
+    """Escape ``text`` and turn its http(s) URLs and DOIs into links.
+
+    Parameters
+    ----------
+    text : str
+        Plain text, e.g. a ``source`` or ``note`` of the scenario.
+
+    Returns
+    -------
+    markupsafe.Markup
+        Escaped HTML in which every ``http://``/``https://`` URL and every ``doi:10.x/y``
+        is an ``<a href>`` (DOIs to ``https://doi.org/``). No other scheme is linked.
+    """
+    out: list[str] = []
+    pos = 0
+    for m in _LINK.finditer(text):
+        url, tail = _split_url(m.group(0))
+        out.append(str(escape(text[pos : m.start()])))
+        if url.lower().startswith("doi:"):
+            href = "https://doi.org/" + url[4:].strip()
+        else:
+            href = url
+        if len(url) > (4 if url.lower().startswith("doi:") else 8):
+            out.append(f'<a href="{escape(href)}" rel="noopener noreferrer">{escape(url)}</a>')
+        else:
+            out.append(str(escape(url)))
+        out.append(str(escape(tail)))
+        pos = m.end()
+    out.append(str(escape(text[pos:])))
+    return Markup("".join(out))
+
+
+def number(x: float, digits: int = 1) -> str:
+    """Format ``x`` with ``digits`` decimals, more if needed to show it exactly (up to 3).
+
+    Parameters
+    ----------
+    x : float
+        The number, e.g. a claim's limit.
+    digits : int
+        Fewest decimals.
+
+    Returns
+    -------
+    str
+        E.g. ``"8.0"`` for 8 and ``"100.75"`` for 100.75, with thousands separators.
+    """
+    for d in range(digits, 4):
+        text = f"{x:,.{d}f}"
+        if math.isclose(float(text.replace(",", "")), x, rel_tol=0, abs_tol=1e-12):
+            return text
+    return f"{x:,.{max(digits, 3)}f}"
+
+
+def _fixed(x: float, digits: int = 1) -> str:
+    return f"{x:,.{digits}f}"
+
+
+def _corr(x: float) -> str:
+    v = round(x, 2)
+    return "0.00" if v == 0 else f"{v:+.2f}"
+
+
+def _break_dots(path: str) -> Markup:
+    """Escape a dotted path and let it wrap after each dot."""
+    return Markup(".<wbr>").join(escape(part) for part in path.split("."))
+
+
+@cache
+def environment() -> Environment:
+    """Return the Jinja environment of the report's templates, with the report's filters.
+
+    Returns
+    -------
+    jinja2.Environment
+        Autoescaping, strict about undefined names; filters ``linkify``, ``pct``
+        (:func:`~beringia.report.text.format_percent`), ``num`` (:func:`number`), ``f1``
+        (fixed decimals), ``corr`` (a signed correlation) and ``breakdots`` (a dotted path
+        that may wrap after each dot).
+    """
+    env = Environment(
+        loader=PackageLoader("beringia.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["linkify"] = linkify
+    env.filters["pct"] = format_percent
+    env.filters["num"] = number
+    env.filters["f1"] = _fixed
+    env.filters["corr"] = _corr
+    env.filters["breakdots"] = _break_dots
+    return env
+
+
+def figure_html(key: str, fig: go.Figure) -> Markup:
+    """Return a figure as an inline ``<div id="fig-KEY">`` and its ``<script>``.
+
+    Parameters
+    ----------
+    key : str
+        The figure's key; the element's id is ``fig-`` and the key.
+    fig : plotly.graph_objects.Figure
+        The figure; its layout height, if set, is the element's height.
+
+    Returns
+    -------
+    markupsafe.Markup
+        HTML without plotly.js (the page carries it once, see :func:`plotly_js`).
+    """
+    height = fig.layout.height
+    html: str = fig.to_html(
+        full_html=False,
+        include_plotlyjs=False,
+        div_id=f"fig-{key}",
+        config=PLOT_CONFIG,
+        default_width="100%",
+        default_height=f"{int(height)}px" if height else "100%",
+    )
+    return Markup(html)
+
+
+def plotly_js() -> Markup:
+    """Return plotly.js to inline once in a page (safe inside a ``<script>`` element)."""
+    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
