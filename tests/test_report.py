@@ -26,18 +26,19 @@ from beringia.pipeline.provenance import (
 )
 from beringia.report import render_report, write_report
 from beringia.report.alignment_figures import (
+    ALIGNMENT_FIGURES,
     MAX_LINE_POINTS,
     MAX_MAP_CELLS,
-    alignment_figures,
     longitudinal_profile,
     plan_map,
 )
-from beringia.report.construction_figures import construction_figures
-from beringia.report.corridor_figures import CORRIDOR_FIGURES
+from beringia.report.construction_figures import CONSTRUCTION_FIGURES
 from beringia.report.figures import all_figures
 from beringia.report.html import claim_verdict
+from beringia.report.operations_figures import OPERATIONS_FIGURES
 from beringia.report.page import linkify
 from beringia.report.reduce import MAX_CURVE_POINTS, ecdf_points
+from beringia.report.reference_figures import REFERENCE_FIGURES
 from beringia.report.style import LAND_COLOUR
 from beringia.report.text import format_percent, plot_text
 from beringia.scenario import builtin_names, builtin_text, load_scenario
@@ -61,26 +62,16 @@ SECTIONS = [
     "Inputs and their sources",
     "Provenance",
 ]
-FIGURES = [
-    "cost_histogram",
-    "duration_histogram",
-    "cost_s_curve",
-    "duration_s_curve",
-    "scattergram",
-    "cost_breakdown",
-    "gantt",
-    "tornado",
+FIGURES = list(CONSTRUCTION_FIGURES)
+EVERY_FIGURE = [
+    *("cost_histogram", "duration_histogram", "cost_s_curve", "duration_s_curve"),
+    *("scattergram", "cost_breakdown", "gantt", "tornado"),
+    *("plan_map", "longitudinal_profile", "outside_view", "reference_scatter"),
+    *("speed_profiles", "time_profiles", "headway_matrix", "capacity_mix"),
+    *("annual_trains", "annual_availability"),
+    *("corridor_map", "route_comparison", "npv_distribution", "cash_fan", "breakeven"),
 ]
-ALIGNMENT_FIGURES = ["plan_map", "longitudinal_profile"]
-OPERATIONS_FIGURES = [
-    "speed_profiles",
-    "time_profiles",
-    "headway_matrix",
-    "capacity_mix",
-    "annual_trains",
-    "annual_availability",
-]
-REFERENCE_FIGURES = ["outside_view", "reference_scatter"]
+"""The figures of the default built-in's report, in page order."""
 
 
 # --------------------------------------------------------------------------- self-contained
@@ -89,8 +80,7 @@ REFERENCE_FIGURES = ["outside_view", "reference_scatter"]
 def test_self_contained(page: str) -> None:
     assert "<script src=" not in page.lower()
     # The default built-in has every section: alignment, outside view, operations, corridor.
-    keys = FIGURES + ALIGNMENT_FIGURES + REFERENCE_FIGURES + OPERATIONS_FIGURES
-    assert_self_contained(page, keys + list(CORRIDOR_FIGURES))
+    assert_self_contained(page, EVERY_FIGURE)
 
 
 def test_report_is_small(page: str) -> None:
@@ -236,14 +226,13 @@ def test_degenerate_assessments_render(hand_doc: dict[str, Any]) -> None:
     assert "<h2>Alignment</h2>" not in page and 'href="#alignment"' not in page
     for key in ALIGNMENT_FIGURES:
         assert f'id="fig-{key}"' not in page
-    assert list(all_figures(fixed)) == FIGURES + REFERENCE_FIGURES
-    assert_self_contained(page, FIGURES + REFERENCE_FIGURES)
+    assert list(all_figures(fixed)) == FIGURES + list(REFERENCE_FIGURES)
+    assert_self_contained(page, FIGURES + list(REFERENCE_FIGURES))
     assert fixed.operations is None  # no operations section: none in the page either
     assert "<h2>Operations</h2>" not in page and 'href="#operations"' not in page
     for key in OPERATIONS_FIGURES:
         assert f'id="fig-{key}"' not in page
     # Called directly, the builders return a placeholder.
-    assert alignment_figures(fixed) == {}
     for build in (plan_map, longitudinal_profile):
         fig = build(fixed)
         assert not fig.data
@@ -277,16 +266,8 @@ def test_write_report_replaces(tmp_path: Path, assessment: Assessment) -> None:
 
 
 def test_figures(assessment: Assessment) -> None:
-    figs = construction_figures(assessment)
-    assert list(figs) == FIGURES
-    assert list(alignment_figures(assessment)) == ALIGNMENT_FIGURES
-    assert list(all_figures(assessment)) == (
-        FIGURES
-        + ALIGNMENT_FIGURES
-        + REFERENCE_FIGURES
-        + OPERATIONS_FIGURES
-        + list(CORRIDOR_FIGURES)
-    )
+    figs = all_figures(assessment)
+    assert list(figs) == EVERY_FIGURE
     n_cost = sum(c.max_cost_usd_bn is not None for c in assessment.claims)
     hist = figs["cost_histogram"]
     lines = [s for s in hist.layout.shapes if s.type == "line"]

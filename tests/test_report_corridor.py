@@ -31,7 +31,6 @@ from beringia.report.corridor_figures import (
     breakeven,
     carried_total,
     cash_fan,
-    corridor_figures,
     corridor_map,
     corridor_section,
     fan_years,
@@ -41,6 +40,7 @@ from beringia.report.corridor_figures import (
     route_comparison,
     route_pairs,
 )
+from beringia.report.figures import all_figures
 from beringia.report.png import png_data_uri
 from beringia.report.style import LAND_COLOUR, SEA_COLOUR, TUNNEL_COLOUR
 from beringia.report.text import format_percent, spread
@@ -161,7 +161,7 @@ def test_key_figures_and_text(page: str, assessment: Assessment) -> None:
 
 def test_without_corridor(assessment: Assessment) -> None:
     bare = dataclasses.replace(assessment, corridor=None)
-    assert corridor_figures(bare) == {}
+    assert not set(CORRIDOR_FIGURES) & set(all_figures(bare))
     assert corridor_section(bare) is None
     page = render_report(bare)
     assert '<section id="corridor">' not in page and 'href="#corridor"' not in page
@@ -187,7 +187,7 @@ def test_doc_without_corridor_sections() -> None:
 
 
 def test_figure_keys(assessment: Assessment) -> None:
-    assert tuple(corridor_figures(assessment)) == CORRIDOR_FIGURES
+    assert list(all_figures(assessment))[-len(CORRIDOR_FIGURES) :] == list(CORRIDOR_FIGURES)
 
 
 def test_map(assessment: Assessment) -> None:

@@ -7,6 +7,8 @@ land mask (no map tiles, nothing fetched); long traces along the route are thinn
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
@@ -37,8 +39,6 @@ LAND_GAP_KM = 0.2
 """Land stretches of the profile closer than this are shaded as one."""
 MAX_LINE_POINTS = 1500
 """Most points of a route or profile line (the 10 m trace is thinned, keeping shores)."""
-ALIGNMENT_FIGURES = ("plan_map", "longitudinal_profile")
-"""Keys of :func:`alignment_figures`, in the order the report shows them."""
 
 
 def _thin(n: int, keep: NDArray[np.intp], max_points: int = MAX_LINE_POINTS) -> NDArray[np.intp]:
@@ -410,20 +410,8 @@ def longitudinal_profile(a: Assessment) -> go.Figure:
     return fig
 
 
-def alignment_figures(a: Assessment) -> dict[str, go.Figure]:
-    """Every figure of the alignment, by key.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment.
-
-    Returns
-    -------
-    dict of str to Figure
-        The keys of :data:`ALIGNMENT_FIGURES`; empty when the assessment has no alignment
-        (the report then leaves the section out).
-    """
-    if a.alignment is None:
-        return {}
-    return {"plan_map": plan_map(a), "longitudinal_profile": longitudinal_profile(a)}
+ALIGNMENT_FIGURES: Mapping[str, Callable[[Assessment], go.Figure]] = {
+    "plan_map": plan_map,
+    "longitudinal_profile": longitudinal_profile,
+}
+"""Figures of the alignment section, by key, in page order (drawn when there is an alignment)."""

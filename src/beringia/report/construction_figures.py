@@ -7,7 +7,7 @@ assessment's scatter sample) so that a report stays small whatever the number of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,17 +33,6 @@ MARKER_QUANTILES = (("P10", 10.0), ("P50", 50.0), ("P90", 90.0))
 """Quantiles marked on the histograms and S-curves."""
 MAX_BINS = 80
 """Most bins of a histogram."""
-CONSTRUCTION_FIGURES = (
-    "cost_histogram",
-    "duration_histogram",
-    "cost_s_curve",
-    "duration_s_curve",
-    "scattergram",
-    "cost_breakdown",
-    "gantt",
-    "tornado",
-)
-"""Keys of :func:`construction_figures`, in the order the report shows them."""
 COMPONENT_LABELS = {
     "machines": "Machines (TBMs)",
     "sites": "Sites, harbours, islands",
@@ -564,27 +553,14 @@ def tornado(a: Assessment) -> go.Figure:
     return layout(fig, title, max(320, 160 + 44 * len(names)), legend_top=True)
 
 
-def construction_figures(a: Assessment) -> dict[str, go.Figure]:
-    """Every figure of the construction model, by key.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment.
-
-    Returns
-    -------
-    dict of str to Figure
-        The keys of :data:`CONSTRUCTION_FIGURES`, in that order (placeholders where there
-        is nothing to draw, e.g. no sampled inputs for the tornado).
-    """
-    return {
-        "cost_histogram": cost_histogram(a),
-        "duration_histogram": duration_histogram(a),
-        "cost_s_curve": cost_s_curve(a),
-        "duration_s_curve": duration_s_curve(a),
-        "scattergram": scattergram(a),
-        "cost_breakdown": cost_breakdown(a),
-        "gantt": gantt(a),
-        "tornado": tornado(a),
-    }
+CONSTRUCTION_FIGURES: Mapping[str, Callable[[Assessment], go.Figure]] = {
+    "cost_histogram": cost_histogram,
+    "duration_histogram": duration_histogram,
+    "cost_s_curve": cost_s_curve,
+    "duration_s_curve": duration_s_curve,
+    "scattergram": scattergram,
+    "cost_breakdown": cost_breakdown,
+    "gantt": gantt,
+    "tornado": tornado,
+}
+"""Figures of the construction model, by key, in the order the report shows them."""

@@ -10,6 +10,7 @@ page; per-draw curves are thinned and stored as 32-bit floats.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -54,8 +55,6 @@ MAP_MARGIN_LAT_DEG = (6.0, 8.0)
 MAX_ECDF_POINTS = 1000
 """Most points of one NPV or break-even curve."""
 TERRAIN_LABELS = {"subsea": "subsea (the strait tunnel)"}
-CORRIDOR_FIGURES = ("corridor_map", "route_comparison", "npv_distribution", "cash_fan", "breakeven")
-"""Keys of :func:`corridor_figures`, in the order the section shows them."""
 
 # --------------------------------------------------------------------------- the map
 
@@ -666,29 +665,14 @@ def breakeven(a: Assessment) -> go.Figure:
     return fig
 
 
-def corridor_figures(a: Assessment) -> dict[str, go.Figure]:
-    """Every figure of the report's corridor and economics section, by key.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment.
-
-    Returns
-    -------
-    dict of str to Figure
-        The keys of :data:`CORRIDOR_FIGURES`; empty when the assessment has no corridor
-        (the section is then left out).
-    """
-    if a.corridor is None:
-        return {}
-    return {
-        "corridor_map": corridor_map(a),
-        "route_comparison": route_comparison(a),
-        "npv_distribution": npv_distribution(a),
-        "cash_fan": cash_fan(a),
-        "breakeven": breakeven(a),
-    }
+CORRIDOR_FIGURES: Mapping[str, Callable[[Assessment], go.Figure]] = {
+    "corridor_map": corridor_map,
+    "route_comparison": route_comparison,
+    "npv_distribution": npv_distribution,
+    "cash_fan": cash_fan,
+    "breakeven": breakeven,
+}
+"""Figures of the corridor and economics section, by key, in page order (drawn with a corridor)."""
 
 
 # --------------------------------------------------------------------------- tables

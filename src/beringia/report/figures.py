@@ -1,19 +1,34 @@
 """Every figure of the report, from each model's figure module, by key.
 
-The keys name the page's elements (``fig-KEY``); a section whose model did not run (no
-alignment, no operations, no corridor) has no figures and the page leaves it out.
+Each figure module lists its figures in one mapping (key to builder); this module says
+which sections an assessment has. The keys name the page's elements (``fig-KEY``); a
+section whose model did not run (no alignment, no operations, no corridor) has no figures
+and the page leaves it out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import plotly.graph_objects as go
 
 from beringia.pipeline.assessment import Assessment
-from beringia.report.alignment_figures import alignment_figures
-from beringia.report.construction_figures import construction_figures
-from beringia.report.corridor_figures import corridor_figures
-from beringia.report.operations_figures import operations_figures
-from beringia.report.reference_figures import reference_figures
+from beringia.report.alignment_figures import ALIGNMENT_FIGURES
+from beringia.report.construction_figures import CONSTRUCTION_FIGURES
+from beringia.report.corridor_figures import CORRIDOR_FIGURES
+from beringia.report.operations_figures import OPERATIONS_FIGURES
+from beringia.report.reference_figures import REFERENCE_FIGURES
+
+Builders = Mapping[str, Callable[[Assessment], go.Figure]]
+
+SECTIONS: tuple[tuple[Callable[[Assessment], bool], Builders], ...] = (
+    (lambda a: True, CONSTRUCTION_FIGURES),
+    (lambda a: a.alignment is not None, ALIGNMENT_FIGURES),
+    (lambda a: a.reference is not None, REFERENCE_FIGURES),
+    (lambda a: a.operations is not None, OPERATIONS_FIGURES),
+    (lambda a: a.corridor is not None, CORRIDOR_FIGURES),
+)
+"""The page's sections with figures, in page order: when each is shown, and its figures."""
 
 
 def all_figures(a: Assessment) -> dict[str, go.Figure]:
@@ -30,7 +45,6 @@ def all_figures(a: Assessment) -> dict[str, go.Figure]:
         The construction figures, then those of the alignment, the outside view,
         operations and the corridor, each when the assessment has that part.
     """
-    figs = construction_figures(a)
-    for section in (alignment_figures, reference_figures, operations_figures, corridor_figures):
-        figs.update(section(a))
-    return figs
+    return {
+        key: build(a) for shown, builders in SECTIONS if shown(a) for key, build in builders.items()
+    }

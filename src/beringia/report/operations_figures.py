@@ -9,7 +9,7 @@ stored as 32-bit floats so that the page stays small.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import numpy as np
@@ -496,32 +496,15 @@ def annual_availability(a: Assessment) -> go.Figure:
     )
 
 
-def operations_figures(a: Assessment) -> dict[str, go.Figure]:
-    """Every figure of the report's operations section, by key.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment.
-
-    Returns
-    -------
-    dict of str to Figure
-        ``speed_profiles``, ``time_profiles``, ``headway_matrix``, ``capacity_mix``,
-        ``annual_trains`` and
-        ``annual_availability``; empty when the assessment has no operations (the section is
-        then left out).
-    """
-    if a.operations is None:
-        return {}
-    return {
-        "speed_profiles": speed_profiles(a),
-        "time_profiles": time_profiles(a),
-        "headway_matrix": headway_matrix(a),
-        "capacity_mix": capacity_mix(a),
-        "annual_trains": annual_trains(a),
-        "annual_availability": annual_availability(a),
-    }
+OPERATIONS_FIGURES: Mapping[str, Callable[[Assessment], go.Figure]] = {
+    "speed_profiles": speed_profiles,
+    "time_profiles": time_profiles,
+    "headway_matrix": headway_matrix,
+    "capacity_mix": capacity_mix,
+    "annual_trains": annual_trains,
+    "annual_availability": annual_availability,
+}
+"""Figures of the operations section, by key, in page order (drawn with operations)."""
 
 
 # --------------------------------------------------------------------------- tables

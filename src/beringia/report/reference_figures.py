@@ -8,6 +8,7 @@ Pure functions like the other figure modules, with the colours of
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import plotly.graph_objects as go
@@ -375,20 +376,8 @@ def log_ticks(lo: float, hi: float) -> list[float]:
     return [round(t, 12) for t in out if first <= t <= last]
 
 
-def reference_figures(a: Assessment) -> dict[str, go.Figure]:
-    """Every figure of the report's outside-view section, by key.
-
-    Parameters
-    ----------
-    a : Assessment
-        The assessment.
-
-    Returns
-    -------
-    dict of str to Figure
-        ``outside_view`` and ``reference_scatter``; empty when the assessment has no
-        reference view (the section is then left out).
-    """
-    if a.reference is None:
-        return {}
-    return {"outside_view": outside_view(a), "reference_scatter": reference_scatter(a)}
+REFERENCE_FIGURES: Mapping[str, Callable[[Assessment], go.Figure]] = {
+    "outside_view": outside_view,
+    "reference_scatter": reference_scatter,
+}
+"""Figures of the outside-view section, by key, in page order (drawn with a reference view)."""
