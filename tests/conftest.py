@@ -231,6 +231,16 @@ def html_section(page: str, sid: str) -> str:
     return page[start : page.index("</section>", start)]
 
 
+def placed_section(page: str, sid: str, title: str, between: tuple[str, str]) -> str:
+    """Check that section ``sid``, headed ``title``, stands between the sections headed
+    ``between`` and is linked once from the contents; return its HTML."""
+    h2 = re.findall(r"<h2>(.*?)</h2>", page)
+    i = h2.index(title)
+    assert (h2[i - 1], h2[i + 1]) == between
+    assert page.count(f'href="#{sid}"') == 1
+    return html_section(page, sid)
+
+
 def html_table(part: str, css: str) -> str:
     """The first ``<table class="compact css">`` in ``part``, up to its end."""
     start = part.index(f'<table class="compact {css}">')

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 from conftest import REPORT_YEARS as YEARS
-from conftest import html_rows, html_section, html_table
+from conftest import html_rows, html_section, html_table, placed_section
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,12 +44,7 @@ OPS_FIGURES = list(OPERATIONS_FIGURES)
 
 
 def test_section_placed(page: str) -> None:
-    h2 = re.findall(r"<h2>(.*?)</h2>", page)
-    i = h2.index("Operations")
-    assert h2[i - 1] == "Headings"
-    assert h2[i + 1] == "Corridor and economics"
-    assert page.count('href="#operations"') == 1
-    part = html_section(page, "operations")
+    part = placed_section(page, "operations", "Operations", ("Headings", "Corridor and economics"))
     positions = [part.index(f'id="fig-{k}"') for k in OPS_FIGURES]
     assert positions == sorted(positions)
 
