@@ -27,19 +27,16 @@ from beringia.report.corridor_figures import (
     CORRIDOR_FIGURES,
     MAX_ECDF_POINTS,
     PROJECT_COLOURS,
-    STATUS_COLOURS,
     breakeven,
     carried_total,
     cash_fan,
-    corridor_map,
     corridor_section,
     fan_years,
-    land_raster,
-    map_window,
     npv_distribution,
     route_comparison,
     route_pairs,
 )
+from beringia.report.corridor_map import STATUS_COLOURS, corridor_map, land_raster, map_window
 from beringia.report.figures import all_figures
 from beringia.report.png import png_data_uri
 from beringia.report.style import LAND_COLOUR, SEA_COLOUR, TUNNEL_COLOUR
@@ -318,7 +315,7 @@ def test_png_two_colours_one_bit() -> None:
 
 def test_pillow_only_when_an_image_is_drawn() -> None:
     code = (
-        "import sys, beringia, beringia.cli, beringia.report.corridor_figures; "
+        "import sys, beringia, beringia.cli, beringia.report.figures; "
         "print('PIL.Image' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
