@@ -560,3 +560,23 @@ def test_input_row_is_frozen() -> None:
     row = InputRow("a", "fixed 1", "s", False, False, "")
     with pytest.raises(dataclasses.FrozenInstanceError):
         row.path = "b"  # type: ignore[misc]
+
+
+def test_report_reaches_no_kernel() -> None:
+    # Shells call the pipeline and read the models' results; they never reach into core.
+    import ast
+
+    import beringia.report
+
+    package = Path(beringia.report.__file__).parent
+    modules = sorted(package.glob("*.py"))
+    assert len(modules) > 10
+    for path in modules:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            assert not [n for n in names if n.startswith("beringia.core")], (path.name, names)
