@@ -1,13 +1,15 @@
-"""Plotly figures of the alignment: the plan map across the strait and the longitudinal profile.
+"""The report's alignment section: plan map across the strait, longitudinal profile, key figures.
 
-Pure functions like the other figure modules. The map's land and sea come from the shipped
-land mask (no map tiles, nothing fetched); long traces along the route are thinned to
-:data:`MAX_LINE_POINTS`, keeping every shore and portal.
+Pure functions like the other figure modules: figures, and what the section shows. The
+map's land and sea come from the shipped land mask (no map tiles, nothing fetched); long
+traces along the route are thinned to :data:`MAX_LINE_POINTS`, keeping every shore and
+portal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -415,3 +417,42 @@ ALIGNMENT_FIGURES: Mapping[str, Callable[[Assessment], go.Figure]] = {
     "longitudinal_profile": longitudinal_profile,
 }
 """Figures of the alignment section, by key, in page order (drawn when there is an alignment)."""
+
+
+# --------------------------------------------------------------------------- the section
+
+
+def alignment_section(a: Assessment) -> dict[str, Any] | None:
+    """Return what the report's alignment section shows, None without an alignment.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment.
+
+    Returns
+    -------
+    dict or None
+        ``rows`` of headline figures (label, formatted value: lengths, deepest invert,
+        water pressure, steepest gradient), the design limits ``max_gradient`` and
+        ``min_cover``, the ``bore`` diameter, the ``waypoints`` and the ``attack_points``
+        (name, chainage in km).
+    """
+    al, spec = a.alignment, a.scenario.alignment
+    if al is None or spec is None:
+        return None
+    sm = al.summary
+    return {
+        "rows": [
+            ("Tunnel length (portal to portal)", f"{sm.tunnel_length_km:,.1f} km"),
+            ("Undersea length", f"{sm.undersea_length_km:,.1f} km"),
+            ("Deepest invert", f"{sm.max_depth_below_sea_m:,.1f} m below sea level"),
+            ("Water pressure there", f"{sm.max_water_pressure_bar:,.1f} bar"),
+            ("Steepest gradient", f"{sm.max_gradient_permille:,.1f} \u2030"),
+        ],
+        "max_gradient": spec.max_gradient_permille,
+        "min_cover": spec.min_cover_m,
+        "bore": al.bore_diameter_m,
+        "waypoints": [w.name for w in spec.waypoints],
+        "attack_points": [(p.name, p.chainage_km) for p in al.attack_points],
+    }

@@ -21,6 +21,7 @@ import numpy as np
 from beringia.models.reference.claims import ClaimResult
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.provenance import InputRow, input_rows, provenance_counts
+from beringia.report.alignment_figures import alignment_section
 from beringia.report.construction_figures import component_label
 from beringia.report.corridor_figures import corridor_section
 from beringia.report.figures import all_figures
@@ -32,7 +33,7 @@ from beringia.report.page import (
     number,
     plotly_js,
 )
-from beringia.report.reference_figures import reference_set
+from beringia.report.reference_figures import outside_view_section
 from beringia.report.text import format_percent
 
 TEMPLATE = "report.html.j2"
@@ -206,72 +207,6 @@ def _breakdown(a: Assessment, construction: dict[str, Any]) -> list[dict[str, An
     ]
 
 
-def _alignment(a: Assessment) -> dict[str, Any] | None:
-    """Headline figures and design limits of the assessment's alignment, None without one."""
-    al, spec = a.alignment, a.scenario.alignment
-    if al is None or spec is None:
-        return None
-    sm = al.summary
-    return {
-        "rows": [
-            ("Tunnel length (portal to portal)", f"{sm.tunnel_length_km:,.1f} km"),
-            ("Undersea length", f"{sm.undersea_length_km:,.1f} km"),
-            ("Deepest invert", f"{sm.max_depth_below_sea_m:,.1f} m below sea level"),
-            ("Water pressure there", f"{sm.max_water_pressure_bar:,.1f} bar"),
-            ("Steepest gradient", f"{sm.max_gradient_permille:,.1f} \u2030"),
-        ],
-        "max_gradient": spec.max_gradient_permille,
-        "min_cover": spec.min_cover_m,
-        "bore": al.bore_diameter_m,
-        "waypoints": [w.name for w in spec.waypoints],
-        "attack_points": [(p.name, p.chainage_km) for p in al.attack_points],
-    }
-
-
-def _outside_view(a: Assessment, construction: dict[str, Any]) -> dict[str, Any] | None:
-    """Inside against outside view, the uplift behind it and the unit cost; None without."""
-    ref = a.reference
-    if ref is None:
-        return None
-    u = ref.uplift
-    inside = construction["cost_usd_bn"]
-    outside = ref.outside_view_cost_usd_bn
-    rows = [
-        (label, inside[k], outside[k], outside[k] / inside[k] if inside[k] else math.nan)
-        for label, k in (("P10", "p10"), ("P50 (median)", "p50"), ("P90", "p90"), ("Mean", "mean"))
-    ]
-    if "p50" in u.published:
-        published = ", ".join(f"{k.upper()} +{100 * v:.0f} %" for k, v in u.published.items())
-        published = f"published uplifts {published}"
-    else:
-        published = ", ".join(f"{k} {100 * v:.0f} %" for k, v in u.published.items())
-        published = f"published escalation (actual / estimate - 1): {published}"
-    table = reference_set(a)
-    unit_rows = table.mask() & np.isfinite(table.usd_m_per_bore_km)
-    return {
-        "rows": rows,
-        "estimate": ref.estimate_usd_bn,
-        "estimate_is_p50": math.isclose(ref.estimate_usd_bn, inside["p50"], rel_tol=1e-9),
-        "label": u.label,
-        "reference_class": u.reference_class,
-        "source_key": u.source_key,
-        "source": u.source,
-        "note": u.note,
-        "unverified": u.unverified,
-        "published": published,
-        "ratio": {k: u.ratio_quantile(p) for k, p in (("p10", 0.1), ("p50", 0.5), ("p90", 0.9))},
-        "mean_ratio": u.mean_ratio(),
-        "unit": ref.unit_cost_usd_m_per_bore_km,
-        "unit_percentile": ref.unit_cost_percentile_in_reference,
-        "route_km": ref.route_km,
-        "bore_km": ref.bore_km,
-        "bores": round(ref.bore_km / ref.route_km) if ref.route_km else 0,
-        "built_with_unit_cost": int(np.count_nonzero(unit_rows)),
-        "plotted": int(np.count_nonzero(np.isfinite(table.usd_m_per_route_km))),
-        "to_year": table.to_year,
-    }
-
-
 def _provenance_value(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:g}"
@@ -354,8 +289,8 @@ def render_report(assessment: Assessment) -> str:
         "inputs": _input_table(rows),
         "counts": provenance_counts(a.scenario),
         "provenance": _provenance(a),
-        "alignment": _alignment(a),
-        "outside": _outside_view(a, construction),
+        "alignment": alignment_section(a),
+        "outside": outside_view_section(a, construction["cost_usd_bn"]),
         "operations": operations_section(a),
         "corridor": corridor_section(a),
         "flags": [f.message for f in a.reference.flags] if a.reference is not None else [],

@@ -1,14 +1,15 @@
-"""Plotly figures of the outside view: inside against outside cost, and real tunnels.
+"""The report's outside-view section: inside against outside cost, real tunnels, key figures.
 
 Pure functions like the other figure modules, with the colours of
 :mod:`beringia.report.style`: each builds and returns a
-:class:`plotly.graph_objects.Figure` and writes nothing.
+:class:`plotly.graph_objects.Figure` (or what the section shows) and writes nothing.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -381,3 +382,66 @@ REFERENCE_FIGURES: Mapping[str, Callable[[Assessment], go.Figure]] = {
     "reference_scatter": reference_scatter,
 }
 """Figures of the outside-view section, by key, in page order (drawn with a reference view)."""
+
+
+# --------------------------------------------------------------------------- the section
+
+
+def outside_view_section(a: Assessment, inside: dict[str, float]) -> dict[str, Any] | None:
+    """Return what the report's outside-view section shows, None without a reference view.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment.
+    inside : dict
+        Quantiles of the inside view's cost (the construction cost of ``Assessment.to_dict``).
+
+    Returns
+    -------
+    dict or None
+        ``rows`` (label, inside, outside, ratio for P10, P50, P90 and the mean), the
+        ``estimate`` the uplift applies to and whether it is the inside view's P50, the
+        uplift (label, reference class, source, note, flags, published figures, ratio
+        quantiles and mean), the scenario's unit cost and its percentile among built tunnels,
+        and counts of the reference rows behind the figures.
+    """
+    ref = a.reference
+    if ref is None:
+        return None
+    u = ref.uplift
+    outside = ref.outside_view_cost_usd_bn
+    rows = [
+        (label, inside[k], outside[k], outside[k] / inside[k] if inside[k] else math.nan)
+        for label, k in (("P10", "p10"), ("P50 (median)", "p50"), ("P90", "p90"), ("Mean", "mean"))
+    ]
+    if "p50" in u.published:
+        published = ", ".join(f"{k.upper()} +{100 * v:.0f} %" for k, v in u.published.items())
+        published = f"published uplifts {published}"
+    else:
+        published = ", ".join(f"{k} {100 * v:.0f} %" for k, v in u.published.items())
+        published = f"published escalation (actual / estimate - 1): {published}"
+    table = reference_set(a)
+    unit_rows = table.mask() & np.isfinite(table.usd_m_per_bore_km)
+    return {
+        "rows": rows,
+        "estimate": ref.estimate_usd_bn,
+        "estimate_is_p50": math.isclose(ref.estimate_usd_bn, inside["p50"], rel_tol=1e-9),
+        "label": u.label,
+        "reference_class": u.reference_class,
+        "source_key": u.source_key,
+        "source": u.source,
+        "note": u.note,
+        "unverified": u.unverified,
+        "published": published,
+        "ratio": {k: u.ratio_quantile(p) for k, p in (("p10", 0.1), ("p50", 0.5), ("p90", 0.9))},
+        "mean_ratio": u.mean_ratio(),
+        "unit": ref.unit_cost_usd_m_per_bore_km,
+        "unit_percentile": ref.unit_cost_percentile_in_reference,
+        "route_km": ref.route_km,
+        "bore_km": ref.bore_km,
+        "bores": round(ref.bore_km / ref.route_km) if ref.route_km else 0,
+        "built_with_unit_cost": int(np.count_nonzero(unit_rows)),
+        "plotted": int(np.count_nonzero(np.isfinite(table.usd_m_per_route_km))),
+        "to_year": table.to_year,
+    }
