@@ -39,7 +39,7 @@ from beringia.report.operations_figures import OPERATIONS_FIGURES
 from beringia.report.page import linkify
 from beringia.report.reduce import MAX_CURVE_POINTS, ecdf_points
 from beringia.report.reference_figures import REFERENCE_FIGURES
-from beringia.report.style import LAND_COLOUR
+from beringia.report.style import EMPTY_HEIGHT, LAND_COLOUR, empty_figure, legend_entry, rgba
 from beringia.report.text import format_percent, plot_text
 from beringia.scenario import builtin_names, builtin_text, load_scenario
 from beringia.scenario.distributions import Fixed, LogNormal, Pert
@@ -419,6 +419,19 @@ def test_ecdf_points() -> None:
     x, p = ecdf_points(np.array([3.0, 1.0, 2.0]))
     assert list(x) == [1.0, 2.0, 3.0]
     assert list(p) == pytest.approx([1 / 3, 2 / 3, 1.0])
+
+
+def test_style_helpers() -> None:
+    assert rgba("#b2182b", 0.35) == "rgba(178,24,43,0.35)"
+    line = legend_entry("a limit", line={"color": "#000000", "dash": "dot"})
+    assert (line.mode, line.x, line.name, line.hoverinfo) == ("lines", (None,), "a limit", "skip")
+    assert line.line.dash == "dot"
+    mark = legend_entry("rows", marker={"symbol": "circle-open"})
+    assert mark.mode == "markers" and mark.marker.symbol == "circle-open"
+    fig = empty_figure("Title", "nothing to draw")
+    assert not fig.data and fig.layout.height == EMPTY_HEIGHT
+    assert fig.layout.title.text == "Title" and fig.layout.annotations[0].text == "nothing to draw"
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
 
 
 def test_linkify() -> None:
