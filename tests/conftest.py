@@ -7,6 +7,7 @@ import copy
 import html as htmlmod
 import os
 import re
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -239,6 +240,24 @@ def placed_section(page: str, sid: str, title: str, between: tuple[str, str]) ->
     assert (h2[i - 1], h2[i + 1]) == between
     assert page.count(f'href="#{sid}"') == 1
     return html_section(page, sid)
+
+
+def assert_left_out(page: str, sid: str, title: str, figure_keys: Iterable[str]) -> None:
+    """Check that the page has no section ``sid``: no element, no link from the contents, no
+    heading ``title`` and none of the section's figures."""
+    assert f'<section id="{sid}">' not in page and f'href="#{sid}"' not in page
+    assert f"<h2>{title}</h2>" not in page
+    assert not [k for k in figure_keys if f'id="fig-{k}"' in page]
+
+
+def assert_placeholders(
+    builders: Iterable[Callable[[Assessment], Any]], a: Assessment, why: str
+) -> None:
+    """Check that every builder draws nothing for ``a`` and says ``why`` instead."""
+    for build in builders:
+        fig = build(a)
+        assert not fig.data, build
+        assert why in fig.layout.annotations[0].text, build
 
 
 def html_table(part: str, css: str) -> str:

@@ -10,7 +10,14 @@ import re
 import numpy as np
 import pytest
 from conftest import REPORT_YEARS as YEARS
-from conftest import html_rows, html_section, html_table, placed_section
+from conftest import (
+    assert_left_out,
+    assert_placeholders,
+    html_rows,
+    html_section,
+    html_table,
+    placed_section,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -187,23 +194,16 @@ def test_without_operations(assessment: Assessment) -> None:
     assert not set(OPS_FIGURES) & set(all_figures(bare))
     assert operations_section(bare) is None
     page = render_report(bare)
-    assert "<h2>Operations</h2>" not in page and 'href="#operations"' not in page
-    assert '<section id="operations">' not in page
+    assert_left_out(page, "operations", "Operations", OPS_FIGURES)
     assert page.count("Plotly.newPlot(") == len(all_figures(bare))
-    for build in (speed_profiles, headway_matrix, capacity_mix, annual_trains):
-        fig = build(bare)
-        assert not fig.data
-        assert "no operations" in fig.layout.annotations[0].text
-    assert not annual_availability(bare).data
+    assert_placeholders(OPERATIONS_FIGURES.values(), bare, "no operations")
 
 
 def test_hindcast_renders_without_operations() -> None:
     name = hindcast_names()[0]
     a = beringia.assess(load_scenario(name), draws=20, seed=1)
     assert a.operations is None
-    page = render_report(a)
-    assert "<h2>Operations</h2>" not in page and 'href="#operations"' not in page
-    assert not any(f'id="fig-{k}"' in page for k in OPS_FIGURES)
+    assert_left_out(render_report(a), "operations", "Operations", OPS_FIGURES)
 
 
 # --------------------------------------------------------------------------- figures

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import assert_self_contained, html_section, placed_section
+from conftest import (
+    assert_left_out,
+    assert_placeholders,
+    assert_self_contained,
+    html_section,
+    placed_section,
+)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -259,10 +265,9 @@ def test_without_reference_view(claim_assessment: Assessment) -> None:
     bare = dataclasses.replace(claim_assessment, reference=None)
     assert not set(REFERENCE_FIGURES) & set(all_figures(bare))
     page = render_report(bare)
-    assert "<h2>Outside view</h2>" not in page and 'href="#outside-view"' not in page
+    assert_left_out(page, "outside-view", "Outside view", REFERENCE_FIGURES)
     assert '<div class="flags"' not in page
-    assert "outside_view" not in re.findall(r'id="fig-(\w+)"', page)
-    assert not outside_view(bare).data  # a placeholder when called directly
+    assert_placeholders([outside_view], bare, "no outside view")  # when called directly
     # The scatter still shows the reference set, without the scenario.
     names = [t.name for t in reference_scatter(bare).data]
     assert SCENARIO_NAME not in names and any(n.startswith("built (") for n in names)
