@@ -187,17 +187,29 @@ LOADING_ATTRS = {"src", "href", "srcset", "data", "poster", "xlink:href", "actio
 EXTERNAL = re.compile(r"^\s*(https?:|//|ftp:)", re.IGNORECASE)
 
 
+def _read_only(a: Assessment) -> Assessment:
+    """Lock the per-draw arrays of an assessment that many tests share: a test that wrote
+    into them would change what the others read."""
+    arrays = [a.cost_usd_bn, a.duration_years, *a.breakdown_usd_bn.values()]
+    for h in a.headings:
+        arrays += [h.length_km, h.duration_years]
+    for x in arrays:
+        x.flags.writeable = False
+    return a
+
+
 @pytest.fixture(scope="session")
 def assessment() -> Assessment:
     """The default built-in scenario, with operations and a corridor: the full report."""
     import beringia
 
-    return beringia.assess(
+    a = beringia.assess(
         beringia.load_scenario(),
         draws=REPORT_DRAWS,
         seed=REPORT_SEED,
         operations_years=REPORT_YEARS,
     )
+    return _read_only(a)
 
 
 @pytest.fixture(scope="session")
@@ -213,9 +225,10 @@ def claim_assessment() -> Assessment:
     """The claim scenario: three claims (two with cost limits far apart) and record flags."""
     import beringia
 
-    return beringia.assess(
+    a = beringia.assess(
         beringia.load_scenario("bering-strait-claim"), draws=CLAIM_DRAWS, seed=CLAIM_SEED
     )
+    return _read_only(a)
 
 
 @pytest.fixture(scope="session")
