@@ -494,3 +494,22 @@ def test_write_hindcast_report_unwritable(tmp_path: Path, hindcasts: HindcastRep
     with pytest.raises(ScenarioError, match="at least one case"):
         write_hindcast_report(empty, tmp_path / "empty.html")
     assert not (tmp_path / "empty.html").exists()
+
+
+def test_both_pages_share_the_house_style(hindcast_page: str, claim_page: str) -> None:
+    def house(page: str) -> list[str]:
+        css = page[page.index("<style>") : page.index("</style>")]
+        rules = css.split("\n")
+        return rules[
+            : rules.index(
+                ".figure { margin: .6rem 0 1.2rem; break-inside: avoid; page-break-inside: avoid; }"
+            )
+        ]
+
+    def footer(page: str) -> str:
+        return page[page.index("<footer>") : page.index("</footer>")]
+
+    assert house(hindcast_page) == house(claim_page)
+    assert ":root {" in house(claim_page)[2] and len(house(claim_page)) > 30
+    assert footer(hindcast_page) == footer(claim_page)
+    assert hindcast_page.count("<footer>") == claim_page.count("<footer>") == 1

@@ -266,6 +266,7 @@ def render_report(assessment: Assessment) -> str:
     }
     context = {
         "a": a,
+        "version": a.version,
         "scenario": a.scenario,
         "price_base": a.provenance.get("price_base", "2025 USD"),
         "csp": CONTENT_SECURITY_POLICY,
