@@ -428,7 +428,7 @@ def alignment_section(a: Assessment) -> dict[str, Any] | None:
     Parameters
     ----------
     a : Assessment
-        The assessment.
+        The assessment; its ``alignment`` and the scenario's design limits.
 
     Returns
     -------

@@ -26,6 +26,7 @@ from beringia.report.style import (
     empty_figure,
     layout,
     legend_entry,
+    mark_quantile,
 )
 from beringia.report.text import DOLLAR, plot_text
 
@@ -178,7 +179,7 @@ def cost_histogram(a: Assessment) -> go.Figure:
     Parameters
     ----------
     a : Assessment
-        The assessment.
+        The assessment; its ``cost_usd_bn`` and ``claims``.
 
     Returns
     -------
@@ -195,7 +196,7 @@ def duration_histogram(a: Assessment) -> go.Figure:
     Parameters
     ----------
     a : Assessment
-        The assessment.
+        The assessment; its ``duration_years`` and ``claims``.
 
     Returns
     -------
@@ -222,19 +223,8 @@ def _s_curve(a: Assessment, values: FloatArray, axis: _Axis, title: str) -> go.F
         )
     )
     for label, q in MARKER_QUANTILES:
-        fig.add_hline(y=q, line={"color": "#999999", "width": 1, "dash": "dash"})
         xq = float(np.percentile(values, q))
-        fig.add_annotation(
-            x=xq,
-            y=q,
-            text=f"{label} {axis.fmt(xq)}",
-            showarrow=True,
-            arrowhead=0,
-            ax=40,
-            ay=-18,
-            font={"size": 11, "color": QUANTILE_COLOUR},
-            bgcolor="rgba(255,255,255,0.8)",
-        )
+        mark_quantile(fig, xq, q, f"{label} {axis.fmt(xq)}")
     _claim_lines(fig, a.claims, axis, values)
     fig.update_layout(showlegend=True)
     fig.update_xaxes(title_text=axis.label)
@@ -248,7 +238,7 @@ def cost_s_curve(a: Assessment) -> go.Figure:
     Parameters
     ----------
     a : Assessment
-        The assessment.
+        The assessment; its ``cost_usd_bn`` and ``claims``.
 
     Returns
     -------
@@ -264,7 +254,7 @@ def duration_s_curve(a: Assessment) -> go.Figure:
     Parameters
     ----------
     a : Assessment
-        The assessment.
+        The assessment; its ``duration_years`` and ``claims``.
 
     Returns
     -------

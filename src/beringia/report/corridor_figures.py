@@ -540,7 +540,7 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
     Parameters
     ----------
     a : Assessment
-        The assessment.
+        The assessment; its ``corridor`` results.
 
     Returns
     -------

@@ -37,7 +37,8 @@ def all_figures(a: Assessment) -> dict[str, go.Figure]:
     Parameters
     ----------
     a : Assessment
-        The assessment.
+        The assessment; the parts it has (alignment, reference view, operations,
+        corridor) decide which sections are drawn.
 
     Returns
     -------

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from beringia.models.operations import DIRECTIONS, OperationsAssessment
 from beringia.pipeline.assessment import Assessment
 from beringia.report.reduce import FloatArray, ecdf_points, f32
-from beringia.report.style import QUANTILE_COLOUR, empty_figure, layout, legend_entry
+from beringia.report.style import empty_figure, layout, legend_entry, mark_quantile
 from beringia.report.text import plot_text
 
 TYPE_COLOURS = ("#1f5fa8", "#c0661a", "#1b7837", "#6a3d9a", "#8c510a", "#01665e", "#b2182b")
@@ -408,18 +408,7 @@ def _ecdf_figure(
     )
     for label, key, q in ANNUAL_QUANTILES:
         xq = marks[key]
-        fig.add_hline(y=q, line={"color": "#999999", "width": 1, "dash": "dash"})
-        fig.add_annotation(
-            x=xq,
-            y=q,
-            text=f"{label} {xq:,.{digits}f}{unit}",
-            showarrow=True,
-            arrowhead=0,
-            ax=-60,
-            ay=-18,
-            font={"size": 11, "color": QUANTILE_COLOUR},
-            bgcolor="rgba(255,255,255,0.8)",
-        )
+        mark_quantile(fig, xq, q, f"{label} {xq:,.{digits}f}{unit}", ax=-60)
     fig.update_xaxes(title_text=axis)
     fig.update_yaxes(title_text="Share of simulated years at or below (%)", range=[0, 101])
     return layout(fig, title, 440, legend_top=True)
@@ -598,7 +587,7 @@ def operations_section(a: Assessment) -> dict[str, Any] | None:
     Parameters
     ----------
     a : Assessment
-        The assessment.
+        The assessment; its ``operations`` and the scenario's timetable.
 
     Returns
     -------

@@ -393,7 +393,7 @@ def outside_view_section(a: Assessment, inside: dict[str, float]) -> dict[str, A
     Parameters
     ----------
     a : Assessment
-        The assessment.
+        The assessment; its ``reference`` view and scenario.
     inside : dict
         Quantiles of the inside view's cost (the construction cost of ``Assessment.to_dict``).
 

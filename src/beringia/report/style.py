@@ -121,6 +121,36 @@ def legend_entry(
     )
 
 
+def mark_quantile(fig: go.Figure, x: float, percent: float, text: str, ax: int = 40) -> None:
+    """Mark a quantile on an S-curve: a dashed line across at ``percent``, the value labelled.
+
+    Parameters
+    ----------
+    fig : plotly.graph_objects.Figure
+        An empirical CDF with the share in percent on y; changed in place.
+    x : float
+        The quantile's value.
+    percent : float
+        Its level, e.g. 50 for the P50.
+    text : str
+        The label, e.g. ``"P50 12.3 years"`` (already escaped for plotly).
+    ax : int
+        Horizontal offset of the label from the point, in pixels (negative: to the left).
+    """
+    fig.add_hline(y=percent, line={"color": "#999999", "width": 1, "dash": "dash"})
+    fig.add_annotation(
+        x=x,
+        y=percent,
+        text=text,
+        showarrow=True,
+        arrowhead=0,
+        ax=ax,
+        ay=-18,
+        font={"size": 11, "color": QUANTILE_COLOUR},
+        bgcolor="rgba(255,255,255,0.8)",
+    )
+
+
 def source_note(fig: go.Figure, text: str, yshift: int) -> None:
     """Write a line of small print under the plot, such as where a map's land comes from.
 
