@@ -295,6 +295,22 @@ def test_png_round_trip(z: np.ndarray) -> None:
     assert used == [b"\x00\x00\x00", b"\xff\x80\x00", b"\xff\xff\xff"][: len(used)]
 
 
+# Written by the hand-made encoder this project used before Pillow (8-bit indexed, filter 0).
+OLD_PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAcAAAAFCAMAAAC+RAbqAAAACVBMVEXW6PXp4siyGCu61qmi"
+    "AAAAFklEQVR42mNgYGQCISjFyMCEKgATBwACyQAjshWKngAAAABJRU5ErkJggg=="
+)
+
+
+def test_png_decodes_like_the_old_encoder() -> None:
+    z = (np.arange(35).reshape(5, 7) * 7 % 3).astype(np.uint8)
+    palette = ("#d6e8f5", "#e9e2c8", "#b2182b")
+    old_pixels, old_palette = _decode_png(OLD_PNG)
+    new_pixels, new_palette = _decode_png(png_data_uri(z, palette))
+    assert np.array_equal(old_pixels, z) and np.array_equal(new_pixels, old_pixels)
+    assert new_palette[:3] == old_palette[:3] == [bytes.fromhex(c[1:]) for c in palette]
+
+
 def test_png_rejects_bad_input() -> None:
     with pytest.raises(ValueError, match="no colour"):
         png_data_uri(np.array([[0, 2]], dtype=np.uint8), ("#000000", "#ffffff"))
