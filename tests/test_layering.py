@@ -94,7 +94,6 @@ ALLOWED = {
     "models": {"core", "errors", "geo", "tables", "scenario", "models"},
     "pipeline": {"core", "errors", "_version", "geo", "tables", "scenario", "models", "pipeline"},
     "report": {
-        "core",
         "errors",
         "_version",
         "geo",
