@@ -35,6 +35,7 @@ from beringia.core.economics import (
     irr,
     npv,
     operating_cash_flows,
+    operating_window,
     residual_value,
 )
 
@@ -53,23 +54,27 @@ def cash_flows(n: int, years: int, seed: int) -> np.ndarray:
     cost = rng.uniform(8.0, 65.0, n)
     duration = rng.uniform(6.0, 15.0, n)
     capex = capex_profile(cost, duration, years, shape="s_curve")
-    ops = operating_cash_flows(
-        opening_year=duration,
-        horizon_years=years,
-        demand=rng.uniform(5e6, 4e7, n),  # t a year
-        capacity=rng.uniform(2e7, 4e7, n),
-        tariff=rng.uniform(40e-9, 120e-9, n),  # USD bn per t
-        units_per_train=3000.0,
-        route_km=110.0,
-        opex_per_train_km=rng.uniform(20e-9, 60e-9, n),
-        fixed_opex_per_km_year=rng.uniform(0.5e-3, 2e-3, n),
-        arctic_factor=rng.uniform(1.2, 1.8, n),
-        ramp_years=rng.uniform(3.0, 10.0, n),
-        initial_share=0.1,
+    demand = rng.uniform(5e6, 4e7, n)  # t a year
+    capacity = rng.uniform(2e7, 4e7, n)
+    tariff = rng.uniform(40e-9, 120e-9, n)  # USD bn per t
+    per_train_km = rng.uniform(20e-9, 60e-9, n)
+    per_km_year = rng.uniform(0.5e-3, 2e-3, n)
+    arctic = rng.uniform(1.2, 1.8, n)
+    window = operating_window(
+        duration, years, ramp_years=rng.uniform(3.0, 10.0, n), initial_share=0.1
     )
-    cash = ops.net - capex
-    cash[:, -1] += residual_value(cost, duration, years, 100.0)
-    return cash
+    ops = operating_cash_flows(
+        window,
+        demand=demand,
+        capacity=capacity,
+        tariff=tariff,
+        variable_cost_per_unit=arctic * 110.0 * per_train_km / 3000.0,  # 110 km, 3,000 t a train
+        fixed_cost_per_year=arctic * 110.0 * per_km_year,
+    )
+    resid = residual_value(
+        cost, years - duration, 100.0, booked_year=years - 1, horizon_years=years
+    )
+    return ops.net - capex + resid
 
 
 def best_of(fn: Any, repeat: int) -> tuple[float, Any]:

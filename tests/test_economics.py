@@ -20,6 +20,7 @@ from beringia.core.economics import (
     irr,
     npv,
     operating_cash_flows,
+    operating_window,
     payback_year,
     ramp_profile,
     residual_value,
@@ -222,20 +223,15 @@ def test_more_capacity_never_lowers_carried(
 def test_more_capacity_never_lowers_carried_in_operating_flows(
     cap: float, extra: float, demand: float
 ) -> None:
+    window = operating_window([3.5], 20, ramp_years=5.0, initial_share=0.1)
     kw = dict(
-        opening_year=[3.5],
-        horizon_years=20,
         demand=demand,
         tariff=500.0,
-        units_per_train=200.0,
-        route_km=100.0,
-        opex_per_train_km=30.0,
-        fixed_opex_per_km_year=1e5,
-        ramp_years=5.0,
-        initial_share=0.1,
+        variable_cost_per_unit=100.0 * 30.0 / 200.0,
+        fixed_cost_per_year=100.0 * 1e5,
     )
-    lo = operating_cash_flows(capacity=cap, **kw)  # type: ignore[arg-type]
-    hi = operating_cash_flows(capacity=cap + extra, **kw)  # type: ignore[arg-type]
+    lo = operating_cash_flows(window, capacity=cap, **kw)
+    hi = operating_cash_flows(window, capacity=cap + extra, **kw)
     assert (hi.carried >= lo.carried).all()
     assert (hi.carried <= demand + 1e-9).all()
 
@@ -248,34 +244,33 @@ def operating(
     cost = rng.uniform(8, 65, n)  # money unit: USD bn
     dur = rng.uniform(6, 15, n)
     capex = capex_profile(cost, dur, t, shape="s_curve")
+    capacity = rng.uniform(2e7, 4e7, n)  # t a year
+    tariff = rng.uniform(40e-9, 80e-9, n)  # USD bn per t
+    per_train_km = rng.uniform(20e-9, 60e-9, n)
+    per_km_year = rng.uniform(0.5e-3, 2e-3, n)
+    arctic = rng.uniform(1.2, 1.8, n)
+    route_km, t_per_train = 110.0, 3000.0
+    window = operating_window(dur, t, ramp_years=rng.uniform(3, 10, n), initial_share=0.1)
     ops = operating_cash_flows(
-        opening_year=dur,
-        horizon_years=t,
+        window,
         demand=demand,
-        capacity=rng.uniform(2e7, 4e7, n),  # t a year
-        tariff=rng.uniform(40e-9, 80e-9, n),  # USD bn per t
-        units_per_train=3000.0,
-        route_km=110.0,
-        opex_per_train_km=rng.uniform(20e-9, 60e-9, n),
-        fixed_opex_per_km_year=rng.uniform(0.5e-3, 2e-3, n),
-        arctic_factor=rng.uniform(1.2, 1.8, n),
-        ramp_years=rng.uniform(3, 10, n),
-        initial_share=0.1,
+        capacity=capacity,
+        tariff=tariff,
+        variable_cost_per_unit=arctic * route_km * per_train_km / t_per_train,
+        fixed_cost_per_year=arctic * route_km * per_km_year,
     )
-    resid = residual_value(cost, dur, t, 100.0)
+    resid = residual_value(cost, t - dur, 100.0, booked_year=t - 1, horizon_years=t)
     return capex, ops, resid, dur
 
 
 def test_breakeven_traffic_gives_zero_npv() -> None:
     n, rate = 50, 0.04
     capex, ops, resid, _ = operating(np.full(50, 1e7), n)
-    base = -capex - ops.fixed_opex
-    base[:, -1] += resid
+    base = resid - capex - ops.fixed_opex
     d_star = breakeven_traffic(base, ops.unit_net, rate)
     assert np.isfinite(d_star).all() and (d_star > 0).all()
     capex2, ops2, resid2, _ = operating(d_star, n)
-    cash = -capex2 + ops2.net
-    cash[:, -1] += resid2
+    cash = -capex2 + ops2.net + resid2
     scale = npv(capex2, rate)
     below = d_star <= 2e7  # capacity is at least 2e7 in every draw
     assert below.any()
@@ -293,17 +288,14 @@ def test_breakeven_edge_cases() -> None:
 
 
 def test_operating_flows_hand_example() -> None:
+    # 10 route-km, 100 units a train, 3 a train-km, 4 a km-year, Arctic factor 1.5
     ops = operating_cash_flows(
-        opening_year=[1.0],
-        horizon_years=3,
+        operating_window([1.0], 3),
         demand=1000.0,
         capacity=600.0,
         tariff=2.0,
-        units_per_train=100.0,
-        route_km=10.0,
-        opex_per_train_km=3.0,
-        fixed_opex_per_km_year=4.0,
-        arctic_factor=1.5,
+        variable_cost_per_unit=1.5 * 10.0 * 3.0 / 100.0,
+        fixed_cost_per_year=1.5 * 10.0 * 4.0,
     )
     assert ops.carried[0].tolist() == [0.0, 600.0, 600.0]
     assert ops.revenue[0].tolist() == [0.0, 1200.0, 1200.0]
@@ -314,9 +306,28 @@ def test_operating_flows_hand_example() -> None:
     assert ops.unit_net[0].tolist() == pytest.approx([0.0, 1.55, 1.55])
 
 
+def test_operating_window_closes() -> None:
+    """Open from 1.5 to 3.5: half of year 1, years 2 and half of 3; ramp 0.5 -> 1 over a year."""
+    w = operating_window([1.5], 5, closing_year=[3.5], ramp_years=1.0, initial_share=0.5)
+    assert w.open_fraction[0].tolist() == [0.0, 0.5, 1.0, 0.5, 0.0]
+    # first half year on the ramp: 0.5 x 0.5 + 0.5 x 0.5^2 / 2 = 0.3125; then 0.5 - 0.3125 ...
+    assert w.ramp[0].tolist() == pytest.approx([0.0, 0.3125, 0.9375, 0.5, 0.0])
+    with pytest.raises(ScenarioError) as err:
+        operating_window([2.0], 5, closing_year=[1.0])
+    assert err.value.field == "closing_year"
+
+
 def test_residual_value_straight_line() -> None:
-    got = residual_value([100.0, 100.0, 100.0], [10.0, 10.0, 70.0], 60, [100.0, 40.0, 50.0])
-    assert got.tolist() == pytest.approx([50.0, 0.0, 100.0])
+    got = residual_value(
+        [100.0, 100.0, 100.0],
+        [50.0, 50.0, 0.0],
+        [100.0, 40.0, 50.0],
+        booked_year=[59.5, 10.0, 70.0],
+        horizon_years=60,
+    )
+    assert got.sum(axis=1).tolist() == pytest.approx([50.0, 0.0, 100.0])
+    # booked in the year holding booked_year, the last one beyond the horizon
+    assert got[0, 59] == pytest.approx(50.0) and got[2, 59] == pytest.approx(100.0)
 
 
 # --------------------------------------------------------------------------- other measures
@@ -366,7 +377,14 @@ def test_benefit_cost_ratio() -> None:
         (lambda: npv(np.array([[1.0, np.nan]]), 0.1), "cash"),
         (lambda: irr(np.ones((2, 2, 2))), "cash"),
         (lambda: ramp_profile([1.0], 5, initial_share=1.5), "initial_share"),
-        (lambda: residual_value(1.0, 1.0, 10, 0.0), "asset_life_years"),
+        (
+            lambda: residual_value(1.0, 1.0, 0.0, booked_year=1.0, horizon_years=10),
+            "asset_life_years",
+        ),
+        (
+            lambda: residual_value(1.0, -1.0, 5.0, booked_year=1.0, horizon_years=10),
+            "service_years",
+        ),
         (lambda: carried_traffic(-1.0, 2.0, 1.0), "demand"),
     ],
 )

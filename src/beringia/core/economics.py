@@ -18,15 +18,17 @@ Timing convention of discounting (:func:`npv`, :func:`benefit_cost_ratio`, ...):
 The internal rate of return does not depend on the convention (a common shift of all flows
 multiplies the NPV by a positive factor).
 
-Model of the operating years (:func:`operating_cash_flows`): the line opens at
-``opening_year`` (fractional, per draw; usually the end of construction). Carried traffic is
-``ramp(s) * min(demand, capacity)`` where ``s`` is the time since opening and
-``ramp(s) = min(1, s0 + (1 - s0) s / R)`` rises linearly from the initial share ``s0`` to 1 over
-``R`` years; each year's value is the exact integral over the part of the year the line is
-open. Revenue = carried x tariff; operating cost = (train-km x cost per train-km + route-km x
-fixed cost per km-year) x the Arctic cost factor. Because carried traffic is linear in demand up
-to capacity, NPV is linear in demand there, and :func:`breakeven_traffic` solves it in closed
-form.
+Model of the operating years (:func:`operating_window`, :func:`operating_cash_flows`): the line
+opens at ``opening_year`` (fractional, per draw; usually the end of construction) and is
+appraised until ``closing_year``. Carried traffic is ``ramp(s) * min(demand, capacity)`` where
+``s`` is the time since opening and ``ramp(s) = min(1, s0 + (1 - s0) s / R)`` rises linearly
+from the initial share ``s0`` to 1 over ``R`` years; each year's value is the exact integral
+over the part of the year the line is open. Revenue = carried x tariff; operating cost =
+carried x variable cost per unit + open fraction x fixed cost a year (the caller folds
+train-km costs, route lengths and Arctic factors into those two). Because carried traffic is
+linear in demand up to capacity, NPV is linear in demand there, and :func:`breakeven_traffic`
+solves it in closed form. :func:`residual_value` books an asset's straight-line value left at
+the end of the appraisal.
 """
 
 from __future__ import annotations
@@ -85,7 +87,8 @@ def _per_year(value: ArrayLike, name: str, n: int, horizon: int) -> FloatArray:
         raise ScenarioError(name, a.shape, "a number, one value per draw, or (draws, years)")
     if not np.all(np.isfinite(a)):
         raise ScenarioError(name, "non-finite values", "finite numbers")
-    return np.broadcast_to(a, (n, horizon)).astype(np.float64)
+    out: FloatArray = np.broadcast_to(a, (n, horizon))
+    return out
 
 
 def _non_negative(a: FloatArray, name: str) -> None:
@@ -239,6 +242,63 @@ def ramp_profile(
 
 
 @dataclass(frozen=True)
+class OperatingWindow:
+    """The part of each year a line is open, and its traffic as a share of the steady state.
+
+    Attributes
+    ----------
+    ramp : numpy.ndarray
+        ``(n, T)``: the integral over each year of the ramp-up share (see
+        :func:`ramp_profile`), zero before opening and after closing.
+    open_fraction : numpy.ndarray
+        ``(n, T)``: the fraction of each year between opening and closing.
+    """
+
+    ramp: FloatArray
+    open_fraction: FloatArray
+
+
+def operating_window(
+    opening_year: ArrayLike,
+    horizon_years: int,
+    *,
+    closing_year: ArrayLike | None = None,
+    ramp_years: ArrayLike = 0.0,
+    initial_share: ArrayLike = 0.0,
+) -> OperatingWindow:
+    """Return the operating window of each draw: open from ``opening_year`` to ``closing_year``.
+
+    Parameters
+    ----------
+    opening_year : array_like
+        Opening per draw, in years after notice to proceed (>= 0).
+    horizon_years : int
+        Number of yearly columns ``T``.
+    closing_year : array_like, optional
+        End of the operations appraised, per draw (>= opening); open to the horizon if omitted.
+    ramp_years, initial_share : array_like
+        Ramp-up, see :func:`ramp_profile`.
+
+    Returns
+    -------
+    OperatingWindow
+        Ramp-up shares and open fractions, ``(n, T)`` each.
+    """
+    if closing_year is None:
+        after: FloatArray | float = 0.0
+    else:
+        closing = _draws(closing_year, "closing_year")
+        if np.any(closing < np.asarray(opening_year, dtype=np.float64)):
+            raise ScenarioError("closing_year", float(np.min(closing)), "closing >= opening")
+        after = ramp_profile(closing, horizon_years)
+    ramp = ramp_profile(
+        opening_year, horizon_years, ramp_years=ramp_years, initial_share=initial_share
+    )
+    open_fraction = ramp_profile(opening_year, horizon_years)
+    return OperatingWindow(np.maximum(ramp - after, 0.0), np.maximum(open_fraction - after, 0.0))
+
+
+@dataclass(frozen=True)
 class OperatingFlows:
     """Yearly operating flows of every draw, each ``(n, T)``.
 
@@ -249,7 +309,7 @@ class OperatingFlows:
     revenue : numpy.ndarray
         Carried traffic x tariff.
     opex : numpy.ndarray
-        Operating cost (variable + fixed, Arctic factor included), positive.
+        Operating cost (variable + fixed), positive.
     unit_net : numpy.ndarray
         Net cash of each year per unit of steady-state demand below capacity (the slope of
         ``net`` in demand); :func:`breakeven_traffic` uses it.
@@ -298,136 +358,107 @@ def carried_traffic(demand: ArrayLike, capacity: ArrayLike, ramp: ArrayLike) -> 
 
 
 def operating_cash_flows(
+    window: OperatingWindow,
     *,
-    opening_year: ArrayLike,
-    horizon_years: int,
     demand: ArrayLike,
     capacity: ArrayLike,
     tariff: ArrayLike,
-    units_per_train: ArrayLike,
-    route_km: ArrayLike,
-    opex_per_train_km: ArrayLike,
-    fixed_opex_per_km_year: ArrayLike,
-    arctic_factor: ArrayLike = 1.0,
-    ramp_years: ArrayLike = 0.0,
-    initial_share: ArrayLike = 0.0,
+    variable_cost_per_unit: ArrayLike,
+    fixed_cost_per_year: ArrayLike,
 ) -> OperatingFlows:
-    """Compute revenue and operating cost from opening to the horizon, per draw and year.
+    """Compute revenue and operating cost over an operating window, per draw and year.
 
-    All inputs but ``horizon_years`` are numbers, per-draw arrays ``(n,)`` or, for
-    ``demand``, ``capacity``, ``tariff`` and the cost rates, ``(n, T)`` arrays. ``n`` is
-    taken from ``opening_year`` (or from the first per-draw input).
+    Carried traffic is ``ramp x min(demand, capacity)``; revenue is carried x tariff; operating
+    cost is carried x variable cost + open fraction x fixed cost. Each input is a number, one
+    value per draw ``(n,)`` or an ``(n, T)`` array.
 
     Parameters
     ----------
-    opening_year : array_like
-        Opening per draw, in years after notice to proceed (end of construction).
-    horizon_years : int
-        Number of yearly columns ``T``.
+    window : OperatingWindow
+        Ramp-up and open fraction of each year (:func:`operating_window`).
     demand : array_like
-        Steady-state demand per year (traffic units a year).
+        Steady-state demand per year (traffic units a year), >= 0.
     capacity : array_like
-        Capacity per year (same unit); carried = ramp x min(demand, capacity).
+        Capacity per year (same unit), >= 0.
     tariff : array_like
         Revenue per traffic unit carried (money unit per traffic unit).
-    units_per_train : array_like
-        Traffic units per train (> 0); train-km = carried / units_per_train x route_km.
-    route_km : array_like
-        Route length the trains run and the fixed cost applies to (km).
-    opex_per_train_km : array_like
-        Variable operating cost per train-km (money unit).
-    fixed_opex_per_km_year : array_like
-        Fixed operating and maintenance cost per route-km and year of operation (money unit),
-        pro rata in the opening year.
-    arctic_factor : array_like
-        Multiplier (>= 0) on all operating costs for Arctic conditions.
-    ramp_years, initial_share : array_like
-        Ramp-up, see :func:`ramp_profile`.
+    variable_cost_per_unit : array_like
+        Operating cost per traffic unit carried (train-km cost x km / units per train), >= 0.
+    fixed_cost_per_year : array_like
+        Operating cost of a whole year open, whatever the traffic (maintenance), >= 0; pro
+        rata in the years the line opens and closes.
 
     Returns
     -------
     OperatingFlows
         Carried traffic, revenue, operating cost, and the slope of net cash in demand.
     """
-    horizon = _horizon(horizon_years)
-    sizes = [
-        np.asarray(v).shape[0]
-        for v in (opening_year, demand, capacity, tariff, route_km, arctic_factor)
-        if np.asarray(v).ndim >= 1
-    ]
-    n = sizes[0] if sizes else 1
-    ramp = ramp_profile(
-        np.broadcast_to(_draws(opening_year, "opening_year", n), (n,)),
-        horizon,
-        ramp_years=ramp_years,
-        initial_share=initial_share,
-    )
-    fields = {
-        "demand": demand,
-        "capacity": capacity,
-        "tariff": tariff,
-        "units_per_train": units_per_train,
-        "route_km": route_km,
-        "opex_per_train_km": opex_per_train_km,
-        "fixed_opex_per_km_year": fixed_opex_per_km_year,
-        "arctic_factor": arctic_factor,
+    n, horizon = window.ramp.shape
+    v = {
+        "demand": _per_year(demand, "demand", n, horizon),
+        "capacity": _per_year(capacity, "capacity", n, horizon),
+        "tariff": _per_year(tariff, "tariff", n, horizon),
+        "variable_cost_per_unit": _per_year(
+            variable_cost_per_unit, "variable_cost_per_unit", n, horizon
+        ),
+        "fixed_cost_per_year": _per_year(fixed_cost_per_year, "fixed_cost_per_year", n, horizon),
     }
-    v = {k: _per_year(x, k, n, horizon) for k, x in fields.items()}
-    for k, a in v.items():
-        if k != "tariff":
-            _non_negative(a, k)
-    if np.any(v["units_per_train"] <= 0):
-        raise ScenarioError("units_per_train", float(np.min(v["units_per_train"])), "> 0")
-    open_fraction = ramp_profile(np.broadcast_to(opening_year, (n,)), horizon)
-    carried = carried_traffic(v["demand"], v["capacity"], ramp)
-    cost_per_unit = (
-        v["arctic_factor"] * v["route_km"] * v["opex_per_train_km"] / v["units_per_train"]
-    )
-    fixed = v["arctic_factor"] * v["route_km"] * v["fixed_opex_per_km_year"] * open_fraction
+    for k in ("variable_cost_per_unit", "fixed_cost_per_year"):
+        _non_negative(v[k], k)
+    carried = carried_traffic(v["demand"], v["capacity"], window.ramp)
+    fixed = window.open_fraction * v["fixed_cost_per_year"]
     revenue = carried * v["tariff"]
-    opex = carried * cost_per_unit + fixed
-    unit_net = ramp * (v["tariff"] - cost_per_unit)
+    opex = carried * v["variable_cost_per_unit"] + fixed
+    unit_net = window.ramp * (v["tariff"] - v["variable_cost_per_unit"])
     return OperatingFlows(carried, revenue, opex, unit_net, fixed)
 
 
 def residual_value(
     cost_usd_bn: ArrayLike,
-    opening_year: ArrayLike,
-    horizon_years: int,
+    service_years: ArrayLike,
     asset_life_years: ArrayLike,
+    *,
+    booked_year: ArrayLike,
+    horizon_years: int,
 ) -> FloatArray:
-    """Return the straight-line residual value of an asset at the horizon, per draw.
+    """Return the straight-line residual value of an asset, booked in one year per draw.
 
-    The asset enters service at opening and loses ``1 / asset_life`` of its cost a year:
-    value = cost x max(0, 1 - (horizon - opening) / life) (the whole cost if it has not
-    opened by the horizon). Add it to the last column of the cash flows: with
-    ``timing="end"`` it is then discounted at exactly the horizon.
+    The asset loses ``1 / asset_life`` of its cost a year in service: value = cost x
+    max(0, 1 - service / life), booked in the column holding ``booked_year`` (the last
+    column if it falls beyond the horizon).
 
     Parameters
     ----------
     cost_usd_bn : array_like
-        Cost of the asset per draw.
-    opening_year : array_like
-        Opening per draw (years after notice to proceed).
-    horizon_years : int
-        The horizon ``T`` (years after notice to proceed).
+        Cost of the asset per draw, >= 0.
+    service_years : array_like
+        Years in service when the value is booked, >= 0.
     asset_life_years : array_like
         Straight-line life (> 0).
+    booked_year : array_like
+        When the value is booked, years after notice to proceed (>= 0), per draw.
+    horizon_years : int
+        Number of yearly columns ``T``.
 
     Returns
     -------
     numpy.ndarray
-        Residual value ``(n,)`` at the horizon, undiscounted.
+        ``(n, T)``: the residual value in its year, zero elsewhere; undiscounted.
     """
     horizon = _horizon(horizon_years)
-    cost = _draws(cost_usd_bn, "cost_usd_bn")
-    opening = _draws(opening_year, "opening_year")
-    life = _draws(asset_life_years, "asset_life_years")
+    cost = np.atleast_1d(_draws(cost_usd_bn, "cost_usd_bn"))
+    service = _draws(service_years, "service_years", cost.shape[0])
+    life = _draws(asset_life_years, "asset_life_years", cost.shape[0])
+    booked = _draws(booked_year, "booked_year", cost.shape[0])
     _non_negative(cost, "cost_usd_bn")
+    _non_negative(service, "service_years")
+    _non_negative(booked, "booked_year")
     if np.any(life <= 0):
         raise ScenarioError("asset_life_years", float(np.min(life)), "lives > 0 years")
-    age = np.maximum(horizon - opening, 0.0)
-    out: FloatArray = np.atleast_1d(cost * np.clip(1.0 - age / life, 0.0, 1.0))
+    value = cost * np.maximum(0.0, 1.0 - service / life)
+    col = np.broadcast_to(np.minimum(np.floor(booked).astype(np.intp), horizon - 1), cost.shape)
+    out = np.zeros((cost.shape[0], horizon))
+    out[np.arange(cost.shape[0]), col] = value
     return out
 
 
