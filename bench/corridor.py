@@ -25,6 +25,7 @@ from beringia.core.construction import simulate_block
 from beringia.models.alignment import alignment_for
 from beringia.models.construction.compile import compile_construction
 from beringia.models.corridor.appraise import assess_corridor
+from beringia.models.corridor.compile import scenario_appraisal
 from beringia.models.corridor.run import scenario_plan
 from beringia.models.operations import assess_operations
 from beringia.scenario.io import load_scenario
@@ -51,21 +52,13 @@ def main() -> None:
     t_construction = time.perf_counter() - t0
     ops = assess_operations(sc, alignment, seed=args.seed, years=20)
     t0 = time.perf_counter()
-    plan = scenario_plan(sc, ops)
+    plan = scenario_plan(sc, ops, inp.length_m / 1000.0)
     t_plan = time.perf_counter() - t0
-    if sc.corridor is None or sc.market is None or sc.economics is None:
+    inputs = scenario_appraisal(sc)
+    if inputs is None:
         raise SystemExit("bering-strait has no corridor section")
     t0 = time.perf_counter()
-    result = assess_corridor(
-        sc.corridor,
-        sc.market,
-        sc.economics,
-        plan,
-        cost,
-        years,
-        seed=args.seed,
-        tunnel_bores=len(sc.construction.bores),
-    )
+    result = assess_corridor(inputs, plan, cost, years, seed=args.seed)
     t_corridor = time.perf_counter() - t0
     ratio = t_corridor / t_construction
     figures = {

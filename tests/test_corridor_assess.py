@@ -25,6 +25,7 @@ from beringia.core.economics import npv as real_npv
 from beringia.models.alignment import alignment_for
 from beringia.models.construction.compile import tunnel_length_km
 from beringia.models.corridor.appraise import assess_corridor
+from beringia.models.corridor.compile import scenario_appraisal
 from beringia.models.corridor.network import shipped_doc as shipped_network_doc
 from beringia.models.corridor.places import shipped_doc
 from beringia.models.corridor.results import CorridorAssessment
@@ -72,7 +73,8 @@ def tunnel_draws(n: int = DRAWS, cost: float = 20.0, years: float = 5.0) -> tupl
 
 def corridor_run(sc: Scenario, n: int = DRAWS, *, seed: int = SEED, **kw: float) -> Any:
     cost, years = tunnel_draws(n, **kw)
-    return run_corridor(sc, operations(), cost, years, seed=seed)
+    plan = scenario_plan(sc, operations(), tunnel_length_km(sc))
+    return run_corridor(sc, plan, cost, years, seed=seed)
 
 
 # --------------------------------------------------------------------------- the toy
@@ -352,17 +354,15 @@ def builtin_run(edit: Callable[[dict[str, Any]], None] | None = None, **kw: Any)
 
 def test_more_tunnel_capacity_never_lowers_carried_traffic() -> None:
     sc = _operations()[0]
-    plan = scenario_plan(sc, operations())
-    assert sc.corridor is not None and sc.market is not None and sc.economics is not None
+    plan = scenario_plan(sc, operations(), tunnel_length_km(sc))
+    inputs = scenario_appraisal(sc)
+    assert inputs is not None
     cost, years = tunnel_draws(300)
-    bores = len(sc.construction.bores)
     demand = None
     previous: dict[str, np.ndarray] | None = None
     for cap in (0.0, 2e4, 2e5, 1e6, 1e7, 1e9):
         p = dataclasses.replace(plan, capacity_teu_per_year=cap)
-        res = assess_corridor(
-            sc.corridor, sc.market, sc.economics, p, cost, years, seed=SEED, tunnel_bores=bores
-        )
+        res = assess_corridor(inputs, p, cost, years, seed=SEED)
         if demand is None:
             demand = res.demand_teu_per_year
         for d, carried in res.carried_teu_per_year.items():

@@ -29,7 +29,7 @@ from beringia.core.stats import quantiles
 from beringia.core.traindynamics import Profile, Track, TrainSpec, running_profile
 from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult
-from beringia.models.construction.compile import tunnel_length_km
+from beringia.models.construction.compile import places_m
 from beringia.scenario.distributions import dist_spec
 from beringia.scenario.model import Scenario
 from beringia.scenario.operations import Operations, TrainType
@@ -146,9 +146,16 @@ def train_spec(t: TrainType) -> TrainSpec:
 
 
 def tunnel_track(sc: Scenario, alignment: AlignmentResult | None, ops: Operations) -> Track:
-    """Return the eastbound track: the alignment's gradients, or level without one."""
+    """Return the eastbound track: the alignment's gradients, or level without one.
+
+    ``alignment`` is the scenario's designed alignment (:func:`alignment_for`), designed once
+    by the caller; ``None`` only for a scenario without an alignment section, whose tunnel
+    length is typed in.
+    """
     if alignment is None:
-        length_m = tunnel_length_km(sc) * 1000.0
+        if sc.alignment is not None:
+            raise ValueError("tunnel_track: pass the designed alignment (alignment_for(sc))")
+        length_m = places_m(sc, None)[sc.route.attack_points[-1].name]
         x = np.linspace(0.0, length_m, max(2, int(length_m // 10.0) + 1))
         grad = np.zeros_like(x)
     else:

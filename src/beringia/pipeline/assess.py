@@ -110,7 +110,7 @@ def assess(
     plan = (
         None
         if scenario.corridor is None or operations is None
-        else scenario_plan(scenario, operations)
+        else scenario_plan(scenario, operations, inp.length_m / 1000.0)
     )
     run = run_construction(
         inp,
@@ -134,7 +134,7 @@ def assess(
     corridor = (
         None
         if plan is None or operations is None
-        else run_corridor(scenario, operations, cost, years, seed=seed, plan=plan)
+        else run_corridor(scenario, plan, cost, years, seed=seed)
     )
     t_corridor = time.perf_counter() - t_corridor
     report("corridor", draws, draws)

@@ -93,7 +93,8 @@ def validate(scenario: ScenarioLike, overrides: Iterable[str] = ()) -> Validatio
     ops = None if sc.operations is None else compile_operations(sc, alignment)
     plan = None
     if sc.corridor is not None:  # the network, places and routes: a few simulated years
-        plan = scenario_plan(sc, assess_operations(sc, alignment, seed=0, years=VALIDATE_YEARS))
+        ops_run = assess_operations(sc, alignment, seed=0, years=VALIDATE_YEARS)
+        plan = scenario_plan(sc, ops_run, inp.length_m / 1000.0)
     return Validation(
         scenario=sc,
         length_km=inp.length_m / 1000,

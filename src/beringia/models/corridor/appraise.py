@@ -20,19 +20,27 @@ import numpy as np
 from beringia.core import rng as rngmod
 from beringia.core.distributions import DistSpec, FloatArray, ppf
 from beringia.core.economics import (
+    OperatingWindow,
     Shape,
     benefit_cost_ratio,
     breakeven_traffic,
     capex_profile,
-    carried_traffic,
     discount_factors,
     irr,
     npv,
+    operating_cash_flows,
+    operating_window,
     payback_year,
-    ramp_profile,
+    residual_value,
 )
 from beringia.core.modechoice import logit_share
 from beringia.core.stats import quantiles
+from beringia.models.corridor.compile import (
+    AppraisalInputs,
+    CorridorInputs,
+    EconomicsInputs,
+    MarketInputs,
+)
 from beringia.models.corridor.network import Segment, new_build, route
 from beringia.models.corridor.ocean import OceanLeg, china_europe_rail, ocean_leg
 from beringia.models.corridor.places import Access
@@ -45,16 +53,12 @@ from beringia.models.corridor.plan import (
 )
 from beringia.models.corridor.quantity import Quantity
 from beringia.models.corridor.results import CorridorAssessment, ProjectEconomics, RouteDraws
-from beringia.models.reference.uplift import uplift
-from beringia.scenario.corridor import Corridor, Economics, Market
-from beringia.scenario.distributions import AnyDist, dist_spec
 
 ROUTE_DRAWS = 65_536
 """Door-to-door draws kept per route for summaries and charts (the first ones)."""
 FAN_DRAWS = 16_384
 """Draws whose yearly cash flows are kept for the fan chart (the first ones)."""
 TEU_PER_FEU = 2.0
-UPLIFT_CLASS = "rail"
 BENCHMARK = ("Shanghai", "Warsaw")
 """China-Europe rail sanity check: modelled terminal-to-terminal days on this pair."""
 BENCHMARK_DAYS = (13.0, 15.0)
@@ -82,10 +86,6 @@ class _Sampler:
             self._cache[key] = ppf(spec, u)
         return self._cache[key]
 
-    def dist(self, key: str, d: AnyDist) -> FloatArray:
-        """Return draws of a scenario distribution."""
-        return self.spec(key, dist_spec(d))
-
     def quantity(self, key: str, q: Quantity) -> FloatArray:
         """Return draws of a data-file quantity."""
         return self.spec(key, q.spec)
@@ -104,18 +104,18 @@ class _Build:
     years: FloatArray
 
 
-def _corridor_build(corridor: Corridor, plan: CorridorPlan, s: _Sampler) -> _Build:
+def _corridor_build(corridor: CorridorInputs, plan: CorridorPlan, s: _Sampler) -> _Build:
     """Corridor capex (uplift included) and build years of one block."""
     capex_m = np.zeros(s.size)
     for (country, terrain), km in plan.new_km.items():
-        unit = corridor.new_build_usd_m_per_km[country][terrain]
-        capex_m += km * s.dist(f"capex:{country}:{terrain}", unit)
-    capex_m += plan.upgrade_km * s.dist("capex:upgrade", corridor.upgrade_usd_m_per_km)
-    if corridor.uplift != "none":
-        up = uplift(corridor.uplift, UPLIFT_CLASS)
-        capex_m *= np.exp(up.mu + up.sigma * s.normal("capex:uplift"))
+        unit = corridor.new_build_usd_m_per_km[(country, terrain)]
+        capex_m += km * s.spec(f"capex:{country}:{terrain}", unit)
+    capex_m += plan.upgrade_km * s.spec("capex:upgrade", corridor.upgrade_usd_m_per_km)
+    if corridor.uplift is not None:
+        mu, sigma = corridor.uplift
+        capex_m *= np.exp(mu + sigma * s.normal("capex:uplift"))
     works_km = sum(plan.new_km.values()) + plan.upgrade_km
-    rate = s.dist("build:fronts", corridor.build_fronts) * s.dist(
+    rate = s.spec("build:fronts", corridor.build_fronts) * s.spec(
         "build:rate", corridor.km_per_year_per_front
     )
     years = np.asarray(works_km / rate, dtype=np.float64)
@@ -149,11 +149,11 @@ def _running_hours(
     commercial_h: float,
     dwell_nodes: Sequence[str],
     plan: CorridorPlan,
-    corridor: Corridor,
+    speed_factor: DistSpec,
     s: _Sampler,
 ) -> FloatArray:
     """Return running hours at the drawn commercial speed plus the drawn dwells passed."""
-    hours = line_h / s.dist("speed_factor", corridor.speed_factor) + commercial_h
+    hours = line_h / s.spec("speed_factor", speed_factor) + commercial_h
     for name in dwell_nodes:
         node = plan.network.node(name)
         if node.dwell_h is not None:
@@ -162,25 +162,25 @@ def _running_hours(
 
 
 def _rail(
-    r: RailPlan, plan: CorridorPlan, corridor: Corridor, econ: Economics, s: _Sampler
+    r: RailPlan, plan: CorridorPlan, corridor: CorridorInputs, econ: EconomicsInputs, s: _Sampler
 ) -> _Leg:
     """Door-to-door days and $/FEU of one pair by the corridor."""
-    hours = _running_hours(r.line_h, r.commercial_h, r.dwell_nodes, plan, corridor, s)
+    hours = _running_hours(r.line_h, r.commercial_h, r.dwell_nodes, plan, corridor.speed_factor, s)
     if r.through_tunnel:
         hours = hours + plan.tunnel_running_h
     oa_days, oa_cost = _access(s, f"rail-access:{r.pair.origin}", r.origin_access)
     da_days, da_cost = _access(s, f"rail-access:{r.pair.destination}", r.destination_access)
     days = (
         hours / 24.0
-        + s.dist("terminal:origin", corridor.terminal_days)
-        + s.dist("terminal:destination", corridor.terminal_days)
+        + s.spec("terminal:origin", corridor.terminal_days)
+        + s.spec("terminal:destination", corridor.terminal_days)
         + oa_days
         + da_days
     )
     cost = (
-        s.dist("rail_tariff", econ.rail_tariff_usd_per_feu_km) * r.tariff_km
-        + (s.dist("toll", econ.toll_usd_per_feu) if r.through_tunnel else 0.0)
-        + s.dist("terminal:usd", corridor.terminal_usd_per_feu)
+        s.spec("rail_tariff", econ.rail_tariff_usd_per_feu_km) * r.tariff_km
+        + (s.spec("toll", econ.toll_usd_per_feu) if r.through_tunnel else 0.0)
+        + s.spec("terminal:usd", corridor.terminal_usd_per_feu)
         + oa_cost
         + da_cost
     )
@@ -211,7 +211,9 @@ def _sea(p: SeaPlan, s: _Sampler) -> _Leg:
     return _Leg(leg.days + oa_days + da_days, leg.cost + oa_cost + da_cost)
 
 
-def _rail_constant(market: Market, s: _Sampler, vot: FloatArray, scale: FloatArray) -> FloatArray:
+def _rail_constant(
+    market: MarketInputs, s: _Sampler, vot: FloatArray, scale: FloatArray
+) -> FloatArray:
     """Rail constant ($/FEU) that makes the logit reproduce China-Europe rail's share.
 
     Per draw: with China-Europe rail (door-to-door days and all-in rate of the shipped
@@ -228,7 +230,7 @@ def _rail_constant(market: Market, s: _Sampler, vot: FloatArray, scale: FloatArr
         "bench:rail:extras", bench.extras_usd_per_feu
     )
     sea = _sea_leg(ocean_leg(*BENCHMARK_SEA), s)
-    share = s.dist("bench:share", market.benchmark_rail_share)
+    share = s.spec("bench:share", market.benchmark_rail_share)
     gap = rail_cost + vot * rail_days - (sea.cost + vot * sea.days)
     out: FloatArray = np.log(1.0 / share - 1.0) / scale - gap
     return out
@@ -248,32 +250,10 @@ class _Project:
     capex_total: FloatArray  # (n,)
 
 
-def _operating_window(
-    opening: FloatArray, end: FloatArray, horizon: int, ramp_years: FloatArray, s0: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Steady-state share and open fraction of each year within ``[opening, end]``."""
-    after_end = ramp_profile(end, horizon)
-    ramp = ramp_profile(opening, horizon, ramp_years=ramp_years, initial_share=s0) - after_end
-    open_fraction = ramp_profile(opening, horizon) - after_end
-    return np.maximum(ramp, 0.0), np.maximum(open_fraction, 0.0)
-
-
-def _residual(
-    cost: FloatArray, end: FloatArray, horizon: int, operating: int, life: FloatArray
-) -> FloatArray:
-    """Straight-line residual value booked in the year holding each draw's end."""
-    out = np.zeros((cost.shape[0], horizon))
-    value = cost * np.maximum(0.0, 1.0 - operating / life)
-    col = np.minimum(np.floor(end).astype(np.intp), horizon - 1)
-    out[np.arange(cost.shape[0]), col] = value
-    return out
-
-
 def _project(
     capex: FloatArray,
     capex_total: FloatArray,
-    ramp: FloatArray,
-    open_fraction: FloatArray,
+    window: OperatingWindow,
     steady: FloatArray,
     capacity: float,
     tariff_per_teu: FloatArray,
@@ -281,13 +261,16 @@ def _project(
     fixed_per_year: FloatArray,
     residual: FloatArray,
 ) -> _Project:
-    carried = carried_traffic(steady[:, None], capacity, ramp)
-    revenue = carried * tariff_per_teu[:, None]
-    fixed = open_fraction * fixed_per_year[:, None]
-    opex = carried * var_cost_per_teu[:, None] + fixed
-    base = residual - capex - fixed
-    unit = ramp * (tariff_per_teu - var_cost_per_teu)[:, None]
-    return _Project(capex, revenue, opex, residual, base, unit, capex_total)
+    flows = operating_cash_flows(
+        window,
+        demand=steady,
+        capacity=capacity,
+        tariff=tariff_per_teu,
+        variable_cost_per_unit=var_cost_per_teu,
+        fixed_cost_per_year=fixed_per_year,
+    )
+    base = residual - capex - flows.fixed_opex
+    return _Project(capex, flows.revenue, flows.opex, residual, base, flows.unit_net, capex_total)
 
 
 class _Accumulator:
@@ -369,36 +352,34 @@ def _path_km(r: RailPlan, plan: CorridorPlan) -> tuple[float, float, float]:
 
 
 def assess_corridor(
-    corridor: Corridor,
-    market: Market,
-    econ: Economics,
+    inputs: AppraisalInputs,
     plan: CorridorPlan,
     cost_usd_bn: FloatArray,
     duration_years: FloatArray,
     *,
     seed: int,
-    tunnel_bores: int,
 ) -> CorridorAssessment:
     """Sample the corridor, its traffic and the economics of tunnel and corridor, per draw.
 
     Parameters
     ----------
-    corridor, market, econ : Corridor, Market, Economics
-        The scenario's sections.
+    inputs : AppraisalInputs
+        The scenario's corridor, market and economics sections, compiled
+        (:func:`beringia.models.corridor.compile.compile_appraisal`).
     plan : CorridorPlan
         The deterministic plan (:func:`beringia.models.corridor.plan.plan_corridor`).
     cost_usd_bn, duration_years : ndarray
         Tunnel cost (2025 USD bn) and construction duration (years) per draw.
     seed : int
         Seed of the corridor's random streams.
-    tunnel_bores : int
-        Bores of the tunnel (its fixed maintenance is per bore-km).
 
     Returns
     -------
     CorridorAssessment
         Routes, traffic and the two appraisals.
     """
+    corridor, market, econ = inputs.corridor, inputs.market, inputs.economics
+    tunnel_bores = inputs.tunnel_bores
     n = cost_usd_bn.shape[0]
     blocks = rngmod.blocks(n)
     samplers = [_Sampler(seed, b, size) for b, _, size in blocks]
@@ -424,12 +405,12 @@ def assess_corridor(
     )
     for (_, start, size), s, build in zip(blocks, samplers, builds, strict=True):
         stop = start + size
-        vot = s.dist("cargo_value", market.cargo_value_usd_per_feu) * (
-            s.dist("time_cost_pct", market.time_cost_pct_per_day) / 100.0
+        vot = s.spec("cargo_value", market.cargo_value_usd_per_feu) * (
+            s.spec("time_cost_pct", market.time_cost_pct_per_day) / 100.0
         )
-        scale = s.dist("logit_scale", market.logit_scale_per_1000usd_per_feu) / 1000.0
+        scale = s.spec("logit_scale", market.logit_scale_per_1000usd_per_feu) / 1000.0
         constant = _rail_constant(market, s, vot, scale)
-        arctic = s.dist("arctic_factor", econ.arctic_factor)
+        arctic = s.spec("arctic_factor", econ.arctic_factor)
         shares: dict[str, list[FloatArray]] = {k: [] for k in flows}
         km_tariff: dict[str, list[FloatArray]] = {k: [] for k in flows}
         km_weighted: dict[str, list[FloatArray]] = {k: [] for k in flows}
@@ -461,7 +442,7 @@ def assess_corridor(
         by_dir = {d: np.zeros(size) for d in DIRECTIONS}
         teu_by_flow = {}
         for name, f in flows.items():
-            teu = s.dist(f"market:{name}", f.teu_per_year) * share_by_flow[name]
+            teu = s.spec(f"market:{name}", f.teu_per_year) * share_by_flow[name]
             teu_by_flow[name] = teu
             by_dir[f.tunnel_direction] += teu
         steady_dir = {d: np.minimum(by_dir[d], cap) for d in DIRECTIONS}
@@ -474,30 +455,33 @@ def assess_corridor(
         mean_tariff_km = sum(teu_by_flow[k] * tariff_km[k] for k in flows) / total_demand
         mean_weighted_km = sum(teu_by_flow[k] * weighted_km[k] for k in flows) / total_demand
 
-        rate = s.dist("discount_rate", econ.discount_rate)
+        rate = s.spec("discount_rate", econ.discount_rate)
         rates[start:stop] = rate
-        ramp_years = np.minimum(s.dist("ramp_up_years", market.ramp_up_years), operating)
+        ramp_years = np.minimum(s.spec("ramp_up_years", market.ramp_up_years), operating)
         s0 = (
             np.zeros(size)
             if market.initial_share is None
-            else s.dist("initial_share", market.initial_share)
+            else s.spec("initial_share", market.initial_share)
         )
         op = opening[start:stop]
         end = op + operating
-        ramp, open_fraction = _operating_window(op, end, horizon, ramp_years, s0)
-        toll_teu = s.dist("toll", econ.toll_usd_per_feu) / TEU_PER_FEU / 1e9
-        per_km_year = s.dist("opex_route_km", econ.opex_usd_per_route_km_year) / 1e9
+        window = operating_window(
+            op, horizon, closing_year=end, ramp_years=ramp_years, initial_share=s0
+        )
+        toll_teu = s.spec("toll", econ.toll_usd_per_feu) / TEU_PER_FEU / 1e9
+        per_km_year = s.spec("opex_route_km", econ.opex_usd_per_route_km_year) / 1e9
         tunnel_fixed = per_km_year * tunnel_km * tunnel_bores * arctic
         cost_t = cost_usd_bn[start:stop]
         dur_t = duration_years[start:stop]
         capex_t = capex_profile(cost_t, dur_t, horizon, shape=econ.capex_shape)
-        tunnel_life = s.dist("tunnel_life", econ.tunnel_life_years)
-        res_t = _residual(cost_t, end, horizon, operating, tunnel_life)
+        tunnel_life = s.spec("tunnel_life", econ.tunnel_life_years)
+        res_t = residual_value(
+            cost_t, operating, tunnel_life, booked_year=end, horizon_years=horizon
+        )
         tunnel = _project(
             capex_t,
             cost_t,
-            ramp,
-            open_fraction,
+            window,
             steady,
             2 * cap,
             toll_teu,
@@ -508,16 +492,17 @@ def assess_corridor(
         tunnel_acc.add(start, tunnel, steady, rate, 2 * cap)
 
         capex_c = capex_t + _spend(build, horizon, econ.capex_shape)
-        rail_teu = s.dist("rail_tariff", econ.rail_tariff_usd_per_feu_km) / TEU_PER_FEU / 1e9
-        train_km = s.dist("opex_train_km", econ.opex_usd_per_train_km) / 1e9
+        rail_teu = s.spec("rail_tariff", econ.rail_tariff_usd_per_feu_km) / TEU_PER_FEU / 1e9
+        train_km = s.spec("opex_train_km", econ.opex_usd_per_train_km) / 1e9
         network_km = network_plain_km + arctic * network_arctic_km
-        corridor_life = s.dist("corridor_life", econ.corridor_life_years)
-        res_c = res_t + _residual(build.capex_usd_bn, end, horizon, operating, corridor_life)
+        corridor_life = s.spec("corridor_life", econ.corridor_life_years)
+        res_c = res_t + residual_value(
+            build.capex_usd_bn, operating, corridor_life, booked_year=end, horizon_years=horizon
+        )
         whole = _project(
             capex_c,
             cost_t + build.capex_usd_bn,
-            ramp,
-            open_fraction,
+            window,
             steady,
             2 * cap,
             toll_teu + rail_teu * mean_tariff_km,
@@ -543,7 +528,7 @@ def assess_corridor(
         horizon_years=operating,
         tunnel=tunnel_acc.result(),
         corridor=corridor_acc.result(),
-        benchmark=_benchmark(plan, corridor, seed),
+        benchmark=_benchmark(plan, corridor.speed_factor, seed),
         assumptions=ASSUMPTIONS,
     )
 
@@ -603,7 +588,7 @@ def _routes(
     return out
 
 
-def _benchmark(plan: CorridorPlan, corridor: Corridor, seed: int) -> dict[str, object]:
+def _benchmark(plan: CorridorPlan, speed_factor: DistSpec, seed: int) -> dict[str, object]:
     """Model China-Europe rail terminal to terminal and set it beside the quoted days."""
     names = set(plan.network.names)
     origin, destination = BENCHMARK
@@ -618,7 +603,7 @@ def _benchmark(plan: CorridorPlan, corridor: Corridor, seed: int) -> dict[str, o
     r = route(plan.network, origin, destination)
     line_h, commercial_h = running_split(r.segments)
     s = _Sampler(seed, 0, BENCHMARK_DRAWS)
-    hours = _running_hours(line_h, commercial_h, r.dwell_nodes, plan, corridor, s)
+    hours = _running_hours(line_h, commercial_h, r.dwell_nodes, plan, speed_factor, s)
     q = quantiles(hours / 24.0)
     return {
         **base,

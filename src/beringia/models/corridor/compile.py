@@ -1,0 +1,183 @@
+"""Compile a scenario's ``corridor``, ``market`` and ``economics`` sections for the appraisal.
+
+The one bridge from those pydantic sections to the plain inputs of
+:func:`beringia.models.corridor.appraise.assess_corridor`: every uncertain figure becomes a
+:class:`~beringia.core.distributions.DistSpec`, the corridor's cost overrun the ``(mu, sigma)``
+of its log-normal ratio. The appraisal itself never sees the scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from beringia.core.distributions import DistSpec
+from beringia.core.economics import Shape
+from beringia.models.reference.uplift import uplift
+from beringia.scenario.corridor import Corridor, Economics, Market
+from beringia.scenario.distributions import dist_spec
+from beringia.scenario.model import Scenario
+
+UPLIFT_CLASS = "rail"
+"""Reference class of the corridor's cost overrun."""
+
+
+@dataclass(frozen=True)
+class CorridorInputs:
+    """The corridor section: door-to-door settings and the new lines' capex and build rate.
+
+    Attributes
+    ----------
+    speed_factor, terminal_days, terminal_usd_per_feu : DistSpec
+        Commercial speed / line speed; terminal days at each end; terminal charges per FEU.
+    new_build_usd_m_per_km : mapping
+        Capex of new line per route-km by ``(country, terrain)`` (USD m, before the uplift).
+    upgrade_usd_m_per_km : DistSpec
+        Capex of an upgrade per route-km.
+    uplift : tuple of float or None
+        ``(mu, sigma)`` of ``ln(actual / estimate)`` applied to the capex; ``None``: none.
+    build_fronts, km_per_year_per_front : DistSpec
+        Railheads working at once and their rate.
+    """
+
+    speed_factor: DistSpec
+    terminal_days: DistSpec
+    terminal_usd_per_feu: DistSpec
+    new_build_usd_m_per_km: Mapping[tuple[str, str], DistSpec]
+    upgrade_usd_m_per_km: DistSpec
+    uplift: tuple[float, float] | None
+    build_fronts: DistSpec
+    km_per_year_per_front: DistSpec
+
+
+@dataclass(frozen=True)
+class FlowInputs:
+    """A market flow group: its direction through the tunnel and its volume (TEU a year)."""
+
+    name: str
+    tunnel_direction: str
+    teu_per_year: DistSpec
+
+
+@dataclass(frozen=True)
+class MarketInputs:
+    """The market section: flows, value of time and the mode choice (see :class:`Market`)."""
+
+    flows: tuple[FlowInputs, ...]
+    cargo_value_usd_per_feu: DistSpec
+    time_cost_pct_per_day: DistSpec
+    logit_scale_per_1000usd_per_feu: DistSpec
+    ramp_up_years: DistSpec
+    initial_share: DistSpec | None
+    benchmark_rail_share: DistSpec | None
+
+
+@dataclass(frozen=True)
+class EconomicsInputs:
+    """The economics section: discounting, tariffs, operating costs, asset lives."""
+
+    discount_rate: DistSpec
+    horizon_years: int
+    capex_shape: Shape
+    toll_usd_per_feu: DistSpec
+    rail_tariff_usd_per_feu_km: DistSpec
+    opex_usd_per_train_km: DistSpec
+    opex_usd_per_route_km_year: DistSpec
+    arctic_factor: DistSpec
+    tunnel_life_years: DistSpec
+    corridor_life_years: DistSpec
+
+
+@dataclass(frozen=True)
+class AppraisalInputs:
+    """Everything the appraisal draws from, besides the plan and the tunnel's draws.
+
+    Attributes
+    ----------
+    corridor, market, economics
+        The compiled sections.
+    tunnel_bores : int
+        Bores of the tunnel (its fixed maintenance is per bore-km).
+    """
+
+    corridor: CorridorInputs
+    market: MarketInputs
+    economics: EconomicsInputs
+    tunnel_bores: int
+
+
+def compile_corridor_section(corridor: Corridor) -> CorridorInputs:
+    """Compile the ``corridor`` section."""
+    if corridor.uplift == "none":
+        overrun = None
+    else:
+        up = uplift(corridor.uplift, UPLIFT_CLASS)
+        overrun = (up.mu, up.sigma)
+    return CorridorInputs(
+        speed_factor=dist_spec(corridor.speed_factor),
+        terminal_days=dist_spec(corridor.terminal_days),
+        terminal_usd_per_feu=dist_spec(corridor.terminal_usd_per_feu),
+        new_build_usd_m_per_km={
+            (country, terrain): dist_spec(d)
+            for country, by_terrain in corridor.new_build_usd_m_per_km.items()
+            for terrain, d in by_terrain.items()
+        },
+        upgrade_usd_m_per_km=dist_spec(corridor.upgrade_usd_m_per_km),
+        uplift=overrun,
+        build_fronts=dist_spec(corridor.build_fronts),
+        km_per_year_per_front=dist_spec(corridor.km_per_year_per_front),
+    )
+
+
+def compile_market(market: Market) -> MarketInputs:
+    """Compile the ``market`` section."""
+    return MarketInputs(
+        flows=tuple(
+            FlowInputs(f.name, f.tunnel_direction, dist_spec(f.teu_per_year)) for f in market.flows
+        ),
+        cargo_value_usd_per_feu=dist_spec(market.cargo_value_usd_per_feu),
+        time_cost_pct_per_day=dist_spec(market.time_cost_pct_per_day),
+        logit_scale_per_1000usd_per_feu=dist_spec(market.logit_scale_per_1000usd_per_feu),
+        ramp_up_years=dist_spec(market.ramp_up_years),
+        initial_share=None if market.initial_share is None else dist_spec(market.initial_share),
+        benchmark_rail_share=(
+            None if market.benchmark_rail_share is None else dist_spec(market.benchmark_rail_share)
+        ),
+    )
+
+
+def compile_economics(econ: Economics) -> EconomicsInputs:
+    """Compile the ``economics`` section."""
+    return EconomicsInputs(
+        discount_rate=dist_spec(econ.discount_rate),
+        horizon_years=econ.horizon_years,
+        capex_shape=econ.capex_shape,
+        toll_usd_per_feu=dist_spec(econ.toll_usd_per_feu),
+        rail_tariff_usd_per_feu_km=dist_spec(econ.rail_tariff_usd_per_feu_km),
+        opex_usd_per_train_km=dist_spec(econ.opex_usd_per_train_km),
+        opex_usd_per_route_km_year=dist_spec(econ.opex_usd_per_route_km_year),
+        arctic_factor=dist_spec(econ.arctic_factor),
+        tunnel_life_years=dist_spec(econ.tunnel_life_years),
+        corridor_life_years=dist_spec(econ.corridor_life_years),
+    )
+
+
+def compile_appraisal(
+    corridor: Corridor, market: Market, economics: Economics, tunnel_bores: int
+) -> AppraisalInputs:
+    """Compile the three sections and the tunnel's bore count for the appraisal."""
+    return AppraisalInputs(
+        corridor=compile_corridor_section(corridor),
+        market=compile_market(market),
+        economics=compile_economics(economics),
+        tunnel_bores=tunnel_bores,
+    )
+
+
+def scenario_appraisal(scenario: Scenario) -> AppraisalInputs | None:
+    """Compile a scenario's appraisal inputs, or ``None`` without a corridor section."""
+    if scenario.corridor is None or scenario.market is None or scenario.economics is None:
+        return None
+    return compile_appraisal(
+        scenario.corridor, scenario.market, scenario.economics, len(scenario.construction.bores)
+    )
