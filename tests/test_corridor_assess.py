@@ -8,6 +8,7 @@ length, seeds and processes, the JSON contract, and the China-Europe benchmark.
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import functools
@@ -15,11 +16,13 @@ import itertools
 import json
 import math
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+import beringia.models.alignment as alignment_module
 import beringia.models.corridor.appraise as appraise
 from beringia.core.economics import npv as real_npv
 from beringia.models.alignment import alignment_for
@@ -510,3 +513,27 @@ def test_china_europe_benchmark_within_the_quoted_days() -> None:
     assert b["quoted_days"] == [13.0, 15.0]
     assert 13.0 <= b["modelled_days"]["p50"] <= 15.0
     assert b["median_within_quoted"] is True
+
+
+def test_the_alignment_is_designed_once_per_assessment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Construction, operations and the corridor's plan share the one designed alignment."""
+    calls: list[int] = []
+    real = alignment_module.design
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(alignment_module, "design", counting)
+    result = assess(load_scenario(builtin_doc()), draws=50, seed=SEED, operations_years=2)
+    assert result.corridor is not None
+    assert len(calls) == 1
+
+
+def test_the_appraisal_never_reads_the_scenario() -> None:
+    """appraise.py works on compiled inputs: it imports nothing of beringia.scenario."""
+    tree = ast.parse(Path(appraise.__file__).read_text(encoding="utf-8"))
+    imported = {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not [m for m in imported if m.startswith("beringia.scenario")]
+    assert "beringia.models.corridor.compile" in imported
