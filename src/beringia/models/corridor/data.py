@@ -1,6 +1,7 @@
 """Sourced market and cost data of the corridor (``market.toml``, ``corridor_costs.toml``).
 
-Small typed loaders: each returns a frozen dataclass whose uncertain figures are
+Each file is checked against its layout (:mod:`beringia.models.corridor.schema`); each loader
+returns a frozen dataclass whose uncertain figures are
 :class:`~beringia.models.corridor.quantity.Quantity` objects (a compiled
 :class:`~beringia.core.distributions.DistSpec` plus provenance). Bad data raises
 :class:`~beringia.errors.ScenarioError` naming the field path.
@@ -8,20 +9,27 @@ Small typed loaders: each returns a frozen dataclass whose uncertain figures are
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
+from typing import Any, get_args
 
 from beringia.errors import ScenarioError
-from beringia.models.corridor.quantity import Quantity, parse_quantity
+from beringia.models.corridor.quantity import Quantity
+from beringia.models.corridor.schema import (
+    CostsDoc,
+    Country,
+    Direction,
+    MarketDoc,
+    NewBuildTerrain,
+    quantity,
+)
+from beringia.tables.schema import check, read_table
 
-COUNTRIES = ("US", "CA", "RU")
+COUNTRIES: tuple[str, ...] = get_args(Country)
 """Countries with new-build capex."""
-TERRAINS = ("plain", "mountain", "permafrost")
+TERRAINS: tuple[str, ...] = get_args(NewBuildTerrain)
 """Terrains with new-build capex."""
-DIRECTIONS = ("eastbound", "westbound", "both")
+DIRECTIONS: tuple[str, ...] = get_args(Direction)
 """Allowed flow directions."""
 
 
@@ -221,88 +229,6 @@ class CorridorCosts:
         )
 
 
-# ----------------------------------------------------------------------------- parsing helpers
-
-
-def _table(raw: Any, field: str) -> Mapping[str, Any]:
-    if not isinstance(raw, Mapping):
-        raise ScenarioError(field, raw, "a table")
-    return raw
-
-
-def _keys(t: Mapping[str, Any], allowed: set[str], field: str) -> None:
-    extra = sorted(set(t) - allowed)
-    if extra:
-        raise ScenarioError(
-            f"{field}.{extra[0]}", t[extra[0]], f"keys {', '.join(sorted(allowed))}"
-        )
-    missing = sorted(allowed - set(t) - _OPTIONAL)
-    if missing:
-        raise ScenarioError(f"{field}.{missing[0]}", None, "a value (required)")
-
-
-_OPTIONAL = {"unverified", "assumed", "note", "per_km"}
-
-
-def _quantity(t: Mapping[str, Any], key: str, field: str) -> Quantity:
-    raw = t.get(key)
-    if raw is None:
-        raise ScenarioError(f"{field}.{key}", None, "a distribution table (required)")
-    q = parse_quantity(raw, f"{field}.{key}")
-    if not q.source:
-        raise ScenarioError(f"{field}.{key}.source", "", "a source (URL or publication)")
-    return q
-
-
-def _str(t: Mapping[str, Any], key: str, field: str, allowed: tuple[str, ...] = ()) -> str:
-    v = t.get(key)
-    if not isinstance(v, str) or not v or (allowed and v not in allowed):
-        raise ScenarioError(f"{field}.{key}", v, f"one of {allowed}" if allowed else "a name")
-    return v
-
-
-def _num(t: Mapping[str, Any], key: str, field: str) -> float:
-    v = t.get(key)
-    if isinstance(v, bool) or not isinstance(v, int | float) or v <= 0:
-        raise ScenarioError(f"{field}.{key}", v, "a positive number")
-    return float(v)
-
-
-def _int(t: Mapping[str, Any], key: str, field: str) -> int:
-    v = t.get(key)
-    if isinstance(v, bool) or not isinstance(v, int) or not 1900 <= v <= 2100:
-        raise ScenarioError(f"{field}.{key}", v, "a year (integer 1900-2100)")
-    return v
-
-
-def _bool(t: Mapping[str, Any], key: str, field: str) -> bool:
-    v = t.get(key, False)
-    if not isinstance(v, bool):
-        raise ScenarioError(f"{field}.{key}", v, "true or false")
-    return v
-
-
-def _named(doc: Mapping[str, Any], section: str, key: str, prefix: str) -> dict[str, Quantity]:
-    out: dict[str, Quantity] = {}
-    items = doc.get(section, [])
-    if not isinstance(items, list):
-        raise ScenarioError(f"{prefix}.{section}", items, "an array of tables")
-    for i, raw in enumerate(items):
-        field = f"{prefix}.{section}.{i}"
-        t = _table(raw, field)
-        _keys(t, {"name", key}, field)
-        name = _str(t, "name", field)
-        if name in out:
-            raise ScenarioError(f"{field}.name", name, "a name not used before")
-        out[name] = _quantity(t, key, field)
-    return out
-
-
-def _read(filename: str) -> dict[str, Any]:
-    text = resources.files("beringia.data").joinpath(filename).read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
-
 # ----------------------------------------------------------------------------- market
 
 
@@ -322,106 +248,45 @@ def parse_market(doc: Mapping[str, Any]) -> Market:
     Raises
     ------
     ScenarioError
-        A missing or malformed field, named by its path.
+        A missing or malformed field, named by its path, or a flow or claim name used twice.
     """
-    p = "market"
-    flows: list[Flow] = []
-    raw_flows = doc.get("flows")
-    if not isinstance(raw_flows, list) or not raw_flows:
-        raise ScenarioError(f"{p}.flows", raw_flows, "a non-empty array of tables")
-    seen: set[str] = set()
-    for i, raw in enumerate(raw_flows):
-        field = f"{p}.flows.{i}"
-        t = _table(raw, field)
-        _keys(
-            t,
-            {
-                "name",
-                "origin_region",
-                "destination_region",
-                "direction",
-                "mode",
-                "cargo",
-                "year",
-                "teu_per_year",
-            },
-            field,
-        )
-        name = _str(t, "name", field)
-        if name in seen:
-            raise ScenarioError(f"{field}.name", name, "a name not used before")
-        seen.add(name)
-        flows.append(
-            Flow(
-                name=name,
-                origin_region=_str(t, "origin_region", field),
-                destination_region=_str(t, "destination_region", field),
-                direction=_str(t, "direction", field, DIRECTIONS),
-                mode=_str(t, "mode", field, ("sea", "rail")),
-                cargo=_str(t, "cargo", field, ("container",)),
-                year=_int(t, "year", field),
-                teu_per_year=_quantity(t, "teu_per_year", field),
-            )
-        )
-    tv = _table(doc.get("time_value"), f"{p}.time_value")
-    _keys(tv, {"cargo_value_usd_per_feu", "time_cost_pct_per_day"}, f"{p}.time_value")
-    mc = _table(doc.get("mode_choice"), f"{p}.mode_choice")
-    _keys(mc, {"logit_scale_per_1000usd_per_feu", "ramp_up_years"}, f"{p}.mode_choice")
+    t = check(MarketDoc, doc, "market")
+    _unique([f.name for f in t.flows], "market.flows")
+    _unique([c.name for c in t.claims], "market.claims")
     return Market(
-        flows=tuple(flows),
-        claims=_named(doc, "claims", "mt_per_year", p),
-        cargo_value_usd_per_feu=_quantity(tv, "cargo_value_usd_per_feu", f"{p}.time_value"),
-        time_cost_pct_per_day=_quantity(tv, "time_cost_pct_per_day", f"{p}.time_value"),
-        logit_scale_per_1000usd_per_feu=_quantity(
-            mc, "logit_scale_per_1000usd_per_feu", f"{p}.mode_choice"
+        flows=tuple(
+            Flow(
+                name=f.name,
+                origin_region=f.origin_region,
+                destination_region=f.destination_region,
+                direction=f.direction,
+                mode=f.mode,
+                cargo=f.cargo,
+                year=f.year,
+                teu_per_year=quantity(f.teu_per_year),
+            )
+            for f in t.flows
         ),
-        ramp_up_years=_quantity(mc, "ramp_up_years", f"{p}.mode_choice"),
+        claims={c.name: quantity(c.mt_per_year) for c in t.claims},
+        cargo_value_usd_per_feu=quantity(t.time_value.cargo_value_usd_per_feu),
+        time_cost_pct_per_day=quantity(t.time_value.time_cost_pct_per_day),
+        logit_scale_per_1000usd_per_feu=quantity(t.mode_choice.logit_scale_per_1000usd_per_feu),
+        ramp_up_years=quantity(t.mode_choice.ramp_up_years),
     )
 
 
 def load_market() -> Market:
     """Load the shipped ``market.toml``."""
-    return parse_market(_read("market.toml"))
+    return parse_market(read_table("market.toml"))
 
 
 # ----------------------------------------------------------------------------- costs
 
 
-def _reference(i: int, raw: Any) -> CostReference:
-    field = f"corridor_costs.references.{i}"
-    t = _table(raw, field)
-    _keys(
-        t,
-        {
-            "name",
-            "length_km",
-            "amount",
-            "currency",
-            "year",
-            "usd_m_per_km_2025",
-            "claim",
-            "per_km",
-            "source",
-            "unverified",
-            "assumed",
-            "note",
-        },
-        field,
-    )
-    return CostReference(
-        name=_str(t, "name", field),
-        length_km=_num(t, "length_km", field),
-        amount=_num(t, "amount", field),
-        currency=_str(t, "currency", field),
-        year=_int(t, "year", field),
-        usd_m_per_km_2025=_num(t, "usd_m_per_km_2025", field),
-        claim=_bool(t, "claim", field),
-        per_km=_bool(t, "per_km", field),
-        source=_str(t, "source", field),
-        unverified=_bool(t, "unverified", field),
-        assumed=_bool(t, "assumed", field),
-        note=str(t.get("note", "")),
-    )
+def _unique(names: list[str], field: str) -> None:
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise ScenarioError(f"{field}.{i}.name", name, "a name not used before")
 
 
 def parse_corridor_costs(doc: Mapping[str, Any]) -> CorridorCosts:
@@ -440,28 +305,18 @@ def parse_corridor_costs(doc: Mapping[str, Any]) -> CorridorCosts:
     Raises
     ------
     ScenarioError
-        A missing or malformed field, a duplicate or missing country/terrain pair.
+        A missing or malformed field, a duplicate or missing country/terrain pair, a name
+        used twice, an asset life whose key does not end in ``_years``.
     """
     p = "corridor_costs"
-    meta = _table(doc.get("meta"), f"{p}.meta")
-    _keys(meta, {"price_year", "currency"}, f"{p}.meta")
-    _str(meta, "currency", f"{p}.meta", ("USD",))
+    t = check(CostsDoc, doc, p)
     new_build: list[NewBuildCost] = []
-    raw_nb = doc.get("new_build")
-    if not isinstance(raw_nb, list):
-        raise ScenarioError(f"{p}.new_build", raw_nb, "an array of tables")
-    for i, raw in enumerate(raw_nb):
-        field = f"{p}.new_build.{i}"
-        t = _table(raw, field)
-        _keys(t, {"country", "terrain", "usd_m_per_km"}, field)
-        c = NewBuildCost(
-            country=_str(t, "country", field, COUNTRIES),
-            terrain=_str(t, "terrain", field, TERRAINS),
-            usd_m_per_km=_quantity(t, "usd_m_per_km", field),
-        )
-        if any(o.country == c.country and o.terrain == c.terrain for o in new_build):
-            raise ScenarioError(f"{field}", f"{c.country}/{c.terrain}", "one entry per pair")
-        new_build.append(c)
+    for i, row in enumerate(t.new_build):
+        if any(o.country == row.country and o.terrain == row.terrain for o in new_build):
+            raise ScenarioError(
+                f"{p}.new_build.{i}", f"{row.country}/{row.terrain}", "one entry per pair"
+            )
+        new_build.append(NewBuildCost(row.country, row.terrain, quantity(row.usd_m_per_km)))
     have = {(c.country, c.terrain) for c in new_build}
     for country in COUNTRIES:
         for terrain in TERRAINS:
@@ -469,44 +324,45 @@ def parse_corridor_costs(doc: Mapping[str, Any]) -> CorridorCosts:
                 raise ScenarioError(
                     f"{p}.new_build", f"{country}/{terrain}", "an entry for every country/terrain"
                 )
-
-    def section(name: str, keys: set[str]) -> Mapping[str, Any]:
-        t = _table(doc.get(name), f"{p}.{name}")
-        _keys(t, keys, f"{p}.{name}")
-        return t
-
-    upgrade = section("upgrade", {"usd_m_per_km"})
-    build = section("build", {"km_per_year_per_front"})
-    opex = section("opex", {"usd_per_train_km", "usd_per_route_km_year", "arctic_factor"})
-    tariffs = section("tariffs", {"rail_usd_per_feu_km"})
-    discount = section("discount", {"default_real_rate", "horizon_years"})
-    life = _table(doc.get("asset_life"), f"{p}.asset_life")
-    lives: dict[str, Quantity] = {}
-    for key in life:
+    for key, d in t.asset_life.items():
         if not key.endswith("_years"):
-            raise ScenarioError(f"{p}.asset_life.{key}", life[key], "a key ending in _years")
-        lives[key.removesuffix("_years")] = _quantity(life, key, f"{p}.asset_life")
-    refs = doc.get("references", [])
-    if not isinstance(refs, list):
-        raise ScenarioError(f"{p}.references", refs, "an array of tables")
+            raise ScenarioError(f"{p}.asset_life.{key}", d.model_dump(), "a key ending in _years")
+    _unique([r.name for r in t.tolls], f"{p}.tolls")
+    _unique([r.name for r in t.discount_rates], f"{p}.discount_rates")
     return CorridorCosts(
-        price_year=_int(meta, "price_year", f"{p}.meta"),
+        price_year=t.meta.price_year,
         new_build=tuple(new_build),
-        upgrade_usd_m_per_km=_quantity(upgrade, "usd_m_per_km", f"{p}.upgrade"),
-        build_km_per_year_per_front=_quantity(build, "km_per_year_per_front", f"{p}.build"),
-        opex_usd_per_train_km=_quantity(opex, "usd_per_train_km", f"{p}.opex"),
-        maintenance_usd_per_route_km_year=_quantity(opex, "usd_per_route_km_year", f"{p}.opex"),
-        arctic_opex_factor=_quantity(opex, "arctic_factor", f"{p}.opex"),
-        rail_tariff_usd_per_feu_km=_quantity(tariffs, "rail_usd_per_feu_km", f"{p}.tariffs"),
-        tolls_usd_per_feu=_named(doc, "tolls", "usd_per_feu", p),
-        discount_real_rates=_named(doc, "discount_rates", "real_rate", p),
-        default_real_rate=_quantity(discount, "default_real_rate", f"{p}.discount"),
-        horizon_years=_quantity(discount, "horizon_years", f"{p}.discount"),
-        asset_life_years=lives,
-        references=tuple(_reference(i, r) for i, r in enumerate(refs)),
+        upgrade_usd_m_per_km=quantity(t.upgrade.usd_m_per_km),
+        build_km_per_year_per_front=quantity(t.build.km_per_year_per_front),
+        opex_usd_per_train_km=quantity(t.opex.usd_per_train_km),
+        maintenance_usd_per_route_km_year=quantity(t.opex.usd_per_route_km_year),
+        arctic_opex_factor=quantity(t.opex.arctic_factor),
+        rail_tariff_usd_per_feu_km=quantity(t.tariffs.rail_usd_per_feu_km),
+        tolls_usd_per_feu={r.name: quantity(r.usd_per_feu) for r in t.tolls},
+        discount_real_rates={r.name: quantity(r.real_rate) for r in t.discount_rates},
+        default_real_rate=quantity(t.discount.default_real_rate),
+        horizon_years=quantity(t.discount.horizon_years),
+        asset_life_years={k.removesuffix("_years"): quantity(d) for k, d in t.asset_life.items()},
+        references=tuple(
+            CostReference(
+                name=r.name,
+                length_km=r.length_km,
+                amount=r.amount,
+                currency=r.currency,
+                year=r.year,
+                usd_m_per_km_2025=r.usd_m_per_km_2025,
+                claim=r.claim,
+                per_km=r.per_km,
+                source=r.source,
+                unverified=r.unverified,
+                assumed=r.assumed,
+                note=r.note,
+            )
+            for r in t.references
+        ),
     )
 
 
 def load_corridor_costs() -> CorridorCosts:
     """Load the shipped ``corridor_costs.toml``."""
-    return parse_corridor_costs(_read("corridor_costs.toml"))
+    return parse_corridor_costs(read_table("corridor_costs.toml"))

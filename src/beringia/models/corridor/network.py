@@ -10,58 +10,37 @@ from __future__ import annotations
 
 import itertools
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, TypedDict, get_args
 
 import networkx as nx
 
 from beringia.errors import ScenarioError
-from beringia.models.corridor.quantity import Quantity, parse_quantity
-from beringia.models.corridor.tables import allowed_names, check_keys, flag, text
+from beringia.models.corridor.quantity import Quantity
+from beringia.models.corridor.schema import (
+    Kind,
+    NetworkDoc,
+    NodeTable,
+    SegmentTable,
+    Status,
+    Terrain,
+    quantity,
+    row_label,
+)
+from beringia.tables.schema import Loc, allowed_names, check, read_table
 
-KINDS = ("city", "port", "junction", "border", "gauge_break", "portal")
+KINDS: tuple[str, ...] = get_args(Kind)
 """Allowed node kinds."""
-STATUSES = ("existing", "upgrade", "new")
+STATUSES: tuple[str, ...] = get_args(Status)
 """Allowed segment statuses (``new`` is new build)."""
-TERRAINS = ("plain", "mountain", "permafrost", "subsea")
+TERRAINS: tuple[str, ...] = get_args(Terrain)
 """Allowed segment terrains (``subsea`` is the strait tunnel)."""
 WEIGHTS = ("time", "distance")
 """What :func:`route` minimises."""
 
 _PREFIX = "corridor"
-_PROVENANCE_KEYS = ("source", "unverified", "assumed", "note")
-_NODE_KEYS = frozenset(
-    (
-        "name",
-        "kind",
-        "country",
-        "lat",
-        "lon",
-        "dwell_h",
-        "transshipment_usd_per_feu",
-        *_PROVENANCE_KEYS,
-    )
-)
-_SEGMENT_KEYS = frozenset(
-    (
-        "from",
-        "to",
-        "name",
-        "length_km",
-        "status",
-        "gauge_mm",
-        "electrified",
-        "line_speed_kmh",
-        "commercial",
-        "terrain",
-        "country",
-        *_PROVENANCE_KEYS,
-    )
-)
 
 
 @dataclass(frozen=True)
@@ -287,103 +266,65 @@ class NewBuild(TypedDict):
 # ------------------------------------------------------------------------------- loading
 
 
-def _number(
-    table: Mapping[str, Any],
-    key: str,
-    field: str,
-    what: str,
-    low: float,
-    high: float = math.inf,
-    *,
-    open_low: bool = False,
-) -> float:
-    v = table.get(key)
-    ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-    if ok:
-        x = float(v)  # type: ignore[arg-type]
-        ok = (x > low if open_low else x >= low) and x <= high
-    if not ok:
-        sign = ">" if open_low else ">="
-        rng = f"a number {sign} {low:g}" + ("" if math.isinf(high) else f" and <= {high:g}")
-        shown = "missing" if v is None else v
-        raise ScenarioError(f"{field}.{key}", shown, f"{what}: {rng}")
-    return float(v)  # type: ignore[arg-type]
+def _label(loc: Loc, doc: Any) -> str:
+    """Name the node or segment an error at ``loc`` of a network document belongs to."""
+    if len(loc) < 2 or loc[0] not in ("nodes", "segments") or not isinstance(loc[1], int):
+        return ""
+    rows = doc.get(loc[0]) if isinstance(doc, Mapping) else None
+    raw = rows[loc[1]] if isinstance(rows, list) and loc[1] < len(rows) else None
+    if loc[0] == "nodes":
+        return row_label("node", raw, loc[1])
+    if isinstance(raw, Mapping):
+        label = raw.get("name") or f"{raw.get('from')} – {raw.get('to')}"
+        return f"segment {str(label)!r}"
+    return f"segment {loc[1]}"
 
 
-def _choice(
-    table: Mapping[str, Any], key: str, field: str, what: str, allowed: Sequence[str]
-) -> str:
-    v = table.get(key)
-    if v not in allowed:
-        raise ScenarioError(f"{field}.{key}", v, f"{what}: one of {', '.join(allowed)}")
-    return str(v)
-
-
-def _quantity(table: Mapping[str, Any], key: str, field: str, what: str) -> Quantity | None:
-    raw = table.get(key)
-    return None if raw is None else parse_quantity(raw, f"{field}.{key}", what)
-
-
-def _node(i: int, raw: Any) -> Node:
-    field = f"{_PREFIX}.nodes.{i}"
-    name = raw.get("name") if isinstance(raw, Mapping) else None
-    what = f"node {name!r}" if isinstance(name, str) else f"node {i}"
-    t = check_keys(raw, _NODE_KEYS, field, what)
+def _node(t: NodeTable) -> Node:
     return Node(
-        name=text(t, "name", field, what, None),
-        kind=_choice(t, "kind", field, what, KINDS),
-        country=text(t, "country", field, what, None),
-        lat=_number(t, "lat", field, what, -90.0, 90.0),
-        lon=_number(t, "lon", field, what, -180.0, 180.0),
-        dwell_h=_quantity(t, "dwell_h", field, what),
-        transshipment_usd_per_feu=_quantity(t, "transshipment_usd_per_feu", field, what),
-        source=text(t, "source", field, what, ""),
-        unverified=flag(t, "unverified", field, what),
-        assumed=flag(t, "assumed", field, what),
-        note=text(t, "note", field, what, ""),
+        name=t.name,
+        kind=t.kind,
+        country=t.country,
+        lat=t.lat,
+        lon=t.lon,
+        dwell_h=None if t.dwell_h is None else quantity(t.dwell_h),
+        transshipment_usd_per_feu=(
+            None if t.transshipment_usd_per_feu is None else quantity(t.transshipment_usd_per_feu)
+        ),
+        source=t.source,
+        unverified=t.unverified,
+        assumed=t.assumed,
+        note=t.note,
     )
 
 
-def _segment(i: int, raw: Any, names: Sequence[str]) -> Segment:
+def _segment(i: int, t: SegmentTable, names: Sequence[str]) -> Segment:
     field = f"{_PREFIX}.segments.{i}"
-    if isinstance(raw, Mapping):
-        label = str(raw.get("name") or f"{raw.get('from')} – {raw.get('to')}")
-    else:
-        label = str(i)
+    label = t.name or f"{t.start} – {t.end}"
     what = f"segment {label!r}"
-    t = check_keys(raw, _SEGMENT_KEYS, field, what)
-    ends = []
-    for key in ("from", "to"):
-        v = t.get(key)
+    for key, v in (("from", t.start), ("to", t.end)):
         if v not in names:
-            shown = "missing" if v is None else v
             raise ScenarioError(
-                f"{field}.{key}",
-                shown,
-                f"{what}: {allowed_names(str(v), names, 'a node of the network')}",
+                f"{field}.{key}", v, f"{what}: {allowed_names(v, names, 'a node of the network')}"
             )
-        ends.append(str(v))
-    if ends[0] == ends[1]:
-        raise ScenarioError(f"{field}.to", ends[1], f"{what}: a node other than 'from'")
-    gauge = _number(t, "gauge_mm", field, what, 0.0, open_low=True)
-    if gauge != int(gauge):
-        raise ScenarioError(f"{field}.gauge_mm", gauge, f"{what}: a whole number of mm")
+    if t.start == t.end:
+        raise ScenarioError(f"{field}.to", t.end, f"{what}: a node other than 'from'")
     return Segment(
-        name=text(t, "name", field, what, label),
-        start=ends[0],
-        end=ends[1],
-        length_km=_number(t, "length_km", field, what, 0.0, open_low=True),
-        status=_choice(t, "status", field, what, STATUSES),
-        gauge_mm=int(gauge),
-        electrified=flag(t, "electrified", field, what),
-        line_speed_kmh=_number(t, "line_speed_kmh", field, what, 0.0, open_low=True),
-        terrain=_choice(t, "terrain", field, what, TERRAINS),
-        country=text(t, "country", field, what, None),
-        commercial=flag(t, "commercial", field, what),
-        source=text(t, "source", field, what, ""),
-        unverified=flag(t, "unverified", field, what),
-        assumed=flag(t, "assumed", field, what),
-        note=text(t, "note", field, what, ""),
+        name=label,
+        start=t.start,
+        end=t.end,
+        length_km=t.length_km,
+        status=t.status,
+        gauge_mm=t.gauge_mm,
+        electrified=t.electrified,
+        line_speed_kmh=t.line_speed_kmh,
+        terrain=t.terrain,
+        country=t.country,
+        commercial=t.commercial,
+        source=t.source,
+        unverified=t.unverified,
+        assumed=t.assumed,
+        note=t.note,
     )
 
 
@@ -437,8 +378,7 @@ def _check_topology(net: Network) -> None:
 @cache
 def shipped_doc() -> dict[str, Any]:
     """Return the parsed ``data/corridor.toml`` (cached; do not modify it)."""
-    path = resources.files("beringia.data") / "corridor.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    return read_table("corridor.toml")
 
 
 def load_network(doc: Mapping[str, Any] | None = None) -> Network:
@@ -464,13 +404,9 @@ def load_network(doc: Mapping[str, Any] | None = None) -> Network:
     """
     if doc is None:
         doc = shipped_doc()
-    for key in ("nodes", "segments"):
-        if not isinstance(doc.get(key), list) or not doc[key]:
-            raise ScenarioError(f"{_PREFIX}.{key}", doc.get(key), "a non-empty array of tables")
-    extra = sorted(set(doc) - {"nodes", "segments"})
-    if extra:
-        raise ScenarioError(f"{_PREFIX}.{extra[0]}", doc[extra[0]], "keys nodes, segments")
-    nodes = tuple(_node(i, raw) for i, raw in enumerate(doc["nodes"]))
+    raw = doc
+    parsed = check(NetworkDoc, raw, _PREFIX, lambda loc: _label(loc, raw))
+    nodes = tuple(_node(t) for t in parsed.nodes)
     first: dict[str, int] = {}
     for i, n in enumerate(nodes):
         if n.name in first:
@@ -481,7 +417,7 @@ def load_network(doc: Mapping[str, Any] | None = None) -> Network:
             )
         first[n.name] = i
     names = tuple(first)
-    segments = tuple(_segment(i, raw, names) for i, raw in enumerate(doc["segments"]))
+    segments = tuple(_segment(i, t, names) for i, t in enumerate(parsed.segments))
     net = Network(nodes=nodes, segments=segments)
     _check_topology(net)
     return net

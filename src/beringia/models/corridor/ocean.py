@@ -15,10 +15,8 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -28,7 +26,9 @@ from numpy.typing import ArrayLike, NDArray
 from beringia.core.distributions import DistSpec, ppf
 from beringia.errors import NumericalError, ScenarioError
 from beringia.geo.geodesy import geodesic_km
-from beringia.models.corridor.quantity import is_bounded, parse_quantity
+from beringia.models.corridor.schema import OceanDoc
+from beringia.scenario.distributions import AnyDist, dist_spec
+from beringia.tables.schema import check, read_table
 
 FloatArray = NDArray[np.float64]
 
@@ -201,76 +201,62 @@ def _support(spec: DistSpec) -> tuple[float, float]:
     return spec.params[0], spec.params[2]
 
 
-def _dist(raw: object, where: str) -> DistSpec:
-    """Compile one inline distribution table of ``ocean.toml`` (a bounded kind)."""
-    spec = parse_quantity(raw, where).spec
-    if not is_bounded(spec):
-        raise ScenarioError(where, raw, "dist = fixed | uniform | triangular | pert")
-    return spec
+def _spec(d: AnyDist) -> DistSpec:
+    return dist_spec(d)
 
 
-def _compile(doc: dict[str, Any]) -> OceanData:
-    """Compile the parsed ``ocean.toml`` document."""
-    speed = _dist(doc["vessel"]["speed_knots"], "ocean.vessel.speed_knots")
-    export_default = _dist(doc["dwell"]["export_days"], "ocean.dwell.export_days")
-    import_default = _dist(doc["dwell"]["import_days"], "ocean.dwell.import_days")
-    ports: dict[str, Port] = {}
-    for i, p in enumerate(doc["ports"]):
-        where = f"ocean.ports.{i}"
-        if p["side"] not in ("pacific", "atlantic"):
-            raise ScenarioError(f"{where}.side", p["side"], "pacific or atlantic")
-        ports[p["code"]] = Port(
-            code=p["code"],
-            name=p["name"],
-            lat=float(p["lat"]),
-            lon=float(p["lon"]),
-            region=p["region"],
-            side=p["side"],
-            export_days=_dist(p["export_days"], f"{where}.export_days")
-            if "export_days" in p
-            else export_default,
-            import_days=_dist(p["import_days"], f"{where}.import_days")
-            if "import_days" in p
-            else import_default,
+def _compile(doc: Any) -> OceanData:
+    """Check the parsed ``ocean.toml`` document against its layout and compile it.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the field at fault (``ocean.ports.3.side``).
+    """
+    t = check(OceanDoc, doc, "ocean")
+    export_default = _spec(t.dwell.export_days)
+    import_default = _spec(t.dwell.import_days)
+    ports = {
+        p.code: Port(
+            code=p.code,
+            name=p.name,
+            lat=p.lat,
+            lon=p.lon,
+            region=p.region,
+            side=p.side,
+            export_days=export_default if p.export_days is None else _spec(p.export_days),
+            import_days=import_default if p.import_days is None else _spec(p.import_days),
         )
-    rates = {
-        r["lane"]: _dist(r["usd_per_feu"], f"ocean.rates.{i}.usd_per_feu")
-        for i, r in enumerate(doc["rates"])
+        for p in t.ports
     }
-    nsr = doc["nsr"]
     inland = {
-        leg["name"]: InlandLeg(
-            name=leg["name"],
-            port=leg["port"],
-            to=leg["to"],
-            mode=leg["mode"],
-            days=_dist(leg["days"], f"ocean.inland.{i}.days"),
-            usd_per_feu=_dist(leg["usd_per_feu"], f"ocean.inland.{i}.usd_per_feu"),
+        leg.name: InlandLeg(
+            name=leg.name,
+            port=leg.port,
+            to=leg.to,
+            mode=leg.mode,
+            days=_spec(leg.days),
+            usd_per_feu=_spec(leg.usd_per_feu),
         )
-        for i, leg in enumerate(doc["inland"])
+        for leg in t.inland
     }
-    bench = doc["benchmarks"]["china_europe_rail"]
-    fields = (
-        "terminal_days_poland",
-        "terminal_days_germany",
-        "door_to_door_days",
-        "door_to_door_days_congested",
-        "base_usd_per_feu",
-        "extras_usd_per_feu",
-    )
+    bench = t.benchmarks.china_europe_rail
     rail = ChinaEuropeRail(
-        **{f: _dist(bench[f], f"ocean.benchmarks.china_europe_rail.{f}") for f in fields}
+        terminal_days_poland=_spec(bench.terminal_days_poland),
+        terminal_days_germany=_spec(bench.terminal_days_germany),
+        door_to_door_days=_spec(bench.door_to_door_days),
+        door_to_door_days_congested=_spec(bench.door_to_door_days_congested),
+        base_usd_per_feu=_spec(bench.base_usd_per_feu),
+        extras_usd_per_feu=_spec(bench.extras_usd_per_feu),
     )
     return OceanData(
-        speed_knots=speed.params[0],
+        speed_knots=_spec(t.vessel.speed_knots).params[0],
         ports=ports,
-        rates=rates,
-        nsr_waypoints=tuple(
-            Waypoint(w["name"], float(w["lat"]), float(w["lon"])) for w in nsr["waypoints"]
-        ),
-        nsr_season_months=tuple(int(m) for m in nsr["season_months"]),
-        nsr_path_factor=_dist(nsr["path_factor"], "ocean.nsr.path_factor").params[0],
-        nsr_quoted_length_km=_dist(nsr["quoted_length_km"], "ocean.nsr.quoted_length_km").params[0],
+        rates={r.lane: _spec(r.usd_per_feu) for r in t.rates},
+        nsr_waypoints=tuple(Waypoint(w.name, w.lat, w.lon) for w in t.nsr.waypoints),
+        nsr_season_months=tuple(t.nsr.season_months),
+        nsr_path_factor=_spec(t.nsr.path_factor).params[0],
+        nsr_quoted_length_km=_spec(t.nsr.quoted_length_km).params[0],
         inland=inland,
         china_europe_rail=rail,
     )
@@ -285,8 +271,7 @@ def load_ocean_data() -> OceanData:
     OceanData
         Ports, rates, NSR polyline and season, inland legs and the rail benchmark.
     """
-    text = resources.files("beringia.data").joinpath(_DATA_FILE).read_text(encoding="utf-8")
-    return _compile(tomllib.loads(text))
+    return _compile(read_table(_DATA_FILE))
 
 
 def port(name: str, field: str = "ocean.port") -> Port:

@@ -13,27 +13,28 @@ from __future__ import annotations
 
 import copy
 import functools
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
+from typing import Any, get_args
 
 from beringia.errors import ScenarioError
 from beringia.models.corridor import ocean
-from beringia.models.corridor.quantity import Quantity, parse_quantity
-from beringia.models.corridor.tables import allowed_names, check_keys, flag, text
+from beringia.models.corridor.quantity import Quantity
+from beringia.models.corridor.schema import (
+    AccessTable,
+    Flow,
+    PlacesDoc,
+    PlaceTable,
+    RouteTable,
+    quantity,
+    row_label,
+)
+from beringia.tables.schema import Loc, allowed_names, check, read_table
 
-FLOWS = ("asia_us", "europe_us", "us_europe")
+FLOWS: tuple[str, ...] = get_args(Flow)
 """Market flow groups a route pair can stand for."""
 
 _DATA_FILE = "places.toml"
-_PROVENANCE_KEYS = ("source", "unverified", "assumed", "note")
-_DOC_KEYS = frozenset(("places", "routes"))
-_PLACE_KEYS = frozenset(("name", "rail_node", "rail_access", "ports", *_PROVENANCE_KEYS))
-_ACCESS_KEYS = frozenset(("days", "usd_per_feu", *_PROVENANCE_KEYS))
-_PORT_KEYS = _ACCESS_KEYS | {"port"}
-_ROUTE_KEYS = frozenset(("origin", "destination", "flow"))
 
 
 @dataclass(frozen=True)
@@ -145,98 +146,69 @@ class RoutePair:
 # ----------------------------------------------------------------------------- parsing helpers
 
 
-def _quantity(table: Mapping[str, Any], key: str, field: str, what: str) -> Quantity:
-    raw = table.get(key)
-    if raw is None:
-        raise ScenarioError(f"{field}.{key}", "missing", f"{what}: a distribution table")
-    return parse_quantity(raw, f"{field}.{key}", what)
+def _label(loc: Loc, doc: Any) -> str:
+    """Name the place or route pair an error at ``loc`` of a places document belongs to."""
+    if len(loc) < 2 or loc[0] not in ("places", "routes") or not isinstance(loc[1], int):
+        return ""
+    rows = doc.get(loc[0]) if isinstance(doc, Mapping) else None
+    raw = rows[loc[1]] if isinstance(rows, list) and loc[1] < len(rows) else None
+    if loc[0] == "places":
+        return row_label("place", raw, loc[1])
+    if isinstance(raw, Mapping):
+        return f"route pair {raw.get('origin')!s} -> {raw.get('destination')!s}"
+    return f"route pair {loc[1]}"
 
 
-def _access(raw: Any, field: str, what: str, keys: frozenset[str]) -> Access:
-    t = check_keys(raw, keys, field, what)
+def _access(t: AccessTable) -> Access:
     return Access(
-        days=_quantity(t, "days", field, what),
-        usd_per_feu=_quantity(t, "usd_per_feu", field, what),
-        source=text(t, "source", field, what, ""),
-        unverified=flag(t, "unverified", field, what),
-        assumed=flag(t, "assumed", field, what),
-        note=text(t, "note", field, what, ""),
+        days=quantity(t.days),
+        usd_per_feu=quantity(t.usd_per_feu),
+        source=t.source,
+        unverified=t.unverified,
+        assumed=t.assumed,
+        note=t.note,
     )
 
 
-def _port_code(t: Mapping[str, Any], field: str, what: str) -> str:
-    v = t.get("port")
-    if not isinstance(v, str) or not v.strip():
-        shown = "missing" if v is None else v
-        raise ScenarioError(f"{field}.port", shown, f"{what}: a UN/LOCODE shipped in ocean.toml")
+def _port_code(v: str, field: str, what: str) -> str:
     try:
-        return ocean.port(v, f"{field}.port").code
+        return ocean.port(v, field).code
     except ScenarioError as exc:
         raise ScenarioError(exc.field, v, f"{what}: {exc.allowed}") from None
 
 
-def _place(i: int, raw: Any, field: str) -> Place:
+def _place(i: int, t: PlaceTable, field: str) -> Place:
     fp = f"{field}.places.{i}"
-    name = raw.get("name") if isinstance(raw, Mapping) else None
-    what = f"place {name!r}" if isinstance(name, str) else f"place {i}"
-    t = check_keys(raw, _PLACE_KEYS, fp, what)
-    name = text(t, "name", fp, what, None)
-    rail_node = text(t, "rail_node", fp, what, None)
-    raw_access = t.get("rail_access")
-    rail_access = (
-        None
-        if raw_access is None
-        else _access(raw_access, f"{fp}.rail_access", f"{what} rail_access", _ACCESS_KEYS)
-    )
-    raw_ports = t.get("ports")
-    if not isinstance(raw_ports, list) or not raw_ports:
-        shown = "missing" if raw_ports is None else raw_ports
-        raise ScenarioError(
-            f"{fp}.ports", shown, f"{what}: a non-empty array of port tables (port, days, ...)"
-        )
+    what = f"place {t.name!r}"
     ports: list[PortAccess] = []
-    for j, raw_port in enumerate(raw_ports):
-        fpp = f"{fp}.ports.{j}"
-        tp = check_keys(raw_port, _PORT_KEYS, fpp, what)
-        code = _port_code(tp, fpp, what)
+    for j, tp in enumerate(t.ports):
+        code = _port_code(tp.port, f"{fp}.ports.{j}.port", what)
         if code in (p.port for p in ports):
-            raise ScenarioError(f"{fpp}.port", tp["port"], f"{what}: each port once ({code})")
-        access = _access(tp, fpp, what, _PORT_KEYS)
-        ports.append(PortAccess(port=code, access=access))
+            raise ScenarioError(f"{fp}.ports.{j}.port", tp.port, f"{what}: each port once ({code})")
+        ports.append(PortAccess(port=code, access=_access(tp)))
     return Place(
-        name=name,
-        rail_node=rail_node,
-        rail_access=rail_access,
+        name=t.name,
+        rail_node=t.rail_node,
+        rail_access=None if t.rail_access is None else _access(t.rail_access),
         ports=tuple(ports),
-        source=text(t, "source", fp, what, ""),
-        unverified=flag(t, "unverified", fp, what),
-        assumed=flag(t, "assumed", fp, what),
-        note=text(t, "note", fp, what, ""),
+        source=t.source,
+        unverified=t.unverified,
+        assumed=t.assumed,
+        note=t.note,
     )
 
 
-def _route(k: int, raw: Any, field: str, names: Sequence[str]) -> RoutePair:
+def _route(k: int, t: RouteTable, field: str, names: Sequence[str]) -> RoutePair:
     fr = f"{field}.routes.{k}"
-    what = f"route pair {k}"
-    if isinstance(raw, Mapping):
-        what = f"route pair {raw.get('origin')!s} -> {raw.get('destination')!s}"
-    t = check_keys(raw, _ROUTE_KEYS, fr, what)
-    ends: list[str] = []
-    for key in ("origin", "destination"):
-        v = t.get(key)
-        if not isinstance(v, str) or v not in names:
-            shown = "missing" if v is None else v
-            raise ScenarioError(
-                f"{fr}.{key}", shown, f"{what}: {allowed_names(str(v), names, 'a place')}"
-            )
-        ends.append(v)
-    if ends[0] == ends[1]:
-        raise ScenarioError(f"{fr}.destination", ends[1], f"{what}: a place other than the origin")
-    flow = t.get("flow")
-    if flow not in FLOWS:
-        shown = "missing" if flow is None else flow
-        raise ScenarioError(f"{fr}.flow", shown, f"{what}: one of {', '.join(FLOWS)}")
-    return RoutePair(origin=ends[0], destination=ends[1], flow=str(flow))
+    what = f"route pair {t.origin} -> {t.destination}"
+    for key, v in (("origin", t.origin), ("destination", t.destination)):
+        if v not in names:
+            raise ScenarioError(f"{fr}.{key}", v, f"{what}: {allowed_names(v, names, 'a place')}")
+    if t.origin == t.destination:
+        raise ScenarioError(
+            f"{fr}.destination", t.destination, f"{what}: a place other than the origin"
+        )
+    return RoutePair(origin=t.origin, destination=t.destination, flow=t.flow)
 
 
 # ----------------------------------------------------------------------------- public API
@@ -271,19 +243,11 @@ def parse_places(
         unknown place (close names offered), the same origin and destination, an unknown flow
         or a repeated pair.
     """
-    if not isinstance(doc, Mapping):
-        raise ScenarioError(field, doc, "a table with 'places' and 'routes' arrays")
-    extra = sorted(set(doc) - _DOC_KEYS)
-    if extra:
-        raise ScenarioError(f"{field}.{extra[0]}", doc[extra[0]], "keys places, routes")
-    raw_places = doc.get("places")
-    if not isinstance(raw_places, list) or not raw_places:
-        shown = "missing" if raw_places is None else raw_places
-        raise ScenarioError(f"{field}.places", shown, "a non-empty array of place tables")
+    parsed = check(PlacesDoc, doc, field, lambda loc: _label(loc, doc))
     places: dict[str, Place] = {}
     first: dict[str, int] = {}
-    for i, raw in enumerate(raw_places):
-        p = _place(i, raw, field)
+    for i, row in enumerate(parsed.places):
+        p = _place(i, row, field)
         if p.name in first:
             raise ScenarioError(
                 f"{field}.places.{i}.name",
@@ -292,14 +256,11 @@ def parse_places(
             )
         first[p.name] = i
         places[p.name] = p
-    raw_routes = doc.get("routes", [])
-    if not isinstance(raw_routes, list):
-        raise ScenarioError(f"{field}.routes", raw_routes, "an array of route tables")
     names = tuple(places)
     routes: list[RoutePair] = []
     seen: dict[tuple[str, str], int] = {}
-    for k, raw in enumerate(raw_routes):
-        r = _route(k, raw, field, names)
+    for k, pair in enumerate(parsed.routes):
+        r = _route(k, pair, field, names)
         key = (r.origin, r.destination)
         if key in seen:
             raise ScenarioError(
@@ -319,8 +280,7 @@ def shipped_doc() -> dict[str, Any]:
 
 @functools.cache
 def _shipped_doc() -> dict[str, Any]:
-    raw = resources.files("beringia.data").joinpath(_DATA_FILE).read_text(encoding="utf-8")
-    return tomllib.loads(raw)
+    return read_table(_DATA_FILE)
 
 
 @functools.cache

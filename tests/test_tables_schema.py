@@ -1,0 +1,118 @@
+"""One way to check a data table: pydantic layouts and the errors they give."""
+
+from __future__ import annotations
+
+import copy
+from typing import Annotated, Any
+
+import pytest
+from pydantic import Field
+
+from beringia.errors import ScenarioError
+from beringia.models.corridor.ocean import _compile as compile_ocean
+from beringia.models.corridor.schema import Figure, SourcedFigure
+from beringia.tables.schema import Allowed, Sourced, Table, Text, check, read_table
+
+
+class Row(Sourced):
+    name: Text
+    speed_kmh: Annotated[float, Field(gt=0.0, le=400.0)]
+    tracks: Annotated[int, Field(ge=1)]
+    electrified: bool = False
+    code: Annotated[str, Allowed("a code of the table")] = "X"
+    dwell_h: Figure | None = None
+
+
+class Doc(Table):
+    rows: Annotated[list[Row], Field(min_length=1)]
+    cost: SourcedFigure | None = None
+
+
+def good() -> dict[str, Any]:
+    return {"rows": [{"name": "a", "speed_kmh": 80, "tracks": 2}]}
+
+
+def error(doc: Any) -> ScenarioError:
+    with pytest.raises(ScenarioError) as info:
+        check(Doc, doc, "table", lambda loc: f"row {loc[1]}" if len(loc) > 1 else "")
+    return info.value
+
+
+def test_a_good_table_is_read_with_floats_for_numbers() -> None:
+    doc = check(Doc, good(), "table")
+    assert doc.rows[0].speed_kmh == 80.0 and isinstance(doc.rows[0].speed_kmh, float)
+    assert doc.rows[0].dwell_h is None and doc.cost is None
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "allowed"),
+    [
+        ("speed_kmh", "80", "a number > 0 and <= 400"),  # no strings for numbers
+        ("speed_kmh", True, "a number > 0 and <= 400"),  # no booleans for numbers
+        ("speed_kmh", float("nan"), "a number > 0 and <= 400"),
+        ("speed_kmh", 401, "a number > 0 and <= 400"),
+        ("tracks", 2.0, "a whole number >= 1"),
+        ("tracks", 0, "a whole number >= 1"),
+        ("electrified", "yes", "true or false"),
+        ("name", "  ", "a non-empty string"),
+        ("code", 7, "a code of the table"),
+        ("speed", 80, "keys assumed, code, dwell_h, electrified, name, note, source"),
+    ],
+)
+def test_a_bad_field_names_path_value_and_what_is_allowed(
+    key: str, value: Any, allowed: str
+) -> None:
+    doc = good()
+    doc["rows"][0][key] = value
+    err = error(doc)
+    assert err.field == f"table.rows.0.{key}"
+    assert err.value == value or (value != value and err.value != err.value)
+    assert err.allowed.startswith("row 0: ")
+    assert allowed in err.allowed
+
+
+def test_missing_fields_and_shapes() -> None:
+    doc = good()
+    del doc["rows"][0]["tracks"]
+    err = error(doc)
+    assert (err.field, err.value) == ("table.rows.0.tracks", "missing")
+    assert error({"rows": []}).allowed == "a non-empty array of tables"
+    assert error({"rows": ["a"]}).field == "table.rows.0"
+    assert "a table" in error({"rows": ["a"]}).allowed
+    assert error({**good(), "extra": 1}).allowed == "keys cost, rows"
+
+
+def test_distribution_errors_name_the_figure() -> None:
+    doc = good()
+    doc["rows"][0]["dwell_h"] = {"dist": "uniform", "low": 5, "high": 1}
+    err = error(doc)
+    assert err.field == "table.rows.0.dwell_h"
+    assert "a distribution table (uniform: low (5.0) must not exceed high (1.0))" in str(err)
+    doc["rows"][0]["dwell_h"] = {"dist": "uniform", "low": -5, "high": 1}
+    assert "a distribution of values >= 0" in str(error(doc))
+    doc = good() | {"cost": {"dist": "fixed", "value": 3}}
+    err = error(doc)
+    assert err.field == "table.cost"
+    assert "source" in err.allowed
+
+
+def test_the_shipped_ocean_table_is_checked_field_by_field() -> None:
+    doc = read_table("ocean.toml")
+    for edit, field, fragment in [
+        (lambda d: d["ports"][2].update(side="arctic"), "ocean.ports.2.side", "pacific"),
+        (lambda d: d["ports"][0].update(lat=95.0), "ocean.ports.0.lat", "<= 90"),
+        (lambda d: d["rates"][0].pop("lane"), "ocean.rates.0.lane", "non-empty"),
+        (lambda d: d["nsr"]["season_months"].append(13), "ocean.nsr.season_months", "<= 12"),
+        (
+            lambda d: d["vessel"].update(speed_knots={"dist": "normal", "mean": 16, "sd": 1}),
+            "ocean.vessel.speed_knots",
+            "dist = fixed | uniform | triangular | pert",
+        ),
+        (lambda d: d.update(weather=1), "ocean.weather", "keys benchmarks, dwell"),
+    ]:
+        bad = copy.deepcopy(doc)
+        edit(bad)
+        with pytest.raises(ScenarioError) as info:
+            compile_ocean(bad)
+        assert info.value.field.startswith(field), (field, info.value.field)
+        assert fragment in str(info.value), (fragment, str(info.value))
