@@ -11,6 +11,8 @@ from pydantic import Field
 from beringia.errors import ScenarioError
 from beringia.models.corridor.ocean import _compile as compile_ocean
 from beringia.models.corridor.schema import Figure, SourcedFigure
+from beringia.tables.advance_records import AdvanceRecords, advance_records
+from beringia.tables.optimism_bias import SourceRow, optimism_bias_table
 from beringia.tables.schema import Allowed, Sourced, Table, Text, check, read_table
 
 
@@ -116,3 +118,34 @@ def test_the_shipped_ocean_table_is_checked_field_by_field() -> None:
             compile_ocean(bad)
         assert info.value.field.startswith(field), (field, info.value.field)
         assert fragment in str(info.value), (fragment, str(info.value))
+
+
+def test_optimism_bias_sources_and_classes_are_checked() -> None:
+    table = optimism_bias_table()
+    assert set(table) == {"dft-2004", "flyvbjerg-2003"}
+    assert set(table["dft-2004"].classes) == {"fixed-links", "rail", "roads"}
+    raw = read_table("optimism_bias.toml")["dft-2004"]
+    bad = copy.deepcopy(raw)
+    bad["rail"]["mean_escalation"] = 0.4
+    bad["rail"]["sd_escalation"] = 0.3  # both kinds at once
+    with pytest.raises(ScenarioError) as info:
+        check(SourceRow, bad, "data/optimism_bias.toml.dft-2004")
+    assert info.value.field == "data/optimism_bias.toml.dft-2004.rail"
+    assert "either uplift_quantiles" in str(info.value)
+    bad = copy.deepcopy(raw)
+    bad["rail"]["label"] = 3  # a class is an extra key: its fields are still named
+    with pytest.raises(ScenarioError) as info:
+        check(SourceRow, bad, "data/optimism_bias.toml.dft-2004")
+    assert info.value.field == "data/optimism_bias.toml.dft-2004.rail.label"
+    assert "a non-empty string" in str(info.value)
+
+
+def test_advance_records_are_checked() -> None:
+    best = advance_records().best_month
+    assert best.m_per_day == pytest.approx(1224.13 / 30)
+    raw = read_table("advance_records.toml")
+    raw["best_month"]["diameter_m"] = "6.4"
+    with pytest.raises(ScenarioError) as info:
+        check(AdvanceRecords, raw, "data/advance_records.toml")
+    assert info.value.field == "data/advance_records.toml.best_month.diameter_m"
+    assert "a number > 0 and <= 20" in str(info.value)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import tomllib
 from functools import cache
-from importlib import resources
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from beringia.scenario.base import Name, Sourced
 from beringia.scenario.distributions import NonNegDist
+from beringia.tables.schema import Table, check, read_table
 
 _NAME = r"^[A-Za-z0-9_.-]+$"
 
@@ -192,9 +191,14 @@ class Operations(Sourced):
         return {t.name: t for t in train_library()}[name]
 
 
+class _TrainLibrary(Table):
+    """Layout of ``data/trains.toml``."""
+
+    trains: list[TrainType] = Field(min_length=1)
+
+
 @cache
 def train_library() -> tuple[TrainType, ...]:
-    """Return the built-in train types (``beringia/data/trains.toml``)."""
-    path = resources.files("beringia.data") / "trains.toml"
-    doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    return tuple(TrainType.model_validate(t) for t in doc["trains"])
+    """Return the built-in train types (``beringia/data/trains.toml``), checked."""
+    doc = check(_TrainLibrary, read_table("trains.toml"), "data/trains.toml")
+    return tuple(doc.trains)

@@ -208,9 +208,13 @@ def _walk(model: type[BaseModel], loc: Loc) -> tuple[Loc, Any, list[Any], Loc]:
         origin = get_origin(tp)
         if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(part, str):
             fi = _field(tp, part)
-            if fi is None:
+            extra = _extra_type(tp)
+            if fi is not None:
+                tp, meta = fi.annotation, list(fi.metadata)
+            elif extra is not None:
+                tp, meta = extra, []
+            else:
                 return loc[:i], tp, meta, loc[i:]
-            tp, meta = fi.annotation, list(fi.metadata)
         elif origin in (list, tuple) and isinstance(part, int):
             tp, meta = get_args(tp)[0], []
         elif origin is dict and isinstance(part, str):
@@ -222,6 +226,14 @@ def _walk(model: type[BaseModel], loc: Loc) -> tuple[Loc, Any, list[Any], Loc]:
     if any(isinstance(m, Distributed) for m in meta):
         return loc, _DISTRIBUTION, meta, ()
     return loc, tp, meta, ()
+
+
+def _extra_type(model: type[BaseModel]) -> Any:
+    """Return the type of a model's typed extra keys (``__pydantic_extra__: dict[str, X]``)."""
+    if model.model_config.get("extra") != "allow":
+        return None
+    hint = typing.get_type_hints(model).get("__pydantic_extra__")
+    return get_args(hint)[1] if get_origin(hint) is dict else None
 
 
 def _keys(tp: Any) -> str:

@@ -7,10 +7,7 @@ writes the claim sentences.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
-from functools import cache
-from importlib import resources
 
 import numpy as np
 
@@ -24,6 +21,7 @@ from beringia.models.reference.dataset import reference_rows, reference_table
 from beringia.models.reference.uplift import uplift
 from beringia.models.reference.view import ReferenceFacts, ReferenceView, reference_view
 from beringia.scenario.model import Claim, Scenario
+from beringia.tables.advance_records import advance_records
 from beringia.tables.money import DEFAULT_TO_YEAR, money_table
 
 PRICE_BASE_YEAR = DEFAULT_TO_YEAR
@@ -101,11 +99,9 @@ ALL_IN = frozenset({"tunnel"})
 """Cost scopes compared with the model's all-in cost (civil-only contracts are left out)."""
 
 
-@cache
 def _best_month() -> tuple[str, float, float]:
-    path = resources.files("beringia.data") / "advance_records.toml"
-    rec = tomllib.loads(path.read_text(encoding="utf-8"))["best_month"]
-    return str(rec["label"]), float(rec["metres"]) / float(rec["days"]), float(rec["diameter_m"])
+    rec = advance_records().best_month
+    return rec.label, rec.m_per_day, rec.diameter_m
 
 
 def reference_facts(sc: Scenario) -> ReferenceFacts:

@@ -19,19 +19,18 @@ from __future__ import annotations
 
 import functools
 import math
-import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from beringia.errors import NumericalError, ScenarioError
 from beringia.scenario.reference import COST_SCOPES, ReferenceRow, ReportedCost
 from beringia.tables.money import DEFAULT_TO_YEAR, money_table
+from beringia.tables.schema import Table, check, read_table
 
 METRICS: tuple[str, ...] = (
     "cost_usd_bn",
@@ -47,25 +46,24 @@ DEFAULT_STATUS: frozenset[str] = frozenset({"built", "under-construction"})
 FloatArray = NDArray[np.float64]
 
 
-class _Document(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Document(Table):
+    """Layout of ``data/reference_tunnels.toml``."""
 
     schema_version: Literal[1]
     meta: dict[str, str]
     rows: list[ReferenceRow]
 
 
+_FILE = "data/reference_tunnels.toml"
+
+
 @functools.cache
 def _shipped_rows() -> tuple[ReferenceRow, ...]:
-    path = resources.files("beringia.data").joinpath("reference_tunnels.toml")
-    try:
-        doc = _Document.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
-        raise RuntimeError(f"shipped reference_tunnels.toml is invalid: {exc}") from exc
+    doc = check(_Document, read_table("reference_tunnels.toml"), _FILE)
     names = [row.name for row in doc.rows]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise RuntimeError(f"shipped reference_tunnels.toml repeats row names: {dupes}")
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise ScenarioError(f"{_FILE}.rows.{i}.name", name, "a row name not used before")
     return tuple(doc.rows)
 
 
@@ -80,9 +78,8 @@ def reference_rows(extra: Sequence[ReferenceRow] = ()) -> list[ReferenceRow]:
     Raises
     ------
     ScenarioError
-        If an extra row is not a :class:`ReferenceRow` or repeats a row name.
-    RuntimeError
-        If the shipped file is invalid (a bug, not a user mistake).
+        If an extra row is not a :class:`ReferenceRow` or repeats a row name, or naming the
+        field of the shipped ``data/reference_tunnels.toml`` at fault (a broken installation).
     """
     rows = list(_shipped_rows())
     seen = {row.name for row in rows}

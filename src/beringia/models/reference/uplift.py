@@ -14,15 +14,13 @@ as the estimate (see :func:`outside_view`).
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any
 
 from scipy.stats import norm
 
 from beringia.core.stats import QUANTILES
+from beringia.tables.optimism_bias import optimism_bias_table
 
 _PERCENT = {"p50": 0.50, "p80": 0.80, "p90": 0.90}
 
@@ -97,15 +95,9 @@ def fit_moments(mean_escalation: float, sd_escalation: float) -> tuple[float, fl
     return math.log(m) - 0.5 * s2, math.sqrt(s2)
 
 
-@cache
-def _table() -> dict[str, Any]:
-    path = resources.files("beringia.data") / "optimism_bias.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
-
-
 def uplift_sources() -> dict[str, list[str]]:
     """Return the shipped uplift sources and the reference classes each covers."""
-    return {k: sorted(c for c, v in t.items() if isinstance(v, dict)) for k, t in _table().items()}
+    return {k: sorted(t.classes) for k, t in optimism_bias_table().items()}
 
 
 @cache
@@ -117,22 +109,24 @@ def uplift(source_key: str, reference_class: str) -> Uplift:
     KeyError
         If the source or class is not shipped (the scenario model only allows shipped ones).
     """
-    table = _table()[source_key]
-    row = table[reference_class]
-    if "uplift_quantiles" in row:
-        published = dict(row["uplift_quantiles"])
+    table = optimism_bias_table()[source_key]
+    row = table.classes[reference_class]
+    published: dict[str, float]
+    if row.uplift_quantiles is not None:
+        published = {str(k): v for k, v in row.uplift_quantiles.items()}
         mu, sigma = fit_quantiles(published)
     else:
-        published = {"mean": row["mean_escalation"], "sd": row["sd_escalation"]}
-        mu, sigma = fit_moments(row["mean_escalation"], row["sd_escalation"])
+        assert row.mean_escalation is not None and row.sd_escalation is not None
+        published = {"mean": row.mean_escalation, "sd": row.sd_escalation}
+        mu, sigma = fit_moments(row.mean_escalation, row.sd_escalation)
     return Uplift(
         source_key=source_key,
         reference_class=reference_class,
-        label=row["label"],
+        label=row.label,
         mu=mu,
         sigma=sigma,
-        source=table["source"],
-        unverified=bool(row.get("unverified", False)),
-        note=row.get("note", ""),
+        source=table.source,
+        unverified=row.unverified,
+        note=row.note,
         published=published,
     )
