@@ -159,16 +159,30 @@ def test_non_finite_amount_is_refused() -> None:
         T.to_usd(math.nan, "USD", 2000)
 
 
-def test_malformed_table_is_a_runtime_error() -> None:
+def test_malformed_table_names_the_field() -> None:
     doc = {
         "cpi_u": {"source": "x", "values": {"2000": 1.0, "2002": 1.1}},
         "fixed_euro": {},
         "fx": {"EUR": {"source": "x", "per_usd": {"2000": 1.0}}},
     }
-    with pytest.raises(RuntimeError, match="consecutive years"):
+    with pytest.raises(ScenarioError, match="consecutive years") as info:
         parse_money_table(doc)
-    with pytest.raises(RuntimeError, match="malformed"):
+    assert info.value.field == "data/money.toml.cpi_u.values"
+    with pytest.raises(ScenarioError) as info:
         parse_money_table({"fx": {}})
+    assert (info.value.field, info.value.value) == ("data/money.toml.cpi_u", "missing")
+    doc["cpi_u"]["values"] = {"2000": 1.0, "2001": -1.1}
+    with pytest.raises(ScenarioError, match="a number > 0") as info:
+        parse_money_table(doc)
+    assert info.value.field == "data/money.toml.cpi_u.values.2001"
+    doc["cpi_u"]["values"] = {"2000": 1.0, "2001": "1.1"}  # strict: no strings for numbers
+    with pytest.raises(ScenarioError, match="a number > 0"):
+        parse_money_table(doc)
+    doc["cpi_u"]["values"] = {"2000": 1.0, "2001": 1.1}
+    doc["fixed_euro"] = {"DEM": 1.95583}  # a legacy currency without a table
+    with pytest.raises(ScenarioError, match="a tabled fx") as info:
+        parse_money_table(doc)
+    assert info.value.field == "data/money.toml.fixed_euro.DEM"
 
 
 # ----------------------------------------------------------------------- the pydantic model
@@ -383,7 +397,7 @@ def test_year_outside_the_local_series_names_the_field_and_the_range() -> None:
         T.convert(math.nan, "GBP", 1990, "EUR", 2000)
 
 
-def test_malformed_local_series_is_a_runtime_error() -> None:
+def test_malformed_local_series_names_the_field() -> None:
     base = {
         "cpi_u": {"source": "x", "values": {"2000": 1.0, "2001": 1.1}},
         "fixed_euro": {},
@@ -393,10 +407,14 @@ def test_malformed_local_series_is_a_runtime_error() -> None:
     table = parse_money_table({**base, "local_cpi": {"EUR": good}})
     assert table.deflate_local(1.0, "EUR", 2000, 2001) == 1.02
     assert parse_money_table(base).local_cpi.keys() == {"USD"}  # the section is optional
-    with pytest.raises(RuntimeError, match="not a tabled currency"):
+    with pytest.raises(ScenarioError, match="a tabled currency: EUR") as info:
         parse_money_table({**base, "local_cpi": {"GBP": good}})
+    assert info.value.field == "data/money.toml.local_cpi.GBP"
     gap = {**good, "values": {"1999": 1.0, "2001": 1.1}}
-    with pytest.raises(RuntimeError, match="consecutive years"):
+    with pytest.raises(ScenarioError, match="consecutive years") as info:
         parse_money_table({**base, "local_cpi": {"EUR": gap}})
-    with pytest.raises(RuntimeError, match="local_cpi is malformed"):
+    assert info.value.field == "data/money.toml.local_cpi.EUR.values"
+    with pytest.raises(ScenarioError) as info:
         parse_money_table({**base, "local_cpi": {"EUR": {"values": {"2000": 1.0}}}})
+    assert info.value.field == "data/money.toml.local_cpi.EUR.source"
+    assert info.value.value == "missing"

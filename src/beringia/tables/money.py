@@ -30,14 +30,15 @@ from __future__ import annotations
 
 import functools
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import ConfigDict, Field
 
 from beringia.errors import ScenarioError
+from beringia.tables.schema import Table, Text, check, read_table
 
 DEFAULT_TO_YEAR = 2025
 USD = "USD"
@@ -425,25 +426,81 @@ def _check_amount(amount: float) -> None:
         raise ScenarioError("amount", amount, "must be a finite number")
 
 
-def _years(raw: Mapping[str, Any], what: str) -> dict[int, float]:
+_FILE = "data/money.toml"
+
+Positive = Annotated[float, Field(gt=0.0)]
+
+
+class _Series(Table):
+    """Provenance shared by every series of ``money.toml``."""
+
+    name: str = ""
+    source: Text
+    unverified_years: list[int] = Field(default_factory=list)
+    note: str = ""
+
+
+class _CpiSeries(_Series):
+    series: str = ""
+    values: dict[str, Positive]
+
+
+class _FxSeries(_Series):
+    per_usd: dict[str, Positive]
+
+
+class _LocalSeries(_Series):
+    base: Text
+    values: dict[str, Positive]
+
+
+class _FixedEuro(Table):
+    """Units of each legacy currency per 1 EUR (every upper-case key), with provenance."""
+
+    model_config = ConfigDict(extra="allow")
+    __pydantic_extra__: dict[str, Positive] = Field(init=False)
+
+    source: str = ""
+    note: str = ""
+
+
+class _Meta(Table):
+    base: str = ""
+    fx_unit: str = ""
+    rule: str = ""
+    default_to_year: int = DEFAULT_TO_YEAR
+    local_rule: str = ""
+
+
+class _MoneyDoc(Table):
+    """Layout of ``data/money.toml``."""
+
+    meta: _Meta = _Meta()
+    cpi_u: _CpiSeries
+    fixed_euro: _FixedEuro
+    fx: dict[str, _FxSeries]
+    local_cpi: dict[str, _LocalSeries] = Field(default_factory=dict)
+
+
+def _years(raw: Mapping[str, float], field: str) -> dict[int, float]:
+    """Return a series by year; its keys must be years, consecutive."""
     out: dict[int, float] = {}
     for key, value in raw.items():
-        year, number = int(key), float(value)
-        if not (math.isfinite(number) and number > 0):
-            raise RuntimeError(f"money.toml: {what} {year} = {value!r} is not a positive number")
-        out[year] = number
+        if not key.isdigit():
+            raise ScenarioError(f"{field}.{key}", value, 'a year ("1999") as the key')
+        out[int(key)] = value
     ys = sorted(out)
     if not ys or ys != list(range(ys[0], ys[-1] + 1)):
-        raise RuntimeError(f"money.toml: {what} must cover consecutive years, got {ys}")
+        raise ScenarioError(field, ys, "a series of consecutive years")
     return out
 
 
-def _info(raw: Mapping[str, Any], derived: frozenset[int] = frozenset()) -> SeriesInfo:
+def _info(raw: _Series, derived: frozenset[int] = frozenset()) -> SeriesInfo:
     return SeriesInfo(
-        source=str(raw["source"]),
-        unverified_years=frozenset(int(y) for y in raw.get("unverified_years", [])),
+        source=raw.source,
+        unverified_years=frozenset(raw.unverified_years),
         derived_years=derived,
-        note=str(raw.get("note", "")),
+        note=raw.note,
     )
 
 
@@ -456,34 +513,38 @@ def parse_money_table(doc: Mapping[str, Any]) -> MoneyTable:
 
     Raises
     ------
-    RuntimeError
-        If the document is malformed (a bug in the shipped file).
+    ScenarioError
+        Naming the field of ``data/money.toml`` at fault (a broken installation).
     """
-    try:
-        cpi = _years(doc["cpi_u"]["values"], "cpi_u")
-        fixed = {k: float(v) for k, v in doc["fixed_euro"].items() if k.isupper()}
-        fx: dict[str, Mapping[int, float]] = {}
-        prov: dict[str, SeriesInfo] = {CPI_SERIES: _info(doc["cpi_u"])}
-        for code, raw in doc["fx"].items():
-            fx[code] = _years(raw["per_usd"], f"fx.{code}")
-        eur = fx["EUR"]
-        for code, raw in doc["fx"].items():
-            derived: frozenset[int] = frozenset()
-            if code in fixed:
-                table = dict(fx[code])
-                if max(table) >= EURO_START_YEAR:
-                    raise RuntimeError(f"money.toml: fx.{code} must stop before {EURO_START_YEAR}")
-                extra = {y: fixed[code] * r for y, r in eur.items() if y >= EURO_START_YEAR}
-                table.update(extra)
-                fx[code] = _years({str(y): v for y, v in table.items()}, f"fx.{code}")
-                derived = frozenset(extra)
-            prov[code] = _info(raw, derived)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RuntimeError(f"money.toml is malformed: {exc!r}") from exc
+    t = check(_MoneyDoc, doc, _FILE)
+    cpi = _years(t.cpi_u.values, f"{_FILE}.cpi_u.values")
+    fixed = {k: v for k, v in (t.fixed_euro.model_extra or {}).items() if k.isupper()}
+    fx: dict[str, Mapping[int, float]] = {}
+    prov: dict[str, SeriesInfo] = {CPI_SERIES: _info(t.cpi_u)}
+    for code, raw in t.fx.items():
+        fx[code] = _years(raw.per_usd, f"{_FILE}.fx.{code}.per_usd")
+    if EUR not in fx:
+        raise ScenarioError(f"{_FILE}.fx", sorted(fx), "a table with an EUR series")
+    eur = fx[EUR]
+    for code, raw in t.fx.items():
+        derived: frozenset[int] = frozenset()
+        if code in fixed:
+            table = dict(fx[code])
+            if max(table) >= EURO_START_YEAR:
+                raise ScenarioError(
+                    f"{_FILE}.fx.{code}.per_usd",
+                    max(table),
+                    f"years before {EURO_START_YEAR} (later ones derive from EUR)",
+                )
+            extra = {y: fixed[code] * r for y, r in eur.items() if y >= EURO_START_YEAR}
+            table.update(extra)
+            fx[code] = _years({str(y): v for y, v in table.items()}, f"{_FILE}.fx.{code}")
+            derived = frozenset(extra)
+        prov[code] = _info(raw, derived)
     missing = [c for c in fixed if c not in fx]
     if missing:
-        raise RuntimeError(f"money.toml: fixed_euro currencies without a table: {missing}")
-    local, local_prov = _parse_local(doc.get("local_cpi", {}), cpi, prov[CPI_SERIES], set(fx))
+        raise ScenarioError(f"{_FILE}.fixed_euro.{missing[0]}", fixed[missing[0]], "a tabled fx")
+    local, local_prov = _parse_local(t.local_cpi, cpi, prov[CPI_SERIES], set(fx))
     return MoneyTable(
         cpi=MappingProxyType(cpi),
         fx=MappingProxyType({c: MappingProxyType(dict(s)) for c, s in fx.items()}),
@@ -495,20 +556,17 @@ def parse_money_table(doc: Mapping[str, Any]) -> MoneyTable:
 
 
 def _parse_local(
-    raw: Mapping[str, Any], cpi: dict[int, float], cpi_info: SeriesInfo, known: set[str]
+    raw: Mapping[str, _LocalSeries], cpi: dict[int, float], cpi_info: SeriesInfo, known: set[str]
 ) -> tuple[dict[str, dict[int, float]], dict[str, SeriesInfo]]:
     local: dict[str, dict[int, float]] = {USD: dict(cpi)}
     info: dict[str, SeriesInfo] = {USD: cpi_info}
-    try:
-        for code, entry in raw.items():
-            if code not in known:
-                raise RuntimeError(f"money.toml: local_cpi.{code} is not a tabled currency")
-            if not str(entry["base"]).strip():
-                raise RuntimeError(f"money.toml: local_cpi.{code} has an empty base")
-            local[code] = _years(entry["values"], f"local_cpi.{code}")
-            info[code] = _info(entry)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise RuntimeError(f"money.toml local_cpi is malformed: {exc!r}") from exc
+    for code, entry in raw.items():
+        if code not in known:
+            raise ScenarioError(
+                f"{_FILE}.local_cpi.{code}", code, f"a tabled currency: {', '.join(sorted(known))}"
+            )
+        local[code] = _years(entry.values, f"{_FILE}.local_cpi.{code}.values")
+        info[code] = _info(entry)
     return local, info
 
 
@@ -517,8 +575,8 @@ def has_local_cpi(currency: str) -> bool:
 
     Raises
     ------
-    RuntimeError
-        If the shipped ``money.toml`` is malformed.
+    ScenarioError
+        Naming the field of the shipped ``money.toml`` at fault (a broken installation).
     """
     return money_table().has_local_cpi(currency)
 
@@ -529,12 +587,7 @@ def money_table() -> MoneyTable:
 
     Raises
     ------
-    RuntimeError
-        If the shipped ``money.toml`` is malformed.
+    ScenarioError
+        Naming the field of the shipped ``money.toml`` at fault (a broken installation).
     """
-    text = resources.files("beringia.data").joinpath("money.toml").read_text(encoding="utf-8")
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuntimeError(f"money.toml is not valid TOML: {exc}") from exc
-    return parse_money_table(doc)
+    return parse_money_table(read_table("money.toml"))
