@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Annotated, Any
 
 import pytest
 from pydantic import Field
 
+import beringia.tables.schema as schema_module
 from beringia.errors import ScenarioError
 from beringia.models.corridor.ocean import _compile as compile_ocean
 from beringia.models.corridor.schema import Figure, SourcedFigure
@@ -149,3 +151,21 @@ def test_advance_records_are_checked() -> None:
         check(AdvanceRecords, raw, "data/advance_records.toml")
     assert info.value.field == "data/advance_records.toml.best_month.diameter_m"
     assert "a number > 0 and <= 20" in str(info.value)
+
+
+def test_shipped_tables_are_read_in_one_place() -> None:
+    """Only tables.schema opens data/*.toml (geo.land reads the NumPy land masks).
+
+    TOML is otherwise parsed only for user input: scenario files and command-line values.
+    """
+    src = Path(schema_module.__file__).resolve().parents[1]
+    data_readers, toml_parsers = set(), set()
+    for path in src.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(src).as_posix()
+        if '"beringia.data"' in text:
+            data_readers.add(name)
+        if "import tomllib" in text:
+            toml_parsers.add(name)
+    assert data_readers == {"tables/schema.py", "geo/land.py"}
+    assert toml_parsers == {"tables/schema.py", "scenario/io.py", "cli/reference.py"}
