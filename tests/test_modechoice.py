@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from beringia.core.modechoice import logit_share
 from beringia.models.corridor.appraise import BENCHMARK_SEA, _rail_constant, _Sampler
+from beringia.models.corridor.compile import MarketInputs, compile_market
 from beringia.models.corridor.ocean import china_europe_rail, ocean_leg
 from beringia.scenario.corridor import Market
 from beringia.scenario.io import read_document
@@ -106,21 +107,21 @@ def _market_doc() -> dict[str, Any]:
     return dict(read_document("bering-strait")["market"])
 
 
-def market(share: Any) -> Market:
-    """The built-in market with ``benchmark_rail_share`` set (``None`` drops it)."""
+def market(share: Any) -> MarketInputs:
+    """The built-in market, compiled, with ``benchmark_rail_share`` set (``None`` drops it)."""
     doc = copy.deepcopy(_market_doc())
     if share is None:
         doc.pop("benchmark_rail_share", None)
     else:
         doc["benchmark_rail_share"] = share
-    return Market.model_validate(doc)
+    return compile_market(Market.model_validate(doc))
 
 
-def vot_and_scale(m: Market, s: _Sampler) -> tuple[np.ndarray, np.ndarray]:
-    vot = s.dist("cargo_value", m.cargo_value_usd_per_feu) * (
-        s.dist("time_cost_pct", m.time_cost_pct_per_day) / 100.0
+def vot_and_scale(m: MarketInputs, s: _Sampler) -> tuple[np.ndarray, np.ndarray]:
+    vot = s.spec("cargo_value", m.cargo_value_usd_per_feu) * (
+        s.spec("time_cost_pct", m.time_cost_pct_per_day) / 100.0
     )
-    return vot, s.dist("logit_scale", m.logit_scale_per_1000usd_per_feu) / 1000.0
+    return vot, s.spec("logit_scale", m.logit_scale_per_1000usd_per_feu) / 1000.0
 
 
 def benchmark_share(constant: np.ndarray, vot: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -160,7 +161,8 @@ def test_rail_constant_with_an_uncertain_share() -> None:
     vot, scale = vot_and_scale(m, s)
     constant = _rail_constant(m, s, vot, scale)
     got = benchmark_share(constant, vot, scale)
-    want = _Sampler(SEED, BLOCK, SIZE).dist("bench:share", m.benchmark_rail_share)  # type: ignore[arg-type]
+    assert m.benchmark_rail_share is not None
+    want = _Sampler(SEED, BLOCK, SIZE).spec("bench:share", m.benchmark_rail_share)
     np.testing.assert_allclose(got, want, rtol=1e-9)
     assert 0.09 <= got.min() and got.max() <= 0.145
 
