@@ -94,6 +94,10 @@ def test_distribution_errors_name_the_figure() -> None:
     assert "a distribution table (uniform: low (5.0) must not exceed high (1.0))" in str(err)
     doc["rows"][0]["dwell_h"] = {"dist": "uniform", "low": -5, "high": 1}
     assert "a distribution of values >= 0" in str(error(doc))
+    doc["rows"][0]["dwell_h"] = {"dist": "uniform", "low": 5}  # given, but without its high
+    err = error(doc)
+    assert err.value == {"dist": "uniform", "low": 5}
+    assert "a distribution table (uniform.high: Field required)" in str(err)
     doc = good() | {"cost": {"dist": "fixed", "value": 3}}
     err = error(doc)
     assert err.field == "table.cost"

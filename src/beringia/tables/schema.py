@@ -134,16 +134,10 @@ def table_error(
     if kind == "extra_forbidden":
         path, allowed = loc, _keys(annotation)
     elif annotation is _DISTRIBUTION:
-        where = ".".join(str(p) for p in inner)
-        detail = f"{where}: {msg}" if where and kind != "missing" else msg
-        allowed = (
-            "a distribution table" if kind == "missing" else f"a distribution table ({detail})"
-        )
-        if kind == "value_error" and not where:
-            allowed = msg
+        allowed = _distribution_error(kind, msg, inner)
     else:
         allowed = _allowed(annotation, info, kind, msg)
-    value = "missing" if kind == "missing" else _at(raw, path, err.get("input"))
+    value = "missing" if kind == "missing" and not inner else _at(raw, path, err.get("input"))
     what = label(path) if label is not None else ""
     prefix = f"{what}: " if what else ""
     dotted = ".".join([field, *(str(p) for p in path)]) if path else field
