@@ -25,6 +25,7 @@ import pytest
 import beringia.models.alignment as alignment_module
 import beringia.models.corridor.appraise as appraise
 from beringia.core.economics import npv as real_npv
+from beringia.errors import ScenarioError
 from beringia.models.alignment import alignment_for
 from beringia.models.construction.compile import tunnel_length_km
 from beringia.models.corridor.appraise import assess_corridor
@@ -537,3 +538,13 @@ def test_the_appraisal_never_reads_the_scenario() -> None:
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not [m for m in imported if m.startswith("beringia.scenario")]
     assert "beringia.models.corridor.compile" in imported
+
+
+def test_an_opening_centuries_away_is_refused_before_any_allocation() -> None:
+    """The yearly cash flows span the opening: a tunnel built in a million years is an error."""
+    sc = load_scenario(builtin_doc())
+    with pytest.raises(ScenarioError) as info:
+        corridor_run(sc, n=50, years=1e6)
+    assert info.value.field == "construction"
+    assert "within 200 years" in str(info.value)
+    assert corridor_run(sc, n=50, years=appraise.MAX_OPENING_YEARS).tunnel.npv_usd_bn.size == 50

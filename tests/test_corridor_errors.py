@@ -113,6 +113,11 @@ def unknown_tunnel_segment(doc: dict[str, Any]) -> None:
     doc["corridor"]["tunnel_segment"] = "Channel Tunnel"
 
 
+def corridor_never_built(doc: dict[str, Any]) -> None:
+    """A build rate that would take ages: refused before the yearly cash flows are allocated."""
+    doc["corridor"]["km_per_year_per_front"] = {"dist": "fixed", "value": 1e-9, "source": "x"}
+
+
 def corridor_without_operations(doc: dict[str, Any]) -> None:
     del doc["operations"]
 
@@ -151,6 +156,11 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], tuple[str, ...]]] = [
         ("corridor.new_build_usd_m_per_km.MN.plain", "missing"),
     ),
     ("unknown-tunnel-train", unknown_tunnel_train, ("corridor.tunnel_train", "maglev")),
+    (
+        "corridor-never-built",
+        corridor_never_built,
+        ("corridor.km_per_year_per_front", "within 200 years"),
+    ),
     ("corridor-without-operations", corridor_without_operations, ("corridor", "operations")),
     ("market-without-corridor", market_without_corridor, ("corridor", "market")),
 ]

@@ -35,6 +35,7 @@ from beringia.core.economics import (
 )
 from beringia.core.modechoice import logit_share
 from beringia.core.stats import quantiles
+from beringia.errors import NumericalError, ScenarioError
 from beringia.models.corridor.compile import (
     AppraisalInputs,
     CorridorInputs,
@@ -59,6 +60,9 @@ ROUTE_DRAWS = 65_536
 FAN_DRAWS = 16_384
 """Draws whose yearly cash flows are kept for the fan chart (the first ones)."""
 TEU_PER_FEU = 2.0
+MAX_OPENING_YEARS = 200.0
+"""Latest opening the appraisal accepts, years after notice to proceed (its yearly cash flows
+span the opening plus the appraisal horizon, for every draw)."""
 BENCHMARK = ("Shanghai", "Warsaw")
 """China-Europe rail sanity check: modelled terminal-to-terminal days on this pair."""
 BENCHMARK_DAYS = (13.0, 15.0)
@@ -351,6 +355,32 @@ def _path_km(r: RailPlan, plan: CorridorPlan) -> tuple[float, float, float]:
     return _split_km((g for g in r.route.segments if g.name in project), plan.tunnel)
 
 
+def _check_opening(duration: FloatArray, build: FloatArray, plan: CorridorPlan) -> None:
+    """Refuse an opening so late that the yearly cash flows would not fit in memory.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the corridor's build rate, or the tunnel's construction, whichever is late.
+    """
+    if np.all(np.isfinite(build)) and float(build.max(initial=0.0)) > MAX_OPENING_YEARS:
+        works_km = sum(plan.new_km.values()) + plan.upgrade_km
+        raise ScenarioError(
+            "corridor.km_per_year_per_front",
+            f"{float(build.max()):,.3g} years to build {works_km:,.0f} km",
+            "a build rate (build_fronts x km_per_year_per_front) that builds the corridor's "
+            f"new and upgraded lines within {MAX_OPENING_YEARS:,.0f} years",
+        )
+    if not (np.all(np.isfinite(build)) and np.all(np.isfinite(duration))):
+        raise NumericalError("the corridor's opening year is not a finite number")
+    if float(duration.max(initial=0.0)) > MAX_OPENING_YEARS:
+        raise ScenarioError(
+            "construction",
+            f"{float(duration.max()):,.3g} years to build the tunnel",
+            f"a tunnel built within {MAX_OPENING_YEARS:,.0f} years for the corridor's appraisal",
+        )
+
+
 def assess_corridor(
     inputs: AppraisalInputs,
     plan: CorridorPlan,
@@ -386,6 +416,7 @@ def assess_corridor(
     builds = [_corridor_build(corridor, plan, s) for s in samplers]
     build_years = np.concatenate([b.years for b in builds])
     opening = np.maximum(duration_years, build_years)
+    _check_opening(duration_years, build_years, plan)
     operating = econ.horizon_years
     horizon = math.ceil(float(opening.max())) + operating + 1
     keep = min(n, ROUTE_DRAWS)
