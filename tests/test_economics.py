@@ -160,6 +160,32 @@ def test_irr_negative_rate() -> None:
     assert npv(cash, r)[0] == pytest.approx(0.0, abs=1e-10)
 
 
+@pytest.mark.parametrize("years", [155, 250, 420])
+def test_irr_over_long_horizons_without_overflow(years: int) -> None:
+    """(1 + r)^-t overflows at r = -99 % after 154 years: the search must still find the roots.
+
+    Each row has one root known in closed form; warnings are errors in the test suite.
+    """
+    cash = np.zeros((6, years))
+    cash[0, 0], cash[0, 1:] = -10.0, 1.0  # a perpetuity of 1 on 10: r -> 10 %
+    cash[1, 0], cash[1, 1] = -1.0, 0.05  # 1 + r = 0.05
+    cash[2, 0], cash[2, years - 1] = -1.0, 0.001  # (1 + r)^(T - 1) = 0.001
+    cash[3, 0], cash[3, years // 2] = -1.0, 200.0  # (1 + r)^(T / 2) = 200
+    cash[4, 0], cash[4, 1] = -10.0, 0.05  # 1 + r = 0.005: below the search's -99 %
+    cash[5, 0], cash[5, years - 1] = -1.0, 1e-300  # (1 + r)^(T - 1) = 1e-300
+    got = irr(cash)
+    t = years - 1
+    want = [
+        brentq(lambda r: annuity(1.0, r, t) - 10.0, 1e-6, 1.0, xtol=1e-15),
+        -0.95,
+        0.001 ** (1 / t) - 1,
+        200.0 ** (1 / (years // 2)) - 1,
+        math.nan,
+        10.0 ** (-300 / t) - 1,
+    ]
+    np.testing.assert_allclose(got, want, rtol=1e-9)
+
+
 # --------------------------------------------------------------------------- capex
 
 

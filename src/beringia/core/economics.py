@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from beringia.core.distributions import FloatArray
 from beringia.errors import NumericalError, ScenarioError
@@ -55,6 +55,8 @@ IRR_MAX_ITERATIONS = 60
 """Upper bound on the safeguarded Newton iterations after bracketing."""
 
 _GRID_CHUNK = 16_384
+_EXP_MAX = 700.0
+"""Largest exponent the IRR search evaluates (``exp(709.79)`` overflows a float64)."""
 
 
 # --------------------------------------------------------------------------- validation
@@ -526,6 +528,80 @@ def _horner(ct: FloatArray, u: FloatArray) -> tuple[FloatArray, FloatArray]:
     return p, dp
 
 
+def _last_flow(c: FloatArray) -> NDArray[np.intp]:
+    """Return the year of each draw's last non-zero flow (0 when all are zero)."""
+    nonzero = c != 0
+    last: NDArray[np.intp] = c.shape[1] - 1 - np.argmax(nonzero[:, ::-1], axis=1)
+    return np.where(nonzero.any(axis=1), last, 0)
+
+
+def _grid_npv(c: FloatArray, exponents: FloatArray, last: NDArray[np.intp]) -> FloatArray:
+    """Return the NPV of each draw at each grid rate, up to a positive factor per rate and draw.
+
+    ``exponents[t, g] = -t log(1 + r_g)``. Where ``(1 + r)^-t`` would overflow (long horizons
+    at the lowest rates) a draw's column is divided by the weight of its last flow, which keeps
+    the sign (all the bracketing needs) and loses only terms below ``exp(-700)`` of it.
+    """
+    safe = exponents.max(axis=0) <= _EXP_MAX
+    if safe.all():
+        out: FloatArray = c @ np.exp(exponents)
+        return out
+    out = np.empty((c.shape[0], exponents.shape[1]))
+    out[:, safe] = c @ np.exp(exponents[:, safe])
+    for g in np.flatnonzero(~safe):
+        e = exponents[:, g]
+        shift = np.maximum(e[last] - _EXP_MAX, 0.0)[:, None]
+        out[:, g] = np.einsum("it,it->i", c, np.exp(np.minimum(e[None, :] - shift, _EXP_MAX)))
+    return out
+
+
+class _NpvAt:
+    """The NPV of draws' flows at ``x = log(1 + r)``, its slope and its rounding noise.
+
+    ``f(x) = sum_t c_t exp(-t x)``. For the draws flagged ``low`` (brackets at rates so low that
+    ``exp(-t x)`` would overflow), the NPV is divided by the weight of the draw's last flow
+    ``L``: ``g(x) = sum_t c_t exp((L - t) x)``, with the same sign and the same roots.
+    """
+
+    def __init__(self, ct: FloatArray, last: NDArray[np.intp], low: NDArray[np.bool_]) -> None:
+        self.ct, self.act, self.low = ct, np.abs(ct), low
+        self.eps = 8.0 * ct.shape[0] * np.finfo(np.float64).eps
+        if low.any():
+            # rt[s, j] = c[L_j - s, j]: the low draws' flows from their last one backwards
+            s = np.arange(ct.shape[0])[:, None]
+            cols = np.flatnonzero(low)
+            idx = last[cols][None, :] - s
+            taken = ct[np.maximum(idx, 0), cols[None, :]]
+            self.rt = np.where(idx >= 0, taken, 0.0)
+
+    @staticmethod
+    def _forward(ct: FloatArray, act: FloatArray, x: FloatArray) -> tuple[FloatArray, ...]:
+        u = np.exp(-x)
+        fx, dp = _horner(ct, u)
+        return fx, -u * dp, _horner(act, u)[0]
+
+    @staticmethod
+    def _reversed(rt: FloatArray, x: FloatArray) -> tuple[FloatArray, ...]:
+        w = np.exp(x)
+        gx, dq = _horner(rt, w)
+        return gx, w * dq, _horner(np.abs(rt), w)[0]
+
+    def __call__(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Return the (scaled) NPV, its derivative in ``x`` and its rounding noise."""
+        if not self.low.any():
+            fx, dfx, scale = self._forward(self.ct, self.act, x)
+            return fx, dfx, self.eps * scale
+        out = (np.empty_like(x), np.empty_like(x), np.empty_like(x))
+        high = ~self.low
+        parts = [(self.low, self._reversed(self.rt, x[self.low]))]
+        if high.any():
+            parts.append((high, self._forward(self.ct[:, high], self.act[:, high], x[high])))
+        for rows, values in parts:
+            for o, v in zip(out, values, strict=True):
+                o[rows] = v
+        return out[0], out[1], self.eps * out[2]
+
+
 def irr(cash: ArrayLike) -> FloatArray:
     """Return the internal rate of return of each draw's cash flows, vectorised.
 
@@ -557,11 +633,12 @@ def irr(cash: ArrayLike) -> FloatArray:
     c = _cash(cash)
     n, horizon = c.shape
     xs = np.linspace(np.log1p(IRR_RATE_MIN), np.log1p(IRR_RATE_MAX), IRR_GRID_POINTS)
-    powers = np.exp(-np.outer(np.arange(horizon, dtype=np.float64), xs))  # (T, G)
+    exponents = -np.outer(np.arange(horizon, dtype=np.float64), xs)  # (T, G)
+    last = _last_flow(c)
     lo_idx = np.full(n, -1, dtype=np.int64)
     mid_dist = np.abs(0.5 * (xs[:-1] + xs[1:]))
     for start in range(0, n, _GRID_CHUNK):
-        f = c[start : start + _GRID_CHUNK] @ powers
+        f = _grid_npv(c[start : start + _GRID_CHUNK], exponents, last[start : start + _GRID_CHUNK])
         s = np.sign(f)
         change = s[:, :-1] != s[:, 1:]
         has = change.any(axis=1)
@@ -572,20 +649,17 @@ def irr(cash: ArrayLike) -> FloatArray:
     if found.size == 0:
         return out
     ct = np.ascontiguousarray(c[found].T)  # (T, m): one contiguous row per year
-    act = np.abs(ct)
     g = lo_idx[found]
     x_lo, x_hi = xs[g], xs[g + 1]
-    f_lo, _ = _horner(ct, np.exp(-x_lo))
-    f_hi, _ = _horner(ct, np.exp(-x_hi))
+    npv_at = _NpvAt(ct, last[found], low=x_lo * last[found] < -_EXP_MAX)
+    f_lo = npv_at(x_lo)[0]
+    f_hi = npv_at(x_hi)[0]
     denom = f_hi - f_lo
     x = np.where(denom != 0, x_lo - f_lo * (x_hi - x_lo) / np.where(denom != 0, denom, 1.0), x_lo)
     x = np.clip(x, x_lo, x_hi)
     done = np.zeros(found.size, dtype=bool)
     for _ in range(IRR_MAX_ITERATIONS):
-        u = np.exp(-x)
-        fx, dp = _horner(ct, u)
-        dfx = -u * dp
-        noise = 8.0 * ct.shape[0] * np.finfo(np.float64).eps * _horner(act, u)[0]
+        fx, dfx, noise = npv_at(x)
         same = np.sign(fx) == np.sign(f_lo)
         x_lo = np.where(same, x, x_lo)
         f_lo = np.where(same, fx, f_lo)
