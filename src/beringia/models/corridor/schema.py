@@ -14,6 +14,7 @@ the scenario's distribution tables (:mod:`beringia.scenario.distributions`), and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
@@ -419,5 +420,5 @@ class CostsDoc(Table):
 
 def row_label(kind: str, raw: Any, i: int, key: str = "name") -> str:
     """Name a row of an array for an error: ``node 'A'`` or ``node 3``."""
-    name = raw.get(key) if isinstance(raw, dict) else None
+    name = raw.get(key) if isinstance(raw, Mapping) else None
     return f"{kind} {name!r}" if isinstance(name, str) else f"{kind} {i}"
