@@ -166,3 +166,29 @@ def test_bad_data_is_a_clear_error() -> None:
     bad["flows"][0]["teu"] = 1
     with pytest.raises(ScenarioError, match=r"market\.flows\.0\.teu"):
         parse_market(bad)
+
+
+def test_market_and_cost_tables_are_strict() -> None:
+    mdoc = _doc("market.toml")
+    bad = copy.deepcopy(mdoc)
+    bad["flows"][0]["year"] = "2024"  # a string is not a year
+    with pytest.raises(ScenarioError) as info:
+        parse_market(bad)
+    assert info.value.field == "market.flows.0.year"
+    assert "a whole number >= 1900 and <= 2100" in str(info.value)
+    bad = copy.deepcopy(mdoc)
+    bad["flows"].append(copy.deepcopy(bad["flows"][0]))
+    with pytest.raises(ScenarioError, match="a name not used before") as info:
+        parse_market(bad)
+    assert info.value.field == f"market.flows.{len(bad['flows']) - 1}.name"
+    doc = _doc("corridor_costs.toml")
+    bad = copy.deepcopy(doc)
+    bad["asset_life"]["track"] = bad["asset_life"].pop("track_years")
+    with pytest.raises(ScenarioError, match="_years") as info:
+        parse_corridor_costs(bad)
+    assert info.value.field == "corridor_costs.asset_life.track"
+    bad = copy.deepcopy(doc)
+    bad["references"][0]["claim"] = "yes"
+    with pytest.raises(ScenarioError, match="true or false") as info:
+        parse_corridor_costs(bad)
+    assert info.value.field == "corridor_costs.references.0.claim"
