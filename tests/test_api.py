@@ -75,7 +75,11 @@ def test_progress_reports_every_stage_in_order() -> None:
     assert [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s] == list(STAGES)
     construction = [(d, n) for s, d, n in calls if s == "construction"]
     assert construction[-1] == (9000, 9000) and len(construction) == 3  # one per block
-    assert calls[-1] == ("corridor", 9000, 9000)
+    corridor = [(d, n) for s, d, n in calls if s == "corridor"]
+    assert corridor == [(0, 9000), (4096, 9000), (8192, 9000), (9000, 9000)]  # per block
+    hindcast: list[str] = []
+    beringia.assess("channel-tunnel", draws=10, progress=lambda s, d, n: hindcast.append(s))
+    assert set(hindcast) == {"construction"}  # no operations or corridor section
 
 
 def test_validate_runs_the_hindcast_money_checks() -> None:

@@ -36,7 +36,7 @@ Progress = Callable[[str, int, int], None]
 
 STAGES = ("operations", "construction", "corridor")
 """The stages of an assessment that report progress: operations (simulated years, one step),
-construction (draws, block by block) and corridor (draws, one step)."""
+construction and corridor (draws, block by block); a stage a scenario lacks is not reported."""
 
 
 def check_run_arguments(draws: int, seed: int, processes: int) -> None:
@@ -99,14 +99,12 @@ def assess(
     inp = anchor_programme(scenario, compile_construction(scenario, alignment))
     # Operations and the corridor's plan first: their input errors show before the long run.
     t_ops = time.perf_counter()
-    report("operations", 0, 1)
-    operations = (
-        None
-        if scenario.operations is None
-        else assess_operations(scenario, alignment, seed=seed, years=operations_years)
-    )
+    operations = None
+    if scenario.operations is not None:
+        report("operations", 0, 1)
+        operations = assess_operations(scenario, alignment, seed=seed, years=operations_years)
+        report("operations", 1, 1)
     t_ops = time.perf_counter() - t_ops
-    report("operations", 1, 1)
     plan = (
         None
         if scenario.corridor is None or operations is None
@@ -130,14 +128,21 @@ def assess(
     reference = assess_reference(scenario, inp, cost, parts["systemic"], heading_rows, facts)
     claims = assess_claims(scenario, cost, years, reference.bore_km, facts)
     t_corridor = time.perf_counter()
-    report("corridor", 0, draws)
+    if plan is not None:
+        report("corridor", 0, draws)
     corridor = (
         None
-        if plan is None or operations is None
-        else run_corridor(scenario, plan, cost, years, seed=seed)
+        if plan is None
+        else run_corridor(
+            scenario,
+            plan,
+            cost,
+            years,
+            seed=seed,
+            progress=lambda done, total: report("corridor", done, total),
+        )
     )
     t_corridor = time.perf_counter() - t_corridor
-    report("corridor", draws, draws)
     return Assessment(
         scenario=scenario,
         scenario_sha256=scenario_hash(scenario),

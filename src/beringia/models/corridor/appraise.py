@@ -12,7 +12,7 @@ Money is 2025 USD. Traffic is counted in TEU (a 40-ft box, FEU, is 2 TEU).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -388,6 +388,7 @@ def assess_corridor(
     duration_years: FloatArray,
     *,
     seed: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CorridorAssessment:
     """Sample the corridor, its traffic and the economics of tunnel and corridor, per draw.
 
@@ -402,6 +403,8 @@ def assess_corridor(
         Tunnel cost (2025 USD bn) and construction duration (years) per draw.
     seed : int
         Seed of the corridor's random streams.
+    progress : callable, optional
+        ``progress(done, total)`` after each block of draws.
 
     Returns
     -------
@@ -542,6 +545,8 @@ def assess_corridor(
             res_c,
         )
         corridor_acc.add(start, whole, steady, rate, 2 * cap)
+        if progress is not None:
+            progress(stop, n)
 
     routes = _routes(plan, rows)
     nb = new_build(plan.network)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from beringia.core.distributions import FloatArray
 from beringia.errors import ScenarioError
 from beringia.models.corridor.appraise import assess_corridor
@@ -49,6 +51,7 @@ def run_corridor(
     duration_years: FloatArray,
     *,
     seed: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CorridorAssessment:
     """Assess the corridor, its traffic and the economics of tunnel and corridor, per draw.
 
@@ -62,8 +65,10 @@ def run_corridor(
         Tunnel cost (2025 USD bn) and construction duration per draw.
     seed : int
         Seed of the random streams.
+    progress : callable, optional
+        ``progress(done, total)`` after each block of draws.
     """
     inputs = scenario_appraisal(scenario)
     if inputs is None:
         raise _missing()
-    return assess_corridor(inputs, plan, cost_usd_bn, duration_years, seed=seed)
+    return assess_corridor(inputs, plan, cost_usd_bn, duration_years, seed=seed, progress=progress)
