@@ -9,11 +9,13 @@ from beringia.cli import (  # noqa: F401  (register the commands)
     scenarios,
 )
 from beringia.cli.base import app
+from beringia.cli.signals import sigterm_as_interrupt
 
 
 def main() -> None:
     """Entry point of the ``beringia`` console script."""
-    app()
+    with sigterm_as_interrupt():
+        app()
 
 
 __all__ = ["app", "main"]

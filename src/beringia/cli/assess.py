@@ -24,6 +24,7 @@ from beringia.cli.options import (
 )
 from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError, ScenarioError
+from beringia.output import check_output_path
 
 if TYPE_CHECKING:
     from beringia.pipeline import Assessment
@@ -46,13 +47,13 @@ def assess(
     try:
         check_run_arguments(draws, seed, processes)
         sc = beringia.load_scenario(scenario, overrides or [])
-        if report is not None and report.exists() and report.is_dir():
-            raise ScenarioError("--report", str(report), "is a directory; give a file path")
         path = (
             report
             if report is not None
             else (None if as_json else Path("reports") / f"{sc.name}.html")
         )
+        if path is not None:
+            check_output_path(path, field="--report")
         with stage_bars(not as_json and sys.stdout.isatty()) as progress:
             result = beringia.assess(
                 sc, draws=draws, seed=seed, processes=processes, progress=progress

@@ -25,6 +25,7 @@ from beringia.cli.options import (
 )
 from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError, ScenarioError
+from beringia.output import check_output_path
 
 if TYPE_CHECKING:
     from beringia.pipeline import HindcastReport
@@ -205,8 +206,8 @@ def hindcast(
 
     try:
         check_run_arguments(draws, seed, processes)
-        if report is not None and report.exists() and report.is_dir():
-            raise ScenarioError("--report", str(report), "is a directory; give a file path")
+        if report is not None:
+            check_output_path(report, field="--report")
         show = not as_json and sys.stderr.isatty()
         rep = beringia.hindcast(
             names,

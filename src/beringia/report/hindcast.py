@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 from beringia._version import __version__
 from beringia.errors import ScenarioError
 from beringia.models.reference.assess import PRICE_BASE
+from beringia.output import check_output_path, write_atomic
 from beringia.report.hindcast_figures import hindcast_figure, short_title
-from beringia.report.html import write_atomic
 from beringia.report.page import CONTENT_SECURITY_POLICY, environment, figure_html, plotly_js
 
 if TYPE_CHECKING:
@@ -180,10 +180,12 @@ def write_hindcast_report(
     Raises
     ------
     ScenarioError
-        If the report has no cases (nothing is written).
+        If the report has no cases, or ``path`` cannot hold a regular file (see
+        :func:`beringia.output.write_atomic`); nothing is written.
     OSError
         If the path cannot be written; no partial file is left behind.
     """
+    check_output_path(path)  # before rendering
     return write_atomic(render_hindcast_report(report, notes=notes), path)
 
 

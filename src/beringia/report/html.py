@@ -12,13 +12,13 @@ import json
 import math
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from beringia.models.reference.claims import ClaimResult
+from beringia.output import check_output_path, write_atomic
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.provenance import InputRow, input_rows, provenance_counts
 from beringia.report.alignment_figures import alignment_section
@@ -314,43 +314,18 @@ def write_report(assessment: Assessment, path: str | os.PathLike[str]) -> Path:
     Path
         The path written.
 
+    Raises
+    ------
+    ScenarioError
+        If ``path`` names a directory, a device or another special file, a read-only file,
+        or lies in a folder that is not writable (see :func:`beringia.output.write_atomic`).
+    OSError
+        If writing fails; no partial file is left behind.
+
     Notes
     -----
     The page is written to a temporary file in the same directory and moved into place
     with :func:`os.replace`, so a reader never sees a half-written report.
     """
+    check_output_path(path)  # before rendering, which takes seconds
     return write_atomic(render_report(assessment), path)
-
-
-def write_atomic(text: str, path: str | os.PathLike[str]) -> Path:
-    """Write ``text`` to ``path`` (UTF-8) through a temporary file in the same directory.
-
-    Parameters
-    ----------
-    text : str
-        The page.
-    path : str or PathLike
-        Where to write it; missing parent directories are created.
-
-    Returns
-    -------
-    Path
-        The path written.
-
-    Raises
-    ------
-    OSError
-        If the directory cannot be made or written; no file is left behind.
-    """
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
