@@ -16,7 +16,7 @@ Times are in days from notice to proceed; money in USD millions inside, USD bill
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -221,6 +221,57 @@ def _advance_m_per_day(
     return np.asarray(np.minimum(rates * scale, cap), dtype=np.float64)
 
 
+def advance_limit(
+    inp: ConstructionInputs, bore: BoreIn, median: Callable[[str], float]
+) -> tuple[str, float]:
+    """Name the input that holds back a bore's slowest advance, and that advance.
+
+    Parameters
+    ----------
+    inp : ConstructionInputs
+        The compiled scenario.
+    bore : BoreIn
+        The bore.
+    median : callable
+        ``median(key)``: the median over draws of input ``key``.
+
+    Returns
+    -------
+    tuple of (str, float)
+        The scenario path to change (a penetration or utilisation of the slowest ground
+        class, the machine's reference diameter, or a field of the advance envelope) and
+        the median advance in that class, m/day, as :func:`_advance_m_per_day` gives it.
+    """
+    mach = inp.machines[bore.machine]
+    alpha = median(inp.area_exponent)
+    machine = inp.area_exponent.replace("advance_envelope.area_exponent", "machines.")
+    with np.errstate(all="ignore"):
+        scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
+        cap = inp.record_m_per_day * (inp.record_diameter_m / bore.diameter_m) ** (2.0 * alpha)
+        raw = [
+            median(p) * median(u) * 24.0
+            for p, u in zip(mach.penetration, mach.utilisation, strict=True)
+        ]
+        g = int(np.argmin(raw))
+        advance = float(min(raw[g] * scale, cap))
+    steep = alpha > 2.0  # a face-area exponent far above the ~0.4 of the records
+    if not cap >= raw[g] * scale:  # the record envelope binds (or is not a number)
+        envelope = "construction.advance_envelope."
+        key = (
+            inp.area_exponent
+            if steep
+            else envelope + "record_m_per_day"
+            if cap >= 0.05 * inp.record_m_per_day
+            else envelope + "record_diameter_m"
+        )
+    elif not scale >= 0.05:  # scaling from the machine's reference diameter binds
+        key = inp.area_exponent if steep else f"{machine}{mach.name}.reference_diameter_m"
+    else:  # penetration is ~0.5-5 m/h and utilisation ~0.1-0.6: the one further below
+        pen, util = median(mach.penetration[g]), median(mach.utilisation[g])
+        key = mach.penetration[g] if pen / 2.0 < util / 0.3 else mach.utilisation[g]
+    return key, advance
+
+
 @dataclass
 class Timeline:
     """Schedule of one block (days from notice to proceed), per draw.
@@ -360,9 +411,21 @@ def _bore(
         for i, h in mine:  # a launch overtaken by another heading never bored
             own = fr.east_owner if h.direction == "east" else fr.west_owner
             out.active[i] &= own[:, h.point] == h.point
-    out.active &= out.stop > 0
-    if np.any(out.gap_finish == np.inf) or np.any(np.isnan(out.gap_finish)):
-        raise NumericalError("a stretch of the route is never excavated")
+    out.active &= (out.stop > 0) & (out.length_m > 0)  # overtaken before it bored: idle
+    never = ~np.isfinite(out.gap_finish)  # (bores, stretches, n)
+    if never.any():
+        b, gi, _ = (int(i[0]) for i in np.nonzero(never))
+        field, advance = advance_limit(inp, inp.bores[b], lambda k: float(np.median(x[k])))
+        with np.errstate(divide="ignore", over="ignore"):
+            endless_boring = not np.isfinite(1.0 / np.float64(advance))
+        stretch = f"{inp.points[gi].name} - {inp.points[gi + 1].name}"
+        where = f"bore {inp.bores[b].name!r} never finishes the stretch {stretch}"
+        raise NumericalError(
+            f"{field}: {where}, its advance being {advance:.3g} m/day; change it"
+            if endless_boring
+            else f"construction.events: {where}, its stoppages never ending; lower the "
+            "events' delay_days or rate_multiplier"
+        )
     return out
 
 
@@ -461,8 +524,7 @@ def simulate_block(
     comp["systemic"] = bottom_up * (f_cost - 1.0)
     total = bottom_up + comp["systemic"]
     years = done * f_time / YEAR_DAYS
-    if not np.all(np.isfinite(total)) or not np.all(np.isfinite(years)):
-        raise NumericalError("construction model produced a non-finite cost or duration")
+    # Non-finite results are reported by the pipeline's checks, naming the input to change.
     boring_days = np.where(bored.active, bored.stop - bored.boring_start, 0.0)
     result = BlockResult(
         cost_usd_bn=total / 1000.0,

@@ -40,7 +40,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from beringia.core.distributions import FloatArray
-from beringia.errors import NumericalError, ScenarioError
+from beringia.errors import ScenarioError
 
 Shape = Literal["uniform", "s_curve"]
 Timing = Literal["end", "mid", "start"]
@@ -621,14 +621,11 @@ def irr(cash: ArrayLike) -> FloatArray:
     -------
     numpy.ndarray
         IRR ``(n,)`` a year. NaN where the NPV does not change sign over the grid (all flows
-        of one sign, all zero, or a rate outside ``(-0.99, 100)``). For non-conventional flows
-        with several sign changes, the root nearest 0 is returned; two roots within one grid
-        cell (0.146 apart in ``log(1 + r)``) cancel and are not seen.
-
-    Raises
-    ------
-    NumericalError
-        If the iteration does not converge (it should not for finite flows).
+        of one sign, all zero, or a rate outside ``(-0.99, 100)``), and for a draw whose
+        iteration does not converge (it should not happen for finite flows): such a draw
+        counts as one without an IRR, as callers report the share of draws with one. For
+        non-conventional flows with several sign changes, the root nearest 0 is returned;
+        two roots within one grid cell (0.146 apart in ``log(1 + r)``) cancel and are not seen.
     """
     c = _cash(cash)
     n, horizon = c.shape
@@ -640,7 +637,9 @@ def irr(cash: ArrayLike) -> FloatArray:
     for start in range(0, n, _GRID_CHUNK):
         f = _grid_npv(c[start : start + _GRID_CHUNK], exponents, last[start : start + _GRID_CHUNK])
         s = np.sign(f)
-        change = s[:, :-1] != s[:, 1:]
+        # Only between finite values (a NaN's sign differs from every sign, itself included).
+        finite = np.isfinite(f)
+        change = (s[:, :-1] != s[:, 1:]) & finite[:, :-1] & finite[:, 1:]
         has = change.any(axis=1)
         best = np.argmin(np.where(change, mid_dist[None, :], np.inf), axis=1)
         lo_idx[start : start + _GRID_CHUNK] = np.where(has, best, -1)
@@ -674,9 +673,8 @@ def irr(cash: ArrayLike) -> FloatArray:
         x = np.where(settled, x, step)
         if done.all():
             break
-    if not done.all():
-        raise NumericalError(f"IRR did not converge for {int((~done).sum())} draws")
-    out[found] = np.expm1(x)
+    # A draw whose iteration has not converged (its NPV not finite near the root) has no IRR.
+    out[found] = np.where(done, np.expm1(x), np.nan)
     return out
 
 

@@ -26,6 +26,7 @@ from beringia.models.reference.assess import (
     reference_facts,
 )
 from beringia.pipeline.assessment import Assessment
+from beringia.pipeline.checks import check_construction, quiet_numerics
 from beringia.pipeline.scenarios import ScenarioLike, as_scenario
 from beringia.scenario.io import scenario_hash
 
@@ -49,6 +50,7 @@ def check_run_arguments(draws: int, seed: int, processes: int) -> None:
         raise ScenarioError("processes", processes, "allowed: an integer from 1 to 64")
 
 
+@quiet_numerics()
 def assess(
     scenario: ScenarioLike,
     *,
@@ -117,6 +119,7 @@ def assess(
         processes=processes,
         progress=lambda done, total: report("construction", done, total),
     )
+    check_construction(inp, run)
     cost, years, parts = run.cost_usd_bn, run.duration_years, run.breakdown_usd_bn
     factor = money_factor(scenario)
     if factor != 1.0:  # costs are linear in the money inputs: convert once, after the run

@@ -1,0 +1,190 @@
+"""Run-time checks at the pipeline's boundary: quiet arithmetic, sane results, errors naming inputs.
+
+A scenario can pass validation and still drive a model somewhere it cannot go: every input
+in range, yet the tunnel takes ten billion years to bore, and the appraisal would need a
+cash-flow table that long. The models run inside :func:`quiet_numerics`, so NumPy's
+floating-point warnings never reach the user; their results are then checked here, and a
+result that is not finite, negative where that is impossible, or beyond what the later
+models can take, becomes a :class:`~beringia.errors.ScenarioError` that names the scenario
+field to change (a ``--set`` path), not the output that went wrong.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+from beringia.core.construction import COMPONENTS, ConstructionInputs, advance_limit, headings
+from beringia.core.distributions import FloatArray, ppf
+from beringia.errors import ScenarioError
+from beringia.models.construction.run import ConstructionRun
+
+MAX_CONSTRUCTION_YEARS = 1000.0
+"""Longest construction the later models accept, in years. The longest tunnels built took
+well under 30; the appraisal runs year by year from the start of construction."""
+
+
+@contextmanager
+def quiet_numerics() -> Iterator[None]:
+    """Run model code with NumPy's floating-point warnings off (results are checked after).
+
+    Division by zero, overflow and invalid operations then give ``inf`` or ``nan`` silently,
+    and the checks of this module turn such results into one error naming an input.
+    """
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def _values(inp: ConstructionInputs, run: ConstructionRun, key: str) -> FloatArray:
+    """Return the draws of input ``key``: sampled, or its single value repeated."""
+    if key in run.sampled_inputs:
+        return run.sampled_inputs[key]
+    spec = inp.inputs[key]
+    value = spec.values[0] if spec.kind == "discrete" else spec.params[0]
+    return np.full(run.cost_usd_bn.shape, float(value))
+
+
+def _largest(inp: ConstructionInputs, run: ConstructionRun, keys: list[str]) -> str:
+    """Return the key among ``keys`` with the largest median (the likeliest overflow)."""
+    return max(keys, key=lambda k: float(np.nanmedian(np.abs(_values(inp, run, k)))))
+
+
+def _cost_inputs(inp: ConstructionInputs, component: str) -> list[str]:
+    """Return the input keys a cost component grows with."""
+    bores, points = inp.bores, inp.points
+    keys: dict[str, list[str]] = {
+        "machines": [b.machine_cost for b in bores],
+        "sites": [p.site_cost for p in points],
+        "tunnelling_length": [b.unit_cost for b in bores] + [inp.materials_factor],
+        "tunnelling_time": [b.heading_cost for b in bores] + [inp.labour_factor],
+        "site_overheads": [p.overhead for p in points] + [inp.labour_factor],
+        "events": [e.rate_multiplier for e in inp.events],
+        "cross_passages": [inp.cp_cost, inp.materials_factor],
+        "fitout": [inp.fit_usd_per_track_km, inp.fit_fixed, inp.materials_factor],
+        "owner": [inp.owner_fraction],
+        "systemic": [] if inp.systemic_cost is None else [inp.systemic_cost],
+    }
+    return keys[component]
+
+
+def _event_days_per_km(inp: ConstructionInputs, run: ConstructionRun) -> list[tuple[float, str]]:
+    """Return each event type's median stoppage (days per bore-km, worst class) and input.
+
+    The input is the event's delay if over ten years per event, otherwise its rate.
+    """
+    half = np.array([0.5])
+    out = []
+    for e in inp.events:
+        multiplier = float(np.median(_values(inp, run, e.rate_multiplier)))
+        delay = float(ppf(e.delay_days, half)[0])
+        days = max(e.rate_per_km, default=0.0) * multiplier * delay
+        field = e.rate_multiplier.rsplit(".", 1)[0] + ".delay_days"
+        out.append((days, field if delay > 3650.0 else e.rate_multiplier))
+    return out
+
+
+def _boring_culprit(inp: ConstructionInputs, run: ConstructionRun, bore: int) -> str:
+    """Return the input that makes a heading bore so long: slow advance or long stoppages."""
+    key, advance = advance_limit(
+        inp, inp.bores[bore], lambda k: float(np.median(_values(inp, run, k)))
+    )
+    advance_days_per_km = 1000.0 / advance if advance > 0 else np.inf
+    events = _event_days_per_km(inp, run)
+    if events:
+        days, event_key = max(events)
+        if days > advance_days_per_km:
+            return event_key
+    return key
+
+
+def _activity_inputs(inp: ConstructionInputs, run: ConstructionRun) -> dict[str, str]:
+    """Map each schedule activity's name to the input that lengthens it most directly."""
+    out: dict[str, str] = {}
+    for p in inp.points:
+        out[f"marine works: {p.name}"] = p.marine_days
+        out[f"site works: {p.name}"] = p.site_months
+    for m in inp.machines:
+        out[f"manufacture and delivery: {m.name}"] = m.manufacture_months
+    for h in headings(inp):
+        mach = inp.machines[inp.bores[h.bore].machine]
+        out[f"launch: {h.label(inp)}"] = mach.launch_months
+        out[f"boring: {h.label(inp)}"] = _boring_culprit(inp, run, h.bore)
+    for a, b in zip(inp.points[:-1], inp.points[1:], strict=True):
+        out[f"cross-passages: {a.name} - {b.name}"] = inp.cp_months
+        out[f"fit-out: {a.name} - {b.name}"] = inp.fit_rate
+    out["system integration"] = inp.integration_months
+    out["testing and commissioning"] = inp.commissioning_months
+    return out
+
+
+def _duration_culprit(inp: ConstructionInputs, run: ConstructionRun) -> tuple[str, str]:
+    """Return the input that makes the programme long, and how (ending in what to do)."""
+    if inp.systemic_schedule is not None:
+        factor = _values(inp, run, inp.systemic_schedule)
+        bottom_up = run.duration_years / (factor * inp.time_scale)
+        if float(np.nanmax(bottom_up)) <= MAX_CONSTRUCTION_YEARS:
+            return inp.systemic_schedule, "it stretches every date of the programme; lower it"
+    bars = [b for b in run.gantt if b.critical] or run.gantt
+    longest = max(
+        bars, key=lambda b: float(np.nan_to_num(b.finish_years - b.start_years, nan=np.inf))
+    )
+    key = _activity_inputs(inp, run).get(longest.name, inp.commissioning_months)
+    envelope = "construction.advance_envelope."
+    rates = {inp.fit_rate, envelope + "record_m_per_day", envelope + "record_diameter_m"}
+    rates |= {k for m in inp.machines for k in m.penetration + m.utilisation}
+    rates |= {f"construction.machines.{m.name}.reference_diameter_m" for m in inp.machines}
+    return key, (
+        f"the longest critical activity is {longest.name!r}; "
+        + ("raise it" if key in rates else "lower it")
+    )
+
+
+def check_construction(inp: ConstructionInputs, run: ConstructionRun) -> None:
+    """Check the construction results: finite, non-negative, and not absurdly long.
+
+    Parameters
+    ----------
+    inp : ConstructionInputs
+        The compiled (and anchored) construction inputs; their keys are scenario paths.
+    run : ConstructionRun
+        The results of :func:`beringia.models.construction.run.run_construction`.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the scenario field to change: the longest critical activity's input for a
+        duration that is not finite or over :data:`MAX_CONSTRUCTION_YEARS`, the largest
+        input of a cost component that is not finite or negative.
+    """
+    years = run.duration_years
+    n = years.shape[0]
+    bad = ~np.isfinite(years) | (years > MAX_CONSTRUCTION_YEARS) | (years <= 0)
+    if bad.any():
+        key, why = _duration_culprit(inp, run)
+        longest = float(np.nanmax(np.where(np.isfinite(years), years, np.inf)))
+        spec = inp.inputs.get(key)
+        raise ScenarioError(
+            key,
+            spec.params[0] if spec is not None and spec.kind == "fixed" else {},
+            f"construction would last up to {longest:.3g} years (the model allows "
+            f"{MAX_CONSTRUCTION_YEARS:,.0f}): {why}",
+        )
+    for component in COMPONENTS:
+        cost = run.breakdown_usd_bn[component]
+        finite = np.isfinite(cost)
+        negative = finite & (cost < 0) if component != "systemic" else np.zeros(n, bool)
+        if finite.all() and not negative.any():
+            continue
+        keys = _cost_inputs(inp, component) or [inp.owner_fraction]
+        what = "not finite" if not finite.all() else "negative"
+        count = int((~finite | negative).sum())
+        raise ScenarioError(
+            _largest(inp, run, keys),
+            {},
+            f"makes the {component.replace('_', ' ')} cost of construction {what} in "
+            f"{count} of {n} draws; give it a smaller value",
+        )

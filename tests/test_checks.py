@@ -1,0 +1,170 @@
+"""Run-time failures name the input to change: no NumPy warnings, no traceback, one line.
+
+Each case is a built-in scenario with one number scaled far out of its range through
+``--set``: every value passes validation, yet the models cannot give a meaningful answer.
+The rule: exit status 2, exactly one ``error:`` line on stderr naming the scenario field a
+user would change, nothing on stdout, no report written.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_bad_input import assert_clean_failure
+from typer.testing import CliRunner
+
+from beringia.cli import app
+from beringia.core.economics import irr
+from beringia.pipeline.checks import MAX_CONSTRUCTION_YEARS, quiet_numerics
+
+DRAWS = ["--draws", "100"]
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def one_error_line(runner: CliRunner, where: Path, overrides: list[str], *expected: str) -> str:
+    args = [a for o in overrides for a in ("--set", o)]
+    result = runner.invoke(app, ["assess", *DRAWS, *args])
+    err = assert_clean_failure(result, where, *expected)
+    assert len(err.splitlines()) == 1, err
+    assert "Warning" not in err and "Traceback" not in err
+    return err
+
+
+FAR_OUT = [
+    # (overrides, the field the error must name, words of the message)
+    (
+        ["construction.machines.mixshield.penetration_m_per_h.rock=1e-6"],
+        "construction.machines.mixshield.penetration_m_per_h.rock",
+        "raise it",
+    ),
+    (
+        ["construction.machines.mixshield.utilisation.fault=1e-7"],
+        "construction.machines.mixshield.utilisation.fault",
+        "raise it",
+    ),
+    (
+        ["construction.machines.mixshield.reference_diameter_m=0.0095"],
+        "construction.machines.mixshield.reference_diameter_m",
+        "raise it",
+    ),
+    (
+        ["construction.advance_envelope.record_m_per_day=0.0001"],
+        "construction.advance_envelope.record_m_per_day",
+        "raise it",
+    ),
+    (
+        ["construction.systemic.schedule_factor=1000"],
+        "construction.systemic.schedule_factor",
+        "stretches every date",
+    ),
+    (
+        ["construction.fitout.integration_months=1e5"],
+        "construction.fitout.integration_months",
+        "'system integration'",
+    ),
+    (
+        ["construction.events.water-inflow.delay_days=1e5"],
+        "construction.events.water-inflow.delay_days",
+        "lower it",
+    ),
+    (
+        ["construction.bores.running-north.heading_cost_usd_m_per_day=1e306"],
+        "construction.bores.running-north.heading_cost_usd_m_per_day",
+        "tunnelling time cost of construction not finite",
+    ),
+    (
+        ["construction.advance_envelope.area_exponent=400"],
+        "construction.advance_envelope.area_exponent",
+        "never finishes the stretch chukotka-portal - big-diomede",
+    ),
+    (
+        ["construction.machines.mixshield.penetration_m_per_h.rock=1e-320"],
+        "construction.machines.mixshield.penetration_m_per_h.rock",
+        "never finishes",
+    ),
+]
+
+
+@pytest.mark.parametrize(("overrides", "field", "words"), FAR_OUT)
+def test_far_out_inputs_name_themselves(
+    runner: CliRunner, work: Path, overrides: list[str], field: str, words: str
+) -> None:
+    err = one_error_line(runner, work, overrides, words)
+    assert err.startswith(f"error: {field}: "), err
+
+
+def test_too_long_is_measured_against_the_limit(runner: CliRunner, work: Path) -> None:
+    err = one_error_line(
+        runner, work, ["construction.machines.mixshield.penetration_m_per_h.rock=1e-6"]
+    )
+    years = float(re.search(r"last up to (\S+) years", err)[1])  # type: ignore[index]
+    assert years > MAX_CONSTRUCTION_YEARS
+    assert f"allows {MAX_CONSTRUCTION_YEARS:,.0f}" in err
+
+
+def test_long_horizon_reports_the_share_with_an_irr(runner: CliRunner, work: Path) -> None:
+    """Was "IRR did not converge for 2 draws" after a screen of RuntimeWarnings."""
+    result = runner.invoke(
+        app, ["assess", *DRAWS, "--json", "--set", "economics.horizon_years=200"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    econ = json.loads(result.stdout)["economics"]
+    for project in ("tunnel", "corridor"):
+        share = econ[project]["irr_defined_share"]
+        assert 0.0 < share < 1.0  # some 200-year cash flows have no IRR
+        assert econ[project]["irr"]["p50"] > -0.99
+
+
+def test_a_late_portal_leaves_its_drive_to_the_others(runner: CliRunner, work: Path) -> None:
+    """Was "cost_usd_bn: got -409.6": an overtaken heading was charged negative days."""
+    site = "route.attack_points.chukotka-portal.site_works_months"
+    sets = [f"{site}.low=6000", f"{site}.mode=9000", f"{site}.high=15000"]
+    result = runner.invoke(
+        app, ["assess", *DRAWS, "--json", *[a for s in sets for a in ("--set", s)]]
+    )
+    assert result.exit_code == 0, result.output
+    construction = json.loads(result.stdout)["construction"]
+    for name, q in construction["cost_breakdown_usd_bn"].items():
+        if name != "systemic":  # the project-wide factor may lower the bottom-up cost
+            assert q["p5"] >= 0.0, name
+    for heading in construction["headings"]:
+        assert heading["duration_years"]["p5"] >= 0.0, heading["name"]
+        assert heading["length_km"]["p5"] >= 0.0, heading["name"]
+
+
+def test_irr_overflow_is_no_irr_not_an_error() -> None:
+    """Over 210 years the NPV overflows at rates near -1: those grid cells are ignored."""
+    cash = np.zeros((3, 210))
+    cash[:, :10] = -1.0
+    cash[:, 10:] = 0.5
+    cash[1, 180:] = 0.0
+    cash[2, 180:] = -0.1  # two roots too close for the grid: no IRR is reported
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rates = irr(cash)
+    assert rates[0] == pytest.approx(0.04136928, abs=1e-7)
+    assert rates[1] == pytest.approx(0.0413443, abs=1e-7)
+    assert np.isnan(rates[2])
+    npv = lambda r: float(np.sum(cash[0] / (1.0 + r) ** np.arange(210)))  # noqa: E731
+    assert abs(npv(rates[0])) < 1e-9
+
+
+def test_quiet_numerics_silences_floating_point_warnings() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with quiet_numerics():
+            assert np.isinf(np.float64(1.0) / np.float64(0.0))
+            assert np.isnan(np.log(np.array([-1.0])))[0]
+        with pytest.raises(RuntimeWarning):
+            np.log(np.array([-1.0]))
