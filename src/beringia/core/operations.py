@@ -587,9 +587,14 @@ def simulate_years(
             variates += m
             count = poisson_ppf(np.full(m, rate), u_count) if rate > 0 else np.zeros(m, np.intp)
             if np.any(count > slots[t]):
+                field = (
+                    "operations.earthquakes.a_value"
+                    if name == "earthquake"
+                    else f"operations.incidents.{name}.rate_per_million_train_km"
+                )
                 raise NumericalError(
-                    f"operations: more than {slots[t]} {name} events in a year "
-                    f"(expected {rate:.3g}); probability below {_OVERFLOW:g}"
+                    f"{field}: more than {slots[t]} {name} events in one simulated year "
+                    f"(expected {rate:.3g}, a chance below {_OVERFLOW:g}); lower it"
                 )
             for i in range(slots[t]):
                 ui = g_slot[t][i].random((m, 3))

@@ -279,6 +279,21 @@ class CompiledOperations:
     inputs: OperationsInputs
 
 
+def _exit_too_slow(ops: Operations, specs: list[TrainSpec], exc: ScenarioError) -> ScenarioError:
+    """Name the speed limit that leaves a train too slow to clear the bore's last sections."""
+    slowest = min(specs, key=lambda s: s.max_speed_kmh)
+    field, value = "operations.line_speed_kmh", ops.line_speed_kmh
+    if slowest.max_speed_kmh < ops.line_speed_kmh:
+        field, value = f"operations.trains.{slowest.name}.max_speed_kmh", slowest.max_speed_kmh
+    shown = exc.value if isinstance(exc.value, float) else 0.0
+    return ScenarioError(
+        field,
+        value,
+        f"trains would leave the tunnel at {shown:.2g} km/h, too slow for the signalling to "
+        "clear its last sections; raise it",
+    )
+
+
 def compile_operations(sc: Scenario, alignment: AlignmentResult | None) -> CompiledOperations:
     """Run the deterministic models (running times, headways, capacity) and compile inputs.
 
@@ -312,7 +327,10 @@ def compile_operations(sc: Scenario, alignment: AlignmentResult | None) -> Compi
         for d, tr in tracks.items()
     }
     sig = _signalling(ops)
-    per_dir = [headway_matrix([profiles[d][n] for n in names], specs, sig) for d in DIRECTIONS]
+    try:
+        per_dir = [headway_matrix([profiles[d][n] for n in names], specs, sig) for d in DIRECTIONS]
+    except ScenarioError as exc:
+        raise _exit_too_slow(ops, specs, exc) if exc.field == "end_speed_kmh" else exc from None
     headways = {k: max(m[k] for m in per_dir) for k in per_dir[0]}
     running_s = {n: max(profiles[d][n].total_s for d in DIRECTIONS) for n in names}
     total = sum(t.trains_per_day for t in ops.traffic)
