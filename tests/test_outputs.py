@@ -253,24 +253,33 @@ def sigterm_handled(pid: int) -> bool:
     return bool(int(fields["SigCgt"], 16) >> (signal.SIGTERM - 1) & 1)
 
 
-def test_sigterm_ends_a_run_like_ctrl_c(tmp_path: Path) -> None:
+@pytest.mark.parametrize("group", [False, True], ids=["command", "process-group"])
+def test_sigterm_ends_a_run_like_ctrl_c(tmp_path: Path, group: bool) -> None:
+    """SIGTERM to the command, or to its whole group (workers too, as a service manager does)."""
     proc = subprocess.Popen(
         [*console_script(), "assess", *BIG, "-j", "2", "--report", "r.html"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while not sigterm_handled(proc.pid):
         assert proc.poll() is None and time.monotonic() < deadline
         time.sleep(0.05)
-    time.sleep(1.0)  # into the run
-    proc.send_signal(signal.SIGTERM)
+    time.sleep(3.0)  # into the run, its workers started
+    if group:
+        os.killpg(proc.pid, signal.SIGTERM)
+    else:
+        proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 143, err
     assert (out, err) == ("", "")
     assert entries(tmp_path) == []
+    time.sleep(0.5)
+    with pytest.raises(ProcessLookupError):  # no worker outlives the command
+        os.killpg(proc.pid, 0)
 
 
 # --------------------------------------------------------------------------- the CLI

@@ -5,7 +5,9 @@ temporary file is removed on the way) and exits with status 130. A plain ``kill`
 container stop or a job scheduler sends SIGTERM instead, whose default action ends the
 process at once and leaves such files behind. :func:`sigterm_as_interrupt` makes SIGTERM raise
 :class:`KeyboardInterrupt` too, and turns the exit status into 128 + 15 = 143, the status a
-shell reports for a process ended by SIGTERM.
+shell reports for a process ended by SIGTERM. Worker processes forked by the command ignore
+SIGTERM: the command itself stops them as it unwinds (killing them under a running pool would
+break it and print the pool's own traceback).
 """
 
 from __future__ import annotations
@@ -31,9 +33,8 @@ class _State:
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     """Raise KeyboardInterrupt once in the process that installed the handler."""
     if os.getpid() != _State.owner_pid:
-        # A forked worker inherited the handler: die as SIGTERM's default action would.
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGTERM)
+        # A forked worker inherited the handler. A SIGTERM to the whole process group reaches
+        # it too: it finishes its block, and the command, unwinding, shuts the pool down.
         return
     if _State.received:
         return  # already unwinding: let the cleanup finish
