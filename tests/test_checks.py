@@ -88,6 +88,16 @@ FAR_OUT = [
         "never finishes the stretch chukotka-portal - big-diomede",
     ),
     (
+        ["operations.line_speed_kmh=0.16"],
+        "operations.line_speed_kmh",
+        "too slow for the signalling to clear its last sections",
+    ),
+    (
+        ["operations.maintenance.single_bore_green_min=1e-6"],
+        "operations.maintenance.single_bore_green_min",
+        ">= 0.0166667",
+    ),
+    (
         ["construction.machines.mixshield.penetration_m_per_h.rock=1e-320"],
         "construction.machines.mixshield.penetration_m_per_h.rock",
         "never finishes",

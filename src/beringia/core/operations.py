@@ -408,7 +408,8 @@ def check_inputs(inp: OperationsInputs) -> None:
         raise ScenarioError("operations.sequencing", inp.sequencing, f"allowed: {SEQUENCING}")
     if not isinstance(inp.flight_size, int) or inp.flight_size < 1:
         raise ScenarioError("operations.flight_size", inp.flight_size, "allowed: an integer >= 1")
-    _finite("operations.single_bore_green_s", inp.single_bore_green_s, 1.0)
+    # The scenario gives the green phase in minutes; at least one second is needed.
+    _finite("operations.maintenance.single_bore_green_min", inp.single_bore_green_s / 60, 1 / 60)
     _finite("operations.single_bore_switch_headway_s", inp.single_bore_switch_headway_s, 0.0)
     _finite("operations.possession_start_h", inp.possession_start_h, 0.0, 24.0)
     _finite("operations.possession_hours", inp.possession_hours, 0.0, 24.0)
