@@ -98,6 +98,11 @@ FAR_OUT = [
         ">= 0.0166667",
     ),
     (
+        ["alignment.max_gradient_permille=60"],
+        "operations.trains.container-1520",
+        "lower alignment.max_gradient_permille",
+    ),
+    (
         ["construction.machines.mixshield.penetration_m_per_h.rock=1e-320"],
         "construction.machines.mixshield.penetration_m_per_h.rock",
         "never finishes",

@@ -59,9 +59,9 @@ class TrainCannotClimbError(NumericalError):
         self.train = train
         self.chainage_km = chainage_km
         super().__init__(
-            f"train {train!r} cannot climb: it stalls at chainage {chainage_km:.2f} km "
-            "(tractive effort below resistance plus grade); use more or stronger locomotives, "
-            "a lighter train or a gentler gradient"
+            f"operations.trains.{train}: the train stalls at chainage {chainage_km:.2f} km, "
+            "its tractive effort below resistance plus grade; give it more tractive_effort or "
+            "less mass_t, or lower alignment.max_gradient_permille"
         )
 
 
@@ -457,8 +457,9 @@ def running_profile(
     if np.any(v_sum <= 0):
         k = int(np.argmax(v_sum <= 0))
         raise NumericalError(
-            f"train {train.name!r} stands still between {x[k] / 1000:.3f} and "
-            f"{x[k + 1] / 1000:.3f} km: the running time is infinite"
+            f"operations.trains.{train.name}: the train stands still between "
+            f"{x[k] / 1000:.3f} and {x[k + 1] / 1000:.3f} km, so its running time is infinite; "
+            "raise its tractive_effort, its max_speed_kmh or operations.line_speed_kmh"
         )
     dt = 2.0 * np.diff(x) / v_sum
     time = np.concatenate([[0.0], np.cumsum(dt)])
