@@ -330,3 +330,20 @@ def test_unwritable_report_fails_fast_in_a_real_process(tmp_path: Path) -> None:
     assert len(proc.stderr.splitlines()) == 1
     assert seconds < 30.0  # a million draws take minutes; the check takes no simulation
     assert entries(tmp_path) == []
+
+
+def test_report_writers_check_the_path_before_rendering(
+    fifo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from beringia.report import hindcast, html
+
+    def no_render(*args: object, **kwargs: object) -> str:
+        raise AssertionError("rendered before the path was checked")
+
+    monkeypatch.setattr(html, "render_report", no_render)
+    monkeypatch.setattr(hindcast, "render_hindcast_report", no_render)
+    with pytest.raises(ScenarioError, match="FIFO"):
+        html.write_report(None, fifo)  # type: ignore[arg-type]
+    with pytest.raises(ScenarioError, match="FIFO"):
+        hindcast.write_hindcast_report(None, fifo)  # type: ignore[arg-type]
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
