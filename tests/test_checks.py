@@ -19,6 +19,7 @@ from test_bad_input import assert_clean_failure
 from typer.testing import CliRunner
 
 from beringia.cli import app
+from beringia.cli.corridor import corridor_lines
 from beringia.core.economics import irr
 from beringia.pipeline.checks import MAX_CONSTRUCTION_YEARS, quiet_numerics
 
@@ -134,11 +135,15 @@ def test_long_horizon_reports_the_share_with_an_irr(runner: CliRunner, work: Pat
     )
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    econ = json.loads(result.stdout)["economics"]
+    doc = json.loads(result.stdout)
+    econ = doc["economics"]
     for project in ("tunnel", "corridor"):
         share = econ[project]["irr_defined_share"]
         assert 0.0 < share < 1.0  # some 200-year cash flows have no IRR
         assert econ[project]["irr"]["p50"] > -0.99
+    shown = [line for line in corridor_lines(doc) if line.startswith("Economics")]
+    assert len(shown) == 2
+    assert all(re.search(r"IRR % .* in \d+% of draws\.$", line) for line in shown), shown
 
 
 def test_a_late_portal_leaves_its_drive_to_the_others(runner: CliRunner, work: Path) -> None:

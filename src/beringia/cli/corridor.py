@@ -48,6 +48,7 @@ def corridor_lines(d: dict[str, Any]) -> list[str]:
     for name in ("tunnel", "corridor"):
         p = e[name]
         irr = _range(p["irr"], ".1f", 100.0)
+        irr += "" if p["irr_defined_share"] == 1 else f" in {p['irr_defined_share']:.0%} of draws"
         lines.append(
             f"Economics, {'tunnel alone' if name == 'tunnel' else 'whole corridor'}: NPV USD bn "
             f"{_range(p['npv_usd_bn'], ',.1f')}, P(NPV > 0) {100 * p['p_npv_positive']:.1f} %, "
