@@ -22,6 +22,7 @@ import pytest
 from test_bad_input import assert_clean_failure
 from typer.testing import CliRunner
 
+import beringia
 from beringia.cli import app
 from beringia.errors import ScenarioError
 from beringia.output import (
@@ -293,8 +294,8 @@ def test_bad_report_path_is_reported_before_the_run(
     def no_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("the simulation started")
 
-    monkeypatch.setattr("beringia.cli.assess.run_assessment", no_run)
-    monkeypatch.setattr("beringia.cli.reference.run_hindcasts", no_run)
+    monkeypatch.setattr(beringia, "assess", no_run)
+    monkeypatch.setattr(beringia, "hindcast", no_run)
     cases = {
         str(fifo): "FIFO",
         UNWRITABLE: "cannot write in '/proc'",

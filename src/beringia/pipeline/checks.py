@@ -18,7 +18,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from beringia.core.construction import COMPONENTS, ConstructionInputs, advance_limit, headings
-from beringia.core.distributions import FloatArray, ppf
+from beringia.core.distributions import ppf
 from beringia.errors import ScenarioError
 from beringia.models.construction.run import ConstructionRun
 
@@ -39,18 +39,14 @@ def quiet_numerics() -> Iterator[None]:
         yield
 
 
-def _values(inp: ConstructionInputs, run: ConstructionRun, key: str) -> FloatArray:
-    """Return the draws of input ``key``: sampled, or its single value repeated."""
-    if key in run.sampled_inputs:
-        return run.sampled_inputs[key]
-    spec = inp.inputs[key]
-    value = spec.values[0] if spec.kind == "discrete" else spec.params[0]
-    return np.full(run.cost_usd_bn.shape, float(value))
+def _median(inp: ConstructionInputs, key: str) -> float:
+    """Return the median of input ``key``'s distribution."""
+    return float(ppf(inp.inputs[key], np.array([0.5]))[0])
 
 
-def _largest(inp: ConstructionInputs, run: ConstructionRun, keys: list[str]) -> str:
+def _largest(inp: ConstructionInputs, keys: list[str]) -> str:
     """Return the key among ``keys`` with the largest median (the likeliest overflow)."""
-    return max(keys, key=lambda k: float(np.nanmedian(np.abs(_values(inp, run, k)))))
+    return max(keys, key=lambda k: abs(_median(inp, k)))
 
 
 def _cost_inputs(inp: ConstructionInputs, component: str) -> list[str]:
@@ -71,7 +67,7 @@ def _cost_inputs(inp: ConstructionInputs, component: str) -> list[str]:
     return keys[component]
 
 
-def _event_days_per_km(inp: ConstructionInputs, run: ConstructionRun) -> list[tuple[float, str]]:
+def _event_days_per_km(inp: ConstructionInputs) -> list[tuple[float, str]]:
     """Return each event type's median stoppage (days per bore-km, worst class) and input.
 
     The input is the event's delay if over ten years per event, otherwise its rate.
@@ -79,7 +75,7 @@ def _event_days_per_km(inp: ConstructionInputs, run: ConstructionRun) -> list[tu
     half = np.array([0.5])
     out = []
     for e in inp.events:
-        multiplier = float(np.median(_values(inp, run, e.rate_multiplier)))
+        multiplier = _median(inp, e.rate_multiplier)
         delay = float(ppf(e.delay_days, half)[0])
         days = max(e.rate_per_km, default=0.0) * multiplier * delay
         field = e.rate_multiplier.rsplit(".", 1)[0] + ".delay_days"
@@ -87,13 +83,11 @@ def _event_days_per_km(inp: ConstructionInputs, run: ConstructionRun) -> list[tu
     return out
 
 
-def _boring_culprit(inp: ConstructionInputs, run: ConstructionRun, bore: int) -> str:
+def _boring_culprit(inp: ConstructionInputs, bore: int) -> str:
     """Return the input that makes a heading bore so long: slow advance or long stoppages."""
-    key, advance = advance_limit(
-        inp, inp.bores[bore], lambda k: float(np.median(_values(inp, run, k)))
-    )
+    key, advance = advance_limit(inp, inp.bores[bore], lambda k: _median(inp, k))
     advance_days_per_km = 1000.0 / advance if advance > 0 else np.inf
-    events = _event_days_per_km(inp, run)
+    events = _event_days_per_km(inp)
     if events:
         days, event_key = max(events)
         if days > advance_days_per_km:
@@ -101,7 +95,7 @@ def _boring_culprit(inp: ConstructionInputs, run: ConstructionRun, bore: int) ->
     return key
 
 
-def _activity_inputs(inp: ConstructionInputs, run: ConstructionRun) -> dict[str, str]:
+def _activity_inputs(inp: ConstructionInputs) -> dict[str, str]:
     """Map each schedule activity's name to the input that lengthens it most directly."""
     out: dict[str, str] = {}
     for p in inp.points:
@@ -112,7 +106,7 @@ def _activity_inputs(inp: ConstructionInputs, run: ConstructionRun) -> dict[str,
     for h in headings(inp):
         mach = inp.machines[inp.bores[h.bore].machine]
         out[f"launch: {h.label(inp)}"] = mach.launch_months
-        out[f"boring: {h.label(inp)}"] = _boring_culprit(inp, run, h.bore)
+        out[f"boring: {h.label(inp)}"] = _boring_culprit(inp, h.bore)
     for a, b in zip(inp.points[:-1], inp.points[1:], strict=True):
         out[f"cross-passages: {a.name} - {b.name}"] = inp.cp_months
         out[f"fit-out: {a.name} - {b.name}"] = inp.fit_rate
@@ -124,15 +118,14 @@ def _activity_inputs(inp: ConstructionInputs, run: ConstructionRun) -> dict[str,
 def _duration_culprit(inp: ConstructionInputs, run: ConstructionRun) -> tuple[str, str]:
     """Return the input that makes the programme long, and how (ending in what to do)."""
     if inp.systemic_schedule is not None:
-        factor = _values(inp, run, inp.systemic_schedule)
-        bottom_up = run.duration_years / (factor * inp.time_scale)
-        if float(np.nanmax(bottom_up)) <= MAX_CONSTRUCTION_YEARS:
+        factor = _median(inp, inp.systemic_schedule) * inp.time_scale
+        if float(np.nanmax(run.duration_years)) / factor <= MAX_CONSTRUCTION_YEARS:
             return inp.systemic_schedule, "it stretches every date of the programme; lower it"
     bars = [b for b in run.gantt if b.critical] or run.gantt
     longest = max(
         bars, key=lambda b: float(np.nan_to_num(b.finish_years - b.start_years, nan=np.inf))
     )
-    key = _activity_inputs(inp, run).get(longest.name, inp.commissioning_months)
+    key = _activity_inputs(inp).get(longest.name, inp.commissioning_months)
     envelope = "construction.advance_envelope."
     rates = {inp.fit_rate, envelope + "record_m_per_day", envelope + "record_diameter_m"}
     rates |= {k for m in inp.machines for k in m.penetration + m.utilisation}
@@ -183,7 +176,7 @@ def check_construction(inp: ConstructionInputs, run: ConstructionRun) -> None:
         what = "not finite" if not finite.all() else "negative"
         count = int((~finite | negative).sum())
         raise ScenarioError(
-            _largest(inp, run, keys),
+            _largest(inp, keys),
             {},
             f"makes the {component.replace('_', ' ')} cost of construction {what} in "
             f"{count} of {n} draws; give it a smaller value",
