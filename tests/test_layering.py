@@ -1,6 +1,7 @@
 """The house's layering: who may import whom, and no import cycles.
 
-Layers, from the bottom: ``errors`` and ``_version``; ``core`` (pure kernels); ``geo`` and
+Layers, from the bottom: ``errors`` and ``_version`` (and ``output``, safe file writing for the
+shells, on ``errors`` alone); ``core`` (pure kernels); ``geo`` and
 ``tables`` (shipped data at the I/O boundary); ``scenario`` (the input document); ``models``
 (one room per model); ``pipeline`` (runs the models); the shells ``report`` and ``cli``. The
 package itself (``beringia/__init__``) is the lazy public API that only shells use.
@@ -87,6 +88,7 @@ def _layer(module: str) -> str:
 ALLOWED = {
     "errors": set(),
     "_version": set(),
+    "output": {"errors"},
     "core": {"core", "errors"},
     "geo": {"core", "errors", "geo"},
     "tables": {"core", "errors", "tables"},
@@ -102,8 +104,19 @@ ALLOWED = {
         "models",
         "pipeline",
         "report",
+        "output",
     },
-    "cli": {"api", "errors", "_version", "scenario", "models", "pipeline", "report", "cli"},
+    "cli": {
+        "api",
+        "errors",
+        "_version",
+        "scenario",
+        "models",
+        "pipeline",
+        "report",
+        "cli",
+        "output",
+    },
     "api": {"errors", "_version", "scenario", "pipeline", "report"},
     "__main__": {"cli"},
 }

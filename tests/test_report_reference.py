@@ -482,11 +482,11 @@ def test_write_hindcast_report(tmp_path: Path, hindcasts: HindcastReport) -> Non
 def test_write_hindcast_report_unwritable(tmp_path: Path, hindcasts: HindcastReport) -> None:
     blocker = tmp_path / "file.txt"
     blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(OSError):
+    with pytest.raises(ScenarioError, match=r"file\.txt' is not a directory"):
         write_hindcast_report(hindcasts, blocker / "sub" / "h.html")
     directory = tmp_path / "dir"
     directory.mkdir()
-    with pytest.raises(OSError):
+    with pytest.raises(ScenarioError, match="is a directory"):
         write_hindcast_report(hindcasts, directory)  # a directory is not a file
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dir", "file.txt"]
     assert list(directory.iterdir()) == []

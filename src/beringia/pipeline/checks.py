@@ -155,7 +155,7 @@ def check_construction(inp: ConstructionInputs, run: ConstructionRun) -> None:
     """
     years = run.duration_years
     n = years.shape[0]
-    bad = ~np.isfinite(years) | (years > MAX_CONSTRUCTION_YEARS) | (years <= 0)
+    bad = ~np.isfinite(years) | (years > MAX_CONSTRUCTION_YEARS)
     if bad.any():
         key, why = _duration_culprit(inp, run)
         longest = float(np.nanmax(np.where(np.isfinite(years), years, np.inf)))
