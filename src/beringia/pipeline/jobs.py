@@ -10,11 +10,13 @@ from beringia.models.alignment import alignment_for
 from beringia.models.operations import OperationsAssessment, assess_operations
 from beringia.pipeline.assess import Progress, assess, check_run_arguments
 from beringia.pipeline.assessment import Assessment
+from beringia.pipeline.checks import quiet_numerics
 from beringia.pipeline.scenarios import ScenarioLike, as_scenario
 from beringia.scenario.io import validate_document
 from beringia.scenario.model import Scenario
 
 
+@quiet_numerics()
 def operations(
     scenario: ScenarioLike,
     *,
