@@ -69,6 +69,29 @@ FAR_OUT = [
         "stretches every date",
     ),
     (
+        [
+            "construction.systemic.schedule_factor.median=1.2e6",
+            "construction.systemic.schedule_factor.gsd=1.4e6",
+        ],
+        "construction.systemic.schedule_factor",
+        "stretches every date",
+    ),
+    (
+        ["construction.bores.running-north.performance_factor=1e6"],
+        "construction.bores.running-north.performance_factor",
+        "lower it",
+    ),
+    (
+        ["construction.machines.mixshield.shipping_days=1e8"],
+        "construction.machines.mixshield.shipping_days",
+        "'manufacture and delivery: mixshield'",
+    ),
+    (
+        ["construction.machines.mixshield.learning_days=1e8"],
+        "construction.machines.mixshield.learning_days",
+        "'launch: ",
+    ),
+    (
         ["construction.fitout.integration_months=1e5"],
         "construction.fitout.integration_months",
         "'system integration'",
