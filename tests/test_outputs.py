@@ -8,6 +8,7 @@ must not be able to replace the device when the suite runs as root.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import stat
@@ -244,6 +245,26 @@ def test_sigterm_during_a_write_leaves_no_temporary(tmp_path: Path) -> None:
     assert proc.returncode == 143, err
     assert err == ""
     assert entries(tmp_path) == []
+
+
+def test_sigkill_leftover_is_removed_by_a_later_write(tmp_path: Path) -> None:
+    """SIGKILL cannot be caught: the temporary stays, named with the dead writer's pid."""
+    target = tmp_path / "r.html"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", SLOW_WRITE, str(target)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "writing\n"
+    proc.kill()
+    proc.communicate(timeout=30)
+    (left,) = tmp_path.iterdir()
+    assert re.fullmatch(rf"\.r\.html\.beringia-{proc.pid}-\w+\.tmp", left.name), left.name
+    write_atomic("fresh\n", target)
+    assert left.exists()  # too young to be called stale
+    old = time.time() - STALE_AFTER_S - 60
+    os.utime(left, (old, old))
+    write_atomic("fresh\n", target)
+    assert entries(tmp_path) == ["r.html"]
 
 
 def sigterm_handled(pid: int) -> bool:
