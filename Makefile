@@ -27,12 +27,13 @@ lint: install ## ruff and mypy
 test: lint ## ruff, mypy and the whole pytest suite
 	$(BIN)/pytest
 
-bench: install ## Benchmarks: ratios and timings, JSON in bench/results/
+bench: install ## Benchmarks: ratios and timings, JSON in bench/results/ (then `make readme`)
 	$(BIN)/python bench/alignment.py
 	$(BIN)/python bench/construction.py
 	$(BIN)/python bench/operations.py
 	$(BIN)/python bench/economics.py
 	$(BIN)/python bench/corridor.py
+	$(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) reports bench/results/*.json .mypy_cache .ruff_cache .pytest_cache .hypothesis

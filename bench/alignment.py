@@ -2,20 +2,20 @@
 
 Prints the best-of-5 time of ``beringia.models.alignment.alignment_for`` on ``bering-strait`` (a
 ~120 km trace at 10 m: geodesics, land mask, seabed, two-sweep vertical design), the same
-for the whole gradient x cover length table, and writes ``bench/results/alignment.json``.
-The last line is ``seconds_per_alignment=<float>`` (judged against 1 second).
+for the whole gradient x cover length table, and writes ``alignment.json`` in the results
+directory (``bench/results/`` unless ``--results-dir``). The last line is
+``seconds_per_alignment=<float>`` (judged against 1 second). ``--quick`` times one design.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import time
-from pathlib import Path
+
+from _common import add_common_options, results_path, write_results
 
 import beringia
 from beringia.models.alignment import alignment_for, length_table
-
-RESULTS = Path(__file__).resolve().parent / "results" / "alignment.json"
 
 
 def best_of(fn: object, repeats: int = 5) -> float:
@@ -30,10 +30,14 @@ def best_of(fn: object, repeats: int = 5) -> float:
 
 def main() -> None:
     """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    add_common_options(parser)
+    args = parser.parse_args()
+    out = results_path(args, "alignment")
     sc = beringia.load_scenario("bering-strait")
     alignment_for(sc)  # warm-up: land mask, pyproj
-    one = best_of(lambda: alignment_for(sc))
-    table = best_of(lambda: length_table(sc), repeats=2)
+    one = best_of(lambda: alignment_for(sc), repeats=1 if args.quick else 5)
+    table = best_of(lambda: length_table(sc), repeats=1 if args.quick else 2)
     result = alignment_for(sc)
     assert result is not None
     figures = {
@@ -43,10 +47,10 @@ def main() -> None:
         "seconds_length_table_20_designs": round(table, 3),
         "tunnel_length_km": round(result.summary.tunnel_length_km, 3),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    write_results(out, figures, quick=args.quick)
     print(f"{result.trace.s.size:,} trace points; tunnel {result.summary.tunnel_length_km:.2f} km")
     print(f"length table (20 designs): {table:.2f} s")
+    print(f"results: {out}")
     print(f"seconds_per_alignment={one:.4f}")
 
 

@@ -8,21 +8,26 @@ mean the model costs nothing beyond its random numbers. The same ratio for the s
 blocks alone is reported beside it.
 A second measurement runs 1,000,000 draws in a child process and records its peak memory.
 
-Writes ``bench/results/construction.json``; the last line printed is
-``ratio_to_rng_limit=<float>``.
+The job timed is construction alone: the built-in's ``operations``, ``corridor``, ``market``
+and ``economics`` sections are removed (``bench/operations.py`` and ``bench/corridor.py``
+time those). Writes ``construction.json`` in the results directory (``bench/results/``
+unless ``--results-dir``); the last line printed is ``ratio_to_rng_limit=<float>``.
+``--quick`` runs 4,096 draws once, and 4,096 in the child.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import platform
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from _common import add_common_options, results_path, write_results
 
 import beringia
 from beringia.scenario.io import read_document
@@ -31,13 +36,23 @@ DRAWS = 100_000
 BIG_DRAWS = 1_000_000
 REPEATS = 5
 CHUNK = 4_000_000
-RESULTS = Path(__file__).resolve().parent / "results" / "construction.json"
+QUICK_DRAWS = 4_096
+#: The sections of the built-in that belong to other jobs than construction.
+OTHER_JOBS = ("operations", "corridor", "market", "economics")
 
 
-def rng_limit_seconds(variates: int) -> float:
-    """Best-of-N time to draw ``variates`` uniform doubles from PCG64 (in chunks)."""
+def construction_only(name: str = "bering-strait") -> dict[str, Any]:
+    """The built-in scenario's document without the sections of the other jobs."""
+    doc = read_document(name)
+    for section in OTHER_JOBS:
+        doc.pop(section, None)
+    return doc
+
+
+def rng_limit_seconds(variates: int, repeats: int) -> float:
+    """Best-of-``repeats`` time to draw ``variates`` uniform doubles from PCG64 (in chunks)."""
     best = float("inf")
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         g = np.random.Generator(np.random.PCG64(12345))
         buf = np.empty(CHUNK)
         t0 = time.perf_counter()
@@ -53,51 +68,59 @@ def rng_limit_seconds(variates: int) -> float:
 def peak_memory_gib(draws: int) -> float:
     """Peak resident memory (GiB) of a child process running one assessment."""
     code = (
-        "import resource, beringia; from beringia.scenario.io import read_document; "
-        "doc = read_document('bering-strait'); doc.pop('operations'); "
-        f"beringia.assess(beringia.load_scenario(doc), draws={draws}, seed=1); "
+        "import resource, beringia; from construction import construction_only; "
+        f"beringia.assess(beringia.load_scenario(construction_only()), draws={draws}, seed=1); "
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        [sys.executable, "-c", code],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent,
     ).stdout
     return int(out.split()[-1]) / 1024**2  # ru_maxrss is in KiB on Linux
 
 
 def main() -> None:
     """Run the benchmark and print its figures."""
-    # The construction job alone: bench/operations.py measures the operations.
-    doc = read_document("bering-strait")
-    doc.pop("operations")
-    sc = beringia.load_scenario(doc)
-    beringia.assess(sc, draws=5_000, seed=1)  # warm-up: imports, caches
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    add_common_options(parser)
+    args = parser.parse_args()
+    out = results_path(args, "construction")
+    draws = QUICK_DRAWS if args.quick else DRAWS
+    big_draws = QUICK_DRAWS if args.quick else BIG_DRAWS
+    repeats = 1 if args.quick else REPEATS
+    sc = beringia.load_scenario(construction_only())
+    beringia.assess(sc, draws=min(draws, 5_000), seed=1)  # warm-up: imports, caches
     best, sim, result = float("inf"), float("inf"), None
-    for _ in range(REPEATS):
+    for _ in range(repeats):
         t0 = time.perf_counter()
-        result = beringia.assess(sc, draws=DRAWS, seed=1)
+        result = beringia.assess(sc, draws=draws, seed=1)
         best = min(best, time.perf_counter() - t0)
         sim = min(sim, float(result.provenance["simulation_seconds"]))
     assert result is not None
     variates = int(result.provenance["random_variates"])
-    t_rng = rng_limit_seconds(variates)
+    t_rng = rng_limit_seconds(variates, repeats)
     ratio = t_rng / best
     t0 = time.perf_counter()
-    peak = peak_memory_gib(BIG_DRAWS)
+    peak = peak_memory_gib(big_draws)
     t_big = time.perf_counter() - t0
     figures = {
         "benchmark": "construction",
         "scenario": "bering-strait",
-        "draws": DRAWS,
+        "draws": draws,
         "seconds": round(best, 4),
-        "draws_per_second": round(DRAWS / best, 1),
+        "draws_per_second": round(draws / best, 1),
         "random_variates": variates,
-        "variates_per_draw": round(variates / DRAWS, 1),
+        "variates_per_draw": round(variates / draws, 1),
         "rng_limit_seconds": round(t_rng, 4),
         "ratio_to_rng_limit": round(ratio, 4),
         "simulation_seconds": round(sim, 4),
         "ratio_to_rng_limit_simulation_only": round(t_rng / sim, 4),
-        "peak_memory_gib_at_1m_draws": round(peak, 3),
-        "seconds_at_1m_draws_with_startup": round(t_big, 2),
+        "peak_memory_draws": big_draws,
+        "peak_memory_gib": round(peak, 3),
+        "peak_memory_seconds_with_startup": round(t_big, 2),
         "cost_usd_bn_p50": round(float(np.median(result.cost_usd_bn)), 3),
         "duration_years_p50": round(float(np.median(result.duration_years)), 3),
         "beringia_version": beringia.__version__,
@@ -108,16 +131,15 @@ def main() -> None:
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2, 3
         ),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
-    print(f"{DRAWS:,} draws in {best:.2f} s: {DRAWS / best:,.0f} draws/s end to end")
+    write_results(out, figures, quick=args.quick)
+    print(f"{draws:,} draws in {best:.2f} s: {draws / best:,.0f} draws/s end to end")
     print(f"simulation alone (blocks, before summaries): {sim:.2f} s, ratio {t_rng / sim:.4f}")
     print(
-        f"{variates:,} random variates ({variates / DRAWS:.0f} per draw); "
+        f"{variates:,} random variates ({variates / draws:.0f} per draw); "
         f"the raw generator needs {t_rng:.3f} s for them"
     )
-    print(f"peak memory at {BIG_DRAWS:,} draws: {peak:.2f} GiB (limit 1.5 GiB)")
-    print(f"results: {RESULTS}")
+    print(f"peak memory at {big_draws:,} draws: {peak:.2f} GiB (limit 1.5 GiB)")
+    print(f"results: {out}")
     print(f"ratio_to_rng_limit={ratio:.4f}")
 
 

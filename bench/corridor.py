@@ -6,18 +6,19 @@ draws of every route, mode choice, traffic, capex profiles, NPV, IRR, payback, b
 ratio and break-even for the tunnel and the whole corridor). The plan (paths, searoute
 distances) is made once beforehand and timed separately. The judged figure is
 ``ratio_to_construction`` = corridor seconds / construction seconds (the peer run in the same
-process): how much the corridor adds to an assessment. Writes ``bench/results/corridor.json``.
+process): how much the corridor adds to an assessment. Writes ``corridor.json`` in the
+results directory (``bench/results/`` unless ``--results-dir``); the last line printed is
+``ratio_to_construction=<float>``. ``--quick`` runs 2,000 draws.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import time
-from pathlib import Path
 
 import numpy as np
+from _common import add_common_options, results_path, write_results
 
 import beringia
 from beringia.core import rng as rngmod
@@ -30,7 +31,7 @@ from beringia.models.corridor.run import scenario_plan
 from beringia.models.operations import assess_operations
 from beringia.scenario.io import load_scenario
 
-RESULTS = Path(__file__).resolve().parent / "results" / "corridor.json"
+QUICK_DRAWS = 2_000
 
 
 def main() -> None:
@@ -38,7 +39,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--draws", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2025)
+    add_common_options(parser)
     args = parser.parse_args()
+    if args.quick:
+        args.draws = QUICK_DRAWS
+    out = results_path(args, "corridor")
     sc = load_scenario("bering-strait")
     alignment = alignment_for(sc)
     inp = compile_construction(sc, alignment)
@@ -75,15 +80,14 @@ def main() -> None:
         "python": platform.python_version(),
         "numpy": np.__version__,
     }
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    write_results(out, figures, quick=args.quick)
     print(f"construction job: {args.draws:,} draws in {t_construction:.2f} s")
     print(f"corridor plan (paths, searoute): {t_plan:.2f} s, once")
     print(
         f"corridor job: {args.draws:,} draws x {len(result.routes)} route rows and two "
         f"appraisals in {t_corridor:.2f} s ({args.draws / t_corridor:,.0f} draws/s)"
     )
-    print(f"results: {RESULTS}")
+    print(f"results: {out}")
     print(f"ratio_to_construction={ratio:.3f}")
 
 

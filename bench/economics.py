@@ -9,22 +9,22 @@ figures): the point is the timing and the agreement, not the economics.
 Timed: ``npv`` and ``irr`` on all draws (best of a few runs), and the plain way on a
 2,000-draw subsample: one ``scipy.optimize.brentq`` per draw over the same bracket
 ``(-0.99, 100)``, NPV evaluated with NumPy per call. The loop's time is scaled per draw to
-the full sample. Writes ``bench/results/economics.json``; the last line printed is
-``ratio_vs_loop=<float>`` (loop seconds per draw / ours).
+the full sample. Writes ``economics.json`` in the results directory (``bench/results/``
+unless ``--results-dir``); the last line printed is ``ratio_vs_loop=<float>`` (loop seconds
+per draw / ours). ``--quick``: 2,000 draws, 200 in the loop, one timing run each.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import platform
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import scipy
+from _common import add_common_options, results_path, write_results
 from scipy.optimize import brentq
 
 import beringia
@@ -39,13 +39,14 @@ from beringia.core.economics import (
     residual_value,
 )
 
-RESULTS = Path(__file__).resolve().parent / "results" / "economics.json"
 DRAWS = 100_000
 YEARS = 60
 LOOP_DRAWS = 2_000
 SEED = 2025
 RATE = 0.04
 REPEAT = 3
+#: --quick: draws, loop draws.
+QUICK_DRAWS = (2_000, 200)
 
 
 def cash_flows(n: int, years: int, seed: int) -> np.ndarray:
@@ -109,15 +110,20 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=YEARS)
     ap.add_argument("--loop-draws", type=int, default=LOOP_DRAWS)
     ap.add_argument("--seed", type=int, default=SEED)
+    add_common_options(ap)
     args = ap.parse_args()
+    if args.quick:
+        args.draws, args.loop_draws = QUICK_DRAWS
+    repeat = 1 if args.quick else REPEAT
+    out = results_path(args, "economics")
     t_start = time.perf_counter()
     t0 = time.perf_counter()
     cash = cash_flows(args.draws, args.years, args.seed)
     t_build = time.perf_counter() - t0
 
     irr(cash[:1000])  # warm-up
-    t_npv, values = best_of(lambda: npv(cash, RATE), REPEAT)
-    t_irr, rates = best_of(lambda: irr(cash), REPEAT)
+    t_npv, values = best_of(lambda: npv(cash, RATE), repeat)
+    t_irr, rates = best_of(lambda: irr(cash), repeat)
 
     sub = cash[: args.loop_draws]
     t0 = time.perf_counter()
@@ -157,8 +163,7 @@ def main() -> None:
         "scipy": scipy.__version__,
         "machine": platform.machine(),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(figures, indent=2) + "\n")
+    write_results(out, figures, quick=args.quick)
     print(f"inputs: {args.draws:,} draws x {args.years} years (built in {t_build:.2f} s)")
     print(f"npv: {t_npv * 1e3:.1f} ms for all draws")
     print(f"irr: {t_irr:.3f} s for all draws ({1.0 - finite.mean():.1%} NaN: no sign change)")
@@ -167,7 +172,7 @@ def main() -> None:
         f"{per_draw_loop * args.draws:.1f} s scaled to {args.draws:,}"
     )
     print(f"agreement on the subsample: same NaNs {same_nan}, max |diff| {max_diff:.2e}")
-    print(f"results: {RESULTS}")
+    print(f"results: {out}")
     assert same_nan, "the vectorised IRR and the loop disagree on which draws have a root"
     assert max_diff < 1e-9, f"IRR differs from brentq by {max_diff}"
     print(f"ratio_vs_loop={ratio:.1f}")
