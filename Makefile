@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DRAWS  ?= 20000
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench readme clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "beringia needs Python >= 3.11 (set PYTHON=python3.11 or newer)")'
@@ -34,6 +34,9 @@ bench: install ## Benchmarks: ratios and timings, JSON in bench/results/ (then `
 	$(BIN)/python bench/economics.py
 	$(BIN)/python bench/corridor.py
 	$(BIN)/python bench/startup.py
+
+readme: install ## Rewrite the README's sample outputs, bench table and counts (tools/readme.py)
+	$(BIN)/python tools/readme.py --write
 
 clean:
 	rm -rf $(VENV) reports bench/results/*.json .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -10,8 +10,9 @@ an underscore).
   JSON goes; default ``bench/results/``. The tests write to a temporary directory, so they
   never overwrite the figures of the last ``make bench``.
 
-Every JSON file also records ``run_utc`` (when the run finished, ISO 8601) beside the
-script's own figures.
+Every JSON file also records ``run_utc`` (when the run finished, ISO 8601), ``cpus`` and
+``load_average_1min`` (the machine's load when the run finished: timings are only as quiet
+as the machine) beside the script's own figures.
 """
 
 from __future__ import annotations
@@ -49,8 +50,14 @@ def results_path(args: argparse.Namespace, name: str) -> Path:
 
 
 def write_results(path: Path, figures: dict[str, Any], *, quick: bool) -> None:
-    """Write ``figures`` as JSON to ``path``, with ``quick`` and ``run_utc`` added."""
+    """Write ``figures`` as JSON to ``path``, with ``quick``, the time and the load added."""
     now = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
-    record = {**figures, "quick": quick, "run_utc": now.isoformat()}
+    record = {
+        **figures,
+        "quick": quick,
+        "run_utc": now.isoformat(),
+        "cpus": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=2) + "\n")
