@@ -229,7 +229,7 @@ def test_bench_table_copies_the_json(tmp_path: Path) -> None:
     assert "| `operations` | `ratio_vs_simpy` | 54.1 |" in table
     assert "| `construction` | `ratio_to_rng_limit` | 0.123 |" in table
     assert "| `corridor` | `ratio_to_construction` | 1.58 |" in table
-    assert "| `startup` | `seconds_version_median` | 1.30 |" in table
+    assert "| `startup` | `seconds_version_median` | 1.300 |" in table
     assert "peak memory of a 1,000,000-draw run" in table
     assert "From `make bench` on 2026-12-05 (UTC), x86_64, 2 CPUs; load average" in table
 
