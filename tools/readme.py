@@ -29,6 +29,8 @@ around text that the generator NAME writes:
   assumed or unverified;
 * ``builtins``: every built-in's cost, duration, outside view and claims, from
   ``beringia assess NAME --draws 20000 --json``;
+* ``operations``: one sentence on the default scenario's running times, capacity and
+  simulated years, from the same ``assess --json`` run;
 * ``hindcasts``: the hindcast table and scores, from ``beringia hindcast --draws 20000
   --json`` and the same with ``--bottom-up``.
 
@@ -337,6 +339,27 @@ def builtins_section(draws: int = SECTION_DRAWS) -> str:
     return "\n".join(lines) + "\n"
 
 
+def operations_section(scenario: str = "bering-strait", draws: int = SECTION_DRAWS) -> str:
+    """Describe the default scenario's running times, capacity and simulated years in a line.
+
+    From the same ``assess --json`` run as the built-ins table: its ``operations`` and
+    ``alignment`` objects.
+    """
+    run = beringia_json("assess", scenario, "--draws", str(draws))
+    ops, length = run["operations"], run["alignment"]["tunnel_length_km"]
+    annual = ops["annual"]
+    times = ", ".join(f"{m:.1f} min (`{t}`)" for t, m in ops["running_time_min"].items())
+    return (
+        f"Running times through the {length:.1f} km tunnel (the slower direction): {times}; "
+        f"capacity {ops['capacity_trains_per_day_per_direction']:.0f} trains a day per "
+        f"direction; over {ops['simulated_years']} simulated years a year carries "
+        f"{annual['freight_mt_per_direction']['p50']:.1f} Mt and "
+        f"{annual['teu_per_direction']['p50'] / 1e6:.2f} million TEU each way (P50), with "
+        f"availability {annual['availability']['p50']:.2f} (P50; "
+        f"{annual['availability']['p10']:.2f} at P10).\n"
+    )
+
+
 def hindcasts_section(draws: int = SECTION_DRAWS) -> str:
     """Tabulate the hindcasts and their scores, anchored and bottom-up (``hindcast --json``)."""
     run = beringia_json("hindcast", "--draws", str(draws))
@@ -467,6 +490,8 @@ def generated(name: str, options: Options, notes: list[str]) -> str | None:
         return builtins_section()
     if name == "hindcasts":
         return hindcasts_section()
+    if name == "operations":
+        return operations_section()
     raise ReadmeError(f"unknown generated section {name!r}")
 
 
