@@ -368,7 +368,7 @@ GEOMETRY_CASES = [
     (
         "gradient-zero",
         ["alignment.max_gradient_permille=0"],
-        ("alignment.max_gradient_permille", "got 0", "greater than 0"),
+        ("alignment.max_gradient_permille", "got 0", "allowed: >= 1"),
     ),
     (
         "cover-too-deep-for-the-land",

@@ -6,6 +6,40 @@ or two lines and exits with status 2.
 
 from __future__ import annotations
 
+import re
+
+MAX_SHOWN_CHARS = 80
+"""Longest value echoed in an error message; longer ones are cut with an ellipsis."""
+
+MAX_MESSAGE_CHARS = 600
+"""Longest whole error message (a few terminal lines); longer ones are cut with an ellipsis."""
+
+_LONG_WORD = re.compile(r"\S{" + str(MAX_SHOWN_CHARS + 1) + ",}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def shorten(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """Return ``text`` cut to ``limit`` characters, ending in ``...`` when cut.
+
+    Parameters
+    ----------
+    text : str
+        Any text, such as the ``repr`` of a value a user gave.
+    limit : int
+        Largest length of the result (at least 4).
+    """
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _tidy(message: str) -> str:
+    """One or two printable lines: no control characters, no endless words or messages."""
+    message = _CONTROL.sub("?", message)
+    message = _LONG_WORD.sub(lambda m: shorten(m.group(0)), message)
+    lines = message.splitlines() or [""]
+    if len(lines) > 2:
+        lines = [lines[0], " ".join(line.strip() for line in lines[1:])]
+    return shorten("\n".join(lines), MAX_MESSAGE_CHARS)
+
 
 class BeringiaError(ValueError):
     """Base class of all user-facing errors."""
@@ -28,13 +62,12 @@ class ScenarioError(BeringiaError):
         self.field = field
         self.value = value
         self.allowed = allowed
+        where = shorten(field, 2 * MAX_SHOWN_CHARS)
         if isinstance(value, dict | list):
-            super().__init__(f"{field}: {allowed}")
+            super().__init__(_tidy(f"{where}: {allowed}"))
             return
-        shown = repr(value)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
-        super().__init__(f"{field}: got {shown}; {allowed}")
+        shown = shorten(repr(value))
+        super().__init__(_tidy(f"{where}: got {shown}; {allowed}"))
 
 
 class NumericalError(BeringiaError):

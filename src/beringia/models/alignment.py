@@ -188,6 +188,12 @@ def design(al: Alignment, tr: geodesy.Trace, seabed: FloatArray) -> Profile:
         raise ScenarioError(f"alignment.waypoints.{far.name}", far.name, str(exc)) from None
 
 
+ISLAND_TOLERANCE_M = 1000.0
+"""An island attack point's waypoint must have land within this distance along the route: the
+shipped GLOBE mask has 30-arc-second cells (~0.4 x 0.9 km here), so a point on a small island
+or a cape can fall in a sea cell, while an island moved into open sea is kilometres from land."""
+
+
 def alignment_for(sc: Scenario) -> AlignmentResult | None:
     """Design the scenario's alignment and place its attack points, or None without one."""
     al = sc.alignment
@@ -212,6 +218,16 @@ def alignment_for(sc: Scenario) -> AlignmentResult | None:
             at = length
         else:
             at = waypoint_m[p.waypoint or ""]
+            k = next(j for j, w in enumerate(al.waypoints) if w.name == p.waypoint)
+            near = np.abs(tr.s - tr.waypoint_s[k]) <= ISLAND_TOLERANCE_M
+            if p.kind == "island" and not land[near].any():
+                w = al.waypoints[k]
+                raise ScenarioError(
+                    f"alignment.waypoints.{w.name}",
+                    f"{w.lat_deg}, {w.lon_deg}",
+                    f"island attack point {p.name} stands here, at sea by the shipped land "
+                    "data; move the waypoint onto the island (or make it a shaft)",
+                )
             if not 0 < at < length:
                 raise ScenarioError(
                     f"route.attack_points.{p.name}.waypoint",

@@ -12,8 +12,28 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from beringia.scenario import limits as L
 from beringia.scenario.base import Name, Sourced, Strict
-from beringia.scenario.distributions import FractionDist, NonNegDist, PositiveDist
+from beringia.scenario.quantities import (
+    AssetLife,
+    BuildFronts,
+    Days,
+    Factor,
+    Fraction,
+    KmPerYearPerFront,
+    LogitScale,
+    PctPerDay,
+    PositiveUsd,
+    PositiveUsdMPerKm,
+    Probability,
+    SpeedFactor,
+    Teu,
+    Usd,
+    UsdMPerKm,
+    UsdPerFeuKm,
+    Years,
+)
+from beringia.scenario.unique import unique_names
 
 FLOW_GROUPS = ("asia_us", "europe_us", "us_europe")
 """Market flow groups a route pair can stand for."""
@@ -37,18 +57,23 @@ class Corridor(Strict):
     )
     nodes: list[dict[str, Any]] = Field(
         default_factory=list,
+        max_length=L.MAX_CORRIDOR_TABLES,
         description="Node tables (layout of data/corridor.toml) replacing or adding by name",
     )
     segments: list[dict[str, Any]] = Field(
         default_factory=list,
+        max_length=L.MAX_CORRIDOR_TABLES,
         description="Segment tables replacing (by from/to pair) or adding segments",
     )
     places: list[dict[str, Any]] = Field(
         default_factory=list,
+        max_length=L.MAX_CORRIDOR_TABLES,
         description="Place tables (layout of data/places.toml) replacing or adding by name",
     )
     routes: list[RoutePair] | None = Field(
-        None, description="Origin-destination pairs (default: the pairs of data/places.toml)"
+        None,
+        max_length=L.MAX_ROUTE_PAIRS,
+        description="Origin-destination pairs (default: the pairs of data/places.toml)",
     )
     tunnel_segment: str = Field(
         "Bering Strait tunnel",
@@ -61,22 +86,23 @@ class Corridor(Strict):
         "first container-carrying type of the operations traffic)",
     )
     nsr: bool = Field(False, description="Also compare the Northern Sea Route (in season)")
-    speed_factor: PositiveDist = Field(
+    speed_factor: SpeedFactor = Field(
         description="Commercial speed / line speed (stops, meets, crew changes)"
     )
-    terminal_days: NonNegDist = Field(description="Rail terminal handling at each end, days")
-    terminal_usd_per_feu: NonNegDist = Field(
+    terminal_days: Days = Field(description="Rail terminal handling at each end, days")
+    terminal_usd_per_feu: Usd = Field(
         description="Port, customs and delivery charges of a rail box, both ends together"
     )
-    new_build_usd_m_per_km: dict[str, dict[str, PositiveDist]] = Field(
-        description="Capex of new line per route-km by country and terrain (USD m, before uplift)"
+    new_build_usd_m_per_km: dict[str, dict[str, PositiveUsdMPerKm]] = Field(
+        max_length=L.MAX_CORRIDOR_TABLES,
+        description="Capex of new line per route-km by country and terrain (USD m, before uplift)",
     )
-    upgrade_usd_m_per_km: NonNegDist = Field(description="Capex of upgrading a line per route-km")
+    upgrade_usd_m_per_km: UsdMPerKm = Field(description="Capex of upgrading a line per route-km")
     uplift: Literal["flyvbjerg-2003", "dft-2004", "none"] = Field(
         "flyvbjerg-2003", description="Cost overrun (rail reference class) on the corridor capex"
     )
-    build_fronts: PositiveDist = Field(description="Railheads working at once")
-    km_per_year_per_front: PositiveDist = Field(description="Track laid per railhead and year")
+    build_fronts: BuildFronts = Field(description="Railheads working at once")
+    km_per_year_per_front: KmPerYearPerFront = Field(description="Track laid per railhead and year")
 
 
 class MarketFlow(Sourced):
@@ -88,25 +114,25 @@ class MarketFlow(Sourced):
     tunnel_direction: Literal["eastbound", "westbound"] = Field(
         description="Direction through the tunnel by rail (Russia -> Alaska is eastbound)"
     )
-    teu_per_year: NonNegDist = Field(description="All modes, twenty-foot units a year")
+    teu_per_year: Teu = Field(description="All modes, twenty-foot units a year")
 
 
 class Market(Strict):
     """Container flows and the mode choice between corridor and ship."""
 
-    flows: list[MarketFlow] = Field(min_length=1)
-    cargo_value_usd_per_feu: PositiveDist
-    time_cost_pct_per_day: NonNegDist = Field(
+    flows: list[MarketFlow] = Field(min_length=1, max_length=len(FLOW_GROUPS))
+    cargo_value_usd_per_feu: PositiveUsd
+    time_cost_pct_per_day: PctPerDay = Field(
         description="Cost of a day in transit, per cent of the cargo value"
     )
-    logit_scale_per_1000usd_per_feu: PositiveDist = Field(
+    logit_scale_per_1000usd_per_feu: LogitScale = Field(
         description="Binary logit scale per $1,000 of generalised-cost difference per FEU"
     )
-    ramp_up_years: NonNegDist = Field(description="Years from opening to the steady share")
-    initial_share: FractionDist | None = Field(
+    ramp_up_years: Years = Field(description="Years from opening to the steady share")
+    initial_share: Probability | None = Field(
         None, description="Share of the steady traffic at opening (default 0)"
     )
-    benchmark_rail_share: FractionDist | None = Field(
+    benchmark_rail_share: Fraction | None = Field(
         None,
         description="China-Europe rail's share of China-Europe containers: when given, a rail "
         "constant ($/FEU) is calibrated draw by draw so the logit reproduces it",
@@ -114,9 +140,7 @@ class Market(Strict):
 
     @model_validator(mode="after")
     def _unique(self) -> Market:
-        names = [f.name for f in self.flows]
-        if len(set(names)) != len(names):
-            raise ValueError(f"market.flows: each flow group once, got {names}")
+        unique_names("market.flows", [f.name for f in self.flows])
         return self
 
 
@@ -126,24 +150,24 @@ class Economics(Sourced):
     The object's ``source`` covers its plain numbers (``horizon_years``).
     """
 
-    discount_rate: NonNegDist = Field(description="Real discount rate, a fraction a year")
+    discount_rate: Probability = Field(description="Real discount rate, a fraction a year")
     horizon_years: int = Field(
-        ge=1, le=200, description="Years of operation appraised after opening"
+        ge=1, le=L.MAX_HORIZON_YEARS, description="Years of operation appraised after opening"
     )
     capex_shape: Literal["uniform", "s_curve"] = Field(
         "s_curve", description="Spending curve over each construction period"
     )
-    toll_usd_per_feu: NonNegDist = Field(description="Tunnel toll per 40-ft box")
-    rail_tariff_usd_per_feu_km: NonNegDist = Field(description="Rail freight rate per FEU-km")
-    opex_usd_per_train_km: NonNegDist
-    opex_usd_per_route_km_year: NonNegDist = Field(
+    toll_usd_per_feu: Usd = Field(description="Tunnel toll per 40-ft box")
+    rail_tariff_usd_per_feu_km: UsdPerFeuKm = Field(description="Rail freight rate per FEU-km")
+    opex_usd_per_train_km: Usd
+    opex_usd_per_route_km_year: Usd = Field(
         description="Fixed maintenance per route-km and year (per bore-km in the tunnel)"
     )
-    arctic_factor: PositiveDist = Field(
+    arctic_factor: Factor = Field(
         description="Multiplies operating costs on permafrost and subsea segments"
     )
-    tunnel_life_years: PositiveDist = Field(description="Asset life for the residual value")
-    corridor_life_years: PositiveDist = Field(description="Asset life for the residual value")
+    tunnel_life_years: AssetLife = Field(description="Asset life for the residual value")
+    corridor_life_years: AssetLife = Field(description="Asset life for the residual value")
 
 
 def check_corridor_sections(

@@ -9,17 +9,19 @@ distribution is expected means ``{dist = "fixed", value = <number>}``.
 from __future__ import annotations
 
 import math
+from statistics import NormalDist
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from beringia.core.distributions import DistSpec
+from beringia.scenario import limits
 
 
 class Provenance(BaseModel):
     """Where a figure comes from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
     source: str = Field("", description="URL or publication the figure comes from")
     unverified: bool = Field(False, description="The research notes mark the figure [unverified]")
@@ -74,7 +76,7 @@ class Pert(_LowModeHigh):
     """Beta-PERT on ``[low, high]`` with mode ``mode`` and shape ``shape`` (4 is classic)."""
 
     dist: Literal["pert"]
-    shape: float = Field(4.0, gt=0)
+    shape: float = Field(4.0, gt=0, le=limits.MAX_PERT_SHAPE)
 
 
 class Normal(Provenance):
@@ -108,15 +110,15 @@ class LogNormal(Provenance):
 
     dist: Literal["lognormal"]
     median: float = Field(gt=0)
-    gsd: float = Field(ge=1)
+    gsd: float = Field(ge=1, le=limits.MAX_GSD)
 
 
 class Discrete(Provenance):
     """Discrete on ``values`` with ``probabilities`` (summing to one)."""
 
     dist: Literal["discrete"]
-    values: list[float] = Field(min_length=1)
-    probabilities: list[float] = Field(min_length=1)
+    values: list[float] = Field(min_length=1, max_length=limits.MAX_DISCRETE_VALUES)
+    probabilities: list[float] = Field(min_length=1, max_length=limits.MAX_DISCRETE_VALUES)
 
     @model_validator(mode="after")
     def _probabilities(self) -> Discrete:
@@ -148,6 +150,9 @@ Distribution = Annotated[
 ]
 """Any uncertain input."""
 
+AnyDist = Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Discrete
+"""Any uncertain input, once validated."""
+
 DIST_KINDS = ("fixed", "uniform", "triangular", "pert", "normal", "lognormal", "discrete")
 
 
@@ -169,29 +174,54 @@ def support(
     return min(d.values), max(d.values)
 
 
-def _bounded(low: float | None, high: float | None, *, open_low: bool = False) -> Any:
+_TAIL_Z = NormalDist().inv_cdf(1.0 - limits.TAIL_PROBABILITY)
+
+
+def credible_high(d: AnyDist) -> float:
+    """Return the highest value ``d`` takes, or its 1-in-a-million upper quantile if unbounded.
+
+    Upper limits are checked against this value, so an untruncated normal or a log-normal can
+    meet one (its tail beyond the quantile is a one-in-a-million draw).
+    """
+    hi = support(d)[1]
+    if math.isfinite(hi):
+        return hi
+    if isinstance(d, Normal):
+        return d.mean + _TAIL_Z * d.sd
+    if isinstance(d, LogNormal):
+        return float(d.median * d.gsd**_TAIL_Z)
+    return hi
+
+
+def within(low: float | None, high: float | None, *, open_low: bool = False) -> Any:
+    """Return a validator: every value of a distribution lies in ``[low, high]``.
+
+    An upper limit is met by a distribution without an upper end when its 1-in-a-million upper
+    quantile meets it (:func:`credible_high`); a lower limit by a log-normal when its
+    1-in-a-million lower quantile does. A normal must be truncated to meet a lower limit.
+    """
+
     def check(d: Any) -> Any:
-        lo, hi = support(d)
+        lo = d.median / d.gsd**_TAIL_Z if isinstance(d, LogNormal) else support(d)[0]
         if low is not None and (lo < low or (open_low and lo <= low)):
             sign = ">" if open_low else ">="
             kind = "" if not isinstance(d, Normal) else f" (truncate the normal: low = {low:g})"
             raise ValueError(f"every value must be {sign} {low:g}, the lowest is {lo:g}{kind}")
+        hi = credible_high(d)
         if high is not None and hi > high:
-            raise ValueError(f"every value must be <= {high:g}, the highest is {hi:g}")
+            tail = "" if math.isfinite(support(d)[1]) else " (its 1-in-a-million upper quantile)"
+            raise ValueError(f"every value must be <= {high:g}, the highest is {hi:g}{tail}")
         return d
 
     return AfterValidator(check)
 
 
-PositiveDist = Annotated[Distribution, _bounded(0.0, None, open_low=True)]
+PositiveDist = Annotated[Distribution, within(0.0, None, open_low=True)]
 """A distribution whose every value is > 0."""
-NonNegDist = Annotated[Distribution, _bounded(0.0, None)]
+NonNegDist = Annotated[Distribution, within(0.0, None)]
 """A distribution whose every value is >= 0."""
-FractionDist = Annotated[Distribution, _bounded(0.0, 1.0, open_low=True)]
+FractionDist = Annotated[Distribution, within(0.0, 1.0, open_low=True)]
 """A distribution on (0, 1]."""
-
-
-AnyDist = Fixed | Uniform | Triangular | Pert | Normal | LogNormal | Discrete
 
 
 def dist_spec(d: AnyDist) -> DistSpec:

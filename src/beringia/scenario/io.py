@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import resources
@@ -15,9 +18,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from beringia.errors import ScenarioError
+from beringia.scenario import limits
 from beringia.scenario.defaults import DEFAULT_SCENARIO
 from beringia.scenario.distributions import DIST_KINDS
 from beringia.scenario.model import SCHEMA_VERSION, Scenario
+from beringia.scenario.plain import check_plain
 
 _BUILTIN = resources.files("beringia.scenario") / "builtin"
 _HINDCAST = resources.files("beringia.scenario") / "hindcast"
@@ -60,9 +65,51 @@ def _all_names() -> list[str]:
 
 def _parse_toml(text: str, origin: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError(origin, "(file)", f"malformed TOML: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(
+            origin, "(file)", f"nested too deep; allowed: {limits.MAX_NESTING} levels"
+        ) from None
+    check_plain(doc)
+    return doc
+
+
+def _read_text(path: Path, shown: str) -> str:
+    """Read a regular file of at most :data:`limits.MAX_FILE_BYTES` as UTF-8 text.
+
+    The file is opened without blocking and checked to be a regular file before a byte is read,
+    so a FIFO or a device (``/dev/zero``) is refused instead of blocking or filling memory.
+    """
+    cap = limits.MAX_FILE_BYTES
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ScenarioError("scenario", shown, f"unreadable file: {exc.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ScenarioError("scenario", shown, "not a regular file (a device, FIFO or socket)")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= cap:
+            chunk = os.read(fd, cap + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        raise ScenarioError("scenario", shown, f"unreadable file: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if size > cap:
+        raise ScenarioError(
+            "scenario", shown, f"file larger than {cap // (1024 * 1024)} MB; not a scenario"
+        )
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError("scenario", shown, f"unreadable file: {exc}") from None
 
 
 def read_document(source: str | Path) -> dict[str, Any]:
@@ -82,11 +129,7 @@ def read_document(source: str | Path) -> dict[str, Any]:
             raise ScenarioError("scenario", text_source, "no such file")
         if path.is_dir():
             raise ScenarioError("scenario", text_source, "is a directory, not a TOML file")
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError("scenario", text_source, f"unreadable file: {exc}") from None
-        return _parse_toml(text, text_source)
+        return _parse_toml(_read_text(path, text_source), text_source)
     raise ScenarioError(
         "scenario", text_source, f"not a file; allowed built-ins: {', '.join(_all_names())}"
     )
@@ -97,17 +140,26 @@ def _label(item: dict[str, Any]) -> Any:
     return item.get("name", item.get("train"))
 
 
-def _parse_value(raw: str) -> Any:
+def _parse_value(raw: str, path: str) -> Any:
+    """Parse the value of one ``--set``: a TOML literal, or else the text itself."""
     try:
-        return tomllib.loads(f"v = {raw}")["v"]
+        parsed = tomllib.loads(f"v = {raw}")
     except tomllib.TOMLDecodeError:
         return raw
+    except RecursionError:
+        raise ScenarioError(
+            path, raw, f"nested too deep; allowed: {limits.MAX_NESTING} levels"
+        ) from None
+    if set(parsed) != {"v"}:  # e.g. 'x" \r bogus = 1': one value per --set, nothing else
+        raise ScenarioError(path, raw, "one value per --set (repeat --set for another field)")
+    check_plain(parsed["v"], path)
+    return parsed["v"]
 
 
 def _step(node: Any, key: str, path: str) -> tuple[Any, Any]:
     """Return (container, resolved key) for one step of a dotted path."""
     if isinstance(node, list):
-        if key.lstrip("-").isdigit():
+        if re.fullmatch(r"-?[0-9]+", key):
             idx = int(key)
             if not -len(node) <= idx < len(node):
                 raise ScenarioError(path, key, f"index out of range 0..{len(node) - 1}")
@@ -131,8 +183,16 @@ def apply_overrides(doc: dict[str, Any], overrides: Iterable[str]) -> dict[str, 
     parse as TOML is taken as a string. Setting a number where a distribution was given
     replaces it with a fixed value.
     """
-    out: dict[str, Any] = json.loads(json.dumps(doc))
+    out: dict[str, Any] = copy.deepcopy(doc)
     for item in overrides:
+        if len(item) > limits.MAX_OVERRIDE_CHARS:
+            raise ScenarioError(
+                "--set", item, f"longer than {limits.MAX_OVERRIDE_CHARS:,} characters"
+            )
+        if re.search(r"[\x00-\x1f\x7f]", item):
+            raise ScenarioError(
+                "--set", item, "one path=value on one line (no newlines or control characters)"
+            )
         if "=" not in item:
             raise ScenarioError("--set", item, "expected path=value")
         path, raw = item.split("=", 1)
@@ -147,7 +207,7 @@ def apply_overrides(doc: dict[str, Any], overrides: Iterable[str]) -> dict[str, 
                 raise ScenarioError(path, k, "no such field in the scenario")
             node = container[key]
         container, key = _step(node, keys[-1], path)
-        container[key] = _parse_value(raw.strip())
+        container[key] = _parse_value(raw.strip(), path)
     return out
 
 
@@ -172,6 +232,32 @@ def _format_loc(loc: tuple[int | str, ...], doc: Mapping[str, Any]) -> str:
         parts.append(str(step))
         node = node.get(step) if isinstance(node, dict) else None
     return ".".join(parts) or "scenario"
+
+
+_TYPE_MESSAGES = {
+    "float_type": "a number is required (true/false and quoted text are not numbers)",
+    "int_type": "a whole number is required (no decimals, true/false or quoted text)",
+    "string_type": "text in double quotes is required",
+    "bool_type": "true or false is required",
+    "model_type": "a table is required",
+    "model_attributes_type": "a table (or a plain number for a fixed value) is required",
+    "dict_type": "a table is required",
+    "list_type": "an array is required",
+    "tuple_type": "an array is required",
+}
+"""Plain-words messages for pydantic's strict type errors."""
+
+_BOUND_MESSAGES = {
+    "greater_than_equal": "allowed: >= {ge}",
+    "greater_than": "allowed: > {gt}",
+    "less_than_equal": "allowed: <= {le}",
+    "less_than": "allowed: < {lt}",
+    "too_long": "allowed: at most {max_length} items",
+    "too_short": "allowed: at least {min_length} items",
+    "string_too_long": "allowed: at most {max_length} characters",
+    "string_too_short": "allowed: at least {min_length} characters",
+}
+"""Messages for pydantic's bound errors, in the form the other errors use."""
 
 
 def validate_document(doc: dict[str, Any]) -> Scenario:
@@ -207,6 +293,11 @@ def validate_document(doc: dict[str, Any]) -> Scenario:
             msg = f"unknown distribution dist = {tag!r}; allowed: {', '.join(DIST_KINDS)}"
         elif err["type"] == "union_tag_not_found":
             msg = f"a distribution needs dist = one of: {', '.join(DIST_KINDS)}"
+        elif err["type"] in _TYPE_MESSAGES:
+            msg = _TYPE_MESSAGES[err["type"]]
+        elif err["type"] in _BOUND_MESSAGES:
+            ctx = err.get("ctx", {})
+            msg = _BOUND_MESSAGES[err["type"]].format(**ctx)
         value = err.get("input", "(missing)") if err["type"] != "missing" else "(missing)"
         named = re.match(r"^([A-Za-z0-9_.-]+\.[A-Za-z0-9_.-]+): (.*)$", msg, re.S)
         if named and isinstance(value, dict):
@@ -232,7 +323,11 @@ def load_scenario(
     Scenario
         The validated, frozen scenario.
     """
-    doc = dict(source) if isinstance(source, Mapping) else read_document(source)
+    if isinstance(source, Mapping):
+        doc = dict(source)
+        check_plain(doc)
+    else:
+        doc = read_document(source)
     doc = apply_overrides(doc, overrides)
     return validate_document(doc)
 

@@ -7,19 +7,31 @@ Directions: ``east`` is increasing chainage, ``west`` decreasing.
 from __future__ import annotations
 
 import itertools
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from beringia.scenario.base import Name, Sourced, Strict
+from beringia.scenario import limits as L
+from beringia.scenario.base import Label, Name, Sourced, Strict
 from beringia.scenario.corridor import Corridor, Economics, Market, check_corridor_sections
-from beringia.scenario.distributions import (
-    FractionDist,
-    NonNegDist,
-    PositiveDist,
-)
+from beringia.scenario.distributions import Distribution, within
 from beringia.scenario.operations import Operations
+from beringia.scenario.quantities import (
+    Days,
+    Exponent,
+    Factor,
+    Fraction,
+    KmPerMonthPerFront,
+    Months,
+    Penetration,
+    PositiveUsdMPerKm,
+    UsdM,
+    UsdMPerDay,
+    UsdMPerKm,
+    Utilisation,
+)
 from beringia.scenario.reference import MoneyAmount, ReferenceRow, check_money
+from beringia.scenario.unique import unique_names
 
 SCHEMA_VERSION = 1
 
@@ -32,10 +44,13 @@ class AttackPoint(Sourced):
     site, where machines arrive but none start).
     """
 
-    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: Name
     kind: Literal["portal", "island", "shaft"]
     chainage_km: float | None = Field(
-        None, ge=0, description="Position along the tunnel; computed when there is an alignment"
+        None,
+        ge=0,
+        le=L.MAX_TUNNEL_KM,
+        description="Position along the tunnel; computed when there is an alignment",
     )
     waypoint: Name | None = Field(
         None, description="With an alignment: the waypoint this island or shaft stands at"
@@ -43,14 +58,14 @@ class AttackPoint(Sourced):
     headings: list[Literal["east", "west"]] = Field(
         description="Directions in which headings are launched ([] for a reception site)"
     )
-    marine_works_days: NonNegDist = Field(
+    marine_works_days: Days = Field(
         description="Working days of marine works (harbour, platform) in the ice-free season"
     )
-    site_works_months: NonNegDist = Field(
+    site_works_months: Months = Field(
         description="Months of land site works after the marine works, before any launch"
     )
-    site_cost_usd_m: NonNegDist = Field(description="Fixed cost of the site, harbour, island works")
-    overhead_usd_m_per_year: NonNegDist = Field(
+    site_cost_usd_m: UsdM = Field(description="Fixed cost of the site, harbour, island works")
+    overhead_usd_m_per_year: UsdM = Field(
         description="Site overheads (camp, power, logistics) per year of the project"
     )
 
@@ -58,14 +73,12 @@ class AttackPoint(Sourced):
 class Route(Strict):
     """The tunnel's line as attack points along a chainage."""
 
-    attack_points: list[AttackPoint] = Field(min_length=2)
+    attack_points: list[AttackPoint] = Field(min_length=2, max_length=L.MAX_ATTACK_POINTS)
 
     @model_validator(mode="after")
     def _check(self) -> Route:
         pts = self.attack_points
-        names = [p.name for p in pts]
-        if len(set(names)) != len(names):
-            raise ValueError(f"attack point names must be unique, got {names}")
+        unique_names("route.attack_points", [p.name for p in pts])
         ch = [p.chainage_km for p in pts if p.chainage_km is not None]
         if len(ch) == len(pts):  # typed-in chainages (no alignment)
             if any(b <= a for a, b in itertools.pairwise(ch)):
@@ -91,25 +104,27 @@ class Route(Strict):
 class GroundClass(Sourced):
     """A class of ground with one construction method."""
 
-    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: Name
     description: str = ""
 
 
 class Zone(Sourced):
     """A stretch of the route with its own ground-class shares and run lengths."""
 
-    name: Name = Field(min_length=1)
-    from_km: float | None = Field(None, ge=0, description="Start, km of chainage")
-    to_km: float | None = Field(None, gt=0, description="End, km of chainage")
+    name: Label
+    from_km: float | None = Field(None, ge=0, le=L.MAX_TUNNEL_KM, description="Start, km")
+    to_km: float | None = Field(None, gt=0, le=L.MAX_TUNNEL_KM, description="End, km")
     from_point: str | None = Field(
         None, description="Start at a named point: an attack point, waypoint, west-/east-shore"
     )
     to_point: str | None = Field(None, description="End at a named point (as from_point)")
-    share: dict[str, float] = Field(
-        description="Fraction of the zone's length in each ground class (sums to 1)"
+    share: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(
+        max_length=L.MAX_GROUND_CLASSES,
+        description="Fraction of the zone's length in each ground class (sums to 1)",
     )
-    mean_run_m: dict[str, float] = Field(
-        description="Mean length of one run of each ground class, metres"
+    mean_run_m: dict[str, Annotated[float, Field(le=L.MAX_TUNNEL_KM * 1000)]] = Field(
+        max_length=L.MAX_GROUND_CLASSES,
+        description="Mean length of one run of each ground class, metres",
     )
 
     @model_validator(mode="after")
@@ -131,20 +146,22 @@ class Zone(Sourced):
                 f"share and mean_run_m must name the same classes: {sorted(self.share)} vs "
                 f"{sorted(self.mean_run_m)}"
             )
-        runs = {k: v for k, v in self.mean_run_m.items() if v < 10}
+        runs = {k: v for k, v in self.mean_run_m.items() if v < L.MIN_MEAN_RUN_M}
         if runs:
-            raise ValueError(f"mean_run_m must be >= 10 m, got {runs}")
+            raise ValueError(f"mean_run_m must be >= {L.MIN_MEAN_RUN_M:g} m, got {runs}")
         return self
 
 
 class Geology(Strict):
     """Ground classes and the zones that tile the route."""
 
-    classes: list[GroundClass] = Field(min_length=1)
-    zones: list[Zone] = Field(min_length=1)
+    classes: list[GroundClass] = Field(min_length=1, max_length=L.MAX_GROUND_CLASSES)
+    zones: list[Zone] = Field(min_length=1, max_length=L.MAX_ZONES)
 
     @model_validator(mode="after")
     def _check(self) -> Geology:
+        unique_names("geology.classes", [c.name for c in self.classes])
+        unique_names("geology.zones", [z.name for z in self.zones])
         names = {c.name for c in self.classes}
         for z in self.zones:
             unknown = set(z.share) - names
@@ -169,7 +186,7 @@ class Geology(Strict):
 class Waypoint(Sourced):
     """A point the horizontal alignment passes through (WGS84)."""
 
-    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: Name
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=180)
 
@@ -177,10 +194,10 @@ class Waypoint(Sourced):
 class DepthPoint(Sourced):
     """A sourced water depth near the route; it is placed at the nearest point of the route."""
 
-    name: str = Field(min_length=1)
+    name: Label
     lat_deg: float = Field(ge=-90, le=90)
     lon_deg: float = Field(ge=-180, le=180)
-    depth_m: float = Field(gt=0, le=11_000)
+    depth_m: float = Field(gt=0, le=11_000, description="Deepest ocean: ~11 km (Challenger Deep)")
 
 
 class Alignment(Sourced):
@@ -190,9 +207,9 @@ class Alignment(Sourced):
     down to the tunnel's depth; the portals are where the ramps reach the portal elevations.
     """
 
-    waypoints: list[Waypoint] = Field(min_length=2)
-    seabed: list[DepthPoint] = Field(min_length=1)
-    max_gradient_permille: float = Field(gt=0, le=100)
+    waypoints: list[Waypoint] = Field(min_length=2, max_length=L.MAX_WAYPOINTS)
+    seabed: list[DepthPoint] = Field(min_length=1, max_length=L.MAX_DEPTH_POINTS)
+    max_gradient_permille: float = Field(ge=L.MIN_GRADIENT_PERMILLE, le=L.MAX_GRADIENT_PERMILLE)
     min_cover_m: float = Field(ge=0, le=1000)
     portal_west_elevation_m: float = Field(ge=-100, le=2000)
     portal_east_elevation_m: float = Field(ge=-100, le=2000)
@@ -200,9 +217,8 @@ class Alignment(Sourced):
 
     @model_validator(mode="after")
     def _check(self) -> Alignment:
-        names = [w.name for w in self.waypoints]
-        if len(set(names)) != len(names):
-            raise ValueError(f"waypoint names must be unique, got {names}")
+        unique_names("alignment.waypoints", [w.name for w in self.waypoints])
+        unique_names("alignment.seabed", [d.name for d in self.seabed])
         return self
 
 
@@ -226,9 +242,9 @@ class MarineSeason(Sourced):
 class AdvanceEnvelope(Sourced):
     """The best advance ever achieved, which caps any sustained mean advance."""
 
-    record_m_per_day: float = Field(gt=0)
-    record_diameter_m: float = Field(gt=0)
-    area_exponent: NonNegDist = Field(
+    record_m_per_day: float = Field(ge=L.MIN_RECORD_M_PER_DAY, le=L.MAX_RECORD_M_PER_DAY)
+    record_diameter_m: float = Field(ge=L.MIN_TBM_DIAMETER_M, le=L.MAX_TBM_DIAMETER_M)
+    area_exponent: Exponent = Field(
         description="Advance scales as (face area)^-exponent between diameters"
     )
 
@@ -236,16 +252,20 @@ class AdvanceEnvelope(Sourced):
 class Machine(Sourced):
     """A type of tunnel boring machine and how it performs in each ground class."""
 
-    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: Name
     kind: str = ""
-    reference_diameter_m: float = Field(gt=0, description="Diameter the rates below refer to")
-    penetration_m_per_h: dict[str, PositiveDist]
-    utilisation: dict[str, FractionDist]
-    manufacture_months: NonNegDist
-    shipping_days: NonNegDist = Field(description="Sea voyage to site, in the ice-free season")
-    launch_months: NonNegDist = Field(description="Assembly and launch at the site")
-    learning_days: NonNegDist = Field(description="Length of the learning curve of each drive")
-    learning_initial_efficiency: FractionDist = Field(
+    reference_diameter_m: float = Field(
+        ge=L.MIN_TBM_DIAMETER_M,
+        le=L.MAX_TBM_DIAMETER_M,
+        description="Diameter the rates below refer to",
+    )
+    penetration_m_per_h: dict[str, Penetration] = Field(max_length=L.MAX_GROUND_CLASSES)
+    utilisation: dict[str, Utilisation] = Field(max_length=L.MAX_GROUND_CLASSES)
+    manufacture_months: Months
+    shipping_days: Days = Field(description="Sea voyage to site, in the ice-free season")
+    launch_months: Months = Field(description="Assembly and launch at the site")
+    learning_days: Days = Field(description="Length of the learning curve of each drive")
+    learning_initial_efficiency: Fraction = Field(
         description="Efficiency at the start of a drive; rises linearly to 1"
     )
 
@@ -253,17 +273,17 @@ class Machine(Sourced):
 class Bore(Sourced):
     """One bore along the whole route (a running tunnel or the service tunnel)."""
 
-    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: Name
     role: Literal["running", "service"]
-    diameter_m: float = Field(gt=0, le=25)
+    diameter_m: float = Field(ge=L.MIN_TBM_DIAMETER_M, le=L.MAX_TBM_DIAMETER_M)
     machine: Name
-    cost_reference_diameter_m: float = Field(gt=0)
-    unit_cost_usd_m_per_km: PositiveDist = Field(
+    cost_reference_diameter_m: float = Field(ge=L.MIN_TBM_DIAMETER_M, le=L.MAX_TBM_DIAMETER_M)
+    unit_cost_usd_m_per_km: PositiveUsdMPerKm = Field(
         description="Lining, spoil, grouting per km at cost_reference_diameter_m"
     )
-    machine_cost_usd_m: NonNegDist
-    heading_cost_usd_m_per_day: NonNegDist = Field(description="Crews and plant per heading-day")
-    performance_factor: PositiveDist = Field(
+    machine_cost_usd_m: UsdM
+    heading_cost_usd_m_per_day: UsdMPerDay = Field(description="Crews and plant per heading-day")
+    performance_factor: Factor = Field(
         description="Multiplies boring time of every heading in the bore (1 = as rated)"
     )
 
@@ -271,44 +291,39 @@ class Bore(Sourced):
 class EventType(Sourced):
     """A rare event during boring: Poisson per km of each ground class."""
 
-    name: Name = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
-    rate_per_km: dict[str, float] = Field(description="Expected events per bore-km, per class")
-    rate_multiplier: PositiveDist = Field(description="Uncertainty on all rates of this event")
-    delay_days: NonNegDist = Field(description="Stoppage of the heading per event")
-    cost_usd_m: NonNegDist = Field(description="Direct cost per event")
-
-    @model_validator(mode="after")
-    def _check(self) -> EventType:
-        bad = {k: v for k, v in self.rate_per_km.items() if v < 0}
-        if bad:
-            raise ValueError(f"rate_per_km must be >= 0, got {bad}")
-        return self
+    name: Name
+    rate_per_km: dict[str, Annotated[float, Field(ge=0, le=L.MAX_EVENT_RATE_PER_KM)]] = Field(
+        max_length=L.MAX_GROUND_CLASSES, description="Expected events per bore-km, per class"
+    )
+    rate_multiplier: Factor = Field(description="Uncertainty on all rates of this event")
+    delay_days: Days = Field(description="Stoppage of the heading per event")
+    cost_usd_m: UsdM = Field(description="Direct cost per event")
 
 
 class CrossPassages(Sourced):
     """Cross-passages between the bores."""
 
-    spacing_m: float = Field(gt=0)
-    cost_usd_m_each: NonNegDist
-    months_after_breakthrough: NonNegDist
+    spacing_m: float = Field(ge=L.MIN_CROSS_PASSAGE_SPACING_M, le=L.MAX_CROSS_PASSAGE_SPACING_M)
+    cost_usd_m_each: UsdM
+    months_after_breakthrough: Months
 
 
 class FitOut(Sourced):
     """Track, power, signalling, ventilation and safety systems, then testing."""
 
-    usd_m_per_track_km: NonNegDist
-    fixed_usd_m: NonNegDist
-    track_km_per_month_per_front: PositiveDist
-    integration_months: NonNegDist
-    commissioning_months: NonNegDist
+    usd_m_per_track_km: UsdMPerKm
+    fixed_usd_m: UsdM
+    track_km_per_month_per_front: KmPerMonthPerFront
+    integration_months: Months
+    commissioning_months: Months
 
 
 class Arctic(Strict):
     """Remoteness and cold factors."""
 
-    labour_cost_factor: PositiveDist
-    materials_cost_factor: PositiveDist
-    surface_productivity: FractionDist = Field(
+    labour_cost_factor: Factor
+    materials_cost_factor: Factor
+    surface_productivity: Fraction = Field(
         description="Productivity of surface site works in the cold (1 = temperate)"
     )
 
@@ -320,8 +335,8 @@ class Systemic(Sourced):
     date scales by it). Both come from reference classes, not from the project.
     """
 
-    cost_factor: PositiveDist = Field(description="Multiplies the bottom-up cost")
-    schedule_factor: PositiveDist = Field(description="Multiplies every date of the programme")
+    cost_factor: Factor = Field(description="Multiplies the bottom-up cost")
+    schedule_factor: Factor = Field(description="Multiplies every date of the programme")
 
 
 class Programme(Sourced):
@@ -333,7 +348,7 @@ class Programme(Sourced):
     and the systemic factor the reference class's overrun on top.
     """
 
-    duration_years: float = Field(gt=0, le=100, description="Planned t = 0 to opening")
+    duration_years: float = Field(gt=0, le=L.MAX_YEARS, description="Planned t = 0 to opening")
 
 
 class Construction(Strict):
@@ -342,13 +357,15 @@ class Construction(Strict):
     start_day_of_year: float = Field(0.0, ge=0, lt=366, description="Notice to proceed")
     marine_season: MarineSeason
     advance_envelope: AdvanceEnvelope
-    machines: list[Machine] = Field(min_length=1)
-    bores: list[Bore] = Field(min_length=1)
-    events: list[EventType] = Field(default_factory=list)
+    machines: list[Machine] = Field(min_length=1, max_length=L.MAX_MACHINES)
+    bores: list[Bore] = Field(min_length=1, max_length=L.MAX_BORES)
+    events: list[EventType] = Field(default_factory=list, max_length=L.MAX_EVENT_TYPES)
     cross_passages: CrossPassages
     fitout: FitOut
     arctic: Arctic
-    owner_cost_fraction: NonNegDist = Field(description="Design, supervision and owner's costs")
+    owner_cost_fraction: Annotated[Distribution, within(0.0, L.MAX_OWNER_COST_FRACTION)] = Field(
+        description="Design, supervision and owner's costs, a fraction of the construction cost"
+    )
     systemic: Systemic | None = Field(
         None, description="Project-wide cost and schedule factors (none: pure bottom-up)"
     )
@@ -365,12 +382,14 @@ class Claim(Sourced):
     and price base year); the assessment converts it to its own price base.
     """
 
-    name: str = Field(min_length=1)
+    name: Label
     source: str = Field(min_length=1, description="Where the claim was made (URL or publication)")
-    max_cost_bn: float | None = Field(None, gt=0, description="Cost not exceeded, billions")
+    max_cost_bn: float | None = Field(
+        None, gt=0, le=L.MAX_COST_BN, description="Cost not exceeded, billions"
+    )
     currency: str | None = Field(None, description="Currency of max_cost_bn (default: scenario's)")
     year: int | None = Field(None, description="Year of the money of max_cost_bn")
-    max_duration_years: float | None = Field(None, gt=0)
+    max_duration_years: float | None = Field(None, gt=0, le=L.MAX_YEARS)
 
     @model_validator(mode="after")
     def _check(self) -> Claim:
@@ -387,7 +406,9 @@ class Outcome(Sourced):
 
     cost_bn: MoneyAmount = Field(description="Actual cost, billions, same scope as the model's")
     cost_scope: str = Field(min_length=1, description="What the actual cost covers")
-    duration_years: float = Field(gt=0, description="From the model's t = 0 to opening")
+    duration_years: float = Field(
+        gt=0, le=L.MAX_YEARS, description="From the model's t = 0 to opening"
+    )
     start: str = Field(min_length=1, description="What t = 0 is")
     end: str = Field(min_length=1, description="What the end is (opening)")
     estimate_at_decision_bn: MoneyAmount | None = None
@@ -405,8 +426,15 @@ class ReferenceSettings(Strict):
         "dft-2004", description="Source of the uplift distribution"
     )
     rows: list[ReferenceRow] = Field(
-        default_factory=list, description="Extra rows added to the shipped reference set"
+        default_factory=list,
+        max_length=L.MAX_REFERENCE_ROWS,
+        description="Extra rows added to the shipped reference set",
     )
+
+    @model_validator(mode="after")
+    def _unique(self) -> ReferenceSettings:
+        unique_names("reference.rows", [r.name for r in self.rows])
+        return self
 
 
 # --------------------------------------------------------------------------- root
@@ -414,7 +442,7 @@ class Scenario(Strict):
     """The one input document of beringia."""
 
     schema_version: Literal[1] = Field(description="Version of this document format")
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: Name
     title: str = ""
     description: str = ""
     currency: str = Field("USD", description="Currency of every money input")
@@ -423,7 +451,7 @@ class Scenario(Strict):
     alignment: Alignment | None = None
     geology: Geology
     construction: Construction
-    claims: list[Claim] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list, max_length=L.MAX_CLAIMS)
     reference: ReferenceSettings = Field(default_factory=ReferenceSettings)
     operations: Operations | None = Field(None, description="Traffic through the tunnel")
     corridor: Corridor | None = Field(None, description="The railway behind the tunnel")
@@ -442,6 +470,10 @@ class Scenario(Strict):
         )
         classes = {c.name for c in self.geology.classes}
         self._check_places()
+        unique_names("construction.machines", [m.name for m in self.construction.machines])
+        unique_names("construction.bores", [b.name for b in self.construction.bores])
+        unique_names("construction.events", [e.name for e in self.construction.events])
+        unique_names("claims", [c.name for c in self.claims])
         machines = {m.name for m in self.construction.machines}
         for m in self.construction.machines:
             for field in ("penetration_m_per_h", "utilisation"):
@@ -451,9 +483,6 @@ class Scenario(Strict):
                         f"construction.machines.{m.name}.{field} must give every ground class "
                         f"{sorted(classes)}, got {sorted(given)}"
                     )
-        bores = [b.name for b in self.construction.bores]
-        if len(set(bores)) != len(bores):
-            raise ValueError(f"bore names must be unique, got {bores}")
         for b in self.construction.bores:
             if b.machine not in machines:
                 raise ValueError(

@@ -4,15 +4,30 @@ from __future__ import annotations
 
 import itertools
 from functools import cache
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
+from beringia.scenario import limits as L
 from beringia.scenario.base import Name, Sourced
-from beringia.scenario.distributions import NonNegDist
+from beringia.scenario.quantities import Days, Hours
+from beringia.scenario.unique import unique_names
 from beringia.tables.schema import Table, check, read_table
 
-_NAME = r"^[A-Za-z0-9_.-]+$"
+
+def _pair(v: Any) -> Any:
+    """Turn a TOML array of two numbers into the tuple the model holds (strict takes no list)."""
+    return tuple(v) if isinstance(v, list) else v
+
+
+SpeedForce = Annotated[
+    tuple[
+        Annotated[float, Field(ge=0, le=L.MAX_SPEED_KMH)],
+        Annotated[float, Field(ge=0, le=L.MAX_TRACTIVE_KN)],
+    ],
+    BeforeValidator(_pair),
+]
+"""One ``[speed_kmh, force_kn]`` point of a tractive-effort curve."""
 
 
 class TrainType(Sourced):
@@ -22,24 +37,28 @@ class TrainType(Sourced):
     tractive-effort curve is piecewise linear through ``[speed_kmh, force_kn]`` points.
     """
 
-    name: Name = Field(min_length=1, pattern=_NAME)
+    name: Name
     description: str = ""
     gauge_mm: int = Field(ge=600, le=2000, description="Track gauge the train runs on")
-    length_m: float = Field(gt=0, le=5000)
+    length_m: float = Field(gt=0, le=5000, description="Sanity: the longest trains run ~3.5 km")
     mass_t: float = Field(gt=0, le=50_000)
-    payload_t: float = Field(0.0, ge=0, description="Cargo tonnes per train")
-    teu: float = Field(0.0, ge=0, description="Twenty-foot equivalent units per train")
-    passengers: int = Field(0, ge=0, description="Seats, for passenger and shuttle trains")
-    rotating_mass_factor: float = Field(ge=1.0, le=1.5)
-    davis_a_n: float = Field(ge=0)
-    davis_b_n_per_m_s: float = Field(ge=0)
-    davis_c_n_per_m2_s2: float = Field(ge=0)
-    tractive_effort: list[tuple[float, float]] = Field(
-        min_length=2, description="[speed_kmh, force_kn] points, speeds strictly increasing"
+    payload_t: float = Field(0.0, ge=0, le=50_000, description="Cargo tonnes per train")
+    teu: float = Field(0.0, ge=0, le=2000, description="Twenty-foot equivalent units per train")
+    passengers: int = Field(
+        0, ge=0, le=10_000, description="Seats, for passenger and shuttle trains"
     )
-    max_speed_kmh: float = Field(gt=0, le=400)
-    service_brake_m_s2: float = Field(gt=0, le=3)
-    emergency_brake_m_s2: float = Field(gt=0, le=5)
+    rotating_mass_factor: float = Field(ge=1.0, le=1.5)
+    davis_a_n: float = Field(ge=0, le=L.MAX_DAVIS_N)
+    davis_b_n_per_m_s: float = Field(ge=0, le=L.MAX_DAVIS_N)
+    davis_c_n_per_m2_s2: float = Field(ge=0, le=L.MAX_DAVIS_N)
+    tractive_effort: list[SpeedForce] = Field(
+        min_length=2,
+        max_length=L.MAX_CURVE_POINTS,
+        description="[speed_kmh, force_kn] points, speeds strictly increasing",
+    )
+    max_speed_kmh: float = Field(ge=L.MIN_SPEED_KMH, le=L.MAX_SPEED_KMH)
+    service_brake_m_s2: float = Field(ge=L.MIN_BRAKE_M_S2, le=3)
+    emergency_brake_m_s2: float = Field(ge=L.MIN_BRAKE_M_S2, le=5)
 
     @field_validator("tractive_effort")
     @classmethod
@@ -73,6 +92,15 @@ class Signalling(Sourced):
         "service", description="Braking curve used for the approach distance"
     )
 
+    @model_validator(mode="after")
+    def _blocks(self) -> Signalling:
+        if self.kind != "moving_block" and self.block_length_m < L.MIN_BLOCK_LENGTH_M:
+            raise ValueError(
+                f"operations.signalling.block_length_m: got {self.block_length_m:g}; a "
+                f"{self.kind} block must be >= {L.MIN_BLOCK_LENGTH_M:g} m (0 only for moving_block)"
+            )
+        return self
+
 
 class Traffic(Sourced):
     """One train type in the timetable."""
@@ -91,7 +119,9 @@ class Timetable(Sourced):
     """How the daily paths are laid out."""
 
     start_h: float = Field(0.0, ge=0, lt=24)
-    hours: float = Field(24.0, gt=0, le=24, description="Paths are spread over these hours")
+    hours: float = Field(
+        24.0, ge=L.MIN_TIMETABLE_HOURS, le=24, description="Paths are spread over these hours"
+    )
     sequencing: Literal["mixed", "flighted"] = "mixed"
     flight_size: int = Field(1, ge=1, le=100, description="Trains per flight when flighted")
 
@@ -102,7 +132,9 @@ class Maintenance(Sourced):
     possession_start_h: float = Field(ge=0, lt=24)
     possession_hours: float = Field(ge=0, le=12)
     single_bore_green_min: float = Field(
-        gt=0, le=720, description="Green time per direction and cycle in single-bore working"
+        ge=L.MIN_GREEN_MIN,
+        le=720,
+        description="Green time per direction and cycle in single-bore working",
     )
     single_bore_switch_headway_s: float = Field(
         ge=0, le=3600, description="Added to the longest running time at a change of direction"
@@ -112,10 +144,10 @@ class Maintenance(Sourced):
 class Incident(Sourced):
     """An incident type: Poisson per train-km, full closure, then single-bore working."""
 
-    name: Name = Field(min_length=1, pattern=_NAME)
-    rate_per_million_train_km: float = Field(ge=0, le=1000)
-    closure_hours: NonNegDist
-    degraded_days: NonNegDist
+    name: Name
+    rate_per_million_train_km: float = Field(ge=0, le=L.MAX_INCIDENT_RATE)
+    closure_hours: Hours
+    degraded_days: Days
 
 
 class Earthquakes(Sourced):
@@ -124,17 +156,32 @@ class Earthquakes(Sourced):
     a_value: float = Field(ge=-10, le=15)
     b_value: float = Field(gt=0, le=3)
     closure_magnitude: float = Field(ge=0, le=10)
-    closure_hours: NonNegDist
-    degraded_days: NonNegDist
+    closure_hours: Hours
+    degraded_days: Days
+
+    @model_validator(mode="after")
+    def _rate(self) -> Earthquakes:
+        per_year = 10.0 ** (self.a_value - self.b_value * self.closure_magnitude)
+        if per_year > L.MAX_EARTHQUAKES_PER_YEAR:
+            raise ValueError(
+                f"operations.earthquakes: a_value, b_value and closure_magnitude give "
+                f"{per_year:.3g} closing earthquakes a year; allowed: at most "
+                f"{L.MAX_EARTHQUAKES_PER_YEAR:g} (log10 N = a - b M)"
+            )
+        return self
 
 
 class Operations(Sourced):
     """What the tunnel carries once built, and what interrupts it."""
 
-    track_gauges_mm: list[int] = Field(
-        min_length=1, description="Gauges laid in the bores (dual gauge: both)"
+    track_gauges_mm: list[Annotated[int, Field(ge=600, le=2000)]] = Field(
+        min_length=1,
+        max_length=L.MAX_TRACK_GAUGES,
+        description="Gauges laid in the bores (dual gauge: both)",
     )
-    line_speed_kmh: float = Field(gt=0, le=400, description="Speed limit in the tunnel")
+    line_speed_kmh: float = Field(
+        ge=L.MIN_SPEED_KMH, le=L.MAX_SPEED_KMH, description="Speed limit in the tunnel"
+    )
     entry_at_line_speed: bool = Field(
         True, description="Trains reach the portal at speed (no stop at the portals)"
     )
@@ -145,24 +192,23 @@ class Operations(Sourced):
     )
     signalling: Signalling
     trains: list[TrainType] = Field(
-        default_factory=list, description="Train types beyond the built-in library"
+        default_factory=list,
+        max_length=L.MAX_TRAIN_TYPES,
+        description="Train types beyond the built-in library",
     )
-    traffic: list[Traffic] = Field(min_length=1)
+    traffic: list[Traffic] = Field(min_length=1, max_length=L.MAX_TRAFFIC)
     timetable: Timetable = Field(default_factory=Timetable)
     maintenance: Maintenance
-    incidents: list[Incident] = Field(default_factory=list)
+    incidents: list[Incident] = Field(default_factory=list, max_length=L.MAX_INCIDENT_TYPES)
     earthquakes: Earthquakes | None = None
-    simulated_years: int = Field(200, ge=1, le=1_000_000)
+    simulated_years: int = Field(200, ge=1, le=L.MAX_SIMULATED_YEARS)
 
     @model_validator(mode="after")
     def _check(self) -> Operations:
         library = {t.name: t for t in train_library()} | {t.name: t for t in self.trains}
-        own = [t.name for t in self.trains]
-        if len(set(own)) != len(own):
-            raise ValueError(f"operations.trains: names must be unique, got {own}")
-        names = [t.train for t in self.traffic]
-        if len(set(names)) != len(names):
-            raise ValueError(f"operations.traffic: each train type once, got {names}")
+        unique_names("operations.trains", [t.name for t in self.trains])
+        unique_names("operations.traffic", [t.train for t in self.traffic])
+        unique_names("operations.track_gauges_mm", [str(g) for g in self.track_gauges_mm])
         for t in self.traffic:
             if t.train not in library:
                 raise ValueError(
@@ -176,9 +222,7 @@ class Operations(Sourced):
                     f"tunnel's track ({', '.join(map(str, self.track_gauges_mm))} mm); add "
                     f"{gauge} to operations.track_gauges_mm (dual gauge) or drop the train"
                 )
-        incidents = [i.name for i in self.incidents]
-        if len(set(incidents)) != len(incidents):
-            raise ValueError(f"operations.incidents: names must be unique, got {incidents}")
+        unique_names("operations.incidents", [i.name for i in self.incidents])
         if sum(t.trains_per_day for t in self.traffic) == 0:
             raise ValueError("operations.traffic: no trains at all; give trains_per_day > 0")
         return self

@@ -8,12 +8,12 @@ of money they were reported in. Conversion to US dollars of a common year happen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-if TYPE_CHECKING:
-    from beringia.tables.money import MoneyTable
+from beringia.scenario import limits as L
+from beringia.tables.money import MoneyTable, money_table
 
 Status = Literal["built", "under-construction", "proposed"]
 Use = Literal["rail", "road", "rail+road", "metro"]
@@ -32,7 +32,7 @@ tunnel; ``programme``: several tunnels and roads under one budget.
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
 
 class MoneyAmount(_Strict):
@@ -42,7 +42,11 @@ class MoneyAmount(_Strict):
     (:func:`beringia.tables.money.money_table`).
     """
 
-    amount: float = Field(gt=0, description="Amount, in the unit the field's name gives (bn, m)")
+    amount: float = Field(
+        gt=0,
+        le=L.MAX_REPORTED_AMOUNT,
+        description="Amount, in the unit the field's name gives (bn, m)",
+    )
     currency: str = Field("USD", description="Currency code of the money table")
     year: int = Field(description="Year of money: price base, or year of a nominal figure")
 
@@ -87,20 +91,27 @@ class ReferenceRow(_Strict):
     ``running_bores`` counts the tubes that carry traffic. A bore-km is ``length_km * bores``.
     """
 
-    name: str = Field(min_length=1)
-    country: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=L.MAX_NAME_CHARS)
+    country: str = Field(min_length=1, max_length=L.MAX_NAME_CHARS)
     status: Status
     use: Use
     method: Method = Field(description="TBM, D&B (drill and blast/NATM), immersed, mixed")
-    length_km: float = Field(gt=0, description="Tunnel length (route km)")
+    length_km: float = Field(gt=0, le=L.MAX_TUNNEL_KM, description="Tunnel length (route km)")
     undersea_km: float | None = Field(
-        None, ge=0, description="Length under the sea (0 for land tunnels; None: not reported)"
+        None,
+        ge=0,
+        le=L.MAX_TUNNEL_KM,
+        description="Length under the sea (0 for land tunnels; None: not reported)",
     )
-    bores: int = Field(ge=1, description="All tubes: running plus service or pilot bores")
-    running_bores: int = Field(ge=1, description="Tubes that carry traffic")
-    diameter_m: float | None = Field(None, gt=0, description="Bore (excavated) diameter")
+    bores: int = Field(
+        ge=1, le=L.MAX_BORES, description="All tubes: running plus service or pilot bores"
+    )
+    running_bores: int = Field(ge=1, le=L.MAX_BORES, description="Tubes that carry traffic")
+    diameter_m: float | None = Field(
+        None, gt=0, le=L.MAX_EXCAVATED_DIAMETER_M, description="Bore (excavated) diameter"
+    )
     max_depth_below_sea_m: float | None = Field(
-        None, ge=0, description="Deepest point below sea level"
+        None, ge=0, le=11_000, description="Deepest point below sea level"
     )
     build_start_year: int | None = Field(None, ge=1800, le=2100)
     build_end_year: int | None = Field(
@@ -118,14 +129,24 @@ class ReferenceRow(_Strict):
     )
     estimate_at_decision: ReportedCost | None = None
     cost_overrun_pct: float | None = Field(
-        None, ge=-100, description="Cost overrun against the estimate at decision, as reported"
+        None,
+        ge=-100,
+        le=100_000,
+        description="Cost overrun against the estimate at decision, as reported",
     )
     schedule_overrun_years: float | None = Field(
-        None, description="Opening (or expected opening) minus planned opening, years"
+        None,
+        ge=-L.MAX_YEARS,
+        le=L.MAX_YEARS,
+        description="Opening (or expected opening) minus planned opening, years",
     )
-    mean_advance_m_per_day: float | None = Field(None, gt=0, description="Per heading")
-    max_advance_m_per_day: float | None = Field(None, gt=0, description="Best day, one heading")
-    sources: list[str] = Field(description="URLs or publications; at least one")
+    mean_advance_m_per_day: float | None = Field(
+        None, gt=0, le=L.MAX_RECORD_M_PER_DAY, description="Per heading"
+    )
+    max_advance_m_per_day: float | None = Field(
+        None, gt=0, le=L.MAX_RECORD_M_PER_DAY, description="Best day, one heading"
+    )
+    sources: list[str] = Field(max_length=100, description="URLs or publications; at least one")
     unverified: bool = Field(False, description="The research notes could not confirm a figure")
     assumed: bool = Field(False, description="A figure is this project's assumption (see note)")
     note: str = ""
@@ -179,10 +200,6 @@ class ReferenceRow(_Strict):
 
 
 def _table() -> MoneyTable:
-    # Imported here: beringia.models.reference imports this module, so a module-level import of
-    # beringia.tables.money would be circular.
-    from beringia.tables.money import money_table
-
     return money_table()
 
 
