@@ -28,6 +28,7 @@ from typer.testing import CliRunner, Result
 
 import beringia
 from beringia.cli import app
+from beringia.errors import ScenarioError
 from beringia.pipeline.assess import MAX_DRAWS
 from beringia.scenario import builtin_text
 
@@ -670,3 +671,174 @@ def test_api_assess_rejects_bad_arguments(kwargs: dict[str, int], field: str) ->
     with pytest.raises(beringia.ScenarioError) as info:
         beringia.assess(sc, **kwargs)
     assert info.value.field == field
+
+
+# --------------------------------------------------------------------------- fuzzer findings
+# Each case below crashed, hung or was silently accepted before the scenario layer checked
+# types, bounds, names and file kinds (issue 11, section 4); tests/test_fuzz.py looks for more.
+LONG_NAME = "n" * 5000
+FUZZ_SET_CASES = [
+    ("bool-as-number", ["construction.bores.service.diameter_m=true"], ("diameter_m", "number")),
+    ("text-as-number", ['construction.bores.service.diameter_m="7.0"'], ("'7.0'", "number")),
+    ("float-as-int", ["operations.simulated_years=20.0"], ("simulated_years", "whole number")),
+    ("tiny-bore", ["construction.bores.service.diameter_m=1.2e-5"], ("1.2e-05", ">= 1")),
+    ("huge-bore", ["construction.bores.service.diameter_m=40"], ("got 40", "<= 20")),
+    ("endless-years", ["operations.simulated_years=1000000"], ("simulated_years", "<= 2000")),
+    (
+        "event-rate-multiplier",
+        ["construction.events.fire.rate_multiplier=1e5"],
+        ("construction.events.fire.rate_multiplier", "<= 100"),
+    ),
+    (
+        "lognormal-tail",
+        ['construction.events.fire.rate_multiplier={dist="lognormal", median=5, gsd=3}'],
+        ("rate_multiplier", "1-in-a-million"),
+    ),
+    ("date-value", ["construction.start_day_of_year=2025-01-01"], ("start_day_of_year", "date")),
+    ("time-value", ["name=12:30:00"], ("name", "date or time")),
+    ("double-dash-index", ["construction.bores.--1.diameter_m=6"], ("'--1'", "no element")),
+    ("two-assignments", ['name="x"\nbogus=1'], ("--set", "one path=value on one line")),
+    ("deep-value", ["title=" + "[" * 1000 + "]" * 1000], ("title", "nested too deep")),
+    (
+        "line-speed",
+        ["operations.line_speed_kmh=1e-5"],
+        ("operations.line_speed_kmh", ">= 10"),
+    ),
+    ("long-name", [f'name="{LONG_NAME}"'], ("name", "...", "at most 100 characters")),
+    (
+        "duplicate-machine",
+        ['construction.machines.0={name="x"}'],
+        ("construction.machines",),
+    ),
+    (
+        "duplicate-bore",
+        ['construction.bores.service.name="running-north"'],
+        ("construction.bores", "'running-north' appears 2 times"),
+    ),
+    (
+        "duplicate-ground-class",
+        ['geology.classes.fault.name="rock"'],
+        ("geology.classes", "'rock' appears 2 times"),
+    ),
+    (
+        "duplicate-event",
+        ['construction.events.fire.name="collapse"'],
+        ("construction.events", "'collapse' appears 2 times"),
+    ),
+    (
+        "duplicate-zone",
+        ['geology.zones.strait-east.name="strait-west"'],
+        ("geology.zones", "'strait-west' appears 2 times"),
+    ),
+    (
+        "duplicate-incident",
+        ['operations.incidents.derailment.name="major-fire"'],
+        ("operations.incidents", "'major-fire' appears 2 times"),
+    ),
+    (
+        "duplicate-depth-point",
+        ['alignment.seabed.eastern-channel.name="western-channel"'],
+        ("alignment.seabed", "'western-channel' appears 2 times"),
+    ),
+    (
+        "island-at-sea",
+        ["alignment.waypoints.big-diomede.lat_deg=65.85"],
+        ("alignment.waypoints.big-diomede", "island attack point big-diomede", "at sea"),
+    ),
+    (
+        "earthquakes-every-day",
+        ["operations.earthquakes.a_value=15"],
+        ("operations.earthquakes", "closing earthquakes a year"),
+    ),
+    (
+        "segment-too-long",
+        ['corridor.segments=[{from="Seattle", to="Chicago", length_km=1e9}]'],
+        ("corridor.segments.0.length_km", "0 to 20000"),
+    ),
+    (
+        "tiny-block",
+        ["operations.signalling.block_length_m=1e-6"],
+        ("operations.signalling.block_length_m", ">= 100"),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"), [pytest.param(o, e, id=i) for i, o, e in FUZZ_SET_CASES]
+)
+def test_fuzzer_findings_via_set(
+    runner: CliRunner, cwd: Path, overrides: list[str], expected: tuple[str, ...]
+) -> None:
+    args = ["validate", "bering-strait"]
+    for item in overrides:
+        args += ["--set", item]
+    err = assert_clean_failure(runner.invoke(app, args), cwd, *expected)
+    assert len(err) < 700
+    assert LONG_NAME not in err
+
+
+def test_duplicate_claim_names(runner: CliRunner, cwd: Path) -> None:
+    text = BUILTIN.replace('name = "TKM-World Link 2007: $65bn, 15 years"', 'name = "same"')
+    text = text.replace('name = "InterBering: tunnelling could approach $35bn"', 'name = "same"')
+    path = cwd / "claims.toml"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert_clean_failure(result, cwd, "claims", "'same' appears 2 times")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "when = 2025-01-01",
+        "at = 07:32:00",
+        "stamp = 1979-05-27T07:32:00Z",
+        "local = 1979-05-27T07:32:00",
+    ],
+)
+def test_toml_dates_in_a_file(runner: CliRunner, cwd: Path, line: str) -> None:
+    path = cwd / "dated.toml"
+    path.write_text(edit("price_base_year = 2025\n", f"price_base_year = 2025\n{line}\n"))
+    result = runner.invoke(app, ["validate", str(path)])
+    assert_clean_failure(result, cwd, line.split(" ")[0], "date or time")
+    result = runner.invoke(app, ["assess", str(path), *SMALL])
+    assert_clean_failure(result, cwd, line.split(" ")[0], "date or time")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("x = " + "[" * 1000 + "]" * 1000 + "\n", "nested too deep"),
+        (".".join(["a"] * 1000) + " = 1\n", "nested too deep"),
+    ],
+    ids=["deep-array", "deep-dotted-key"],
+)
+def test_deep_nesting(runner: CliRunner, cwd: Path, text: str, expected: str) -> None:
+    path = cwd / "deep.toml"
+    path.write_text(text, encoding="utf-8")
+    assert_clean_failure(runner.invoke(app, ["validate", str(path)]), cwd, expected)
+
+
+def test_device_is_not_read(runner: CliRunner, cwd: Path) -> None:
+    result = runner.invoke(app, ["validate", "/dev/zero"])
+    assert_clean_failure(result, cwd, "/dev/zero", "not a regular file")
+
+
+def test_fifo_does_not_block(runner: CliRunner, cwd: Path) -> None:
+    fifo = cwd / "pipe.toml"
+    os.mkfifo(fifo)  # nobody writes to it: opening it for reading would block forever
+    result = runner.invoke(app, ["validate", str(fifo)])
+    assert_clean_failure(result, cwd, "pipe.toml", "not a regular file")
+
+
+def test_huge_file_is_refused(runner: CliRunner, cwd: Path) -> None:
+    big = cwd / "big.toml"
+    big.write_text(BUILTIN + "#" * (5 * 1024 * 1024), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(big)])
+    assert_clean_failure(result, cwd, "big.toml", "larger than 4 MB")
+
+
+def test_error_messages_are_cut() -> None:
+    err = ScenarioError("name", "x" * 5000, "allowed: " + "y" * 5000)
+    assert len(str(err)) <= 600
+    assert "x" * 81 not in str(err) and "y" * 81 not in str(err)
+    assert "..." in str(err)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from beringia.scenario import limits as L
 from beringia.scenario.base import Name, Sourced, Strict
@@ -37,6 +37,13 @@ from beringia.scenario.unique import unique_names
 
 FLOW_GROUPS = ("asia_us", "europe_us", "us_europe")
 """Market flow groups a route pair can stand for."""
+
+
+_SEGMENT_BOUNDS = {
+    "length_km": (0.0, L.MAX_SEGMENT_KM),
+    "line_speed_kmh": (L.MIN_SPEED_KMH, L.MAX_SPEED_KMH),
+}
+"""Bounds on the sizes in a scenario's segment tables (see :mod:`beringia.scenario.limits`)."""
 
 
 class RoutePair(Strict):
@@ -101,6 +108,20 @@ class Corridor(Strict):
     uplift: Literal["flyvbjerg-2003", "dft-2004", "none"] = Field(
         "flyvbjerg-2003", description="Cost overrun (rail reference class) on the corridor capex"
     )
+
+    @field_validator("segments")
+    @classmethod
+    def _segment_bounds(cls, segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        # Types, names and topology are the network reader's; the scenario bounds the sizes.
+        for i, seg in enumerate(segments):
+            for key, (low, high) in _SEGMENT_BOUNDS.items():
+                v = seg.get(key)
+                if isinstance(v, int | float) and not isinstance(v, bool) and not low <= v <= high:
+                    raise ValueError(
+                        f"corridor.segments.{i}.{key}: got {v!r}; allowed: {low:g} to {high:g}"
+                    )
+        return segments
+
     build_fronts: BuildFronts = Field(description="Railheads working at once")
     km_per_year_per_front: KmPerYearPerFront = Field(description="Track laid per railhead and year")
 

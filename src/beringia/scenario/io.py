@@ -300,7 +300,7 @@ def validate_document(doc: dict[str, Any]) -> Scenario:
             msg = _BOUND_MESSAGES[err["type"]].format(**ctx)
         value = err.get("input", "(missing)") if err["type"] != "missing" else "(missing)"
         named = re.match(r"^([A-Za-z0-9_.-]+\.[A-Za-z0-9_.-]+): (.*)$", msg, re.S)
-        if named and isinstance(value, dict):
+        if named and isinstance(value, dict | list):
             field, msg = named.group(1), named.group(2)
         raise ScenarioError(field, value, msg) from None
 

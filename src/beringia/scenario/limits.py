@@ -73,6 +73,10 @@ MIN_GRADIENT_PERMILLE = 1.0
 """Sanity: a 1 per mille ramp needs 1 km of land per metre of depth; flatter ones never reach
 a subsea tunnel's depth within the shipped land window."""
 
+MAX_SEGMENT_KM = 20_000.0
+"""Sanity: one corridor segment (the shipped network's longest is 6,274 km; the Trans-Siberian
+is ~9,300 km end to end). A segment of 1e9 km would make transit times and costs meaningless."""
+
 # --------------------------------------------------------------------------- machines and bores
 MIN_TBM_DIAMETER_M = 1.0
 """Physical: below ~1 m it is pipe jacking or microtunnelling, not a bore anyone travels in
@@ -142,9 +146,10 @@ MAX_SIMULATED_YEARS = 2000
 """Work: simulated years of traffic run one by one for every assessment (built-ins: 200, about a
 second); 2,000 takes ~10 s, 1,000,000 would never end."""
 
-MAX_HORIZON_YEARS = 200
-"""Work and sanity: appraisal years after opening (built-ins: 50); at a 3 % discount rate a
-year beyond 200 is worth less than 0.3 % of year one."""
+MAX_HORIZON_YEARS = 100
+"""Work and sanity: appraisal years after opening (built-ins: 50; the HM Treasury Green Book
+runs to 75 and beyond, the built-in economics source). At a 3 % discount rate year 100 is worth
+5 % of year one. Above ~150 years of cash flows the IRR grid of core.economics overflows."""
 
 # --------------------------------------------------------------------------- money
 MAX_USD_M = 1_000_000.0
