@@ -751,6 +751,11 @@ FUZZ_SET_CASES = [
         ("operations.earthquakes", "closing earthquakes a year"),
     ),
     (
+        "duplicate-corridor-node",
+        ['corridor.nodes=[{name="Nome"}, {name="Nome"}]'],
+        ("corridor.nodes", "'Nome' appears 2 times"),
+    ),
+    (
         "segment-too-long",
         ['corridor.segments=[{from="Seattle", to="Chicago", length_km=1e9}]'],
         ("corridor.segments.0.length_km", "0 to 20000"),

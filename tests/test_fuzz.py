@@ -47,7 +47,7 @@ BASES = builtin_names() + hindcast_names()
 DOCS = {name: read_document(name) for name in BASES}
 _BIG = os.environ.get("BERINGIA_FUZZ_EXAMPLES")
 LOAD_EXAMPLES = int(_BIG) if _BIG else 300
-CLI_EXAMPLES = int(_BIG) if _BIG else 25
+CLI_EXAMPLES = int(_BIG) if _BIG else 100
 SEED = int(os.environ.get("BERINGIA_FUZZ_SEED", "0"))
 SURVEY = os.environ.get("BERINGIA_FUZZ_LOG")
 TIME_LIMIT_S = 60
@@ -156,7 +156,10 @@ def where(doc: Any, container: Any, key: Any) -> str:
     while stack:
         node, path = stack.pop()
         if node is container:
-            item = container[key] if isinstance(container, dict) or key < len(container) else None
+            if isinstance(container, dict):
+                item = container.get(key)
+            else:
+                item = container[key] if key < len(container) else None
             label = item.get("name") if isinstance(item, dict) else None
             return f"{path}.{label or key}".lstrip(".")
         items = node.items() if isinstance(node, dict) else enumerate(node)

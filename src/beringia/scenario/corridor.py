@@ -122,6 +122,19 @@ class Corridor(Strict):
                     )
         return segments
 
+    @model_validator(mode="after")
+    def _unique(self) -> Corridor:
+        # A repeated name in one list would silently replace the first table with the second.
+        for key in ("nodes", "places"):
+            unique_names(f"corridor.{key}", [str(t.get("name")) for t in getattr(self, key)])
+        unique_names(
+            "corridor.segments",
+            [" - ".join(sorted((str(t.get("from")), str(t.get("to"))))) for t in self.segments],
+        )
+        if self.routes is not None:
+            unique_names("corridor.routes", [f"{r.origin} - {r.destination}" for r in self.routes])
+        return self
+
     build_fronts: BuildFronts = Field(description="Railheads working at once")
     km_per_year_per_front: KmPerYearPerFront = Field(description="Track laid per railhead and year")
 
