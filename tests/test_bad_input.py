@@ -756,6 +756,16 @@ FUZZ_SET_CASES = [
         ("corridor.nodes", "'Nome' appears 2 times"),
     ),
     (
+        "too-many-trains-to-simulate",
+        ["operations.traffic.container-1520.trains_per_day=1000"],
+        ("operations.simulated_years", "train-years", "simulate fewer years"),
+    ),
+    (
+        "repeated-heading",
+        ['route.attack_points.big-diomede.headings=["east", "east"]'],
+        ("route.attack_points.big-diomede.headings", "'east' appears 2 times"),
+    ),
+    (
         "segment-too-long",
         ['corridor.segments=[{from="Seattle", to="Chicago", length_km=1e9}]'],
         ("corridor.segments.0.length_km", "0 to 20000"),

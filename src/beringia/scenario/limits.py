@@ -146,6 +146,11 @@ MAX_SIMULATED_YEARS = 2000
 """Work: simulated years of traffic run one by one for every assessment (built-ins: 200, about a
 second); 2,000 takes ~10 s, 1,000,000 would never end."""
 
+MAX_SIMULATED_TRAIN_YEARS = 250_000
+"""Work: simulated years times trains a day (both directions), the size of the year-by-year
+traffic simulation. The built-ins simulate 200 years of 104 trains a day (20,800, a few
+seconds); 250,000 takes minutes on a laptop. Above it, simulate fewer years."""
+
 MAX_HORIZON_YEARS = 100
 """Work and sanity: appraisal years after opening (built-ins: 50; the HM Treasury Green Book
 runs to 75 and beyond, the built-in economics source). At a 3 % discount rate year 100 is worth

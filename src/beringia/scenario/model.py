@@ -56,7 +56,8 @@ class AttackPoint(Sourced):
         None, description="With an alignment: the waypoint this island or shaft stands at"
     )
     headings: list[Literal["east", "west"]] = Field(
-        description="Directions in which headings are launched ([] for a reception site)"
+        max_length=2,
+        description="Directions in which headings are launched ([] for a reception site)",
     )
     marine_works_days: Days = Field(
         description="Working days of marine works (harbour, platform) in the ice-free season"
@@ -79,6 +80,8 @@ class Route(Strict):
     def _check(self) -> Route:
         pts = self.attack_points
         unique_names("route.attack_points", [p.name for p in pts])
+        for p in pts:
+            unique_names(f"route.attack_points.{p.name}.headings", p.headings)
         ch = [p.chainage_km for p in pts if p.chainage_km is not None]
         if len(ch) == len(pts):  # typed-in chainages (no alignment)
             if any(b <= a for a, b in itertools.pairwise(ch)):

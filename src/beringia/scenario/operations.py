@@ -225,6 +225,21 @@ class Operations(Sourced):
         unique_names("operations.incidents", [i.name for i in self.incidents])
         if sum(t.trains_per_day for t in self.traffic) == 0:
             raise ValueError("operations.traffic: no trains at all; give trains_per_day > 0")
+        daily = sum(
+            t.trains_per_day
+            + (
+                t.trains_per_day
+                if t.westbound_trains_per_day is None
+                else t.westbound_trains_per_day
+            )
+            for t in self.traffic
+        )
+        if self.simulated_years * daily > L.MAX_SIMULATED_TRAIN_YEARS:
+            raise ValueError(
+                f"operations.simulated_years: {self.simulated_years} years of {daily} trains a "
+                f"day (both directions) is {self.simulated_years * daily:,} train-years to "
+                f"simulate; allowed: at most {L.MAX_SIMULATED_TRAIN_YEARS:,} (simulate fewer years)"
+            )
         return self
 
     def train(self, name: str) -> TrainType:
