@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from beringia.scenario import limits as L
 from beringia.scenario.base import Name, Sourced, Strict
@@ -109,22 +109,22 @@ class Corridor(Strict):
         "flyvbjerg-2003", description="Cost overrun (rail reference class) on the corridor capex"
     )
 
-    @field_validator("segments")
-    @classmethod
-    def _segment_bounds(cls, segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        # Types, names and topology are the network reader's; the scenario bounds the sizes.
-        for i, seg in enumerate(segments):
+    build_fronts: BuildFronts = Field(description="Railheads working at once")
+    km_per_year_per_front: KmPerYearPerFront = Field(description="Track laid per railhead and year")
+
+    @model_validator(mode="after")
+    def _check(self) -> Corridor:
+        # Types, names and topology are the network reader's; the scenario bounds the sizes and
+        # refuses a repeated name, which would silently replace the first table with the second.
+        for i, seg in enumerate(self.segments):
             for key, (low, high) in _SEGMENT_BOUNDS.items():
+                if key == "line_speed_kmh" and seg.get("name") == self.tunnel_segment:
+                    continue  # the tunnel's running time comes from the operations model
                 v = seg.get(key)
                 if isinstance(v, int | float) and not isinstance(v, bool) and not low <= v <= high:
                     raise ValueError(
                         f"corridor.segments.{i}.{key}: got {v!r}; allowed: {low:g} to {high:g}"
                     )
-        return segments
-
-    @model_validator(mode="after")
-    def _unique(self) -> Corridor:
-        # A repeated name in one list would silently replace the first table with the second.
         for key in ("nodes", "places"):
             unique_names(f"corridor.{key}", [str(t.get("name")) for t in getattr(self, key)])
         unique_names(
@@ -134,9 +134,6 @@ class Corridor(Strict):
         if self.routes is not None:
             unique_names("corridor.routes", [f"{r.origin} - {r.destination}" for r in self.routes])
         return self
-
-    build_fronts: BuildFronts = Field(description="Railheads working at once")
-    km_per_year_per_front: KmPerYearPerFront = Field(description="Track laid per railhead and year")
 
 
 class MarketFlow(Sourced):
