@@ -114,8 +114,12 @@ def unknown_tunnel_segment(doc: dict[str, Any]) -> None:
 
 
 def corridor_never_built(doc: dict[str, Any]) -> None:
-    """A build rate that would take ages: refused before the yearly cash flows are allocated."""
-    doc["corridor"]["km_per_year_per_front"] = {"dist": "fixed", "value": 1e-9, "source": "x"}
+    """A build rate that would take ages: refused before the yearly cash flows are allocated.
+
+    1 km a year is the least the scenario allows (beringia.scenario.limits); on the corridor's
+    thousands of km of new line it still takes centuries.
+    """
+    doc["corridor"]["km_per_year_per_front"] = {"dist": "fixed", "value": 1.0, "source": "x"}
 
 
 def corridor_without_operations(doc: dict[str, Any]) -> None:

@@ -77,7 +77,7 @@ def test_performance_factor_scales_boring_time(hand_doc: dict[str, Any]) -> None
 
 def test_record_envelope_caps_advance(hand_doc: dict[str, Any]) -> None:
     machine = hand_doc["construction"]["machines"][0]
-    machine["penetration_m_per_h"] = {"rock": 100.0}
+    machine["penetration_m_per_h"] = {"rock": 20.0}  # 480 m a day, above the 459 m cap
     machine["utilisation"] = {"rock": 1.0}
     cap = 1000.0 * (3.4 / 9.0) ** 0.8
     a = run(hand_doc)
