@@ -430,16 +430,32 @@ def _bore(
 
 
 def _costs(
-    inp: ConstructionInputs, x: Mapping[str, FloatArray], bored: _Boring, years: FloatArray
+    inp: ConstructionInputs,
+    x: Mapping[str, FloatArray],
+    bored: _Boring,
+    years: FloatArray,
+    f_time: FloatArray,
 ) -> dict[str, FloatArray]:
-    """Bottom-up cost components (USD m) per draw, in :data:`COMPONENTS` order."""
+    """Bottom-up cost components (USD m) per draw, in :data:`COMPONENTS` order.
+
+    ``years`` is the final duration (after the schedule factor ``f_time``), and heading days
+    are dilated by ``f_time`` too: time-dependent costs are paid on the schedule the project
+    actually keeps, so a project that takes twice as long pays for twice the time.
+    """
     hds = headings(inp)
     zero = np.zeros_like(years)
     labour, materials = x[inp.labour_factor], x[inp.materials_factor]
     route_km = inp.length_m / 1000.0
     n_running = sum(1 for bo in inp.bores if bo.role == "running")
-    active_days = np.where(
-        bored.active, bored.stop - bored.launch_start, bored.boring_start - bored.launch_start
+    # Days a heading's crew and machine are on the clock: from launch to the end of boring,
+    # or, for a heading overtaken before it bored, to the earlier of its boring start and the
+    # day the opposite front reached it (never negative); then dilated like every date.
+    overtaken = np.where(bored.stop > 0, np.minimum(bored.stop, bored.boring_start), np.inf)
+    idle_end = np.minimum(bored.boring_start, overtaken)
+    active_days = f_time * np.where(
+        bored.active,
+        bored.stop - bored.launch_start,
+        np.maximum(idle_end - bored.launch_start, 0.0),
     )
     area = [(bo.diameter_m / bo.cost_reference_diameter_m) ** 2 for bo in inp.bores]
     comp = {
@@ -513,17 +529,17 @@ def simulate_block(
     integrated = fit_all + x[inp.integration_months] * MONTH_DAYS
     done = integrated + x[inp.commissioning_months] * MONTH_DAYS
 
-    comp = _costs(inp, x, bored, done / YEAR_DAYS)
-    bottom_up = sum(comp.values(), start=np.zeros(n))
     # Project-wide risk: one factor per draw on the whole cost, one dilating the whole
     # programme (every date scales by it, so the schedule's logic is kept).
     f_cost = x[inp.systemic_cost] if inp.systemic_cost is not None else np.ones(n)
     f_time = x[inp.systemic_schedule] if inp.systemic_schedule is not None else np.ones(n)
     if inp.time_scale != 1.0:
         f_time = f_time * inp.time_scale
+    years = done * f_time / YEAR_DAYS
+    comp = _costs(inp, x, bored, years, f_time)
+    bottom_up = sum(comp.values(), start=np.zeros(n))
     comp["systemic"] = bottom_up * (f_cost - 1.0)
     total = bottom_up + comp["systemic"]
-    years = done * f_time / YEAR_DAYS
     # Non-finite results are reported by the pipeline's checks, naming the input to change.
     boring_days = np.where(bored.active, bored.stop - bored.boring_start, 0.0)
     result = BlockResult(

@@ -1,0 +1,77 @@
+"""Construction results that are physical whatever the schedule: no negative days or dollars,
+and time-dependent costs paid on the schedule the project keeps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.stats import spearmanr
+
+import beringia
+from beringia.core.construction import COMPONENTS
+from beringia.scenario.io import builtin_names, hindcast_names
+
+CASES = builtin_names() + hindcast_names()
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(
+    case=st.sampled_from(CASES),
+    point=st.integers(0, 5),
+    months=st.floats(0.0, 240.0),
+)
+def test_a_late_site_never_makes_negative_days_or_dollars(
+    case: str, point: int, months: float
+) -> None:
+    sc = beringia.load_scenario(case)
+    point %= len(sc.route.attack_points)
+    late = beringia.load_scenario(case, [f"route.attack_points.{point}.site_works_months={months}"])
+    a = beringia.assess(late, draws=300, seed=7)
+    for h in a.headings:
+        assert np.all(h.duration_years >= 0), h.name
+        assert np.all(h.length_km >= 0), h.name
+        assert np.all((h.length_km > 0) | (h.duration_years == 0)), h.name
+    for k in COMPONENTS:
+        if k != "systemic":
+            assert np.all(a.breakdown_usd_bn[k] >= 0), k
+    assert np.all(a.cost_usd_bn > 0)
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_headings_overtaken_before_boring_drive_nothing(name: str) -> None:
+    a = beringia.assess(name, draws=4096, seed=2025)
+    for h in a.headings:
+        assert h.duration_years.min() >= 0.0
+        idle = h.duration_years == 0
+        assert np.all(h.length_km[idle] == 0)
+
+
+def test_time_dependent_costs_follow_the_final_schedule() -> None:
+    # Doubling every date doubles the time-dependent costs and leaves the others alone.
+    # (a hindcast: no corridor, whose economics would change with the opening year)
+    sc = beringia.load_scenario("channel-tunnel")
+    assert sc.construction.systemic is not None
+    assert sc.construction.systemic.schedule_factor.median == 1.2  # type: ignore[union-attr]
+    base = beringia.assess(sc, draws=2000, seed=3)
+    slow = beringia.assess(
+        sc,
+        overrides=["construction.systemic.schedule_factor.median=2.4"],
+        draws=2000,
+        seed=3,
+    )
+    np.testing.assert_allclose(slow.duration_years, 2 * base.duration_years, rtol=1e-9)
+    for k in ("site_overheads", "tunnelling_time"):
+        np.testing.assert_allclose(
+            slow.breakdown_usd_bn[k], 2 * base.breakdown_usd_bn[k], rtol=1e-9
+        )
+    for k in ("machines", "sites", "tunnelling_length", "cross_passages", "fitout", "events"):
+        np.testing.assert_array_equal(slow.breakdown_usd_bn[k], base.breakdown_usd_bn[k])
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_cost_and_duration_rank_correlate_positively(name: str) -> None:
+    a = beringia.assess(name, draws=4096, seed=2025)
+    rho = spearmanr(a.cost_usd_bn, a.duration_years).statistic
+    assert rho > 0.1
