@@ -12,14 +12,14 @@ import itertools
 import json
 import math
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 from conftest import typed_in
+from helpers import assert_clean_failure, toml_text
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from beringia.cli import app
 from beringia.core.alignment import (
@@ -39,27 +39,6 @@ assert SC.alignment is not None
 WP = {w.name: w for w in SC.alignment.waypoints}
 RESULT = alignment_for(SC)
 assert RESULT is not None
-
-
-def toml_value(v: Any) -> str:
-    """One value as TOML: inline tables and arrays, JSON-escaped strings, no nulls."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, dict):
-        items = [f"{json.dumps(k)} = {toml_value(x)}" for k, x in v.items() if x is not None]
-        return "{ " + ", ".join(items) + " }"
-    if isinstance(v, list):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    raise TypeError(f"cannot write {type(v).__name__} as TOML")
-
-
-def toml_text(doc: dict[str, Any]) -> str:
-    """A scenario document as TOML, one line per top-level key (tomli_w is not installed)."""
-    return "".join(f"{json.dumps(k)} = {toml_value(v)}\n" for k, v in doc.items() if v is not None)
 
 
 def km(a: str, b: str) -> float:
@@ -338,21 +317,6 @@ def test_builtin_length_table() -> None:
 
 
 # --------------------------------------------------------------------------- bad geometry
-def clean_failure(result: Result, where: Path, *expected: str) -> str:
-    detail = f"exit={result.exit_code} exc={result.exception!r}\nstdout={result.stdout!r}\n"
-    detail += f"stderr={result.stderr!r}"
-    assert isinstance(result.exception, SystemExit), detail
-    assert result.exit_code == 2, detail
-    assert "Traceback" not in result.output, detail
-    assert result.stdout == "", detail
-    err = result.stderr.strip()
-    assert err.startswith("error:"), detail
-    assert 1 <= len(err.splitlines()) <= 2, detail
-    for text in expected:
-        assert text in err, f"{text!r} not in stderr\n{detail}"
-    assert not (where / "reports").exists(), "a reports/ directory was created"
-    assert [p for p in where.rglob("*.html")] == [], "a report was written"
-    return err
 
 
 WAYPOINT_AT_SEA = ["alignment.waypoints.0.lat_deg=65.9", "alignment.waypoints.0.lon_deg=-169.3"]
@@ -452,14 +416,14 @@ def test_bad_geometry(
     args = list(COMMANDS[command])
     for item in overrides:
         args += ["--set", item]
-    clean_failure(runner.invoke(app, args), cwd, *expected)
+    assert_clean_failure(runner.invoke(app, args), cwd, *expected)
 
 
 def test_alignment_of_a_typed_in_scenario(runner: CliRunner, cwd: Path) -> None:
     path = cwd / "typed.toml"
     path.write_text(toml_text(typed_in()), encoding="utf-8")
     result = runner.invoke(app, ["alignment", str(path)])
-    clean_failure(result, cwd, "alignment", "(missing)", "no alignment")
+    assert_clean_failure(result, cwd, "alignment", "(missing)", "no alignment")
     # The same file is a valid scenario of the same length.
     ok = runner.invoke(app, ["validate", str(path)])
     assert ok.exit_code == 0, ok.output
@@ -601,4 +565,4 @@ def test_portal_below_the_shore_crown_is_a_clean_error(
     runner: CliRunner, cwd: Path, side: str
 ) -> None:
     result = runner.invoke(app, ["alignment", "--set", f"alignment.portal_{side}_elevation_m=-50"])
-    clean_failure(result, cwd, f"alignment.portal_{side}_elevation_m")
+    assert_clean_failure(result, cwd, f"alignment.portal_{side}_elevation_m")

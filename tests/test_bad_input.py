@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 from conftest import typed_in
-from test_alignment import toml_text
-from typer.testing import CliRunner, Result
+from helpers import assert_clean_failure, toml_text
+from typer.testing import CliRunner
 
 import beringia
 from beringia.cli import app
@@ -76,26 +76,6 @@ def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     work.mkdir()
     monkeypatch.chdir(work)
     return work
-
-
-def assert_clean_failure(result: Result, where: Path, *expected: str) -> str:
-    """Check the whole rule for one failed invocation; return stderr."""
-    detail = f"exit={result.exit_code} exc={result.exception!r}\nstdout={result.stdout!r}\n"
-    detail += f"stderr={result.stderr!r}"
-    assert isinstance(result.exception, SystemExit), detail  # no uncaught exception
-    assert result.exit_code == 2, detail
-    assert "Traceback" not in result.output, detail
-    assert result.stdout == "", detail
-    err = result.stderr.strip()
-    assert err, detail
-    assert len(err.splitlines()) <= 2, detail
-    assert err.startswith("error:"), detail
-    for text in expected:
-        assert text in err, f"{text!r} not in stderr\n{detail}"
-    assert not (where / "reports").exists(), "a reports/ directory was created"
-    html = [p for p in where.rglob("*") if p.suffix == ".html" or ".html." in p.name]
-    assert html == [], f"report files written: {html}"
-    return err
 
 
 def reference_row(

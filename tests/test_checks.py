@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_bad_input import assert_clean_failure
+from helpers import assert_clean_failure
 from typer.testing import CliRunner
 
 from beringia.cli import app

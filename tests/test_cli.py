@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from conftest import typed_in
-from test_alignment import toml_text
+from helpers import toml_text
 from typer.testing import CliRunner, Result
 
 import beringia

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_alignment import toml_text
-from test_bad_input import assert_clean_failure
+from helpers import assert_clean_failure, toml_text
 from typer.testing import CliRunner
 
 from beringia.cli import app

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import toml_text
 from hypothesis import HealthCheck, event, given, seed, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
@@ -84,37 +85,6 @@ ODD_VALUES: list[Any] = [
 
 
 # --------------------------------------------------------------------------- TOML writing
-def toml_key(k: str) -> str:
-    return json.dumps(k, ensure_ascii=False)
-
-
-def toml_value(v: Any) -> str:
-    """One value as TOML: inline tables and arrays, dates, NaN and infinities."""
-    if isinstance(v, Nested):
-        return "[" * v.depth + "1" + "]" * v.depth
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "nan"
-        if math.isinf(v):
-            return "inf" if v > 0 else "-inf"
-        return repr(v)
-    if isinstance(v, str):
-        return json.dumps(v, ensure_ascii=False)
-    if isinstance(v, dt.date | dt.time):
-        return v.isoformat()
-    if isinstance(v, dict):
-        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(x)}" for k, x in v.items()) + " }"
-    if isinstance(v, list):
-        return "[" + ", ".join(toml_value(x) for x in v) + "]"
-    raise TypeError(f"cannot write {type(v).__name__} as TOML")
-
-
-def toml_text(doc: dict[str, Any]) -> str:
-    return "".join(f"{toml_key(k)} = {toml_value(v)}\n" for k, v in doc.items())
 
 
 # --------------------------------------------------------------------------- mutations
@@ -140,6 +110,10 @@ class Nested:
 
     def __repr__(self) -> str:
         return f"Nested({self.depth})"
+
+    def toml(self) -> str:
+        """The array as TOML text."""
+        return "[" * self.depth + "1" + "]" * self.depth
 
 
 MUTATIONS = ("nudge", "scale", "delete", "type", "nudge", "nonfinite", "duplicate", "deep")

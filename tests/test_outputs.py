@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_bad_input import assert_clean_failure
+from helpers import assert_clean_failure
 from typer.testing import CliRunner
 
 import beringia
