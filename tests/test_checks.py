@@ -22,7 +22,8 @@ from typer.testing import CliRunner
 from beringia.cli import app
 from beringia.cli.corridor import corridor_lines
 from beringia.core.economics import irr
-from beringia.pipeline.checks import MAX_CONSTRUCTION_YEARS, quiet_numerics
+from beringia.models.construction.checks import MAX_CONSTRUCTION_YEARS
+from beringia.pipeline.checks import quiet_numerics
 
 DRAWS = ["--draws", "100"]
 

@@ -13,6 +13,7 @@ from beringia.core import rng as rngmod
 from beringia.core.construction import COMPONENTS
 from beringia.errors import ScenarioError
 from beringia.models.alignment import alignment_for
+from beringia.models.construction.checks import check_construction
 from beringia.models.construction.compile import compile_construction
 from beringia.models.construction.run import anchor_programme, run_construction
 from beringia.models.corridor.run import run_corridor, scenario_plan
@@ -26,7 +27,7 @@ from beringia.models.reference.assess import (
     reference_facts,
 )
 from beringia.pipeline.assessment import Assessment
-from beringia.pipeline.checks import check_construction, quiet_numerics
+from beringia.pipeline.checks import quiet_numerics
 from beringia.pipeline.scenarios import ScenarioLike, as_scenario
 from beringia.scenario.io import scenario_hash
 

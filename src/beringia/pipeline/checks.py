@@ -1,12 +1,7 @@
-"""Run-time checks at the pipeline's boundary: quiet arithmetic, sane results, errors naming inputs.
+"""Quiet arithmetic at the pipeline's boundary: NumPy's warnings never reach the user.
 
-A scenario can pass validation and still drive a model somewhere it cannot go: every input
-in range, yet the tunnel takes ten billion years to bore, and the appraisal would need a
-cash-flow table that long. The models run inside :func:`quiet_numerics`, so NumPy's
-floating-point warnings never reach the user; their results are then checked here, and a
-result that is not finite, negative where that is impossible, or beyond what the later
-models can take, becomes a :class:`~beringia.errors.ScenarioError` that names the scenario
-field to change (a ``--set`` path), not the output that went wrong.
+The models run inside :func:`quiet_numerics`; their results are then checked by each model
+(e.g. :mod:`beringia.models.construction.checks`), which names the input to change.
 """
 
 from __future__ import annotations
@@ -17,187 +12,14 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from beringia.core.calendar import MONTH_DAYS
-from beringia.core.construction import COMPONENTS, ConstructionInputs, advance_limit, headings
-from beringia.core.distributions import ppf
-from beringia.errors import ScenarioError
-from beringia.models.construction.run import ConstructionRun
-
-MAX_CONSTRUCTION_YEARS = 1000.0
-"""Longest construction the later models accept, in years. The longest tunnels built took
-well under 30; the appraisal runs year by year from the start of construction."""
-
-PLAUSIBLE_YEARS = 100.0
-"""A bottom-up median programme up to this long is blamed on nothing but the systemic
-schedule factor when the factor makes construction too long."""
-
 
 @contextmanager
 def quiet_numerics() -> Iterator[None]:
     """Run model code with NumPy's floating-point warnings off (results are checked after).
 
     Division by zero, overflow and invalid operations then give ``inf`` or ``nan`` silently,
-    and the checks of this module turn such results into one error naming an input.
+    and the models' checks turn such results into one error naming an input.
     """
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         yield
-
-
-def _median(inp: ConstructionInputs, key: str) -> float:
-    """Return the median of input ``key``'s distribution."""
-    return float(ppf(inp.inputs[key], np.array([0.5]))[0])
-
-
-def _largest(inp: ConstructionInputs, keys: list[str]) -> str:
-    """Return the key among ``keys`` with the largest median (the likeliest overflow)."""
-    return max(keys, key=lambda k: abs(_median(inp, k)))
-
-
-def _cost_inputs(inp: ConstructionInputs, component: str) -> list[str]:
-    """Return the input keys a cost component grows with."""
-    bores, points = inp.bores, inp.points
-    keys: dict[str, list[str]] = {
-        "machines": [b.machine_cost for b in bores],
-        "sites": [p.site_cost for p in points],
-        "tunnelling_length": [b.unit_cost for b in bores] + [inp.materials_factor],
-        "tunnelling_time": [b.heading_cost for b in bores] + [inp.labour_factor],
-        "site_overheads": [p.overhead for p in points] + [inp.labour_factor],
-        "events": [e.rate_multiplier for e in inp.events],
-        "cross_passages": [inp.cp_cost, inp.materials_factor],
-        "fitout": [inp.fit_usd_per_track_km, inp.fit_fixed, inp.materials_factor],
-        "owner": [inp.owner_fraction],
-        "systemic": [] if inp.systemic_cost is None else [inp.systemic_cost],
-    }
-    return keys[component]
-
-
-def _event_days_per_km(inp: ConstructionInputs) -> list[tuple[float, str]]:
-    """Return each event type's median stoppage (days per bore-km, worst class) and input.
-
-    The input is the event's delay if over ten years per event, otherwise its rate.
-    """
-    half = np.array([0.5])
-    out = []
-    for e in inp.events:
-        multiplier = _median(inp, e.rate_multiplier)
-        delay = float(ppf(e.delay_days, half)[0])
-        days = max(e.rate_per_km, default=0.0) * multiplier * delay
-        field = e.rate_multiplier.rsplit(".", 1)[0] + ".delay_days"
-        out.append((days, field if delay > 3650.0 else e.rate_multiplier))
-    return out
-
-
-def _boring_culprit(inp: ConstructionInputs, bore: int) -> str:
-    """Return the input that makes a heading bore so long: slow advance or long stoppages."""
-    performance = inp.bores[bore].performance
-    if _median(inp, performance) > 10.0:  # multiplies boring time; 1 is as rated
-        return performance
-    key, advance = advance_limit(inp, inp.bores[bore], lambda k: _median(inp, k))
-    advance_days_per_km = 1000.0 / advance if advance > 0 else np.inf
-    events = _event_days_per_km(inp)
-    if events:
-        days, event_key = max(events)
-        if days > advance_days_per_km:
-            return event_key
-    return key
-
-
-def _activity_inputs(inp: ConstructionInputs) -> dict[str, str]:
-    """Map each schedule activity's name to the input that lengthens it most directly."""
-    out: dict[str, str] = {}
-    for p in inp.points:
-        out[f"marine works: {p.name}"] = p.marine_days
-        out[f"site works: {p.name}"] = p.site_months
-    for m in inp.machines:
-        making = _median(inp, m.manufacture_months) * MONTH_DAYS
-        shipping = _median(inp, m.shipping_days)
-        delivery = m.manufacture_months if making >= shipping else m.shipping_days
-        out[f"manufacture and delivery: {m.name}"] = delivery
-    for h in headings(inp):
-        mach = inp.machines[inp.bores[h.bore].machine]
-        launch = _median(inp, mach.launch_months) * MONTH_DAYS
-        learning = _median(inp, mach.learning_days)  # costs (1 - efficiency) / 2 of it
-        slow = mach.launch_months if launch >= learning / 2 else mach.learning_days
-        out[f"launch: {h.label(inp)}"] = slow
-        out[f"boring: {h.label(inp)}"] = _boring_culprit(inp, h.bore)
-    for a, b in zip(inp.points[:-1], inp.points[1:], strict=True):
-        out[f"cross-passages: {a.name} - {b.name}"] = inp.cp_months
-        out[f"fit-out: {a.name} - {b.name}"] = inp.fit_rate
-    out["system integration"] = inp.integration_months
-    out["testing and commissioning"] = inp.commissioning_months
-    return out
-
-
-def _duration_culprit(inp: ConstructionInputs, run: ConstructionRun) -> tuple[str, str]:
-    """Return the input that makes the programme long, and how (ending in what to do)."""
-    if inp.systemic_schedule is not None:
-        # The factor is to blame if without it the programme is plausible, and either it
-        # lengthens the median draw beyond the limit or its own spread is enormous.
-        spec = inp.inputs[inp.systemic_schedule]
-        f50 = _median(inp, inp.systemic_schedule)
-        f99 = float(ppf(spec, np.array([0.99]))[0])
-        median = float(np.nanmedian(run.duration_years))
-        plausible = median / (f50 * inp.time_scale) <= PLAUSIBLE_YEARS
-        if plausible and (median > MAX_CONSTRUCTION_YEARS or f99 > 10.0 * f50):
-            return inp.systemic_schedule, "it stretches every date of the programme; lower it"
-    bars = [b for b in run.gantt if b.critical] or run.gantt
-    longest = max(
-        bars, key=lambda b: float(np.nan_to_num(b.finish_years - b.start_years, nan=np.inf))
-    )
-    key = _activity_inputs(inp).get(longest.name, inp.commissioning_months)
-    envelope = "construction.advance_envelope."
-    rates = {inp.fit_rate, envelope + "record_m_per_day", envelope + "record_diameter_m"}
-    rates |= {k for m in inp.machines for k in m.penetration + m.utilisation}
-    rates |= {f"construction.machines.{m.name}.reference_diameter_m" for m in inp.machines}
-    return key, (
-        f"the longest critical activity is {longest.name!r}; "
-        + ("raise it" if key in rates else "lower it")
-    )
-
-
-def check_construction(inp: ConstructionInputs, run: ConstructionRun) -> None:
-    """Check the construction results: finite, non-negative, and not absurdly long.
-
-    Parameters
-    ----------
-    inp : ConstructionInputs
-        The compiled (and anchored) construction inputs; their keys are scenario paths.
-    run : ConstructionRun
-        The results of :func:`beringia.models.construction.run.run_construction`.
-
-    Raises
-    ------
-    ScenarioError
-        Naming the scenario field to change: the longest critical activity's input for a
-        duration that is not finite or over :data:`MAX_CONSTRUCTION_YEARS`, the largest
-        input of a cost component that is not finite or negative.
-    """
-    years = run.duration_years
-    n = years.shape[0]
-    bad = ~np.isfinite(years) | (years > MAX_CONSTRUCTION_YEARS)
-    if bad.any():
-        key, why = _duration_culprit(inp, run)
-        longest = float(np.nanmax(np.where(np.isfinite(years), years, np.inf)))
-        spec = inp.inputs.get(key)
-        raise ScenarioError(
-            key,
-            spec.params[0] if spec is not None and spec.kind == "fixed" else {},
-            f"construction would last up to {longest:.3g} years (the model allows "
-            f"{MAX_CONSTRUCTION_YEARS:,.0f}): {why}",
-        )
-    for component in COMPONENTS:
-        cost = run.breakdown_usd_bn[component]
-        finite = np.isfinite(cost)
-        negative = finite & (cost < 0) if component != "systemic" else np.zeros(n, bool)
-        if finite.all() and not negative.any():
-            continue
-        keys = _cost_inputs(inp, component) or [inp.owner_fraction]
-        what = "not finite" if not finite.all() else "negative"
-        count = int((~finite | negative).sum())
-        raise ScenarioError(
-            _largest(inp, keys),
-            {},
-            f"makes the {component.replace('_', ' ')} cost of construction {what} in "
-            f"{count} of {n} draws; give it a smaller value",
-        )
