@@ -153,17 +153,20 @@ def corridor(
 ) -> None:
     """Print the corridor network, the door-to-door route table and the economics."""
     import beringia
-    from beringia.pipeline.assess import check_run_arguments
 
-    try:
-        check_run_arguments(draws, seed, processes)
-        sc = beringia.load_scenario(scenario, overrides or [])
+    try:  # run arguments are checked first, then the scenario, as by every job
         with stage_bars(not as_json and sys.stdout.isatty()) as progress:
             result = beringia.corridor(
-                sc, draws=draws, seed=seed, processes=processes, progress=progress
+                scenario,
+                overrides=overrides or [],
+                draws=draws,
+                seed=seed,
+                processes=processes,
+                progress=progress,
             )
     except BeringiaError as exc:
         raise fail(exc) from None
+    sc = result.scenario
     full = result.to_dict()
     d = {k: full[k] for k in ("beringia_version", "scenario", "seed", "draws", "corridor")}
     d["economics"] = full["economics"]

@@ -11,7 +11,7 @@ from beringia.models.operations import OperationsAssessment, assess_operations
 from beringia.pipeline.assess import Progress, assess, check_run_arguments
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.checks import quiet_numerics
-from beringia.pipeline.scenarios import ScenarioLike, as_scenario
+from beringia.pipeline.scenarios import ScenarioLike, as_scenario, document
 from beringia.scenario.io import validate_document
 from beringia.scenario.model import Scenario
 
@@ -74,7 +74,7 @@ def with_claims(scenario: Scenario, add: Sequence[Mapping[str, Any]]) -> Scenari
     """Return the scenario with more claims, validated as if they had been in its file."""
     if not add:
         return scenario
-    doc = scenario.model_dump(mode="json", exclude_unset=True)
+    doc = document(scenario)
     doc["claims"] = list(doc.get("claims", [])) + [dict(c) for c in add]
     return validate_document(doc)
 

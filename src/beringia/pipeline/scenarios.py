@@ -13,6 +13,11 @@ ScenarioLike: TypeAlias = Scenario | str | Path | Mapping[str, Any]
 """A validated :class:`Scenario`, a built-in name, a TOML path, or a parsed document."""
 
 
+def document(scenario: Scenario) -> dict[str, Any]:
+    """Return the document a validated scenario was read from (only the fields it set)."""
+    return scenario.model_dump(mode="json", exclude_unset=True)
+
+
 def as_scenario(scenario: ScenarioLike, overrides: Iterable[str] = ()) -> Scenario:
     """Return a validated scenario, applying dotted-path ``overrides`` if any.
 
@@ -37,5 +42,5 @@ def as_scenario(scenario: ScenarioLike, overrides: Iterable[str] = ()) -> Scenar
     if isinstance(scenario, Scenario):
         if not overrides:
             return scenario
-        return load_scenario(scenario.model_dump(mode="json", exclude_unset=True), overrides)
+        return load_scenario(document(scenario), overrides)
     return load_scenario(scenario, overrides)

@@ -11,7 +11,6 @@ from beringia.models.corridor.run import scenario_plan
 from beringia.models.operations import assess_operations, compile_operations
 from beringia.models.reference.assess import (
     check_money,
-    outcome_cost_usd_bn,
     reference_facts,
 )
 from beringia.pipeline.scenarios import ScenarioLike, as_scenario
@@ -85,8 +84,7 @@ def validate(scenario: ScenarioLike, overrides: Iterable[str] = ()) -> Validatio
         At the first problem, naming the field, the value and what is allowed.
     """
     sc = as_scenario(scenario, overrides)
-    check_money(sc)
-    outcome = outcome_cost_usd_bn(sc)
+    outcome = check_money(sc)
     reference_facts(sc)
     alignment = alignment_for(sc)
     inp = compile_construction(sc, alignment)  # places attack points and zones on the route

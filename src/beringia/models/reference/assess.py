@@ -81,8 +81,13 @@ def outcome_cost_usd_bn(sc: Scenario, name: str | None = None) -> float | None:
     return in_scenario_money * money_factor(sc)
 
 
-def check_money(sc: Scenario) -> None:
+def check_money(sc: Scenario) -> float | None:
     """Convert every money figure of a scenario once, so a bad currency or year fails early.
+
+    Returns
+    -------
+    float or None
+        The hindcast outturn in 2025 USD bn (:func:`outcome_cost_usd_bn`), if any.
 
     Raises
     ------
@@ -92,7 +97,7 @@ def check_money(sc: Scenario) -> None:
     money_factor(sc)
     for claim in sc.claims:
         claim_cost_usd_bn(claim, sc)
-    outcome_cost_usd_bn(sc)
+    return outcome_cost_usd_bn(sc)
 
 
 ALL_IN = frozenset({"tunnel"})
