@@ -2,7 +2,7 @@
 
 Three kinds of limit live here:
 
-* **physical** bounds that come from the research notes (the project's research notes, cited by
+* **physical** bounds that come from the project's research notes (cited by
   file and section): a tunnel boring machine between 1 m and 20 m, a probability in [0, 1];
 * **sanity** limits, stated as such: far outside anything the notes or the built-in scenarios
   use (typically 10 to 100 times beyond), they catch a wrong unit or a slipped exponent
