@@ -35,6 +35,15 @@ from beringia.core.geology import (
     sample_ground,
 )
 from beringia.core.headings import solve_fronts
+from beringia.core.risks import (
+    RiskDraws,
+    RiskIn,
+    place_delays,
+    project_delays,
+    risk_costs,
+    risk_impacts,
+    sample_risks,
+)
 from beringia.core.rng import VariateCounter
 from beringia.errors import NumericalError
 
@@ -45,6 +54,7 @@ COMPONENTS = (
     "tunnelling_time",
     "site_overheads",
     "events",
+    "risks",
     "cross_passages",
     "fitout",
     "owner",
@@ -135,6 +145,9 @@ class ConstructionInputs:
     systemic_schedule: str | None = None
     time_scale: float = 1.0
     """Scales every date (anchors the bottom-up schedule to a project's own programme)."""
+    risks: tuple[RiskIn, ...] = ()
+    risk_groups: Mapping[str, float] = field(default_factory=dict)
+    """Correlation of the occurrences within each risk group."""
 
     @property
     def length_m(self) -> float:
@@ -190,6 +203,7 @@ class BlockResult:
     inputs: dict[str, FloatArray]
     variates: int
     activities: list[Activity] = field(default_factory=list)
+    risk_impacts: dict[str, FloatArray] = field(default_factory=dict)
 
 
 def sample_inputs(
@@ -293,7 +307,8 @@ class Timeline:
     fit_done: FloatArray  # (G, n): stretch ready (cross-passages and fit-out finished)
     fit_all: FloatArray
     integrated: FloatArray
-    done: FloatArray
+    commissioned: FloatArray  # testing and commissioning finished
+    done: FloatArray  # open: after any project-wide stops of the risk register
 
 
 @dataclass
@@ -336,8 +351,13 @@ def _bore(
     delivered: list[FloatArray],
     streams: Streams,
     counter: VariateCounter,
+    risks: RiskDraws,
 ) -> _Boring:
-    """Drive every heading of every bore through the sampled ground."""
+    """Drive every heading of every bore through the sampled ground.
+
+    Place risks of the register (:mod:`beringia.core.risks`) stop the heading that meets
+    their chainage: their delay is added to the run of ground that holds it.
+    """
     n = ground.length.shape[1]
     hds = headings(inp)
     chain = np.array([p.chainage_m for p in inp.points])
@@ -375,6 +395,12 @@ def _bore(
         out.event_cost += add_events(
             inp.events, ground, bore.name, rates, run_days, streams, counter
         )
+        if inp.risks:
+            where, delay = place_delays(inp.risks, risks, b, len(inp.bores))
+            for r in np.flatnonzero(delay.any(axis=1)):
+                hit = np.flatnonzero(delay[r])
+                k_r = bisect_columns(ground.bounds[:, hit], where[r, hit][None, :])[0]
+                np.add.at(run_days, (k_r, hit), delay[r, hit])
         cumsum_rows(run_days, cum[1:])
         g_at = cum[point_k, draws] + point_frac * run_days[point_k, draws]  # (m, n)
         learning = x[mach.learning_days] * (1.0 - x[mach.learning_efficiency]) / 2.0
@@ -415,13 +441,13 @@ def _bore(
     never = ~np.isfinite(out.gap_finish)  # (bores, stretches, n)
     if never.any():
         b, gi, _ = (int(i[0]) for i in np.nonzero(never))
-        field, advance = advance_limit(inp, inp.bores[b], lambda k: float(np.median(x[k])))
+        culprit, advance = advance_limit(inp, inp.bores[b], lambda k: float(np.median(x[k])))
         with np.errstate(divide="ignore", over="ignore"):
             endless_boring = not np.isfinite(1.0 / np.float64(advance))
         stretch = f"{inp.points[gi].name} - {inp.points[gi + 1].name}"
         where = f"bore {inp.bores[b].name!r} never finishes the stretch {stretch}"
         raise NumericalError(
-            f"{field}: {where}, its advance being {advance:.3g} m/day; change it"
+            f"{culprit}: {where}, its advance being {advance:.3g} m/day; change it"
             if endless_boring
             else f"construction.events: {where}, its stoppages never ending; lower the "
             "events' delay_days or rate_multiplier"
@@ -435,6 +461,7 @@ def _costs(
     bored: _Boring,
     years: FloatArray,
     f_time: FloatArray,
+    risk_cost: FloatArray,
 ) -> dict[str, FloatArray]:
     """Bottom-up cost components (USD m) per draw, in :data:`COMPONENTS` order.
 
@@ -473,6 +500,7 @@ def _costs(
         ),
         "site_overheads": labour * years * sum((x[p.overhead] for p in inp.points), start=zero),
         "events": bored.event_cost,
+        "risks": risk_cost,
         "cross_passages": materials * np.floor(inp.length_m / inp.cp_spacing_m) * x[inp.cp_cost],
         "fitout": materials
         * (n_running * route_km * x[inp.fit_usd_per_track_km] + x[inp.fit_fixed]),
@@ -513,7 +541,8 @@ def simulate_block(
     ground = sample_ground(inp.zones, streams, n)
     counter.add(2 * ground.length.size)
     marine_done, site_ready, delivered = _sites_and_machines(inp, x, n)
-    bored = _bore(inp, ground, x, site_ready, delivered, streams, counter)
+    risks = sample_risks(inp.risks, x, inp.risk_groups, streams, counter, n)
+    bored = _bore(inp, ground, x, site_ready, delivered, streams, counter, risks)
 
     # When the last bore of a stretch breaks through, its cross-passages are finished and
     # its fit-out runs from both ends, side by side; the stretch is ready when both are
@@ -527,7 +556,10 @@ def simulate_block(
     fit_done = np.maximum(cp_done, fit_end)
     fit_all = fit_done.max(axis=0)
     integrated = fit_all + x[inp.integration_months] * MONTH_DAYS
-    done = integrated + x[inp.commissioning_months] * MONTH_DAYS
+    commissioned = integrated + x[inp.commissioning_months] * MONTH_DAYS
+    # Project-wide risks (political stops, failed supply seasons, earthquakes) delay every
+    # later date; shown as one stop before opening. Rates act over the bottom-up duration.
+    done = commissioned + project_delays(inp.risks, risks, x, commissioned / YEAR_DAYS)
 
     # Project-wide risk: one factor per draw on the whole cost, one dilating the whole
     # programme (every date scales by it, so the schedule's logic is kept).
@@ -536,7 +568,7 @@ def simulate_block(
     if inp.time_scale != 1.0:
         f_time = f_time * inp.time_scale
     years = done * f_time / YEAR_DAYS
-    comp = _costs(inp, x, bored, years, f_time)
+    comp = _costs(inp, x, bored, years, f_time, risk_costs(risks))
     bottom_up = sum(comp.values(), start=np.zeros(n))
     comp["systemic"] = bottom_up * (f_cost - 1.0)
     total = bottom_up + comp["systemic"]
@@ -550,6 +582,7 @@ def simulate_block(
         heading_duration_years=boring_days * f_time / YEAR_DAYS,
         inputs={k: v for k, v in x.items() if not inp.inputs[k].is_fixed},
         variates=counter.n,
+        risk_impacts=risk_impacts(inp.risks, risks),
     )
     if detail:
         timeline = Timeline(
@@ -566,6 +599,7 @@ def simulate_block(
             fit_done=fit_done * f_time,
             fit_all=fit_all * f_time,
             integrated=integrated * f_time,
+            commissioned=commissioned * f_time,
             done=done * f_time,
         )
         result.activities = activities(inp, timeline)
@@ -648,5 +682,10 @@ def activities(inp: ConstructionInputs, t: Timeline) -> list[Activity]:
         )
     ones = np.ones(n, dtype=bool)
     acts.append(Activity("system integration", "commissioning", t.fit_all, t.integrated, ones))
-    acts.append(Activity("testing and commissioning", "commissioning", t.integrated, t.done, ones))
+    acts.append(
+        Activity("testing and commissioning", "commissioning", t.integrated, t.commissioned, ones)
+    )
+    if any(not r.is_place for r in inp.risks):
+        stops = "project-wide stops (risk register)"
+        acts.append(Activity(stops, "risks", t.commissioned, t.done, ones))
     return acts

@@ -41,6 +41,7 @@ COMPONENT_LABELS = {
     "tunnelling_time": "Tunnelling: per-heading-day costs",
     "site_overheads": "Site overheads",
     "events": "Rare events",
+    "risks": "Named risks (register)",
     "cross_passages": "Cross-passages",
     "fitout": "Fit-out and systems",
     "owner": "Owner's costs",

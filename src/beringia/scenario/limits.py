@@ -204,6 +204,14 @@ MAX_EVENT_RATE_PER_KM = 1.0
 """Sanity and work: rare events (inflow, collapse, entrapment, fire) per bore-km and ground
 class; the built-ins reach 0.15 in fault zones. One a km on every bore is no longer rare."""
 
+MAX_RISKS = 100
+"""Sanity and work: named risks of a construction risk register (built-ins: ~10); each
+draws five variates per draw."""
+
+MAX_RISKS_PER_YEAR = 10.0
+"""Sanity and work: occurrences a year of a project-wide risk given by a rate (built-ins:
+earthquakes ~0.02, failed supply seasons ~0.1). Ten a year would stop the works for good."""
+
 MAX_INCIDENT_RATE = 100.0
 """Sanity and work: incidents per million train-km (built-ins: 0.014-0.5). Every incident is
 simulated; 100 per M train-km is one every 10,000 train-km."""

@@ -31,6 +31,7 @@ from beringia.scenario.quantities import (
     Utilisation,
 )
 from beringia.scenario.reference import MoneyAmount, ReferenceRow, check_money
+from beringia.scenario.risks import Risk, RiskGroup, check_risks
 from beringia.scenario.unique import unique_names
 
 SCHEMA_VERSION = 1
@@ -363,6 +364,10 @@ class Construction(Strict):
     machines: list[Machine] = Field(min_length=1, max_length=L.MAX_MACHINES)
     bores: list[Bore] = Field(min_length=1, max_length=L.MAX_BORES)
     events: list[EventType] = Field(default_factory=list, max_length=L.MAX_EVENT_TYPES)
+    risks: list[Risk] = Field(
+        default_factory=list, max_length=L.MAX_RISKS, description="The named risk register"
+    )
+    risk_groups: list[RiskGroup] = Field(default_factory=list, max_length=L.MAX_RISKS)
     cross_passages: CrossPassages
     fitout: FitOut
     arctic: Arctic
@@ -477,6 +482,11 @@ class Scenario(Strict):
         unique_names("construction.bores", [b.name for b in self.construction.bores])
         unique_names("construction.events", [e.name for e in self.construction.events])
         unique_names("claims", [c.name for c in self.claims])
+        check_risks(
+            self.construction.risks,
+            self.construction.risk_groups,
+            {z.name for z in self.geology.zones},
+        )
         machines = {m.name for m in self.construction.machines}
         for m in self.construction.machines:
             for field in ("penetration_m_per_h", "utilisation"):

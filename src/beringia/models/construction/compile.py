@@ -11,6 +11,7 @@ from beringia.core.construction import (
 from beringia.core.distributions import DistSpec
 from beringia.core.events import EventIn
 from beringia.core.geology import Zone
+from beringia.core.risks import RiskIn
 from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult, alignment_for
 from beringia.scenario.distributions import AnyDist, dist_spec
@@ -83,6 +84,7 @@ def compile_construction(
     places = places_m(sc, alignment)
     reg = _Registry()
     classes = tuple(c.name for c in sc.geology.classes)
+    bounds = zone_bounds(sc, places)
     zones = tuple(
         Zone(
             name=z.name,
@@ -91,7 +93,7 @@ def compile_construction(
             share=tuple(z.share.get(c, 0.0) for c in classes),
             mean_run_m=tuple(z.mean_run_m.get(c, 100.0) for c in classes),
         )
-        for z, (start, end) in zip(sc.geology.zones, zone_bounds(sc, places), strict=True)
+        for z, (start, end) in zip(sc.geology.zones, bounds, strict=True)
     )
     points = []
     for p in sc.route.attack_points:
@@ -164,6 +166,28 @@ def compile_construction(
         )
         for ev in c.events
     )
+    span = {z.name: b for z, b in zip(sc.geology.zones, bounds, strict=True)}
+    risks = tuple(
+        RiskIn(
+            name=r.name,
+            probability=(
+                None
+                if r.probability is None
+                else reg.add(f"construction.risks.{r.name}.probability", r.probability)
+            ),
+            rate_per_year=(
+                None
+                if r.rate_per_year is None
+                else reg.add(f"construction.risks.{r.name}.rate_per_year", r.rate_per_year)
+            ),
+            spans=tuple(span[z] for z in r.zones),
+            all_bores=r.bores == "all",
+            delay_days=dist_spec(r.delay_days),
+            cost_usd_m=dist_spec(r.cost_usd_m),
+            group=r.group,
+        )
+        for r in c.risks
+    )
     env = c.advance_envelope
     return ConstructionInputs(
         classes=classes,
@@ -211,6 +235,8 @@ def compile_construction(
             "construction.arctic.surface_productivity", c.arctic.surface_productivity
         ),
         owner_fraction=reg.add("construction.owner_cost_fraction", c.owner_cost_fraction),
+        risks=risks,
+        risk_groups={g.name: g.correlation for g in c.risk_groups},
         systemic_cost=(
             None
             if c.systemic is None

@@ -122,7 +122,9 @@ def run_construction(
     h_dur = np.empty((len(hds), draws))
     sampled = [k for k, spec in inp.inputs.items() if not spec.is_fixed]
     n_tornado = min(draws, TORNADO_DRAWS)
-    x_in = {k: np.empty(n_tornado, dtype=np.float64) for k in sampled}
+    # The tornado ranks the sampled inputs and, beside them, each named risk's impact.
+    ranked = sampled + [f"construction.risks.{r.name}" for r in inp.risks]
+    x_in = {k: np.empty(n_tornado, dtype=np.float64) for k in ranked}
     variates = 0
     first_block: BlockResult | None = None
     for start, res in _results(inp, seed, draws, processes):
@@ -137,8 +139,9 @@ def run_construction(
         h_dur[:, start:stop] = res.heading_duration_years
         if start < n_tornado:
             keep = min(stop, n_tornado) - start
-            for k in sampled:
-                x_in[k][start : start + keep] = res.inputs[k][:keep]
+            per_draw = {**res.inputs, **res.risk_impacts}
+            for k in ranked:
+                x_in[k][start : start + keep] = per_draw[k][:keep]
         variates += res.variates
         if progress is not None:
             progress(stop, draws)
