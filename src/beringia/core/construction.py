@@ -396,10 +396,10 @@ def _bore(
             inp.events, ground, bore.name, rates, run_days, streams, counter
         )
         if inp.risks:
-            where, delay = place_delays(inp.risks, risks, b, len(inp.bores))
+            at_m, delay = place_delays(inp.risks, risks, b, len(inp.bores))
             for r in np.flatnonzero(delay.any(axis=1)):
                 hit = np.flatnonzero(delay[r])
-                k_r = bisect_columns(ground.bounds[:, hit], where[r, hit][None, :])[0]
+                k_r = bisect_columns(ground.bounds[:, hit], at_m[r, hit][None, :])[0]
                 np.add.at(run_days, (k_r, hit), delay[r, hit])
         cumsum_rows(run_days, cum[1:])
         g_at = cum[point_k, draws] + point_frac * run_days[point_k, draws]  # (m, n)
