@@ -3,6 +3,8 @@ and time-dependent costs paid on the schedule the project keeps."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,7 +12,9 @@ from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
 import beringia
-from beringia.core.construction import COMPONENTS
+from beringia.core.calendar import YEAR_DAYS
+from beringia.core.construction import COMPONENTS, headings, simulate_block
+from beringia.models.construction.compile import compile_construction
 from beringia.scenario.io import builtin_names, hindcast_names
 
 CASES = builtin_names() + hindcast_names()
@@ -75,3 +79,25 @@ def test_cost_and_duration_rank_correlate_positively(name: str) -> None:
     a = beringia.assess(name, draws=4096, seed=2025)
     rho = spearmanr(a.cost_usd_bn, a.duration_years).statistic
     assert rho > 0.1
+
+
+def test_no_factor_makes_a_machine_beat_its_cap() -> None:
+    """A schedule factor of 0.2 and a fast crew cannot push any heading past the cap."""
+    sc = beringia.load_scenario(
+        "bering-strait",
+        [
+            'construction.systemic.schedule_factor={dist = "fixed", value = 0.2, source = "t"}',
+            'construction.bores.running-north.performance_factor={dist = "fixed", value = 0.5, '
+            'source = "t"}',
+        ],
+    )
+    inp = dataclasses.replace(compile_construction(sc), record_m_per_day=8.0, record_diameter_m=9.5)
+    res = simulate_block(inp, 3, 0, 2000)
+    for i, h in enumerate(headings(inp)):
+        d = inp.bores[h.bore].diameter_m
+        alpha_max = 0.55  # the scenario's largest area exponent
+        cap = 8.0 * max((9.5 / d) ** (2 * a) for a in (0.25, alpha_max))
+        km, years = res.heading_length_km[i], res.heading_duration_years[i]
+        bored = years > 0
+        advance = km[bored] * 1000.0 / (years[bored] * YEAR_DAYS)
+        assert np.all(advance <= cap * (1 + 1e-9)), (h.label(inp), advance.max(), cap)

@@ -221,10 +221,14 @@ def sample_inputs(
     return out
 
 
-def _advance_m_per_day(
+def _advance_and_cap(
     inp: ConstructionInputs, bore: BoreIn, x: Mapping[str, FloatArray]
-) -> FloatArray:
-    """Mean advance per ground class for a bore, shape (C, n), capped by the envelope."""
+) -> tuple[FloatArray, FloatArray]:
+    """Mean advance per ground class for a bore and its cap, both shape (C, n).
+
+    The advance is penetration x utilisation x 24 h scaled to the bore's face area, held
+    at the cap.
+    """
     mach = inp.machines[bore.machine]
     alpha = x[inp.area_exponent]
     scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
@@ -232,7 +236,32 @@ def _advance_m_per_day(
     rates = np.stack(
         [x[p] * x[u] * 24.0 for p, u in zip(mach.penetration, mach.utilisation, strict=True)]
     )
-    return np.asarray(np.minimum(rates * scale, cap), dtype=np.float64)
+    cap = np.broadcast_to(cap, rates.shape)
+    return np.asarray(np.minimum(rates * scale, cap), dtype=np.float64), cap
+
+
+def _advance_m_per_day(
+    inp: ConstructionInputs, bore: BoreIn, x: Mapping[str, FloatArray]
+) -> FloatArray:
+    """Mean advance per ground class for a bore, shape (C, n), capped by the envelope."""
+    return _advance_and_cap(inp, bore, x)[0]
+
+
+def cap_floor(inp: ConstructionInputs, x: Mapping[str, FloatArray]) -> FloatArray:
+    """The smallest factor on the programme that keeps every machine within its cap, per draw.
+
+    A bore's boring time is scaled by its performance factor and then, with every date, by
+    the project-wide schedule factor; the advance a heading keeps in a ground class is
+    ``advance / (performance x factor)``. This returns the largest ``advance /
+    (performance x cap)`` over bores and classes: no factor below it may be applied, so no
+    draw bores faster than the cap, however its factors fell.
+    """
+    floor = np.zeros(x[inp.area_exponent].shape)
+    for bore in inp.bores:
+        advance, cap = _advance_and_cap(inp, bore, x)
+        ratio = advance / (cap * x[bore.performance])
+        floor = np.maximum(floor, ratio.max(axis=0))
+    return floor
 
 
 def advance_limit(
@@ -567,6 +596,8 @@ def simulate_block(
     f_time = x[inp.systemic_schedule] if inp.systemic_schedule is not None else np.ones(n)
     if inp.time_scale != 1.0:
         f_time = f_time * inp.time_scale
+    # No factor makes a machine beat its physical cap (performance included).
+    f_time = np.maximum(f_time, cap_floor(inp, x))
     years = done * f_time / YEAR_DAYS
     comp = _costs(inp, x, bored, years, f_time, risk_costs(risks))
     bottom_up = sum(comp.values(), start=np.zeros(n))
