@@ -123,16 +123,48 @@ def read_document(source: str | Path) -> dict[str, Any]:
     text_source = str(source)
     path = Path(text_source)
     if text_source in _all_names():
-        return _parse_toml(builtin_text(text_source), text_source)
+        return _variant(_parse_toml(builtin_text(text_source), text_source), text_source)
     if path.suffix.lower() == ".toml" or path.exists() or "/" in text_source:
         if not path.exists():
             raise ScenarioError("scenario", text_source, "no such file")
         if path.is_dir():
             raise ScenarioError("scenario", text_source, "is a directory, not a TOML file")
-        return _parse_toml(_read_text(path, text_source), text_source)
+        return _variant(_parse_toml(_read_text(path, text_source), text_source), text_source)
     raise ScenarioError(
         "scenario", text_source, f"not a file; allowed built-ins: {', '.join(_all_names())}"
     )
+
+
+VARIANT_KEYS = ("schema_version", "variant_of", "name", "title", "description", "set", "note")
+"""Keys of a variant document: a built-in scenario with ``--set`` edits, named and explained."""
+
+
+def _variant(doc: dict[str, Any], shown: str) -> dict[str, Any]:
+    """Resolve a variant document (``variant_of`` a built-in, plus ``set`` edits); else as is.
+
+    A variant names the built-in it starts from and lists ``path=value`` edits exactly as
+    ``--set`` takes them; its ``name``, ``title`` and ``description`` replace the base's.
+    """
+    if "variant_of" not in doc:
+        return doc
+    extra = sorted(set(doc) - set(VARIANT_KEYS))
+    if extra:
+        raise ScenarioError(
+            f"{shown}: {extra[0]}", "(given)", f"a variant takes only {', '.join(VARIANT_KEYS)}"
+        )
+    base = doc["variant_of"]
+    if not isinstance(base, str) or base not in builtin_names():
+        raise ScenarioError(
+            "variant_of", base, f"a built-in scenario; allowed: {', '.join(builtin_names())}"
+        )
+    edits = doc.get("set", [])
+    if not isinstance(edits, list) or not all(isinstance(e, str) for e in edits):
+        raise ScenarioError("set", edits, 'a list of "path=value" strings, as --set takes')
+    out = apply_overrides(read_document(base), edits)
+    for key in ("name", "title", "description"):
+        if key in doc:
+            out[key] = doc[key]
+    return out
 
 
 def _label(item: dict[str, Any]) -> Any:
