@@ -248,7 +248,7 @@ def _advance_m_per_day(
 
 
 def cap_floor(inp: ConstructionInputs, x: Mapping[str, FloatArray]) -> FloatArray:
-    """The smallest factor on the programme that keeps every machine within its cap, per draw.
+    """Return the smallest factor on the programme that keeps every machine within its cap.
 
     A bore's boring time is scaled by its performance factor and then, with every date, by
     the project-wide schedule factor; the advance a heading keeps in a ground class is
