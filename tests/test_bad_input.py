@@ -513,7 +513,7 @@ def test_unknown_scenario_name(runner: CliRunner, cwd: Path, as_json: bool) -> N
         cwd,
         "scenario",
         "'bering-strai'",
-        "bering-strait, bering-strait-claim, bering-strait-interbering",
+        "bering-strait, bering-strait-claim, bering-strait-claim-112, bering-strait-interbering",
     )
 
 

@@ -143,6 +143,11 @@ class ConstructionInputs:
     owner_fraction: str
     systemic_cost: str | None = None
     systemic_schedule: str | None = None
+    ventilation_plant: str | None = None
+    """Key of the cost of the ventilation and cooling plant at each attack point."""
+    station_spacing_m: float | None = None
+    station_cost: str | None = None
+    """Key of the cost of one emergency station (stations at most ``station_spacing_m`` apart)."""
     time_scale: float = 1.0
     """Scales every date (anchors the bottom-up schedule to a project's own programme)."""
     risks: tuple[RiskIn, ...] = ()
@@ -484,6 +489,17 @@ def _bore(
     return out
 
 
+def emergency_stations(inp: ConstructionInputs) -> int:
+    """Underground emergency stations: the fewest that keep every gap within the spacing.
+
+    The portals count as ends, so a tunnel of length ``L`` needs ``ceil(L / spacing) - 1``
+    (the Gotthard's 57 km at 20 km: 2, as built at Sedrun and Faido).
+    """
+    if inp.station_spacing_m is None:
+        return 0
+    return max(0, int(np.ceil(inp.length_m / inp.station_spacing_m - 1e-9)) - 1)
+
+
 def _costs(
     inp: ConstructionInputs,
     x: Mapping[str, FloatArray],
@@ -532,7 +548,12 @@ def _costs(
         "risks": risk_cost,
         "cross_passages": materials * np.floor(inp.length_m / inp.cp_spacing_m) * x[inp.cp_cost],
         "fitout": materials
-        * (n_running * route_km * x[inp.fit_usd_per_track_km] + x[inp.fit_fixed]),
+        * (
+            n_running * route_km * x[inp.fit_usd_per_track_km]
+            + x[inp.fit_fixed]
+            + (0.0 if inp.ventilation_plant is None else len(inp.points) * x[inp.ventilation_plant])
+            + (0.0 if inp.station_cost is None else emergency_stations(inp) * x[inp.station_cost])
+        ),
     }
     comp["owner"] = x[inp.owner_fraction] * sum(comp.values(), start=zero)
     return {k: comp[k] for k in COMPONENTS if k != "systemic"}

@@ -212,6 +212,10 @@ MAX_RISKS_PER_YEAR = 10.0
 """Sanity and work: occurrences a year of a project-wide risk given by a rate (built-ins:
 earthquakes ~0.02, failed supply seasons ~0.1). Ten a year would stop the works for good."""
 
+MIN_STATION_SPACING_KM = 1.0
+"""Work and sanity: emergency stations at most this close (the EU rule cited by the built-ins
+is 20 km; a station every km would be a station, not a tunnel)."""
+
 MAX_INCIDENT_RATE = 100.0
 """Sanity and work: incidents per million train-km (built-ins: 0.014-0.5). Every incident is
 simulated; 100 per M train-km is one every 10,000 train-km."""

@@ -313,10 +313,39 @@ class CrossPassages(Sourced):
 
 
 class FitOut(Sourced):
-    """Track, power, signalling, ventilation and safety systems, then testing."""
+    """Track, power, signalling, ventilation and safety systems, then testing.
+
+    Systems are sized from the tunnel where the scenario says how: a ventilation and cooling
+    plant at every attack point, and emergency stations between the portals at most
+    ``emergency_station_spacing_km`` apart; ``fixed_usd_m`` holds what does not scale.
+    """
 
     usd_m_per_track_km: UsdMPerKm
     fixed_usd_m: UsdM
+    ventilation_plant_usd_m_each: UsdM | None = Field(
+        None, description="Ventilation and cooling plant at each attack point"
+    )
+    emergency_station_spacing_km: float | None = Field(
+        None,
+        ge=L.MIN_STATION_SPACING_KM,
+        le=L.MAX_TUNNEL_KM,
+        description="Longest distance between emergency stations (portals count as ends)",
+    )
+    emergency_station_usd_m_each: UsdM | None = Field(
+        None, description="One underground emergency (fire-fighting) station"
+    )
+
+    @model_validator(mode="after")
+    def _stations(self) -> FitOut:
+        if (self.emergency_station_spacing_km is None) != (
+            self.emergency_station_usd_m_each is None
+        ):
+            raise ValueError(
+                "construction.fitout: give both emergency_station_spacing_km and "
+                "emergency_station_usd_m_each, or neither"
+            )
+        return self
+
     track_km_per_month_per_front: KmPerMonthPerFront
     integration_months: Months
     commissioning_months: Months

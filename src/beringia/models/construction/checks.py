@@ -47,7 +47,8 @@ def _cost_inputs(inp: ConstructionInputs, component: str) -> list[str]:
         "events": [e.rate_multiplier for e in inp.events],
         "risks": [k for r in inp.risks for k in (r.probability, r.rate_per_year) if k],
         "cross_passages": [inp.cp_cost, inp.materials_factor],
-        "fitout": [inp.fit_usd_per_track_km, inp.fit_fixed, inp.materials_factor],
+        "fitout": [inp.fit_usd_per_track_km, inp.fit_fixed, inp.materials_factor]
+        + [k for k in (inp.ventilation_plant, inp.station_cost) if k is not None],
         "owner": [inp.owner_fraction],
         "systemic": [] if inp.systemic_cost is None else [inp.systemic_cost],
     }

@@ -215,6 +215,27 @@ def compile_construction(
             "construction.fitout.usd_m_per_track_km", c.fitout.usd_m_per_track_km
         ),
         fit_fixed=reg.add("construction.fitout.fixed_usd_m", c.fitout.fixed_usd_m),
+        ventilation_plant=(
+            None
+            if c.fitout.ventilation_plant_usd_m_each is None
+            else reg.add(
+                "construction.fitout.ventilation_plant_usd_m_each",
+                c.fitout.ventilation_plant_usd_m_each,
+            )
+        ),
+        station_spacing_m=(
+            None
+            if c.fitout.emergency_station_spacing_km is None
+            else c.fitout.emergency_station_spacing_km * 1000.0
+        ),
+        station_cost=(
+            None
+            if c.fitout.emergency_station_usd_m_each is None
+            else reg.add(
+                "construction.fitout.emergency_station_usd_m_each",
+                c.fitout.emergency_station_usd_m_each,
+            )
+        ),
         fit_rate=reg.add(
             "construction.fitout.track_km_per_month_per_front",
             c.fitout.track_km_per_month_per_front,
