@@ -24,7 +24,12 @@ from beringia.scenario import builtin_text, load_scenario, scenario_hash
 from beringia.scenario.io import validate_document
 from beringia.tables.money import money_table
 
-BUILTINS = ["bering-strait", "bering-strait-claim", "bering-strait-claim-112", "bering-strait-interbering"]
+BUILTINS = [
+    "bering-strait",
+    "bering-strait-claim",
+    "bering-strait-claim-112",
+    "bering-strait-interbering",
+]
 QKEYS = {"mean", "p5", "p10", "p50", "p80", "p90", "p95"}
 ORDER = ["p5", "p10", "p50", "p80", "p90", "p95"]
 TIMING = ("simulation_seconds", "operations_seconds", "corridor_seconds", "total_seconds")
