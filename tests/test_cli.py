@@ -21,7 +21,7 @@ from beringia.cli import app
 from beringia.core.rng import BLOCK_SIZE
 from beringia.models.construction.compile import tunnel_length_km
 from beringia.scenario import builtin_text, load_scenario, scenario_hash
-from beringia.scenario.io import validate_document
+from beringia.scenario.io import resolve_variant, validate_document
 from beringia.tables.money import money_table
 
 BUILTINS = [
@@ -98,7 +98,8 @@ def test_scenarios_lists_the_builtins(runner: CliRunner) -> None:
 def test_show_prints_toml_that_validates(runner: CliRunner, name: str) -> None:
     result = ok(runner.invoke(app, ["show", name]))
     assert result.stdout == builtin_text(name)
-    sc = validate_document(tomllib.loads(result.stdout))
+    # A variant (variant_of a built-in plus edits) validates once resolved.
+    sc = validate_document(resolve_variant(tomllib.loads(result.stdout), name))
     assert sc.name == name
     assert scenario_hash(sc) == scenario_hash(load_scenario(name))
 

@@ -145,7 +145,7 @@ def test_the_built_in_register_shows_in_the_breakdown_and_the_tornado() -> None:
     [
         (
             'construction.risks.earthquake.probability={dist = "fixed", value = 0.1, source = "x"}',
-            "give exactly one of probability and rate_per_year",
+            "give exactly one of probability, rate_per_year and rate_per_km",
         ),
         ('construction.risks.major-inflow.group="nope"', "unknown group 'nope'"),
         ('construction.risks.major-inflow.zones=["atlantis"]', "unknown zone 'atlantis'"),
@@ -162,3 +162,22 @@ def test_bad_registers_are_named_errors(tmp_path: Path, override: str, expected:
     )
     err = assert_clean_failure(result, tmp_path, "construction.risks")
     assert expected in err
+
+
+def test_a_rate_per_km_only_adds_chances_at_the_end_of_a_longer_span() -> None:
+    n = 50_000
+
+    def streams(key: str) -> np.random.Generator:
+        return stream(3, "construction", 0, key)
+
+    def draw(end_m: float) -> tuple[np.ndarray, np.ndarray]:
+        risk = RiskIn("fault", None, None, ((1000.0, end_m),), False, FIXED, FIXED, None, "k")
+        d = sample_risks((risk,), {"k": np.full(n, 0.01)}, {}, streams, VariateCounter(), n)
+        return d.count[0] > 0, d.where_m[0]
+
+    short, at_short = draw(51_000.0)  # 50 km at 0.01 per km
+    long, at_long = draw(81_000.0)  # 80 km
+    assert abs(short.mean() - (1 - np.exp(-0.5))) < 0.01
+    assert abs(long.mean() - (1 - np.exp(-0.8))) < 0.01
+    assert np.all(long[short]) and np.all(at_long[short] == at_short[short])
+    assert np.all(at_long[long & ~short] >= 51_000.0)

@@ -62,6 +62,9 @@ COMPONENTS = (
 )
 """Cost components, in the order they are reported (``systemic``: the project-wide factor)."""
 
+MIN_DRIVE_M = 1e-3
+"""A heading that bores less than this (m) did not bore: the rest is rounding."""
+
 
 @dataclass(frozen=True)
 class PointIn:
@@ -471,7 +474,10 @@ def _bore(
         for i, h in mine:  # a launch overtaken by another heading never bored
             own = fr.east_owner if h.direction == "east" else fr.west_owner
             out.active[i] &= own[:, h.point] == h.point
-    out.active &= (out.stop > 0) & (out.length_m > 0)  # overtaken before it bored: idle
+    # Overtaken before it bored: idle. A share below a millimetre is rounding in the
+    # meeting point (days -> chainage), not boring.
+    out.active &= (out.stop > 0) & (out.length_m > MIN_DRIVE_M)
+    out.length_m = np.where(out.active, out.length_m, 0.0)
     never = ~np.isfinite(out.gap_finish)  # (bores, stretches, n)
     if never.any():
         b, gi, _ = (int(i[0]) for i in np.nonzero(never))
@@ -607,19 +613,24 @@ def simulate_block(
     fit_all = fit_done.max(axis=0)
     integrated = fit_all + x[inp.integration_months] * MONTH_DAYS
     commissioned = integrated + x[inp.commissioning_months] * MONTH_DAYS
-    # Project-wide risks (political stops, failed supply seasons, earthquakes) delay every
-    # later date; shown as one stop before opening. Rates act over the bottom-up duration.
-    done = commissioned + project_delays(inp.risks, risks, x, commissioned / YEAR_DAYS)
 
     # Project-wide risk: one factor per draw on the whole cost, one dilating the whole
-    # programme (every date scales by it, so the schedule's logic is kept).
-    f_cost = x[inp.systemic_cost] if inp.systemic_cost is not None else np.ones(n)
-    f_time = x[inp.systemic_schedule] if inp.systemic_schedule is not None else np.ones(n)
+    # programme (every date scales by it, so the schedule's logic is kept). Neither goes
+    # below 1: the reference classes' ratios below 1 are outturns under estimates that
+    # carried contingency, and the bottom-up base carries none.
+    ones = np.ones(n)
+    f_cost = np.maximum(x[inp.systemic_cost], 1.0) if inp.systemic_cost is not None else ones
+    f_time = np.maximum(x[inp.systemic_schedule], 1.0) if inp.systemic_schedule else ones
     if inp.time_scale != 1.0:
         f_time = f_time * inp.time_scale
     # No factor makes a machine beat its physical cap (performance included).
     f_time = np.maximum(f_time, cap_floor(inp, x))
-    years = done * f_time / YEAR_DAYS
+    # Project-wide risks (political stops, failed supply seasons, earthquakes) delay every
+    # later date by their own length, not dilated; shown as one stop before opening. Rates
+    # act over the works' duration.
+    stops = project_delays(inp.risks, risks, x, commissioned * f_time / YEAR_DAYS)
+    done = commissioned * f_time + stops
+    years = done / YEAR_DAYS
     comp = _costs(inp, x, bored, years, f_time, risk_costs(risks))
     bottom_up = sum(comp.values(), start=np.zeros(n))
     comp["systemic"] = bottom_up * (f_cost - 1.0)
@@ -652,7 +663,7 @@ def simulate_block(
             fit_all=fit_all * f_time,
             integrated=integrated * f_time,
             commissioned=commissioned * f_time,
-            done=done * f_time,
+            done=done,
         )
         result.activities = activities(inp, timeline)
     return result

@@ -6,10 +6,12 @@ by name: a major inflow at high pressure, a machine buried in an unmapped fault,
 flooded, a failed supply season, a political stop, an earthquake during the works. Each
 risk either
 
-- strikes a *place*: it occurs at most once per draw (probability per project), at a
-  chainage drawn uniformly along the geology zones it names, in one bore or in all, and
-  stops the heading that meets that chainage for its delay (the opposite front may then
-  bore on past it); or
+- strikes a *place*: it occurs at most once per draw, in one bore or in all, and stops the
+  heading that meets its chainage for its delay (the opposite front may then bore on past
+  it). Given a ``rate_per_km``, its first occurrence along the zones it names (joined in
+  the order named) falls at an exponential distance from their start, so a longer zone
+  only adds chances at its end (common random numbers along the chainage, as for the rare
+  events); given a ``probability`` per project, it falls uniformly along them; or
 - strikes the *project*: it occurs with a probability per project, or a number of times
   drawn from a Poisson process in time (``rate_per_year`` over the draw's bottom-up
   duration), and delays the whole programme.
@@ -44,9 +46,9 @@ UNIFORMS_PER_RISK = 5
 class RiskIn:
     """One risk of the register (pure-data form).
 
-    ``probability`` and ``rate_per_year`` are keys into the scenario's uncertain inputs
-    (one of the two is set). ``spans`` are the chainage ranges (m) where a place risk can
-    strike; empty for a project risk.
+    ``probability``, ``rate_per_year`` and ``rate_per_km`` are keys into the scenario's
+    uncertain inputs (one of them is set). ``spans`` are the chainage ranges (m) where a place
+    risk can strike; empty for a project risk.
     """
 
     name: str
@@ -57,6 +59,14 @@ class RiskIn:
     delay_days: DistSpec
     cost_usd_m: DistSpec
     group: str | None = None
+    rate_per_km: str | None = None
+    bore: int | None = None
+    """The one bore it strikes (a risk of every bore is one ``RiskIn`` per bore)."""
+
+    @property
+    def stream_key(self) -> str:
+        """Name of its random stream (one per bore for a risk of every bore)."""
+        return f"risks/{self.name}" if self.bore is None else f"risks/{self.name}/{self.bore}"
 
     @property
     def is_place(self) -> bool:
@@ -106,15 +116,25 @@ def _copula(
     return out
 
 
-def _place(spans: tuple[tuple[float, float], ...], u: FloatArray) -> FloatArray:
-    """Chainage (m) at fraction ``u`` of the joined length of ``spans``."""
+def _joined_length(spans: tuple[tuple[float, float], ...]) -> float:
+    """Total length (m) of ``spans``."""
+    return float(sum(b - a for a, b in spans))
+
+
+def _at(spans: tuple[tuple[float, float], ...], offset: FloatArray) -> FloatArray:
+    """Chainage (m) at ``offset`` metres along ``spans`` joined in order (clipped to them)."""
     lengths = np.array([b - a for a, b in spans])
     ends = np.cumsum(lengths)
-    at = u * ends[-1]
+    at = np.clip(offset, 0.0, ends[-1])
     k = np.minimum(np.searchsorted(ends, at, side="right"), len(spans) - 1)
     starts = np.array([a for a, _ in spans])
     before = np.concatenate([[0.0], ends[:-1]])
     return np.asarray(starts[k] + (at - before[k]), dtype=np.float64)
+
+
+def _place(spans: tuple[tuple[float, float], ...], u: FloatArray) -> FloatArray:
+    """Chainage (m) at fraction ``u`` of the joined length of ``spans``."""
+    return _at(spans, u * _joined_length(spans))
 
 
 def sample_risks(
@@ -151,12 +171,19 @@ def sample_risks(
     r = len(risks)
     u = np.empty((UNIFORMS_PER_RISK, r, n))
     for i, risk in enumerate(risks):
-        u[:, i, :] = streams(f"risks/{risk.name}").random((n, UNIFORMS_PER_RISK)).T
+        u[:, i, :] = streams(risk.stream_key).random((n, UNIFORMS_PER_RISK)).T
     counter.add(u.size)
     u_occur = _copula(risks, u[0], groups, streams, counter)
     count = np.zeros((r, n), dtype=np.intp)
     where = np.full((r, n), np.nan)
     for i, risk in enumerate(risks):
+        if risk.rate_per_km is not None:  # first occurrence at an exponential distance
+            per_m = np.maximum(x[risk.rate_per_km], 0.0) / 1000.0
+            with np.errstate(divide="ignore"):
+                offset = -np.log1p(-u_occur[i]) / per_m
+            count[i] = offset < _joined_length(risk.spans)
+            where[i] = _at(risk.spans, np.where(count[i] > 0, offset, 0.0))
+            continue
         if risk.probability is not None:
             count[i] = u_occur[i] < x[risk.probability]
         if risk.is_place:
@@ -178,11 +205,12 @@ def place_delays(
     for i, risk in enumerate(risks):
         if not risk.is_place:
             continue
-        mine = (
-            np.ones(draws.bore_u[i].shape, dtype=bool)
-            if risk.all_bores
-            else np.minimum((draws.bore_u[i] * n_bores).astype(np.intp), n_bores - 1) == bore
-        )
+        if risk.bore is not None:
+            mine = np.full(draws.bore_u[i].shape, risk.bore == bore)
+        elif risk.all_bores:
+            mine = np.ones(draws.bore_u[i].shape, dtype=bool)
+        else:
+            mine = np.minimum((draws.bore_u[i] * n_bores).astype(np.intp), n_bores - 1) == bore
         hit[i] = (draws.count[i] > 0) & mine
     return draws.where_m, np.where(hit, draws.delay_each, 0.0)
 
@@ -219,8 +247,10 @@ def risk_impacts(risks: tuple[RiskIn, ...], draws: RiskDraws) -> dict[str, Float
     whether or not it fell on the critical path; these are the per-draw values the tornado
     ranks beside the sampled inputs.
     """
-    out = {}
+    out: dict[str, FloatArray] = {}
     for i, risk in enumerate(risks):
         each = draws.delay_each[i] if draws.delay_each[i].any() else draws.cost_each[i]
-        out[f"construction.risks.{risk.name}"] = (draws.count[i] * each).astype(np.float64)
+        key = f"construction.risks.{risk.name}"
+        impact = (draws.count[i] * each).astype(np.float64)
+        out[key] = out[key] + impact if key in out else impact  # summed over its bores
     return out

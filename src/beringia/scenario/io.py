@@ -123,13 +123,13 @@ def read_document(source: str | Path) -> dict[str, Any]:
     text_source = str(source)
     path = Path(text_source)
     if text_source in _all_names():
-        return _variant(_parse_toml(builtin_text(text_source), text_source), text_source)
+        return resolve_variant(_parse_toml(builtin_text(text_source), text_source), text_source)
     if path.suffix.lower() == ".toml" or path.exists() or "/" in text_source:
         if not path.exists():
             raise ScenarioError("scenario", text_source, "no such file")
         if path.is_dir():
             raise ScenarioError("scenario", text_source, "is a directory, not a TOML file")
-        return _variant(_parse_toml(_read_text(path, text_source), text_source), text_source)
+        return resolve_variant(_parse_toml(_read_text(path, text_source), text_source), text_source)
     raise ScenarioError(
         "scenario", text_source, f"not a file; allowed built-ins: {', '.join(_all_names())}"
     )
@@ -139,7 +139,7 @@ VARIANT_KEYS = ("schema_version", "variant_of", "name", "title", "description", 
 """Keys of a variant document: a built-in scenario with ``--set`` edits, named and explained."""
 
 
-def _variant(doc: dict[str, Any], shown: str) -> dict[str, Any]:
+def resolve_variant(doc: dict[str, Any], shown: str) -> dict[str, Any]:
     """Resolve a variant document (``variant_of`` a built-in, plus ``set`` edits); else as is.
 
     A variant names the built-in it starts from and lists ``path=value`` edits exactly as

@@ -14,6 +14,8 @@ from beringia.scenario.unique import unique_names
 
 RatePerYear = Annotated[Distribution, within(0.0, L.MAX_RISKS_PER_YEAR)]
 """Occurrences a year of a project-wide risk."""
+RatePerKm = Annotated[Distribution, within(0.0, L.MAX_EVENT_RATE_PER_KM)]
+"""Occurrences per km of a risk at a place."""
 
 
 class RiskGroup(Sourced):
@@ -28,10 +30,12 @@ class RiskGroup(Sourced):
 class Risk(Sourced):
     """A named risk: where or when it strikes, how likely, and what it costs in time and money.
 
-    With ``zones`` it strikes a place, at most once, at a chainage drawn uniformly along those
-    geology zones, stopping the heading that meets it. Without, it strikes the whole project
-    and delays every later date. Exactly one of ``probability`` (per project) and
-    ``rate_per_year`` (project-wide risks only: a Poisson process over the works) is given.
+    With ``zones`` it strikes a place, at most once, stopping the heading that meets it:
+    with ``rate_per_km`` at the first occurrence of a Poisson process along those zones
+    (joined in the order named), with ``probability`` at a chainage drawn uniformly along
+    them. Without zones it strikes the whole project and delays every later date, with a
+    ``probability`` or ``rate_per_year`` (a Poisson process over the works). Exactly one of
+    the three is given.
     """
 
     name: Name
@@ -41,12 +45,17 @@ class Risk(Sourced):
         max_length=L.MAX_ZONES,
         description="Geology zones where it can strike (empty: the whole project)",
     )
-    bores: Literal["one", "all"] = Field(
-        "one", description="A place risk stops one bore (drawn at random) or all of them"
+    bores: Literal["one", "all", "each"] = Field(
+        "one",
+        description="A place risk stops one bore (drawn at random) or all of them at once, "
+        "or strikes each bore on its own (a rate per bore-km)",
     )
     probability: Probability | None = Field(None, description="Chance it occurs (per project)")
     rate_per_year: RatePerYear | None = Field(
         None, description="Occurrences a year during the works (project-wide risks only)"
+    )
+    rate_per_km: RatePerKm | None = Field(
+        None, description="Occurrences per km along its zones (risks at a place only)"
     )
     delay_days: Days = Field(description="Stoppage per occurrence")
     cost_usd_m: UsdM = Field(description="Direct cost per occurrence")
@@ -54,9 +63,16 @@ class Risk(Sourced):
 
     @model_validator(mode="after")
     def _one_chance(self) -> Risk:
-        if (self.probability is None) == (self.rate_per_year is None):
+        given = [self.probability, self.rate_per_year, self.rate_per_km]
+        if sum(g is not None for g in given) != 1:
             raise ValueError(
-                f"construction.risks.{self.name}: give exactly one of probability and rate_per_year"
+                f"construction.risks.{self.name}: give exactly one of probability, "
+                "rate_per_year and rate_per_km"
+            )
+        if self.rate_per_km is not None and not self.zones:
+            raise ValueError(
+                f"construction.risks.{self.name}.rate_per_km: only for risks at a place "
+                "(give zones)"
             )
         if self.rate_per_year is not None and self.zones:
             raise ValueError(

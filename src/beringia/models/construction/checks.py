@@ -45,7 +45,9 @@ def _cost_inputs(inp: ConstructionInputs, component: str) -> list[str]:
         "tunnelling_time": [b.heading_cost for b in bores] + [inp.labour_factor],
         "site_overheads": [p.overhead for p in points] + [inp.labour_factor],
         "events": [e.rate_multiplier for e in inp.events],
-        "risks": [k for r in inp.risks for k in (r.probability, r.rate_per_year) if k],
+        "risks": [
+            k for r in inp.risks for k in (r.probability, r.rate_per_year, r.rate_per_km) if k
+        ],
         "cross_passages": [inp.cp_cost, inp.materials_factor],
         "fitout": [inp.fit_usd_per_track_km, inp.fit_fixed, inp.materials_factor]
         + [k for k in (inp.ventilation_plant, inp.station_cost) if k is not None],

@@ -180,13 +180,20 @@ def compile_construction(
                 if r.rate_per_year is None
                 else reg.add(f"construction.risks.{r.name}.rate_per_year", r.rate_per_year)
             ),
+            rate_per_km=(
+                None
+                if r.rate_per_km is None
+                else reg.add(f"construction.risks.{r.name}.rate_per_km", r.rate_per_km)
+            ),
             spans=tuple(span[z] for z in r.zones),
             all_bores=r.bores == "all",
+            bore=b,
             delay_days=dist_spec(r.delay_days),
             cost_usd_m=dist_spec(r.cost_usd_m),
             group=r.group,
         )
         for r in c.risks
+        for b in (range(len(c.bores)) if r.bores == "each" else [None])
     )
     env = c.advance_envelope
     return ConstructionInputs(
