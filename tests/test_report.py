@@ -57,7 +57,7 @@ SECTIONS = [
     "Distributions of cost and duration",
     "S-curves",
     "Time&ndash;cost scattergram",
-    "Outside view",
+    "Inside view, outside view, forecast",
     "Cost breakdown",
     "Schedule of the median draw",
     "What drives the result",

@@ -59,7 +59,9 @@ def _phi(z: float) -> float:
 
 def test_outside_view_section_placed(claim_page: str, claim_assessment: Assessment) -> None:
     between = ("Time&ndash;cost scattergram", "Cost breakdown")
-    part = placed_section(claim_page, "outside-view", "Outside view", between)
+    part = placed_section(
+        claim_page, "outside-view", "Inside view, outside view, forecast", between
+    )
     assert 'id="fig-outside_view"' in part and 'id="fig-reference_scatter"' in part
     assert_self_contained(claim_page, list(all_figures(claim_assessment)))
 
@@ -73,11 +75,12 @@ def test_outside_view_table_matches_assessment(
     table = part[part.index("<table") : part.index("</table>")]
     rows = re.findall(r"<tr><td>(.*?)</td>(.*?)</tr>", table)
     assert [r[0] for r in rows] == ["P10", "P50 (median)", "P90", "Mean"]
-    inside = claim_assessment.to_dict()["construction"]["cost_usd_bn"]
+    construction = claim_assessment.to_dict()["construction"]
+    inside, forecast = construction["inside_view"]["cost_usd_bn"], construction["cost_usd_bn"]
     for (_, cells), k in zip(rows, ("p10", "p50", "p90", "mean"), strict=True):
         nums = re.findall(r'<td class="num">([^<]*)</td>', cells)
         out = ref.outside_view_cost_usd_bn[k]
-        assert nums == [_f2(inside[k]), _f2(out), f"{out / inside[k]:.2f}"]
+        assert nums == [_f2(inside[k]), _f2(out), _f2(forecast[k])]
     u = ref.uplift
     assert f"<b>{htmlmod.escape(u.label)}</b>" in part
     assert f"<code>{u.reference_class}</code>" in part and f"<code>{u.source_key}</code>" in part
@@ -86,9 +89,9 @@ def test_outside_view_table_matches_assessment(
     # The estimate the uplift applies to, and the fitted ratio.
     assert f"(${_f2(ref.estimate_usd_bn)}bn)" in part
     assert "multiplied by the reference class's distribution of actual/estimate" in part
-    is_p50 = math.isclose(ref.estimate_usd_bn, inside["p50"], rel_tol=1e-9)
-    assert ("the inside view's median is taken as the estimate" in part) == is_p50
-    assert ("before its project-wide (systemic) factor" in part) == (not is_p50)
+    # The estimate is the inside view's median (bottom-up and risks, no project-wide factor).
+    assert math.isclose(ref.estimate_usd_bn, inside["p50"], rel_tol=1e-9)
+    assert "the inside view's median" in part
     assert f"median &times;{math.exp(u.mu):.2f}" in part
     assert f"P90 &times;{math.exp(u.mu + 1.2815515655446004 * u.sigma):.2f}" in part
     # The unit cost of the scenario and its place among built tunnels.
@@ -103,7 +106,7 @@ def test_outside_view_other_uplift(claim_assessment: Assessment) -> None:
     assert ref is not None
     fly = uplift("flyvbjerg-2003", "rail")
     assert not fly.unverified
-    est = 0.8 * float(np.median(claim_assessment.cost_usd_bn))  # a bottom-up estimate below P50
+    est = 0.8 * float(np.median(claim_assessment.cost_usd_bn))  # another estimate
     other = dataclasses.replace(
         ref, uplift=fly, estimate_usd_bn=est, outside_view_cost_usd_bn=fly.quantiles(est)
     )
@@ -111,7 +114,6 @@ def test_outside_view_other_uplift(claim_assessment: Assessment) -> None:
         render_report(dataclasses.replace(claim_assessment, reference=other)), "outside-view"
     )
     assert "badge unverified" not in part
-    assert "before its project-wide (systemic) factor, is taken as the estimate" in part
     assert f"(${_f2(est)}bn)" in part
     assert "published escalation (actual / estimate - 1): mean 45 %, sd 38 %" in part
     assert _f2(fly.quantiles(est)["p90"]) in part
@@ -265,7 +267,7 @@ def test_without_reference_view(claim_assessment: Assessment) -> None:
     bare = dataclasses.replace(claim_assessment, reference=None)
     assert not set(REFERENCE_FIGURES) & set(all_figures(bare))
     page = render_report(bare)
-    assert_left_out(page, "outside-view", "Outside view", REFERENCE_FIGURES)
+    assert_left_out(page, "outside-view", "Inside view, outside view, forecast", REFERENCE_FIGURES)
     assert '<div class="flags"' not in page
     assert_placeholders([outside_view], bare, "no outside view")  # when called directly
     # The scatter still shows the reference set, without the scenario.

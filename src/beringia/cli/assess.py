@@ -105,6 +105,16 @@ def _print_summary(a: Assessment) -> None:
     t.add_row(*_q_row("cost (USD bn, 2025)", c["cost_usd_bn"], ".1f"))
     t.add_row(*_q_row("duration (years)", c["duration_years"], ".1f"))
     out.print(t)
+    iv = c["inside_view"]
+    ic, iy = iv["cost_usd_bn"], iv["duration_years"]
+    if ic != c["cost_usd_bn"] or iy != c["duration_years"]:
+        out.print(
+            f"Inside view (bottom-up and named risks, no project-wide factors): cost P10 / P50 / "
+            f"P90 {ic['p10']:,.1f} / {ic['p50']:,.1f} / {ic['p90']:,.1f}; duration "
+            f"{iy['p10']:,.1f} / {iy['p50']:,.1f} / {iy['p90']:,.1f} years. The table above "
+            "(the headline) adds the project-wide factors from reference classes, which the "
+            "bottom-up misses (scope growth, estimating bias, disputes)."
+        )
     ref = d.get("reference")
     if ref is not None:
         ov = ref["outside_view_cost_usd_bn"]

@@ -209,6 +209,8 @@ class BlockResult:
     heading_length_km: FloatArray  # (H, n)
     heading_duration_years: FloatArray  # (H, n)
     inputs: dict[str, FloatArray]
+    inside_duration_years: FloatArray
+    """Duration without the project-wide schedule factor (the inside view)."""
     variates: int
     activities: list[Activity] = field(default_factory=list)
     risk_impacts: dict[str, FloatArray] = field(default_factory=dict)
@@ -631,6 +633,10 @@ def simulate_block(
     stops = project_delays(inp.risks, risks, x, commissioned * f_time / YEAR_DAYS)
     done = commissioned * f_time + stops
     years = done / YEAR_DAYS
+    # The inside view: the same draw without the project-wide schedule factor (the anchor
+    # and the cap floor kept), for the report's three views.
+    f_inside = np.maximum(np.full(n, inp.time_scale), cap_floor(inp, x))
+    inside_years = (commissioned * f_inside + stops) / YEAR_DAYS
     comp = _costs(inp, x, bored, years, f_time, risk_costs(risks))
     bottom_up = sum(comp.values(), start=np.zeros(n))
     comp["systemic"] = bottom_up * (f_cost - 1.0)
@@ -644,6 +650,7 @@ def simulate_block(
         heading_length_km=bored.length_m / 1000.0,
         heading_duration_years=boring_days * f_time / YEAR_DAYS,
         inputs={k: v for k, v in x.items() if not inp.inputs[k].is_fixed},
+        inside_duration_years=inside_years,
         variates=counter.n,
         risk_impacts=risk_impacts(inp.risks, risks),
     )

@@ -155,6 +155,7 @@ def assess(
         version=__version__,
         cost_usd_bn=cost,
         duration_years=years,
+        inside_duration_years=run.inside_duration_years,
         breakdown_usd_bn=parts,
         headings=heading_rows,
         tornado=run.tornado,

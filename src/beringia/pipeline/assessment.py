@@ -43,11 +43,19 @@ class Assessment:
     gantt: list[GanttBar]
     median_draw: int
     construction_inputs: ConstructionInputs | None = None
+    inside_duration_years: FloatArray | None = None
+    """Duration of each draw without the project-wide schedule factor (the inside view)."""
     alignment: AlignmentResult | None = None
     reference: ReferenceView | None = None
     operations: OperationsAssessment | None = None
     corridor: CorridorAssessment | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def inside_cost_usd_bn(self) -> FloatArray:
+        """Cost of each draw without the project-wide cost factor: bottom-up plus named risks."""
+        out: FloatArray = self.cost_usd_bn - self.breakdown_usd_bn["systemic"]
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON contract of ``beringia assess --json`` (see the README)."""
@@ -66,6 +74,14 @@ class Assessment:
                 "duration_years": quantiles(self.duration_years),
                 "cost_breakdown_usd_bn": {
                     k: quantiles(self.breakdown_usd_bn[k]) for k in COMPONENTS
+                },
+                "inside_view": {
+                    "cost_usd_bn": quantiles(self.inside_cost_usd_bn),
+                    "duration_years": quantiles(
+                        self.duration_years
+                        if self.inside_duration_years is None
+                        else self.inside_duration_years
+                    ),
                 },
                 "headings": [
                     {

@@ -291,7 +291,9 @@ def render_report(assessment: Assessment) -> str:
         "counts": provenance_counts(a.scenario),
         "provenance": _provenance(a),
         "alignment": alignment_section(a),
-        "outside": outside_view_section(a, construction["cost_usd_bn"]),
+        "outside": outside_view_section(
+            a, construction["inside_view"]["cost_usd_bn"], construction["cost_usd_bn"]
+        ),
         "operations": operations_section(a),
         "corridor": corridor_section(a),
         "flags": [f.message for f in a.reference.flags] if a.reference is not None else [],

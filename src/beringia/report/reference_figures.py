@@ -387,21 +387,26 @@ REFERENCE_FIGURES: Mapping[str, Callable[[Assessment], go.Figure]] = {
 # --------------------------------------------------------------------------- the section
 
 
-def outside_view_section(a: Assessment, inside: dict[str, float]) -> dict[str, Any] | None:
-    """Return what the report's outside-view section shows, None without a reference view.
+def outside_view_section(
+    a: Assessment, inside: dict[str, float], forecast: dict[str, float]
+) -> dict[str, Any] | None:
+    """Return what the report's three-views section shows, None without a reference view.
 
     Parameters
     ----------
     a : Assessment
         The assessment; its ``reference`` view and scenario.
     inside : dict
-        Quantiles of the inside view's cost (the construction cost of ``Assessment.to_dict``).
+        Quantiles of the inside view's cost: bottom-up and named risks, no project-wide
+        factor (``construction.inside_view.cost_usd_bn`` of ``Assessment.to_dict``).
+    forecast : dict
+        Quantiles of the headline cost (``construction.cost_usd_bn``).
 
     Returns
     -------
     dict or None
-        ``rows`` (label, inside, outside, ratio for P10, P50, P90 and the mean), the
-        ``estimate`` the uplift applies to and whether it is the inside view's P50, the
+        ``rows`` (label, inside, outside, forecast for P10, P50, P90 and the mean), the
+        ``estimate`` the uplift applies to, whether the forecast is the inside view, the
         uplift (label, reference class, source, note, flags, published figures, ratio
         quantiles and mean), the scenario's unit cost and its percentile among built tunnels,
         and counts of the reference rows behind the figures.
@@ -412,7 +417,7 @@ def outside_view_section(a: Assessment, inside: dict[str, float]) -> dict[str, A
     u = ref.uplift
     outside = ref.outside_view_cost_usd_bn
     rows = [
-        (label, inside[k], outside[k], outside[k] / inside[k] if inside[k] else math.nan)
+        (label, inside[k], outside[k], forecast[k])
         for label, k in (("P10", "p10"), ("P50 (median)", "p50"), ("P90", "p90"), ("Mean", "mean"))
     ]
     if "p50" in u.published:
@@ -426,7 +431,7 @@ def outside_view_section(a: Assessment, inside: dict[str, float]) -> dict[str, A
     return {
         "rows": rows,
         "estimate": ref.estimate_usd_bn,
-        "estimate_is_p50": math.isclose(ref.estimate_usd_bn, inside["p50"], rel_tol=1e-9),
+        "forecast_is_inside": inside == forecast,
         "label": u.label,
         "reference_class": u.reference_class,
         "source_key": u.source_key,

@@ -45,6 +45,7 @@ class ConstructionRun:
 
     cost_usd_bn: FloatArray
     duration_years: FloatArray
+    inside_duration_years: FloatArray
     breakdown_usd_bn: dict[str, FloatArray]
     headings: list[HeadingSummary]
     tornado: list[TornadoBar]
@@ -117,6 +118,7 @@ def run_construction(
     hds = headings(inp)
     cost = np.empty(draws)
     years = np.empty(draws)
+    inside_years = np.empty(draws)
     parts = {k: np.empty(draws) for k in COMPONENTS}
     h_len = np.empty((len(hds), draws))
     h_dur = np.empty((len(hds), draws))
@@ -133,6 +135,7 @@ def run_construction(
         stop = start + res.cost_usd_bn.shape[0]
         cost[start:stop] = res.cost_usd_bn
         years[start:stop] = res.duration_years
+        inside_years[start:stop] = res.inside_duration_years
         for k in COMPONENTS:
             parts[k][start:stop] = res.breakdown_usd_bn[k]
         h_len[:, start:stop] = res.heading_length_km
@@ -162,6 +165,7 @@ def run_construction(
     return ConstructionRun(
         cost_usd_bn=cost,
         duration_years=years,
+        inside_duration_years=inside_years,
         breakdown_usd_bn=parts,
         headings=heading_rows,
         tornado=_tornado(x_in, cost[:n_tornado], years[:n_tornado]),
