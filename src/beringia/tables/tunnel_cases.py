@@ -28,9 +28,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from beringia.errors import ScenarioError
 from beringia.tables.money import money_table
@@ -84,12 +84,21 @@ Share = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class Cited(Table):
-    """A figure (or group of figures) with its provenance; ``source`` is required."""
+    """A figure (or group of figures) with its provenance; ``source`` is required.
+
+    ``assumed = true`` needs a ``note`` saying what is this project's own inference.
+    """
 
     source: Text
     unverified: bool = False
     assumed: bool = False
     note: str = ""
+
+    @model_validator(mode="after")
+    def _assumption_explained(self) -> Self:
+        if self.assumed and not self.note.strip():
+            raise ValueError("assumed = true needs a note saying what is assumed")
+        return self
 
 
 class Decision(Cited):
@@ -218,7 +227,9 @@ class Case(Table):
 
     name: Name
     title: Text
-    country: Annotated[str, Field(pattern=r"^[A-Z]{2}(/[A-Z]{2})*$"), Allowed("ISO codes (CH, UK/FR)")]
+    country: Annotated[
+        str, Field(pattern=r"^[A-Z]{2}(/[A-Z]{2})*$"), Allowed("ISO codes (CH, UK/FR)")
+    ]
     use: Use
     setting: Setting
     decision: Decision
@@ -229,7 +240,7 @@ class Case(Table):
     outturn: Outturn | None = None
     geometry: Geometry
     ground: Ground | None = None
-    advance: list[Advance] = []
+    advance: list[Advance] = Field(default_factory=list)
     not_blind: Text
     note: str = ""
 
@@ -332,7 +343,7 @@ def tunnel_cases() -> TunnelCases:
 
 
 def _not_after(when: dt.date, start: dt.date, precision: Precision) -> bool:
-    """True if ``when`` is not after ``start`` known to ``precision``."""
+    """Return True if ``when`` is not after ``start`` known to ``precision``."""
     if precision == "year":
         return when.year <= start.year
     if precision == "month":
@@ -360,12 +371,13 @@ def _fail(path: str, value: object, case: Case, allowed: str) -> ScenarioError:
 def _check_money(m: Money, path: str, case: Case) -> None:
     table = money_table()
     if m.currency not in table.currencies():
-        raise _fail(
-            f"{path}.currency", m.currency, case, f"one of {', '.join(table.currencies())}"
-        )
+        raise _fail(f"{path}.currency", m.currency, case, f"one of {', '.join(table.currencies())}")
     lo, hi = table.years(m.currency)
     clo, chi = table.years("USD")
     lo, hi = max(lo, clo), min(hi, chi)
+    if table.has_local_cpi(m.currency):  # estimate and outturn are compared within a currency
+        llo, lhi = table.local_years(m.currency)
+        lo, hi = max(lo, llo), min(hi, lhi)
     if not lo <= m.year <= hi:
         raise _fail(f"{path}.year", m.year, case, f"a year from {lo} to {hi} for {m.currency}")
 
@@ -376,12 +388,18 @@ def _check_dates(case: Case, path: str) -> None:
         raise _fail(f"{path}.opening.date", opening, case, f"a date after start.date ({start})")
     if case.decision.year > start.year:
         raise _fail(
-            f"{path}.decision.year", case.decision.year, case, f"at most start.date's year ({start.year})"
+            f"{path}.decision.year",
+            case.decision.year,
+            case,
+            f"at most start.date's year ({start.year})",
         )
     if case.estimate is not None:
         if case.estimate.stated > opening:
             raise _fail(
-                f"{path}.estimate.stated", case.estimate.stated, case, f"a date before opening ({opening})"
+                f"{path}.estimate.stated",
+                case.estimate.stated,
+                case,
+                f"a date before opening ({opening})",
             )
         _check_money(case.estimate, f"{path}.estimate", case)
     if case.outturn is not None:
@@ -400,7 +418,9 @@ def _check_dates(case: Case, path: str) -> None:
                 f"a date after programme.stated ({p.stated})",
             )
         if p.stated > opening:
-            raise _fail(f"{path}.programme.stated", p.stated, case, f"a date before opening ({opening})")
+            raise _fail(
+                f"{path}.programme.stated", p.stated, case, f"a date before opening ({opening})"
+            )
 
 
 def _check_geometry(case: Case, path: str) -> None:
@@ -428,6 +448,14 @@ def _check_geometry(case: Case, path: str) -> None:
                 case,
                 f"segments summing to the bore's length_km ({bore.length_km}) within {tol:.3f} km",
             )
+    tbm_km = sum(s.length_km for b in g.bores for s in b.segments if s.method.startswith("tbm-"))
+    if g.tbm_count == 0 and tbm_km > 0:
+        raise _fail(
+            f"{path}.geometry.tbm_count",
+            0,
+            case,
+            f"at least 1: the bores have {tbm_km:g} km by TBM",
+        )
     points: list[str] = []
     for i, ap in enumerate(g.attack_points):
         here = f"{path}.geometry.attack_points.{i}"
@@ -436,7 +464,10 @@ def _check_geometry(case: Case, path: str) -> None:
         points.append(ap.name)
         if ap.chainage_km > route:
             raise _fail(
-                f"{here}.chainage_km", ap.chainage_km, case, f"a chainage from 0 to route_length_km ({route})"
+                f"{here}.chainage_km",
+                ap.chainage_km,
+                case,
+                f"a chainage from 0 to route_length_km ({route})",
             )
         if len(set(ap.headings)) != len(ap.headings):
             raise _fail(f"{here}.headings", ap.headings, case, "each direction at most once")
@@ -447,7 +478,9 @@ def _check_geometry(case: Case, path: str) -> None:
         if adv.end <= adv.start:
             raise _fail(f"{here}.end", adv.end, case, f"a date after start ({adv.start})")
         if adv.end > case.opening.date:
-            raise _fail(f"{here}.end", adv.end, case, f"no later than opening ({case.opening.date})")
+            raise _fail(
+                f"{here}.end", adv.end, case, f"no later than opening ({case.opening.date})"
+            )
         if adv.m_per_day is not None:
             derived = adv.length_m / max((adv.end - adv.start).days, 1)
             if abs(adv.m_per_day / derived - 1.0) > ADVANCE_TOLERANCE:
@@ -473,7 +506,8 @@ def _check_ground(case: Case, path: str) -> None:
             f"{path}.ground",
             round(total, 3),
             case,
-            "shares (hard_rock, fractured, fault, soft) summing to at most 1, and to 1 when all four are given",
+            "shares (hard_rock, fractured, fault, soft) summing to at most 1, "
+            "and to 1 when all four are given",
         )
 
 
