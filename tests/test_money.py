@@ -48,7 +48,14 @@ def test_esp_2000_uses_the_fixed_euro_rate_times_eur() -> None:
 
 
 def test_legacy_currencies_join_the_euro_at_the_legal_rates() -> None:
-    legal = {"ESP": 166.386, "FRF": 6.55957, "DEM": 1.95583, "ITL": 1936.27, "ATS": 13.7603}
+    legal = {
+        "ESP": 166.386,
+        "FRF": 6.55957,
+        "DEM": 1.95583,
+        "ITL": 1936.27,
+        "ATS": 13.7603,
+        "NLG": 2.20371,
+    }
     assert dict(T.fixed_euro) == legal
     for code, rate in legal.items():
         for year in (1999, 2010, 2024):
