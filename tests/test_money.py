@@ -48,7 +48,14 @@ def test_esp_2000_uses_the_fixed_euro_rate_times_eur() -> None:
 
 
 def test_legacy_currencies_join_the_euro_at_the_legal_rates() -> None:
-    legal = {"ESP": 166.386, "FRF": 6.55957, "DEM": 1.95583, "ITL": 1936.27, "ATS": 13.7603}
+    legal = {
+        "ESP": 166.386,
+        "FRF": 6.55957,
+        "DEM": 1.95583,
+        "ITL": 1936.27,
+        "ATS": 13.7603,
+        "NLG": 2.20371,
+    }
     assert dict(T.fixed_euro) == legal
     for code, rate in legal.items():
         for year in (1999, 2010, 2024):
@@ -340,7 +347,8 @@ def test_every_brief_currency_has_a_series_covering_its_years() -> None:
     for code in LOCAL:
         assert has_local_cpi(code) and T.has_local_cpi(code)
         lo, hi = T.local_years(code)
-        assert (lo, hi) == ((1996, 2025) if code == "EUR" else (1970, 2024)), code
+        first = {"EUR": 1996, "CHF": 1969}.get(code, 1970)  # CHF 1969: tunnel_cases.toml
+        assert (lo, hi) == (first, 2025 if code == "EUR" else 2024), code
         series = T.local_cpi[code]
         assert all(math.isfinite(v) and v > 0 for v in series.values()), code
     assert not has_local_cpi("CAD") and not T.has_local_cpi("RUB")
@@ -384,7 +392,7 @@ def test_year_outside_the_local_series_names_the_field_and_the_range() -> None:
     ):
         T.deflate_local(1.0, "GBP", 1965, 1994, year_field=field)
     with pytest.raises(
-        ScenarioError, match=r"^to_year: got 2025; allowed: 1970 to 2024 for the CHF"
+        ScenarioError, match=r"^to_year: got 2025; allowed: 1969 to 2024 for the CHF"
     ):
         T.convert(1.0, "CHF", 2000, "CHF", 2025)
     with pytest.raises(ScenarioError, match=r"^year: got 1995; allowed: 1996 to 2025 for the EUR"):

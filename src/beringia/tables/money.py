@@ -15,8 +15,8 @@ so that exchange-rate swings (EUR/USD +48 % from 2000 to 2007) do not show up as
     local(to_year) = amount * local_cpi[currency][to_year] / local_cpi[currency][year]
 
 :meth:`MoneyTable.convert` picks the rule: the same currency is deflated locally; the euro and a
-legacy euro currency (ESP, FRF, DEM, ITL, ATS) are linked by the fixed legal conversion rate and
-deflated with the legacy country's own index (the euro-area HICP if it has none); any other pair
+legacy euro currency (ESP, FRF, DEM, ITL, ATS, NLG) are linked by the fixed legal conversion rate
+and deflated with the legacy country's own index (the euro-area HICP if it has none); any other pair
 goes to USD of ``year`` at the market rate, is inflated with US CPI-U to ``to_year`` and converted
 to the target currency at ``to_year``'s market rate.
 
