@@ -449,6 +449,9 @@ class Outcome(Sourced):
     start: str = Field(min_length=1, description="What t = 0 is")
     end: str = Field(min_length=1, description="What the end is (opening)")
     estimate_at_decision_bn: MoneyAmount | None = None
+    not_blind: str | None = Field(
+        None, min_length=1, description="What in this hindcast's inputs is not blind to the outcome"
+    )
     source: str = Field(min_length=1)
 
 
