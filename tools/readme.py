@@ -382,8 +382,14 @@ def hindcasts_section(draws: int = SECTION_DRAWS) -> str:
     goals = run["goals"]
 
     def scores(r: dict[str, Any], what: str) -> str:
-        inside, error = r["coverage_p10_p90"][what], r["median_abs_log_error_p50"][what]
-        return f"{100 * inside:.0f} % inside P10–P90, median absolute log error of P50 {error:.3f}"
+        s = r["scores"][what]
+        lo, hi = s["coverage_interval"]["low"], s["coverage_interval"]["high"]
+        return (
+            f"{s['inside_p10_p90']} of {s['n']} inside P10–P90 (exact "
+            f"{100 * s['coverage_interval']['level']:.0f} % interval of the true coverage "
+            f"{100 * lo:.0f} % to {100 * hi:.0f} %), median absolute log error of P50 "
+            f"{s['median_abs_log_error_p50']:.3f}"
+        )
 
     lines += [
         "",

@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich import box
+from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
@@ -29,6 +31,7 @@ from beringia.output import check_output_path
 
 if TYPE_CHECKING:
     from beringia.pipeline import HindcastReport
+    from beringia.pipeline.hindcast_scores import Metric
 
 
 def _parse_claim(raw: str) -> dict[str, Any]:
@@ -137,44 +140,86 @@ def claims(
         out.print(f"[yellow]flag:[/] {escape(f['message'])}")
 
 
-def _print_hindcast(rep: HindcastReport) -> None:
-    from beringia.pipeline.hindcast import KNOWN_LIMITS
+PIPED_WIDTH = 200
+"""Width of the hindcast tables when stdout is not a terminal: wide enough that no column
+is ever cut (rich would otherwise assume 80 columns)."""
 
-    t = Table(title="Hindcasts (2025 USD bn; years)", title_justify="left")
-    for col in (
-        "tunnel",
-        "actual cost",
-        "P10-P50-P90",
-        "pct",
-        "actual years",
-        "P10-P50-P90",
-        "pct",
-    ):
-        t.add_column(col, justify="left" if col == "tunnel" else "right")
+
+def _hindcast_table(rep: HindcastReport, metric: Metric) -> Table:
+    from beringia.pipeline.hindcast_scores import official_forecast, percentile_text
+
+    is_cost = metric == "cost"
+    title = "Cost (2025 USD bn)" if is_cost else "Duration (years)"
+    t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    for col in ("tunnel", "actual", "P10", "P50", "P90", "pct", "inside", "official"):
+        left = col in ("tunnel", "inside")
+        t.add_column(col, justify="left" if left else "right", no_wrap=col != "tunnel")
+    fmt = ",.2f" if is_cost else ".1f"
     for c in rep.cases:
-        q, y = c.cost_usd_bn, c.duration_years
+        q = c.cost_usd_bn if is_cost else c.duration_years
+        actual = c.actual_cost_usd_bn if is_cost else c.actual_duration_years
+        pct = c.cost_percentile_of_actual if is_cost else c.duration_percentile_of_actual
+        inside = c.cost_inside if is_cost else c.duration_inside
+        off = official_forecast(c, metric)
         t.add_row(
             escape(c.name),
-            f"{c.actual_cost_usd_bn:,.2f}",
-            f"{q['p10']:,.2f}-{q['p50']:,.2f}-{q['p90']:,.2f}",
-            f"{c.cost_percentile_of_actual:.0f}" + ("" if c.cost_inside else " !"),
-            f"{c.actual_duration_years:.1f}",
-            f"{y['p10']:.1f}-{y['p50']:.1f}-{y['p90']:.1f}",
-            f"{c.duration_percentile_of_actual:.0f}" + ("" if c.duration_inside else " !"),
+            format(actual, fmt),
+            format(q["p10"], fmt),
+            format(q["p50"], fmt),
+            format(q["p90"], fmt),
+            percentile_text(pct, rep.draws),
+            "yes" if inside else "NO",
+            "-" if off is None else format(off, fmt),
         )
-    out.print(t)
-    cov, err_ = rep.coverage(), rep.median_abs_log_error()
+    return t
+
+
+def _print_hindcast(rep: HindcastReport) -> None:
+    from beringia.pipeline.hindcast_scores import (
+        COVERAGE_GOAL,
+        INTERVAL_LEVEL,
+        LOG_ERROR_GOAL,
+        METRICS,
+        STRUCTURAL_LIMITS,
+        findings,
+        metric_scores,
+    )
+
+    # rich lays a table out to the console's width, 80 columns when stdout is not a terminal
+    tables = out if out.is_terminal else Console(highlight=False, width=PIPED_WIDTH)
     out.print(
-        f"Inside P10-P90: cost {100 * cov['cost']:.0f} %, duration {100 * cov['duration']:.0f} % "
-        "(goal >= 80 %)"
+        f"[bold]Hindcasts[/]: {len(rep.cases)} built tunnels, {rep.draws:,} draws each, "
+        f"seed {rep.seed}; schedules "
+        + ("anchored to each project's programme" if rep.programme else "bottom-up alone")
+        + "".join(f"; --set {escape(o)}" for o in rep.overrides)
+    )
+    for m in METRICS:
+        tables.print(_hindcast_table(rep, m))
+    s = {m: metric_scores(rep.cases, m) for m in METRICS}
+
+    def cov(m: Metric) -> str:
+        lo, hi = s[m].interval
+        return f"{m} {s[m].inside} of {s[m].n} ({100 * lo:.0f} % to {100 * hi:.0f} %)"
+
+    out.print(
+        f"Inside P10-P90: {cov('cost')}, {cov('duration')} (in brackets: the exact "
+        f"{100 * INTERVAL_LEVEL:.0f} % interval of the true coverage; goal >= "
+        f"{100 * COVERAGE_GOAL:.0f} %)"
     )
     out.print(
-        f"Median |ln(P50 / actual)|: cost {err_['cost']:.3f}, duration {err_['duration']:.3f} "
-        "(goal <= 0.25)"
+        f"Median |ln(P50 / actual)|: cost {s['cost'].spread:.3f}, duration "
+        f"{s['duration'].spread:.3f} (goal <= {LOG_ERROR_GOAL})"
     )
-    out.print("'!': the actual lies outside the predicted P10-P90.")
-    out.print("\n[bold]What the model gets wrong[/]")
-    for note in KNOWN_LIMITS:
+    out.print(
+        "pct: the share of the model's draws below the actual; 'NO': the actual lies outside "
+        "the predicted P10-P90; official: the forecast made at the time (the estimate at "
+        "decision, converted like the actual, and the project's own programme)."
+    )
+    out.print("\n[bold]What the model gets wrong[/] (computed from this run)")
+    for note in findings(rep):
+        out.print(f"- {escape(note)}")
+    out.print("\n[bold]True whatever the cases[/]")
+    for note in STRUCTURAL_LIMITS:
         out.print(f"- {escape(note)}")
 
 
@@ -182,10 +227,13 @@ def _print_hindcast(rep: HindcastReport) -> None:
 def hindcast(
     names: Annotated[
         list[str] | None,
-        typer.Argument(help="Hindcast names or TOML files [default: every built-in hindcast]."),
+        typer.Argument(
+            help="Hindcast names or TOML files.", show_default="every built-in hindcast"
+        ),
     ] = None,
     draws: DrawsOpt = 4000,
     seed: SeedOpt = 2025,
+    overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
     report: Annotated[
         Path | None,
@@ -199,10 +247,12 @@ def hindcast(
         ),
     ] = False,
 ) -> None:
-    """Run built tunnels through the model with pre-construction inputs; score the forecasts."""
+    """Run built tunnels through the model with pre-construction inputs; score the forecasts.
+
+    Every --set applies to every hindcast run.
+    """
     import beringia
     from beringia.pipeline.assess import check_run_arguments
-    from beringia.pipeline.hindcast import KNOWN_LIMITS
 
     try:
         check_run_arguments(draws, seed, processes)
@@ -216,13 +266,14 @@ def hindcast(
             processes=processes,
             progress=(lambda n, i, k: err.print(f"[{i}/{k}] {escape(n)}")) if show else None,
             programme=not bottom_up,
+            overrides=overrides or [],
         )
         written = None
         if report is not None:
             from beringia.report.hindcast import write_hindcast_report
 
             try:
-                written = write_hindcast_report(rep, report, notes=KNOWN_LIMITS)
+                written = write_hindcast_report(rep, report)
             except OSError as exc:
                 raise ScenarioError(
                     "--report", str(report), f"cannot write: {exc.strerror}"

@@ -1,8 +1,10 @@
 """Hindcasts: run tunnels that were built through the model and score the forecasts.
 
 Each hindcast scenario holds inputs as known before construction and, apart, the
-``outcome`` (what the tunnel really cost and how long it took). The model never reads the
-outcome; this module only compares it with the predicted distributions afterwards.
+``outcome`` (what the tunnel really cost and how long it took, the official estimate at the
+decision and what in the inputs is not blind to the outcome). The model never reads the
+outcome; this module only compares it with the predicted distributions afterwards, and
+:mod:`beringia.pipeline.hindcast_scores` says what the comparison shows.
 """
 
 from __future__ import annotations
@@ -15,41 +17,18 @@ from typing import Any
 
 from beringia.core.stats import percentile_of, quantiles
 from beringia.errors import ScenarioError
-from beringia.models.reference.assess import PRICE_BASE_YEAR, outcome_cost_usd_bn
+from beringia.models.reference.assess import PRICE_BASE_YEAR, money_factor, outcome_cost_usd_bn
 from beringia.pipeline.assess import assess
-from beringia.scenario.io import hindcast_names, load_scenario, read_document
-from beringia.scenario.model import Scenario
-
-KNOWN_LIMITS = (
-    "Cost: the bottom-up model alone is far too narrow (its P90 lies 7-12 % above its P50, while "
-    "the five outturns lay 25-80 % above their estimates); the project-wide cost factor from "
-    "Flyvbjerg's fixed-link reference class now carries that spread. Without it every actual "
-    "cost lay above the predicted P90.",
-    "Duration: the bottom-up schedule alone (beringia hindcast --bottom-up) misses the goal: "
-    "80 % inside P10-P90 but a median absolute log error of 0.32. The Channel Tunnel and "
-    "Guadarrama opened sooner than it predicts, because it fits out a stretch from its two "
-    "ends only after breakthrough at a Gotthard-derived rate; the Gotthard took longer, "
-    "because the squeezing ground at Sedrun and a railway-systems phase paced by procurement "
-    "are not modelled. Anchored to each project's own programme (construction.programme, "
-    "the default for the hindcasts, as their costs are anchored to the estimate), the "
-    "duration goals are met; but three of the five programmes are sourced from statements "
-    "made after the start of works (Channel 1989, Gotthard 2000, Loetschberg 2003).",
-    "Structure: one machine type per bore (drill-and-blast stretches are encoded as ground "
-    "classes); headings cannot be capped at contract-lot boundaries; all machines of a type "
-    "arrive together; every bore runs the whole route (the Loetschberg's part-built second "
-    "tube is a full bore of the same volume); no pacing by funding, appeals or procurement.",
-    "Independence: the inputs are not fully blind to the outcomes. Guadarrama's rock rates are "
-    "the ranges the Bering scenarios chose with Guadarrama's advance in view; the Gotthard's "
-    "fit-out rate and commissioning time are derived from the Gotthard; the Channel Tunnel's "
-    "estimate at decision is derived as its outturn divided by its reported +80 % overrun; "
-    "the schedule factor's reference set includes the Channel, Gotthard and Ceneri tunnels, "
-    "and Flyvbjerg's sample includes the Channel Tunnel.",
-    "Money: each outturn is deflated within its own currency to the scenario's price base, "
-    "then converted to 2025 USD exactly like the prediction, so exchange-rate swings cannot "
-    "pose as overruns. The Ceneri outturn includes VAT and interest, a wider scope than the "
-    "model's.",
+from beringia.pipeline.hindcast_scores import (
+    COVERAGE_GOAL,
+    LOG_ERROR_GOAL,
+    STRUCTURAL_LIMITS,
+    findings,
+    metric_scores,
 )
-"""What the hindcasts show the model gets wrong; printed with every hindcast."""
+from beringia.scenario.io import apply_overrides, hindcast_names, read_document, validate_document
+from beringia.scenario.model import Scenario
+from beringia.tables.money import money_table
 
 
 @dataclass(frozen=True)
@@ -69,6 +48,26 @@ class HindcastCase:
     start: str
     end: str
     source: str
+    estimate_at_decision_usd_bn: float | None = None
+    """The official cost estimate at the decision, converted like the actual."""
+    programme_years: float | None = None
+    """The project's own programme (``construction.programme``), t = 0 to opening."""
+    not_blind: str | None = None
+    """What in the case's inputs is not blind to its outcome (``outcome.not_blind``)."""
+
+    @property
+    def label(self) -> str:
+        """The case's title without the ``Hindcast:`` prefix and the qualifiers after it.
+
+        E.g. ``"Channel Tunnel"`` for "Hindcast: Channel Tunnel (Folkestone - Coquelles),
+        as known at the 1987 decision"; the case's name when the title is empty.
+        """
+        text = self.title.strip()
+        if text.lower().startswith("hindcast:"):
+            text = text[len("hindcast:") :].strip()
+        for sep in (" (", ", "):
+            text = text.split(sep, 1)[0]
+        return text.strip() or self.name
 
     @property
     def cost_inside(self) -> bool:
@@ -95,6 +94,9 @@ class HindcastCase:
             "duration_percentile_of_actual": self.duration_percentile_of_actual,
             "cost_inside_p10_p90": self.cost_inside,
             "duration_inside_p10_p90": self.duration_inside,
+            "estimate_at_decision_usd_bn": self.estimate_at_decision_usd_bn,
+            "programme_years": self.programme_years,
+            "not_blind": self.not_blind,
             "cost_scope": self.cost_scope,
             "start": self.start,
             "end": self.end,
@@ -110,6 +112,8 @@ class HindcastReport:
     draws: int
     seed: int
     programme: bool = True
+    overrides: tuple[str, ...] = ()
+    """The ``path=value`` overrides applied to every case."""
 
     def coverage(self) -> dict[str, float]:
         """Share of cases whose actual lies within the predicted P10-P90."""
@@ -137,18 +141,84 @@ class HindcastReport:
             "seed": self.seed,
             "price_base": f"{PRICE_BASE_YEAR} USD",
             "schedules_anchored_to_programme": self.programme,
+            "overrides": list(self.overrides),
             "cases": [c.to_dict() for c in self.cases],
             "coverage_p10_p90": self.coverage(),
             "median_abs_log_error_p50": self.median_abs_log_error(),
-            "goals": {"coverage_p10_p90": 0.8, "median_abs_log_error_p50": 0.25},
-            "known_limits": list(KNOWN_LIMITS),
+            "goals": {
+                "coverage_p10_p90": COVERAGE_GOAL,
+                "median_abs_log_error_p50": LOG_ERROR_GOAL,
+            },
+            "scores": {m: metric_scores(self.cases, m).to_dict() for m in ("cost", "duration")},
+            "findings": findings(self),
+            "structural_limits": list(STRUCTURAL_LIMITS),
         }
 
 
-def _case(name: str, sc: Scenario, draws: int, seed: int, processes: int) -> HindcastCase:
-    actual_cost = outcome_cost_usd_bn(sc, name)  # before the run: money errors come first
+def _estimate_usd_bn(sc: Scenario, name: str) -> float | None:
+    """Return the estimate at decision in 2025 USD bn, converted exactly like the outturn."""
+    est = sc.outcome.estimate_at_decision_bn if sc.outcome is not None else None
+    if est is None:
+        return None
+    field = f"{name}.outcome.estimate_at_decision_bn"
+    in_scenario_money = money_table().convert(
+        est.amount,
+        est.currency,
+        est.year,
+        sc.currency,
+        sc.price_base_year,
+        currency_field=f"{field}.currency",
+        year_field=f"{field}.year",
+        to_currency_field=f"{name}.currency",
+        to_year_field=f"{name}.price_base_year",
+    )
+    return in_scenario_money * money_factor(sc)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A hindcast ready to run: its scenario and what is compared with it afterwards."""
+
+    name: str
+    scenario: Scenario
+    actual_cost_usd_bn: float
+    estimate_at_decision_usd_bn: float | None
+    programme_years: float | None
+
+
+def _prepare(source: str, overrides: Sequence[str], programme: bool) -> _Prepared:
+    """Read, override and validate one hindcast and convert its money; no Monte Carlo."""
+    doc = read_document(source)
+    try:
+        doc = apply_overrides(doc, overrides)
+        full = validate_document(doc)
+    except ScenarioError as exc:
+        if not overrides:
+            raise
+        where = f"{exc.allowed} (hindcast {source}, with --set)"
+        raise ScenarioError(exc.field, exc.value, where) from None
+    plan = full.construction.programme
+    sc = full
+    if not programme and plan is not None:
+        doc.get("construction", {}).pop("programme", None)
+        sc = validate_document(doc)
+    name = sc.name
+    actual_cost = outcome_cost_usd_bn(sc, name)
+    if actual_cost is None or sc.outcome is None:
+        raise ScenarioError(f"{name}.outcome", "(missing)", "a hindcast scenario needs [outcome]")
+    return _Prepared(
+        name=name,
+        scenario=sc,
+        actual_cost_usd_bn=actual_cost,
+        estimate_at_decision_usd_bn=_estimate_usd_bn(sc, name),
+        programme_years=None if plan is None else plan.duration_years,
+    )
+
+
+def _case(p: _Prepared, draws: int, seed: int, processes: int) -> HindcastCase:
+    sc, name, actual_cost = p.scenario, p.name, p.actual_cost_usd_bn
     out = sc.outcome
-    if actual_cost is None or out is None:
+    if out is None:  # checked by _prepare
         raise ScenarioError(f"{name}.outcome", "(missing)", "a hindcast scenario needs [outcome]")
     a = assess(sc, draws=draws, seed=seed, processes=processes)
     ref = a.reference
@@ -166,6 +236,9 @@ def _case(name: str, sc: Scenario, draws: int, seed: int, processes: int) -> Hin
         start=out.start,
         end=out.end,
         source=out.source,
+        estimate_at_decision_usd_bn=p.estimate_at_decision_usd_bn,
+        programme_years=p.programme_years,
+        not_blind=out.not_blind,
     )
 
 
@@ -177,6 +250,7 @@ def run_hindcasts(
     processes: int = 1,
     progress: Callable[[str, int, int], None] | None = None,
     programme: bool = True,
+    overrides: Sequence[str] = (),
 ) -> HindcastReport:
     """Run hindcast scenarios and score them against their outcomes.
 
@@ -191,25 +265,33 @@ def run_hindcasts(
     programme : bool
         Anchor each schedule to its project's own programme (``construction.programme``);
         ``False`` scores the bottom-up schedule alone.
+    overrides : sequence of str
+        ``path=value`` overrides (as ``assess --set``) applied to every hindcast before
+        validation; a path that one of them lacks fails before any case runs.
 
     Returns
     -------
     HindcastReport
         Per-case predictions, actuals and percentiles; coverage and log errors.
+
+    Raises
+    ------
+    ScenarioError
+        For an unknown name, a bad override or a bad scenario (naming the field), before
+        any case runs.
     """
     chosen = list(names) if names else hindcast_names()
     if not chosen:
         raise ScenarioError("hindcast", "(none)", "no hindcast scenarios to run")
+    prepared = [_prepare(name, list(overrides), programme) for name in chosen]
     cases = []
-    for i, name in enumerate(chosen):
-        doc = read_document(name)
-        if not programme:
-            doc.get("construction", {}).pop("programme", None)
-        sc = load_scenario(doc)
-        cases.append(_case(sc.name, sc, draws, seed, processes))
+    for i, p in enumerate(prepared):
+        cases.append(_case(p, draws, seed, processes))
         if progress is not None:
-            progress(sc.name, i + 1, len(chosen))
-    return HindcastReport(cases=cases, draws=draws, seed=seed, programme=programme)
+            progress(p.name, i + 1, len(prepared))
+    return HindcastReport(
+        cases=cases, draws=draws, seed=seed, programme=programme, overrides=tuple(overrides)
+    )
 
 
-__all__ = ["KNOWN_LIMITS", "HindcastCase", "HindcastReport", "run_hindcasts"]
+__all__ = ["HindcastCase", "HindcastReport", "run_hindcasts"]

@@ -1,0 +1,461 @@
+"""Scores of the hindcasts and the sentences that say what the model gets wrong.
+
+Everything here is computed from the cases of one run: the coverage of the predicted
+P10-P90 with an exact interval for so few cases, the bias and spread of the P50, the cases
+that fell outside the band (named), and the model's error beside the official forecast made
+at the time (the estimate at decision for cost, the project's own programme for duration).
+Only :data:`STRUCTURAL_LIMITS` is fixed text, and it names no case and no number.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from scipy import stats
+
+if TYPE_CHECKING:
+    from beringia.pipeline.hindcast import HindcastCase, HindcastReport
+
+Metric = Literal["cost", "duration"]
+METRICS: tuple[Metric, Metric] = ("cost", "duration")
+
+COVERAGE_GOAL = 0.80
+"""Goal for the share of cases whose actual lies inside the predicted P10-P90 (issue 4).
+
+An honest P10-P90 band holds the outcome four times in five."""
+LOG_ERROR_GOAL = 0.25
+"""Goal for the median over cases of ``|ln(P50 / actual)|`` (issue 4): within a factor of
+about 1.28 either way."""
+INTERVAL_LEVEL = 0.90
+"""Level of the exact (Clopper-Pearson) interval given for a coverage of k cases in n."""
+ANCHORED_SPREAD = 1.25
+"""Largest ratio of the highest to the lowest ``P50 / official forecast`` over the cases at
+which the forecasts are called anchored to the official ones: nearly the same multiple
+(within about 11 % either way of a middle one) whatever the tunnel."""
+
+STRUCTURAL_LIMITS = (
+    "Few cases: each actual is one draw from its predicted distribution, so a case inside or "
+    "outside its band proves little on its own; only the spread of the actuals' percentiles "
+    "over many cases (the calibration chart) tests the band, and the interval given with each "
+    "coverage says how little a handful of cases can tell.",
+    "Scope at decision: the model prices the project as it was defined at the decision. Later "
+    "scope changes, disputes, approvals and appeals, and pacing by funding or procurement, are "
+    "not modelled; an outturn that includes them lies above the forecast for reasons the model "
+    "cannot see.",
+    "Money: each outturn is deflated within its own currency to the scenario's price base, "
+    "then converted to 2025 USD exactly like the prediction, so exchange-rate swings cannot "
+    "pose as overruns. An outturn whose scope is wider than the model's (value added tax, "
+    "interest during construction) is not corrected: each case states its scope.",
+)
+"""What is true of the hindcasts whatever the cases: fixed text, no cases, no numbers."""
+
+_WHAT = {"cost": "cost", "duration": "duration"}
+_OFFICIAL = {"cost": "the estimate at decision", "duration": "the project's own programme"}
+
+
+def coverage_interval(inside: int, n: int, level: float = INTERVAL_LEVEL) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) interval for a coverage observed as ``inside`` of ``n`` cases.
+
+    Parameters
+    ----------
+    inside : int
+        Cases whose actual lay inside the band, ``0 <= inside <= n``.
+    n : int
+        Cases, at least 1.
+    level : float
+        Two-sided level in (0, 1).
+
+    Returns
+    -------
+    tuple of float
+        ``(low, high)``: the true coverage lies in it with probability at least ``level``,
+        e.g. ``(0.549, 1.0)`` for 5 of 5 at 90 %.
+
+    Raises
+    ------
+    ValueError
+        If the counts or the level are out of range.
+    """
+    if n < 1 or not 0 <= inside <= n or not 0 < level < 1:
+        raise ValueError(f"need 0 <= inside <= n, n >= 1, 0 < level < 1 (got {inside}, {n})")
+    tail = (1 - level) / 2
+    low = 0.0 if inside == 0 else float(stats.beta.ppf(tail, inside, n - inside + 1))
+    high = 1.0 if inside == n else float(stats.beta.ppf(1 - tail, inside + 1, n - inside))
+    return low, high
+
+
+def percentile_text(p: float, draws: int) -> str:
+    """Format the percentile of an actual among the draws, as a bound where it is one.
+
+    Parameters
+    ----------
+    p : float
+        Percentile in [0, 100] (:func:`beringia.core.stats.percentile_of`).
+    draws : int
+        Draws it was measured on.
+
+    Returns
+    -------
+    str
+        ``"63"``; ``"0.4"`` or ``"99.6"`` near the ends; ``"< 0.05"`` or ``"> 99.95"`` for an
+        actual below or above every one of 2,000 draws (the bound rounded outwards).
+    """
+    step = 100.0 / max(draws, 1)
+    unit = 10.0 ** (math.floor(math.log10(step)) - 1)
+    step = math.ceil(step / unit - 1e-9) * unit  # two significant digits, rounded up
+    if p <= 0:
+        return f"< {step:g}"
+    if p >= 100:
+        return f"> {round(100 - step, 12):g}"
+    if p < 1 or p > 99:
+        return f"{p:.1f}"
+    return f"{p:.0f}"
+
+
+def _pct(c: HindcastCase, m: Metric) -> float:
+    return c.cost_percentile_of_actual if m == "cost" else c.duration_percentile_of_actual
+
+
+def _actual(c: HindcastCase, m: Metric) -> float:
+    return c.actual_cost_usd_bn if m == "cost" else c.actual_duration_years
+
+
+def _q(c: HindcastCase, m: Metric) -> dict[str, float]:
+    return c.cost_usd_bn if m == "cost" else c.duration_years
+
+
+def official_forecast(c: HindcastCase, m: Metric) -> float | None:
+    """Return the official forecast made at the time: the estimate at decision or programme."""
+    return c.estimate_at_decision_usd_bn if m == "cost" else c.programme_years
+
+
+def log_ratio(c: HindcastCase, m: Metric) -> float:
+    """``ln(P50 / actual)`` of a case: above 0 when the model predicted too much."""
+    return math.log(_q(c, m)["p50"] / _actual(c, m))
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """The model's P50 beside the official forecast of the time, over the cases that have one."""
+
+    official: str
+    n: int
+    official_error: float
+    model_error: float
+    model_closer: tuple[str, ...]
+    official_closer: tuple[str, ...]
+    official_ratio: tuple[float, float]
+    """Lowest and highest ``P50 / official forecast`` over the cases."""
+
+    @property
+    def anchored(self) -> bool:
+        """Whether every P50 is nearly the same multiple of its official forecast."""
+        lo, hi = self.official_ratio
+        return self.n >= 2 and hi / lo <= ANCHORED_SPREAD
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "official": self.official,
+            "n": self.n,
+            "official_median_abs_log_error": self.official_error,
+            "model_median_abs_log_error": self.model_error,
+            "model_closer": list(self.model_closer),
+            "official_closer": list(self.official_closer),
+            "p50_over_official": {"min": self.official_ratio[0], "max": self.official_ratio[1]},
+            "anchored_to_official": self.anchored,
+        }
+
+
+@dataclass(frozen=True)
+class MetricScores:
+    """How the predictions of one metric (cost or duration) compare with what happened."""
+
+    metric: Metric
+    n: int
+    inside: int
+    interval: tuple[float, float]
+    bias: float
+    """Median over cases of ``ln(P50 / actual)``: above 0, the model predicts too much."""
+    spread: float
+    """Median over cases of ``|ln(P50 / actual)|``."""
+    p50_above_actual: int
+    above_p90: tuple[str, ...]
+    """Cases whose actual lay above the predicted P90 (under-predicted), by label."""
+    below_p10: tuple[str, ...]
+    """Cases whose actual lay below the predicted P10 (over-predicted), by label."""
+    benchmark: Benchmark | None
+
+    @property
+    def coverage(self) -> float:
+        """Share of cases inside the predicted P10-P90."""
+        return self.inside / self.n
+
+    @property
+    def spread_factor(self) -> float:
+        """``exp(spread)``: the factor by which the P50 typically misses, either way."""
+        return math.exp(self.spread)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "n": self.n,
+            "inside_p10_p90": self.inside,
+            "coverage_p10_p90": self.coverage,
+            "coverage_interval": {
+                "level": INTERVAL_LEVEL,
+                "low": self.interval[0],
+                "high": self.interval[1],
+            },
+            "median_log_ratio_p50": self.bias,
+            "median_abs_log_error_p50": self.spread,
+            "p50_above_actual": self.p50_above_actual,
+            "above_p90": list(self.above_p90),
+            "below_p10": list(self.below_p10),
+            "official": None if self.benchmark is None else self.benchmark.to_dict(),
+        }
+
+
+def _benchmark(cases: Sequence[HindcastCase], m: Metric) -> Benchmark | None:
+    with_official = [(c, f) for c in cases if (f := official_forecast(c, m)) is not None]
+    if not with_official:
+        return None
+    model_closer, official_closer = [], []
+    official_err, model_err, ratios = [], [], []
+    for c, f in with_official:
+        actual, p50 = _actual(c, m), _q(c, m)["p50"]
+        e_off, e_mod = abs(math.log(f / actual)), abs(math.log(p50 / actual))
+        official_err.append(e_off)
+        model_err.append(e_mod)
+        ratios.append(p50 / f)
+        if e_mod < e_off:
+            model_closer.append(c.label)
+        elif e_off < e_mod:
+            official_closer.append(c.label)
+    return Benchmark(
+        official=_OFFICIAL[m],
+        n=len(with_official),
+        official_error=statistics.median(official_err),
+        model_error=statistics.median(model_err),
+        model_closer=tuple(model_closer),
+        official_closer=tuple(official_closer),
+        official_ratio=(min(ratios), max(ratios)),
+    )
+
+
+def metric_scores(cases: Sequence[HindcastCase], metric: Metric) -> MetricScores:
+    """Score one metric over the cases.
+
+    Parameters
+    ----------
+    cases : sequence of HindcastCase
+        At least one case.
+    metric : {"cost", "duration"}
+        Which prediction to score.
+
+    Returns
+    -------
+    MetricScores
+        Coverage (k of n and its exact interval), bias and spread of the P50, the cases
+        outside the band by name, and the official forecast's error beside the model's.
+
+    Raises
+    ------
+    ValueError
+        If there are no cases.
+    """
+    if not cases:
+        raise ValueError("no hindcast cases to score")
+    inside = 0
+    above: list[str] = []
+    below: list[str] = []
+    for c in cases:
+        q, a = _q(c, metric), _actual(c, metric)
+        if a > q["p90"]:
+            above.append(c.label)
+        elif a < q["p10"]:
+            below.append(c.label)
+        else:
+            inside += 1
+    ratios = [log_ratio(c, metric) for c in cases]
+    return MetricScores(
+        metric=metric,
+        n=len(cases),
+        inside=inside,
+        interval=coverage_interval(inside, len(cases)),
+        bias=statistics.median(ratios),
+        spread=statistics.median(abs(r) for r in ratios),
+        p50_above_actual=sum(r > 0 for r in ratios),
+        above_p90=tuple(above),
+        below_p10=tuple(below),
+        benchmark=_benchmark(cases, metric),
+    )
+
+
+def _names(names: Sequence[str]) -> str:
+    if not names:
+        return "none"
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _count(names: Sequence[str]) -> str:
+    return "none" if not names else f"{len(names)} ({_names(names)})"
+
+
+def _share(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def _factor(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def coverage_sentence(s: MetricScores) -> str:
+    """Say how many actuals fell inside the band, what so few cases can tell, and which fell out."""
+    lo, hi = s.interval
+    head = (
+        f"{_WHAT[s.metric].capitalize()}: the actual fell inside the predicted P10 to P90 in "
+        f"{s.inside} of {s.n} cases ({_share(s.coverage)}). With {s.n} "
+        f"case{'s' if s.n != 1 else ''}, the exact {_share(INTERVAL_LEVEL)} interval for the "
+        f"band's true coverage runs from {_share(lo)} to {_share(hi)}"
+    )
+    if hi < COVERAGE_GOAL:
+        verdict = (
+            f": below the {_share(COVERAGE_GOAL)} an honest band holds, so the band is too "
+            "narrow (the model is overconfident)."
+        )
+    elif lo > COVERAGE_GOAL:
+        verdict = f": above {_share(COVERAGE_GOAL)}, so the band is wider than it needs to be."
+    else:
+        verdict = (
+            f": consistent with the {_share(COVERAGE_GOAL)} an honest band holds, and too "
+            "few cases to confirm it."
+        )
+    out = [head + verdict]
+    if s.above_p90 or s.below_p10:
+        out.append(
+            f"Above the predicted P90 (under-predicted): {_names(s.above_p90)}; below the P10 "
+            f"(over-predicted): {_names(s.below_p10)}."
+        )
+    else:
+        out.append("No actual fell outside the band.")
+    return " ".join(out)
+
+
+def bias_sentence(s: MetricScores) -> str:
+    """Say which way the P50 leans and how far it typically misses."""
+    lean = math.exp(s.bias) - 1
+    if abs(lean) < 0.005:
+        way = "neither above nor below the actual"
+    else:
+        way = f"{100 * abs(lean):.0f} % {'above' if lean > 0 else 'below'} the actual"
+    goal = "within" if s.spread <= LOG_ERROR_GOAL else "outside"
+    return (
+        f"{_WHAT[s.metric].capitalize()} bias: the median of ln(P50 / actual) is "
+        f"{s.bias:+.3f}, so the P50 is typically {way}; it lay above the actual in "
+        f"{s.p50_above_actual} of {s.n} cases. Spread: the median |ln(P50 / actual)| is "
+        f"{s.spread:.3f}, a factor {_factor(math.exp(s.spread))} either way, {goal} the goal of "
+        f"{LOG_ERROR_GOAL:.2f} (a factor {_factor(math.exp(LOG_ERROR_GOAL))})."
+    )
+
+
+def benchmark_sentence(s: MetricScores) -> str | None:
+    """Set the model's error beside the official forecast's, per case; ``None`` without one."""
+    b = s.benchmark
+    if b is None:
+        return None
+    if b.model_error < b.official_error:
+        better = "smaller than"
+    elif b.model_error > b.official_error:
+        better = "larger than"
+    else:
+        better = "equal to"
+    text = (
+        f"{_WHAT[s.metric].capitalize()} against {b.official} ({b.n} of {s.n} cases have one): "
+        f"the model's median |ln(P50 / actual)| of {b.model_error:.3f} is {better} the "
+        f"official forecast's {b.official_error:.3f}. Closer to the actual: the model in "
+        f"{_count(b.model_closer)}, the official forecast in {_count(b.official_closer)}."
+    )
+    lo, hi = b.official_ratio
+    span = f"{lo:.2f}" if f"{lo:.2f}" == f"{hi:.2f}" else f"{lo:.2f} to {hi:.2f}"
+    if b.anchored:
+        text += (
+            f" But every P50 is {span} times {b.official}, whatever the tunnel: the forecast "
+            f"follows {b.official}, so this compares an uplift on the official forecast with "
+            "the forecast itself, not an independent model with it."
+        )
+    else:
+        text += f" The P50 is {span} times {b.official} across these cases."
+    return text
+
+
+def not_blind_sentence(cases: Sequence[HindcastCase]) -> str:
+    """Say how many cases declare inputs that are not blind to their outcome, by name."""
+    named = [c.label for c in cases if c.not_blind]
+    n = len(cases)
+    if not named:
+        return (
+            "No case states an input that is not blind to its outcome (which does not prove "
+            "that the inputs are blind)."
+        )
+    if n == 1:
+        return (
+            "Not blind: the case declares inputs that knew something of the outcome; it states "
+            "what, beside its scores. This score is therefore not a blind test."
+        )
+    who = f"all {n} cases declare" if len(named) == n else f"{len(named)} of the {n} cases declare"
+    return (
+        f"Not blind: {who} inputs that knew something of the outcome ({_names(named)}); each "
+        "case states what, beside its scores. These scores are therefore not a blind test."
+    )
+
+
+def findings(report: HindcastReport) -> list[str]:
+    """Return the "what the model gets wrong" sentences of a run, computed from its cases.
+
+    Parameters
+    ----------
+    report : HindcastReport
+        The run, with at least one case.
+
+    Returns
+    -------
+    list of str
+        For cost and then duration: coverage (with its exact interval and the cases outside
+        the band, named), bias and spread, and the official forecast beside the model;
+        then how many cases are not blind.
+    """
+    out: list[str] = []
+    for m in METRICS:
+        s = metric_scores(report.cases, m)
+        out.append(coverage_sentence(s))
+        out.append(bias_sentence(s))
+        bench = benchmark_sentence(s)
+        if bench is not None:
+            out.append(bench)
+    out.append(not_blind_sentence(report.cases))
+    return out
+
+
+__all__ = [
+    "ANCHORED_SPREAD",
+    "COVERAGE_GOAL",
+    "INTERVAL_LEVEL",
+    "LOG_ERROR_GOAL",
+    "METRICS",
+    "STRUCTURAL_LIMITS",
+    "Benchmark",
+    "Metric",
+    "MetricScores",
+    "coverage_interval",
+    "findings",
+    "metric_scores",
+    "official_forecast",
+    "percentile_text",
+]
