@@ -1,5 +1,5 @@
-"""The report's outside-view section, the reference scatter, claim sentences and flags, and
-the hindcast page."""
+"""The report's outside-view section, the reference scatter, claim sentences and flags (the
+hindcast page: test_hindcast_page.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import dataclasses
 import html as htmlmod
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,20 +20,11 @@ from conftest import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from beringia.errors import ScenarioError
 from beringia.models.reference import parse_reference_row, reference_rows, reference_table
 from beringia.models.reference.uplift import uplift
 from beringia.pipeline.assessment import Assessment
-from beringia.pipeline.hindcast import HindcastCase, HindcastReport
 from beringia.report import render_report
 from beringia.report.figures import all_figures
-from beringia.report.hindcast import (
-    COVERAGE_GOAL,
-    LOG_ERROR_GOAL,
-    render_hindcast_report,
-    write_hindcast_report,
-)
-from beringia.report.hindcast_figures import hindcast_figure, short_title
 from beringia.report.page import linkify
 from beringia.report.reference_figures import (
     REFERENCE_FIGURES,
@@ -294,224 +284,3 @@ def test_log_ticks_known() -> None:
     assert log_ticks(8, 60) == [5, 10, 20, 50, 100]
     assert log_ticks(100, 100) == [100]
     assert log_ticks(0, 10) == []
-
-
-# --------------------------------------------------------------------------- hindcasts
-
-
-def _q(p10: float, p50: float, p90: float) -> dict[str, float]:
-    return {
-        "mean": p50,
-        "p5": p10 * 0.9,
-        "p10": p10,
-        "p50": p50,
-        "p80": (p50 + p90) / 2,
-        "p90": p90,
-        "p95": p90 * 1.1,
-    }
-
-
-def _case(name: str, title: str, cost: tuple[float, ...], years: tuple[float, ...], **kw: object):
-    fields: dict[str, object] = {
-        "name": name,
-        "title": title,
-        "actual_cost_usd_bn": cost[0],
-        "actual_duration_years": years[0],
-        "cost_usd_bn": _q(*cost[1:]),
-        "duration_years": _q(*years[1:]),
-        "outside_view_cost_usd_bn": {},
-        "cost_percentile_of_actual": 50.0,
-        "duration_percentile_of_actual": 50.0,
-        "cost_scope": f"{name} scope",
-        "start": f"{name} start",
-        "end": f"{name} end",
-        "source": f"https://example.org/{name}?a=1&b=2",
-    }
-    fields.update(kw)
-    return HindcastCase(**fields)  # type: ignore[arg-type]
-
-
-@pytest.fixture(scope="module")
-def hindcasts() -> HindcastReport:
-    # cost: inside, above, inside -> 2 of 3; |ln(P50/actual)| = 0.105, 1.204, 0 -> 0.105.
-    # duration: below, inside, below -> 1 of 3; 0.336, 0, 0.405 -> 0.336.
-    # outside view (two cases): inside, above -> 1 of 2; |ln| = 0, 1.050 -> 0.525.
-    return HindcastReport(
-        cases=[
-            _case(
-                "alpha",
-                "Hindcast: Alpha <Base> Tunnel (A - B), as known in 1990",
-                (10.0, 8.0, 9.0, 12.0),
-                (5.0, 6.0, 7.0, 9.0),
-                outside_view_cost_usd_bn=_q(7.0, 10.0, 15.0),
-                cost_percentile_of_actual=71.0,
-                duration_percentile_of_actual=0.0,
-            ),
-            _case(
-                "beta",
-                "Hindcast: Beta & Co tunnel",
-                (20.0, 5.0, 6.0, 8.0),
-                (10.0, 8.0, 10.0, 12.0),
-                outside_view_cost_usd_bn=_q(4.0, 7.0, 11.0),
-                cost_percentile_of_actual=100.0,
-            ),
-            _case("gamma", "", (3.0, 2.0, 3.0, 4.0), (4.0, 5.0, 6.0, 7.0)),
-        ],
-        draws=500,
-        seed=7,
-    )
-
-
-NOTES = ["Cost spread too narrow; see https://example.org/notes.", "<b>not bold</b>"]
-
-
-@pytest.fixture(scope="module")
-def hindcast_page(hindcasts: HindcastReport) -> str:
-    return render_hindcast_report(hindcasts, notes=NOTES)
-
-
-def test_hindcast_scores(hindcast_page: str, hindcasts: HindcastReport) -> None:
-    assert (COVERAGE_GOAL, LOG_ERROR_GOAL) == (0.80, 0.25)
-    assert hindcasts.coverage() == pytest.approx({"cost": 2 / 3, "duration": 1 / 3})
-    err = hindcasts.median_abs_log_error()
-    assert err == pytest.approx({"cost": math.log(10 / 9), "duration": math.log(7 / 5)})
-    cov = re.search(r'<tr id="score-coverage">(.*?)</tr>', hindcast_page, re.S)
-    log = re.search(r'<tr id="score-log-error">(.*?)</tr>', hindcast_page, re.S)
-    assert cov is not None and log is not None
-    cells = re.findall(r'<td class="num big">(.*?)</td>', cov.group(1), re.S)
-    assert "67 %" in cells[0] and "2 of 3 cases" in cells[0] and "badge miss" in cells[0]
-    assert "33 %" in cells[1] and "1 of 3 cases" in cells[1] and "badge miss" in cells[1]
-    assert "&ge; 80 %" in cov.group(1)
-    cells = re.findall(r'<td class="num big">(.*?)</td>', log.group(1), re.S)
-    assert "0.105" in cells[0] and "badge pass" in cells[0]
-    assert f"factor {10 / 9:.2f}" in cells[0]
-    assert "0.336" in cells[1] and "badge miss" in cells[1]
-    assert "&le; 0.25 (a factor 1.28)" in log.group(1)
-    outside = re.search(r'<p id="score-outside">(.*?)</p>', hindcast_page, re.S)
-    assert outside is not None
-    text = outside.group(1)
-    assert "over 2 cases" in text and "<b>50 %</b> (1 of 2)" in text
-    assert f"<b>{math.log(20 / 7) / 2:.3f}</b>" in text
-    assert text.count("badge miss") == 2
-
-
-def test_hindcast_cases(hindcast_page: str, hindcasts: HindcastReport) -> None:
-    blocks = hindcast_page.split('<div class="case" id="case-')[1:]
-    assert [b.split('"', 1)[0] for b in blocks] == ["alpha", "beta", "gamma"]
-    alpha, beta, gamma = blocks
-    assert "<h3>Alpha &lt;Base&gt; Tunnel <code" in alpha
-    assert "Hindcast: Beta &amp; Co tunnel" in beta
-    assert "<h3>gamma <code" in gamma  # no title: the name
-    rows = re.findall(r"<tr(?: class=\"outside\")?><td>(.*?)</td>(.*?)</tr>", alpha, re.S)
-    assert [r[0] for r in rows] == [
-        "Cost (USD bn)",
-        "Duration (years)",
-        "Cost, outside view (USD bn)",
-    ]
-    num = [re.findall(r'<td class="num[^"]*">([^<]*)</td>', r[1]) for r in rows]
-    assert num[0] == ["10.00", "8.00", "9.00", "12.00", "71"]
-    assert num[1] == ["5.00", "6.00", "7.00", "9.00", "0"]
-    assert num[2] == ["10.00", "7.00", "10.00", "15.00", "&ndash;"]
-    inside = [re.findall(r'<span class="(yes|no)">', r[1]) for r in rows]
-    assert inside == [["yes"], ["no"], ["yes"]]
-    assert re.findall(r'<span class="(yes|no)">', beta) == ["no", "yes", "no"]
-    assert "Cost, outside view" not in gamma
-    for b, c in zip(blocks, hindcasts.cases, strict=True):
-        assert f"<dd>{c.cost_scope}</dd>" in b and f"<dd>{c.start}</dd>" in b
-        assert f'<a href="https://example.org/{c.name}?a=1&amp;b=2"' in b
-
-
-def test_hindcast_notes(hindcast_page: str, hindcasts: HindcastReport) -> None:
-    part = html_section(hindcast_page, "wrong")
-    assert "<h2>What the model gets wrong</h2>" in part
-    assert re.findall(r"<li>(.*?)</li>", part) == [str(linkify(n)) for n in NOTES]
-    assert "&lt;b&gt;not bold&lt;/b&gt;" in part
-    bare = html_section(render_hindcast_report(hindcasts), "wrong")
-    assert "<li>" not in bare and "No notes were given" in bare
-
-
-def test_hindcast_page_self_contained(hindcast_page: str) -> None:
-    assert_self_contained(hindcast_page, ["hindcast_cost", "hindcast_duration"])
-    h2 = re.findall(r"<h2>(.*?)</h2>", hindcast_page)
-    assert h2 == [
-        "Scores against the goals",
-        "Predicted and actual",
-        "Cases",
-        "What the model gets wrong",
-    ]
-
-
-def test_hindcast_figures(hindcasts: HindcastReport) -> None:
-    cost = hindcast_figure(hindcasts, "cost")
-    by_name = {t.name: t for t in cost.data}
-    assert list(by_name["actual"].x) == [10.0, 20.0, 3.0]
-    assert list(by_name["actual"].y) == [2.0, 1.0, 0.0]  # first case on top
-    bars = by_name["model (inside view): P10–P90"]
-    assert list(bars.x) == [8.0, 12.0, None, 5.0, 8.0, None, 2.0, 4.0, None]
-    assert list(by_name["model (inside view): P50"].x) == [9.0, 6.0, 3.0]
-    out = by_name["outside view: P10–P90"]
-    assert list(out.x) == [7.0, 15.0, None, 4.0, 11.0, None]  # gamma has no outside view
-    assert cost.layout.xaxis.type == "log"
-    assert list(cost.layout.yaxis.ticktext) == [
-        "Alpha &lt;Base&gt; Tunnel",
-        "Beta &amp; Co tunnel",
-        "gamma",
-    ]
-    duration = hindcast_figure(hindcasts, "duration")
-    names = [t.name for t in duration.data]
-    assert not any(n.startswith("outside") for n in names)
-    assert duration.layout.xaxis.type != "log"
-    assert list(next(t for t in duration.data if t.name == "actual").x) == [5.0, 10.0, 4.0]
-    with pytest.raises(ScenarioError, match="metric"):
-        hindcast_figure(hindcasts, "speed")  # type: ignore[arg-type]
-
-
-def test_short_title(hindcasts: HindcastReport) -> None:
-    assert [short_title(c) for c in hindcasts.cases] == [
-        "Alpha <Base> Tunnel",
-        "Beta & Co tunnel",
-        "gamma",
-    ]
-
-
-def test_write_hindcast_report(tmp_path: Path, hindcasts: HindcastReport) -> None:
-    target = tmp_path / "a" / "hindcast.html"
-    assert write_hindcast_report(hindcasts, target, notes=NOTES) == target
-    assert target.read_text(encoding="utf-8") == render_hindcast_report(hindcasts, notes=NOTES)
-    assert [p.name for p in target.parent.iterdir()] == ["hindcast.html"]
-
-
-def test_write_hindcast_report_unwritable(tmp_path: Path, hindcasts: HindcastReport) -> None:
-    blocker = tmp_path / "file.txt"
-    blocker.write_text("x", encoding="utf-8")
-    with pytest.raises(ScenarioError, match=r"file\.txt' is not a directory"):
-        write_hindcast_report(hindcasts, blocker / "sub" / "h.html")
-    directory = tmp_path / "dir"
-    directory.mkdir()
-    with pytest.raises(ScenarioError, match="is a directory"):
-        write_hindcast_report(hindcasts, directory)  # a directory is not a file
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir", "file.txt"]
-    assert list(directory.iterdir()) == []
-    empty = HindcastReport(cases=[], draws=10, seed=1)
-    with pytest.raises(ScenarioError, match="at least one case"):
-        write_hindcast_report(empty, tmp_path / "empty.html")
-    assert not (tmp_path / "empty.html").exists()
-
-
-def test_both_pages_share_the_house_style(hindcast_page: str, claim_page: str) -> None:
-    def house(page: str) -> list[str]:
-        css = page[page.index("<style>") : page.index("</style>")]
-        rules = css.split("\n")
-        return rules[
-            : rules.index(
-                ".figure { margin: .6rem 0 1.2rem; break-inside: avoid; page-break-inside: avoid; }"
-            )
-        ]
-
-    def footer(page: str) -> str:
-        return page[page.index("<footer>") : page.index("</footer>")]
-
-    assert house(hindcast_page) == house(claim_page)
-    assert ":root {" in house(claim_page) and len(house(claim_page)) > 30
-    assert footer(hindcast_page) == footer(claim_page)
-    assert hindcast_page.count("<footer>") == claim_page.count("<footer>") == 1

@@ -17,20 +17,25 @@ from beringia._version import __version__
 from beringia.errors import ScenarioError
 from beringia.models.reference.assess import PRICE_BASE
 from beringia.output import check_output_path, write_atomic
-from beringia.report.hindcast_figures import hindcast_figure, short_title
+from beringia.pipeline.hindcast_scores import (
+    COVERAGE_GOAL,
+    INTERVAL_LEVEL,
+    LOG_ERROR_GOAL,
+    METRICS,
+    STRUCTURAL_LIMITS,
+    coverage_interval,
+    findings,
+    metric_scores,
+    not_blind_sentence,
+    percentile_text,
+)
+from beringia.report.hindcast_figures import calibration_figure, hindcast_figure, short_title
 from beringia.report.page import CONTENT_SECURITY_POLICY, environment, figure_html, plotly_js
 
 if TYPE_CHECKING:
     from beringia.pipeline.hindcast import HindcastCase, HindcastReport
 
 TEMPLATE = "hindcast.html.j2"
-COVERAGE_GOAL = 0.80
-"""Goal for the share of cases whose actual lies inside the predicted P10-P90 (issue 4).
-
-An honest P10-P90 band holds the outcome four times in five."""
-LOG_ERROR_GOAL = 0.25
-"""Goal for the median over cases of ``|ln(P50 / actual)|`` (issue 4): within a factor of
-about 1.28 either way."""
 
 
 def _outside_inside(c: HindcastCase) -> bool | None:
@@ -40,27 +45,12 @@ def _outside_inside(c: HindcastCase) -> bool | None:
     return q["p10"] <= c.actual_cost_usd_bn <= q["p90"]
 
 
-def _score(value: float, goal: float, higher_is_better: bool) -> dict[str, Any]:
-    ok = value >= goal if higher_is_better else value <= goal
-    return {"value": value, "pass": bool(ok)}
-
-
 def _scores(report: HindcastReport) -> dict[str, Any]:
-    """Coverage and log error of the model, and of the outside view for cost."""
+    """Return the measured scores of cost and duration, and of the outside view for cost."""
     cases = report.cases
-    n = len(cases)
-    cov = report.coverage()
-    err = report.median_abs_log_error()
     out: dict[str, Any] = {
-        "n": n,
-        "coverage": {
-            k: {**_score(cov[k], COVERAGE_GOAL, True), "inside": round(cov[k] * n)}
-            for k in ("cost", "duration")
-        },
-        "log_error": {
-            k: {**_score(err[k], LOG_ERROR_GOAL, False), "factor": math.exp(err[k])}
-            for k in ("cost", "duration")
-        },
+        "n": len(cases),
+        **{m: metric_scores(cases, m) for m in METRICS},
         "outside": None,
     }
     with_outside = [c for c in cases if c.outside_view_cost_usd_bn]
@@ -73,13 +63,15 @@ def _scores(report: HindcastReport) -> dict[str, Any]:
         )
         out["outside"] = {
             "n": m,
-            "coverage": {**_score(inside / m, COVERAGE_GOAL, True), "inside": inside},
-            "log_error": {**_score(e, LOG_ERROR_GOAL, False), "factor": math.exp(e)},
+            "inside": inside,
+            "coverage": inside / m,
+            "interval": coverage_interval(inside, m),
+            "log_error": e,
         }
     return out
 
 
-def _case(c: HindcastCase) -> dict[str, Any]:
+def _case(c: HindcastCase, draws: int) -> dict[str, Any]:
     return {
         "name": c.name,
         "title": c.title,
@@ -87,20 +79,23 @@ def _case(c: HindcastCase) -> dict[str, Any]:
         "cost": {
             "actual": c.actual_cost_usd_bn,
             "q": c.cost_usd_bn,
-            "pct": c.cost_percentile_of_actual,
+            "pct": percentile_text(c.cost_percentile_of_actual, draws),
             "inside": c.cost_inside,
+            "official": c.estimate_at_decision_usd_bn,
         },
         "duration": {
             "actual": c.actual_duration_years,
             "q": c.duration_years,
-            "pct": c.duration_percentile_of_actual,
+            "pct": percentile_text(c.duration_percentile_of_actual, draws),
             "inside": c.duration_inside,
+            "official": c.programme_years,
         },
         "outside": (
             {"q": c.outside_view_cost_usd_bn, "inside": _outside_inside(c)}
             if c.outside_view_cost_usd_bn
             else None
         ),
+        "not_blind": c.not_blind,
         "scope": c.cost_scope,
         "start": c.start,
         "end": c.end,
@@ -116,16 +111,18 @@ def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ())
     report : HindcastReport
         The result of :func:`beringia.pipeline.hindcast.run_hindcasts`.
     notes : sequence of str
-        Paragraphs for the "What the model gets wrong" block (plain text; URLs become
-        links). Without notes the block says that none were given.
+        Extra paragraphs for the "What the model gets wrong" block (plain text; URLs
+        become links), after the sentences computed from the run and the structural limits.
 
     Returns
     -------
     str
-        The HTML document: headline scores beside their goals (coverage of the P10-P90
-        band for cost and duration, at least 80 %; median ``|ln(P50 / actual)|``, at most
-        0.25) with pass or miss, the same scores for the outside view of cost, one figure
-        per metric, a table per case with the sources of its outcome, and the notes.
+        The HTML document: the measured scores beside their goals (coverage of the P10-P90
+        band with its exact interval, bias and spread of the P50, the official forecast's
+        error beside the model's) and, next to them, what the run shows the model gets
+        wrong (:func:`beringia.pipeline.hindcast_scores.findings`) and how many cases are
+        not blind; the calibration chart; one figure per metric; a block per case with
+        what in its inputs is not blind, and the sources of its outcome.
 
     Raises
     ------
@@ -135,9 +132,9 @@ def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ())
     if not report.cases:
         raise ScenarioError("hindcast.cases", "(none)", "a hindcast report needs at least one case")
     figs = {
-        f"hindcast_{m}": figure_html(f"hindcast_{m}", hindcast_figure(report, m))
-        for m in ("cost", "duration")
+        f"hindcast_{m}": figure_html(f"hindcast_{m}", hindcast_figure(report, m)) for m in METRICS
     }
+    figs["hindcast_calibration"] = figure_html("hindcast_calibration", calibration_figure(report))
     context = {
         "anchored": report.programme,
         "csp": CONTENT_SECURITY_POLICY,
@@ -150,8 +147,12 @@ def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ())
             "coverage": COVERAGE_GOAL,
             "log_error": LOG_ERROR_GOAL,
             "log_error_factor": math.exp(LOG_ERROR_GOAL),
+            "level": INTERVAL_LEVEL,
         },
-        "cases": [_case(c) for c in report.cases],
+        "not_blind": not_blind_sentence(report.cases),
+        "findings": findings(report),
+        "limits": list(STRUCTURAL_LIMITS),
+        "cases": [_case(c, report.draws) for c in report.cases],
         "figures": figs,
         "notes": [n for n in notes if n.strip()],
     }

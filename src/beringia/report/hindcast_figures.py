@@ -16,7 +16,15 @@ import plotly.graph_objects as go
 from beringia.errors import ScenarioError
 from beringia.models.reference.assess import PRICE_BASE_YEAR
 from beringia.report.reference_figures import OUTSIDE_COLOUR, log_ticks
-from beringia.report.style import COST_COLOUR, DURATION_COLOUR, empty_figure, layout
+from beringia.report.style import (
+    COST_COLOUR,
+    DURATION_COLOUR,
+    QUANTILE_COLOUR,
+    empty_figure,
+    layout,
+    legend_entry,
+    rgba,
+)
 from beringia.report.text import DOLLAR, plot_text
 
 if TYPE_CHECKING:
@@ -24,6 +32,8 @@ if TYPE_CHECKING:
 
 ACTUAL_COLOUR = "#111111"
 """Colour of an actual outcome."""
+BAND_COLOUR = "#8c8c8c"
+"""Colour of the P10-P90 band on the calibration chart."""
 
 
 def short_title(case: HindcastCase) -> str:
@@ -38,14 +48,10 @@ def short_title(case: HindcastCase) -> str:
     -------
     str
         E.g. ``"Channel Tunnel"`` for "Hindcast: Channel Tunnel (Folkestone - Coquelles),
-        as known at the 1987 decision"; the case's name when the title is empty.
+        as known at the 1987 decision"; the case's name when the title is empty
+        (:attr:`~beringia.pipeline.hindcast.HindcastCase.label`).
     """
-    text = case.title.strip()
-    if text.lower().startswith("hindcast:"):
-        text = text[len("hindcast:") :].strip()
-    for sep in (" (", ", "):
-        text = text.split(sep, 1)[0]
-    return text.strip() or case.name
+    return case.label
 
 
 def _bars(
@@ -195,3 +201,122 @@ def hindcast_figure(report: HindcastReport, metric: Literal["cost", "duration"])
     )
     fig.update_layout(showlegend=True)
     return layout(fig, title, 170 + 70 * n, legend_top=True)
+
+
+def _spread_ties(xs: Sequence[float], step: float = 0.13) -> list[float]:
+    """Vertical offsets that keep dots at (nearly) the same x from hiding each other."""
+    offsets = [0.0] * len(xs)
+    seen: dict[int, int] = {}
+    for i, x in enumerate(xs):
+        key = round(x / 2.5)
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        offsets[i] = 0.0 if k == 0 else step * ((k + 1) // 2) * (1 if k % 2 else -1)
+    return offsets
+
+
+def calibration_figure(report: HindcastReport) -> go.Figure:
+    """Where each actual fell in its predicted distribution, against an even spread.
+
+    A calibrated model puts its actuals anywhere from 0 to 100 with equal chance (the
+    probability integral transform of the outcome is uniform): 80 % inside the P10–P90
+    band, 10 % on each side. With few cases the dots scatter even then; the expected
+    positions of ``n`` evenly spread actuals (``100 i / (n + 1)``) are drawn beside them.
+
+    Parameters
+    ----------
+    report : HindcastReport
+        The hindcast cases.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Two rows (cost above, duration below): a dot per case at the percentile of its
+        actual, named beside it; open ticks at the evenly spread positions; the P10–P90
+        band shaded; "over-predicted" and "under-predicted" written above the two tails.
+    """
+    title = "Calibration: where each actual fell in its predicted distribution"
+    cases = report.cases
+    if not cases:
+        return empty_figure(title, "no hindcast cases")
+    n = len(cases)
+    fig = go.Figure()
+    fig.add_vrect(x0=10, x1=90, fillcolor=rgba(BAND_COLOUR, 0.14), line_width=0, layer="below")
+    fig.add_trace(
+        legend_entry(
+            "predicted P10–P90 (a calibrated model's actuals fall here 4 times in 5)",
+            marker={"color": rgba(BAND_COLOUR, 0.35), "symbol": "square", "size": 14},
+        )
+    )
+    even = [100 * (i + 1) / (n + 1) for i in range(n)]
+    rows = (("cost", 1.0, COST_COLOUR), ("duration", 0.0, DURATION_COLOUR))
+    fig.add_trace(
+        go.Scatter(
+            x=even * 2,
+            y=[1.0] * n + [0.0] * n,
+            mode="markers",
+            marker={
+                "symbol": "line-ns-open",
+                "size": 22,
+                "color": QUANTILE_COLOUR,
+                "line": {"width": 1.5},
+            },
+            opacity=0.55,
+            name=f"{n} actuals spread evenly (a calibrated model, on average)",
+            hovertemplate="evenly spread: %{x:.0f}<extra></extra>",
+        )
+    )
+    for metric, y0, colour in rows:
+        pct = [
+            c.cost_percentile_of_actual if metric == "cost" else c.duration_percentile_of_actual
+            for c in cases
+        ]
+        order = sorted(range(n), key=lambda i: pct[i])
+        offsets = _spread_ties([pct[i] for i in order])
+        ys = [0.0] * n
+        pos = [""] * n
+        for rank, (i, off) in enumerate(zip(order, offsets, strict=True)):
+            ys[i] = y0 + off
+            pos[i] = "top center" if rank % 2 == 0 else "bottom center"
+        fig.add_trace(
+            go.Scatter(
+                x=pct,
+                y=ys,
+                mode="markers+text",
+                marker={"color": colour, "size": 12, "line": {"width": 1.5, "color": "#ffffff"}},
+                text=[plot_text(short_title(c)) for c in cases],
+                textposition=pos,
+                textfont={"size": 10, "color": colour},
+                name=f"actual {metric}",
+                hovertemplate=(
+                    f"<b>%{{text}}</b><br>actual {metric} at percentile %{{x:.1f}} of the "
+                    "model's draws<extra></extra>"
+                ),
+            )
+        )
+    for x, text in ((5, "over-predicted"), (50, "inside P10–P90"), (95, "under-predicted")):
+        fig.add_annotation(
+            x=x,
+            y=1.0,
+            yref="paper",
+            yanchor="bottom",
+            text=text,
+            showarrow=False,
+            font={"size": 11, "color": QUANTILE_COLOUR},
+        )
+    fig.update_xaxes(
+        range=[-2, 102],
+        tickvals=[0, 10, 25, 50, 75, 90, 100],
+        title_text="Percentile of the actual among the model's draws",
+        zeroline=False,
+    )
+    fig.update_yaxes(
+        tickvals=[1.0, 0.0],
+        ticktext=["cost", "duration"],
+        range=[-0.6, 1.6],
+        showgrid=False,
+        zeroline=False,
+        automargin=True,
+    )
+    fig.update_layout(showlegend=True)
+    return layout(fig, title, 330)
