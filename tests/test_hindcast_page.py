@@ -223,6 +223,23 @@ def test_calibration_figure(hindcasts: HindcastReport) -> None:
     band = [s for s in fig.layout.shapes if s.type == "rect"]
     assert [(s.x0, s.x1) for s in band] == [(10, 90)]
     assert list(fig.layout.xaxis.range) == [-2, 102]
+    assert list(cost.customdata) == list(cost.text)
+    many = HindcastReport(
+        cases=[
+            make_case(
+                f"c{i}",
+                f"C{i}",
+                (1.0, 0.5, 1.0, 2.0),
+                (1.0, 0.5, 1.0, 2.0),
+                cost_percentile_of_actual=float(9 * i),
+            )
+            for i in range(12)
+        ],
+        draws=100,
+        seed=1,
+    )
+    named = next(t for t in calibration_figure(many).data if t.name == "actual cost")
+    assert [t for t in named.text if t] == ["C0", "C1", "C11"]  # percentiles 0, 9 and 99
     empty = calibration_figure(HindcastReport(cases=[], draws=10, seed=1))
     assert not empty.data
 

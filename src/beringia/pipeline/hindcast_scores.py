@@ -43,9 +43,9 @@ STRUCTURAL_LIMITS = (
     "over many cases (the calibration chart) tests the band, and the interval given with each "
     "coverage says how little a handful of cases can tell.",
     "Scope at decision: the model prices the project as it was defined at the decision. Later "
-    "scope changes, disputes, approvals and appeals, and pacing by funding or procurement, are "
-    "not modelled; an outturn that includes them lies above the forecast for reasons the model "
-    "cannot see.",
+    "scope changes are not modelled, and disputes, appeals and pacing by funding or procurement "
+    "only where a scenario lists them among its risks; an outturn that includes them otherwise "
+    "lies above the forecast for reasons the model cannot see.",
     "Money: each outturn is deflated within its own currency to the scenario's price base, "
     "then converted to 2025 USD exactly like the prediction, so exchange-rate swings cannot "
     "pose as overruns. An outturn whose scope is wider than the model's (value added tax, "

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 ACTUAL_COLOUR = "#111111"
 """Colour of an actual outcome."""
+MAX_NAMED = 8
+"""Up to this many cases every dot of the calibration chart is named; beyond it only the dots
+outside the P10-P90 band are (the others on hover), so that names never cover dots."""
 BAND_COLOUR = "#8c8c8c"
 """Colour of the P10-P90 band on the calibration chart."""
 
@@ -232,7 +235,8 @@ def calibration_figure(report: HindcastReport) -> go.Figure:
     -------
     plotly.graph_objects.Figure
         Two rows (cost above, duration below): a dot per case at the percentile of its
-        actual, named beside it; open ticks at the evenly spread positions; the P10–P90
+        actual, named beside it (with more than :data:`MAX_NAMED` cases, only the dots
+        outside the band are named); open ticks at the evenly spread positions; the P10–P90
         band shaded; "over-predicted" and "under-predicted" written above the two tails.
     """
     title = "Calibration: where each actual fell in its predicted distribution"
@@ -284,12 +288,18 @@ def calibration_figure(report: HindcastReport) -> go.Figure:
                 y=ys,
                 mode="markers+text",
                 marker={"color": colour, "size": 12, "line": {"width": 1.5, "color": "#ffffff"}},
-                text=[plot_text(short_title(c)) for c in cases],
+                text=[
+                    plot_text(short_title(c))
+                    if n <= MAX_NAMED or not 10 <= p <= 90  # with many cases, only the tails
+                    else ""
+                    for c, p in zip(cases, pct, strict=True)
+                ],
+                customdata=[plot_text(short_title(c)) for c in cases],
                 textposition=pos,
                 textfont={"size": 10, "color": colour},
                 name=f"actual {metric}",
                 hovertemplate=(
-                    f"<b>%{{text}}</b><br>actual {metric} at percentile %{{x:.1f}} of the "
+                    f"<b>%{{customdata}}</b><br>actual {metric} at percentile %{{x:.1f}} of the "
                     "model's draws<extra></extra>"
                 ),
             )
