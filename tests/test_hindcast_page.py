@@ -52,6 +52,8 @@ def hindcasts() -> HindcastReport:
                 cost_percentile_of_actual=100.0,
                 estimate_at_decision_usd_bn=25.0,
                 not_blind="Its rates were read off <its> own record.",
+                inside_cost_usd_bn=q3(5.5, 6.0, 6.5),
+                inside_duration_years=q3(8.0, 10.0, 12.0),  # as the headline: no row
             ),
             make_case("gamma", "", (3.0, 2.0, 3.0, 4.0), (4.0, 5.0, 6.0, 7.0)),
         ],
@@ -144,8 +146,17 @@ def test_hindcast_cases(hindcast_page: str, hindcasts: HindcastReport) -> None:
     assert num[2] == ["10.00", "7.00", "10.00", "15.00", "&ndash;", "&ndash;"]
     inside = [re.findall(r'<span class="(yes|no)">', r[1]) for r in rows]
     assert inside == [["yes"], ["no"], ["yes"]]
-    assert re.findall(r'<span class="(yes|no)">', beta) == ["no", "yes", "no"]
+    # cost, duration, cost in the inside view, cost in the outside view
+    assert re.findall(r'<span class="(yes|no)">', beta) == ["no", "yes", "no", "no"]
     assert "&gt; 99.8" in beta  # above all 500 draws
+    inside_rows = re.findall(r'<tr class="inside-view"><td>(.*?)</td>(.*?)</tr>', beta, re.S)
+    assert [r[0] for r in inside_rows] == ["Cost, inside view (USD bn)"]
+    assert re.findall(r'<td class="num">([^<]*)</td>', inside_rows[0][1]) == [
+        "5.50",
+        "6.00",
+        "6.50",
+    ]
+    assert '<tr class="inside-view">' not in alpha
     assert "Cost, outside view" not in gamma
     assert 'class="notblind"' not in alpha and 'class="notblind"' not in gamma
     nb = beta.index('class="notblind"')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hindcast_cases import make_case
+from hindcast_cases import make_case, q3
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -213,3 +213,41 @@ def test_report_json_carries_scores_and_findings() -> None:
     case = d["cases"][0]
     assert case["estimate_at_decision_usd_bn"] == 8.0 and case["programme_years"] is None
     assert case["cost_inside_p10_p90"] is True and d["cases"][1]["cost_inside_p10_p90"] is False
+
+
+def test_inside_view_alone_is_scored_where_it_differs() -> None:
+    # headline bands hold both actuals; the inside view (no project-wide factor) is narrow:
+    # a's actual 10 lies above its P90 of 8, b's actual 10 inside 9-11.
+    a = make_case(
+        "a",
+        "A",
+        (10.0, 6.0, 9.0, 14.0),
+        (5.0, 4.0, 5.0, 6.0),
+        inside_cost_usd_bn=q3(6.0, 7.0, 8.0),
+        inside_duration_years=q3(4.0, 5.0, 6.0),
+    )
+    b = make_case(
+        "b",
+        "B",
+        (10.0, 6.0, 9.0, 14.0),
+        (5.0, 4.0, 5.0, 6.0),
+        inside_cost_usd_bn=q3(9.0, 10.0, 11.0),
+        inside_duration_years=q3(4.0, 5.0, 6.0),
+    )
+    cost = metric_scores([a, b], "cost")
+    assert cost.inside == 2 and cost.inside_view is not None
+    assert (cost.inside_view.inside, cost.inside_view.above_p90) == (1, ("A",))
+    text = findings(_report([a, b]))
+    line = next(t for t in text if t.startswith("Cost, inside view alone"))
+    assert (
+        "inside its P10 to P90 in 1 of 2 cases; above its P90 in 1 (A), below its P10 in none"
+        in (line)
+    )
+    # the duration's inside view is the headline itself: nothing said, null in the JSON
+    assert not any(t.startswith("Duration, inside view") for t in text)
+    d = _report([a, b]).to_dict()
+    assert d["scores"]["duration"]["inside_view"] is None
+    assert d["scores"]["cost"]["inside_view"]["above_p90"] == ["A"]
+    assert d["cases"][0]["inside_view"]["cost_usd_bn"]["p90"] == 8.0
+    # cases built without an inside view: nothing said
+    assert metric_scores([_cost_case("x", 1.0, 1.0)], "cost").inside_view is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from beringia.core.stats import percentile_of, quantiles
@@ -54,6 +54,10 @@ class HindcastCase:
     """The project's own programme (``construction.programme``), t = 0 to opening."""
     not_blind: str | None = None
     """What in the case's inputs is not blind to its outcome (``outcome.not_blind``)."""
+    inside_cost_usd_bn: dict[str, float] = field(default_factory=dict)
+    """Quantiles of the inside view's cost: bottom-up and named risks, no project-wide factor."""
+    inside_duration_years: dict[str, float] = field(default_factory=dict)
+    """Quantiles of the inside view's duration."""
 
     @property
     def label(self) -> str:
@@ -97,6 +101,10 @@ class HindcastCase:
             "estimate_at_decision_usd_bn": self.estimate_at_decision_usd_bn,
             "programme_years": self.programme_years,
             "not_blind": self.not_blind,
+            "inside_view": {
+                "cost_usd_bn": self.inside_cost_usd_bn or None,
+                "duration_years": self.inside_duration_years or None,
+            },
             "cost_scope": self.cost_scope,
             "start": self.start,
             "end": self.end,
@@ -239,6 +247,10 @@ def _case(p: _Prepared, draws: int, seed: int, processes: int) -> HindcastCase:
         estimate_at_decision_usd_bn=p.estimate_at_decision_usd_bn,
         programme_years=p.programme_years,
         not_blind=out.not_blind,
+        inside_cost_usd_bn=quantiles(a.inside_cost_usd_bn),
+        inside_duration_years=quantiles(
+            a.duration_years if a.inside_duration_years is None else a.inside_duration_years
+        ),
     )
 
 

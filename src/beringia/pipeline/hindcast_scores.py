@@ -172,6 +172,44 @@ class Benchmark:
 
 
 @dataclass(frozen=True)
+class InsideView:
+    """Where the actuals fell in the inside view alone (bottom-up and named risks)."""
+
+    n: int
+    inside: int
+    above_p90: tuple[str, ...]
+    below_p10: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form."""
+        return {
+            "n": self.n,
+            "inside_p10_p90": self.inside,
+            "above_p90": list(self.above_p90),
+            "below_p10": list(self.below_p10),
+        }
+
+
+def _inside_q(c: HindcastCase, m: Metric) -> dict[str, float]:
+    return c.inside_cost_usd_bn if m == "cost" else c.inside_duration_years
+
+
+def _inside_view(cases: Sequence[HindcastCase], m: Metric) -> InsideView | None:
+    """Count the actuals in the inside view's band; ``None`` where it is the headline."""
+    with_inside = [c for c in cases if _inside_q(c, m)]
+    if not with_inside or all(_inside_q(c, m) == _q(c, m) for c in with_inside):
+        return None
+    above = tuple(c.label for c in with_inside if _actual(c, m) > _inside_q(c, m)["p90"])
+    below = tuple(c.label for c in with_inside if _actual(c, m) < _inside_q(c, m)["p10"])
+    return InsideView(
+        n=len(with_inside),
+        inside=len(with_inside) - len(above) - len(below),
+        above_p90=above,
+        below_p10=below,
+    )
+
+
+@dataclass(frozen=True)
 class MetricScores:
     """How the predictions of one metric (cost or duration) compare with what happened."""
 
@@ -189,6 +227,8 @@ class MetricScores:
     below_p10: tuple[str, ...]
     """Cases whose actual lay below the predicted P10 (over-predicted), by label."""
     benchmark: Benchmark | None
+    inside_view: InsideView | None = None
+    """The inside view's band (no project-wide factor), where it differs from the headline."""
 
     @property
     def coverage(self) -> float:
@@ -217,6 +257,7 @@ class MetricScores:
             "above_p90": list(self.above_p90),
             "below_p10": list(self.below_p10),
             "official": None if self.benchmark is None else self.benchmark.to_dict(),
+            "inside_view": None if self.inside_view is None else self.inside_view.to_dict(),
         }
 
 
@@ -293,6 +334,7 @@ def metric_scores(cases: Sequence[HindcastCase], metric: Metric) -> MetricScores
         above_p90=tuple(above),
         below_p10=tuple(below),
         benchmark=_benchmark(cases, metric),
+        inside_view=_inside_view(cases, metric),
     )
 
 
@@ -395,6 +437,19 @@ def benchmark_sentence(s: MetricScores) -> str | None:
     return text
 
 
+def inside_view_sentence(s: MetricScores) -> str | None:
+    """Say how the inside view alone (no project-wide factor) fared; ``None`` if headline."""
+    v = s.inside_view
+    if v is None:
+        return None
+    return (
+        f"{_WHAT[s.metric].capitalize()}, inside view alone (bottom-up and named risks, without "
+        f"the project-wide factor): the actual fell inside its P10 to P90 in {v.inside} of "
+        f"{v.n} cases; above its P90 in {_count(v.above_p90)}, below its P10 in "
+        f"{_count(v.below_p10)}."
+    )
+
+
 def not_blind_sentence(cases: Sequence[HindcastCase]) -> str:
     """Say how many cases declare inputs that are not blind to their outcome, by name."""
     named = [c.label for c in cases if c.not_blind]
@@ -428,17 +483,18 @@ def findings(report: HindcastReport) -> list[str]:
     -------
     list of str
         For cost and then duration: coverage (with its exact interval and the cases outside
-        the band, named), bias and spread, and the official forecast beside the model;
-        then how many cases are not blind.
+        the band, named), bias and spread, the official forecast beside the model, and how
+        the inside view alone fared where it differs from the headline; then how many cases
+        are not blind.
     """
     out: list[str] = []
     for m in METRICS:
         s = metric_scores(report.cases, m)
         out.append(coverage_sentence(s))
         out.append(bias_sentence(s))
-        bench = benchmark_sentence(s)
-        if bench is not None:
-            out.append(bench)
+        for extra in (benchmark_sentence(s), inside_view_sentence(s)):
+            if extra is not None:
+                out.append(extra)
     out.append(not_blind_sentence(report.cases))
     return out
 
@@ -451,10 +507,12 @@ __all__ = [
     "METRICS",
     "STRUCTURAL_LIMITS",
     "Benchmark",
+    "InsideView",
     "Metric",
     "MetricScores",
     "coverage_interval",
     "findings",
+    "inside_view_sentence",
     "metric_scores",
     "official_forecast",
     "percentile_text",

@@ -71,6 +71,23 @@ def _scores(report: HindcastReport) -> dict[str, Any]:
     return out
 
 
+def _inside_rows(c: HindcastCase) -> list[tuple[str, dict[str, float], bool]]:
+    """(label, quantiles, actual inside P10-P90) of the inside view, where it differs."""
+    rows = []
+    for label, q, actual, headline in (
+        ("Cost, inside view (USD bn)", c.inside_cost_usd_bn, c.actual_cost_usd_bn, c.cost_usd_bn),
+        (
+            "Duration, inside view (years)",
+            c.inside_duration_years,
+            c.actual_duration_years,
+            c.duration_years,
+        ),
+    ):
+        if q and q != headline:
+            rows.append((label, q, q["p10"] <= actual <= q["p90"]))
+    return rows
+
+
 def _case(c: HindcastCase, draws: int) -> dict[str, Any]:
     return {
         "name": c.name,
@@ -95,6 +112,7 @@ def _case(c: HindcastCase, draws: int) -> dict[str, Any]:
             if c.outside_view_cost_usd_bn
             else None
         ),
+        "inside_view": _inside_rows(c),
         "not_blind": c.not_blind,
         "scope": c.cost_scope,
         "start": c.start,
