@@ -16,8 +16,9 @@ Times are in days from notice to proceed; money in USD millions inside, USD bill
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -97,8 +98,40 @@ class MachineIn:
 
 
 @dataclass(frozen=True)
+class ReuseIn:
+    """A heading of a bore driven by the machine of an earlier heading, moved after it.
+
+    The heading (``point``, ``direction``) of the bore that holds this launches once the
+    earlier heading (``after_bore``, ``after_point``, ``after_direction``) has finished
+    boring and the machine has been moved (``relocation``: key of the months it takes to
+    dismantle, carry and bring it to the new site), then assembles and learns as usual.
+    """
+
+    point: int
+    direction: str
+    after_bore: int
+    after_point: int
+    after_direction: str
+    relocation: str
+
+
+@dataclass(frozen=True)
+class StopIn:
+    """A heading that stops at a given chainage; the opposite front bores the rest."""
+
+    point: int
+    direction: str
+    stop_m: float
+
+
+@dataclass(frozen=True)
 class BoreIn:
-    """A bore along the whole route."""
+    """A bore, over the whole route or over its span ``from_m`` .. ``to_m``.
+
+    Outside its span a bore has nothing to bore: fronts pass there instantly and nothing
+    is charged. ``launches`` lists the (point, direction) it launches headings in (``None``:
+    every point's own directions); ``reuse`` and ``stops`` refine some of those headings.
+    """
 
     name: str
     role: str
@@ -109,6 +142,12 @@ class BoreIn:
     machine_cost: str
     heading_cost: str
     performance: str
+    from_m: float = 0.0
+    to_m: float | None = None
+    """End of the span (m); ``None``: the route's end."""
+    launches: tuple[tuple[int, str], ...] | None = None
+    reuse: tuple[ReuseIn, ...] = ()
+    stops: tuple[StopIn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,6 +195,8 @@ class ConstructionInputs:
     risks: tuple[RiskIn, ...] = ()
     risk_groups: Mapping[str, float] = field(default_factory=dict)
     """Correlation of the occurrences within each risk group."""
+    zone_machines: Mapping[str, int] = field(default_factory=dict)
+    """Zones whose method is forced: zone name to the machine every bore uses there."""
 
     @property
     def length_m(self) -> float:
@@ -176,16 +217,92 @@ class Heading:
         return f"{inp.bores[self.bore].name}: {inp.points[self.point].name} -> {self.direction}"
 
 
+SPAN_TOL_M = 1e-6
+"""Tolerance (m) of a point at the end of a bore's span."""
+
+
+def bore_span(inp: ConstructionInputs, bore: BoreIn) -> tuple[float, float]:
+    """Return a bore's span (m): where it starts and ends along the route."""
+    return bore.from_m, inp.length_m if bore.to_m is None else bore.to_m
+
+
+def full_span(inp: ConstructionInputs, bore: BoreIn) -> bool:
+    """Whether a bore runs the whole route."""
+    start, end = bore_span(inp, bore)
+    return start <= 0.0 and end >= inp.length_m
+
+
+def launches(inp: ConstructionInputs, b: int, p: int, direction: str) -> bool:
+    """Whether bore ``b`` launches a heading at point ``p`` in ``direction``.
+
+    A bore launches where its own ``launches`` say (by default every point's directions),
+    and only from points inside its span.
+    """
+    bore, pt = inp.bores[b], inp.points[p]
+    start, end = bore_span(inp, bore)
+    if not start - SPAN_TOL_M <= pt.chainage_m <= end + SPAN_TOL_M:
+        return False
+    if bore.launches is not None:
+        return (p, direction) in bore.launches
+    return pt.east if direction == "east" else pt.west
+
+
 def headings(inp: ConstructionInputs) -> list[Heading]:
     """All headings of the scenario, bore by bore, point by point, west before east."""
     out = []
     for b in range(len(inp.bores)):
-        for p, pt in enumerate(inp.points):
-            if pt.west:
-                out.append(Heading(b, p, "west"))
-            if pt.east:
-                out.append(Heading(b, p, "east"))
+        for p in range(len(inp.points)):
+            for direction in ("west", "east"):
+                if launches(inp, b, p, direction):
+                    out.append(Heading(b, p, direction))
     return out
+
+
+def reused(inp: ConstructionInputs, h: Heading) -> ReuseIn | None:
+    """Return the reuse of an earlier heading's machine that drives ``h``, if any."""
+    for r in inp.bores[h.bore].reuse:
+        if (r.point, r.direction) == (h.point, h.direction):
+            return r
+    return None
+
+
+def bore_order(inp: ConstructionInputs) -> list[int]:
+    """Bores in an order that solves every reused machine's first drive before its next.
+
+    Stable: bores keep their order unless a reuse needs an earlier one later. A cycle
+    raises ``ValueError`` naming a bore in it (the compiler reports it as a scenario error).
+    """
+    deps = [{r.after_bore for r in bo.reuse} for bo in inp.bores]
+    order: list[int] = []
+    while len(order) < len(inp.bores):
+        ready = [b for b in range(len(inp.bores)) if b not in order and deps[b] <= set(order)]
+        if not ready:
+            stuck = next(b for b in range(len(inp.bores)) if b not in order)
+            raise ValueError(f"the machine reuse of bore {inp.bores[stuck].name!r} is a cycle")
+        order.append(ready[0])
+    return order
+
+
+def zone_machine(inp: ConstructionInputs, b: int, zone: str) -> int:
+    """Return the machine (method) bore ``b`` uses in zone ``zone``: the zone's, else its own."""
+    return inp.zone_machines.get(zone, inp.bores[b].machine)
+
+
+def _method_bores(inp: ConstructionInputs) -> list[BoreIn]:
+    """Each bore, and each bore with each machine a zone forces on it (for the caps)."""
+    out = list(inp.bores)
+    for bore in inp.bores:
+        for mi in sorted(set(inp.zone_machines.values()) - {bore.machine}):
+            out.append(replace(bore, machine=mi))
+    return out
+
+
+def span_overlap_m(
+    inp: ConstructionInputs, bore: BoreIn, lo: FloatArray | float, hi: FloatArray | float
+) -> FloatArray:
+    """Length (m) of ``lo .. hi`` inside a bore's span (elementwise, never negative)."""
+    start, end = bore_span(inp, bore)
+    return np.asarray(np.maximum(np.minimum(hi, end) - np.maximum(lo, start), 0.0))
 
 
 @dataclass
@@ -267,7 +384,7 @@ def cap_floor(inp: ConstructionInputs, x: Mapping[str, FloatArray]) -> FloatArra
     draw bores faster than the cap, however its factors fell.
     """
     floor = np.zeros(x[inp.area_exponent].shape)
-    for bore in inp.bores:
+    for bore in _method_bores(inp):
         advance, cap = _advance_and_cap(inp, bore, x)
         ratio = advance / (cap * x[bore.performance])
         floor = np.maximum(floor, ratio.max(axis=0))
@@ -382,6 +499,45 @@ def _sites_and_machines(
     return marine_done, site_ready, delivered
 
 
+def _at(ground: Ground, chain: FloatArray) -> tuple[NDArray[np.intp], FloatArray]:
+    """Run index and fraction of that run at each chainage, shape (q, n) each."""
+    n = ground.length.shape[1]
+    draws = np.arange(n)
+    k = bisect_columns(ground.bounds, np.repeat(chain[:, None], n, axis=1))  # (q, n)
+    length = ground.length[k, draws]
+    offset = chain[:, None] - ground.bounds[k, draws]
+    frac = np.clip(np.divide(offset, length, out=np.zeros_like(length), where=length > 0), 0, 1)
+    return k, frac
+
+
+def _bore_points(
+    inp: ConstructionInputs, bore: BoreIn
+) -> tuple[FloatArray, NDArray[np.intp], NDArray[np.bool_], NDArray[np.bool_]]:
+    """Return the points a bore's fronts run between: attack points and stop chainages.
+
+    Returns chainages (sorted), the attack point each is (``-1``: a virtual point at a
+    stop) and the eastward and westward barriers there.
+    """
+    chain = [p.chainage_m for p in inp.points]
+    glob = list(range(len(chain)))
+    east, west = [False] * len(chain), [False] * len(chain)
+    for st in bore.stops:
+        at = next((i for i, c in enumerate(chain) if abs(c - st.stop_m) <= SPAN_TOL_M), None)
+        if at is None:
+            at = int(np.searchsorted(chain, st.stop_m))
+            chain.insert(at, st.stop_m)
+            glob.insert(at, -1)
+            east.insert(at, False)
+            west.insert(at, False)
+        (east if st.direction == "east" else west)[at] = True
+    return (
+        np.asarray(chain, dtype=np.float64),
+        np.asarray(glob, dtype=np.intp),
+        np.asarray(east),
+        np.asarray(west),
+    )
+
+
 def _bore(
     inp: ConstructionInputs,
     ground: Ground,
@@ -395,20 +551,20 @@ def _bore(
     """Drive every heading of every bore through the sampled ground.
 
     Place risks of the register (:mod:`beringia.core.risks`) stop the heading that meets
-    their chainage: their delay is added to the run of ground that holds it.
+    their chainage: their delay is added to the run of ground that holds it. Bores are
+    solved in :func:`bore_order`, so a machine reused for a later drive has finished its
+    first one; a bore's runs outside its span take no time (fronts pass there instantly)
+    and draw no events or risks; a heading with a stop chainage leaves the rest of its
+    stretch to the opposite front.
     """
     n = ground.length.shape[1]
     hds = headings(inp)
+    index = {h: i for i, h in enumerate(hds)}
     chain = np.array([p.chainage_m for p in inp.points])
     m = len(chain)
     draws = np.arange(n)
     # Run index and fraction of that run at each attack point (shared by the bores).
-    point_k = bisect_columns(ground.bounds, np.repeat(chain[:, None], n, axis=1))  # (m, n)
-    point_len = ground.length[point_k, draws]
-    offset = chain[:, None] - ground.bounds[point_k, draws]
-    point_frac = np.clip(
-        np.divide(offset, point_len, out=np.zeros_like(point_len), where=point_len > 0), 0, 1
-    )
+    point_k, point_frac = _at(ground, chain)
     out = _Boring(
         launch_start=np.zeros((len(hds), n)),
         boring_start=np.zeros((len(hds), n)),
@@ -421,53 +577,90 @@ def _bore(
     cum = np.empty((ground.length.shape[0] + 1, n))
     cum[0] = 0.0
     rates = event_rates(inp.events, ground, x)
-    base: dict[tuple[int, float], FloatArray] = {}  # days per run at performance 1
-    for b, bore in enumerate(inp.bores):
+    base: dict[tuple[object, ...], FloatArray] = {}  # days per run at performance 1
+    for b in bore_order(inp):
+        bore = inp.bores[b]
         mach = inp.machines[bore.machine]
         # Days to bore each run, then stoppages, then days from chainage 0 to each boundary.
-        # Bores with the same machine and diameter share the ground's days per run.
-        key = (bore.machine, bore.diameter_m)
+        # Bores with the same machines and diameter share the ground's days per run.
+        methods = tuple(zone_machine(inp, b, z) for z, _, _ in ground.zone_rows)
+        key: tuple[object, ...] = (bore.machine, bore.diameter_m)
+        if any(mi != bore.machine for mi in methods):
+            key += methods
         if key not in base:
             base[key] = ground.gather(1.0 / _advance_m_per_day(inp, bore, x))
+            for (_, lo, hi), mi in zip(ground.zone_rows, methods, strict=True):
+                if mi != bore.machine:  # a method forced in this zone
+                    per_class = 1.0 / _advance_m_per_day(inp, replace(bore, machine=mi), x)
+                    base[key][lo:hi] = np.take(per_class.ravel(), ground.flat_cls[lo:hi])
             base[key] *= ground.length
         run_days = base[key] * x[bore.performance]
+        bore_rates = rates
+        whole = full_span(inp, bore)
+        if not whole:  # only the part of each run inside the span is bored
+            inside = span_overlap_m(inp, bore, ground.bounds[:-1], ground.bounds[1:])
+            share = np.divide(
+                inside, ground.length, out=np.zeros_like(inside), where=ground.length > 0
+            )
+            run_days *= share
+            if rates is not None:
+                bore_rates = replace(rates, per_run=rates.per_run * share)
         out.event_cost += add_events(
-            inp.events, ground, bore.name, rates, run_days, streams, counter
+            inp.events, ground, bore.name, bore_rates, run_days, streams, counter
         )
         if inp.risks:
             at_m, delay = place_delays(inp.risks, risks, b, len(inp.bores))
+            if not whole:
+                delay = np.where(span_overlap_m(inp, bore, at_m, at_m + 1.0) > 0, delay, 0.0)
             for r in np.flatnonzero(delay.any(axis=1)):
                 hit = np.flatnonzero(delay[r])
                 k_r = bisect_columns(ground.bounds[:, hit], at_m[r, hit][None, :])[0]
                 np.add.at(run_days, (k_r, hit), delay[r, hit])
         cumsum_rows(run_days, cum[1:])
-        g_at = cum[point_k, draws] + point_frac * run_days[point_k, draws]  # (m, n)
+        bchain, glob, e_bar, w_bar = _bore_points(inp, bore)
+        if bore.stops:
+            bk, bfrac = _at(ground, bchain)
+        else:
+            bk, bfrac = point_k, point_frac
+        mb = len(bchain)
+        pos = {int(g): j for j, g in enumerate(glob) if g >= 0}  # attack point -> index
+        g_at = cum[bk, draws] + bfrac * run_days[bk, draws]  # (mb, n)
         learning = x[mach.learning_days] * (1.0 - x[mach.learning_efficiency]) / 2.0
         launch = x[mach.launch_months] * MONTH_DAYS
-        east = np.full((m, n), np.inf)
-        west = np.full((m, n), np.inf)
+        east = np.full((mb, n), np.inf)
+        west = np.full((mb, n), np.inf)
         mine = [(i, h) for i, h in enumerate(hds) if h.bore == b]
         for i, h in mine:
-            out.launch_start[i] = np.maximum(site_ready[h.point], delivered[bore.machine])
+            ready = np.maximum(site_ready[h.point], delivered[bore.machine])
+            ru = reused(inp, h)
+            if ru is not None:  # the machine comes from an earlier heading, moved
+                j = index[Heading(ru.after_bore, ru.after_point, ru.after_direction)]
+                bored = out.active[j] & (out.length_m[j] > 0)
+                free = np.where(bored, out.stop[j], out.launch_start[j])
+                ready = np.maximum(site_ready[h.point], free + x[ru.relocation] * MONTH_DAYS)
+            out.launch_start[i] = ready
             out.boring_start[i] = out.launch_start[i] + launch + learning
-            (east if h.direction == "east" else west)[h.point] = out.boring_start[i]
-        fr = solve_fronts(np.diff(g_at, axis=0).T, east.T, west.T)
-        out.gap_finish[b] = fr.gap_finish.T
+            (east if h.direction == "east" else west)[pos[h.point]] = out.boring_start[i]
+        if bore.stops:
+            fr = solve_fronts(np.diff(g_at, axis=0).T, east.T, west.T, e_bar, w_bar)
+        else:
+            fr = solve_fronts(np.diff(g_at, axis=0).T, east.T, west.T)
         # Chainage where the fronts of each stretch meet: invert days -> chainage.
-        target = g_at[:-1] + fr.meet.T  # (m-1, n)
+        target = g_at[:-1] + fr.meet.T  # (mb-1, n)
         k = bisect_columns(cum, target)
         days = run_days[k, draws]
         frac = np.divide(target - cum[k, draws], days, out=np.zeros_like(days), where=days > 0)
         x_meet = ground.bounds[k, draws] + np.clip(frac, 0.0, 1.0) * ground.length[k, draws]
-        x_meet = np.clip(x_meet, chain[:-1, None], chain[1:, None])
-        for gi in range(m - 1):
+        x_meet = np.clip(x_meet, bchain[:-1, None], bchain[1:, None])
+        for gi in range(mb - 1):
             for i, h in mine:
                 if h.direction == "east":
-                    owns = fr.east_owner[:, gi] == h.point
-                    extent = x_meet[gi] - chain[gi]
+                    owns = fr.east_owner[:, gi] == pos[h.point]
+                    lo, hi = bchain[gi], x_meet[gi]
                 else:
-                    owns = fr.west_owner[:, gi + 1] == h.point
-                    extent = chain[gi + 1] - x_meet[gi]
+                    owns = fr.west_owner[:, gi + 1] == pos[h.point]
+                    lo, hi = x_meet[gi], bchain[gi + 1]
+                extent = hi - lo if whole else span_overlap_m(inp, bore, lo, hi)
                 out.length_m[i] += np.where(owns, extent, 0.0)
                 out.stop[i] = np.where(
                     owns, np.maximum(out.stop[i], fr.gap_finish[:, gi]), out.stop[i]
@@ -475,7 +668,19 @@ def _bore(
                 out.active[i] |= owns
         for i, h in mine:  # a launch overtaken by another heading never bored
             own = fr.east_owner if h.direction == "east" else fr.west_owner
-            out.active[i] &= own[:, h.point] == h.point
+            out.active[i] &= own[:, pos[h.point]] == pos[h.point]
+        if bore.stops or not whole:
+            # A stretch is finished when its last part is; parts outside the span are not
+            # the bore's to finish.
+            sub = fr.gap_finish.T.copy()  # (mb-1, n)
+            outside = span_overlap_m(inp, bore, bchain[:-1], bchain[1:]) <= 0
+            sub[outside] = 0.0
+            stretch = np.searchsorted(chain, bchain[:-1], side="right") - 1
+            out.gap_finish[b] = 0.0
+            for j, gi in enumerate(stretch):
+                out.gap_finish[b, gi] = np.maximum(out.gap_finish[b, gi], sub[j])
+        else:
+            out.gap_finish[b] = fr.gap_finish.T
     # Overtaken before it bored: idle. A share below a millimetre is rounding in the
     # meeting point (days -> chainage), not boring.
     out.active &= (out.stop > 0) & (out.length_m > MIN_DRIVE_M)
@@ -486,8 +691,8 @@ def _bore(
         culprit, advance = advance_limit(inp, inp.bores[b], lambda k: float(np.median(x[k])))
         with np.errstate(divide="ignore", over="ignore"):
             endless_boring = not np.isfinite(1.0 / np.float64(advance))
-        stretch = f"{inp.points[gi].name} - {inp.points[gi + 1].name}"
-        where = f"bore {inp.bores[b].name!r} never finishes the stretch {stretch}"
+        stretch_name = f"{inp.points[gi].name} - {inp.points[gi + 1].name}"
+        where = f"bore {inp.bores[b].name!r} never finishes the stretch {stretch_name}"
         raise NumericalError(
             f"{culprit}: {where}, its advance being {advance:.3g} m/day; change it"
             if endless_boring
@@ -508,6 +713,40 @@ def emergency_stations(inp: ConstructionInputs) -> int:
     return max(0, int(np.ceil(inp.length_m / inp.station_spacing_m - 1e-9)) - 1)
 
 
+def bore_km(inp: ConstructionInputs, bore: BoreIn) -> float:
+    """Length of a bore (km): its span."""
+    if full_span(inp, bore):
+        return inp.length_m / 1000.0
+    start, end = bore_span(inp, bore)
+    return (end - start) / 1000.0
+
+
+def running_track_km(inp: ConstructionInputs, lo: float = 0.0, hi: float | None = None) -> float:
+    """Track-km of the running bores between chainages ``lo`` and ``hi`` (m; default all)."""
+    hi = inp.length_m if hi is None else hi
+    running = [bo for bo in inp.bores if bo.role == "running"]
+    if all(full_span(inp, bo) for bo in running):
+        return len(running) * ((hi - lo) / 1000.0)
+    return sum(float(span_overlap_m(inp, bo, lo, hi)) for bo in running) / 1000.0
+
+
+def side_by_side_m(inp: ConstructionInputs) -> float:
+    """Length (m) where two bores run side by side: where cross-passages join them.
+
+    A tunnel of a single bore counts its whole span (its cross-passages are refuges).
+    """
+    if all(full_span(inp, bo) for bo in inp.bores):
+        return inp.length_m
+    spans = [bore_span(inp, bo) for bo in inp.bores]
+    need = min(2, len(spans))
+    cuts = sorted({c for span in spans for c in span})
+    return sum(
+        hi - lo
+        for lo, hi in itertools.pairwise(cuts)
+        if sum(1 for s, e in spans if s <= lo and hi <= e) >= need
+    )
+
+
 def _costs(
     inp: ConstructionInputs,
     x: Mapping[str, FloatArray],
@@ -525,8 +764,6 @@ def _costs(
     hds = headings(inp)
     zero = np.zeros_like(years)
     labour, materials = x[inp.labour_factor], x[inp.materials_factor]
-    route_km = inp.length_m / 1000.0
-    n_running = sum(1 for bo in inp.bores if bo.role == "running")
     # Days a heading's crew and machine are on the clock: from launch to the end of boring,
     # or, for a heading overtaken before it bored, to the earlier of its boring start and the
     # day the opposite front reached it (never negative); then dilated like every date.
@@ -539,11 +776,15 @@ def _costs(
     )
     area = [(bo.diameter_m / bo.cost_reference_diameter_m) ** 2 for bo in inp.bores]
     comp = {
-        "machines": sum((x[inp.bores[h.bore].machine_cost] for h in hds), start=zero),
+        # One machine per heading, except a heading driven by an earlier heading's machine.
+        "machines": sum(
+            (x[inp.bores[h.bore].machine_cost] for h in hds if reused(inp, h) is None),
+            start=zero,
+        ),
         "sites": sum((x[p.site_cost] for p in inp.points), start=zero),
         "tunnelling_length": materials
         * sum(
-            (route_km * x[bo.unit_cost] * a for bo, a in zip(inp.bores, area, strict=True)),
+            (bore_km(inp, bo) * x[bo.unit_cost] * a for bo, a in zip(inp.bores, area, strict=True)),
             start=zero,
         ),
         "tunnelling_time": labour
@@ -554,10 +795,12 @@ def _costs(
         "site_overheads": labour * years * sum((x[p.overhead] for p in inp.points), start=zero),
         "events": bored.event_cost,
         "risks": risk_cost,
-        "cross_passages": materials * np.floor(inp.length_m / inp.cp_spacing_m) * x[inp.cp_cost],
+        "cross_passages": materials
+        * np.floor(side_by_side_m(inp) / inp.cp_spacing_m)
+        * x[inp.cp_cost],
         "fitout": materials
         * (
-            n_running * route_km * x[inp.fit_usd_per_track_km]
+            running_track_km(inp) * x[inp.fit_usd_per_track_km]
             + x[inp.fit_fixed]
             + (0.0 if inp.ventilation_plant is None else len(inp.points) * x[inp.ventilation_plant])
             + (0.0 if inp.station_cost is None else emergency_stations(inp) * x[inp.station_cost])
@@ -607,9 +850,11 @@ def simulate_block(
     # done. Then integration and commissioning of the whole line.
     breakthrough = bored.gap_finish.max(axis=0)  # (m-1, n)
     cp_done = breakthrough + x[inp.cp_months] * MONTH_DAYS
-    n_running = sum(1 for bo in inp.bores if bo.role == "running")
-    gap_km = np.diff([p.chainage_m for p in inp.points]) / 1000.0
-    fit_months = (n_running * gap_km[:, None]) / (2.0 * x[inp.fit_rate])
+    pts = inp.points
+    track_km = np.array(
+        [running_track_km(inp, a.chainage_m, b.chainage_m) for a, b in itertools.pairwise(pts)]
+    )
+    fit_months = track_km[:, None] / (2.0 * x[inp.fit_rate])
     fit_end = breakthrough + fit_months * MONTH_DAYS
     fit_done = np.maximum(cp_done, fit_end)
     fit_all = fit_done.max(axis=0)

@@ -11,9 +11,14 @@ Rules, which are what happens underground:
 * a heading that reaches an attack point before that point's own launch in the same
   direction carries on, and the later launch is cancelled (the tunnel is already there);
 * a heading that reaches an attack point after the point has launched a heading towards
-  it has met that heading inside the gap.
+  it has met that heading inside the gap;
+* a front never leaves a point that is a barrier in its direction (a heading stopped at a
+  given chainage: the point is a virtual one, with no launches, at the stop); the gap
+  beyond is left to the opposite front.
 
-With these rules an extra heading can never make a bore finish later.
+With these rules an extra heading can never make a bore finish later, and an extra barrier
+can never make it finish earlier; a barrier that no front of its direction reaches before
+the opposite front has passed it changes nothing.
 """
 
 from __future__ import annotations
@@ -53,7 +58,13 @@ class Fronts:
     meet: FloatArray
 
 
-def solve_fronts(gap_time: FloatArray, launch_east: FloatArray, launch_west: FloatArray) -> Fronts:
+def solve_fronts(
+    gap_time: FloatArray,
+    launch_east: FloatArray,
+    launch_west: FloatArray,
+    east_barrier: NDArray[np.bool_] | None = None,
+    west_barrier: NDArray[np.bool_] | None = None,
+) -> Fronts:
     """Solve the excavation fronts of one bore for every draw.
 
     Parameters
@@ -62,6 +73,9 @@ def solve_fronts(gap_time: FloatArray, launch_east: FloatArray, launch_west: Flo
         Days of boring (with stoppages) needed to drive gap ``i`` from one end to the other.
     launch_east, launch_west : ndarray, shape (n, m)
         Day each point launches its eastward / westward heading; ``inf`` where it has none.
+    east_barrier, west_barrier : ndarray of bool, shape (m,), optional
+        Points an eastward / westward front arriving from the other side does not pass
+        (none by default).
 
     Returns
     -------
@@ -69,6 +83,9 @@ def solve_fronts(gap_time: FloatArray, launch_east: FloatArray, launch_west: Flo
         Front times, owners, gap completion times and meeting positions.
     """
     n, m = launch_east.shape
+    no_barrier = np.zeros(m, dtype=bool)
+    e_stop = no_barrier if east_barrier is None else np.asarray(east_barrier, dtype=bool)
+    w_stop = no_barrier if west_barrier is None else np.asarray(west_barrier, dtype=bool)
     idx = np.broadcast_to(np.arange(m), (n, m))
     e = launch_east.copy()
     w = launch_west.copy()
@@ -81,6 +98,8 @@ def solve_fronts(gap_time: FloatArray, launch_east: FloatArray, launch_west: Flo
         e = launch_east.copy()
         e_own = np.where(np.isfinite(e), idx, NO_OWNER)
         for i in range(m - 1):
+            if e_stop[i + 1]:
+                continue
             arrive = e[:, i] + gap_time[:, i]
             take = (arrive <= w[:, i + 1]) & (arrive < e[:, i + 1])
             e[:, i + 1] = np.where(take, arrive, e[:, i + 1])
@@ -88,6 +107,8 @@ def solve_fronts(gap_time: FloatArray, launch_east: FloatArray, launch_west: Flo
         w = launch_west.copy()
         w_own = np.where(np.isfinite(w), idx, NO_OWNER)
         for i in range(m - 2, -1, -1):
+            if w_stop[i]:
+                continue
             arrive = w[:, i + 1] + gap_time[:, i]
             take = (arrive <= e[:, i]) & (arrive < w[:, i])
             w[:, i] = np.where(take, arrive, w[:, i])

@@ -130,6 +130,11 @@ class Zone(Sourced):
         max_length=L.MAX_GROUND_CLASSES,
         description="Mean length of one run of each ground class, metres",
     )
+    machine: Name | None = Field(
+        None,
+        description="Method forced in this zone for every bore (a drill-and-blast or NATM "
+        "stretch): the machine whose rates apply here; default each bore's own",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Zone:
@@ -274,8 +279,51 @@ class Machine(Sourced):
     )
 
 
+HEADING_PATTERN = r"^[A-Za-z0-9_.-]+:(east|west)$"
+"""``<point>:<direction>``: a heading of the bore that names it."""
+AFTER_PATTERN = r"^[A-Za-z0-9_.-]+:[A-Za-z0-9_.-]+:(east|west)$"
+"""``<bore>:<point>:<direction>``: a heading of any bore."""
+
+
+class Reuse(Strict):
+    """One machine reused: this bore's heading starts after another heading has finished.
+
+    The machine is moved (``relocation_months``: dismantling, carriage, arrival at the new
+    site), then assembled and launched (the machine's ``launch_months``) and learns again.
+    Its price is paid once, by the heading that used it first.
+    """
+
+    heading: str = Field(
+        pattern=HEADING_PATTERN, description="This bore's heading: <point>:<east|west>"
+    )
+    after: str = Field(
+        pattern=AFTER_PATTERN, description="The earlier heading: <bore>:<point>:<east|west>"
+    )
+    relocation_months: Months = Field(description="From the end of the earlier drive")
+
+
+class Stop(Strict):
+    """A heading of this bore that stops at a given chainage (a lot boundary, a fault zone).
+
+    The rest of its stretch is bored from the other side.
+    """
+
+    heading: str = Field(
+        pattern=HEADING_PATTERN, description="This bore's heading: <point>:<east|west>"
+    )
+    stop_km: float = Field(gt=0, lt=L.MAX_TUNNEL_KM, description="Where the heading stops, km")
+
+
 class Bore(Sourced):
-    """One bore along the whole route (a running tunnel or the service tunnel)."""
+    """One bore: a running tunnel, the service tunnel, a pilot tunnel.
+
+    By default a bore runs the whole route and launches a heading wherever an attack point
+    does. ``from_km``/``from_point`` and ``to_km``/``to_point`` give a shorter span (outside
+    it the bore does not exist: it costs and takes nothing there, and points outside launch
+    nothing for it); ``headings`` overrides, for this bore, the directions some points
+    launch in (``[]``: none); ``reuse`` drives a heading with an earlier heading's machine;
+    ``stops`` stops a heading at a chainage.
+    """
 
     name: Name
     role: Literal["running", "service"]
@@ -290,6 +338,35 @@ class Bore(Sourced):
     performance_factor: Factor = Field(
         description="Multiplies boring time of every heading in the bore (1 = as rated)"
     )
+    from_km: float | None = Field(
+        None, ge=0, le=L.MAX_TUNNEL_KM, description="Start of the bore's span, km (default 0)"
+    )
+    to_km: float | None = Field(
+        None, gt=0, le=L.MAX_TUNNEL_KM, description="End of the span, km (default the end)"
+    )
+    from_point: str | None = Field(None, description="Start at a named point (as zones)")
+    to_point: str | None = Field(None, description="End at a named point (as zones)")
+    headings: dict[str, list[Literal["east", "west"]]] | None = Field(
+        None,
+        max_length=L.MAX_ATTACK_POINTS,
+        description="Per attack point, the directions it launches in for this bore",
+    )
+    reuse: list[Reuse] = Field(default_factory=list, max_length=L.MAX_BORE_REUSES)
+    stops: list[Stop] = Field(default_factory=list, max_length=L.MAX_BORE_STOPS)
+
+    @model_validator(mode="after")
+    def _span(self) -> Bore:
+        if self.from_km is not None and self.from_point is not None:
+            raise ValueError("give at most one of from_km and from_point")
+        if self.to_km is not None and self.to_point is not None:
+            raise ValueError("give at most one of to_km and to_point")
+        if self.from_km is not None and self.to_km is not None and self.to_km <= self.from_km:
+            raise ValueError(f"to_km ({self.to_km}) must exceed from_km ({self.from_km})")
+        for p, dirs in (self.headings or {}).items():
+            unique_names(f"construction.bores.{self.name}.headings.{p}", dirs)
+        unique_names(f"construction.bores.{self.name}.reuse", [r.heading for r in self.reuse])
+        unique_names(f"construction.bores.{self.name}.stops", [s.heading for s in self.stops])
+        return self
 
 
 class EventType(Sourced):
@@ -532,6 +609,12 @@ class Scenario(Strict):
             if b.machine not in machines:
                 raise ValueError(
                     f"construction.bores.{b.name}.machine: unknown machine {b.machine!r}; "
+                    f"allowed: {sorted(machines)}"
+                )
+        for z in self.geology.zones:
+            if z.machine is not None and z.machine not in machines:
+                raise ValueError(
+                    f"geology.zones.{z.name}.machine: unknown machine {z.machine!r}; "
                     f"allowed: {sorted(machines)}"
                 )
         for e in self.construction.events:

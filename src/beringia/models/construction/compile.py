@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from beringia.core.construction import (
     BoreIn,
     ConstructionInputs,
     MachineIn,
     PointIn,
+    ReuseIn,
+    StopIn,
+    bore_order,
+    headings,
 )
+from beringia.core.construction import _bore_points as bore_points
 from beringia.core.distributions import DistSpec
 from beringia.core.events import EventIn
 from beringia.core.geology import Zone
@@ -15,7 +22,7 @@ from beringia.core.risks import RiskIn
 from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult, alignment_for
 from beringia.scenario.distributions import AnyDist, dist_spec
-from beringia.scenario.model import Scenario
+from beringia.scenario.model import Bore, Scenario
 
 
 class _Registry:
@@ -67,6 +74,196 @@ def zone_bounds(sc: Scenario, places: dict[str, float]) -> list[tuple[float, flo
             f"the zones must cover the tunnel from 0 to {length / 1000:.2f} km",
         )
     return bounds
+
+
+TOL_M = 1e-6
+
+
+def _bore_span(sc: Scenario, bo: Bore, places: dict[str, float]) -> tuple[float, float | None]:
+    """Resolve a bore's span (m); ``None`` as the end: the route's end."""
+    length = places[sc.route.attack_points[-1].name]
+    k = f"construction.bores.{bo.name}."
+    ends: list[float | None] = []
+    for field, km, point, default in (
+        ("from", bo.from_km, bo.from_point, 0.0),
+        ("to", bo.to_km, bo.to_point, None),
+    ):
+        if point is not None:
+            if point not in places:
+                raise ScenarioError(
+                    f"{k}{field}_point", point, f"a named point: {', '.join(sorted(places))}"
+                )
+            ends.append(places[point])
+        else:
+            ends.append(default if km is None else km * 1000.0)
+    start, end = ends
+    assert start is not None
+    if not 0.0 <= start < (length if end is None else end) <= length + TOL_M:
+        stop = length if end is None else end
+        raise ScenarioError(
+            f"{k}from_km",
+            f"{start / 1000:.3f} to {stop / 1000:.3f} km",
+            f"a span running eastwards inside the tunnel (0 to {length / 1000:.3f} km)",
+        )
+    if start <= TOL_M and (end is None or end >= length - TOL_M):
+        return 0.0, None
+    return start, end if end is None else min(end, length)
+
+
+def _launches(sc: Scenario, bo: Bore) -> tuple[tuple[int, str], ...] | None:
+    """Resolve a bore's ``headings`` override into (point, direction) pairs."""
+    if bo.headings is None:
+        return None
+    pts = sc.route.attack_points
+    names = [p.name for p in pts]
+    for name, dirs in bo.headings.items():
+        where = f"construction.bores.{bo.name}.headings.{name}"
+        if name not in names:
+            raise ScenarioError(where, name, f"an attack point: {', '.join(names)}")
+        if name == names[0] and "west" in dirs:
+            raise ScenarioError(where, "west", "east or nothing (the first point)")
+        if name == names[-1] and "east" in dirs:
+            raise ScenarioError(where, "east", "west or nothing (the last point)")
+    return tuple(
+        (p, d)
+        for p, pt in enumerate(pts)
+        for d in ("west", "east")
+        if d in bo.headings.get(pt.name, pt.headings)
+    )
+
+
+def _resolve_reuse_and_stops(sc: Scenario, bores: list[BoreIn], reg: _Registry) -> list[BoreIn]:
+    """Resolve every bore's ``reuse`` and ``stops`` against the headings that exist."""
+    names = [p.name for p in sc.route.attack_points]
+    bore_index = {bo.name: b for b, bo in enumerate(bores)}
+    out = []
+    used: dict[tuple[int, int, str], str] = {}
+    for bo, core in zip(sc.construction.bores, bores, strict=True):
+        k = f"construction.bores.{bo.name}."
+        reuse = []
+        for i, r in enumerate(bo.reuse):
+            where = f"{k}reuse.{i}"
+            point, direction = r.heading.split(":")
+            after_bore, after_point, after_dir = r.after.split(":")
+            if after_bore not in bore_index or after_bore == bo.name:
+                others = sorted(set(bore_index) - {bo.name})
+                raise ScenarioError(
+                    f"{where}.after", r.after, f"a heading of another bore: {', '.join(others)}"
+                )
+            a = bore_index[after_bore]
+            if bores[a].machine != core.machine:
+                raise ScenarioError(
+                    f"{where}.after",
+                    r.after,
+                    f"a heading of a bore with the same machine ({bo.machine})",
+                )
+            for field, pname in (("heading", point), ("after", after_point)):
+                if pname not in names:
+                    raise ScenarioError(
+                        f"{where}.{field}", pname, f"an attack point: {', '.join(names)}"
+                    )
+            key = (a, names.index(after_point), after_dir)
+            if key in used:
+                raise ScenarioError(
+                    f"{where}.after", r.after, f"a heading not already reused by {used[key]}"
+                )
+            used[key] = where
+            reuse.append(
+                ReuseIn(
+                    point=names.index(point),
+                    direction=direction,
+                    after_bore=a,
+                    after_point=key[1],
+                    after_direction=after_dir,
+                    relocation=reg.add(f"{k}reuse.{i}.relocation_months", r.relocation_months),
+                )
+            )
+        stops = []
+        for i, st in enumerate(bo.stops):
+            point, direction = st.heading.split(":")
+            if point not in names:
+                raise ScenarioError(
+                    f"{k}stops.{i}.heading", point, f"an attack point: {', '.join(names)}"
+                )
+            stops.append(StopIn(names.index(point), direction, st.stop_km * 1000.0))
+        out.append(dataclasses.replace(core, reuse=tuple(reuse), stops=tuple(stops)))
+    return out
+
+
+def check_bores(inp: ConstructionInputs) -> None:
+    """Check that every bore's headings exist and that its fronts reach its whole span.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the reuse, stop or span that cannot be, and what is allowed.
+    """
+    exist = {(h.bore, h.point, h.direction) for h in headings(inp)}
+    try:
+        bore_order(inp)
+    except ValueError as exc:
+        raise ScenarioError(
+            "construction.bores.reuse", str(exc), "a machine reused in sequence, not a cycle"
+        ) from None
+    for b, bo in enumerate(inp.bores):
+        k = f"construction.bores.{bo.name}."
+        mine = sorted(f"{inp.points[p].name}:{d}" for bb, p, d in exist if bb == b)
+        for i, r in enumerate(bo.reuse):
+            if (b, r.point, r.direction) not in exist:
+                raise ScenarioError(
+                    f"{k}reuse.{i}.heading",
+                    f"{inp.points[r.point].name}:{r.direction}",
+                    f"a heading of this bore: {', '.join(mine) or 'none'}",
+                )
+            if (r.after_bore, r.after_point, r.after_direction) not in exist:
+                other = inp.bores[r.after_bore].name
+                raise ScenarioError(
+                    f"{k}reuse.{i}.after",
+                    f"{other}:{inp.points[r.after_point].name}:{r.after_direction}",
+                    f"a heading that bore {other!r} launches",
+                )
+        start = bo.from_m
+        end = inp.length_m if bo.to_m is None else bo.to_m
+        for i, st in enumerate(bo.stops):
+            where = f"{k}stops.{i}"
+            label = f"{inp.points[st.point].name}:{st.direction}"
+            if (b, st.point, st.direction) not in exist:
+                raise ScenarioError(
+                    f"{where}.heading", label, f"a heading of this bore: {', '.join(mine)}"
+                )
+            at = inp.points[st.point].chainage_m
+            ahead = st.stop_m > at + TOL_M if st.direction == "east" else st.stop_m < at - TOL_M
+            if not (ahead and start + TOL_M < st.stop_m < end - TOL_M):
+                raise ScenarioError(
+                    f"{where}.stop_km",
+                    f"{st.stop_m / 1000:g}",
+                    f"a chainage {st.direction} of {inp.points[st.point].name} "
+                    f"({at / 1000:g} km) inside the bore's span "
+                    f"({start / 1000:g} to {end / 1000:g} km)",
+                )
+        _check_reach(inp, b, exist)
+
+
+def _check_reach(inp: ConstructionInputs, b: int, exist: set[tuple[int, int, str]]) -> None:
+    """Every stretch of a bore's span is reached by a front that no barrier stops."""
+    bo = inp.bores[b]
+    chain, glob, e_bar, w_bar = bore_points(inp, bo)
+    start = bo.from_m
+    end = inp.length_m if bo.to_m is None else bo.to_m
+    east = [g >= 0 and (b, int(g), "east") in exist for g in glob]
+    west = [g >= 0 and (b, int(g), "west") in exist for g in glob]
+    for j in range(len(chain) - 1):
+        if min(chain[j + 1], end) - max(chain[j], start) <= TOL_M:
+            continue
+        from_west = any(east[p] and not e_bar[p + 1 : j + 1].any() for p in range(j + 1))
+        from_east = any(west[q] and not w_bar[j + 1 : q].any() for q in range(j + 1, len(chain)))
+        if not (from_west or from_east):
+            raise ScenarioError(
+                f"construction.bores.{bo.name}",
+                f"{chain[j] / 1000:g} to {chain[j + 1] / 1000:g} km",
+                "a heading reaching every part of the bore's span (launch one there, or "
+                "move a stop)",
+            )
 
 
 def compile_construction(
@@ -139,6 +336,7 @@ def compile_construction(
     bores = []
     for bo in c.bores:
         k = f"construction.bores.{bo.name}."
+        from_m, to_m = _bore_span(sc, bo, places)
         bores.append(
             BoreIn(
                 name=bo.name,
@@ -152,8 +350,12 @@ def compile_construction(
                     k + "heading_cost_usd_m_per_day", bo.heading_cost_usd_m_per_day
                 ),
                 performance=reg.add(k + "performance_factor", bo.performance_factor),
+                from_m=from_m,
+                to_m=to_m,
+                launches=_launches(sc, bo),
             )
         )
+    bores = _resolve_reuse_and_stops(sc, bores, reg)
     events = tuple(
         EventIn(
             name=ev.name,
@@ -196,7 +398,7 @@ def compile_construction(
         for b in (range(len(c.bores)) if r.bores == "each" else [None])
     )
     env = c.advance_envelope
-    return ConstructionInputs(
+    inp = ConstructionInputs(
         classes=classes,
         zones=zones,
         points=tuple(points),
@@ -275,4 +477,9 @@ def compile_construction(
             if c.systemic is None
             else reg.add("construction.systemic.schedule_factor", c.systemic.schedule_factor)
         ),
+        zone_machines={
+            z.name: machine_index[z.machine] for z in sc.geology.zones if z.machine is not None
+        },
     )
+    check_bores(inp)
+    return inp
