@@ -635,7 +635,7 @@ def _bore(
             ru = reused(inp, h)
             if ru is not None:  # the machine comes from an earlier heading, moved
                 j = index[Heading(ru.after_bore, ru.after_point, ru.after_direction)]
-                bored = out.active[j] & (out.length_m[j] > 0)
+                bored = out.active[j] & (out.length_m[j] > MIN_DRIVE_M)
                 free = np.where(bored, out.stop[j], out.launch_start[j])
                 ready = np.maximum(site_ready[h.point], free + x[ru.relocation] * MONTH_DAYS)
             out.launch_start[i] = ready
