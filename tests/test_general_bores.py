@@ -9,6 +9,7 @@ no learning, launches on day 0, fit-out 1 track-km a month per front from both e
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -249,3 +250,30 @@ def test_an_unknown_zone_machine_is_named(hand_doc: dict[str, Any]) -> None:
     hand_doc["geology"]["zones"][0]["machine"] = "drill"
     with pytest.raises(ScenarioError, match=r"geology\.zones\.all\.machine.*drill"):
         run(hand_doc)
+
+
+# --------------------------------------------------------------------------- all five at once
+DEMO = Path(__file__).parent / "data" / "general-demo.toml"
+
+
+def test_the_demonstration_tunnel_uses_every_feature_consistently() -> None:
+    a = beringia.assess(beringia.load_scenario(DEMO), draws=200, seed=3)
+    lengths: dict[str, np.ndarray] = {}
+    for h in a.headings:
+        lengths[h.bore] = lengths.get(h.bore, 0.0) + h.length_km
+    np.testing.assert_allclose(lengths["tube-a"], 20.0, rtol=1e-9)
+    np.testing.assert_allclose(lengths["tube-b"], 20.0, rtol=1e-9)
+    np.testing.assert_allclose(lengths["pilot"], 8.0, rtol=1e-9)  # its span: west to shaft
+    assert [h.name for h in a.headings if h.bore != "tube-a"] == [
+        "tube-b: west -> east",
+        "tube-b: east -> west",
+        "pilot: shaft -> west",
+    ]
+    stopped = heading(a, "tube-a: shaft -> east")
+    assert np.all(stopped.length_km <= 6.0 + 1e-9)  # stops at 14 km
+    # Five machines bought at 25 (tube-b's west drive reuses tube-a's) and the pilot's at 10.
+    np.testing.assert_allclose(a.breakdown_usd_bn["machines"], 0.135, rtol=1e-12)
+    # Cross-passages over the 20 km where the tubes run side by side, every 500 m.
+    np.testing.assert_allclose(a.breakdown_usd_bn["cross_passages"], 0.040, rtol=1e-12)
+    again = beringia.assess(beringia.load_scenario(DEMO), draws=200, seed=3)
+    np.testing.assert_array_equal(a.cost_usd_bn, again.cost_usd_bn)
