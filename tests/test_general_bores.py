@@ -161,7 +161,9 @@ def test_a_reuse_cycle_or_an_unknown_heading_is_a_scenario_error(
     doc["construction"]["bores"][0]["reuse"] = [
         {"heading": "west:east", "after": "pilot:west:east", "relocation_months": 1.0}
     ]
-    with pytest.raises(ScenarioError, match=r"construction\.bores\.reuse.*cycle"):
+    with pytest.raises(
+        ScenarioError, match=r"construction\.bores\.main\.reuse: .*pilot:west:east.*cycle"
+    ):
         run(doc)
     doc = reuse_doc(copy.deepcopy(hand_doc))
     doc["construction"]["bores"][1]["reuse"][0]["after"] = "main:east:west"

@@ -266,20 +266,33 @@ def reused(inp: ConstructionInputs, h: Heading) -> ReuseIn | None:
     return None
 
 
-def bore_order(inp: ConstructionInputs) -> list[int]:
-    """Bores in an order that solves every reused machine's first drive before its next.
-
-    Stable: bores keep their order unless a reuse needs an earlier one later. A cycle
-    raises ``ValueError`` naming a bore in it (the compiler reports it as a scenario error).
-    """
+def _order(inp: ConstructionInputs) -> tuple[list[int], int | None]:
+    """Bores in dependency order as far as it goes, and the first bore left in a cycle."""
     deps = [{r.after_bore for r in bo.reuse} for bo in inp.bores]
     order: list[int] = []
     while len(order) < len(inp.bores):
         ready = [b for b in range(len(inp.bores)) if b not in order and deps[b] <= set(order)]
         if not ready:
-            stuck = next(b for b in range(len(inp.bores)) if b not in order)
-            raise ValueError(f"the machine reuse of bore {inp.bores[stuck].name!r} is a cycle")
+            return order, next(b for b in range(len(inp.bores)) if b not in order)
         order.append(ready[0])
+    return order, None
+
+
+def reuse_cycle(inp: ConstructionInputs) -> int | None:
+    """Return a bore whose machine reuse waits, through other bores, on itself (or None)."""
+    return _order(inp)[1]
+
+
+def bore_order(inp: ConstructionInputs) -> list[int]:
+    """Return the bores in an order that solves a reused machine's first drive before its next.
+
+    Stable: bores keep their order unless a reuse needs an earlier one later. A cycle
+    raises ``ValueError`` naming a bore in it (the compiler reports it first, as a scenario
+    error, with :func:`reuse_cycle`).
+    """
+    order, stuck = _order(inp)
+    if stuck is not None:
+        raise ValueError(f"the machine reuse of bore {inp.bores[stuck].name!r} is a cycle")
     return order
 
 
@@ -510,7 +523,7 @@ def _at(ground: Ground, chain: FloatArray) -> tuple[NDArray[np.intp], FloatArray
     return k, frac
 
 
-def _bore_points(
+def bore_points(
     inp: ConstructionInputs, bore: BoreIn
 ) -> tuple[FloatArray, NDArray[np.intp], NDArray[np.bool_], NDArray[np.bool_]]:
     """Return the points a bore's fronts run between: attack points and stop chainages.
@@ -617,7 +630,7 @@ def _bore(
                 k_r = bisect_columns(ground.bounds[:, hit], at_m[r, hit][None, :])[0]
                 np.add.at(run_days, (k_r, hit), delay[r, hit])
         cumsum_rows(run_days, cum[1:])
-        bchain, glob, e_bar, w_bar = _bore_points(inp, bore)
+        bchain, glob, e_bar, w_bar = bore_points(inp, bore)
         if bore.stops:
             bk, bfrac = _at(ground, bchain)
         else:
@@ -943,7 +956,8 @@ def activities(inp: ConstructionInputs, t: Timeline) -> list[Activity]:
     for i, h in enumerate(hds):
         site_is = np.abs(t.launch_start[i] - t.site_ready[h.point]) < tol
         crit_site[h.point] |= crit_heading[i] & site_is
-        crit_machine[inp.bores[h.bore].machine] |= crit_heading[i] & ~site_is
+        if reused(inp, h) is None:  # a reused machine waits for its earlier drive
+            crit_machine[inp.bores[h.bore].machine] |= crit_heading[i] & ~site_is
     for p, pt in enumerate(inp.points):
         acts.append(
             Activity(f"marine works: {pt.name}", "sites", zero, t.marine_done[p], crit_site[p])

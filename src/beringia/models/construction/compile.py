@@ -11,10 +11,10 @@ from beringia.core.construction import (
     PointIn,
     ReuseIn,
     StopIn,
-    bore_order,
+    bore_points,
     headings,
+    reuse_cycle,
 )
-from beringia.core.construction import _bore_points as bore_points
 from beringia.core.distributions import DistSpec
 from beringia.core.events import EventIn
 from beringia.core.geology import Zone
@@ -199,12 +199,18 @@ def check_bores(inp: ConstructionInputs) -> None:
         Naming the reuse, stop or span that cannot be, and what is allowed.
     """
     exist = {(h.bore, h.point, h.direction) for h in headings(inp)}
-    try:
-        bore_order(inp)
-    except ValueError as exc:
+    stuck = reuse_cycle(inp)
+    if stuck is not None:
+        bo = inp.bores[stuck]
         raise ScenarioError(
-            "construction.bores.reuse", str(exc), "a machine reused in sequence, not a cycle"
-        ) from None
+            f"construction.bores.{bo.name}.reuse",
+            ", ".join(
+                f"{inp.bores[r.after_bore].name}:{inp.points[r.after_point].name}:"
+                f"{r.after_direction}"
+                for r in bo.reuse
+            ),
+            "a machine reused after a drive that does not wait on this bore (a cycle)",
+        )
     for b, bo in enumerate(inp.bores):
         k = f"construction.bores.{bo.name}."
         mine = sorted(f"{inp.points[p].name}:{d}" for bb, p, d in exist if bb == b)
