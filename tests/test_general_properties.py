@@ -4,6 +4,8 @@ own length, stopped headings and methods forced by zone (draw by draw, common ra
 from __future__ import annotations
 
 import copy
+import dataclasses
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,7 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import beringia
+from beringia.core.calendar import MONTH_DAYS
+from beringia.core.construction import simulate_block
+from beringia.core.distributions import DistSpec
 from beringia.core.headings import Fronts, solve_fronts
+from beringia.models.construction.compile import compile_construction
 
 BASE = typed_in("bering-strait")
 DRAWS = 100
@@ -173,3 +179,26 @@ def lowest(dist: Any) -> float:
     if dist["dist"] == "fixed":
         return float(dist["value"])
     return float(dist["low"])
+
+
+DEMO = Path(__file__).parent / "data" / "general-demo.toml"
+
+
+@SETTINGS
+@given(months=st.floats(0.0, 24.0), seed=st.integers(0, 2**31))
+def test_a_reused_machine_launches_only_after_its_drive_and_the_move(
+    months: float, seed: int
+) -> None:
+    """Draw by draw: the second drive's launch starts when the first drive has stopped plus
+    the relocation (or when its site is ready, if later), never earlier."""
+    sc = beringia.load_scenario(DEMO)
+    inp = compile_construction(sc)
+    key = "construction.bores.tube-b.reuse.0.relocation_months"
+    inp = dataclasses.replace(inp, inputs={**inp.inputs, key: DistSpec("fixed", (months,))})
+    res = simulate_block(inp, seed, 0, 64, detail=True)
+    acts = {a.name: a for a in res.activities}
+    first = acts["boring: tube-a: west -> east"]
+    second = acts["launch: tube-b: west -> east"]
+    site = acts["site works: west"]
+    ready = np.maximum(first.finish + months * MONTH_DAYS, site.finish)
+    np.testing.assert_allclose(second.start, ready, rtol=1e-12)
