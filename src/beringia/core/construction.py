@@ -4,10 +4,13 @@ One call of :func:`simulate_block` simulates a block of draws:
 
 1. sample every uncertain input from its own stream;
 2. sample the ground along the route (:mod:`beringia.core.geology`);
-3. per bore: advance per ground class = penetration x utilisation x 24 h, scaled by face
-   area and capped by the record envelope; rare events as Poisson points per bore-km;
+3. per bore: advance per ground class = penetration x utilisation x 24 h of the bore's
+   machine, or of the machine a zone forces (:func:`zone_machine`: a drill-and-blast or
+   NATM stretch), scaled by face area and capped by the record envelope; rare events as
+   Poisson points per bore-km; nothing outside the bore's span;
 4. schedule: marine works in the ice-free season, site works, machine manufacture and
-   delivery by sea, launch, a learning curve, boring until headings meet
+   delivery by sea (or the end of the drive a reused machine comes from, plus its move),
+   launch, a learning curve, boring until headings meet or a heading reaches its stop
    (:mod:`beringia.core.headings`), cross-passages, fit-out, integration, commissioning;
 5. cost = fixed + per-metre + time-dependent + events + fit-out + owner's costs.
 
