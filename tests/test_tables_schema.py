@@ -14,6 +14,7 @@ from beringia.errors import ScenarioError
 from beringia.models.corridor.ocean import _compile as compile_ocean
 from beringia.models.corridor.schema import Figure, SourcedFigure
 from beringia.tables.advance_records import AdvanceRecords, advance_records
+from beringia.tables.drive_averages import DriveAverages, cap_drives, drive_averages
 from beringia.tables.optimism_bias import SourceRow, optimism_bias_table
 from beringia.tables.schema import Allowed, Sourced, Table, Text, check, read_table
 
@@ -155,6 +156,36 @@ def test_advance_records_are_checked() -> None:
         check(AdvanceRecords, raw, "data/advance_records.toml")
     assert info.value.field == "data/advance_records.toml.best_month.diameter_m"
     assert "a number > 0 and <= 20" in str(info.value)
+
+
+def test_drive_averages_are_checked() -> None:
+    drives = drive_averages().drive
+    assert len({d.name for d in drives}) == len(drives) >= 20
+    assert all(d.source.strip() for d in drives)
+    hard = cap_drives("hard-rock")
+    assert max(d.m_per_day for d in hard) == 23.3  # Sunkoshi; La Cabrera's 42 is unverified
+    assert all(not d.unverified for d in hard)
+    saturated = cap_drives("closed-face", saturation=True)
+    assert {d.name for d in saturated} == {
+        "westerschelde-1",
+        "westerschelde-2",
+        "eurasia",
+        "hallandsas",
+        "lake-mead-intake-3",
+    }
+    assert max(d.m_per_day for d in saturated) == 7.4
+    assert cap_drives("hard-rock", saturation=True) == hard  # rock faces are not pressurised
+    raw = read_table("drive_averages.toml")
+    raw["drive"][0]["regime"] = "granite"
+    with pytest.raises(ScenarioError) as info:
+        check(DriveAverages, raw, "data/drive_averages.toml")
+    assert info.value.field == "data/drive_averages.toml.drive.0.regime"
+    assert "one of hard-rock, closed-face, drill-and-blast" in str(info.value)
+    twice = read_table("drive_averages.toml")
+    twice["drive"][1]["name"] = twice["drive"][0]["name"]
+    with pytest.raises(ScenarioError) as info:
+        check(DriveAverages, twice, "data/drive_averages.toml")
+    assert "unique" in str(info.value)
 
 
 def test_shipped_tables_are_read_in_one_place() -> None:
