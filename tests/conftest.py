@@ -66,11 +66,7 @@ def minimal_doc() -> dict[str, Any]:
         "construction": {
             "start_day_of_year": 0.0,
             "marine_season": {"open_day_of_year": 182, "close_day_of_year": 305},
-            "advance_envelope": {
-                "record_m_per_day": 1000.0,
-                "record_diameter_m": 3.4,
-                "area_exponent": 0.4,
-            },
+            "advance_envelope": {"area_exponent": 0.4},
             "machines": [
                 {
                     "name": "tbm",

@@ -61,9 +61,9 @@ FAR_OUT = [
         "allowed: >= 1",
     ),
     (
-        ["construction.advance_envelope.record_m_per_day=0.0001"],
-        "construction.advance_envelope.record_m_per_day",
-        "allowed: >= 1",
+        ["construction.advance_envelope.regime.rock=granite"],
+        "construction.advance_envelope.regime.rock",
+        "'hard-rock', 'closed-face' or 'drill-and-blast'",
     ),
     (
         ["construction.systemic.schedule_factor=100"],  # the most allowed

@@ -75,13 +75,36 @@ def test_performance_factor_scales_boring_time(hand_doc: dict[str, Any]) -> None
     np.testing.assert_allclose(a.headings[0].duration_years, 2 * BOREDAYS / YEAR_DAYS, rtol=1e-12)
 
 
-def test_record_envelope_caps_advance(hand_doc: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    ("regime", "diameter", "cap"),
+    [
+        # The best hard-rock whole drive, Sunkoshi (23.3 m/day at 6.4 m), scaled by face area.
+        ("hard-rock", 9.0, 23.3 * (6.4 / 9.0) ** 0.8),
+        ("hard-rock", 12.0, 23.3 * (6.4 / 12.0) ** 0.8),
+        # Closed face: Madrid M-30's 14.7 m/day at 15.2 m scales up to a smaller bore.
+        ("closed-face", 9.0, 14.7 * (15.2 / 9.0) ** 0.8),
+        # Drill and blast: one face in Norway, 15.3 m/day, no diameter: not scaled.
+        ("drill-and-blast", 9.0, 15.3),
+    ],
+)
+def test_whole_drive_cap_holds_advance(
+    hand_doc: dict[str, Any], regime: str, diameter: float, cap: float
+) -> None:
     machine = hand_doc["construction"]["machines"][0]
-    machine["penetration_m_per_h"] = {"rock": 20.0}  # 480 m a day, above the 459 m cap
+    machine["penetration_m_per_h"] = {"rock": 20.0}  # 480 m a day, far above every cap
     machine["utilisation"] = {"rock": 1.0}
-    cap = 1000.0 * (3.4 / 9.0) ** 0.8
+    hand_doc["construction"]["advance_envelope"]["regime"] = {"rock": regime}
+    hand_doc["construction"]["bores"][0]["diameter_m"] = diameter
     a = run(hand_doc)
     np.testing.assert_allclose(a.headings[0].duration_years, 12_000 / cap / YEAR_DAYS, rtol=1e-12)
+
+
+def test_advance_below_the_cap_is_untouched(hand_doc: dict[str, Any]) -> None:
+    # 12 m/day in rock at 9 m is below every regime's cap there: the hand answer stands.
+    for regime in ("hard-rock", "closed-face", "drill-and-blast"):
+        hand_doc["construction"]["advance_envelope"]["regime"] = {"rock": regime}
+        a = run(hand_doc)
+        np.testing.assert_allclose(a.headings[0].duration_years, BOREDAYS / YEAR_DAYS, rtol=1e-12)
 
 
 def test_face_area_scales_advance_and_unit_cost(hand_doc: dict[str, Any]) -> None:

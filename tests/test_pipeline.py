@@ -18,10 +18,13 @@ from beringia.models.construction.compile import tunnel_length_km
 # Updated when time-dependent costs moved onto the final (dilated) schedule (issue 12): cost
 # means rise 10 % (bering-strait 36.49 -> 40.27, InterBering 58.60 -> 64.54); durations and
 # the claim scenario (no systemic factors) are unchanged.
+# Updated when sustained advance was capped by whole-drive averages by regime instead of the
+# one-day record, and the area exponent re-derived (mode 0.4 -> 0.5; issue 12): the claim
+# scenario's 230 m/day machines are held at 9-21 m/day.
 GOLDEN = {
-    "bering-strait": (3000, 40.27059106955882, 17.691657533060912),
-    "bering-strait-claim": (1000, 17.3706270167602, 8.51006616686692),
-    "bering-strait-interbering": (1000, 64.54120966580423, 23.776774175179845),
+    "bering-strait": (3000, 45.31334264189383, 20.510031582851934),
+    "bering-strait-claim": (1000, 20.863272496492222, 12.302724490814612),
+    "bering-strait-interbering": (1000, 71.73510637032025, 28.88819589264178),
 }
 
 

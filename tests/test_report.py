@@ -495,8 +495,10 @@ def test_default_scenario_rows() -> None:
     assert rows["construction.machines.mixshield.utilisation.rock"].value.startswith("triangular(")
     env = rows["construction.advance_envelope"]
     assert env.kind == "object"
-    assert env.value == "record_m_per_day 172.4; record_diameter_m 3.4"
-    assert "guinnessworldrecords" in env.source
+    assert env.value == (
+        "regime {sediment closed-face, rock hard-rock, fractured closed-face, fault closed-face}"
+    )
+    assert "drive_averages" in env.source and "Sunkoshi" in env.source and env.assumed
     # Zones are bounded by named points (strings, not summarised): the row shows the shares.
     zone = rows["geology.zones.strait-west"]
     assert zone.kind == "object"

@@ -148,14 +148,26 @@ def test_optimism_bias_sources_and_classes_are_checked() -> None:
 
 
 def test_advance_records_are_checked() -> None:
-    best = advance_records().best_month
-    assert best.m_per_day == pytest.approx(1224.13 / 30)
+    records = advance_records()
+    # The 4-7 m class: Sunkoshi's 1,503.3 m in March 2024, a regional record, not 1,224 m.
+    best = records.best_month_for(6.4)
+    assert best.m_per_day == pytest.approx(1503.3 / 31)
+    assert best.status == "regional"
+    assert records.best_month_for(9.51).metres == 1600.0  # La Cabrera, a maker's claim
+    assert records.best_month_for(3.4).diameter_m == 3.4
+    assert records.best_month_for(16.5).diameter_m == 10.65
+    assert records.best_month_for(20.0).diameter_m == 10.65
     raw = read_table("advance_records.toml")
-    raw["best_month"]["diameter_m"] = "6.4"
+    raw["best_month"][1]["diameter_m"] = "6.4"
     with pytest.raises(ScenarioError) as info:
         check(AdvanceRecords, raw, "data/advance_records.toml")
-    assert info.value.field == "data/advance_records.toml.best_month.diameter_m"
+    assert info.value.field == "data/advance_records.toml.best_month.1.diameter_m"
     assert "a number > 0 and <= 20" in str(info.value)
+    gap = read_table("advance_records.toml")
+    gap["best_month"][1]["max_diameter_m"] = 6.9
+    with pytest.raises(ScenarioError) as info:
+        check(AdvanceRecords, gap, "data/advance_records.toml")
+    assert "must follow each other" in str(info.value)
 
 
 def test_drive_averages_are_checked() -> None:

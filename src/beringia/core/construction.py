@@ -6,8 +6,10 @@ One call of :func:`simulate_block` simulates a block of draws:
 2. sample the ground along the route (:mod:`beringia.core.geology`);
 3. per bore: advance per ground class = penetration x utilisation x 24 h of the bore's
    machine, or of the machine a zone forces (:func:`zone_machine`: a drill-and-blast or
-   NATM stretch), scaled by face area and capped by the record envelope; rare events as
-   Poisson points per bore-km; nothing outside the bore's span;
+   NATM stretch), scaled by face area and capped by the best whole-drive average achieved in
+   the class's regime (per zone: closed-face classes under saturation pressure take the
+   pressurised drives' cap); rare events as Poisson points per bore-km; nothing outside
+   the bore's span;
 4. schedule: marine works in the ice-free season, site works, machine manufacture and
    delivery by sea (or the end of the drive a reused machine comes from, plus its move),
    launch, a learning curve, boring until headings meet or a heading reaches its stop
@@ -154,6 +156,48 @@ class BoreIn:
 
 
 @dataclass(frozen=True)
+class DriveCap:
+    """The whole-drive averages that bound one ground class's sustained advance.
+
+    The cap for a bore of diameter ``D`` is the best of the drives' calendar averages, each
+    scaled ``(d / D) ** (2 alpha)`` from the drive's diameter ``d`` with the area exponent
+    ``alpha`` (:func:`drive_caps`); a drive without a diameter is not scaled.
+    """
+
+    field: str
+    """The scenario path that chose these drives (what to change if the cap binds)."""
+    label: str
+    """What the drives are, e.g. ``closed-face drives at 5 bar or more``."""
+    drives: tuple[tuple[float, float | None], ...]
+    """(calendar average m/day, diameter m or None) of each drive."""
+
+
+def drive_caps(caps: tuple[DriveCap, ...], diameter_m: float, alpha: FloatArray) -> FloatArray:
+    """Return each class's cap (m/day) for a bore, shape (C, n), from ``alpha`` of shape (n,).
+
+    Parameters
+    ----------
+    caps : tuple of DriveCap
+        One per ground class.
+    diameter_m : float
+        The bore's diameter.
+    alpha : ndarray
+        The area exponent per draw.
+
+    Returns
+    -------
+    ndarray
+        ``max_i avg_i * (d_i / diameter_m) ** (2 alpha)`` per class and draw.
+    """
+    out = np.zeros((len(caps), alpha.shape[0]))
+    for c, cap in enumerate(caps):
+        for avg, d in cap.drives:
+            scaled = avg * (d / diameter_m) ** (2.0 * alpha) if d is not None else avg
+            np.maximum(out[c], scaled, out=out[c])
+    return out
+
+
+@dataclass(frozen=True)
 class ConstructionInputs:
     """Everything the construction model needs, as plain data.
 
@@ -171,8 +215,10 @@ class ConstructionInputs:
     start_day_of_year: float
     season_open_doy: float
     season_close_doy: float
-    record_m_per_day: float
-    record_diameter_m: float
+    caps: tuple[tuple[DriveCap, ...], ...]
+    """Advance caps: ``caps[s][c]`` for ground class ``c`` under cap set ``s``."""
+    zone_caps: tuple[int, ...]
+    """The cap set of each zone (set 1: closed-face classes under saturation pressure)."""
     area_exponent: str
     cp_spacing_m: float
     cp_cost: str
@@ -365,29 +411,28 @@ def sample_inputs(
 
 
 def _advance_and_cap(
-    inp: ConstructionInputs, bore: BoreIn, x: Mapping[str, FloatArray]
+    inp: ConstructionInputs, bore: BoreIn, x: Mapping[str, FloatArray], cap_set: int = 0
 ) -> tuple[FloatArray, FloatArray]:
     """Mean advance per ground class for a bore and its cap, both shape (C, n).
 
     The advance is penetration x utilisation x 24 h scaled to the bore's face area, held
-    at the cap.
+    at the cap of ``inp.caps[cap_set]`` (:func:`drive_caps`).
     """
     mach = inp.machines[bore.machine]
     alpha = x[inp.area_exponent]
     scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
-    cap = inp.record_m_per_day * (inp.record_diameter_m / bore.diameter_m) ** (2.0 * alpha)
+    cap = drive_caps(inp.caps[cap_set], bore.diameter_m, alpha)
     rates = np.stack(
         [x[p] * x[u] * 24.0 for p, u in zip(mach.penetration, mach.utilisation, strict=True)]
     )
-    cap = np.broadcast_to(cap, rates.shape)
     return np.asarray(np.minimum(rates * scale, cap), dtype=np.float64), cap
 
 
 def _advance_m_per_day(
-    inp: ConstructionInputs, bore: BoreIn, x: Mapping[str, FloatArray]
+    inp: ConstructionInputs, bore: BoreIn, x: Mapping[str, FloatArray], cap_set: int = 0
 ) -> FloatArray:
-    """Mean advance per ground class for a bore, shape (C, n), capped by the envelope."""
-    return _advance_and_cap(inp, bore, x)[0]
+    """Mean advance per ground class for a bore, shape (C, n), capped by ``inp.caps[cap_set]``."""
+    return _advance_and_cap(inp, bore, x, cap_set)[0]
 
 
 def cap_floor(inp: ConstructionInputs, x: Mapping[str, FloatArray]) -> FloatArray:
@@ -396,14 +441,15 @@ def cap_floor(inp: ConstructionInputs, x: Mapping[str, FloatArray]) -> FloatArra
     A bore's boring time is scaled by its performance factor and then, with every date, by
     the project-wide schedule factor; the advance a heading keeps in a ground class is
     ``advance / (performance x factor)``. This returns the largest ``advance /
-    (performance x cap)`` over bores and classes: no factor below it may be applied, so no
-    draw bores faster than the cap, however its factors fell.
+    (performance x cap)`` over bores, classes and the cap sets the zones use: no factor below
+    it may be applied, so no draw bores faster than the cap, however its factors fell.
     """
     floor = np.zeros(x[inp.area_exponent].shape)
     for bore in _method_bores(inp):
-        advance, cap = _advance_and_cap(inp, bore, x)
-        ratio = advance / (cap * x[bore.performance])
-        floor = np.maximum(floor, ratio.max(axis=0))
+        for cap_set in sorted(set(inp.zone_caps)) or [0]:
+            advance, cap = _advance_and_cap(inp, bore, x, cap_set)
+            ratio = advance / (cap * x[bore.performance])
+            floor = np.maximum(floor, ratio.max(axis=0))
     return floor
 
 
@@ -425,37 +471,62 @@ def advance_limit(
     -------
     tuple of (str, float)
         The scenario path to change (a penetration or utilisation of the slowest ground
-        class, the machine's reference diameter, or a field of the advance envelope) and
-        the median advance in that class, m/day, as :func:`_advance_m_per_day` gives it.
+        class, the machine's reference diameter, the area exponent, or the field that sets
+        the class's regime when its whole-drive cap binds) and the median advance in that
+        class, m/day, as :func:`_advance_m_per_day` gives it (over the cap sets in use).
     """
     mach = inp.machines[bore.machine]
     alpha = median(inp.area_exponent)
     machine = inp.area_exponent.replace("advance_envelope.area_exponent", "machines.")
+    sets = sorted(set(inp.zone_caps)) or [0]
     with np.errstate(all="ignore"):
         scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
-        cap = inp.record_m_per_day * (inp.record_diameter_m / bore.diameter_m) ** (2.0 * alpha)
         raw = [
             median(p) * median(u) * 24.0
             for p, u in zip(mach.penetration, mach.utilisation, strict=True)
         ]
-        g = int(np.argmin(raw))
-        advance = float(min(raw[g] * scale, cap))
-    steep = alpha > 2.0  # a face-area exponent far above the ~0.4 of the records
-    if not cap >= raw[g] * scale:  # the record envelope binds (or is not a number)
-        envelope = "construction.advance_envelope."
-        key = (
-            inp.area_exponent
-            if steep
-            else envelope + "record_m_per_day"
-            if cap >= 0.05 * inp.record_m_per_day
-            else envelope + "record_diameter_m"
+        caps = {s: drive_caps(inp.caps[s], bore.diameter_m, np.array([alpha]))[:, 0] for s in sets}
+        s, g = min(
+            ((s, g) for s in sets for g in range(len(raw))),
+            key=lambda sg: np.nan_to_num(min(raw[sg[1]] * scale, caps[sg[0]][sg[1]]), nan=-1.0),
         )
+        cap = float(caps[s][g])
+        advance = float(min(raw[g] * scale, cap))
+    steep = alpha > 2.0  # a face-area exponent far above the ~0.5 of the records
+    if not cap >= raw[g] * scale:  # the whole-drive cap binds (or is not a number)
+        key = inp.area_exponent if steep else inp.caps[s][g].field
     elif not scale >= 0.05:  # scaling from the machine's reference diameter binds
         key = inp.area_exponent if steep else f"{machine}{mach.name}.reference_diameter_m"
     else:  # penetration is ~0.5-5 m/h and utilisation ~0.1-0.6: the one further below
         pen, util = median(mach.penetration[g]), median(mach.utilisation[g])
         key = mach.penetration[g] if pen / 2.0 < util / 0.3 else mach.utilisation[g]
     return key, advance
+
+
+def _days_per_metre(
+    inp: ConstructionInputs,
+    bore: BoreIn,
+    x: Mapping[str, FloatArray],
+    ground: Ground,
+    methods: tuple[int, ...],
+) -> FloatArray:
+    """Days to bore one metre of each run at performance 1, shape (K, n), zone by zone.
+
+    Each zone uses its method's machine (``methods``, one per zone) and its cap set.
+    """
+    sets = inp.zone_caps or (0,) * len(ground.zone_rows)
+    combos = list(zip(methods, sets, strict=True))
+    per_set: dict[tuple[int, int], FloatArray] = {}
+    for mi, s in combos:
+        if (mi, s) not in per_set:
+            b = bore if mi == bore.machine else replace(bore, machine=mi)
+            per_set[(mi, s)] = 1.0 / _advance_m_per_day(inp, b, x, s)
+    if len(per_set) == 1:
+        return ground.gather(next(iter(per_set.values())))
+    out = np.empty(ground.length.shape)
+    for (_, start, stop), combo in zip(ground.zone_rows, combos, strict=True):
+        np.take(per_set[combo].ravel(), ground.flat_cls[start:stop], out=out[start:stop])
+    return out
 
 
 @dataclass
@@ -604,11 +675,7 @@ def _bore(
         if any(mi != bore.machine for mi in methods):
             key += methods
         if key not in base:
-            base[key] = ground.gather(1.0 / _advance_m_per_day(inp, bore, x))
-            for (_, lo, hi), mi in zip(ground.zone_rows, methods, strict=True):
-                if mi != bore.machine:  # a method forced in this zone
-                    per_class = 1.0 / _advance_m_per_day(inp, replace(bore, machine=mi), x)
-                    base[key][lo:hi] = np.take(per_class.ravel(), ground.flat_cls[lo:hi])
+            base[key] = _days_per_metre(inp, bore, x, ground, methods)
             base[key] *= ground.length
         run_days = base[key] * x[bore.performance]
         bore_rates = rates

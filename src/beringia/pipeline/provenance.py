@@ -131,7 +131,7 @@ def _is_number(v: object) -> bool:
 
 
 def _plain_numbers(obj: BaseModel) -> str:
-    """Summarise the plain (non-distribution) numeric fields of ``obj``."""
+    """Summarise the plain (non-distribution) numeric fields of ``obj`` and its word maps."""
     parts: list[str] = []
     for name in type(obj).model_fields:
         if name in _PROVENANCE_FIELDS:
@@ -142,6 +142,8 @@ def _plain_numbers(obj: BaseModel) -> str:
         elif isinstance(v, dict) and v and all(_is_number(x) for x in v.values()):
             inner = ", ".join(f"{k} {format_number(float(x))}" for k, x in v.items())
             parts.append(f"{name} {{{inner}}}")
+        elif isinstance(v, dict) and v and all(isinstance(x, str) for x in v.values()):
+            parts.append(f"{name} {{{', '.join(f'{k} {x}' for k, x in v.items())}}}")
         elif isinstance(v, list) and v and all(_is_number(x) for x in v):
             parts.append(f"{name} [{', '.join(format_number(float(x)) for x in v)}]")
     return "; ".join(parts)

@@ -96,9 +96,6 @@ MAX_RECORD_M_PER_DAY = 1000.0
 """Sanity: the best day of any TBM is 172.4 m (Robbins, Katoomba 1994: tbm-limits-risk.md
 section 0); a record above 1 km a day is a slipped unit."""
 
-MIN_RECORD_M_PER_DAY = 1.0
-"""Sanity: a best day below 1 m is below every sustained average in the notes (3.7 m/day at
-Hallandsas, tbm-limits-risk.md section 0)."""
 
 MIN_PENETRATION_M_PER_H = 0.01
 """Sanity and work: 0.24 m a day of pure boring; slower is not tunnelling, and a drive at such
@@ -202,9 +199,18 @@ TAIL_PROBABILITY = 1e-6
 """A distribution without an upper end (normal, log-normal) meets an upper limit when its
 1-in-a-million upper quantile does."""
 
-MAX_EVENT_RATE_PER_KM = 1.0
-"""Sanity and work: rare events (inflow, collapse, entrapment, fire) per bore-km and ground
-class; the built-ins reach 0.15 in fault zones. One a km on every bore is no longer rare."""
+MAX_EVENT_RATE_PER_KM = 5.0
+"""Sanity and work: events (inflow, collapse, entrapment, fire, interventions under pressure)
+per bore-km and ground class; the built-ins reach 0.15 for rare events in fault zones and
+2.4 for interventions (Eurasia: eight hyperbaric periods over 3.34 km, tbm-limits-risk.md
+section 4.3). Five a km on every bore is a stoppage every 200 m."""
+
+MAX_WATER_PRESSURE_BAR = 50.0
+"""Sanity: the deepest drives in the notes ran at up to 15 bar (Lake Mead); 50 bar is ~500 m
+of water, deeper than any tunnel built."""
+
+MAX_PRESSURE_FACTOR = 100.0
+"""Sanity: an event's rate multiplier for one pressure regime (the built-ins use 0 or 1)."""
 
 MAX_RISKS = 100
 """Sanity and work: named risks of a construction risk register (built-ins: ~10); each

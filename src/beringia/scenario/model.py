@@ -33,6 +33,7 @@ from beringia.scenario.quantities import (
 from beringia.scenario.reference import MoneyAmount, ReferenceRow, check_money
 from beringia.scenario.risks import Risk, RiskGroup, check_risks
 from beringia.scenario.unique import unique_names
+from beringia.tables.drive_averages import Regime
 
 SCHEMA_VERSION = 1
 
@@ -249,10 +250,21 @@ class MarineSeason(Sourced):
 
 
 class AdvanceEnvelope(Sourced):
-    """The best advance ever achieved, which caps any sustained mean advance."""
+    """What bounds sustained advance: achieved whole-drive averages by regime and diameter.
 
-    record_m_per_day: float = Field(ge=L.MIN_RECORD_M_PER_DAY, le=L.MAX_RECORD_M_PER_DAY)
-    record_diameter_m: float = Field(ge=L.MIN_TBM_DIAMETER_M, le=L.MAX_TBM_DIAMETER_M)
+    Each ground class is driven in a regime (``regime``; a class not named is ``hard-rock``,
+    the fastest TBM regime). Its mean advance is capped at the best whole-drive (calendar)
+    average achieved in that regime in the shipped ``data/drive_averages.toml`` (drives
+    flagged unverified left out), scaled to the bore's diameter with ``area_exponent``;
+    closed-face classes in zones under saturation pressure (5 bar or more) take the best of
+    the drives driven at such pressure (beringia.tables.drive_averages.cap_drives).
+    """
+
+    regime: dict[str, Regime] = Field(
+        default_factory=dict,
+        max_length=L.MAX_GROUND_CLASSES,
+        description="How each ground class is driven: hard-rock, closed-face or drill-and-blast",
+    )
     area_exponent: Exponent = Field(
         description="Advance scales as (face area)^-exponent between diameters"
     )
@@ -617,6 +629,12 @@ class Scenario(Strict):
                     f"geology.zones.{z.name}.machine: unknown machine {z.machine!r}; "
                     f"allowed: {sorted(machines)}"
                 )
+        unknown = set(self.construction.advance_envelope.regime) - classes
+        if unknown:
+            raise ValueError(
+                f"construction.advance_envelope.regime: unknown ground classes "
+                f"{sorted(unknown)}; allowed: {sorted(classes)}"
+            )
         for e in self.construction.events:
             unknown = set(e.rate_per_km) - classes
             if unknown:

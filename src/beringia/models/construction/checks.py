@@ -131,14 +131,18 @@ def _duration_culprit(inp: ConstructionInputs, run: ConstructionRun) -> tuple[st
         bars, key=lambda b: float(np.nan_to_num(b.finish_years - b.start_years, nan=np.inf))
     )
     key = _activity_inputs(inp).get(longest.name, inp.commissioning_months)
-    envelope = "construction.advance_envelope."
-    rates = {inp.fit_rate, envelope + "record_m_per_day", envelope + "record_diameter_m"}
+    rates = {inp.fit_rate}
     rates |= {k for m in inp.machines for k in m.penetration + m.utilisation}
     rates |= {f"construction.machines.{m.name}.reference_diameter_m" for m in inp.machines}
-    return key, (
-        f"the longest critical activity is {longest.name!r}; "
-        + ("raise it" if key in rates else "lower it")
+    regimes = {cap.field for caps in inp.caps for cap in caps}
+    how = (
+        "raise it"
+        if key in rates
+        else "name a regime whose drives were faster"
+        if key in regimes
+        else "lower it"
     )
+    return key, f"the longest critical activity is {longest.name!r}; {how}"
 
 
 def check_construction(inp: ConstructionInputs, run: ConstructionRun) -> None:

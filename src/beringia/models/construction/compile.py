@@ -7,6 +7,7 @@ import dataclasses
 from beringia.core.construction import (
     BoreIn,
     ConstructionInputs,
+    DriveCap,
     MachineIn,
     PointIn,
     ReuseIn,
@@ -23,6 +24,12 @@ from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult, alignment_for
 from beringia.scenario.distributions import AnyDist, dist_spec
 from beringia.scenario.model import Bore, Scenario
+from beringia.tables.drive_averages import (
+    DEFAULT_REGIME,
+    PRESSURE_SENSITIVE,
+    SATURATION_BAR,
+    cap_drives,
+)
 
 
 class _Registry:
@@ -272,6 +279,42 @@ def _check_reach(inp: ConstructionInputs, b: int, exist: set[tuple[int, int, str
             )
 
 
+def drive_caps_of(sc: Scenario) -> tuple[tuple[DriveCap, ...], ...]:
+    """Return the advance caps of every ground class: set 0 everywhere, set 1 under saturation.
+
+    The rule: a class's regime (``construction.advance_envelope.regime``, ``hard-rock`` when
+    not named) selects the drives of ``data/drive_averages.toml`` whose whole-drive averages
+    bound it (:func:`beringia.tables.drive_averages.cap_drives`); the core caps the class's
+    advance at the best of them, each scaled to the bore's diameter with the area exponent.
+    In set 1 (zones at :data:`SATURATION_BAR` or more) closed-face classes take only the
+    drives driven at such pressure.
+    """
+    regimes = sc.construction.advance_envelope.regime
+    sets = []
+    for saturation in (False, True):
+        row = []
+        for c in sc.geology.classes:
+            regime = regimes.get(c.name, DEFAULT_REGIME)
+            drives = cap_drives(regime, saturation=saturation)
+            pressured = saturation and regime in PRESSURE_SENSITIVE
+            label = f"{regime} drives" + (
+                f" at {SATURATION_BAR:g} bar or more" if pressured else ""
+            )
+            field = f"construction.advance_envelope.regime.{c.name}"
+            if not drives:  # the shipped table lacks the regime: a broken installation
+                allowed = "a regime with drives in data/drive_averages.toml"
+                raise ScenarioError(field, regime, allowed)
+            row.append(
+                DriveCap(
+                    field=field,
+                    label=label,
+                    drives=tuple((d.m_per_day, d.diameter_m) for d in drives),
+                )
+            )
+        sets.append(tuple(row))
+    return tuple(sets)
+
+
 def compile_construction(
     sc: Scenario, alignment: AlignmentResult | None = None
 ) -> ConstructionInputs:
@@ -415,8 +458,8 @@ def compile_construction(
         start_day_of_year=c.start_day_of_year,
         season_open_doy=c.marine_season.open_day_of_year,
         season_close_doy=c.marine_season.close_day_of_year,
-        record_m_per_day=env.record_m_per_day,
-        record_diameter_m=env.record_diameter_m,
+        caps=drive_caps_of(sc),
+        zone_caps=tuple(0 for _ in zones),
         area_exponent=reg.add("construction.advance_envelope.area_exponent", env.area_exponent),
         cp_spacing_m=c.cross_passages.spacing_m,
         cp_cost=reg.add(

@@ -19,7 +19,12 @@ from beringia.models.construction.results import HeadingSummary
 from beringia.models.reference.claims import ClaimResult, claim_sentence
 from beringia.models.reference.dataset import reference_rows, reference_table
 from beringia.models.reference.uplift import uplift
-from beringia.models.reference.view import ReferenceFacts, ReferenceView, reference_view
+from beringia.models.reference.view import (
+    MonthRecord,
+    ReferenceFacts,
+    ReferenceView,
+    reference_view,
+)
 from beringia.scenario.model import Claim, Scenario
 from beringia.tables.advance_records import advance_records
 from beringia.tables.money import DEFAULT_TO_YEAR, money_table
@@ -104,9 +109,11 @@ ALL_IN = frozenset({"tunnel"})
 """Cost scopes compared with the model's all-in cost (civil-only contracts are left out)."""
 
 
-def _best_month() -> tuple[str, float, float]:
-    rec = advance_records().best_month
-    return rec.label, rec.m_per_day, rec.diameter_m
+def _best_month() -> tuple[MonthRecord, ...]:
+    return tuple(
+        MonthRecord(r.label, r.m_per_day, r.diameter_m, r.min_diameter_m, r.max_diameter_m)
+        for r in advance_records().best_month
+    )
 
 
 def reference_facts(sc: Scenario) -> ReferenceFacts:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from beringia.core.construction import ConstructionInputs
+from beringia.core.construction import ConstructionInputs, drive_caps
 from beringia.core.distributions import FloatArray, mean
 from beringia.core.stats import percentile_of, quantiles
 from beringia.models.reference.uplift import Uplift
@@ -40,6 +40,17 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class MonthRecord:
+    """The best month of a TBM in one diameter class ``[min_diameter_m, max_diameter_m)``."""
+
+    label: str
+    m_per_day: float
+    diameter_m: float
+    min_diameter_m: float
+    max_diameter_m: float
+
+
+@dataclass(frozen=True)
 class ReferenceFacts:
     """What the reference set says, reduced to the figures the checks need.
 
@@ -48,22 +59,29 @@ class ReferenceFacts:
     unit_costs : mapping
         Tunnel name -> all-in cost per bore-km (2025 USD m) of the tunnels built or under
         construction.
-    best_month : tuple or None
-        (label, metres per day, diameter m): the best month of any TBM on record.
+    best_month : tuple of MonthRecord
+        The best month of a TBM in each diameter class.
     mean_advances : mapping
         Tunnel name -> mean advance per heading over the project (m/day), where reported.
     """
 
     unit_costs: Mapping[str, float]
-    best_month: tuple[str, float, float] | None = None
+    best_month: tuple[MonthRecord, ...] = ()
     mean_advances: Mapping[str, float] = field(default_factory=dict)
 
+    def month_record(self, diameter_m: float) -> MonthRecord | None:
+        """Return the best month of the diameter class of a bore, or None."""
+        for rec in self.best_month:
+            if rec.min_diameter_m <= diameter_m < rec.max_diameter_m:
+                return rec
+        return self.best_month[-1] if self.best_month else None
+
     def best_month_at(self, diameter_m: float, area_exponent: float) -> float | None:
-        """Return the best month's daily rate scaled to a bore diameter, or None."""
-        if self.best_month is None:
+        """Return the best month of the bore's class, per day, scaled to the bore, or None."""
+        rec = self.month_record(diameter_m)
+        if rec is None:
             return None
-        _, rate, d_ref = self.best_month
-        return float(rate * (d_ref / diameter_m) ** (2.0 * area_exponent))
+        return float(rec.m_per_day * (rec.diameter_m / diameter_m) ** (2.0 * area_exponent))
 
     def percentile(self, usd_m_per_bore_km: float) -> float:
         """Percentile (0-100) of a unit cost among the tunnels (ties count half)."""
@@ -112,16 +130,18 @@ class ReferenceView:
         }
 
 
-def _label(facts: ReferenceFacts) -> str:
-    return facts.best_month[0] if facts.best_month is not None else "best month on record"
+def _label(facts: ReferenceFacts, diameter_m: float) -> str:
+    rec = facts.month_record(diameter_m)
+    return rec.label if rec is not None else "best month on record"
 
 
 def advance_flags(inp: ConstructionInputs, facts: ReferenceFacts) -> list[Flag]:
-    """Flag machine rates whose sustained advance beats the records.
+    """Flag machine rates whose sustained advance beats what whole drives or records did.
 
     For each bore and ground class, the mean of penetration x utilisation x 24 h, scaled to
-    the bore's face area, is compared with the one-day record and with the best month on
-    record, both scaled the same way. One flag per machine and limit, for its fastest class.
+    the bore's face area, is compared with the class's cap (the best whole-drive average of
+    its regime, scaled the same way; the model holds advance there) and with the best month
+    of a TBM of the bore's size. One flag per machine and limit, for its fastest class.
     """
     alpha = mean(inp.inputs[inp.area_exponent])
     flags: list[Flag] = []
@@ -132,27 +152,28 @@ def advance_flags(inp: ConstructionInputs, facts: ReferenceFacts) -> list[Flag]:
             mean(inp.inputs[p]) * mean(inp.inputs[u]) * 24.0
             for p, u in zip(mach.penetration, mach.utilisation, strict=True)
         ]
-        k = int(np.argmax(rates))
         scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
-        rate = rates[k] * scale
-        record = inp.record_m_per_day * (inp.record_diameter_m / bore.diameter_m) ** (2.0 * alpha)
-        cls = inp.classes[k]
+        caps = drive_caps(inp.caps[0], bore.diameter_m, np.array([alpha]))[:, 0]
+        over = [r * scale / c for r, c in zip(rates, caps, strict=True)]
+        g = int(np.argmax(over))
+        rate, cap, cls = rates[g] * scale, float(caps[g]), inp.classes[g]
         subject = f"construction.machines.{mach.name}"
-        if rate > record and (mach.name, "record") not in seen:
-            seen.add((mach.name, "record"))
+        if rate > cap and (mach.name, "cap") not in seen:
+            seen.add((mach.name, "cap"))
             flags.append(
                 Flag(
                     subject,
                     rate,
-                    record,
+                    cap,
                     "m/day",
                     f"{mach.name} in {cls}: penetration x utilisation x 24 h is a sustained "
                     f"{rate:.0f} m/day in the {bore.diameter_m:g} m bore {bore.name}, above the "
-                    f"best single day of any TBM ({inp.record_m_per_day:g} m at "
-                    f"{inp.record_diameter_m:g} m, {record:.0f} m/day at this size); the model "
-                    "caps advance there",
+                    f"best whole-drive average of {inp.caps[0][g].label} ({cap:.0f} m/day at "
+                    "this size); the model caps advance there",
                 )
             )
+        k = int(np.argmax(rates))
+        rate = rates[k] * scale
         month = facts.best_month_at(bore.diameter_m, alpha)
         if month is not None and rate > month and (mach.name, "month") not in seen:
             seen.add((mach.name, "month"))
@@ -162,9 +183,9 @@ def advance_flags(inp: ConstructionInputs, facts: ReferenceFacts) -> list[Flag]:
                     rate,
                     month,
                     "m/day",
-                    f"{mach.name} in {cls}: a sustained {rate:.0f} m/day in the "
-                    f"{bore.diameter_m:g} m bore {bore.name} beats the {_label(facts)} "
-                    f"({month:.0f} m/day at this size)",
+                    f"{mach.name} in {inp.classes[k]}: a sustained {rate:.0f} m/day in the "
+                    f"{bore.diameter_m:g} m bore {bore.name} beats the "
+                    f"{_label(facts, bore.diameter_m)} ({month:.0f} m/day at this size)",
                 )
             )
     return flags
@@ -232,14 +253,14 @@ def reference_view(
                 )
             )
     fast = [
-        (label, med, limit)
+        (label, med, limit, diameter)
         for label, med, diameter in heading_advance_m_per_day
         if (limit := facts.best_month_at(diameter, alpha)) is not None
         and np.isfinite(med)
         and med > limit
     ]
     if fast:
-        label, med, limit = max(fast, key=lambda t: t[1] / t[2])
+        label, med, limit, diameter = max(fast, key=lambda t: t[1] / t[2])
         flags.append(
             Flag(
                 "construction.headings",
@@ -247,7 +268,8 @@ def reference_view(
                 limit,
                 "m/day",
                 f"{len(fast)} of {len(heading_advance_m_per_day)} headings average more over "
-                f"their whole drive (median draw) than the {_label(facts)}; fastest: {label} at "
+                f"their whole drive (median draw) than the {_label(facts, diameter)}; "
+                f"fastest: {label} at "
                 f"{med:.0f} m/day against {limit:.0f} m/day at its size",
             )
         )
