@@ -436,6 +436,30 @@ SET_CASES = [
         ("geology.zones.strait-west", "share", "sum to 1"),
     ),
     (
+        "set-unknown-regime",
+        ['construction.advance_envelope.regime.sediment="slurry"'],
+        (
+            "construction.advance_envelope.regime.sediment",
+            "slurry",
+            "'hard-rock', 'closed-face' or 'drill-and-blast'",
+        ),
+    ),
+    (
+        "set-regime-of-unknown-class",
+        ['construction.advance_envelope.regime.granite="hard-rock"'],
+        ("construction.advance_envelope.regime", "granite", "allowed", "sediment"),
+    ),
+    (
+        "set-negative-zone-pressure",
+        ["geology.zones.strait-west.water_pressure_bar=-1"],
+        ("geology.zones.strait-west.water_pressure_bar", "-1", ">= 0"),
+    ),
+    (
+        "set-unknown-pressure-regime",
+        ["construction.events.collapse.pressure_factor={deep=2}"],
+        ("construction.events.collapse.pressure_factor", "deep", "'air', 'mixed-gas'"),
+    ),
+    (
         "set-second-of-two-bad",
         ["construction.arctic.labour_cost_factor=1.0", "construction.foo=1"],
         ("construction.foo", "unknown field"),

@@ -1,8 +1,9 @@
 """Rare events during boring: water inflow, collapse, machine entrapment, fire.
 
 Each event type is a Poisson process along a bore whose rate (events per km) depends on
-the ground class, times an uncertain multiplier per draw. Every event stops the heading
-that meets it for a heavy-tailed delay and has a direct cost.
+the ground class, times an uncertain multiplier per draw, times an optional fixed factor per
+zone (interventions, whose rate depends on the water pressure of the zone). Every event stops
+the heading that meets it for a heavy-tailed delay and has a direct cost.
 """
 
 from __future__ import annotations
@@ -21,13 +22,18 @@ from beringia.core.rng import VariateCounter
 
 @dataclass(frozen=True)
 class EventIn:
-    """A rare-event type: rates per bore-km by ground class, per-event delay and cost."""
+    """A rare-event type: rates per bore-km by ground class, per-event delay and cost.
+
+    ``zone_factor`` multiplies the rates zone by zone (one factor per zone, in zone order);
+    empty means 1 everywhere.
+    """
 
     name: str
     rate_per_km: tuple[float, ...]
     rate_multiplier: str
     delay_days: DistSpec
     cost_usd_m: DistSpec
+    zone_factor: tuple[float, ...] = ()
 
 
 def per_event(specs: list[DistSpec], kind: NDArray[np.intp], u: FloatArray) -> FloatArray:
@@ -69,16 +75,20 @@ def poisson_ppf(mean: FloatArray, u: FloatArray) -> NDArray[np.intp]:
 
 @dataclass(frozen=True)
 class EventRates:
-    """Rare-event rates of a block: per type, class and draw (events per metre)."""
+    """Rare-event rates of a block: per zone, type, class and draw (events per metre)."""
 
-    cumulative: FloatArray  # (T, C * n): rates of types 0..t summed, per class and draw
+    cumulative: FloatArray  # (Z, T, C * n): rates of types 0..t summed, per class and draw
     per_run: FloatArray  # (K, n) expected events in each run, all types
+    zone_of_run: NDArray[np.intp]  # (K,) index into the first axis of ``cumulative``
 
 
 def event_rates(
     events: tuple[EventIn, ...], ground: Ground, x: Mapping[str, FloatArray]
 ) -> EventRates | None:
-    """Return expected events per run, shared by every bore (the ground is shared)."""
+    """Return expected events per run, shared by every bore (the ground is shared).
+
+    Without zone factors one table serves every zone; with them, each zone has its own.
+    """
     if not events:
         return None
     per_class = np.stack(
@@ -86,11 +96,25 @@ def event_rates(
             np.asarray(ev.rate_per_km, dtype=np.float64)[:, None] / 1000.0 * x[ev.rate_multiplier]
             for ev in events
         ]
-    )
-    cumulative = np.cumsum(per_class, axis=0)
-    lam = ground.gather(cumulative[-1])
+    )  # (T, C, n)
+    rows = ground.length.shape[0]
+    if not any(ev.zone_factor for ev in events):
+        cumulative = np.cumsum(per_class, axis=0)
+        lam = ground.gather(cumulative[-1])
+        lam *= ground.length
+        flat = cumulative.reshape(1, len(events), -1)
+        return EventRates(flat, lam, np.zeros(rows, dtype=np.intp))
+    zones = len(ground.zone_rows)
+    factor = np.array([ev.zone_factor or (1.0,) * zones for ev in events]).T  # (Z, T)
+    by_zone = np.cumsum(per_class[None] * factor[:, :, None, None], axis=1)  # (Z, T, C, n)
+    flat = by_zone.reshape(zones, len(events), -1)
+    lam = np.empty(ground.length.shape)
+    zone_of_run = np.empty(rows, dtype=np.intp)
+    for z, (_, start, stop) in enumerate(ground.zone_rows):
+        np.take(flat[z, -1], ground.flat_cls[start:stop], out=lam[start:stop])
+        zone_of_run[start:stop] = z
     lam *= ground.length
-    return EventRates(cumulative.reshape(len(events), -1), lam)
+    return EventRates(flat, lam, zone_of_run)
 
 
 def add_events(
@@ -143,7 +167,8 @@ def add_events(
     u = streams(f"events/{bore}/attributes").random((int(slot.max()) + 1, n, 3))
     counter.add(u.size)
     u = u[slot, draw]
-    weight = rates.cumulative[:, ground.flat_cls[run, draw]]  # (T, events), cumulative
+    zone = rates.zone_of_run[run]
+    weight = rates.cumulative[zone, :, ground.flat_cls[run, draw]].T  # (T, events), cumulative
     kind = np.minimum((u[:, 0] * weight[-1] > weight).sum(axis=0), len(events) - 1)
     delay = per_event([ev.delay_days for ev in events], kind, u[:, 1])
     ev_cost = per_event([ev.cost_usd_m for ev in events], kind, u[:, 2])

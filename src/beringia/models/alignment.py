@@ -24,6 +24,7 @@ from beringia.core.alignment import (
     summarise,
 )
 from beringia.core.distributions import FloatArray
+from beringia.core.pressure import head_pressure_bar
 from beringia.errors import ScenarioError
 from beringia.geo import geodesy
 from beringia.geo.land import land_mask
@@ -67,6 +68,19 @@ class AlignmentResult:
     def origin_m(self) -> float:
         """Trace distance of the western portal."""
         return self.profile.portal_west_s
+
+    def water_pressure_bar(self) -> tuple[FloatArray, FloatArray]:
+        """Return chainages (m from the west portal) and the water pressure (bar) at rail level.
+
+        Rail level is taken at the invert of the largest bore (the track sits ~1 m above it,
+        ~0.1 bar less). Under the sea the head runs from the sea surface; onshore the
+        groundwater is assumed to stand at the surface, taken at sea level because the model
+        has no ground elevations inland: the same head, from sea level to the invert.
+        """
+        inside = self.profile.inside()
+        chainage = self.profile.s[inside] - self.origin_m
+        invert_depth = -(self.profile.crown_z[inside] - self.bore_diameter_m)
+        return chainage, head_pressure_bar(invert_depth)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ``alignment`` section of ``beringia assess --json``."""

@@ -106,6 +106,10 @@ class Route(Strict):
 
 
 # --------------------------------------------------------------------------- geology
+PressureRegime = Literal["air", "mixed-gas", "saturation"]
+"""Regimes of work at a pressurised face (beringia.core.pressure.PRESSURE_REGIMES)."""
+
+
 class GroundClass(Sourced):
     """A class of ground with one construction method."""
 
@@ -135,6 +139,13 @@ class Zone(Sourced):
         None,
         description="Method forced in this zone for every bore (a drill-and-blast or NATM "
         "stretch): the machine whose rates apply here; default each bore's own",
+    )
+    water_pressure_bar: float | None = Field(
+        None,
+        ge=0,
+        le=L.MAX_WATER_PRESSURE_BAR,
+        description="Water pressure at the tunnel in this zone, bar (default: from the "
+        "alignment's profile, or atmospheric without an alignment)",
     )
 
     @model_validator(mode="after")
@@ -389,6 +400,13 @@ class EventType(Sourced):
         max_length=L.MAX_GROUND_CLASSES, description="Expected events per bore-km, per class"
     )
     rate_multiplier: Factor = Field(description="Uncertainty on all rates of this event")
+    pressure_factor: dict[
+        PressureRegime, Annotated[float, Field(ge=0, le=L.MAX_PRESSURE_FACTOR)]
+    ] = Field(
+        default_factory=dict,
+        description="Rate multiplier in zones of each pressure regime (air below 3.5 bar, "
+        "mixed-gas 3.5-5 bar, saturation from 5 bar; a regime not named: 1)",
+    )
     delay_days: Days = Field(description="Stoppage of the heading per event")
     cost_usd_m: UsdM = Field(description="Direct cost per event")
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
+
+import numpy as np
 
 from beringia.core.construction import (
     BoreIn,
@@ -19,11 +22,12 @@ from beringia.core.construction import (
 from beringia.core.distributions import DistSpec
 from beringia.core.events import EventIn
 from beringia.core.geology import Zone
+from beringia.core.pressure import PRESSURE_REGIMES, SATURATION, split_by_pressure
 from beringia.core.risks import RiskIn
 from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult, alignment_for
 from beringia.scenario.distributions import AnyDist, dist_spec
-from beringia.scenario.model import Bore, Scenario
+from beringia.scenario.model import Bore, PressureRegime, Scenario
 from beringia.tables.drive_averages import (
     DEFAULT_REGIME,
     PRESSURE_SENSITIVE,
@@ -315,6 +319,34 @@ def drive_caps_of(sc: Scenario) -> tuple[tuple[DriveCap, ...], ...]:
     return tuple(sets)
 
 
+def _zone_factor(
+    by_regime: Mapping[PressureRegime, float], regimes: tuple[int, ...]
+) -> tuple[float, ...]:
+    """Return an event's rate factor for each zone from its factors by pressure regime."""
+    if not by_regime:
+        return ()
+    factor: dict[str, float] = {str(k): v for k, v in by_regime.items()}
+    return tuple(factor.get(PRESSURE_REGIMES[r], 1.0) for r in regimes)
+
+
+def pressure_zones(
+    sc: Scenario, zones: tuple[Zone, ...], alignment: AlignmentResult | None
+) -> tuple[tuple[Zone, ...], tuple[int, ...]]:
+    """Split the zones at the pressure regimes' lines; return the pieces and their regimes.
+
+    The pressure is the zone's ``water_pressure_bar`` where given (the zone is not split),
+    else the alignment's water pressure at rail level
+    (:meth:`~beringia.models.alignment.AlignmentResult.water_pressure_bar`), else
+    atmospheric (0 bar: a scenario without an alignment that states no pressure).
+    """
+    given = tuple(z.water_pressure_bar for z in sc.geology.zones)
+    if alignment is not None:
+        chainage, bar = alignment.water_pressure_bar()
+    else:
+        chainage, bar = np.array([zones[0].from_m, zones[-1].to_m]), np.zeros(2)
+    return split_by_pressure(zones, chainage, bar, given)
+
+
 def compile_construction(
     sc: Scenario, alignment: AlignmentResult | None = None
 ) -> ConstructionInputs:
@@ -341,6 +373,7 @@ def compile_construction(
         )
         for z, (start, end) in zip(sc.geology.zones, bounds, strict=True)
     )
+    zones, regimes = pressure_zones(sc, zones, alignment)
     points = []
     for p in sc.route.attack_points:
         k = f"route.attack_points.{p.name}."
@@ -414,6 +447,7 @@ def compile_construction(
             ),
             delay_days=dist_spec(ev.delay_days),
             cost_usd_m=dist_spec(ev.cost_usd_m),
+            zone_factor=_zone_factor(ev.pressure_factor, regimes),
         )
         for ev in c.events
     )
@@ -459,7 +493,7 @@ def compile_construction(
         season_open_doy=c.marine_season.open_day_of_year,
         season_close_doy=c.marine_season.close_day_of_year,
         caps=drive_caps_of(sc),
-        zone_caps=tuple(0 for _ in zones),
+        zone_caps=tuple(1 if r == SATURATION else 0 for r in regimes),
         area_exponent=reg.add("construction.advance_envelope.area_exponent", env.area_exponent),
         cp_spacing_m=c.cross_passages.spacing_m,
         cp_cost=reg.add(
@@ -527,7 +561,11 @@ def compile_construction(
             else reg.add("construction.systemic.schedule_factor", c.systemic.schedule_factor)
         ),
         zone_machines={
-            z.name: machine_index[z.machine] for z in sc.geology.zones if z.machine is not None
+            piece.name: machine_index[z.machine]
+            for z in sc.geology.zones
+            if z.machine is not None
+            for piece in zones
+            if piece.name == z.name or piece.name.startswith(z.name + "@")
         },
     )
     check_bores(inp)
