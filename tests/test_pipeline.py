@@ -19,13 +19,14 @@ from beringia.models.construction.compile import tunnel_length_km
 # means rise 10 % (bering-strait 36.49 -> 40.27, InterBering 58.60 -> 64.54); durations and
 # the claim scenario (no systemic factors) are unchanged.
 # Updated when sustained advance was capped by whole-drive averages by regime instead of the
-# one-day record, the area exponent re-derived (mode 0.4 -> 0.5), and zones split at the
-# water-pressure regimes, closed-face classes at 5 bar or more held at the pressurised drives'
-# averages (issue 12): the claim scenario's 230 m/day machines are held at 9-21 m/day.
+# one-day record, the area exponent re-derived (mode 0.4 -> 0.5), zones split at the
+# water-pressure regimes with closed-face classes at 5 bar or more held at the pressurised
+# drives' averages, and interventions under pressure joined the built-ins' events (issue 12):
+# the claim scenario's 230 m/day machines are held at 9-21 m/day.
 GOLDEN = {
-    "bering-strait": (3000, 47.66314176604567, 22.323356040345153),
-    "bering-strait-claim": (1000, 21.98780955290165, 14.694759372531665),
-    "bering-strait-interbering": (1000, 75.99352698944048, 32.08164863971104),
+    "bering-strait": (3000, 52.053823532778985, 24.767864566541117),
+    "bering-strait-claim": (1000, 23.53511341548459, 16.591753453339923),
+    "bering-strait-interbering": (1000, 81.13217510969095, 34.75259089034896),
 }
 
 
