@@ -11,8 +11,10 @@ import pytest
 
 import beringia
 from beringia.core.calendar import MONTH_DAYS, YEAR_DAYS, seasonal_finish
+from beringia.core.construction import advance_limit
 from beringia.core.distributions import DistSpec, mean, ppf
 from beringia.core.headings import solve_fronts
+from beringia.models.construction.compile import compile_construction
 
 BOREDAYS = 12_000 / 12.0  # 12 km at 2 m/h x 0.25 x 24 h
 
@@ -263,3 +265,20 @@ def test_per_event_draws_match_the_per_type_inverse_cdf() -> None:
     mixed = [specs[0], DistSpec("triangular", (1.0, 2.0, 4.0))]
     expected_mixed = np.array([ppf(mixed[k], u[i : i + 1])[0] for i, k in enumerate(kind)])
     np.testing.assert_allclose(per_event(mixed, kind, u), expected_mixed, rtol=1e-15)
+
+
+def test_advance_limit_names_the_regime_when_the_cap_binds(hand_doc: dict[str, Any]) -> None:
+    machine = hand_doc["construction"]["machines"][0]
+    machine["penetration_m_per_h"] = {"rock": 20.0}
+    machine["utilisation"] = {"rock": 1.0}
+    hand_doc["construction"]["advance_envelope"]["regime"] = {"rock": "closed-face"}
+    inp = compile_construction(beringia.load_scenario(hand_doc))
+    key, advance = advance_limit(inp, inp.bores[0], lambda k: mean(inp.inputs[k]))
+    assert key == "construction.advance_envelope.regime.rock"
+    assert advance == pytest.approx(14.7 * (15.2 / 9.0) ** 0.8)  # Madrid M-30, scaled
+    # Below the cap the slower of penetration and utilisation is named, as before.
+    machine["penetration_m_per_h"] = {"rock": 0.2}
+    inp = compile_construction(beringia.load_scenario(hand_doc))
+    key, advance = advance_limit(inp, inp.bores[0], lambda k: mean(inp.inputs[k]))
+    assert key == "construction.machines.tbm.penetration_m_per_h.rock"
+    assert advance == pytest.approx(0.2 * 1.0 * 24.0)
