@@ -24,9 +24,9 @@ from beringia.models.construction.compile import tunnel_length_km
 # drives' averages, and interventions under pressure joined the built-ins' events (issue 12):
 # the claim scenario's 230 m/day machines are held at 9-21 m/day.
 GOLDEN = {
-    "bering-strait": (3000, 52.053823532778985, 24.767864566541117),
-    "bering-strait-claim": (1000, 23.53511341548459, 16.591753453339923),
-    "bering-strait-interbering": (1000, 81.13217510969095, 34.75259089034896),
+    "bering-strait": (3000, 56.20596528815371, 24.979054901709464),
+    "bering-strait-claim": (1000, 24.059637552323608, 16.838947753266993),
+    "bering-strait-interbering": (1000, 87.16485489480041, 35.10850566431398),
 }
 
 
