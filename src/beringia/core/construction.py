@@ -509,10 +509,15 @@ def _days_per_metre(
     x: Mapping[str, FloatArray],
     ground: Ground,
     methods: tuple[int, ...],
+    f_time: FloatArray,
 ) -> FloatArray:
-    """Days to bore one metre of each run at performance 1, shape (K, n), zone by zone.
+    """Days to bore one metre of each run, shape (K, n), zone by zone.
 
-    Each zone uses its method's machine (``methods``, one per zone) and its cap set.
+    Each zone uses its method's machine (``methods``, one per zone) and its cap set. A run
+    takes ``performance / advance`` days per metre, but never less than ``1 / (f_time x
+    cap)``: every date is later multiplied by the programme factor ``f_time``, and no factor
+    (performance or programme) may make a machine bore faster than its cap. The floor acts
+    on boring alone, so a slower crew never shortens anything else.
     """
     sets = inp.zone_caps or (0,) * len(ground.zone_rows)
     combos = list(zip(methods, sets, strict=True))
@@ -520,7 +525,8 @@ def _days_per_metre(
     for mi, s in combos:
         if (mi, s) not in per_set:
             b = bore if mi == bore.machine else replace(bore, machine=mi)
-            per_set[(mi, s)] = 1.0 / _advance_m_per_day(inp, b, x, s)
+            advance, cap = _advance_and_cap(inp, b, x, s)
+            per_set[(mi, s)] = np.maximum(x[bore.performance] / advance, 1.0 / (f_time * cap))
     if len(per_set) == 1:
         return ground.gather(next(iter(per_set.values())))
     out = np.empty(ground.length.shape)
@@ -634,6 +640,7 @@ def _bore(
     streams: Streams,
     counter: VariateCounter,
     risks: RiskDraws,
+    f_time: FloatArray,
 ) -> _Boring:
     """Drive every heading of every bore through the sampled ground.
 
@@ -664,20 +671,20 @@ def _bore(
     cum = np.empty((ground.length.shape[0] + 1, n))
     cum[0] = 0.0
     rates = event_rates(inp.events, ground, x)
-    base: dict[tuple[object, ...], FloatArray] = {}  # days per run at performance 1
+    base: dict[tuple[object, ...], FloatArray] = {}  # days per run
     for b in bore_order(inp):
         bore = inp.bores[b]
         mach = inp.machines[bore.machine]
         # Days to bore each run, then stoppages, then days from chainage 0 to each boundary.
         # Bores with the same machines and diameter share the ground's days per run.
         methods = tuple(zone_machine(inp, b, z) for z, _, _ in ground.zone_rows)
-        key: tuple[object, ...] = (bore.machine, bore.diameter_m)
+        key: tuple[object, ...] = (bore.machine, bore.diameter_m, bore.performance)
         if any(mi != bore.machine for mi in methods):
             key += methods
         if key not in base:
-            base[key] = _days_per_metre(inp, bore, x, ground, methods)
+            base[key] = _days_per_metre(inp, bore, x, ground, methods, f_time)
             base[key] *= ground.length
-        run_days = base[key] * x[bore.performance]
+        run_days = base[key].copy()
         bore_rates = rates
         whole = full_span(inp, bore)
         if not whole:  # only the part of each run inside the span is bored
@@ -926,7 +933,17 @@ def simulate_block(
     counter.add(2 * ground.length.size)
     marine_done, site_ready, delivered = _sites_and_machines(inp, x, n)
     risks = sample_risks(inp.risks, x, inp.risk_groups, streams, counter, n)
-    bored = _bore(inp, ground, x, site_ready, delivered, streams, counter, risks)
+    # Project-wide risk: one factor per draw on the whole cost, one dilating the whole
+    # programme (every date scales by it, so the schedule's logic is kept). Neither goes
+    # below 1: the reference classes' ratios below 1 are outturns under estimates that
+    # carried contingency, and the bottom-up base carries none. Boring is held within the
+    # caps under the factor (:func:`_days_per_metre`).
+    ones = np.ones(n)
+    f_cost = np.maximum(x[inp.systemic_cost], 1.0) if inp.systemic_cost is not None else ones
+    f_time = np.maximum(x[inp.systemic_schedule], 1.0) if inp.systemic_schedule else ones
+    if inp.time_scale != 1.0:
+        f_time = f_time * inp.time_scale
+    bored = _bore(inp, ground, x, site_ready, delivered, streams, counter, risks, f_time)
 
     # When the last bore of a stretch breaks through, its cross-passages are finished and
     # its fit-out runs from both ends, side by side; the stretch is ready when both are
@@ -944,17 +961,6 @@ def simulate_block(
     integrated = fit_all + x[inp.integration_months] * MONTH_DAYS
     commissioned = integrated + x[inp.commissioning_months] * MONTH_DAYS
 
-    # Project-wide risk: one factor per draw on the whole cost, one dilating the whole
-    # programme (every date scales by it, so the schedule's logic is kept). Neither goes
-    # below 1: the reference classes' ratios below 1 are outturns under estimates that
-    # carried contingency, and the bottom-up base carries none.
-    ones = np.ones(n)
-    f_cost = np.maximum(x[inp.systemic_cost], 1.0) if inp.systemic_cost is not None else ones
-    f_time = np.maximum(x[inp.systemic_schedule], 1.0) if inp.systemic_schedule else ones
-    if inp.time_scale != 1.0:
-        f_time = f_time * inp.time_scale
-    # No factor makes a machine beat its physical cap (performance included).
-    f_time = np.maximum(f_time, cap_floor(inp, x))
     # Project-wide risks (political stops, failed supply seasons, earthquakes) delay every
     # later date by their own length, not dilated; shown as one stop before opening. Rates
     # act over the works' duration.
@@ -962,7 +968,9 @@ def simulate_block(
     done = commissioned * f_time + stops
     years = done / YEAR_DAYS
     # The inside view: the same draw without the project-wide schedule factor (the anchor
-    # and the cap floor kept), for the report's three views.
+    # kept), for the report's three views. An approximation: the programme is the one held
+    # within the caps under the full factor, re-scaled, and floored so that no machine beats
+    # its cap at the smaller factor.
     f_inside = np.maximum(np.full(n, inp.time_scale), cap_floor(inp, x))
     inside_years = (commissioned * f_inside + stops) / YEAR_DAYS
     comp = _costs(inp, x, bored, years, f_time, risk_costs(risks))
