@@ -17,7 +17,11 @@ from typing import Any
 
 from beringia.core.stats import percentile_of, quantiles
 from beringia.errors import ScenarioError
-from beringia.models.reference.assess import PRICE_BASE_YEAR, money_factor, outcome_cost_usd_bn
+from beringia.models.reference.assess import (
+    PRICE_BASE_YEAR,
+    outcome_cost_usd_bn,
+    outcome_money_usd_bn,
+)
 from beringia.pipeline.assess import assess
 from beringia.pipeline.hindcast_scores import (
     COVERAGE_GOAL,
@@ -28,7 +32,6 @@ from beringia.pipeline.hindcast_scores import (
 )
 from beringia.scenario.io import apply_overrides, hindcast_names, read_document, validate_document
 from beringia.scenario.model import Scenario
-from beringia.tables.money import money_table
 
 
 @dataclass(frozen=True)
@@ -168,19 +171,7 @@ def _estimate_usd_bn(sc: Scenario, name: str) -> float | None:
     est = sc.outcome.estimate_at_decision_bn if sc.outcome is not None else None
     if est is None:
         return None
-    field = f"{name}.outcome.estimate_at_decision_bn"
-    in_scenario_money = money_table().convert(
-        est.amount,
-        est.currency,
-        est.year,
-        sc.currency,
-        sc.price_base_year,
-        currency_field=f"{field}.currency",
-        year_field=f"{field}.year",
-        to_currency_field=f"{name}.currency",
-        to_year_field=f"{name}.price_base_year",
-    )
-    return in_scenario_money * money_factor(sc)
+    return outcome_money_usd_bn(sc, est, "estimate_at_decision_bn", name)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,10 @@ class _Registry:
         self.specs[key] = dist_spec(d)
         return key
 
+    def add_optional(self, key: str, d: AnyDist | None) -> str | None:
+        """Register ``d`` under ``key`` if it is given; return the key or None."""
+        return None if d is None else self.add(key, d)
+
 
 def places_m(sc: Scenario, alignment: AlignmentResult | None) -> dict[str, float]:
     """Chainage (m from the west portal) of every named place the scenario can refer to."""
@@ -455,21 +459,11 @@ def compile_construction(
     risks = tuple(
         RiskIn(
             name=r.name,
-            probability=(
-                None
-                if r.probability is None
-                else reg.add(f"construction.risks.{r.name}.probability", r.probability)
+            probability=reg.add_optional(f"construction.risks.{r.name}.probability", r.probability),
+            rate_per_year=reg.add_optional(
+                f"construction.risks.{r.name}.rate_per_year", r.rate_per_year
             ),
-            rate_per_year=(
-                None
-                if r.rate_per_year is None
-                else reg.add(f"construction.risks.{r.name}.rate_per_year", r.rate_per_year)
-            ),
-            rate_per_km=(
-                None
-                if r.rate_per_km is None
-                else reg.add(f"construction.risks.{r.name}.rate_per_km", r.rate_per_km)
-            ),
+            rate_per_km=reg.add_optional(f"construction.risks.{r.name}.rate_per_km", r.rate_per_km),
             spans=tuple(span[z] for z in r.zones),
             all_bores=r.bores == "all",
             bore=b,
@@ -507,26 +501,18 @@ def compile_construction(
             "construction.fitout.usd_m_per_track_km", c.fitout.usd_m_per_track_km
         ),
         fit_fixed=reg.add("construction.fitout.fixed_usd_m", c.fitout.fixed_usd_m),
-        ventilation_plant=(
-            None
-            if c.fitout.ventilation_plant_usd_m_each is None
-            else reg.add(
-                "construction.fitout.ventilation_plant_usd_m_each",
-                c.fitout.ventilation_plant_usd_m_each,
-            )
+        ventilation_plant=reg.add_optional(
+            "construction.fitout.ventilation_plant_usd_m_each",
+            c.fitout.ventilation_plant_usd_m_each,
         ),
         station_spacing_m=(
             None
             if c.fitout.emergency_station_spacing_km is None
             else c.fitout.emergency_station_spacing_km * 1000.0
         ),
-        station_cost=(
-            None
-            if c.fitout.emergency_station_usd_m_each is None
-            else reg.add(
-                "construction.fitout.emergency_station_usd_m_each",
-                c.fitout.emergency_station_usd_m_each,
-            )
+        station_cost=reg.add_optional(
+            "construction.fitout.emergency_station_usd_m_each",
+            c.fitout.emergency_station_usd_m_each,
         ),
         fit_rate=reg.add(
             "construction.fitout.track_km_per_month_per_front",

@@ -26,6 +26,7 @@ from beringia.models.reference.view import (
     reference_view,
 )
 from beringia.scenario.model import Claim, Scenario
+from beringia.scenario.reference import MoneyAmount
 from beringia.tables.advance_records import advance_records
 from beringia.tables.money import DEFAULT_TO_YEAR, money_table
 
@@ -70,16 +71,26 @@ def outcome_cost_usd_bn(sc: Scenario, name: str | None = None) -> float | None:
     """
     if sc.outcome is None:
         return None
+    return outcome_money_usd_bn(sc, sc.outcome.cost_bn, "cost_bn", name)
+
+
+def outcome_money_usd_bn(
+    sc: Scenario, money: MoneyAmount, field: str, name: str | None = None
+) -> float:
+    """Return an amount of a hindcast's ``outcome`` (its ``field``) in 2025 USD bn.
+
+    Converted exactly like the outturn (:func:`outcome_cost_usd_bn`); errors name
+    ``<name>.outcome.<field>``.
+    """
     name = sc.name if name is None else name
-    cost = sc.outcome.cost_bn
     in_scenario_money = money_table().convert(
-        cost.amount,
-        cost.currency,
-        cost.year,
+        money.amount,
+        money.currency,
+        money.year,
         sc.currency,
         sc.price_base_year,
-        currency_field=f"{name}.outcome.cost_bn.currency",
-        year_field=f"{name}.outcome.cost_bn.year",
+        currency_field=f"{name}.outcome.{field}.currency",
+        year_field=f"{name}.outcome.{field}.year",
         to_currency_field=f"{name}.currency",
         to_year_field=f"{name}.price_base_year",
     )
