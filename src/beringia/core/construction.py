@@ -438,11 +438,11 @@ def _advance_m_per_day(
 def cap_floor(inp: ConstructionInputs, x: Mapping[str, FloatArray]) -> FloatArray:
     """Return the smallest factor on the programme that keeps every machine within its cap.
 
-    A bore's boring time is scaled by its performance factor and then, with every date, by
-    the project-wide schedule factor; the advance a heading keeps in a ground class is
-    ``advance / (performance x factor)``. This returns the largest ``advance /
-    (performance x cap)`` over bores, classes and the cap sets the zones use: no factor below
-    it may be applied, so no draw bores faster than the cap, however its factors fell.
+    The advance a heading keeps in a ground class is ``advance / (performance x factor)``;
+    this returns the largest ``advance / (performance x cap)`` over bores, classes and the
+    cap sets the zones use. The simulation itself holds each run within its cap
+    (:func:`_days_per_metre`); this floor serves the inside view, which re-scales the
+    programme to a smaller factor.
     """
     floor = np.zeros(x[inp.area_exponent].shape)
     for bore in _method_bores(inp):

@@ -125,7 +125,8 @@ def run_construction(
     sampled = [k for k, spec in inp.inputs.items() if not spec.is_fixed]
     n_tornado = min(draws, TORNADO_DRAWS)
     # The tornado ranks the sampled inputs and, beside them, each named risk's impact.
-    ranked = sampled + [f"construction.risks.{r.name}" for r in inp.risks]
+    # A risk of every bore is one RiskIn per bore, with one impact: named once.
+    ranked = sampled + list(dict.fromkeys(f"construction.risks.{r.name}" for r in inp.risks))
     x_in = {k: np.empty(n_tornado, dtype=np.float64) for k in ranked}
     variates = 0
     first_block: BlockResult | None = None
