@@ -42,7 +42,7 @@ class Residual:
     dof : float
         Degrees of freedom, ``k - 2``.
     cases : int
-        Error pairs it was fitted from.
+        Hindcasts it was fitted from (some may lack a cost error).
     """
 
     mean: FloatArray
@@ -76,23 +76,43 @@ class Residual:
 def fit_residual(errors: FloatArray) -> Residual:
     """Fit the predictive residual to log error pairs, shape (k, 2).
 
+    A cost error may be NaN (a hindcast whose outturn covers more than the tunnel scores its
+    duration only): each error's mean and variance come from the cases that have it, the
+    correlation from the cases that have both, and the degrees of freedom from the fewer
+    (``k_cost - 2``), so the scale of each marginal is its own
+    ``(1 + 1/k) (k - 1) / (k - 2) s^2``.
+
     Raises
     ------
     ValueError
-        With fewer than :data:`MIN_CASES` pairs, or non-finite errors.
+        With fewer than :data:`MIN_CASES` cost errors, a non-finite duration error, or an
+        infinite cost error.
     """
     e = np.asarray(errors, dtype=np.float64)
     if e.ndim != 2 or e.shape[1] != 2:
         raise ValueError(f"errors: expected shape (k, 2), got {e.shape}")
-    k = e.shape[0]
-    if k < MIN_CASES:
-        raise ValueError(f"errors: {k} hindcasts; a joint residual needs at least {MIN_CASES}")
-    if not np.all(np.isfinite(e)):
-        raise ValueError("errors: every log error must be finite")
-    cov = np.cov(e, rowvar=False, ddof=1)
-    cov = cov + np.eye(2) * 1e-12  # a degenerate sample (identical errors) stays factorable
-    factor = (1.0 + 1.0 / k) * (k - 1) / (k - 2)
-    return Residual(e.mean(axis=0), cov * factor, float(k - 2), k)
+    if not np.all(np.isfinite(e[:, 1])) or np.any(np.isinf(e[:, 0])):
+        raise ValueError("errors: every duration error must be finite, cost errors finite or NaN")
+    has = np.isfinite(e[:, 0])
+    k_cost, k = int(has.sum()), e.shape[0]
+    if k_cost < MIN_CASES:
+        raise ValueError(
+            f"errors: {k_cost} hindcasts with a cost error; a joint residual needs at least "
+            f"{MIN_CASES}"
+        )
+
+    def scale(x: FloatArray) -> float:
+        n = x.size
+        return float(np.var(x, ddof=1) * (1.0 + 1.0 / n) * (n - 1) / (n - 2))
+
+    cost, dur = e[has, 0], e[:, 1]
+    s_c, s_d = scale(cost), scale(dur)
+    both = e[has]
+    corr = float(np.corrcoef(both, rowvar=False)[0, 1]) if k_cost > 2 else 0.0
+    corr = 0.0 if not np.isfinite(corr) else max(-0.999, min(0.999, corr))
+    cross = corr * np.sqrt(s_c * s_d)
+    m = np.array([[s_c, cross], [cross, s_d]]) + np.eye(2) * 1e-12
+    return Residual(np.array([cost.mean(), dur.mean()]), m, float(k_cost - 2), k)
 
 
 def leave_one_out(errors: FloatArray) -> list[Residual]:

@@ -15,7 +15,7 @@ import numpy as np
 BLOCK_SIZE = 4096
 """Draws per block; fixed so that results do not depend on how blocks are scheduled."""
 
-MODEL_IDS = {"construction": 1, "operations": 2, "corridor": 3}
+MODEL_IDS = {"construction": 1, "operations": 2, "corridor": 3, "calibration": 4}
 
 
 def stream(seed: int, model: str, block: int, key: str) -> np.random.Generator:

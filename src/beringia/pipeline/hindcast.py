@@ -1,10 +1,16 @@
 """Hindcasts: run tunnels that were built through the model and score the forecasts.
 
-Each hindcast scenario holds inputs as known before construction and, apart, the
-``outcome`` (what the tunnel really cost and how long it took, the official estimate at the
-decision and what in the inputs is not blind to the outcome). The model never reads the
-outcome; this module only compares it with the predicted distributions afterwards, and
-:mod:`beringia.pipeline.hindcast_scores` says what the comparison shows.
+Two kinds. **Blind** (the default): the finished tunnels of ``data/tunnel_cases.toml`` (and
+any added file of that layout) compiled from what was known before their decision, unit
+costs and advance laws learned from earlier tunnels, the model error learned from the other
+cases (:mod:`beringia.pipeline.blind`). **Anchored**: the hand-built hindcast scenarios
+(``scenario/hindcast/*.toml`` or a user's TOML with an ``outcome``), whose costs are split
+from each project's own estimate and whose schedules may be anchored to its programme; they
+test the overrun factors, not the unit costs.
+
+The model never reads an outcome; this module only compares it with the predicted
+distributions afterwards, and :mod:`beringia.pipeline.hindcast_scores` says what the
+comparison shows.
 """
 
 from __future__ import annotations
@@ -12,9 +18,11 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from beringia.core.calibration import Residual
 from beringia.core.stats import percentile_of, quantiles
 from beringia.errors import ScenarioError
 from beringia.models.reference.assess import (
@@ -23,6 +31,8 @@ from beringia.models.reference.assess import (
     outcome_money_usd_bn,
 )
 from beringia.pipeline.assess import assess
+from beringia.pipeline.blind import read_cases, run_blind
+from beringia.pipeline.hindcast_case import HindcastCase
 from beringia.pipeline.hindcast_scores import (
     COVERAGE_GOAL,
     LOG_ERROR_GOAL,
@@ -35,87 +45,6 @@ from beringia.scenario.model import Scenario
 
 
 @dataclass(frozen=True)
-class HindcastCase:
-    """One built tunnel: what the model predicted and what happened (2025 USD, years)."""
-
-    name: str
-    title: str
-    actual_cost_usd_bn: float
-    actual_duration_years: float
-    cost_usd_bn: dict[str, float]
-    duration_years: dict[str, float]
-    outside_view_cost_usd_bn: dict[str, float]
-    cost_percentile_of_actual: float
-    duration_percentile_of_actual: float
-    cost_scope: str
-    start: str
-    end: str
-    source: str
-    estimate_at_decision_usd_bn: float | None = None
-    """The official cost estimate at the decision, converted like the actual."""
-    programme_years: float | None = None
-    """The project's own programme (``construction.programme``), t = 0 to opening."""
-    not_blind: str | None = None
-    """What in the case's inputs is not blind to its outcome (``outcome.not_blind``)."""
-    inside_cost_usd_bn: dict[str, float] = field(default_factory=dict)
-    """Quantiles of the inside view's cost: bottom-up and named risks, no project-wide factor."""
-    inside_duration_years: dict[str, float] = field(default_factory=dict)
-    """Quantiles of the inside view's duration."""
-
-    @property
-    def label(self) -> str:
-        """The case's title without the ``Hindcast:`` prefix and the qualifiers after it.
-
-        E.g. ``"Channel Tunnel"`` for "Hindcast: Channel Tunnel (Folkestone - Coquelles),
-        as known at the 1987 decision"; the case's name when the title is empty.
-        """
-        text = self.title.strip()
-        if text.lower().startswith("hindcast:"):
-            text = text[len("hindcast:") :].strip()
-        for sep in (" (", ", "):
-            text = text.split(sep, 1)[0]
-        return text.strip() or self.name
-
-    @property
-    def cost_inside(self) -> bool:
-        """Whether the actual cost lies within the predicted P10-P90."""
-        return self.cost_usd_bn["p10"] <= self.actual_cost_usd_bn <= self.cost_usd_bn["p90"]
-
-    @property
-    def duration_inside(self) -> bool:
-        """Whether the actual duration lies within the predicted P10-P90."""
-        q = self.duration_years
-        return q["p10"] <= self.actual_duration_years <= q["p90"]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the case's JSON form."""
-        return {
-            "name": self.name,
-            "title": self.title,
-            "actual_cost_usd_bn": self.actual_cost_usd_bn,
-            "actual_duration_years": self.actual_duration_years,
-            "cost_usd_bn": self.cost_usd_bn,
-            "duration_years": self.duration_years,
-            "outside_view_cost_usd_bn": self.outside_view_cost_usd_bn,
-            "cost_percentile_of_actual": self.cost_percentile_of_actual,
-            "duration_percentile_of_actual": self.duration_percentile_of_actual,
-            "cost_inside_p10_p90": self.cost_inside,
-            "duration_inside_p10_p90": self.duration_inside,
-            "estimate_at_decision_usd_bn": self.estimate_at_decision_usd_bn,
-            "programme_years": self.programme_years,
-            "not_blind": self.not_blind,
-            "inside_view": {
-                "cost_usd_bn": self.inside_cost_usd_bn or None,
-                "duration_years": self.inside_duration_years or None,
-            },
-            "cost_scope": self.cost_scope,
-            "start": self.start,
-            "end": self.end,
-            "source": self.source,
-        }
-
-
-@dataclass(frozen=True)
 class HindcastReport:
     """All cases and their scores."""
 
@@ -125,24 +54,55 @@ class HindcastReport:
     programme: bool = True
     overrides: tuple[str, ...] = ()
     """The ``path=value`` overrides applied to every case."""
+    blind: bool = False
+    """Blind hindcasts (compiled from earlier tunnels, model error learned leave-one-out)."""
+    residual: Residual | None = None
+    """Blind: the model error learned from every case of the pool (what a new project uses)."""
+
+    def scored(self, metric: str) -> list[HindcastCase]:
+        """The cases that have an actual for ``metric``."""
+        return [c for c in self.cases if c.scored(metric)]
 
     def coverage(self) -> dict[str, float]:
-        """Share of cases whose actual lies within the predicted P10-P90."""
-        n = len(self.cases)
+        """Share of scored cases whose actual lies within the predicted P10-P90."""
+        cost, dur = self.scored("cost"), self.cases
         return {
-            "cost": sum(c.cost_inside for c in self.cases) / n,
-            "duration": sum(c.duration_inside for c in self.cases) / n,
+            "cost": sum(bool(c.cost_inside) for c in cost) / len(cost) if cost else math.nan,
+            "duration": sum(c.duration_inside for c in dur) / len(dur),
         }
 
     def median_abs_log_error(self) -> dict[str, float]:
-        """Median over cases of ``|ln(P50 / actual)|``."""
+        """Median over scored cases of ``|ln(P50 / actual)|``."""
+        cost = [
+            abs(math.log(c.cost_usd_bn["p50"] / c.actual_cost_usd_bn))
+            for c in self.cases
+            if c.actual_cost_usd_bn is not None
+        ]
         return {
-            "cost": statistics.median(
-                abs(math.log(c.cost_usd_bn["p50"] / c.actual_cost_usd_bn)) for c in self.cases
-            ),
+            "cost": statistics.median(cost) if cost else math.nan,
             "duration": statistics.median(
                 abs(math.log(c.duration_years["p50"] / c.actual_duration_years)) for c in self.cases
             ),
+        }
+
+    def residual_dict(self) -> dict[str, Any] | None:
+        """The learned model error in JSON form (``None`` for anchored hindcasts)."""
+        r = self.residual
+        if r is None:
+            return None
+        return {
+            "cases": r.cases,
+            "dof": r.dof,
+            "mean_log_error": {"cost": float(r.mean[0]), "duration": float(r.mean[1])},
+            "scale": {
+                "cost": math.sqrt(r.scale[0, 0]),
+                "duration": math.sqrt(r.scale[1, 1]),
+            },
+            "correlation": r.correlation,
+            "factor_p10_p50_p90": {
+                m: [math.exp(r.quantile(i, p)) for p in (0.1, 0.5, 0.9)]
+                for i, m in enumerate(("cost", "duration"))
+            },
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -151,7 +111,9 @@ class HindcastReport:
             "draws": self.draws,
             "seed": self.seed,
             "price_base": f"{PRICE_BASE_YEAR} USD",
+            "kind": "blind" if self.blind else "anchored",
             "schedules_anchored_to_programme": self.programme,
+            "model_error": self.residual_dict(),
             "overrides": list(self.overrides),
             "cases": [c.to_dict() for c in self.cases],
             "coverage_p10_p90": self.coverage(),
@@ -160,7 +122,11 @@ class HindcastReport:
                 "coverage_p10_p90": COVERAGE_GOAL,
                 "median_abs_log_error_p50": LOG_ERROR_GOAL,
             },
-            "scores": {m: metric_scores(self.cases, m).to_dict() for m in ("cost", "duration")},
+            "scores": {
+                m: metric_scores(self.scored(m), m).to_dict()
+                for m in ("cost", "duration")
+                if self.scored(m)
+            },
             "findings": findings(self),
             "structural_limits": list(STRUCTURAL_LIMITS),
         }
@@ -254,35 +220,66 @@ def run_hindcasts(
     progress: Callable[[str, int, int], None] | None = None,
     programme: bool = True,
     overrides: Sequence[str] = (),
+    anchored: bool = False,
+    cases_file: Path | None = None,
 ) -> HindcastReport:
-    """Run hindcast scenarios and score them against their outcomes.
+    """Run hindcasts and score them against their outcomes.
 
     Parameters
     ----------
     names : sequence of str, optional
-        Built-in hindcast names or TOML paths (default: every built-in hindcast).
+        Blind: case names of ``data/tunnel_cases.toml`` or ``cases_file`` (default: all; every
+        case runs anyway, since each case's model error is learned from all the others).
+        Anchored: built-in hindcast names or TOML paths (default: every built-in hindcast).
     draws, seed, processes
         As for :func:`beringia.pipeline.assess.assess`.
     progress : callable, optional
         ``progress(name, done, total)`` after each case.
     programme : bool
-        Anchor each schedule to its project's own programme (``construction.programme``);
-        ``False`` scores the bottom-up schedule alone.
+        Anchored only: anchor each schedule to its project's own programme
+        (``construction.programme``); ``False`` scores the bottom-up schedule alone.
     overrides : sequence of str
         ``path=value`` overrides (as ``assess --set``) applied to every hindcast before
         validation; a path that one of them lacks fails before any case runs.
+    anchored : bool
+        Run the anchored hindcast scenarios instead of the blind cases.
+    cases_file : Path, optional
+        Blind only: more finished tunnels, in the layout of ``data/tunnel_cases.toml``.
 
     Returns
     -------
     HindcastReport
-        Per-case predictions, actuals and percentiles; coverage and log errors.
+        Per-case predictions, actuals and percentiles; coverage and log errors; for blind
+        hindcasts the model error learned from every case.
 
     Raises
     ------
     ScenarioError
-        For an unknown name, a bad override or a bad scenario (naming the field), before
+        For an unknown name, a bad override, case or scenario (naming the field), before
         any case runs.
     """
+    if not anchored:
+        extra = read_cases(cases_file) if cases_file is not None else []
+        res = run_blind(
+            names,
+            extra=extra,
+            draws=draws,
+            seed=seed,
+            processes=processes,
+            progress=progress,
+            overrides=overrides,
+        )
+        return HindcastReport(
+            cases=res.cases,
+            draws=draws,
+            seed=seed,
+            programme=False,
+            overrides=tuple(overrides),
+            blind=True,
+            residual=res.residual,
+        )
+    if cases_file is not None:
+        raise ScenarioError("--cases", str(cases_file), "blind hindcasts only (drop --anchored)")
     chosen = list(names) if names else hindcast_names()
     if not chosen:
         raise ScenarioError("hindcast", "(none)", "no hindcast scenarios to run")

@@ -117,11 +117,13 @@ def percentile_text(p: float, draws: int) -> str:
 
 
 def _pct(c: HindcastCase, m: Metric) -> float:
-    return c.cost_percentile_of_actual if m == "cost" else c.duration_percentile_of_actual
+    p = c.cost_percentile_of_actual if m == "cost" else c.duration_percentile_of_actual
+    return math.nan if p is None else p
 
 
 def _actual(c: HindcastCase, m: Metric) -> float:
-    return c.actual_cost_usd_bn if m == "cost" else c.actual_duration_years
+    a = c.actual_cost_usd_bn if m == "cost" else c.actual_duration_years
+    return math.nan if a is None else a
 
 
 def _q(c: HindcastCase, m: Metric) -> dict[str, float]:
@@ -294,7 +296,8 @@ def metric_scores(cases: Sequence[HindcastCase], metric: Metric) -> MetricScores
     Parameters
     ----------
     cases : sequence of HindcastCase
-        At least one case.
+        At least one case with an actual for ``metric``; cases without one (a cost outturn
+        that covers more than the tunnel) are left out.
     metric : {"cost", "duration"}
         Which prediction to score.
 
@@ -307,10 +310,11 @@ def metric_scores(cases: Sequence[HindcastCase], metric: Metric) -> MetricScores
     Raises
     ------
     ValueError
-        If there are no cases.
+        If there are no cases with an actual for ``metric``.
     """
+    cases = [c for c in cases if c.scored(metric)]
     if not cases:
-        raise ValueError("no hindcast cases to score")
+        raise ValueError(f"no hindcast cases with an actual {metric} to score")
     inside = 0
     above: list[str] = []
     below: list[str] = []
@@ -488,15 +492,43 @@ def findings(report: HindcastReport) -> list[str]:
         are not blind.
     """
     out: list[str] = []
+    if report.blind:
+        out.append(blind_sentence(report))
     for m in METRICS:
+        if not any(c.scored(m) for c in report.cases):
+            continue
         s = metric_scores(report.cases, m)
         out.append(coverage_sentence(s))
         out.append(bias_sentence(s))
         for extra in (benchmark_sentence(s), inside_view_sentence(s)):
             if extra is not None:
                 out.append(extra)
-    out.append(not_blind_sentence(report.cases))
+    if not report.blind:
+        out.append(not_blind_sentence(report.cases))
     return out
+
+
+def blind_sentence(report: HindcastReport) -> str:
+    """Say how the blind cases were made, what is still not blind, and what was not scored."""
+    cases = report.cases
+    unscored = [c.label for c in cases if not c.scored("cost")]
+    widened = [c.label for c in cases if "finished after the decision" in (c.not_blind or "")]
+    text = (
+        f"Blind: each of the {len(cases)} cases is compiled from its geometry and unit costs "
+        "and advance laws learned from earlier tunnels, and scored against a model error "
+        "learned from the other cases only (leave-one-out); no estimate or programme is read. "
+    )
+    if widened:
+        text += (
+            f"Too little history for {len(widened)} of them ({_names(widened)}): some of what they "
+            "learned from was finished after their decision, as each case states. "
+        )
+    if unscored:
+        text += (
+            f"The outturn of {len(unscored)} ({_names(unscored)}) covers more than the "
+            "tunnel (a crossing or a whole line): their cost is not scored."
+        )
+    return text.strip()
 
 
 __all__ = [

@@ -53,6 +53,9 @@ class Drive(Table):
     source: Text
     copy_source: bool = False
     unverified: bool = False
+    case: str | None = None
+    """The ``data/tunnel_cases.toml`` case this drive belongs to, if any: a blind hindcast
+    of that case never learns from its own drives."""
     note: str = ""
 
 

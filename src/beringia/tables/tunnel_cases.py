@@ -242,6 +242,9 @@ class Case(Table):
     ground: Ground | None = None
     advance: list[Advance] = Field(default_factory=list)
     not_blind: Text
+    reference_row: str | None = None
+    """The name of the same tunnel's row in ``data/reference_tunnels.toml``, if it has one: a
+    blind hindcast never learns from its own tunnel under either name."""
     note: str = ""
 
     @property

@@ -1,0 +1,397 @@
+"""Compile a finished tunnel (``data/tunnel_cases.toml``) into a blind hindcast scenario.
+
+The scenario holds only what was known before construction: the case's geometry (bores,
+method segments, attack points), the unit cost and whole-drive advance learned from tunnels
+and drives finished before the decision (:mod:`beringia.models.blind.priors`), and generic
+inputs (``data/blind_priors.toml``). The official estimate and programme are never read; the
+outturn, opening and estimate go to ``outcome`` and :class:`Compiled` for scoring only.
+
+How the case becomes a scenario (one rule for every case):
+
+* **Route**: the attack points with their headings (an adit is a shaft to the model); no
+  marine works; generic site works at a portal, and generic access works (sinking, driving
+  or building the access) at a shaft, adit or island.
+* **Ground**: one ground class per regime (``hard-rock``, ``closed-face``,
+  ``drill-and-blast``); zones follow the method segments of the case's longest bore, scaled
+  to the route length, and force that regime's machine on every bore (other bores' own
+  segment order is not modelled: said in :attr:`Compiled.notes` where they differ).
+* **Advance**: each regime's machine bores at the learned whole-drive calendar average
+  (penetration = m/day / 24 at utilisation 1, scaled by the envelope's area law to each
+  bore's diameter). Whole-drive averages include start-up and stoppages, so there is no
+  learning curve and no generic event; the performance factor carries crew variation.
+* **Cost**: the learned all-in rate (2025 USD m per equivalent bore-km) times the case's
+  equivalent bore-km, split as owner's costs on a base; the base as systems (fit-out per
+  track-km) and civil works; civil works as time-dependent (per heading-day, on the plan's
+  heading-days) and per km. A civil-only outturn is predicted without the systems.
+* **No project-wide factor and no programme anchor**: the model error is learned from the
+  hindcasts' own errors (:mod:`beringia.core.calibration`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from beringia.models.blind.priors import (
+    ALL_IN_SCOPES,
+    PRICE_BASE_YEAR,
+    REGIME_OF,
+    UNIT_SCOPES,
+    Law,
+    advance_law,
+    bore_diameter_m,
+    unit_cost_law,
+    usd_bn,
+)
+from beringia.tables.blind_priors import BlindPriors, blind_priors
+from beringia.tables.tunnel_cases import Bore, Case
+
+SPAN_SHORT = 0.97
+"""A bore shorter than this fraction of the route is modelled as a span from chainage 0."""
+SYSTEMS_REFERENCE_YEAR = 2016
+"""Opening of the Gotthard Base Tunnel, from which the generic systems installation rate and
+commissioning time derive: cases decided before it are not blind to them."""
+GENERIC = "data/blind_priors.toml"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A case compiled for a blind hindcast."""
+
+    case: Case
+    document: dict[str, Any]
+    """The scenario document (validated by :func:`beringia.scenario.io.validate_document`)."""
+    unit_cost: Law
+    advance: dict[str, Law]
+    actual_cost_usd_bn: float | None
+    """Outturn in 2025 USD bn, ``None`` unless its scope is the tunnel (tunnel-civil, tunnel,
+    tunnel-systems): a crossing's or a line's outturn cannot score a tunnel's cost."""
+    actual_duration_years: float
+    estimate_usd_bn: float | None
+    """Official estimate at the decision, converted like the outturn, when its scope is the
+    outturn's (else ``None``)."""
+    programme_years: float | None
+    """Official programme, start to planned opening, when stated before the start."""
+    notes: list[str] = field(default_factory=list)
+    """What is approximate or not blind in the compile, in words."""
+
+    @property
+    def not_blind(self) -> str:
+        """The case's own not-blind statement and the compile's, in one text."""
+        return " ".join([self.case.not_blind, *self.notes])
+
+
+def _dist(value: float) -> dict[str, Any]:
+    return {"dist": "fixed", "value": value}
+
+
+def _template(case: Case) -> Bore:
+    return max(case.geometry.bores, key=lambda b: b.length_km)
+
+
+def _regimes(bore: Bore) -> list[tuple[str, float]]:
+    """Consecutive segments of one regime merged: (regime, km)."""
+    out: list[tuple[str, float]] = []
+    for s in bore.segments:
+        r = REGIME_OF[s.method]
+        if out and out[-1][0] == r:
+            out[-1] = (r, out[-1][1] + s.length_km)
+        else:
+            out.append((r, s.length_km))
+    return out
+
+
+def _zones(case: Case) -> list[tuple[str, float, float]]:
+    """(regime, from_km, to_km) over the route, from the longest bore's segments."""
+    route = case.geometry.route_length_km
+    runs = _regimes(_template(case))
+    total = sum(km for _, km in runs)
+    zones, at = [], 0.0
+    for i, (r, km) in enumerate(runs):
+        end = route if i == len(runs) - 1 else at + km * route / total
+        zones.append((r, at, end))
+        at = end
+    return zones
+
+
+def _span_km(bore: Bore, route_km: float) -> float:
+    return bore.length_km if bore.length_km < SPAN_SHORT * route_km else route_km
+
+
+def _advance_at(law: Law, d: float, ref: float, alpha: float) -> float:
+    return law.median * (ref / d) ** (2.0 * alpha)
+
+
+def _heading_days(
+    case: Case, zones: Sequence[tuple[str, float, float]], laws: dict[str, Law], p: BlindPriors
+) -> float:
+    """Heading-days of the plan: each metre of each bore at its zone's learned advance."""
+    ref = p.learning.reference_diameter_m
+    alpha = float(p.schedule.area_exponent.get("mode", 0.5))
+    route = case.geometry.route_length_km
+    days = 0.0
+    for b in case.geometry.bores:
+        d = bore_diameter_m(b, case.use, p)
+        span = _span_km(b, route)
+        for r, a, z in zones:
+            km = max(0.0, min(z, span) - a)
+            days += km * 1000.0 / _advance_at(laws[r], d, ref, alpha)
+    return days
+
+
+def _notes(case: Case, cost: Law, laws: dict[str, Law], p: BlindPriors) -> list[str]:
+    year = case.decision.year
+    notes = []
+    if cost.later:
+        notes.append(
+            f"Too few tunnels with a tunnel-scope outturn were finished before {year}: the unit "
+            f"cost is learned from {len(cost.points)}, {cost.later} of them finished after the "
+            "decision."
+        )
+    for r, law in sorted(laws.items()):
+        if law.later:
+            notes.append(
+                f"Too few {r} drives were finished before {year}: the advance is learned from "
+                f"{len(law.points)}, {law.later} of them finished after the decision."
+            )
+    if year < SYSTEMS_REFERENCE_YEAR:
+        notes.append(
+            "The generic systems installation rate and commissioning time derive from the "
+            "Gotthard Base Tunnel (opened 2016)."
+        )
+    tpl = _regimes(_template(case))
+    if any(_regimes(b) != tpl for b in case.geometry.bores):
+        notes.append(
+            "The bores' method segments differ; every bore is modelled with the longest "
+            "bore's sequence of methods."
+        )
+    return notes
+
+
+def _attack_points(case: Case, p: BlindPriors) -> list[dict[str, Any]]:
+    sched = p.schedule
+    return [
+        {
+            "name": a.name,
+            "kind": "shaft" if a.kind == "adit" else a.kind,
+            "chainage_km": a.chainage_km,
+            "headings": list(a.headings),
+            "source": a.source,
+            "unverified": a.unverified,
+            "note": a.note,
+            "marine_works_days": _dist(0.0) | {"source": "a blind hindcast has no marine works"},
+            "site_works_months": dict(
+                sched.site_works_months if a.kind == "portal" else sched.access_months
+            )
+            | {"source": GENERIC},
+            "site_cost_usd_m": _dist(0.0) | {"source": "inside the learned all-in rate"},
+            "overhead_usd_m_per_year": _dist(0.0)
+            | {"source": "inside the learned rate per heading-day"},
+        }
+        for a in case.geometry.attack_points
+    ]
+
+
+def _machines(regimes: Sequence[str], laws: dict[str, Law], p: BlindPriors) -> list[Any]:
+    s = p.schedule
+    ref = p.learning.reference_diameter_m
+    rates = {
+        r: _dist(laws[r].median / 24.0)
+        | {"source": f"learned whole-drive average: {', '.join(laws[r].names)}"}
+        for r in regimes
+    }
+    util = {r: _dist(1.0) | {"source": "a calendar average includes every stop"} for r in rates}
+    out = []
+    for r in regimes:
+        tbm = r != "drill-and-blast"
+        out.append(
+            {
+                "name": r,
+                "kind": "TBM" if tbm else "drill-and-blast or NATM faces",
+                "reference_diameter_m": ref,
+                "source": GENERIC,
+                "penetration_m_per_h": rates,
+                "utilisation": util,
+                "manufacture_months": dict(
+                    s.tbm_manufacture_months if tbm else s.dnb_mobilisation_months
+                )
+                | {"source": GENERIC},
+                "shipping_days": _dist(0.0) | {"source": "delivery inside manufacture"},
+                "launch_months": (dict(s.tbm_launch_months) if tbm else _dist(0.0))
+                | {"source": GENERIC},
+                "learning_days": _dist(0.0)
+                | {"source": "a whole-drive average includes the start-up"},
+                "learning_initial_efficiency": _dist(1.0)
+                | {"source": "a whole-drive average includes the start-up"},
+            }
+        )
+    return out
+
+
+def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
+    """Compile one case into a blind hindcast scenario document.
+
+    Parameters
+    ----------
+    case : Case
+        The finished tunnel.
+    cases : sequence of Case, optional
+        The pool of finished tunnels to learn from (default: the shipped cases); ``case``
+        itself is always left out.
+
+    Returns
+    -------
+    Compiled
+        The document, the laws learned and what the hindcast is scored against.
+    """
+    p = blind_priors()
+    g = case.geometry
+    route = g.route_length_km
+    zones = _zones(case)
+    regimes = sorted({r for r, _, _ in zones})
+    laws = {r: advance_law(case, r, cases) for r in regimes}
+    cost = unit_cost_law(case, cases)
+    ref = p.learning.reference_diameter_m
+
+    # --- money: the all-in rate split over the model's elements (2025 USD m)
+    eq_km = sum(
+        _span_km(b, route) * (bore_diameter_m(b, case.use, p) / ref) ** 2 for b in g.bores
+    )
+    all_in = cost.median * eq_km
+    owner = float(p.owner.fraction.get("mode", 0.125))
+    base = all_in / (1.0 + owner)
+    out_scope = case.outturn.scope if case.outturn is not None else "tunnel"
+    systems = 0.0 if out_scope == "tunnel-civil" else base * p.scope.systems_share
+    civil = base * (1.0 - p.scope.systems_share)
+    time_part = civil * p.scope.civil_share_of_time
+    heading_days = _heading_days(case, zones, laws, p)
+    track_km = sum(_span_km(b, route) for b in g.bores if b.role in ("running", "road"))
+    rate_src = (
+        f"learned all-in rate {cost.median:.1f} USD m (2025) per equivalent {ref:g} m bore-km "
+        f"from {', '.join(cost.names)}; split by {GENERIC}"
+    )
+    bores = []
+    for b in g.bores:
+        d = bore_diameter_m(b, case.use, p)
+        span = _span_km(b, route)
+        bore: dict[str, Any] = {
+            "name": b.name,
+            "role": "service" if b.role in ("service", "pilot") else "running",
+            "diameter_m": d,
+            "machine": REGIME_OF[b.segments[0].method],
+            "cost_reference_diameter_m": ref,
+            "source": b.source,
+            "unverified": b.unverified,
+            "assumed": b.assumed or b.diameter_m is None,
+            "unit_cost_usd_m_per_km": _dist((civil - time_part) / eq_km) | {"source": rate_src},
+            "machine_cost_usd_m": _dist(0.0) | {"source": "inside the learned all-in rate"},
+            "heading_cost_usd_m_per_day": _dist(time_part / heading_days)
+            | {"source": rate_src, "note": f"over {heading_days:.0f} planned heading-days"},
+            "performance_factor": dict(p.schedule.performance_factor) | {"source": GENERIC},
+        }
+        if span < route:
+            bore["to_km"] = span
+        bores.append(bore)
+
+    sched = p.schedule
+    doc: dict[str, Any] = {
+        "schema_version": 1,
+        "name": case.name,
+        "title": f"Blind hindcast: {case.title}, as known at the {case.decision.year} decision",
+        "description": case.note or case.title,
+        "currency": "USD",
+        "price_base_year": PRICE_BASE_YEAR,
+        "claims": [],
+        "route": {"attack_points": _attack_points(case, p)},
+        "geology": {
+            "classes": [
+                {"name": r, "description": f"driven {r}", "source": GENERIC} for r in regimes
+            ],
+            "zones": [
+                {
+                    "name": f"z{i + 1}-{r}",
+                    "from_km": a,
+                    "to_km": z,
+                    "share": {r: 1.0},
+                    "mean_run_m": {r: max(10.0, (z - a) * 1000.0)},
+                    "machine": r,
+                    "source": _template(case).source,
+                }
+                for i, (r, a, z) in enumerate(zones)
+            ],
+        },
+        "construction": {
+            "start_day_of_year": float(case.start.date.timetuple().tm_yday - 1),
+            "marine_season": {
+                "open_day_of_year": 0.0,
+                "close_day_of_year": 366.0,
+                "source": "no marine season in a blind hindcast",
+            },
+            "advance_envelope": {
+                "regime": {r: r for r in regimes},
+                "area_exponent": dict(sched.area_exponent) | {"source": GENERIC},
+                "source": "data/drive_averages.toml (caps use every drive, later ones too)",
+            },
+            "machines": _machines(regimes, laws, p),
+            "bores": bores,
+            "cross_passages": {
+                "spacing_m": sched.cross_passage_spacing_m,
+                "cost_usd_m_each": _dist(0.0) | {"source": "inside the learned all-in rate"},
+                "months_after_breakthrough": dict(sched.months_after_breakthrough)
+                | {"source": GENERIC},
+                "source": GENERIC,
+            },
+            "fitout": {
+                "usd_m_per_track_km": _dist(systems / track_km) | {"source": rate_src},
+                "fixed_usd_m": _dist(0.0) | {"source": "inside the rate per track-km"},
+                "track_km_per_month_per_front": dict(sched.track_km_per_month_per_front)
+                | {"source": GENERIC},
+                "integration_months": dict(sched.integration_months) | {"source": GENERIC},
+                "commissioning_months": dict(sched.commissioning_months) | {"source": GENERIC},
+                "source": rate_src,
+            },
+            "arctic": {
+                k: _dist(1.0) | {"source": "no Arctic factors in a hindcast"}
+                for k in ("labour_cost_factor", "materials_cost_factor", "surface_productivity")
+            },
+            "owner_cost_fraction": dict(p.owner.fraction)
+            | {"source": p.owner.source, "unverified": p.owner.unverified},
+        },
+    }
+    return Compiled(
+        case=case,
+        document=doc,
+        unit_cost=cost,
+        advance=laws,
+        actual_cost_usd_bn=_actual_cost(case),
+        actual_duration_years=case.actual_duration_years,
+        estimate_usd_bn=_estimate(case),
+        programme_years=_programme_years(case),
+        notes=_notes(case, cost, laws, p),
+    )
+
+
+def _actual_cost(case: Case) -> float | None:
+    out = case.outturn
+    if out is None or out.scope not in UNIT_SCOPES:
+        return None
+    return usd_bn(out, case.start.date, case.opening.date)
+
+
+def _estimate(case: Case) -> float | None:
+    est, out = case.estimate, case.outturn
+    if est is None or out is None or out.scope not in UNIT_SCOPES:
+        return None
+    same = est.scope == out.scope or {est.scope, out.scope} <= ALL_IN_SCOPES
+    return usd_bn(est, case.start.date, case.opening.date) if same else None
+
+
+def _programme_years(case: Case) -> float | None:
+    pr = case.programme
+    if pr is None or pr.stated > case.start.date:
+        return None
+    return case.planned_duration_years
+
+
+__all__ = ["Compiled", "compile_case"]
