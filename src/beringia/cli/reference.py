@@ -163,12 +163,12 @@ def _hindcast_table(rep: HindcastReport, metric: Metric) -> Table:
         off = official_forecast(c, metric)
         t.add_row(
             escape(c.name),
-            format(actual, fmt),
+            "-" if actual is None else format(actual, fmt),
             format(q["p10"], fmt),
             format(q["p50"], fmt),
             format(q["p90"], fmt),
-            percentile_text(pct, rep.draws),
-            "yes" if inside else "NO",
+            "-" if pct is None else percentile_text(pct, rep.draws),
+            "-" if inside is None else ("yes" if inside else "NO"),
             "-" if off is None else format(off, fmt),
         )
     return t
@@ -187,19 +187,29 @@ def _print_hindcast(rep: HindcastReport) -> None:
 
     # rich lays a table out to the console's width, 80 columns when stdout is not a terminal
     tables = out if out.is_terminal else Console(highlight=False, width=PIPED_WIDTH)
+    kind = (
+        "blind (compiled from earlier tunnels; model error learned from the other cases)"
+        if rep.blind
+        else "anchored to each project's estimate; schedules "
+        + ("anchored to its programme" if rep.programme else "bottom-up alone")
+    )
     out.print(
         f"[bold]Hindcasts[/]: {len(rep.cases)} built tunnels, {rep.draws:,} draws each, "
-        f"seed {rep.seed}; schedules "
-        + ("anchored to each project's programme" if rep.programme else "bottom-up alone")
+        f"seed {rep.seed}; {kind}"
         + "".join(f"; --set {escape(o)}" for o in rep.overrides)
     )
     for m in METRICS:
         tables.print(_hindcast_table(rep, m))
-    s = {m: metric_scores(rep.cases, m) for m in METRICS}
+    s = {m: metric_scores(rep.cases, m) for m in METRICS if rep.scored(m)}
 
     def cov(m: Metric) -> str:
+        if m not in s:
+            return f"{m} not scored"
         lo, hi = s[m].interval
         return f"{m} {s[m].inside} of {s[m].n} ({100 * lo:.0f} % to {100 * hi:.0f} %)"
+
+    def err_(m: Metric) -> str:
+        return f"{m} {s[m].spread:.3f}" if m in s else f"{m} not scored"
 
     out.print(
         f"Inside P10-P90: {cov('cost')}, {cov('duration')} (in brackets: the exact "
@@ -207,14 +217,24 @@ def _print_hindcast(rep: HindcastReport) -> None:
         f"{100 * COVERAGE_GOAL:.0f} %)"
     )
     out.print(
-        f"Median |ln(P50 / actual)|: cost {s['cost'].spread:.3f}, duration "
-        f"{s['duration'].spread:.3f} (goal <= {LOG_ERROR_GOAL})"
+        f"Median |ln(P50 / actual)|: {err_('cost')}, {err_('duration')} "
+        f"(goal <= {LOG_ERROR_GOAL})"
     )
     out.print(
         "pct: the share of the model's draws below the actual; 'NO': the actual lies outside "
         "the predicted P10-P90; official: the forecast made at the time (the estimate at "
-        "decision, converted like the actual, and the project's own programme)."
+        "decision, converted like the actual, and the project's own programme); '-': none "
+        "(a cost outturn that covers more than the tunnel is not scored)."
     )
+    me = rep.residual_dict()
+    if me is not None:
+        f = me["factor_p10_p50_p90"]
+        out.print(
+            f"Model error learned from all {me['cases']} cases (actual / bottom-up P50, "
+            f"P10/P50/P90): cost {f['cost'][0]:.2f} / {f['cost'][1]:.2f} / {f['cost'][2]:.2f}, "
+            f"duration {f['duration'][0]:.2f} / {f['duration'][1]:.2f} / "
+            f"{f['duration'][2]:.2f}; correlation {me['correlation']:.2f}."
+        )
     out.print("\n[bold]What the model gets wrong[/] (computed from this run)")
     for note in findings(rep):
         out.print(f"- {escape(note)}")
@@ -228,7 +248,8 @@ def hindcast(
     names: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Hindcast names or TOML files.", show_default="every built-in hindcast"
+            help="Case names (blind), or with --anchored hindcast names or TOML files.",
+            show_default="every case",
         ),
     ] = None,
     draws: DrawsOpt = 4000,
@@ -243,19 +264,41 @@ def hindcast(
     bottom_up: Annotated[
         bool,
         typer.Option(
-            "--bottom-up", help="Ignore each project's programme: score the bottom-up schedule."
+            "--bottom-up",
+            help="With --anchored: ignore each project's programme, score the bottom-up schedule.",
         ),
     ] = False,
+    anchored: Annotated[
+        bool,
+        typer.Option(
+            "--anchored",
+            help="Run the hand-built hindcast scenarios (costs split from each project's own "
+            "estimate) instead of the blind cases.",
+        ),
+    ] = False,
+    cases: Annotated[
+        Path | None,
+        typer.Option(
+            "--cases",
+            help="More finished tunnels to run blind, in the layout of data/tunnel_cases.toml.",
+        ),
+    ] = None,
 ) -> None:
     """Run built tunnels through the model with pre-construction inputs; score the forecasts.
 
-    Every --set applies to every hindcast run.
+    By default every finished tunnel of data/tunnel_cases.toml (and --cases) runs blind: its
+    unit cost and advance laws are learned from tunnels finished before its decision, its
+    model error from the other cases. Every --set applies to every hindcast run.
     """
     import beringia
     from beringia.pipeline.assess import check_run_arguments
 
     try:
         check_run_arguments(draws, seed, processes)
+        if bottom_up and not anchored:
+            raise ScenarioError(
+                "--bottom-up", "true", "only with --anchored (a blind hindcast is never anchored)"
+            )
         if report is not None:
             check_output_path(report, field="--report")
         show = not as_json and sys.stderr.isatty()
@@ -267,6 +310,8 @@ def hindcast(
             progress=(lambda n, i, k: err.print(f"[{i}/{k}] {escape(n)}")) if show else None,
             programme=not bottom_up,
             overrides=overrides or [],
+            anchored=anchored,
+            cases_file=cases,
         )
         written = None
         if report is not None:

@@ -63,15 +63,15 @@ class HindcastReport:
         """The cases that have an actual for ``metric``."""
         return [c for c in self.cases if c.scored(metric)]
 
-    def coverage(self) -> dict[str, float]:
+    def coverage(self) -> dict[str, float | None]:
         """Share of scored cases whose actual lies within the predicted P10-P90."""
         cost, dur = self.scored("cost"), self.cases
         return {
-            "cost": sum(bool(c.cost_inside) for c in cost) / len(cost) if cost else math.nan,
+            "cost": sum(bool(c.cost_inside) for c in cost) / len(cost) if cost else None,
             "duration": sum(c.duration_inside for c in dur) / len(dur),
         }
 
-    def median_abs_log_error(self) -> dict[str, float]:
+    def median_abs_log_error(self) -> dict[str, float | None]:
         """Median over scored cases of ``|ln(P50 / actual)|``."""
         cost = [
             abs(math.log(c.cost_usd_bn["p50"] / c.actual_cost_usd_bn))
@@ -79,7 +79,7 @@ class HindcastReport:
             if c.actual_cost_usd_bn is not None
         ]
         return {
-            "cost": statistics.median(cost) if cost else math.nan,
+            "cost": statistics.median(cost) if cost else None,
             "duration": statistics.median(
                 abs(math.log(c.duration_years["p50"] / c.actual_duration_years)) for c in self.cases
             ),

@@ -441,14 +441,21 @@ def benchmark_sentence(s: MetricScores) -> str | None:
     return text
 
 
-def inside_view_sentence(s: MetricScores) -> str | None:
-    """Say how the inside view alone (no project-wide factor) fared; ``None`` if headline."""
+def inside_view_sentence(s: MetricScores, *, blind: bool = False) -> str | None:
+    """Say how the inside view alone (no project-wide factor) fared; ``None`` if headline.
+
+    ``blind``: the inside view is the blind bottom-up, without the learned model error.
+    """
     v = s.inside_view
     if v is None:
         return None
+    what = (
+        "the blind bottom-up, without the learned model error"
+        if blind
+        else "bottom-up and named risks, without the project-wide factor"
+    )
     return (
-        f"{_WHAT[s.metric].capitalize()}, inside view alone (bottom-up and named risks, without "
-        f"the project-wide factor): the actual fell inside its P10 to P90 in {v.inside} of "
+        f"{_WHAT[s.metric].capitalize()}, inside view alone ({what}): the actual fell inside its P10 to P90 in {v.inside} of "
         f"{v.n} cases; above its P90 in {_count(v.above_p90)}, below its P10 in "
         f"{_count(v.below_p10)}."
     )
@@ -500,7 +507,7 @@ def findings(report: HindcastReport) -> list[str]:
         s = metric_scores(report.cases, m)
         out.append(coverage_sentence(s))
         out.append(bias_sentence(s))
-        for extra in (benchmark_sentence(s), inside_view_sentence(s)):
+        for extra in (benchmark_sentence(s), inside_view_sentence(s, blind=report.blind)):
             if extra is not None:
                 out.append(extra)
     if not report.blind:
