@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from beringia.cli import app
 
-TWO = ["guadarrama", "channel-tunnel", "--draws", "300"]
+TWO = ["guadarrama", "channel-tunnel", "--draws", "300", "--anchored"]
 
 
 def _json(runner: CliRunner, *args: str) -> dict[str, Any]:
@@ -127,7 +127,7 @@ def test_piped_through_a_real_pipe(tmp_path: Path) -> None:
     env = {**os.environ, "COLUMNS": "30", "NO_COLOR": "1"}
     env.pop("FORCE_COLOR", None)
     proc = subprocess.run(
-        [sys.executable, "-m", "beringia", "hindcast", "guadarrama", "-n", "300"],
+        [sys.executable, "-m", "beringia", "hindcast", "guadarrama", "-n", "300", "--anchored"],
         capture_output=True,
         text=True,
         env=env,

@@ -62,7 +62,7 @@ def test_claims_bad_claim(runner: CliRunner, cwd: Path, claim: str, expected: st
 def test_hindcast_json_contract(runner: CliRunner, cwd: Path) -> None:
     names = hindcast_names()
     assert {"channel-tunnel", "gotthard-base", "guadarrama"} <= set(names)
-    result = runner.invoke(app, ["hindcast", "--draws", "400", "--json"])
+    result = runner.invoke(app, ["hindcast", "--anchored", "--draws", "400", "--json"])
     assert result.exit_code == 0, result.output
     d = json.loads(result.stdout)
     assert d["schedules_anchored_to_programme"] is True
@@ -94,7 +94,7 @@ def test_hindcast_unknown_name(runner: CliRunner, cwd: Path) -> None:
 
 def test_hindcast_bottom_up(runner: CliRunner, cwd: Path) -> None:
     result = runner.invoke(
-        app, ["hindcast", "guadarrama", "--draws", "300", "--json", "--bottom-up"]
+        app, ["hindcast", "guadarrama", "--anchored", "--draws", "300", "--json", "--bottom-up"]
     )
     assert result.exit_code == 0, result.output
     d = json.loads(result.stdout)

@@ -180,9 +180,9 @@ def _print_hindcast(rep: HindcastReport) -> None:
         INTERVAL_LEVEL,
         LOG_ERROR_GOAL,
         METRICS,
-        STRUCTURAL_LIMITS,
         findings,
         metric_scores,
+        structural_limits,
     )
 
     # rich lays a table out to the console's width, 80 columns when stdout is not a terminal
@@ -195,8 +195,7 @@ def _print_hindcast(rep: HindcastReport) -> None:
     )
     out.print(
         f"[bold]Hindcasts[/]: {len(rep.cases)} built tunnels, {rep.draws:,} draws each, "
-        f"seed {rep.seed}; {kind}"
-        + "".join(f"; --set {escape(o)}" for o in rep.overrides)
+        f"seed {rep.seed}; {kind}" + "".join(f"; --set {escape(o)}" for o in rep.overrides)
     )
     for m in METRICS:
         tables.print(_hindcast_table(rep, m))
@@ -217,8 +216,7 @@ def _print_hindcast(rep: HindcastReport) -> None:
         f"{100 * COVERAGE_GOAL:.0f} %)"
     )
     out.print(
-        f"Median |ln(P50 / actual)|: {err_('cost')}, {err_('duration')} "
-        f"(goal <= {LOG_ERROR_GOAL})"
+        f"Median |ln(P50 / actual)|: {err_('cost')}, {err_('duration')} (goal <= {LOG_ERROR_GOAL})"
     )
     out.print(
         "pct: the share of the model's draws below the actual; 'NO': the actual lies outside "
@@ -239,7 +237,7 @@ def _print_hindcast(rep: HindcastReport) -> None:
     for note in findings(rep):
         out.print(f"- {escape(note)}")
     out.print("\n[bold]True whatever the cases[/]")
-    for note in STRUCTURAL_LIMITS:
+    for note in structural_limits(rep.blind):
         out.print(f"- {escape(note)}")
 
 

@@ -108,7 +108,7 @@ def fit_residual(errors: FloatArray) -> Residual:
     cost, dur = e[has, 0], e[:, 1]
     s_c, s_d = scale(cost), scale(dur)
     both = e[has]
-    corr = float(np.corrcoef(both, rowvar=False)[0, 1]) if k_cost > 2 else 0.0
+    corr = float(np.corrcoef(both[:, 0], both[:, 1])[0, 1]) if k_cost > 2 else 0.0
     corr = 0.0 if not np.isfinite(corr) else max(-0.999, min(0.999, corr))
     cross = corr * np.sqrt(s_c * s_d)
     m = np.array([[s_c, cross], [cross, s_d]]) + np.eye(2) * 1e-12

@@ -99,9 +99,7 @@ def _errors(runs: Sequence[_Run]) -> FloatArray:
     return np.array(rows, dtype=np.float64)
 
 
-def _calibrated(
-    run: _Run, residual: Residual, seed: int
-) -> tuple[FloatArray, FloatArray]:
+def _calibrated(run: _Run, residual: Residual, seed: int) -> tuple[FloatArray, FloatArray]:
     n = run.cost.size
     rng = stream(seed, "calibration", 0, f"hindcast/{run.compiled.case.name}")
     r = residual.draws(rng.standard_normal((n, 2)), rng.random(n))

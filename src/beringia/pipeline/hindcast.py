@@ -36,9 +36,9 @@ from beringia.pipeline.hindcast_case import HindcastCase
 from beringia.pipeline.hindcast_scores import (
     COVERAGE_GOAL,
     LOG_ERROR_GOAL,
-    STRUCTURAL_LIMITS,
     findings,
     metric_scores,
+    structural_limits,
 )
 from beringia.scenario.io import apply_overrides, hindcast_names, read_document, validate_document
 from beringia.scenario.model import Scenario
@@ -60,7 +60,7 @@ class HindcastReport:
     """Blind: the model error learned from every case of the pool (what a new project uses)."""
 
     def scored(self, metric: str) -> list[HindcastCase]:
-        """The cases that have an actual for ``metric``."""
+        """Return the cases that have an actual for ``metric``."""
         return [c for c in self.cases if c.scored(metric)]
 
     def coverage(self) -> dict[str, float | None]:
@@ -86,7 +86,7 @@ class HindcastReport:
         }
 
     def residual_dict(self) -> dict[str, Any] | None:
-        """The learned model error in JSON form (``None`` for anchored hindcasts)."""
+        """Return the learned model error in JSON form (``None`` for anchored hindcasts)."""
         r = self.residual
         if r is None:
             return None
@@ -128,7 +128,7 @@ class HindcastReport:
                 if self.scored(m)
             },
             "findings": findings(self),
-            "structural_limits": list(STRUCTURAL_LIMITS),
+            "structural_limits": list(structural_limits(self.blind)),
         }
 
 

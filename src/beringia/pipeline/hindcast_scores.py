@@ -53,6 +53,22 @@ STRUCTURAL_LIMITS = (
 )
 """What is true of the hindcasts whatever the cases: fixed text, no cases, no numbers."""
 
+BLIND_MONEY = (
+    "Money: every cost (each outturn, each estimate, and the earlier tunnels' costs a unit "
+    "cost is learned from) is converted to 2025 USD at the market rate of its year of money "
+    "and US consumer prices; a nominal total spread over the works is read at the middle year "
+    "of the works. Differences between countries' price levels and exchange-rate swings "
+    "therefore enter the learned unit costs, as they would for an estimator pricing in "
+    "dollars. An outturn whose scope is wider than the tunnel (a crossing, a line) is not "
+    "scored for cost."
+)
+
+
+def structural_limits(blind: bool) -> tuple[str, ...]:
+    """Return :data:`STRUCTURAL_LIMITS`, with blind hindcasts' money paragraph if ``blind``."""
+    return (*STRUCTURAL_LIMITS[:-1], BLIND_MONEY) if blind else STRUCTURAL_LIMITS
+
+
 _WHAT = {"cost": "cost", "duration": "duration"}
 _OFFICIAL = {"cost": "the estimate at decision", "duration": "the project's own programme"}
 
@@ -455,7 +471,8 @@ def inside_view_sentence(s: MetricScores, *, blind: bool = False) -> str | None:
         else "bottom-up and named risks, without the project-wide factor"
     )
     return (
-        f"{_WHAT[s.metric].capitalize()}, inside view alone ({what}): the actual fell inside its P10 to P90 in {v.inside} of "
+        f"{_WHAT[s.metric].capitalize()}, inside view alone ({what}): the actual fell inside "
+        f"its P10 to P90 in {v.inside} of "
         f"{v.n} cases; above its P90 in {_count(v.above_p90)}, below its P10 in "
         f"{_count(v.below_p10)}."
     )
@@ -555,4 +572,5 @@ __all__ = [
     "metric_scores",
     "official_forecast",
     "percentile_text",
+    "structural_limits",
 ]

@@ -22,12 +22,13 @@ from beringia.pipeline.hindcast_scores import (
     INTERVAL_LEVEL,
     LOG_ERROR_GOAL,
     METRICS,
-    STRUCTURAL_LIMITS,
+    blind_sentence,
     coverage_interval,
     findings,
     metric_scores,
     not_blind_sentence,
     percentile_text,
+    structural_limits,
 )
 from beringia.report.hindcast_figures import calibration_figure, hindcast_figure, short_title
 from beringia.report.page import CONTENT_SECURITY_POLICY, environment, figure_html, plotly_js
@@ -39,10 +40,10 @@ TEMPLATE = "hindcast.html.j2"
 
 
 def _outside_inside(c: HindcastCase) -> bool | None:
-    q = c.outside_view_cost_usd_bn
-    if not q:
+    q, a = c.outside_view_cost_usd_bn, c.actual_cost_usd_bn
+    if not q or a is None:
         return None
-    return q["p10"] <= c.actual_cost_usd_bn <= q["p90"]
+    return q["p10"] <= a <= q["p90"]
 
 
 def _scores(report: HindcastReport) -> dict[str, Any]:
@@ -50,16 +51,19 @@ def _scores(report: HindcastReport) -> dict[str, Any]:
     cases = report.cases
     out: dict[str, Any] = {
         "n": len(cases),
-        **{m: metric_scores(cases, m) for m in METRICS},
+        **{m: metric_scores(cases, m) if report.scored(m) else None for m in METRICS},
         "outside": None,
     }
-    with_outside = [c for c in cases if c.outside_view_cost_usd_bn]
+    with_outside = [
+        (c, c.actual_cost_usd_bn)
+        for c in cases
+        if c.outside_view_cost_usd_bn and c.actual_cost_usd_bn is not None
+    ]
     if with_outside:
         m = len(with_outside)
-        inside = sum(bool(_outside_inside(c)) for c in with_outside)
+        inside = sum(bool(_outside_inside(c)) for c, _ in with_outside)
         e = statistics.median(
-            abs(math.log(c.outside_view_cost_usd_bn["p50"] / c.actual_cost_usd_bn))
-            for c in with_outside
+            abs(math.log(c.outside_view_cost_usd_bn["p50"] / a)) for c, a in with_outside
         )
         out["outside"] = {
             "n": m,
@@ -83,7 +87,7 @@ def _inside_rows(c: HindcastCase) -> list[tuple[str, dict[str, float], bool]]:
             c.duration_years,
         ),
     ):
-        if q and q != headline:
+        if q and q != headline and actual is not None:
             rows.append((label, q, q["p10"] <= actual <= q["p90"]))
     return rows
 
@@ -96,7 +100,11 @@ def _case(c: HindcastCase, draws: int) -> dict[str, Any]:
         "cost": {
             "actual": c.actual_cost_usd_bn,
             "q": c.cost_usd_bn,
-            "pct": percentile_text(c.cost_percentile_of_actual, draws),
+            "pct": (
+                "–"
+                if c.cost_percentile_of_actual is None
+                else percentile_text(c.cost_percentile_of_actual, draws)
+            ),
             "inside": c.cost_inside,
             "official": c.estimate_at_decision_usd_bn,
         },
@@ -114,6 +122,8 @@ def _case(c: HindcastCase, draws: int) -> dict[str, Any]:
         ),
         "inside_view": _inside_rows(c),
         "not_blind": c.not_blind,
+        "decision_year": c.decision_year,
+        "learned_from": c.learned_from,
         "scope": c.cost_scope,
         "start": c.start,
         "end": c.end,
@@ -154,7 +164,7 @@ def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ())
     }
     figs["hindcast_calibration"] = figure_html("hindcast_calibration", calibration_figure(report))
     context = {
-        "anchored": report.programme,
+        "anchored": report.programme and not report.blind,
         "csp": CONTENT_SECURITY_POLICY,
         "plotly_js": plotly_js(),
         "version": __version__,
@@ -167,9 +177,11 @@ def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ())
             "log_error_factor": math.exp(LOG_ERROR_GOAL),
             "level": INTERVAL_LEVEL,
         },
-        "not_blind": not_blind_sentence(report.cases),
+        "not_blind": blind_sentence(report) if report.blind else not_blind_sentence(report.cases),
+        "blind": report.blind,
+        "model_error": report.residual_dict(),
         "findings": findings(report),
-        "limits": list(STRUCTURAL_LIMITS),
+        "limits": list(structural_limits(report.blind)),
         "cases": [_case(c, report.draws) for c in report.cases],
         "figures": figs,
         "notes": [n for n in notes if n.strip()],

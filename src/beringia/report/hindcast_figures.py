@@ -98,7 +98,7 @@ def hindcast_figure(report: HindcastReport, metric: Literal["cost", "duration"])
         if is_cost
         else ("Construction duration: predicted and actual")
     )
-    cases = report.cases
+    cases = report.scored(metric)  # a cost outturn wider than the tunnel is not scored
     if not cases:
         return empty_figure(title, "no hindcast cases")
     n = len(cases)
@@ -107,9 +107,13 @@ def hindcast_figure(report: HindcastReport, metric: Literal["cost", "duration"])
     pre = DOLLAR if is_cost else ""
     colour = COST_COLOUR if is_cost else DURATION_COLOUR
     qs = [c.cost_usd_bn if is_cost else c.duration_years for c in cases]
-    actual = [c.actual_cost_usd_bn if is_cost else c.actual_duration_years for c in cases]
+    # every case here is scored for the metric, so its actual and percentile are set
+    actual = [
+        float((c.actual_cost_usd_bn if is_cost else c.actual_duration_years) or 0.0) for c in cases
+    ]
     pct = [
-        c.cost_percentile_of_actual if is_cost else c.duration_percentile_of_actual for c in cases
+        float((c.cost_percentile_of_actual if is_cost else c.duration_percentile_of_actual) or 0.0)
+        for c in cases
     ]
     names = [plot_text(short_title(c)) for c in cases]
     fig = go.Figure()
@@ -240,10 +244,8 @@ def calibration_figure(report: HindcastReport) -> go.Figure:
         band shaded; "over-predicted" and "under-predicted" written above the two tails.
     """
     title = "Calibration: where each actual fell in its predicted distribution"
-    cases = report.cases
-    if not cases:
+    if not report.cases:
         return empty_figure(title, "no hindcast cases")
-    n = len(cases)
     fig = go.Figure()
     fig.add_vrect(x0=10, x1=90, fillcolor=rgba(BAND_COLOUR, 0.14), line_width=0, layer="below")
     fig.add_trace(
@@ -252,33 +254,37 @@ def calibration_figure(report: HindcastReport) -> go.Figure:
             marker={"color": rgba(BAND_COLOUR, 0.35), "symbol": "square", "size": 14},
         )
     )
-    even = [100 * (i + 1) / (n + 1) for i in range(n)]
     rows = (("cost", 1.0, COST_COLOUR), ("duration", 0.0, DURATION_COLOUR))
-    fig.add_trace(
-        go.Scatter(
-            x=even * 2,
-            y=[1.0] * n + [0.0] * n,
-            mode="markers",
-            marker={
-                "symbol": "line-ns-open",
-                "size": 22,
-                "color": QUANTILE_COLOUR,
-                "line": {"width": 1.5},
-            },
-            opacity=0.55,
-            name=f"{n} actuals spread evenly (a calibrated model, on average)",
-            hovertemplate="evenly spread: %{x:.0f}<extra></extra>",
-        )
-    )
     for metric, y0, colour in rows:
+        scored = report.scored(metric)  # a cost outturn wider than the tunnel is not scored
+        k = len(scored)
+        even = [100 * (i + 1) / (k + 1) for i in range(k)]
+        fig.add_trace(
+            go.Scatter(
+                x=even,
+                y=[y0] * k,
+                mode="markers",
+                marker={
+                    "symbol": "line-ns-open",
+                    "size": 22,
+                    "color": QUANTILE_COLOUR,
+                    "line": {"width": 1.5},
+                },
+                opacity=0.55,
+                name=f"{k} actual {metric}s spread evenly (a calibrated model, on average)",
+                hovertemplate="evenly spread: %{x:.0f}<extra></extra>",
+            )
+        )
         pct = [
-            c.cost_percentile_of_actual if metric == "cost" else c.duration_percentile_of_actual
-            for c in cases
+            c.duration_percentile_of_actual
+            if metric == "duration"
+            else (c.cost_percentile_of_actual or 0.0)  # scored: never None
+            for c in scored
         ]
-        order = sorted(range(n), key=lambda i: pct[i])
+        order = sorted(range(k), key=lambda i: pct[i])
         offsets = _spread_ties([pct[i] for i in order])
-        ys = [0.0] * n
-        pos = [""] * n
+        ys = [0.0] * k
+        pos = [""] * k
         for rank, (i, off) in enumerate(zip(order, offsets, strict=True)):
             ys[i] = y0 + off
             pos[i] = "top center" if rank % 2 == 0 else "bottom center"
@@ -290,11 +296,11 @@ def calibration_figure(report: HindcastReport) -> go.Figure:
                 marker={"color": colour, "size": 12, "line": {"width": 1.5, "color": "#ffffff"}},
                 text=[
                     plot_text(short_title(c))
-                    if n <= MAX_NAMED or not 10 <= p <= 90  # with many cases, only the tails
+                    if k <= MAX_NAMED or not 10 <= p <= 90  # with many cases, only the tails
                     else ""
-                    for c, p in zip(cases, pct, strict=True)
+                    for c, p in zip(scored, pct, strict=True)
                 ],
-                customdata=[plot_text(short_title(c)) for c in cases],
+                customdata=[plot_text(short_title(c)) for c in scored],
                 textposition=pos,
                 textfont={"size": 10, "color": colour},
                 name=f"actual {metric}",

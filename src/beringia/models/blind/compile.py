@@ -120,7 +120,7 @@ def _span_km(bore: Bore, route_km: float) -> float:
 
 
 def _advance_at(law: Law, d: float, ref: float, alpha: float) -> float:
-    return law.median * (ref / d) ** (2.0 * alpha)
+    return float(law.median * (ref / d) ** (2.0 * alpha))
 
 
 def _heading_days(
@@ -255,9 +255,7 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
     ref = p.learning.reference_diameter_m
 
     # --- money: the all-in rate split over the model's elements (2025 USD m)
-    eq_km = sum(
-        _span_km(b, route) * (bore_diameter_m(b, case.use, p) / ref) ** 2 for b in g.bores
-    )
+    eq_km = sum(_span_km(b, route) * (bore_diameter_m(b, case.use, p) / ref) ** 2 for b in g.bores)
     all_in = cost.median * eq_km
     owner = float(p.owner.fraction.get("mode", 0.125))
     base = all_in / (1.0 + owner)

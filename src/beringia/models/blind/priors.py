@@ -193,9 +193,7 @@ def _drive_point(d: Drive, alpha: float, ref: float) -> Point | None:
     return Point(d.name, int(d.end[:4]), d.m_per_day * scale)
 
 
-def advance_points(
-    exclude: Case, regime: str, cases: Sequence[Case] | None = None
-) -> list[Point]:
+def advance_points(exclude: Case, regime: str, cases: Sequence[Case] | None = None) -> list[Point]:
     """Return the whole-drive averages of ``regime`` at the reference diameter, not ``exclude``'s.
 
     The pool is ``data/drive_averages.toml`` and the advance records of cases that have no
