@@ -229,8 +229,9 @@ def test_calibration_figure(hindcasts: HindcastReport) -> None:
     assert all(abs(y - 1.0) < 0.5 for y in cost.y) and all(abs(y) < 0.5 for y in duration.y)
     assert duration.y[1] != duration.y[2]  # equal percentiles drawn apart, not on each other
     assert list(cost.text) == ["Alpha &lt;Base&gt; Tunnel", "Beta &amp; Co tunnel", "gamma"]
-    even = next(t for t in fig.data if str(t.name).startswith("3 actuals spread evenly"))
-    assert list(even.x) == [25.0, 50.0, 75.0] * 2  # 100 i / (n + 1)
+    for metric in ("cost", "duration"):
+        even = next(t for t in fig.data if str(t.name).startswith(f"3 actual {metric}s spread"))
+        assert list(even.x) == [25.0, 50.0, 75.0]  # 100 i / (n + 1)
     band = [s for s in fig.layout.shapes if s.type == "rect"]
     assert [(s.x0, s.x1) for s in band] == [(10, 90)]
     assert list(fig.layout.xaxis.range) == [-2, 102]
