@@ -155,6 +155,12 @@ def _notes(case: Case, cost: Law, laws: dict[str, Law], p: BlindPriors) -> list[
                 f"Too few {r} drives were finished before {year}: the advance is learned from "
                 f"{len(law.points)}, {law.later} of them finished after the decision."
             )
+        elif len(law.points) < p.learning.min_priors:
+            notes.append(
+                f"The {r} advance is learned from only {len(law.points)} drive"
+                f"{'s' if len(law.points) != 1 else ''} ({', '.join(law.names)}): every one "
+                "recorded."
+            )
     if year < SYSTEMS_REFERENCE_YEAR:
         notes.append(
             "The generic systems installation rate and commissioning time derive from the "
