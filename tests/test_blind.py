@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import math
 import statistics
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-import tomllib
 from helpers import assert_clean_failure
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -82,9 +82,9 @@ def test_the_compile_never_reads_the_estimate_programme_or_outcome(case: Case) -
         update={
             "estimate": None,
             "programme": None,
-            "outturn": None if case.outturn is None else case.outturn.model_copy(
-                update={"amount": case.outturn.amount * 7.0}
-            ),
+            "outturn": None
+            if case.outturn is None
+            else case.outturn.model_copy(update={"amount": case.outturn.amount * 7.0}),
             "opening": case.opening.model_copy(
                 update={"date": case.opening.date.replace(year=case.opening.date.year + 9)}
             ),
@@ -143,8 +143,7 @@ def test_a_longer_tunnel_never_costs_less(k: float, which: str) -> None:
                     update={
                         "length_km": b.length_km * k,
                         "segments": [
-                            s.model_copy(update={"length_km": s.length_km * k})
-                            for s in b.segments
+                            s.model_copy(update={"length_km": s.length_km * k}) for s in b.segments
                         ],
                     }
                 )
