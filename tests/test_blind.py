@@ -251,3 +251,32 @@ def test_cli_a_repeated_name_is_refused(tmp_path: Path, cwd: Path) -> None:
     path = _extra_case(tmp_path, "laerdal")
     result = CliRunner().invoke(app, ["hindcast", "--cases", str(path), "-n", "100"])
     assert_clean_failure(result, cwd, "a name no shipped or other case has")
+
+
+def test_shipped_model_error_is_current() -> None:
+    """``data/model_error.toml`` is what a fresh run of every blind hindcast fits."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "model_error.py"
+    spec = importlib.util.spec_from_file_location("model_error_tool", path)
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    assert tool.PATH.read_text(encoding="utf-8") == tool.render()
+
+
+def test_calibrated_forecast_is_the_inside_view_times_the_learned_error() -> None:
+    import beringia
+    from beringia.tables.model_error import model_error
+
+    a = beringia.assess("bering-strait-claim", draws=4000, seed=11)
+    b = beringia.assess("bering-strait-claim", draws=4000, seed=11, processes=2)
+    assert a.calibrated is not None and b.calibrated is not None
+    assert np.array_equal(a.calibrated.cost_usd_bn, b.calibrated.cost_usd_bn)
+    assert np.array_equal(a.calibrated.duration_years, b.calibrated.duration_years)
+    me = model_error().residual()
+    ratio = np.log(a.calibrated.cost_usd_bn / a.inside_cost_usd_bn)
+    assert float(np.median(ratio)) == pytest.approx(me.mean[0], abs=0.05)
+    assert float(np.quantile(ratio, 0.9)) == pytest.approx(me.quantile(0, 0.9), abs=0.08)
+    d = a.to_dict()["construction"]["calibrated_forecast"]
+    assert d["model_error"]["blind_hindcasts"] == len(model_error().cases)

@@ -115,6 +115,19 @@ def _print_summary(a: Assessment) -> None:
             "(the headline) adds the project-wide factors from reference classes, which the "
             "bottom-up misses (scope growth, estimating bias, disputes)."
         )
+    cal = c.get("calibrated_forecast")
+    if cal is not None:
+        cc, cy = cal["cost_usd_bn"], cal["duration_years"]
+        f = cal["model_error"]["factor_p10_p50_p90"]
+        out.print(
+            f"Calibrated (the inside view times the model error learned from "
+            f"{cal['model_error']['blind_hindcasts']} blind hindcasts, cost factor "
+            f"{f['cost'][0]:.2f} / {f['cost'][1]:.2f} / {f['cost'][2]:.2f}): cost P10 / P50 / "
+            f"P90 {cc['p10']:,.1f} / {cc['p50']:,.1f} / {cc['p90']:,.1f}; duration "
+            f"{cy['p10']:,.1f} / {cy['p50']:,.1f} / {cy['p90']:,.1f} years. Not the headline: "
+            "that error was learned on bottom-ups priced from earlier tunnels' unit costs, not "
+            "on this one (the report says why)."
+        )
     ref = d.get("reference")
     if ref is not None:
         ov = ref["outside_view_cost_usd_bn"]

@@ -27,6 +27,7 @@ from beringia.models.reference.assess import (
     reference_facts,
 )
 from beringia.pipeline.assessment import Assessment
+from beringia.pipeline.calibrated import calibrated_forecast
 from beringia.pipeline.checks import quiet_numerics
 from beringia.pipeline.scenarios import ScenarioLike, as_scenario
 from beringia.scenario.io import scenario_hash
@@ -147,6 +148,8 @@ def assess(
         )
     )
     t_corridor = time.perf_counter() - t_corridor
+    inside_years = years if run.inside_duration_years is None else run.inside_duration_years
+    calibrated = calibrated_forecast(cost - parts["systemic"], inside_years, seed)
     return Assessment(
         scenario=scenario,
         scenario_sha256=scenario_hash(scenario),
@@ -156,6 +159,7 @@ def assess(
         cost_usd_bn=cost,
         duration_years=years,
         inside_duration_years=run.inside_duration_years,
+        calibrated=calibrated,
         breakdown_usd_bn=parts,
         headings=heading_rows,
         tornado=run.tornado,

@@ -15,6 +15,7 @@ from beringia.models.corridor.results import CorridorAssessment
 from beringia.models.operations import OperationsAssessment
 from beringia.models.reference.claims import ClaimResult
 from beringia.models.reference.view import ReferenceView
+from beringia.pipeline.calibrated import Calibrated
 from beringia.pipeline.provenance import provenance_counts
 from beringia.scenario.model import Scenario
 
@@ -45,6 +46,8 @@ class Assessment:
     construction_inputs: ConstructionInputs | None = None
     inside_duration_years: FloatArray | None = None
     """Duration of each draw without the project-wide schedule factor (the inside view)."""
+    calibrated: Calibrated | None = None
+    """The inside view times the model error learned from blind hindcasts."""
     alignment: AlignmentResult | None = None
     reference: ReferenceView | None = None
     operations: OperationsAssessment | None = None
@@ -82,6 +85,16 @@ class Assessment:
                         if self.inside_duration_years is None
                         else self.inside_duration_years
                     ),
+                },
+                "calibrated_forecast": None
+                if self.calibrated is None
+                else {
+                    "cost_usd_bn": quantiles(self.calibrated.cost_usd_bn),
+                    "duration_years": quantiles(self.calibrated.duration_years),
+                    "model_error": {
+                        "blind_hindcasts": self.calibrated.cases,
+                        "factor_p10_p50_p90": self.calibrated.factor_p10_p50_p90,
+                    },
                 },
                 "headings": [
                     {

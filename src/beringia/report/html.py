@@ -292,7 +292,10 @@ def render_report(assessment: Assessment) -> str:
         "provenance": _provenance(a),
         "alignment": alignment_section(a),
         "outside": outside_view_section(
-            a, construction["inside_view"]["cost_usd_bn"], construction["cost_usd_bn"]
+            a,
+            construction["inside_view"]["cost_usd_bn"],
+            construction["cost_usd_bn"],
+            construction["calibrated_forecast"],
         ),
         "operations": operations_section(a),
         "corridor": corridor_section(a),

@@ -388,7 +388,10 @@ REFERENCE_FIGURES: Mapping[str, Callable[[Assessment], go.Figure]] = {
 
 
 def outside_view_section(
-    a: Assessment, inside: dict[str, float], forecast: dict[str, float]
+    a: Assessment,
+    inside: dict[str, float],
+    forecast: dict[str, float],
+    calibrated: dict[str, Any] | None = None,
 ) -> dict[str, Any] | None:
     """Return what the report's three-views section shows, None without a reference view.
 
@@ -401,6 +404,9 @@ def outside_view_section(
         factor (``construction.inside_view.cost_usd_bn`` of ``Assessment.to_dict``).
     forecast : dict
         Quantiles of the headline cost (``construction.cost_usd_bn``).
+    calibrated : dict, optional
+        ``construction.calibrated_forecast`` of ``Assessment.to_dict``: the inside view times
+        the model error learned from blind hindcasts.
 
     Returns
     -------
@@ -416,9 +422,11 @@ def outside_view_section(
         return None
     u = ref.uplift
     outside = ref.outside_view_cost_usd_bn
+    stats = (("P10", "p10"), ("P50 (median)", "p50"), ("P90", "p90"), ("Mean", "mean"))
+    cal = calibrated["cost_usd_bn"] if calibrated else None
     rows = [
-        (label, inside[k], outside[k], forecast[k])
-        for label, k in (("P10", "p10"), ("P50 (median)", "p50"), ("P90", "p90"), ("Mean", "mean"))
+        (label, inside[k], outside[k], forecast[k], None if cal is None else cal[k])
+        for label, k in stats
     ]
     if "p50" in u.published:
         published = ", ".join(f"{k.upper()} +{100 * v:.0f} %" for k, v in u.published.items())
@@ -430,6 +438,7 @@ def outside_view_section(
     unit_rows = table.mask() & np.isfinite(table.usd_m_per_bore_km)
     return {
         "rows": rows,
+        "calibrated": calibrated,
         "estimate": ref.estimate_usd_bn,
         "forecast_is_inside": inside == forecast,
         "label": u.label,
