@@ -282,3 +282,32 @@ def test_advance_limit_names_the_regime_when_the_cap_binds(hand_doc: dict[str, A
     key, advance = advance_limit(inp, inp.bores[0], lambda k: mean(inp.inputs[k]))
     assert key == "construction.machines.tbm.penetration_m_per_h.rock"
     assert advance == pytest.approx(0.2 * 1.0 * 24.0)
+
+
+def _face_m2(doc: dict[str, Any]) -> float:
+    return math.pi / 4.0 * float(doc["construction"]["bores"][0]["diameter_m"]) ** 2
+
+
+@pytest.mark.parametrize(("m_per_day", "slower"), [(6.0, 2.0), (24.0, 1.0)])
+def test_site_supply_caps_the_advance_it_feeds(
+    hand_doc: dict[str, Any], m_per_day: float, slower: float
+) -> None:
+    """A site that supplies 6 m/day of the bore's face halves a 12 m/day heading; 24 does not."""
+    site = hand_doc["route"]["attack_points"][0]
+    site["supply_m3_per_day"] = {"dist": "fixed", "value": m_per_day * _face_m2(hand_doc)}
+    a = run(hand_doc)
+    np.testing.assert_allclose(
+        a.headings[0].duration_years, slower * BOREDAYS / YEAR_DAYS, rtol=1e-12
+    )
+
+
+def test_the_stricter_site_governs_its_stretch(hand_doc: dict[str, Any]) -> None:
+    """Two headings meet; the far site supplies 3 m/day: both are held to 3 m/day (the
+    stretch-wide approximation), so they meet in the middle after 6,000 / 3 days."""
+    far = hand_doc["route"]["attack_points"][1]
+    far["headings"] = ["west"]
+    far["supply_m3_per_day"] = {"dist": "fixed", "value": 3.0 * _face_m2(hand_doc)}
+    a = run(hand_doc)
+    for h in a.headings:
+        np.testing.assert_allclose(h.length_km, 6.0, rtol=1e-9)
+        np.testing.assert_allclose(h.duration_years, 6000.0 / 3.0 / YEAR_DAYS, rtol=1e-12)

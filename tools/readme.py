@@ -32,8 +32,8 @@ around text that the generator NAME writes:
   ``beringia assess NAME --draws 20000 --json``;
 * ``operations``: one sentence on the default scenario's running times, capacity and
   simulated years, from the same ``assess --json`` run;
-* ``hindcasts``: the hindcast table and scores, from ``beringia hindcast --draws 20000
-  --json`` and the same with ``--bottom-up``.
+* ``hindcasts``: the blind hindcast table and scores, from ``beringia hindcast --draws 20000
+  --json``, and the anchored hindcasts' scores from the same with ``--anchored``.
 
 **The one normalisation.** Only a wall-clock time varies from run to run of the same command:
 the run time at the end of ``beringia assess``'s header line (``2,000 draws, seed 2025,
@@ -364,38 +364,65 @@ def operations_section(scenario: str = "bering-strait", draws: int = SECTION_DRA
 
 
 def hindcasts_section(draws: int = SECTION_DRAWS) -> str:
-    """Tabulate the hindcasts and their scores, anchored and bottom-up (``hindcast --json``)."""
+    """Tabulate the blind hindcasts and their scores, and the anchored ones' (``--json``)."""
     run = beringia_json("hindcast", "--draws", str(draws))
-    bottom_up = beringia_json("hindcast", "--draws", str(draws), "--bottom-up")
+    anchored = beringia_json("hindcast", "--anchored", "--draws", str(draws))
     lines = [
-        "| tunnel | actual cost | predicted P10 / P50 / P90 | pct | actual years "
-        "| predicted P10 / P50 / P90 | pct |",
-        "|---|---|---|---|---|---|---|",
+        "| tunnel | decided | actual cost | predicted P10 / P50 / P90 | pct | estimate "
+        "| actual years | predicted P10 / P50 / P90 | pct | programme |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for case in sorted(run["cases"], key=lambda c: str(c["name"])):
-        title = str(case["title"]).removeprefix("Hindcast: ").split(" (")[0].split(",")[0]
+
+    def num(x: float | None, digits: int) -> str:
+        return "–" if x is None else f"{x:.{digits}f}"
+
+    for case in run["cases"]:
+        title = (
+            str(case["title"])
+            .removeprefix("Blind hindcast: ")
+            .split(" (")[0]
+            .split(", as known")[0]
+        )
         lines.append(
-            f"| {title} | {case['actual_cost_usd_bn']:.2f} | {_three(case['cost_usd_bn'], 2)} "
-            f"| {case['cost_percentile_of_actual']:.0f} | {case['actual_duration_years']:.1f} "
-            f"| {_three(case['duration_years'], 1)} | {case['duration_percentile_of_actual']:.0f} |"
+            f"| {title} | {case['decision_year']} | {num(case['actual_cost_usd_bn'], 2)} "
+            f"| {_three(case['cost_usd_bn'], 2)} | {num(case['cost_percentile_of_actual'], 0)} "
+            f"| {num(case['estimate_at_decision_usd_bn'], 2)} "
+            f"| {case['actual_duration_years']:.1f} | {_three(case['duration_years'], 1)} "
+            f"| {case['duration_percentile_of_actual']:.0f} | {num(case['programme_years'], 1)} |"
         )
     goals = run["goals"]
 
     def scores(r: dict[str, Any], what: str) -> str:
         s = r["scores"][what]
         lo, hi = s["coverage_interval"]["low"], s["coverage_interval"]["high"]
-        return (
+        text = (
             f"{s['inside_p10_p90']} of {s['n']} inside P10–P90 (exact "
             f"{100 * s['coverage_interval']['level']:.0f} % interval of the true coverage "
             f"{100 * lo:.0f} % to {100 * hi:.0f} %), median absolute log error of P50 "
             f"{s['median_abs_log_error_p50']:.3f}"
         )
+        o = s["official"]
+        if o is not None and r is run:
+            text += (
+                f" against {o['official_median_abs_log_error']:.3f} for {o['official']} over "
+                f"the {o['n']} cases that have one (the model's "
+                f"{o['model_median_abs_log_error']:.3f} there)"
+            )
+        return text
 
+    me = run["model_error"]
+    f = me["factor_p10_p50_p90"]
     lines += [
         "",
-        f"Cost: {scores(run, 'cost')}; duration: {scores(run, 'duration')} (goals: ≥ "
-        f"{100 * goals['coverage_p10_p90']:.0f} % and ≤ {goals['median_abs_log_error_p50']}). "
-        f"With `--bottom-up`, duration: {scores(bottom_up, 'duration')}.",
+        f"Blind, leave-one-out. Cost: {scores(run, 'cost')}. Duration: "
+        f"{scores(run, 'duration')}. Goals: ≥ {100 * goals['coverage_p10_p90']:.0f} %, "
+        f"≤ {goals['median_abs_log_error_p50']} and below the official forecast. "
+        f"Model error learned from all {me['cases']} cases (actual ÷ bottom-up P50 at P10 / "
+        f"P50 / P90): cost {f['cost'][0]:.2f} / {f['cost'][1]:.2f} / {f['cost'][2]:.2f}, "
+        f"duration {f['duration'][0]:.2f} / {f['duration'][1]:.2f} / {f['duration'][2]:.2f}, "
+        f"correlation {me['correlation']:.2f}. The {len(anchored['cases'])} anchored "
+        f"hindcasts (`--anchored`, costs split from each project's estimate): cost "
+        f"{scores(anchored, 'cost')}; duration {scores(anchored, 'duration')}.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -85,6 +85,8 @@ class PointIn:
     site_months: str
     site_cost: str
     overhead: str
+    supply: str | None = None
+    """Excavated volume per day (m³) the site's supply sustains over the year; None: any."""
 
 
 @dataclass(frozen=True)
@@ -535,6 +537,43 @@ def _days_per_metre(
     return out
 
 
+def supply_floor(
+    inp: ConstructionInputs, ground: Ground, x: Mapping[str, FloatArray], f_time: FloatArray
+) -> FloatArray | None:
+    """Least days per metre of each run that the supply of the sites driving it allows, (K, n).
+
+    A site whose supply sustains ``S`` m³ of excavation a day, with headings whose faces add
+    up to ``V`` m² (every heading launched there, all bores), can advance each of them at
+    most ``S / V`` m a day while they bore together (an approximation: one that has stopped
+    frees no supply for the others). A run between two sites takes at least the larger of
+    the two sites' ``V / S`` days per metre, for the sites that drive into that stretch (an
+    approximation where the two differ: the stricter one governs the whole stretch). Like
+    the machines' caps the floor is divided by the programme factor ``f_time``, since every
+    date is later multiplied by it. ``None`` when no site has a supply limit.
+    """
+    if all(p.supply is None for p in inp.points):
+        return None
+    n = ground.length.shape[1]
+    m = len(inp.points)
+    hds = headings(inp)
+    east = np.array([any(h.point == j and h.direction == "east" for h in hds) for j in range(m)])
+    west = np.array([any(h.point == j and h.direction == "west" for h in hds) for j in range(m)])
+    per_point = np.zeros((m, n))
+    for j, p in enumerate(inp.points):
+        if p.supply is None:
+            continue
+        face = sum(np.pi / 4.0 * inp.bores[h.bore].diameter_m ** 2 for h in hds if h.point == j)
+        per_point[j] = face / (x[p.supply] * f_time)
+    per_gap = np.maximum(
+        np.where(east[:-1, None], per_point[:-1], 0.0),
+        np.where(west[1:, None], per_point[1:], 0.0),
+    )
+    chain = np.array([p.chainage_m for p in inp.points])
+    mid = 0.5 * (ground.bounds[:-1] + ground.bounds[1:])
+    gap = np.clip(np.searchsorted(chain, mid, side="right") - 1, 0, m - 2)
+    return np.asarray(np.take_along_axis(per_gap, gap, axis=0), dtype=np.float64)
+
+
 @dataclass
 class Timeline:
     """Schedule of one block (days from notice to proceed), per draw.
@@ -671,6 +710,7 @@ def _bore(
     cum = np.empty((ground.length.shape[0] + 1, n))
     cum[0] = 0.0
     rates = event_rates(inp.events, ground, x)
+    floor = supply_floor(inp, ground, x, f_time)
     base: dict[tuple[object, ...], FloatArray] = {}  # days per run
     for b in bore_order(inp):
         bore = inp.bores[b]
@@ -683,6 +723,8 @@ def _bore(
             key += methods
         if key not in base:
             base[key] = _days_per_metre(inp, bore, x, ground, methods, f_time)
+            if floor is not None:  # no site supplies more than it can (boring alone)
+                np.maximum(base[key], floor, out=base[key])
             base[key] *= ground.length
         run_days = base[key].copy()
         bore_rates = rates

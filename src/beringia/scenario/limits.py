@@ -128,6 +128,10 @@ MAX_OWNER_COST_FRACTION = 1.0
 
 # --------------------------------------------------------------------------- time
 MAX_DAYS = 36_525.0
+MIN_SUPPLY_M3_PER_DAY = 10.0
+"""Least excavated volume a site's supply may sustain (m³/day): below it nothing is built."""
+MAX_SUPPLY_M3_PER_DAY = 1e6
+"""Most excavated volume a site's supply may sustain (m³/day), far above any real site."""
 """Sanity: durations in days (marine works, shipping, learning curves, event delays, terminal
 and degraded days) stay below a century."""
 

@@ -25,6 +25,7 @@ from beringia.scenario.quantities import (
     Months,
     Penetration,
     PositiveUsdMPerKm,
+    SupplyM3PerDay,
     UsdM,
     UsdMPerDay,
     UsdMPerKm,
@@ -70,6 +71,12 @@ class AttackPoint(Sourced):
     site_cost_usd_m: UsdM = Field(description="Fixed cost of the site, harbour, island works")
     overhead_usd_m_per_year: UsdM = Field(
         description="Site overheads (camp, power, logistics) per year of the project"
+    )
+    supply_m3_per_day: SupplyM3PerDay | None = Field(
+        None,
+        description="Excavated volume (m³ in situ per day, all the site's headings together) "
+        "that its supply chain sustains averaged over the year: segments, grout, fuel, spoil "
+        "(default: unlimited)",
     )
 
 

@@ -41,6 +41,8 @@ Months = Annotated[Distribution, within(0.0, L.MAX_MONTHS)]
 """A duration in months."""
 Years = Annotated[Distribution, within(0.0, L.MAX_YEARS)]
 """A duration in years."""
+SupplyM3PerDay = Annotated[Distribution, within(L.MIN_SUPPLY_M3_PER_DAY, L.MAX_SUPPLY_M3_PER_DAY)]
+"""Excavated volume per day that a site's supply chain sustains, averaged over the year."""
 Hours = Annotated[Distribution, within(0.0, 24 * L.MAX_DAYS)]
 """A duration in hours."""
 AssetLife = Annotated[Distribution, within(1.0, L.MAX_ASSET_LIFE_YEARS)]

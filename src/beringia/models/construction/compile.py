@@ -392,6 +392,11 @@ def compile_construction(
                 site_months=reg.add(k + "site_works_months", p.site_works_months),
                 site_cost=reg.add(k + "site_cost_usd_m", p.site_cost_usd_m),
                 overhead=reg.add(k + "overhead_usd_m_per_year", p.overhead_usd_m_per_year),
+                supply=(
+                    None
+                    if p.supply_m3_per_day is None
+                    else reg.add(k + "supply_m3_per_day", p.supply_m3_per_day)
+                ),
             )
         )
     c = sc.construction
