@@ -280,3 +280,10 @@ def test_calibrated_forecast_is_the_inside_view_times_the_learned_error() -> Non
     assert float(np.quantile(ratio, 0.9)) == pytest.approx(me.quantile(0, 0.9), abs=0.08)
     d = a.to_dict()["construction"]["calibrated_forecast"]
     assert d["model_error"]["blind_hindcasts"] == len(model_error().cases)
+
+
+def test_set_applies_to_every_blind_case(blind: Any) -> None:
+    quick = run_blind(draws=400, seed=7, overrides=["construction.fitout.commissioning_months=0"])
+    for a, b in zip(blind.cases, quick.cases, strict=True):
+        assert b.inside_duration_years["p50"] < a.inside_duration_years["p50"], a.name
+        assert b.inside_cost_usd_bn == a.inside_cost_usd_bn  # commissioning costs nothing here
