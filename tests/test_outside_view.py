@@ -95,6 +95,12 @@ def test_systemic_factors_scale_cost_and_time_exactly() -> None:
         f"construction.bores.{b}.performance_factor=1"
         for b in ("running-north", "running-south", "service")
     ]
+    # Sites that supply without limit: a binding supply, like a cap, does not dilate.
+    supplied = [
+        f"route.attack_points.{p}.supply_m3_per_day=1000000"
+        for p in ("chukotka-portal", "big-diomede", "little-diomede", "alaska-portal")
+    ]
+    rated += supplied
     base = [
         "construction.systemic.cost_factor=1",
         "construction.systemic.schedule_factor=1",

@@ -13,6 +13,9 @@ from hypothesis import strategies as st
 import beringia
 
 BASE = typed_in("bering-strait")
+UNSUPPLIED = copy.deepcopy(BASE)
+for _p in UNSUPPLIED["route"]["attack_points"]:
+    _p.pop("supply_m3_per_day", None)  # every heading of a bore at the same pace
 DRAWS = 200
 SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -44,16 +47,36 @@ def test_a_longer_tunnel_never_costs_less_or_finishes_sooner(extra_km: float, se
     seed=st.integers(0, 2**31),
 )
 def test_an_extra_attack_point_never_finishes_later(where: float, gap: int, seed: int) -> None:
-    doc = copy.deepcopy(BASE)
+    """Without site supply limits: a site that supplies less than its neighbours could launch
+    a slower heading that takes a stretch over, which is what would happen underground."""
+    doc = copy.deepcopy(UNSUPPLIED)
     points = doc["route"]["attack_points"]
     a, b = points[gap]["chainage_km"], points[gap + 1]["chainage_km"]
     shaft = copy.deepcopy(points[1])
     shaft.update(name="extra-shaft", kind="shaft", chainage_km=a + where * (b - a))
     shaft["headings"] = ["west", "east"]
     points.insert(gap + 1, shaft)
-    base = assess(BASE, seed)
+    base = assess(UNSUPPLIED, seed)
     more = assess(doc, seed)
     assert np.all(more.duration_years <= base.duration_years + 1e-9)
+
+
+@SETTINGS
+@given(
+    site=st.integers(0, 3),
+    factor=st.floats(0.2, 5.0),
+    seed=st.integers(0, 2**31),
+)
+def test_more_supply_never_finishes_later(site: int, factor: float, seed: int) -> None:
+    doc = copy.deepcopy(BASE)
+    spec = doc["route"]["attack_points"][site]["supply_m3_per_day"]
+    for k in ("low", "mode", "high"):
+        spec[k] = spec[k] * factor
+    base, other = assess(BASE, seed), assess(doc, seed)
+    if factor >= 1:
+        assert np.all(other.duration_years <= base.duration_years + 1e-9)
+    else:
+        assert np.all(other.duration_years >= base.duration_years - 1e-9)
 
 
 @SETTINGS

@@ -67,10 +67,12 @@ def test_outside_view_table_matches_assessment(
     assert [r[0] for r in rows] == ["P10", "P50 (median)", "P90", "Mean"]
     construction = claim_assessment.to_dict()["construction"]
     inside, forecast = construction["inside_view"]["cost_usd_bn"], construction["cost_usd_bn"]
+    calibrated = construction["calibrated_forecast"]["cost_usd_bn"]
     for (_, cells), k in zip(rows, ("p10", "p50", "p90", "mean"), strict=True):
         nums = re.findall(r'<td class="num">([^<]*)</td>', cells)
         out = ref.outside_view_cost_usd_bn[k]
-        assert nums == [_f2(inside[k]), _f2(out), _f2(forecast[k])]
+        assert nums == [_f2(inside[k]), _f2(out), _f2(forecast[k]), _f2(calibrated[k])]
+    assert "It is not the headline" in part
     u = ref.uplift
     assert f"<b>{htmlmod.escape(u.label)}</b>" in part
     assert f"<code>{u.reference_class}</code>" in part and f"<code>{u.source_key}</code>" in part

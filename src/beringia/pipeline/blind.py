@@ -12,7 +12,6 @@ residual fitted to every case is what a new project's calibrated forecast uses.
 from __future__ import annotations
 
 import math
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ from beringia.errors import ScenarioError
 from beringia.models.blind.compile import Compiled, compile_case
 from beringia.pipeline.assess import assess
 from beringia.pipeline.hindcast_case import HindcastCase
-from beringia.scenario.io import apply_overrides, validate_document
+from beringia.scenario.io import apply_overrides, read_toml_file, validate_document
 from beringia.tables.tunnel_cases import Case, parse_tunnel_cases, tunnel_cases
 
 
@@ -39,14 +38,7 @@ def read_cases(path: Path) -> list[Case]:
     ScenarioError
         Naming the file or the field at fault.
     """
-    shown = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ScenarioError("--cases", shown, f"a readable file: {exc.strerror}") from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ScenarioError("--cases", shown, f"valid TOML: {exc}") from None
-    return list(parse_tunnel_cases(raw, shown).cases)
+    return list(parse_tunnel_cases(read_toml_file(path, "--cases"), str(path)).cases)
 
 
 def case_pool(extra: Sequence[Case] = ()) -> list[Case]:

@@ -76,7 +76,7 @@ def _parse_toml(text: str, origin: str) -> dict[str, Any]:
     return doc
 
 
-def _read_text(path: Path, shown: str) -> str:
+def _read_text(path: Path, shown: str, field: str = "scenario") -> str:
     """Read a regular file of at most :data:`limits.MAX_FILE_BYTES` as UTF-8 text.
 
     The file is opened without blocking and checked to be a regular file before a byte is read,
@@ -86,10 +86,10 @@ def _read_text(path: Path, shown: str) -> str:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise ScenarioError("scenario", shown, f"unreadable file: {exc.strerror}") from None
+        raise ScenarioError(field, shown, f"unreadable file: {exc.strerror}") from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ScenarioError("scenario", shown, "not a regular file (a device, FIFO or socket)")
+            raise ScenarioError(field, shown, "not a regular file (a device, FIFO or socket)")
         chunks: list[bytes] = []
         size = 0
         while size <= cap:
@@ -99,17 +99,31 @@ def _read_text(path: Path, shown: str) -> str:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        raise ScenarioError("scenario", shown, f"unreadable file: {exc.strerror}") from None
+        raise ScenarioError(field, shown, f"unreadable file: {exc.strerror}") from None
     finally:
         os.close(fd)
     if size > cap:
         raise ScenarioError(
-            "scenario", shown, f"file larger than {cap // (1024 * 1024)} MB; not a scenario"
+            field, shown, f"file larger than {cap // (1024 * 1024)} MB; not a scenario"
         )
     try:
         return b"".join(chunks).decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ScenarioError("scenario", shown, f"unreadable file: {exc}") from None
+        raise ScenarioError(field, shown, f"unreadable file: {exc}") from None
+
+
+def read_toml_file(path: Path, field: str) -> dict[str, Any]:
+    """Read a TOML file other than a scenario (e.g. ``hindcast --cases``) into a plain dict.
+
+    The same checks as for a scenario file (a regular file, UTF-8, size limit, nesting);
+    errors name ``field`` and the path.
+    """
+    shown = str(path)
+    if not path.exists():
+        raise ScenarioError(field, shown, "no such file")
+    if path.is_dir():
+        raise ScenarioError(field, shown, "is a directory, not a TOML file")
+    return _parse_toml(_read_text(path, shown, field), field)
 
 
 def read_document(source: str | Path) -> dict[str, Any]:
