@@ -4,9 +4,10 @@ The SimPy peer below is the same model as ``beringia.core.operations`` (its modu
 docstring is the specification), written the way a SimPy user would write it: a source
 process per direction releases trains at their timetabled times, each train process waits
 its entry delay, queues for its portal (a ``simpy.Resource`` of capacity 1, FIFO), keeps the
-headway to the train ahead and waits for the entry signal; a signaller process runs the
-single-bore cycle, a maintenance process takes a bore every night, an incident process
-closes the tunnel at the events drawn for the year. Random numbers are drawn the plain way,
+headway to the train ahead and waits for the entry signal; a maintenance process takes a bore
+every night, an incident process closes the tunnel at the events drawn for the year, and
+every degraded interval (a night's possession, the period after an incident) runs its own
+single-bore cycle from its start. Random numbers are drawn the plain way,
 one call per train or event, from a NumPy generator.
 
 Two comparisons, both over the same inputs (:func:`bench_inputs`: the compiled operations of
@@ -157,9 +158,7 @@ class Tunnel:
         self.env = env
         self.year_s = year_s
         self.closures = 0  # closures in force
-        self.single_bore = False  # single-bore working in force
-        self.degraded_until = -math.inf  # end of the latest degraded interval
-        self.green: int | None = None  # direction whose flight may enter in single-bore
+        self.red = [0, 0]  # degraded intervals holding each direction's signal at red
         self.opened = [env.event(), env.event()]
         self.open_s = [0.0, 0.0]
         self._was_open = [True, True]
@@ -167,7 +166,7 @@ class Tunnel:
 
     def is_open(self, d: int) -> bool:
         """Whether direction ``d`` may enter now."""
-        return self.closures == 0 and (not self.single_bore or self.green == d)
+        return self.closures == 0 and self.red[d] == 0
 
     def changed(self) -> None:
         """Book the open time so far and wake the trains waiting for a signal that opened."""
@@ -180,12 +179,6 @@ class Tunnel:
                 self.opened[d].succeed()
                 self.opened[d] = self.env.event()
         self._since = now
-
-    def degrade(self, duration_s: float) -> None:
-        """Start a degraded interval (maintenance or after a closure): single-bore working."""
-        self.degraded_until = max(self.degraded_until, self.env.now + duration_s)
-        self.single_bore = True
-        self.changed()
 
 
 def simpy_year(inp: OperationsInputs, draws: YearDraws, *, trains: bool = True) -> dict[str, Any]:
@@ -202,18 +195,32 @@ def simpy_year(inp: OperationsInputs, draws: YearDraws, *, trains: bool = True) 
     delay_s = [0.0] * len(inp.train_types)
     green, switch = inp.single_bore_green_s, inp.switch_s
 
-    def signaller() -> Any:
-        while True:  # one single-bore cycle per turn; it decides whether SBW goes on
-            tunnel.single_bore = tunnel.degraded_until > env.now
-            for phase, length in ((0, green), (None, switch), (1, green), (None, switch)):
-                tunnel.green = phase
-                tunnel.changed()
-                yield env.timeout(length)
+    def single_bore(length: float) -> Any:
+        """One degraded interval: single-bore cycles from now, greens stop a switch early."""
+        end = env.now + length
+        stop = end - switch
+        held = [False, False]
+
+        def hold(red0: bool, red1: bool) -> None:
+            for d, r in enumerate((red0, red1)):
+                tunnel.red[d] += int(r) - int(held[d])
+                held[d] = r
+            tunnel.changed()
+
+        while env.now < stop:
+            for phase, span in ((0, green), (None, switch), (1, green), (None, switch)):
+                if env.now >= stop:
+                    break
+                hold(phase != 0, phase != 1)
+                yield env.timeout(min(span, stop - env.now))
+        hold(True, True)  # the last switch: the shared bore clears
+        yield env.timeout(max(end - env.now, 0.0))
+        hold(False, False)
 
     def maintenance() -> Any:
         for day in range(inp.days_per_year):
             yield env.timeout(day * DAY_S + inp.possession_start_h * 3600.0 - env.now)
-            tunnel.degrade(inp.possession_hours * 3600.0)
+            env.process(single_bore(inp.possession_hours * 3600.0))
 
     def disruption(closure_s: float, degraded_s: float) -> Any:
         if closure_s > 0:
@@ -223,7 +230,7 @@ def simpy_year(inp: OperationsInputs, draws: YearDraws, *, trains: bool = True) 
             tunnel.closures -= 1
             tunnel.changed()
         if degraded_s > 0:
-            tunnel.degrade(degraded_s)
+            env.process(single_bore(degraded_s))
 
     def incidents() -> Any:
         for t, closure_s, degraded_s, _ in draws.events:
@@ -251,7 +258,6 @@ def simpy_year(inp: OperationsInputs, draws: YearDraws, *, trains: bool = True) 
             yield env.timeout(t - env.now)
             env.process(train(d, k, t, x))
 
-    env.process(signaller())
     if inp.possession_hours > 0:
         env.process(maintenance())
     env.process(incidents())

@@ -214,17 +214,56 @@ def test_nightly_possession_aligned_with_the_cycle() -> None:
     assert res.availability[0] == pytest.approx(1.0 - (8.0 / 24.0) * (1.0 - 3_600.0 / 14_400.0))
 
 
-def test_possession_rounds_up_to_whole_cycles() -> None:
-    # A 5 h possession from midnight with a 4 h cycle keeps single-bore working until 08:00.
+def test_possession_keeps_its_own_length_and_cycle_clock() -> None:
+    # A 5 h possession from 01:00, cycle 4 h (green 1 h, switch 3,000 + 600 s = 1 h), its clock
+    # from 01:00: direction 0 green 01:00-02:00, direction 1 green 04:00-05:00; the next
+    # green (05:00) would start after 06:00 - 1 h, when the bore must be clearing: none.
+    # Red 4 h a night per direction; single-bore working exactly 5 h a night (not 8 h).
     inp = one_type(
         per_day=10,
+        possession_start_h=1.0,
         possession_hours=5.0,
         single_bore_green_s=3_600.0,
         single_bore_switch_headway_s=600.0,
         days_per_year=30,
     )
     res = run_years(inp, no_delays(inp), Disruptions.none(1))
-    assert res.single_bore_hours[0] == pytest.approx(8.0 * 30)
+    assert res.single_bore_hours[0] == pytest.approx(5.0 * 30)
+    assert res.availability[0] == pytest.approx(1.0 - 4.0 / 24.0)
+
+
+@pytest.mark.parametrize("start_h", [0.0, 1.0, 3.3])
+def test_possession_availability_does_not_flip_with_the_green_time(start_h: float) -> None:
+    # Switch 1 h, 6 h possession. Green 2 h gives a cycle of exactly 6 h; 0.003 min (0.18 s)
+    # less makes it a hair shorter. Whatever the start: direction 0 green over [0, 2 h),
+    # direction 1 over [3 h, 5 h) of the possession, 5 h = 6 h - switch: red 4 h a night.
+    expected = 1.0 - 4.0 / 24.0
+    for green in (7_200.0, 7_200.0 - 0.18, 7_200.0 + 0.18):
+        inp = one_type(
+            per_day=10,
+            possession_start_h=start_h,
+            possession_hours=6.0,
+            single_bore_green_s=green,
+            single_bore_switch_headway_s=600.0,
+            days_per_year=30,
+        )
+        res = run_years(inp, no_delays(inp), Disruptions.none(1))
+        assert res.availability[0] == pytest.approx(expected, abs=1e-5)
+
+
+def test_short_degraded_period_is_red_for_both_directions() -> None:
+    # 30 min of single-bore working is shorter than the 1 h switch: no flight can clear the
+    # bore before double-bore working resumes, so both entries stay closed for 30 min.
+    inp = one_type(
+        per_day=10,
+        single_bore_green_s=3_600.0,
+        single_bore_switch_headway_s=600.0,
+        incidents=(IncidentType("failure", 0.0, fixed(0.0), fixed(1.0 / 48.0)),),
+        days_per_year=30,
+    )
+    res = run_years(inp, no_delays(inp), one_event(5 * DAY_S, 0.0, 1.0 / 48.0))
+    assert res.single_bore_hours[0] == pytest.approx(0.5)
+    assert res.availability[0] == pytest.approx(1.0 - 1_800.0 / (30 * DAY_S))
 
 
 def test_degraded_period_after_a_closure() -> None:
@@ -235,8 +274,9 @@ def test_degraded_period_after_a_closure() -> None:
         incidents=(IncidentType("fire", 0.0, fixed(4.0), fixed(2.0)),),
         days_per_year=30,
     )
-    # Closure 04:00-08:00 of day 3, then 2 days of single-bore working to 08:00 of day 5,
-    # which is a cycle boundary (4 h cycle).
+    # Closure 04:00-08:00 of day 3, then 2 days of single-bore working to 08:00 of day 5:
+    # 12 cycles of 4 h on the period's clock; the last green (direction 1, 46-47 h) ends
+    # at the period's end minus the 1 h switch.
     res = run_years(inp, no_delays(inp), one_event(3 * DAY_S + 14_400.0, 4.0, 2.0))
     assert res.closed_hours[0] == pytest.approx(4.0)
     assert res.single_bore_hours[0] == pytest.approx(48.0)
@@ -408,11 +448,11 @@ def test_same_seed_gives_identical_results_and_golden_values() -> None:
     np.testing.assert_array_equal(a.trains_run.sum(axis=(0, 1)), [2_640, 2_160])  # all ran
     np.testing.assert_allclose(
         a.availability,
-        [0.7459365415089647, 0.6762430000708752, 0.7328597579802515, 0.7960982841435092],
+        [0.8149307077912211, 0.738162757836997, 0.7898905112112435, 0.8654897400712145],
         rtol=1e-12,
     )
     np.testing.assert_allclose(
-        a.mean_delay_min[1], [98.96943951956631, 102.54598889346934], rtol=1e-12
+        a.mean_delay_min[1], [113.78689042796606, 124.37643177882094], rtol=1e-12
     )
     assert a.variates == 5_436
 

@@ -24,17 +24,22 @@ Semantics (``bench/operations.py`` implements exactly this in SimPy):
    it counts in the shortfall. Backlog is carried over from day to day, not year to year.
 4. **Entry signal.** Closed during a full closure; during single-bore working (SBW) open only
    in the direction's green phase; open otherwise.
-5. **Single-bore working** runs both directions through one bore in flights on a fixed cycle
-   kept by a clock that starts at ``t = 0``: with green time ``g`` and switch time
-   ``s = max(running_time_s) + single_bore_switch_headway_s`` (the last train of a flight clears
-   the bore, plus a headway), the cycle is ``C = 2 (g + s)``; phase ``t mod C`` in ``[0, g)`` is
-   direction 0's green, ``[g + s, 2 g + s)`` direction 1's, the rest are switches. SBW is in
-   force at ``t`` when some *degraded interval* ``[u, v)`` has ``u <= t < ceil(v / C) C``: it
-   starts at once and lasts to the end of the cycle in which the last degraded interval ends,
-   so the shared bore is empty when double-bore working resumes. (Simplification: the trains
-   already in the bore when SBW starts are not waited for.) Degraded intervals are the nightly
-   possessions ``[day * 86,400 + possession_start, + possession_hours)`` (one bore closed for
-   maintenance, every day) and the degraded period after each disruption.
+5. **Single-bore working** (SBW) runs both directions through one bore in flights during
+   each *degraded interval* ``[u, v)``: the nightly possessions ``[day * 86,400 +
+   possession_start, + possession_hours)`` (one bore closed for maintenance, every day) and
+   the degraded period after each disruption. Each interval keeps its own cycle clock from
+   its start ``u``: with green time ``g`` and switch time ``s = max(running_time_s) +
+   single_bore_switch_headway_s`` (the last train of a flight clears the bore, plus a
+   headway), the cycle is ``C = 2 (g + s)``; with ``tau = t - u``, phase ``tau mod C`` in
+   ``[0, g)`` is direction 0's green, ``[g + s, 2 g + s)`` direction 1's, the rest are
+   switches. The interval ends at ``v`` as planned (a possession is not lengthened to a whole
+   number of cycles): green phases stop at ``v - s``, so the shared bore is empty when
+   double-bore working resumes at ``v``, and both entry signals are red over ``[v - s, v)``
+   (the whole interval if it is shorter than ``s``). Where degraded intervals overlap, a
+   direction's signal is red when any of them makes it red (an incident during single-bore
+   working blocks the one open bore). Availability is therefore continuous in ``g``, ``s``
+   and the intervals' lengths, and more events never raise it. (Simplification: the trains
+   already in the bore when SBW starts are not waited for.)
 6. **Disruptions.** Each incident type is a Poisson process in time with annual rate
    ``rate_per_million_train_km * timetabled train-km per year / 10**6`` (exposure from the
    timetable, not from the trains actually run); earthquakes that close the tunnel have the
@@ -742,10 +747,15 @@ def _measure(s: FloatArray, e: FloatArray, year_s: float) -> FloatArray:
 
 
 def _closed_intervals(inp: OperationsInputs, disr: Disruptions, n: int) -> _Closed:
-    """Build the closed intervals of each direction's entry signal (closures, SBW red)."""
+    """Build the closed intervals of each direction's entry signal (closures, SBW red).
+
+    Each degraded interval keeps its own single-bore cycle clock from its start; a direction is
+    red where any interval makes it red (module docstring, item 5).
+    """
     year = inp.year_s
     cyc = inp.cycle_s
     green = inp.single_bore_green_s
+    switch = inp.switch_s
     t0 = disr.start_s
     used = np.isfinite(t0)
     # Full closures.
@@ -763,37 +773,40 @@ def _closed_intervals(inp: OperationsInputs, disr: Disruptions, n: int) -> _Clos
         dg_row = np.concatenate([dg_row, np.repeat(np.arange(n), days.size)])
         dg_s = np.concatenate([dg_s, np.tile(days, n)])
         dg_e = np.concatenate([dg_e, np.tile(days + inp.possession_hours * 3600.0, n)])
-    sbw_e = np.ceil(dg_e / cyc) * cyc
+    # Each degraded interval [u, u + span) runs single-bore working on its own clock.
+    p_row, u, span = dg_row, dg_s, dg_e - dg_s
     # Closed time and single-bore time (for reporting).
     cs, ce = _merge(*_sorted_intervals(cl_row.astype(np.int64), cl_s, cl_e, n))
     closed = _measure(cs, ce, year)
     both_s, both_e = _merge(
         *_sorted_intervals(
-            np.concatenate([cl_row, dg_row]).astype(np.int64),
-            np.concatenate([cl_s, dg_s]),
-            np.concatenate([cl_e, sbw_e]),
+            np.concatenate([cl_row, p_row]).astype(np.int64),
+            np.concatenate([cl_s, u]),
+            np.concatenate([cl_e, u + span]),
             n,
         )
     )
     single = _measure(both_s, both_e, year) - closed
-    # Red phases of each direction inside SBW: [k C + o_d, k C + o_d + C - g).
+    # Red phases of each direction inside SBW, on the period's clock tau = t - u:
+    # [k C + o_d, k C + o_d + C - g), and the last switch time [span - s, span) red for both.
     rows_all: list[IntArray] = []
     starts: list[FloatArray] = []
     ends: list[FloatArray] = []
     red_len = cyc - green
-    for d, offset in enumerate((green, 2.0 * green + inp.switch_s)):
-        k_lo = np.floor((dg_s - offset - red_len) / cyc) + 1
-        k_hi = np.ceil((sbw_e - offset) / cyc) - 1
+    tail_s = u + np.maximum(span - switch, 0.0)
+    for d, offset in enumerate((green, 2.0 * green + switch)):
+        k_lo = np.floor((-offset - red_len) / cyc) + 1
+        k_hi = np.ceil((span - offset) / cyc) - 1
         count = np.maximum(k_hi - k_lo + 1, 0).astype(np.int64)
-        idx = np.repeat(np.arange(dg_s.size), count)
+        idx = np.repeat(np.arange(u.size), count)
         first = np.repeat(np.cumsum(count) - count, count)
-        k = k_lo[idx] + (np.arange(idx.size) - first)
-        r_s = np.maximum(k * cyc + offset, dg_s[idx])
-        r_e = np.minimum(k * cyc + offset + red_len, sbw_e[idx])
+        k = k_lo + (np.arange(idx.size) - first)
+        r_s = u[idx] + np.maximum(k * cyc + offset, 0.0)
+        r_e = u[idx] + np.minimum(k * cyc + offset + red_len, span[idx])
         keep = r_e > r_s
-        rows_all += [dg_row[idx][keep] + d * n, cl_row + d * n]
-        starts += [r_s[keep], cl_s]
-        ends += [r_e[keep], cl_e]
+        rows_all += [p_row[idx][keep] + d * n, p_row + d * n, cl_row + d * n]
+        starts += [r_s[keep], tail_s, cl_s]
+        ends += [r_e[keep], u + span, cl_e]
     s, e = _merge(
         *_sorted_intervals(
             np.concatenate(rows_all).astype(np.int64),
