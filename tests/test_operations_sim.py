@@ -22,6 +22,7 @@ from beringia.core.operations import (
     daily_timetable,
     disruption_types,
     event_slots,
+    open_hours_per_day,
     run_years,
     simulate_years,
     year_timetable,
@@ -264,6 +265,59 @@ def test_short_degraded_period_is_red_for_both_directions() -> None:
     res = run_years(inp, no_delays(inp), one_event(5 * DAY_S, 0.0, 1.0 / 48.0))
     assert res.single_bore_hours[0] == pytest.approx(0.5)
     assert res.availability[0] == pytest.approx(1.0 - 1_800.0 / (30 * DAY_S))
+
+
+@pytest.mark.parametrize(
+    ("start_h", "hours", "expected"),
+    [
+        (0.0, 24.0, (20.0, 20.0)),  # 24 h - 5 h possession + 1 h green each
+        (6.0, 16.0, (16.0, 16.0)),  # the possession (01:00-06:00) lies outside the window
+        (20.0, 10.0, (6.0, 6.0)),  # 20:00-06:00: 10 h - 5 h + greens 01-02 h and 03-04 h
+        (2.5, 2.0, (0.0, 1.0)),  # 02:30-04:30: direction 0 red, direction 1 green 03-04 h
+    ],
+)
+def test_open_hours_per_day_deduct_the_possession(
+    start_h: float, hours: float, expected: tuple[float, float]
+) -> None:
+    # 5 h possession from 01:00, green 1 h, switch 1 h, cycle 4 h: direction 0 green
+    # 01:00-02:00, direction 1 03:00-04:00; greens stop at 05:00 (06:00 - switch).
+    inp = one_type(
+        possession_start_h=1.0,
+        possession_hours=5.0,
+        single_bore_green_s=3_600.0,
+        single_bore_switch_headway_s=600.0,
+        timetable_start_h=start_h,
+        timetable_hours=hours,
+    )
+    assert open_hours_per_day(inp) == pytest.approx(expected)
+
+
+def test_open_hours_per_day_of_a_possession_across_midnight() -> None:
+    # 23:00-04:00: the same 5 h possession and greens (23-24 h and 01-02 h), across midnight.
+    inp = one_type(
+        possession_start_h=23.0,
+        possession_hours=5.0,
+        single_bore_green_s=3_600.0,
+        single_bore_switch_headway_s=600.0,
+    )
+    assert open_hours_per_day(inp) == pytest.approx((20.0, 20.0))
+    window = dataclasses.replace(inp, timetable_start_h=0.5, timetable_hours=3.0)
+    assert open_hours_per_day(window) == pytest.approx((0.0, 1.0))
+
+
+def test_open_hours_per_day_match_the_simulated_availability() -> None:
+    # Without incidents, a day's open hours over 24 are the simulated availability.
+    inp = one_type(
+        possession_start_h=16.5,
+        possession_hours=7.25,
+        single_bore_green_s=2_000.0,
+        single_bore_switch_headway_s=300.0,
+        days_per_year=30,
+    )
+    res = run_years(inp, no_delays(inp), Disruptions.none(1))
+    h0, h1 = open_hours_per_day(inp)
+    assert 0.0 < h0 < 24.0 and 0.0 < h1 < 24.0
+    assert res.availability[0] == pytest.approx((h0 + h1) / 48.0, rel=1e-12)
 
 
 def test_degraded_period_after_a_closure() -> None:

@@ -281,8 +281,8 @@ def test_capacity_mix(assessment: Assessment) -> None:
         assert list(lines[name].x) == pytest.approx([100 * x for x in xs])
         assert list(lines[name].y) == pytest.approx(ys)
         # Known answer: with only this type, every headway is h_kk (flights or not), so
-        # capacity = occupancy x hours x 3600 / h_kk.
-        only = ops.occupancy_limit * ops.timetable.hours * 3600 / o.headway_s[(name, name)]
+        # capacity = occupancy x open hours (possession deducted) x 3600 / h_kk.
+        only = ops.occupancy_limit * o.open_hours_per_day * 3600 / o.headway_s[(name, name)]
         assert ys[-1] == pytest.approx(only)
     shares = scenario_shares(assessment)
     assert sum(shares.values()) == pytest.approx(1.0)

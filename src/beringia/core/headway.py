@@ -293,7 +293,9 @@ def capacity(
     occupancy : float
         Usable share of the period in the UIC 406 manner (0 < occupancy <= 1).
     hours_per_day : float
-        Hours per day the line is open to traffic (0 < hours <= 24).
+        Hours per day the line is open to traffic (0 <= hours <= 24): the timetable window less
+        the time maintenance closes it (see
+        :func:`beringia.core.operations.open_hours_per_day`).
 
     Returns
     -------
@@ -307,8 +309,8 @@ def capacity(
         raise ScenarioError("capacity.flight_size", flight_size, "a whole number >= 1")
     if not (math.isfinite(occupancy) and 0 < occupancy <= 1):
         raise ScenarioError("capacity.occupancy", occupancy, "a share in (0, 1]")
-    if not (math.isfinite(hours_per_day) and 0 < hours_per_day <= 24):
-        raise ScenarioError("capacity.hours_per_day", hours_per_day, "hours in (0, 24]")
+    if not (math.isfinite(hours_per_day) and 0 <= hours_per_day <= 24):
+        raise ScenarioError("capacity.hours_per_day", hours_per_day, "hours in [0, 24]")
     names = [k for k, p in shares.items() if p != 0]
     p = np.array([shares[k] for k in names], dtype=np.float64)
     if (

@@ -520,6 +520,57 @@ def year_timetable(inp: OperationsInputs, direction: int) -> tuple[IntArray, Flo
 # --------------------------------------------------------------------------- sampling
 
 
+def _overlap(a: tuple[float, float], intervals: list[tuple[float, float]]) -> float:
+    """Length of the intersection of ``a`` with disjoint ``intervals``."""
+    return sum(max(0.0, min(a[1], e) - max(a[0], s)) for s, e in intervals)
+
+
+def open_hours_per_day(inp: OperationsInputs) -> tuple[float, float]:
+    """Hours a day each direction's entry signal is open to the timetable, without incidents.
+
+    The timetable window ``[start, start + hours)`` of the day, less the nightly possession,
+    plus the direction's green phases of single-bore working within the possession (module
+    docstring, item 5). This is the time a daily capacity can use.
+
+    Parameters
+    ----------
+    inp : OperationsInputs
+        The inputs (timetable window, possession, green time and switch time).
+
+    Returns
+    -------
+    tuple of float
+        Open hours for direction 0 and direction 1.
+    """
+    day = (0.0, DAY_S)
+    ts, te = inp.timetable_start_h * 3600.0, (inp.timetable_start_h + inp.timetable_hours) * 3600.0
+    window = [
+        (max(day[0], ts + k), min(day[1], te + k))
+        for k in (-DAY_S, 0.0, DAY_S)
+        if min(day[1], te + k) > max(day[0], ts + k)
+    ]
+    length = inp.possession_hours * 3600.0
+    if length <= 0:
+        total = sum(e - s for s, e in window)
+        return total / 3600.0, total / 3600.0
+    green, switch, cyc = inp.single_bore_green_s, inp.switch_s, inp.cycle_s
+    out = []
+    for offset in (0.0, green + switch):
+        hours = sum(e - s for s, e in window)
+        for k in (-DAY_S, 0.0):
+            u = inp.possession_start_h * 3600.0 + k
+            hours -= sum(_overlap(w, [(u, u + length)]) for w in window)
+            stop = u + length - switch
+            greens = []
+            j = 0
+            while (t := u + j * cyc + offset) < stop:
+                greens.append((t, min(t + green, stop)))
+                j += 1
+            hours += sum(_overlap(w, greens) for w in window)
+        out.append(hours / 3600.0)
+    return out[0], out[1]
+
+
 def event_slots(rate_per_year: float) -> int:
     """Slots (maximum events a year) for a rate: exceeded with probability below 1e-15."""
     if rate_per_year <= 0.0:

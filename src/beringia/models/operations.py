@@ -23,6 +23,7 @@ from beringia.core.operations import (
     IncidentType,
     OperationsInputs,
     OperationsResult,
+    open_hours_per_day,
     simulate_years,
 )
 from beringia.core.stats import quantiles
@@ -54,7 +55,12 @@ class OperationsAssessment:
     headway_s : dict
         Minimum headway per ordered pair ``(lead, follow)``, the larger of the directions.
     capacity : Capacity
-        Trains per day per direction for the traffic mix and sequencing policy.
+        Trains per day per direction for the traffic mix and sequencing policy, over the
+        hours the entry is open (``open_hours_per_day``).
+    open_hours_per_day : float
+        Hours a day the entry is open to the timetable without incidents, the less open
+        direction: the timetable window less the nightly possession, plus its green phases
+        of single-bore working.
     mix_curve : dict
         Per type: (shares, trains per day) when that type's share varies and the others keep
         their proportions (the capacity-against-mix chart).
@@ -70,6 +76,7 @@ class OperationsAssessment:
     headway_s: dict[tuple[str, str], float]
     capacity: Capacity
     mix_curve: dict[str, tuple[list[float], list[float]]]
+    open_hours_per_day: float
     demand_per_day: int
     payload_t: dict[str, float]
     teu: dict[str, float]
@@ -125,6 +132,7 @@ class OperationsAssessment:
             "min_headway_s": {f"{a}->{b}": h for (a, b), h in self.headway_s.items()},
             "capacity_trains_per_day_per_direction": self.capacity.trains_per_day,
             "capacity_mean_headway_s": self.capacity.mean_headway_s,
+            "capacity_open_hours_per_day": self.open_hours_per_day,
             "demand_trains_per_day_per_direction": self.demand_per_day,
             "shortfall": self.shortfall_message(),
             "simulated_years": self.annual.years,
@@ -180,7 +188,10 @@ def _signalling(ops: Operations) -> Signalling:
 
 
 def _capacity(
-    headways: dict[tuple[str, str], float], shares: dict[str, float], ops: Operations
+    headways: dict[tuple[str, str], float],
+    shares: dict[str, float],
+    ops: Operations,
+    open_hours: float,
 ) -> Capacity:
     return capacity(
         headways,
@@ -188,12 +199,15 @@ def _capacity(
         policy=ops.timetable.sequencing,
         flight_size=ops.timetable.flight_size,
         occupancy=ops.occupancy_limit,
-        hours_per_day=ops.timetable.hours,
+        hours_per_day=open_hours,
     )
 
 
 def _mix_curve(
-    headways: dict[tuple[str, str], float], shares: dict[str, float], ops: Operations
+    headways: dict[tuple[str, str], float],
+    shares: dict[str, float],
+    ops: Operations,
+    open_hours: float,
 ) -> dict[str, tuple[list[float], list[float]]]:
     """Capacity as each type's share goes from 0 to 1, the others keeping their proportions."""
     grid = [i / 20 for i in range(21)]
@@ -206,7 +220,9 @@ def _mix_curve(
             mix = {k: (1.0 - p) * v / rest for k, v in others.items()} if others else {}
             mix[name] = p if others else 1.0
             ys.append(
-                _capacity(headways, {k: v for k, v in mix.items() if v > 0}, ops).trains_per_day
+                _capacity(
+                    headways, {k: v for k, v in mix.items() if v > 0}, ops, open_hours
+                ).trains_per_day
             )
         out[name] = (grid, ys)
     return out
@@ -275,6 +291,7 @@ class CompiledOperations:
     headway_s: dict[tuple[str, str], float]
     running_s: dict[str, float]
     shares: dict[str, float]
+    open_hours: float
     capacity: Capacity
     inputs: OperationsInputs
 
@@ -335,16 +352,18 @@ def compile_operations(sc: Scenario, alignment: AlignmentResult | None) -> Compi
     running_s = {n: max(profiles[d][n].total_s for d in DIRECTIONS) for n in names}
     total = sum(t.trains_per_day for t in ops.traffic)
     shares = {t.train: t.trains_per_day / total for t in ops.traffic if t.trains_per_day > 0}
-    cap = _capacity(headways, shares, ops)
     length_km = float(east.position_m[-1]) / 1000.0
+    inputs = operations_inputs(ops, names, running_s, headways, length_km)
+    open_hours = min(open_hours_per_day(inputs))
     return CompiledOperations(
         names=names,
         profiles=profiles,
         headway_s=headways,
         running_s=running_s,
         shares=shares,
-        capacity=cap,
-        inputs=operations_inputs(ops, names, running_s, headways, length_km),
+        open_hours=open_hours,
+        capacity=_capacity(headways, shares, ops, open_hours),
+        inputs=inputs,
     )
 
 
@@ -392,7 +411,8 @@ def assess_operations(
         running_time_min={n: s / 60.0 for n, s in c.running_s.items()},
         headway_s=c.headway_s,
         capacity=c.capacity,
-        mix_curve=_mix_curve(c.headway_s, c.shares, ops),
+        mix_curve=_mix_curve(c.headway_s, c.shares, ops, c.open_hours),
+        open_hours_per_day=c.open_hours,
         demand_per_day=max(sum(demand[0]), sum(demand[1])),
         payload_t={n: t.payload_t for n, t in trains.items()},
         teu={n: t.teu for n, t in trains.items()},
