@@ -406,3 +406,20 @@ def test_golden_container_train_climb() -> None:
 
 GOLDEN_CONTAINER_CLIMB_S = 2229.2419774358095
 GOLDEN_CONTAINER_CLIMB_END_KMH = 40.89551000641575
+
+
+ISO_40FT_MAX_GROSS_T = 30.48
+"""ISO 668 rating of a 40-ft box (data/trains.toml header)."""
+BOX_TARE_T = 3.8
+"""Tare of a 40-ft box assumed in data/trains.toml."""
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in builtin_trains() if e["teu"] > 0], ids=lambda e: e["name"]
+)
+def test_container_trains_load_boxes_within_the_iso_rating(entry: dict[str, Any]) -> None:
+    boxes = entry["teu"] / 2.0  # 40-ft boxes
+    per_box = entry["payload_t"] / boxes
+    assert per_box + BOX_TARE_T <= ISO_40FT_MAX_GROSS_T
+    # The average loaded box (IMO EEOI: 10 t per loaded TEU gross, 2 t per TEU tare).
+    assert per_box == pytest.approx(2 * (10.0 - 2.0))
