@@ -173,3 +173,46 @@ def test_validate_runs_the_trains_too(tmp_path: Path, runner: CliRunner) -> None
     assert ok.exit_code == 0 and "operations: 3 train types" in ok.stdout
     result = runner.invoke(app, ["validate", str(with_weak_train(tmp_path))])
     assert result.exit_code == 2 and "weakling" in result.stderr and result.stdout == ""
+
+
+ONE_LOCO = """
+[[operations.trains]]
+name = "one-2es10"
+gauge_mm = 1520
+length_m = 1228
+mass_t = 5200
+rotating_mass_factor = 1.06
+davis_a_n = 72986
+davis_c_n_per_m2_s2 = 257.6
+davis_b_n_per_m_s = 0
+tractive_effort = [[0, 784], [38.6, 784], [60, 504], [100, 302.4]]
+max_speed_kmh = 100
+service_brake_m_s2 = 0.3
+emergency_brake_m_s2 = 0.5
+adhesive_mass_t = 200
+restart_adhesion = 0.25
+source = "test: the container train before issue 13, one 2ES10"
+
+[[operations.traffic]]
+train = "one-2es10"
+trains_per_day = 2
+entry_delay_mean_min = 0
+source = "test"
+"""
+
+
+def test_one_locomotive_cannot_restart_5200_t_on_the_ruling_gradient(tmp_path: Path) -> None:
+    # 0.25 x 200 t x 9.81 = 490.5 kN against 72,986 / 5,200 = 14.04 N/t of rolling resistance
+    # and 9,810 x sin(atan(0.0125)) = 122.6 N/t of grade: at most 3,589 t (trailing 3,389 t).
+    text = builtin_text("bering-strait")
+    anchor = '[[operations.traffic]]\ntrain = "container-1520"'
+    path = tmp_path / "one.toml"
+    path.write_text(text.replace(anchor, ONE_LOCO + "\n" + anchor))
+    sc = beringia.load_scenario(path)
+    with pytest.raises(ScenarioError) as info:
+        assess_operations(sc, alignment_for(sc), seed=1, years=2)
+    msg = str(info.value)
+    assert msg.startswith("operations.trains.one-2es10.mass_t: got 5200.0")
+    limit = 490_500.0 / (72_986.0 / 5_200.0 + 9_810.0 * np.sin(np.arctan(0.0125)))
+    assert f"at most {limit:,.0f} t (trailing load {limit - 200:,.0f} t)" in msg
+    assert "12.5 per mille" in msg

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tomllib
 from importlib import resources
@@ -19,6 +20,8 @@ from beringia.core.traindynamics import (
     TrainCannotClimbError,
     TrainSpec,
     average_grade_permille,
+    check_restart,
+    max_restart_mass_t,
     running_profile,
     speed_envelope_m_s,
 )
@@ -70,6 +73,7 @@ def builtin_trains() -> list[dict[str, Any]]:
 
 def spec_from_toml(entry: dict[str, Any]) -> TrainSpec:
     kw = {k: entry[k] for k in SPEC_KEYS}
+    kw.update({k: entry[k] for k in ("adhesive_mass_t", "restart_adhesion") if k in entry})
     kw["tractive_effort"] = tuple((float(s), float(f)) for s, f in entry["tractive_effort"])
     return TrainSpec(**kw)
 
@@ -398,14 +402,15 @@ def test_every_builtin_train_climbs_the_steepest_default_grade(
 
 
 def test_golden_container_train_climb() -> None:
+    # Golden values from a fresh run (issue 13: two 2ES10 in multiple, adhesion 0.25).
     entry = next(t for t in builtin_trains() if t["name"] == "container-1520")
     p = running_profile(spec_from_toml(entry), level(20_000.0, limit_kmh=200.0, grade=12.5))
     assert p.total_s == pytest.approx(GOLDEN_CONTAINER_CLIMB_S, rel=1e-9)
     assert p.speed_m_s[-1] * 3.6 == pytest.approx(GOLDEN_CONTAINER_CLIMB_END_KMH, rel=1e-9)
 
 
-GOLDEN_CONTAINER_CLIMB_S = 2229.2419774358095
-GOLDEN_CONTAINER_CLIMB_END_KMH = 40.89551000641575
+GOLDEN_CONTAINER_CLIMB_S = 1268.4488462155148
+GOLDEN_CONTAINER_CLIMB_END_KMH = 71.70280453084176
 
 
 ISO_40FT_MAX_GROSS_T = 30.48
@@ -423,3 +428,74 @@ def test_container_trains_load_boxes_within_the_iso_rating(entry: dict[str, Any]
     assert per_box + BOX_TARE_T <= ISO_40FT_MAX_GROSS_T
     # The average loaded box (IMO EEOI: 10 t per loaded TEU gross, 2 t per TEU tare).
     assert per_box == pytest.approx(2 * (10.0 - 2.0))
+
+
+# --- adhesion ------------------------------------------------------------------------------
+
+
+def test_adhesion_limited_mass_known_answer() -> None:
+    # 100 t on driven axles, mu 0.25: 0.25 x 100 t x 9.81 = 245.25 kN < 500 kN of the curve.
+    # No rolling resistance; on 10 per mille the weight pulls M g sin(atan(0.01)) back, so
+    # M = 245,250 / (9,810 x 0.0099995) = 2,500.1 t.
+    train = make_train(
+        davis_a_n=0.0, davis_c_n_per_m2_s2=0.0, adhesive_mass_t=100.0, restart_adhesion=0.25
+    )
+    assert train.adhesion_limit_n == pytest.approx(245_250.0)
+    expected = 245_250.0 / (9_810.0 * math.sin(math.atan(0.01)))
+    assert max_restart_mass_t(train, 10.0) == pytest.approx(expected)
+    assert expected == pytest.approx(2_500.1, abs=0.05)
+    # Davis A proportional to mass: 20 N a tonne more.
+    heavy = dataclasses.replace(train, davis_a_n=20.0 * train.mass_t)
+    assert max_restart_mass_t(heavy, 10.0) == pytest.approx(
+        245_250.0 / (20.0 + 9_810.0 * math.sin(math.atan(0.01)))
+    )
+    # Without adhesion data the starting tractive effort (500 kN) limits.
+    free = dataclasses.replace(train, adhesive_mass_t=None, restart_adhesion=None)
+    assert max_restart_mass_t(free, 10.0) == pytest.approx(500e3 / 245_250.0 * expected)
+    assert max_restart_mass_t(train, 0.0) == math.inf
+
+
+def test_adhesion_caps_the_tractive_effort_and_slows_the_start() -> None:
+    train = make_train(adhesive_mass_t=100.0, restart_adhesion=0.25)
+    np.testing.assert_allclose(train.tractive_effort_n(np.array([0.0, 50.0])), [245_250.0] * 2)
+    free = dataclasses.replace(train, adhesive_mass_t=None, restart_adhesion=None)
+    track = level(20_000.0, dx=10.0, limit_kmh=100.0)
+    # Constant force either way: the limit is reached after v^2 / (2 a), a = F / (m xi).
+    for spec, force in ((train, 245_250.0), (free, 500e3)):
+        p = running_profile(spec, track)
+        a = force / (spec.mass_t * 1000.0 * spec.rotating_mass_factor)
+        reach = int(np.argmax(p.speed_m_s >= 100 / 3.6 - 1e-9))
+        assert p.position_m[reach] == pytest.approx((100 / 3.6) ** 2 / (2 * a), abs=10.0)
+
+
+def test_a_train_its_locomotives_cannot_restart_is_refused_with_its_tonnage_rating() -> None:
+    train = make_train(
+        davis_a_n=0.0, davis_c_n_per_m2_s2=0.0, adhesive_mass_t=100.0, restart_adhesion=0.25
+    )
+    steep = level(5_000.0, grade=10.0)
+    check_restart(train, [steep])  # 1,000 t < 2,500 t
+    heavy = dataclasses.replace(train, mass_t=3_000.0)
+    with pytest.raises(ScenarioError) as info:
+        check_restart(heavy, [level(5_000.0), steep.reversed(), steep])
+    msg = str(info.value)
+    assert "operations.trains." in msg and ".mass_t" in msg and "3000" in msg
+    assert "2,500 t" in msg and "trailing load 2,400 t" in msg and "10.0 per mille" in msg
+    # Downhill only: nothing to restart against.
+    check_restart(heavy, [steep.reversed()])
+
+
+def test_adhesion_inputs_are_checked() -> None:
+    with pytest.raises(ScenarioError, match="together"):
+        make_train(adhesive_mass_t=100.0)
+    with pytest.raises(ScenarioError, match="adhesive_mass_t"):
+        make_train(adhesive_mass_t=5_000.0, restart_adhesion=0.3)
+    with pytest.raises(ScenarioError, match="restart_adhesion"):
+        make_train(adhesive_mass_t=100.0, restart_adhesion=1.5)
+
+
+@pytest.mark.parametrize("entry", builtin_trains(), ids=lambda e: e["name"])
+def test_every_builtin_train_restarts_on_the_steepest_default_grade(entry: dict[str, Any]) -> None:
+    spec = spec_from_toml(entry)
+    check_restart(spec, [level(5_000.0, grade=12.5)])
+    if spec.adhesive_mass_t is not None:
+        assert spec.adhesion_limit_n <= spec.tractive_effort[0][1] * 1000.0

@@ -89,6 +89,13 @@ class TrainSpec:
         Constant service deceleration used for running times (and signalling by default).
     emergency_brake_m_s2 : float
         Emergency deceleration (signalling may use it instead of the service rate).
+    adhesive_mass_t : float or None
+        Mass on the driven axles (t): the locomotives' weight the wheels can push on. With
+        ``restart_adhesion`` it caps the tractive effort at ``mu x adhesive mass x g`` at every
+        speed. ``None`` (with ``restart_adhesion``): no adhesion limit.
+    restart_adhesion : float or None
+        Wheel-rail adhesion coefficient ``mu`` the train must restart with (a wet rail in the
+        bore), in ``(0, 1]``.
     """
 
     name: str
@@ -102,9 +109,29 @@ class TrainSpec:
     max_speed_kmh: float
     service_brake_m_s2: float
     emergency_brake_m_s2: float
+    adhesive_mass_t: float | None = None
+    restart_adhesion: float | None = None
 
     def __post_init__(self) -> None:
         where = f"trains.{self.name}"
+        if (self.adhesive_mass_t is None) != (self.restart_adhesion is None):
+            raise ScenarioError(
+                f"{where}.adhesive_mass_t",
+                self.adhesive_mass_t,
+                "give adhesive_mass_t and restart_adhesion together, or neither",
+            )
+        if self.adhesive_mass_t is not None and not (
+            math.isfinite(self.adhesive_mass_t) and 0 < self.adhesive_mass_t <= self.mass_t
+        ):
+            raise ScenarioError(
+                f"{where}.adhesive_mass_t", self.adhesive_mass_t, "a mass > 0 and <= mass_t"
+            )
+        if self.restart_adhesion is not None and not (
+            math.isfinite(self.restart_adhesion) and 0 < self.restart_adhesion <= 1
+        ):
+            raise ScenarioError(
+                f"{where}.restart_adhesion", self.restart_adhesion, "a coefficient in (0, 1]"
+            )
         positive = {
             "length_m": self.length_m,
             "mass_t": self.mass_t,
@@ -148,11 +175,21 @@ class TrainSpec:
             raise ScenarioError(f"{where}.tractive_effort", curve, allowed)
         object.__setattr__(self, "tractive_effort", tuple(pts))
 
+    @property
+    def adhesion_limit_n(self) -> float:
+        """Return the largest force the driven wheels can exert, ``mu m g`` (N; inf if none)."""
+        if self.adhesive_mass_t is None or self.restart_adhesion is None:
+            return math.inf
+        return self.restart_adhesion * self.adhesive_mass_t * 1000.0 * GRAVITY_M_S2
+
     def tractive_effort_n(self, speed_m_s: FloatArray) -> FloatArray:
-        """Return the maximum tractive effort (N) at the given speeds (m/s), clamped at the ends."""
+        """Return the maximum tractive effort (N) at the given speeds (m/s), clamped at the ends.
+
+        The curve is capped by adhesion (:attr:`adhesion_limit_n`).
+        """
         s = np.array([p[0] for p in self.tractive_effort]) / 3.6
         f = np.array([p[1] for p in self.tractive_effort]) * 1000.0
-        return np.interp(speed_m_s, s, f)
+        return np.minimum(np.interp(speed_m_s, s, f), self.adhesion_limit_n)
 
     def resistance_n(self, speed_m_s: FloatArray) -> FloatArray:
         """Return the Davis running resistance (N) at the given speeds (m/s)."""
@@ -338,6 +375,68 @@ def average_grade_permille(train: TrainSpec, track: Track) -> FloatArray:
     return avg
 
 
+def max_restart_mass_t(train: TrainSpec, grade_permille: float) -> float:
+    """Return the heaviest train (t, locomotives included) the train's traction can restart.
+
+    A planner's tonnage rating: at a standstill on the grade the starting force,
+    ``min(F_te(0), mu m_adhesive g)``, must exceed the resistance at rest plus the grade,
+    ``A + M g sin(atan(i / 1000))``. Davis ``A`` is taken as proportional to the train's mass
+    (the Strahl and ALTRIOS forms behind the built-in trains are), so ``A / mass_t`` newtons
+    per tonne; breakaway resistance above ``A`` is not modelled.
+
+    Parameters
+    ----------
+    train : TrainSpec
+        The train type (its starting tractive effort, adhesion and Davis ``A``).
+    grade_permille : float
+        Rising gradient the train stands on (per mille, curves included); <= 0 is level.
+
+    Returns
+    -------
+    float
+        Largest total mass (t); ``inf`` if nothing holds the train back.
+    """
+    force = min(float(train.tractive_effort[0][1]) * 1000.0, train.adhesion_limit_n)
+    per_t = train.davis_a_n / train.mass_t
+    per_t += 1000.0 * GRAVITY_M_S2 * math.sin(math.atan(max(grade_permille, 0.0) / 1000.0))
+    return math.inf if per_t <= 0 else force / per_t
+
+
+def ruling_grade_permille(train: TrainSpec, tracks: list[Track]) -> float:
+    """Return the steepest rising grade averaged under the train on any of the tracks."""
+    return max(float(np.max(average_grade_permille(train, t))) for t in tracks)
+
+
+def check_restart(train: TrainSpec, tracks: list[Track]) -> None:
+    """Refuse a train its locomotives could not restart on the ruling gradient of the line.
+
+    A train may stop anywhere in the bore (at a signal, in an incident) and must start again
+    on a wet rail: the train's mass must not exceed :func:`max_restart_mass_t` on the
+    :func:`ruling_grade_permille`. Trains without adhesion data are checked against their
+    starting tractive effort only.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``operations.trains.<name>.mass_t``, the mass given, the largest mass and
+        trailing load allowed (the tonnage rating) and the grade.
+    """
+    grade = ruling_grade_permille(train, tracks)
+    limit = max_restart_mass_t(train, grade)
+    if train.mass_t <= limit:
+        return
+    loco = train.adhesive_mass_t
+    trailing = "" if loco is None else f" (trailing load {max(limit - loco, 0.0):,.0f} t)"
+    mu = "" if train.restart_adhesion is None else f" at adhesion {train.restart_adhesion:g}"
+    raise ScenarioError(
+        f"operations.trains.{train.name}.mass_t",
+        train.mass_t,
+        f"its locomotives can restart at most {limit:,.0f} t{trailing} on the ruling gradient "
+        f"of {grade:.1f} per mille{mu} (wet rail); add a locomotive (tractive_effort, "
+        "adhesive_mass_t), shorten the train, or flatten alignment.max_gradient_permille",
+    )
+
+
 def _validate_allowance(pct: float, min_per_100km: float) -> None:
     if not (math.isfinite(pct) and pct >= 0):
         raise ScenarioError("allowance_pct", pct, "a finite percentage >= 0")
@@ -406,6 +505,7 @@ def running_profile(
     inv_inertia = 1.0 / (mass_kg * train.rotating_mass_factor)
     te_v = [p[0] / 3.6 for p in train.tractive_effort]
     te_f = [p[1] * 1000.0 for p in train.tractive_effort]
+    cap_f = train.adhesion_limit_n
     te_slope = [(te_f[i + 1] - te_f[i]) / (te_v[i + 1] - te_v[i]) for i in range(len(te_v) - 1)]
     last = len(te_v) - 1
     a_n, b_n, c_n = train.davis_a_n, train.davis_b_n_per_m_s, train.davis_c_n_per_m2_s2
@@ -419,6 +519,8 @@ def running_profile(
             f = te_f[last]
         else:
             f = te_f[i] + te_slope[i] * (v - te_v[i])
+        if f > cap_f:
+            f = cap_f
         return (f - (a_n + b_n * v + c_n * u) - w) * inv_inertia
 
     stall2 = STALL_SPEED_M_S**2

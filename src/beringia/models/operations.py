@@ -27,7 +27,13 @@ from beringia.core.operations import (
     simulate_years,
 )
 from beringia.core.stats import quantiles
-from beringia.core.traindynamics import Profile, Track, TrainSpec, running_profile
+from beringia.core.traindynamics import (
+    Profile,
+    Track,
+    TrainSpec,
+    check_restart,
+    running_profile,
+)
 from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult
 from beringia.models.construction.compile import places_m
@@ -320,6 +326,8 @@ def compile_operations(sc: Scenario, alignment: AlignmentResult | None) -> Compi
         If the scenario has no ``operations`` section, or an input is out of range.
     TrainCannotClimbError
         If a train stalls on a gradient, naming the train and the chainage.
+    ScenarioError
+        If a train's locomotives could not restart it on the ruling gradient (wet rail).
     """
     ops = sc.operations
     if ops is None:
@@ -343,6 +351,8 @@ def compile_operations(sc: Scenario, alignment: AlignmentResult | None) -> Compi
         }
         for d, tr in tracks.items()
     }
+    for spec in specs:
+        check_restart(spec, [east, tracks["westbound"]])
     sig = _signalling(ops)
     try:
         per_dir = [headway_matrix([profiles[d][n] for n in names], specs, sig) for d in DIRECTIONS]

@@ -59,6 +59,32 @@ class TrainType(Sourced):
     max_speed_kmh: float = Field(ge=L.MIN_SPEED_KMH, le=L.MAX_SPEED_KMH)
     service_brake_m_s2: float = Field(ge=L.MIN_BRAKE_M_S2, le=3)
     emergency_brake_m_s2: float = Field(ge=L.MIN_BRAKE_M_S2, le=5)
+    adhesive_mass_t: float | None = Field(
+        None,
+        gt=0,
+        le=50_000,
+        description="Mass on the locomotives' driven axles; caps tractive effort by adhesion",
+    )
+    restart_adhesion: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="Wheel-rail adhesion the train must restart with in the bore (wet rail)",
+    )
+
+    @model_validator(mode="after")
+    def _adhesion(self) -> TrainType:
+        if (self.adhesive_mass_t is None) != (self.restart_adhesion is None):
+            raise ValueError(
+                f"operations.trains.{self.name}: give adhesive_mass_t and restart_adhesion "
+                "together, or neither"
+            )
+        if self.adhesive_mass_t is not None and self.adhesive_mass_t > self.mass_t:
+            raise ValueError(
+                f"operations.trains.{self.name}.adhesive_mass_t: got {self.adhesive_mass_t:g}; "
+                f"allowed: at most mass_t ({self.mass_t:g} t)"
+            )
+        return self
 
     @field_validator("tractive_effort")
     @classmethod
