@@ -223,7 +223,8 @@ def test_toy_rail_days_and_cost_by_hand() -> None:
     assert (rail.origin, rail.destination, rail.flow) == ("PA", "PC", "asia_us")
     assert rail.path == ("A", "B", "C")
     assert rail.distance_km == pytest.approx(L_AB + tunnel_km, rel=1e-12)
-    tunnel_h = ops.running_time_min["container-1520"] / 60.0  # the first container train
+    # the toy tunnel is 1,435 mm: the 1,435 mm container train runs through it
+    tunnel_h = ops.running_time_min["doublestack-na"] / 60.0
     hours = L_AB / (V_AB * SPEED) + tunnel_h + DWELL_B
     days = hours / 24.0 + 2 * TERMINAL_DAYS + ACCESS_A[0] + ACCESS_C[0]
     cost = TARIFF * L_AB + TOLL + TERMINAL_USD + ACCESS_A[1] + ACCESS_C[1]
@@ -548,3 +549,28 @@ def test_an_opening_centuries_away_is_refused_before_any_allocation() -> None:
     assert info.value.field == "construction"
     assert "within 200 years" in str(info.value)
     assert corridor_run(sc, n=50, years=appraise.MAX_OPENING_YEARS).tunnel.npv_usd_bn.size == 50
+
+
+def test_the_tunnel_train_follows_the_tunnel_segments_gauge() -> None:
+    # data/corridor.toml makes the tunnel 1,435 mm, the break of gauge at Uelen: the through
+    # container train is the 1,435 mm one, not the first container train of the traffic.
+    sc = load_scenario(builtin_doc())
+    ops = operations()
+    plan = scenario_plan(sc, ops, tunnel_length_km(sc))
+    assert plan.tunnel.gauge_mm == 1435
+    assert plan.tunnel_train == "doublestack-na"
+    assert ops.gauge_mm[plan.tunnel_train] == 1435
+    assert plan.teu_per_train == ops.teu["doublestack-na"]
+    assert plan.tunnel_running_h == pytest.approx(ops.running_time_min["doublestack-na"] / 60)
+    # Naming a train of the other gauge is refused.
+    doc = builtin_doc()
+    doc["corridor"]["tunnel_train"] = "container-1520"
+    with pytest.raises(ScenarioError, match=r"1520 mm train cannot run through the tunnel"):
+        scenario_plan(load_scenario(doc), ops, tunnel_length_km(sc))
+    # A 1,520 mm tunnel (the toy corridor on 1,520 mm throughout) takes the 1,520 mm train.
+    doc = toy_doc()
+    for seg in doc["corridor"]["segments"]:
+        seg["gauge_mm"] = 1520
+    wide = scenario_plan(load_scenario(doc), ops, tunnel_length_km(sc))
+    assert wide.tunnel.gauge_mm == 1520
+    assert wide.tunnel_train == "container-1520"

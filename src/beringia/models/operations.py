@@ -72,6 +72,8 @@ class OperationsAssessment:
         their proportions (the capacity-against-mix chart).
     demand_per_day : int
         Timetabled trains a day in the busier direction.
+    payload_t, teu, gauge_mm : dict
+        Cargo tonnes, TEU and track gauge (mm) per train type.
     annual : OperationsResult
         Per replicated year.
     """
@@ -86,6 +88,7 @@ class OperationsAssessment:
     demand_per_day: int
     payload_t: dict[str, float]
     teu: dict[str, float]
+    gauge_mm: dict[str, int]
     annual: OperationsResult
 
     def annual_summary(self) -> dict[str, dict[str, float]]:
@@ -426,5 +429,6 @@ def assess_operations(
         demand_per_day=max(sum(demand[0]), sum(demand[1])),
         payload_t={n: t.payload_t for n, t in trains.items()},
         teu={n: t.teu for n, t in trains.items()},
+        gauge_mm={n: t.gauge_mm for n, t in trains.items()},
         annual=OperationsResult.concatenate(parts),
     )

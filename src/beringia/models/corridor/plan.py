@@ -385,7 +385,14 @@ def capacity_teu_per_year(ops: OperationsAssessment, traffic: Mapping[str, int])
     return ops.capacity.trains_per_day * teu * DAYS_PER_YEAR * avail
 
 
-def _tunnel_train(corridor: Corridor, ops: OperationsAssessment) -> str:
+def _tunnel_train(corridor: Corridor, ops: OperationsAssessment, tunnel: Segment) -> str:
+    """Return the container train that runs through the tunnel: of the tunnel's gauge.
+
+    The tunnel segment's ``gauge_mm`` (``data/corridor.toml``) decides: the break of gauge is
+    where the data put it, so the through train is a container train of that gauge (the
+    first in ``operations.traffic`` unless ``corridor.tunnel_train`` names one).
+    """
+    gauge = tunnel.gauge_mm
     if corridor.tunnel_train is not None:
         if corridor.tunnel_train not in ops.running_time_min:
             raise ScenarioError(
@@ -393,14 +400,24 @@ def _tunnel_train(corridor: Corridor, ops: OperationsAssessment) -> str:
                 corridor.tunnel_train,
                 f"a train type of operations.traffic: {', '.join(ops.running_time_min)}",
             )
+        own = ops.gauge_mm.get(corridor.tunnel_train)
+        if own != gauge:
+            raise ScenarioError(
+                "corridor.tunnel_train",
+                corridor.tunnel_train,
+                f"a {own} mm train cannot run through the tunnel, whose segment "
+                f"{tunnel.name!r} is {gauge} mm; name a {gauge} mm train of operations.traffic "
+                "or change the segment's gauge_mm",
+            )
         return corridor.tunnel_train
     for name in ops.train_types:
-        if ops.teu.get(name, 0.0) > 0:
+        if ops.teu.get(name, 0.0) > 0 and ops.gauge_mm.get(name) == gauge:
             return name
     raise ScenarioError(
         "corridor.tunnel_train",
         "(none)",
-        "operations.traffic needs a container train (teu > 0) for the corridor",
+        f"operations.traffic needs a container train (teu > 0) of the tunnel's gauge, {gauge} mm "
+        f"(segment {tunnel.name!r}), for the corridor",
     )
 
 
@@ -454,7 +471,7 @@ def plan_corridor(
         if corridor.nsr
         else ()
     )
-    train = _tunnel_train(corridor, ops)
+    train = _tunnel_train(corridor, ops, tunnel)
     new_km: dict[tuple[str, str], float] = {}
     for seg in net.segments:
         if seg.status == "new" and seg is not tunnel:
