@@ -499,3 +499,54 @@ def test_every_builtin_train_restarts_on_the_steepest_default_grade(entry: dict[
     check_restart(spec, [level(5_000.0, grade=12.5)])
     if spec.adhesive_mass_t is not None:
         assert spec.adhesion_limit_n <= spec.tractive_effort[0][1] * 1000.0
+
+
+# --- fine grids ----------------------------------------------------------------------------
+
+
+FINE_GRIDS = [
+    pytest.param(e, dx, grade, id=f"{e['name']}-{dx}m-{grade}permille")
+    for e in builtin_trains()
+    for dx, grade in ((0.1, 0.0), (1.0, 18.0), (0.5, 12.5))
+    # on 18 per mille only the trains whose traction can restart there (check_restart)
+    if max_restart_mass_t(spec_from_toml(e), grade) >= e["mass_t"]
+]
+
+
+@pytest.mark.parametrize(("entry", "dx", "grade"), FINE_GRIDS)
+def test_a_standing_start_on_a_fine_grid_is_no_stall(
+    entry: dict[str, Any], dx: float, grade: float
+) -> None:
+    # The first step's speed sqrt(2 a dx) is under 1 km/h on a fine grid (0.1 m on the level,
+    # 1 m on 18 per mille): a train gaining speed has not stalled. The run agrees with the
+    # 10 m grid's.
+    spec = spec_from_toml(entry)
+    fine = running_profile(spec, level(3_000.0, dx=dx, limit_kmh=200.0, grade=grade))
+    coarse = running_profile(spec, level(3_000.0, dx=10.0, limit_kmh=200.0, grade=grade))
+    assert fine.total_s == pytest.approx(coarse.total_s, rel=2e-3)
+
+
+def test_fine_grids_cover_every_builtin_train_and_the_steep_grade() -> None:
+    cases = [(p.values[0]["name"], p.values[2]) for p in FINE_GRIDS]
+    assert {n for n, _ in cases} == {e["name"] for e in builtin_trains()}
+    assert sum(g == 18.0 for _, g in cases) >= 2
+
+
+def test_the_first_step_speed_is_exact_on_a_fine_grid() -> None:
+    # Constant 0.3 m/s^2 from rest on a 0.1 m grid: v1 = sqrt(2 x 0.3 x 0.1) = 0.88 km/h.
+    train = make_train(tractive_effort=((0.0, 300.0), (300.0, 300.0)))
+    p = running_profile(train, level(2_000.0, dx=0.1))
+    assert p.speed_m_s[1] == pytest.approx(math.sqrt(2 * 0.3 * 0.1))
+    assert p.speed_m_s[1] * 3.6 < 1.0
+    assert p.position_m[int(np.argmax(p.speed_m_s >= 100 / 3.6 - 1e-9))] == pytest.approx(
+        (100 / 3.6) ** 2 / 0.6, abs=0.2
+    )
+
+
+@pytest.mark.parametrize("dx", [0.1, 1.0, 10.0])
+def test_a_train_that_cannot_start_still_stalls_at_chainage_0(dx: float) -> None:
+    # 500 kN against 1,000 t on 60 per mille (588 kN of grade): it never moves.
+    train = make_train()
+    with pytest.raises(TrainCannotClimbError) as info:
+        running_profile(train, level(1_000.0, dx=dx, grade=60.0))
+    assert info.value.chainage_km == pytest.approx(dx / 1000.0)

@@ -41,7 +41,7 @@ CURVE_RESISTANCE_M = 800.0
 """Curve resistance as an equivalent gradient of ``800 / R`` per mille (notes §1.1)."""
 
 STALL_SPEED_M_S = 1.0 / 3.6
-"""Below 1 km/h on the maximum-effort curve the train is taken to have stalled."""
+"""Below 1 km/h on the maximum-effort curve, and not gaining speed, the train has stalled."""
 
 
 class TrainCannotClimbError(NumericalError):
@@ -481,7 +481,8 @@ def running_profile(
     Raises
     ------
     TrainCannotClimbError
-        If the maximum-effort curve falls to a standstill (below 1 km/h).
+        If the maximum-effort curve falls to a standstill (below 1 km/h and not gaining speed,
+        whatever the grid spacing).
     ScenarioError
         If a speed or allowance is negative or not finite.
     """
@@ -540,7 +541,9 @@ def running_profile(
         cap = caps[k + 1]
         if u_next >= cap:
             u_next = cap
-        elif u_next <= stall2:
+        elif u_next <= stall2 and u_next <= u:
+            # Stalled: slow and not gaining speed. (A train starting from rest is slow on a
+            # fine grid's first steps, sqrt(2 a dx), but gaining speed: not a stall.)
             raise TrainCannotClimbError(train.name, xs[k + 1] / 1000.0)
         fwd[k + 1] = u = u_next
 
