@@ -216,3 +216,29 @@ def test_one_locomotive_cannot_restart_5200_t_on_the_ruling_gradient(tmp_path: P
     limit = 490_500.0 / (72_986.0 / 5_200.0 + 9_810.0 * np.sin(np.arctan(0.0125)))
     assert f"at most {limit:,.0f} t (trailing load {limit - 200:,.0f} t)" in msg
     assert "12.5 per mille" in msg
+
+
+def test_a_scenario_train_with_a_resistance_table_runs(tmp_path: Path) -> None:
+    # The weak train's Davis (A = 50 kN, C = 200 N/(m/s)^2) as a table: the same running time
+    # within the table's linear interpolation, on the scenario's alignment.
+    table = ", ".join(
+        f"[{v}, {(50_000 + 200 * (v / 3.6) ** 2) / 1000:.6f}]" for v in range(0, 101, 5)
+    )
+    strong = "[[0, 900], [50, 600], [100, 400]]"
+    sc_davis = beringia.load_scenario(with_weak_train(tmp_path, strong))
+    text = with_weak_train(tmp_path, strong).read_text()
+    path = tmp_path / "table.toml"
+    path.write_text(
+        text.replace(
+            "max_speed_kmh = 100\n", f"max_speed_kmh = 100\nresistance_table = [{table}]\n", 1
+        )
+    )
+    sc_table = beringia.load_scenario(path)
+    assert sc_table.operations.train("weakling").resistance_table is not None  # type: ignore[union-attr]
+    a = assess_operations(sc_davis, alignment_for(sc_davis), seed=1, years=2)
+    b = assess_operations(sc_table, alignment_for(sc_table), seed=1, years=2)
+    assert b.running_time_min["weakling"] == pytest.approx(a.running_time_min["weakling"], rel=1e-3)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(path.read_text().replace("resistance_table = [[0,", "resistance_table = [[5,"))
+    with pytest.raises(ScenarioError, match="resistance_table"):
+        beringia.load_scenario(bad)

@@ -550,3 +550,55 @@ def test_a_train_that_cannot_start_still_stalls_at_chainage_0(dx: float) -> None
     with pytest.raises(TrainCannotClimbError) as info:
         running_profile(train, level(1_000.0, dx=dx, grade=60.0))
     assert info.value.chainage_km == pytest.approx(dx / 1000.0)
+
+
+# --- resistance tables ---------------------------------------------------------------------
+
+
+def _table_from(speeds_kmh: np.ndarray, force_n: np.ndarray) -> tuple[tuple[float, float], ...]:
+    return tuple((float(v), float(f) / 1000.0) for v, f in zip(speeds_kmh, force_n, strict=True))
+
+
+def test_a_constant_resistance_table_is_davis_a() -> None:
+    davis = make_train(davis_a_n=40_000.0, tractive_effort=((0.0, 300.0), (300.0, 300.0)))
+    table = make_train(
+        tractive_effort=((0.0, 300.0), (300.0, 300.0)),
+        resistance_table=((0.0, 40.0), (300.0, 40.0)),
+    )
+    track = level(10_000.0, grade=5.0)
+    a, b = running_profile(davis, track), running_profile(table, track)
+    np.testing.assert_allclose(b.time_s, a.time_s, rtol=1e-12)
+    assert max_restart_mass_t(table, 5.0) == pytest.approx(max_restart_mass_t(davis, 5.0))
+
+
+def test_a_resistance_table_runs_like_its_davis_fit() -> None:
+    # The container train's resistance sampled every 10 km/h, with a +-3 % ripple a real
+    # measurement would have; Davis A + C v^2 (B = 0, as the Strahl form) fitted to it by
+    # least squares.
+    entry = next(t for t in builtin_trains() if t["name"] == "container-1520")
+    base = spec_from_toml(entry)
+    kmh = np.arange(0.0, 101.0, 10.0)
+    ripple = 1.0 + 0.03 * np.sin(kmh / 7.0)
+    force = base.resistance_n(kmh / 3.6) * ripple
+    tabled = dataclasses.replace(base, resistance_table=_table_from(kmh, force))
+    np.testing.assert_allclose(tabled.resistance_n(kmh / 3.6), force, rtol=1e-12)
+    v = kmh / 3.6
+    (a, c), *_ = np.linalg.lstsq(np.column_stack([np.ones_like(v), v * v]), force, rcond=None)
+    fitted = dataclasses.replace(base, davis_a_n=a, davis_b_n_per_m_s=0.0, davis_c_n_per_m2_s2=c)
+    track = level(20_000.0, limit_kmh=200.0, grade=12.5)
+    t_table = running_profile(tabled, track).total_s
+    t_fit = running_profile(fitted, track).total_s
+    assert t_table == pytest.approx(t_fit, rel=2e-3)
+    assert t_table != t_fit  # the table, not the Davis coefficients, was used
+
+
+def test_bad_resistance_tables_are_refused() -> None:
+    for bad in (
+        ((0.0, 10.0),),
+        ((5.0, 10.0), (300.0, 20.0)),
+        ((0.0, 10.0), (100.0, 20.0)),  # stops below max_speed_kmh (300)
+        ((0.0, 10.0), (200.0, 20.0), (150.0, 30.0), (300.0, 40.0)),
+        ((0.0, -1.0), (300.0, 20.0)),
+    ):
+        with pytest.raises(ScenarioError, match="resistance_table"):
+            make_train(resistance_table=bad)

@@ -4,7 +4,8 @@ Conventions follow OSRD (research notes ``corridor.md`` §1.1-§1.7):
 
 * the train is a point mass whose inertia is ``mass x rotating_mass_factor``;
   ``a = (F_te(v) - R(v) - m g sin(atan(i / 1000))) / (m xi)``;
-* Davis resistance ``R(v) = A + B v + C v^2`` in SI units (v in m/s);
+* Davis resistance ``R(v) = A + B v + C v^2`` in SI units (v in m/s), or a resistance table
+  (speed, force) interpolated linearly;
 * the tractive-effort curve is piecewise linear in speed and clamped at both ends;
 * the grade ``i`` is the average of ``gradient + 800 / R`` under the train, tail to head;
 * braking is a constant service deceleration (SNCF/OSRD timetable practice);
@@ -96,6 +97,10 @@ class TrainSpec:
     restart_adhesion : float or None
         Wheel-rail adhesion coefficient ``mu`` the train must restart with (a wet rail in the
         bore), in ``(0, 1]``.
+    resistance_table : tuple of (float, float) or None
+        Running resistance as measured or published, ``(speed_kmh, force_kn)`` points from
+        0 km/h to at least ``max_speed_kmh``, speeds strictly increasing, interpolated
+        linearly. When given it replaces the Davis coefficients.
     """
 
     name: str
@@ -111,9 +116,12 @@ class TrainSpec:
     emergency_brake_m_s2: float
     adhesive_mass_t: float | None = None
     restart_adhesion: float | None = None
+    resistance_table: tuple[tuple[float, float], ...] | None = None
 
     def __post_init__(self) -> None:
         where = f"trains.{self.name}"
+        if self.resistance_table is not None:
+            object.__setattr__(self, "resistance_table", self._checked_table(where))
         if (self.adhesive_mass_t is None) != (self.restart_adhesion is None):
             raise ScenarioError(
                 f"{where}.adhesive_mass_t",
@@ -175,6 +183,29 @@ class TrainSpec:
             raise ScenarioError(f"{where}.tractive_effort", curve, allowed)
         object.__setattr__(self, "tractive_effort", tuple(pts))
 
+    def _checked_table(self, where: str) -> tuple[tuple[float, float], ...]:
+        table = self.resistance_table
+        allowed = (
+            "a resistance table: [speed_kmh, force_kn] points from 0 km/h to at least "
+            f"max_speed_kmh ({self.max_speed_kmh:g}), speeds strictly increasing, forces "
+            "finite and >= 0"
+        )
+        try:
+            pts = [(float(v), float(f)) for v, f in table or ()]
+        except (TypeError, ValueError):
+            raise ScenarioError(f"{where}.resistance_table", table, allowed) from None
+        speeds = [v for v, _ in pts]
+        if (
+            len(pts) < 2
+            or speeds[0] != 0
+            or speeds[-1] < self.max_speed_kmh
+            or any(b <= a for a, b in itertools.pairwise(speeds))
+            or not all(math.isfinite(v) for v in speeds)
+            or not all(math.isfinite(f) and f >= 0 for _, f in pts)
+        ):
+            raise ScenarioError(f"{where}.resistance_table", table, allowed)
+        return tuple(pts)
+
     @property
     def adhesion_limit_n(self) -> float:
         """Return the largest force the driven wheels can exert, ``mu m g`` (N; inf if none)."""
@@ -192,8 +223,15 @@ class TrainSpec:
         return np.minimum(np.interp(speed_m_s, s, f), self.adhesion_limit_n)
 
     def resistance_n(self, speed_m_s: FloatArray) -> FloatArray:
-        """Return the Davis running resistance (N) at the given speeds (m/s)."""
+        """Return the running resistance (N) at the given speeds (m/s).
+
+        From the resistance table when there is one (linear between its points), else Davis.
+        """
         v = np.abs(speed_m_s)
+        if self.resistance_table is not None:
+            s = np.array([p[0] for p in self.resistance_table]) / 3.6
+            f = np.array([p[1] for p in self.resistance_table]) * 1000.0
+            return np.asarray(np.interp(v, s, f), dtype=np.float64)
         return self.davis_a_n + self.davis_b_n_per_m_s * v + self.davis_c_n_per_m2_s2 * v * v
 
 
@@ -380,9 +418,10 @@ def max_restart_mass_t(train: TrainSpec, grade_permille: float) -> float:
 
     A planner's tonnage rating: at a standstill on the grade the starting force,
     ``min(F_te(0), mu m_adhesive g)``, must exceed the resistance at rest plus the grade,
-    ``A + M g sin(atan(i / 1000))``. Davis ``A`` is taken as proportional to the train's mass
-    (the Strahl and ALTRIOS forms behind the built-in trains are), so ``A / mass_t`` newtons
-    per tonne; breakaway resistance above ``A`` is not modelled.
+    ``R(0) + M g sin(atan(i / 1000))``. The resistance at rest ``R(0)`` (Davis ``A``) is taken
+    as proportional to the train's mass (the Strahl and ALTRIOS forms behind the built-in
+    trains are), so ``R(0) / mass_t`` newtons per tonne; breakaway resistance above it is not
+    modelled.
 
     Parameters
     ----------
@@ -397,7 +436,7 @@ def max_restart_mass_t(train: TrainSpec, grade_permille: float) -> float:
         Largest total mass (t); ``inf`` if nothing holds the train back.
     """
     force = min(float(train.tractive_effort[0][1]) * 1000.0, train.adhesion_limit_n)
-    per_t = train.davis_a_n / train.mass_t
+    per_t = float(train.resistance_n(np.zeros(1))[0]) / train.mass_t
     per_t += 1000.0 * GRAVITY_M_S2 * math.sin(math.atan(max(grade_permille, 0.0) / 1000.0))
     return math.inf if per_t <= 0 else force / per_t
 
@@ -510,8 +549,13 @@ def running_profile(
     te_slope = [(te_f[i + 1] - te_f[i]) / (te_v[i + 1] - te_v[i]) for i in range(len(te_v) - 1)]
     last = len(te_v) - 1
     a_n, b_n, c_n = train.davis_a_n, train.davis_b_n_per_m_s, train.davis_c_n_per_m2_s2
+    table = train.resistance_table
+    rt_v = [] if table is None else [p[0] / 3.6 for p in table]
+    rt_f = [] if table is None else [p[1] * 1000.0 for p in table]
+    rt_slope = [(rt_f[i + 1] - rt_f[i]) / (rt_v[i + 1] - rt_v[i]) for i in range(len(rt_v) - 1)]
+    rt_last = len(rt_v) - 1
 
-    def accel(u: float, w: float) -> float:
+    def accel_davis(u: float, w: float) -> float:
         v = math.sqrt(u)
         i = bisect.bisect_right(te_v, v) - 1
         if i < 0:
@@ -523,6 +567,23 @@ def running_profile(
         if f > cap_f:
             f = cap_f
         return (f - (a_n + b_n * v + c_n * u) - w) * inv_inertia
+
+    def accel_table(u: float, w: float) -> float:
+        v = math.sqrt(u)
+        i = bisect.bisect_right(te_v, v) - 1
+        if i < 0:
+            f = te_f[0]
+        elif i >= last:
+            f = te_f[last]
+        else:
+            f = te_f[i] + te_slope[i] * (v - te_v[i])
+        if f > cap_f:
+            f = cap_f
+        j = bisect.bisect_right(rt_v, v) - 1
+        r = rt_f[rt_last] if j >= rt_last else rt_f[j] + rt_slope[j] * (v - rt_v[j])
+        return (f - r - w) * inv_inertia
+
+    accel = accel_davis if table is None else accel_table
 
     stall2 = STALL_SPEED_M_S**2
     xs = x.tolist()

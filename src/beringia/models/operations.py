@@ -159,6 +159,8 @@ def train_spec(t: TrainType) -> TrainSpec:
     """Map a scenario train type onto the running-time model's :class:`TrainSpec`."""
     spec = _fields(TrainSpec, t)
     spec["tractive_effort"] = tuple((float(v), float(f)) for v, f in t.tractive_effort)
+    if t.resistance_table is not None:
+        spec["resistance_table"] = tuple((float(v), float(f)) for v, f in t.resistance_table)
     return TrainSpec(**spec)
 
 

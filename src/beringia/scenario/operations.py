@@ -33,8 +33,10 @@ SpeedForce = Annotated[
 class TrainType(Sourced):
     """A type of train: its dynamics (OSRD conventions), size and load.
 
-    Resistance is Davis ``A + B v + C v^2`` in newtons with ``v`` in m/s; the
-    tractive-effort curve is piecewise linear through ``[speed_kmh, force_kn]`` points.
+    Resistance is Davis ``A + B v + C v^2`` in newtons with ``v`` in m/s, or a
+    ``resistance_table`` of ``[speed_kmh, force_kn]`` points (then the Davis coefficients are
+    not used); the tractive-effort curve is piecewise linear through ``[speed_kmh, force_kn]``
+    points.
     """
 
     name: Name
@@ -71,6 +73,33 @@ class TrainType(Sourced):
         le=1,
         description="Wheel-rail adhesion the train must restart with in the bore (wet rail)",
     )
+
+    resistance_table: list[SpeedForce] | None = Field(
+        None,
+        min_length=2,
+        max_length=L.MAX_CURVE_POINTS,
+        description="[speed_kmh, force_kn] running resistance, 0 to max speed; replaces Davis",
+    )
+
+    @model_validator(mode="after")
+    def _resistance_table(self) -> TrainType:
+        pts = self.resistance_table
+        if pts is None:
+            return self
+        speeds = [v for v, _ in pts]
+        where = f"operations.trains.{self.name}.resistance_table"
+        if speeds[0] != 0 or speeds[-1] < self.max_speed_kmh:
+            raise ValueError(
+                f"{where}: speeds run from {speeds[0]:g} to {speeds[-1]:g} km/h; allowed: from "
+                f"0 to at least max_speed_kmh ({self.max_speed_kmh:g})"
+            )
+        for v0, v1 in itertools.pairwise(speeds):
+            if v1 <= v0:
+                raise ValueError(
+                    f"{where}: not a function of speed: speeds must strictly increase, got "
+                    f"{v0:g} then {v1:g} km/h"
+                )
+        return self
 
     @model_validator(mode="after")
     def _adhesion(self) -> TrainType:
