@@ -602,3 +602,52 @@ def test_bad_resistance_tables_are_refused() -> None:
     ):
         with pytest.raises(ScenarioError, match="resistance_table"):
             make_train(resistance_table=bad)
+
+
+# --- intermediate stops --------------------------------------------------------------------
+
+
+def test_an_intermediate_stop_costs_its_dwell_plus_braking_and_starting() -> None:
+    # Constant 0.5 m/s^2 of acceleration and of braking, 100 km/h: a stop at 10 km with a
+    # 120 s dwell costs 120 s + v / (2 a) + v / (2 b) = 120 + 27.78 + 27.78 s.
+    train = make_train()
+    track = level(20_000.0, dx=1.0)
+    through = running_profile(train, track)
+    stop = running_profile(train, track, stops=[(10_000.0, 120.0)])
+    v = 100 / 3.6
+    assert stop.total_s - through.total_s == pytest.approx(120.0 + 2 * v / (2 * 0.5), abs=0.05)
+    k = 10_000
+    assert stop.speed_m_s[k] == 0.0
+    assert stop.time_s[k + 1] - stop.time_s[k] > 120.0
+    # Braking distance v^2 / (2 b) = 771.6 m before the stop, the same to regain speed after.
+    slow = 5_000 + np.flatnonzero(stop.speed_m_s[5_000:15_000] < v - 1e-9)
+    assert slow[0] == pytest.approx(k - v * v / 1.0, abs=2)
+    assert slow[-1] == pytest.approx(k + v * v / 1.0, abs=2)
+    # The allowance stretches the running time, not the dwell.
+    slack = running_profile(train, track, stops=[(10_000.0, 120.0)], allowance_pct=10.0)
+    assert slack.total_s == pytest.approx((stop.total_s - 120.0) * 1.1 + 120.0, rel=1e-12)
+
+
+def test_two_stops_on_a_grade_and_their_order() -> None:
+    train = make_train()
+    track = level(30_000.0, dx=5.0, grade=5.0)
+    one = running_profile(train, track, stops=[(20_000.0, 60.0)])
+    two = running_profile(train, track, stops=[(20_000.0, 60.0), (10_000.0, 30.0)])
+    assert two.total_s > one.total_s + 30.0
+    assert two.speed_m_s[2_000] == 0.0 and two.speed_m_s[4_000] == 0.0
+    assert np.all(np.diff(two.time_s) > 0)
+
+
+@pytest.mark.parametrize(
+    ("stops", "field"),
+    [
+        ([(0.0, 10.0)], "stops.0.chainage_m"),
+        ([(5_000.0, 10.0)], "stops.0.chainage_m"),
+        ([(1_000.0, -1.0)], "stops.0.dwell_s"),
+        ([(1_000.0, 10.0), (1_001.0, 10.0)], "stops.1.chainage_m"),
+        ([(1_000.0,)], "stops.0"),
+    ],
+)
+def test_bad_stops_are_refused(stops: Any, field: str) -> None:
+    with pytest.raises(ScenarioError, match=field):
+        running_profile(make_train(), level(5_000.0), stops=stops)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -491,6 +492,7 @@ def running_profile(
     allowance_min_per_100km: float = 0.0,
     start_speed_kmh: float | None = 0.0,
     end_speed_kmh: float | None = None,
+    stops: Sequence[tuple[float, float]] = (),
 ) -> Profile:
     """Compute the speed and time profile of a train over a track.
 
@@ -510,12 +512,18 @@ def running_profile(
         capped at that limit. ``0`` is a standing start.
     end_speed_kmh : float or None
         Speed at the last point: ``None`` runs through (no braking at the end), ``0`` stops.
+    stops : sequence of (float, float)
+        Intermediate stops ``(chainage_m, dwell_s)``: the head brakes (service rate) to a stand
+        at the grid point nearest each chainage, waits ``dwell_s`` and starts again at maximum
+        effort. Chainages strictly inside the track, on distinct grid points.
 
     Returns
     -------
     Profile
         Speed and time at every grid point; times and speeds include the allowance, which is
-        spread linearly (every speed scaled by the same factor).
+        spread linearly over the running time (every speed scaled by the same factor); the
+        time at a stop is the arrival, the dwell is added after it. ``total_s`` and
+        ``technical_s`` include the dwells.
 
     Raises
     ------
@@ -537,6 +545,8 @@ def running_profile(
         if not (math.isfinite(start_speed_kmh) and start_speed_kmh >= 0):
             raise ScenarioError("start_speed_kmh", start_speed_kmh, "a speed >= 0 or None")
         u0 = min((start_speed_kmh / 3.6) ** 2, float(env2[0]))
+    stop_at, dwell = _stop_points(track, stops)
+    stop_set = set(stop_at)
 
     # Forward pass: maximum effort under the envelope (Heun's method in v^2 over distance).
     grade = average_grade_permille(train, track)
@@ -600,7 +610,9 @@ def running_profile(
         a2 = accel(u_star, ws[k + 1])
         u_next = u + (a1 + a2) * dx
         cap = caps[k + 1]
-        if u_next >= cap:
+        if k + 1 in stop_set:
+            u_next = 0.0  # stands at the stop, then starts again from rest
+        elif u_next >= cap:
             u_next = cap
         elif u_next <= stall2 and u_next <= u:
             # Stalled: slow and not gaining speed. (A train starting from rest is slow on a
@@ -614,6 +626,8 @@ def running_profile(
         if not (math.isfinite(end_speed_kmh) and end_speed_kmh >= 0):
             raise ScenarioError("end_speed_kmh", end_speed_kmh, "a speed >= 0 or None")
         caps_b[-1] = min(caps_b[-1], (end_speed_kmh / 3.6) ** 2)
+    for k in stop_at:
+        caps_b[k] = 0.0
     two_b_x = 2.0 * train.service_brake_m_s2 * x
     bwd = np.minimum.accumulate((caps_b + two_b_x)[::-1])[::-1] - two_b_x
 
@@ -634,12 +648,44 @@ def running_profile(
         track.length_m / 100_000.0
     )
     factor = total / technical
+    waited = np.zeros(n)
+    for k, d in zip(stop_at, dwell, strict=True):
+        waited[k + 1 :] += d
     return Profile(
         train=train.name,
         position_m=x.copy(),
         speed_m_s=v / factor,
-        time_s=time * factor,
-        total_s=total,
-        technical_s=technical,
+        time_s=time * factor + waited,
+        total_s=total + float(sum(dwell)),
+        technical_s=technical + float(sum(dwell)),
         train_length_m=train.length_m,
     )
+
+
+def _stop_points(
+    track: Track, stops: Sequence[tuple[float, float]]
+) -> tuple[list[int], list[float]]:
+    """Return the grid indices of the stops (sorted) and their dwells, checked."""
+    x = track.position_m
+    found: dict[int, float] = {}
+    for i, stop in enumerate(stops):
+        try:
+            at, dwell = (float(v) for v in stop)
+        except (TypeError, ValueError):
+            raise ScenarioError(f"stops.{i}", stop, "a (chainage_m, dwell_s) pair") from None
+        if not (math.isfinite(at) and 0 < at < track.length_m):
+            raise ScenarioError(
+                f"stops.{i}.chainage_m", at, f"a chainage strictly between 0 and {track.length_m:g}"
+            )
+        if not (math.isfinite(dwell) and dwell >= 0):
+            raise ScenarioError(f"stops.{i}.dwell_s", dwell, "a dwell >= 0 s")
+        k = int(np.argmin(np.abs(x - at)))
+        if k in found or k in (0, len(x) - 1):
+            raise ScenarioError(
+                f"stops.{i}.chainage_m",
+                at,
+                "stops on distinct grid points inside the track (use a finer grid)",
+            )
+        found[k] = dwell
+    order = sorted(found)
+    return order, [found[k] for k in order]
