@@ -574,3 +574,21 @@ def test_the_tunnel_train_follows_the_tunnel_segments_gauge() -> None:
     wide = scenario_plan(load_scenario(doc), ops, tunnel_length_km(sc))
     assert wide.tunnel.gauge_mm == 1520
     assert wide.tunnel_train == "container-1520"
+
+
+def test_capacity_teu_counts_the_possession_once() -> None:
+    # The capacity deducts the nightly possession; the availability that scales it to a year
+    # is the share incidents leave open (the simulated availability over the possession's).
+    from beringia.models.corridor.plan import capacity_teu_per_year
+
+    ops = operations()
+    traffic = {"container-1520": 40, "doublestack-na": 8, "passenger": 4}
+    teu = (40 * ops.teu["container-1520"] + 8 * ops.teu["doublestack-na"]) / 52
+    incident = float(np.median(ops.annual.availability)) / ops.maintenance_availability
+    assert 0.9 < incident <= 1.0
+    expected = ops.capacity.trains_per_day * teu * 365 * incident
+    assert capacity_teu_per_year(ops, traffic) == pytest.approx(expected, rel=1e-12)
+    # Without incidents the availability is the possession's own (19.4 + 19.7 h of 48).
+    assert ops.maintenance_availability == pytest.approx(
+        (ops.open_hours_per_day + 18.0 + 100.0 / 60.0) / 48.0
+    )

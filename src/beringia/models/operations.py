@@ -67,6 +67,9 @@ class OperationsAssessment:
         Hours a day the entry is open to the timetable without incidents, the less open
         direction: the timetable window less the nightly possession, plus its green phases
         of single-bore working.
+    maintenance_availability : float
+        Availability with the nightly possession alone (no incidents): the open hours of
+        both directions over 48 (the simulated availability without events).
     mix_curve : dict
         Per type: (shares, trains per day) when that type's share varies and the others keep
         their proportions (the capacity-against-mix chart).
@@ -85,6 +88,7 @@ class OperationsAssessment:
     capacity: Capacity
     mix_curve: dict[str, tuple[list[float], list[float]]]
     open_hours_per_day: float
+    maintenance_availability: float
     demand_per_day: int
     payload_t: dict[str, float]
     teu: dict[str, float]
@@ -303,6 +307,7 @@ class CompiledOperations:
     running_s: dict[str, float]
     shares: dict[str, float]
     open_hours: float
+    maintenance_availability: float
     capacity: Capacity
     inputs: OperationsInputs
 
@@ -369,7 +374,8 @@ def compile_operations(sc: Scenario, alignment: AlignmentResult | None) -> Compi
     shares = {t.train: t.trains_per_day / total for t in ops.traffic if t.trains_per_day > 0}
     length_km = float(east.position_m[-1]) / 1000.0
     inputs = operations_inputs(ops, names, running_s, headways, length_km)
-    open_hours = min(open_hours_per_day(inputs))
+    by_direction = open_hours_per_day(inputs)
+    open_hours = min(by_direction)
     return CompiledOperations(
         names=names,
         profiles=profiles,
@@ -377,6 +383,7 @@ def compile_operations(sc: Scenario, alignment: AlignmentResult | None) -> Compi
         running_s=running_s,
         shares=shares,
         open_hours=open_hours,
+        maintenance_availability=sum(by_direction) / 48.0,
         capacity=_capacity(headways, shares, ops, open_hours),
         inputs=inputs,
     )
@@ -428,6 +435,7 @@ def assess_operations(
         capacity=c.capacity,
         mix_curve=_mix_curve(c.headway_s, c.shares, ops, c.open_hours),
         open_hours_per_day=c.open_hours,
+        maintenance_availability=c.maintenance_availability,
         demand_per_day=max(sum(demand[0]), sum(demand[1])),
         payload_t={n: t.payload_t for n, t in trains.items()},
         teu={n: t.teu for n, t in trains.items()},

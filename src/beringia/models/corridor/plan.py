@@ -375,13 +375,17 @@ def _value_per_day(market: Market) -> float:
 def capacity_teu_per_year(ops: OperationsAssessment, traffic: Mapping[str, int]) -> float:
     """Return TEU a year per direction the tunnel can carry with the timetable's mix.
 
-    Capacity trains a day x mean TEU per train of the mix x 365 x median availability.
+    Capacity trains a day x mean TEU per train of the mix x 365 x the median share of the
+    time incidents leave open: the capacity deducts the nightly possession already, so the
+    simulated availability is divided by the possession's own (no double count).
     """
     total = sum(traffic.values())
     if total <= 0:
         return 0.0
     teu = sum(ops.teu.get(k, 0.0) * n for k, n in traffic.items()) / total
     avail = float(np.median(ops.annual.availability))
+    if ops.maintenance_availability > 0:
+        avail = min(avail / ops.maintenance_availability, 1.0)
     return ops.capacity.trains_per_day * teu * DAYS_PER_YEAR * avail
 
 
