@@ -637,6 +637,7 @@ def operations_section(a: Assessment) -> dict[str, Any] | None:
         "single_bore_hours": float(ann.single_bore_hours.mean()) if years else 0.0,
         "occupancy_pct": 100.0 * ops.occupancy_limit,
         "timetable_hours": tt.hours,
+        "open_hours": o.open_hours_per_day,
         "sequencing": tt.sequencing
         if tt.sequencing == "mixed"
         else f"flights of {tt.flight_size} trains of one type",
