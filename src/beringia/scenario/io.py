@@ -63,7 +63,7 @@ def _all_names() -> list[str]:
     return builtin_names() + hindcast_names()
 
 
-def _parse_toml(text: str, origin: str) -> dict[str, Any]:
+def _parse_toml(text: str, origin: str, *, plain: bool = True) -> dict[str, Any]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -72,7 +72,8 @@ def _parse_toml(text: str, origin: str) -> dict[str, Any]:
         raise ScenarioError(
             origin, "(file)", f"nested too deep; allowed: {limits.MAX_NESTING} levels"
         ) from None
-    check_plain(doc)
+    if plain:  # a scenario holds no TOML dates or times
+        check_plain(doc)
     return doc
 
 
@@ -115,15 +116,16 @@ def _read_text(path: Path, shown: str, field: str = "scenario") -> str:
 def read_toml_file(path: Path, field: str) -> dict[str, Any]:
     """Read a TOML file other than a scenario (e.g. ``hindcast --cases``) into a plain dict.
 
-    The same checks as for a scenario file (a regular file, UTF-8, size limit, nesting);
-    errors name ``field`` and the path.
+    The same checks as for a scenario file (a regular file, UTF-8, size limit, nesting),
+    except that TOML dates are allowed (a table of finished tunnels has them); errors name
+    ``field`` and the path.
     """
     shown = str(path)
     if not path.exists():
         raise ScenarioError(field, shown, "no such file")
     if path.is_dir():
         raise ScenarioError(field, shown, "is a directory, not a TOML file")
-    return _parse_toml(_read_text(path, shown, field), field)
+    return _parse_toml(_read_text(path, shown, field), field, plain=False)
 
 
 def read_document(source: str | Path) -> dict[str, Any]:
