@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,6 +58,28 @@ class ConstructionRun:
     seconds: float
 
 
+HELD_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
+"""Signals held while worker processes are forked (see :func:`_results`)."""
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM in this thread for the block; a held signal arrives after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _unblock_signals() -> None:
+    """In a worker: receive the signals held while it was forked (its handlers ignore them)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
+
+
 def _run(args: tuple[ConstructionInputs, int, int, int]) -> BlockResult:
     inp, seed, block, n = args
     # The first block also keeps its schedule, from which the median draw's Gantt is taken.
@@ -70,8 +95,14 @@ def _results(
         for task, start in zip(tasks, starts, strict=True):
             yield start, _run(task)
         return
-    with ProcessPoolExecutor(max_workers=processes) as pool:
-        yield from zip(starts, pool.map(_run, tasks), strict=True)
+    with ProcessPoolExecutor(max_workers=processes, initializer=_unblock_signals) as pool:
+        # The workers are forked as tasks are submitted. A signal whose handler runs inside
+        # the interpreter's after-fork hooks has its exception ignored (SIGTERM or Ctrl-C
+        # would be lost and the run go on), so both are held until every fork is done.
+        with _signals_held():
+            futures = [pool.submit(_run, task) for task in tasks]
+        for start, future in zip(starts, futures, strict=True):
+            yield start, future.result()
 
 
 def anchor_programme(scenario: Scenario, inp: ConstructionInputs) -> ConstructionInputs:
