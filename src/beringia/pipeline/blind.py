@@ -27,6 +27,7 @@ from beringia.models.blind.compile import Compiled, compile_case
 from beringia.pipeline.assess import assess
 from beringia.pipeline.hindcast_case import HindcastCase
 from beringia.scenario.io import apply_overrides, read_toml_file, validate_document
+from beringia.scenario.model import Scenario
 from beringia.tables.tunnel_cases import Case, parse_tunnel_cases, tunnel_cases
 
 
@@ -69,7 +70,10 @@ class _Run:
     outside_view: dict[str, float]
 
 
-def _compile(case: Case, pool: Sequence[Case], overrides: Sequence[str]) -> tuple[Compiled, object]:
+def _compile(
+    case: Case, pool: Sequence[Case], overrides: Sequence[str]
+) -> tuple[Compiled, Scenario]:
+    """Compile one case and validate its scenario with the overrides (errors name the case)."""
     compiled = compile_case(case, pool)
     try:
         sc = validate_document(apply_overrides(compiled.document, overrides))
@@ -179,7 +183,7 @@ def run_blind(
     compiled = [_compile(c, pool, overrides) for c in pool]
     runs = []
     for i, (cc, sc) in enumerate(compiled):
-        a = assess(sc, draws=draws, seed=seed, processes=processes)  # type: ignore[arg-type]
+        a = assess(sc, draws=draws, seed=seed, processes=processes)
         ref = a.reference
         runs.append(
             _Run(cc, a.cost_usd_bn, a.duration_years, ref.outside_view_cost_usd_bn if ref else {})

@@ -4,7 +4,8 @@ Everything here is computed from the cases of one run: the coverage of the predi
 P10-P90 with an exact interval for so few cases, the bias and spread of the P50, the cases
 that fell outside the band (named), and the model's error beside the official forecast made
 at the time (the estimate at decision for cost, the project's own programme for duration).
-Only :data:`STRUCTURAL_LIMITS` is fixed text, and it names no case and no number.
+Only :data:`STRUCTURAL_LIMITS` and :data:`BLIND_MONEY` are fixed text, and they name no case
+and no number.
 """
 
 from __future__ import annotations
