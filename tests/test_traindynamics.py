@@ -651,3 +651,71 @@ def test_two_stops_on_a_grade_and_their_order() -> None:
 def test_bad_stops_are_refused(stops: Any, field: str) -> None:
     with pytest.raises(ScenarioError, match=field):
         running_profile(make_train(), level(5_000.0), stops=stops)
+
+
+def _cruiser() -> Any:
+    """A train strong enough to hold any limit on the level: time is length / speed."""
+    import beringia
+
+    return beringia.TrainSpec(
+        name="cruiser",
+        length_m=100.0,
+        mass_t=100.0,
+        rotating_mass_factor=1.0,
+        davis_a_n=0.0,
+        davis_b_n_per_m_s=0.0,
+        davis_c_n_per_m2_s2=0.0,
+        tractive_effort=((0.0, 1000.0), (300.0, 1000.0)),
+        max_speed_kmh=300.0,
+        service_brake_m_s2=1.0,
+        emergency_brake_m_s2=1.5,
+    )
+
+
+def test_track_from_sections_is_the_grid_written_by_hand() -> None:
+    import beringia
+
+    t = beringia.Track.from_sections(
+        1000.0,
+        speed_limits=[(0.0, 1000.0, 100.0), (400.0, 600.0, 60.0)],
+        gradients=[(250.0, 505.0, 12.5)],
+        curves=[(700.0, 800.0, 2000.0)],
+        spacing_m=100.0,
+    )
+    x = [0, 100, 200, 250, 300, 400, 500, 505, 600, 700, 800, 900, 1000]
+    np.testing.assert_array_equal(t.position_m, x)
+    np.testing.assert_array_equal(
+        t.speed_limit_kmh, [100, 100, 100, 100, 100, 60, 60, 60, 100, 100, 100, 100, 100]
+    )
+    np.testing.assert_array_equal(
+        t.gradient_permille, [0, 0, 0, 12.5, 12.5, 12.5, 12.5, 0, 0, 0, 0, 0, 0]
+    )
+    assert t.curve_radius_m is not None
+    assert t.curve_radius_m[9] == 2000.0 and np.isinf(t.curve_radius_m[10])
+
+
+def test_public_running_profile_over_sections_known_answer() -> None:
+    """Entering at line speed on the level, a strong train holds 80 km/h: time = L / v."""
+    import beringia
+
+    t = beringia.Track.from_sections(12_000.0, speed_limits=[(0.0, 12_000.0, 80.0)])
+    p = beringia.running_profile(_cruiser(), t, start_speed_kmh=None)
+    assert p.total_s == pytest.approx(12_000.0 / (80.0 / 3.6), rel=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"speed_limits": [(0.0, 500.0, 80.0)]}, "sections covering the whole line"),
+        (
+            {"speed_limits": [(0.0, 1000.0, 80.0)], "gradients": [(900.0, 1200.0, 5.0)]},
+            "gradients.0",
+        ),
+        ({"speed_limits": [(300.0, 300.0, 80.0)]}, "speed_limits.0"),
+    ],
+)
+def test_bad_sections_name_the_section(kwargs: dict[str, Any], expected: str) -> None:
+    import beringia
+
+    with pytest.raises(beringia.ScenarioError, match=expected):
+        beringia.Track.from_sections(1000.0, **kwargs)

@@ -12,7 +12,8 @@ used)::
     beringia.write_report(a, "reports/bering-strait.html")
 
 ``operations``, ``corridor``, ``claims`` and ``hindcast`` run the narrower jobs of the
-command line's commands of the same names.
+command line's commands of the same names. ``running_profile`` runs one train over one track
+(``TrainSpec``, ``Track``, e.g. ``Track.from_sections``): the running-time model alone.
 """
 
 from __future__ import annotations
@@ -27,12 +28,17 @@ if TYPE_CHECKING:
     from beringia.pipeline import (
         Assessment,
         HindcastReport,
+        Profile,
+        Track,
+        TrainCannotClimbError,
+        TrainSpec,
         Validation,
         assess,
         claims,
         corridor,
         hindcast,
         operations,
+        running_profile,
         validate,
     )
     from beringia.report import write_report
@@ -51,6 +57,11 @@ _LAZY = {
     "write_report": "beringia.report",
     "Scenario": "beringia.scenario",
     "load_scenario": "beringia.scenario",
+    "Profile": "beringia.pipeline",
+    "Track": "beringia.pipeline",
+    "TrainCannotClimbError": "beringia.pipeline",
+    "TrainSpec": "beringia.pipeline",
+    "running_profile": "beringia.pipeline",
 }
 
 
@@ -72,8 +83,12 @@ __all__ = [
     "Assessment",
     "BeringiaError",
     "HindcastReport",
+    "Profile",
     "Scenario",
     "ScenarioError",
+    "Track",
+    "TrainCannotClimbError",
+    "TrainSpec",
     "Validation",
     "__version__",
     "assess",
@@ -82,6 +97,7 @@ __all__ = [
     "hindcast",
     "load_scenario",
     "operations",
+    "running_profile",
     "validate",
     "write_report",
 ]

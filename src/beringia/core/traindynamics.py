@@ -301,6 +301,81 @@ class Track:
         object.__setattr__(self, "curve_radius_m", radius)
         object.__setattr__(self, "speed_limit_kmh", limit)
 
+    @classmethod
+    def from_sections(
+        cls,
+        length_m: float,
+        *,
+        speed_limits: Sequence[tuple[float, float, float]],
+        gradients: Sequence[tuple[float, float, float]] = (),
+        curves: Sequence[tuple[float, float, float]] = (),
+        spacing_m: float = 10.0,
+    ) -> Track:
+        """Build a track from sections given as chainage ranges, as a line is described.
+
+        Parameters
+        ----------
+        length_m : float
+            Length of the line (m).
+        speed_limits : sequence of (float, float, float)
+            ``(from_m, to_m, kmh)``: they must cover the whole line; where two overlap, the
+            later one holds.
+        gradients : sequence of (float, float, float)
+            ``(from_m, to_m, permille)`` (+ rising in the direction of travel); level elsewhere.
+        curves : sequence of (float, float, float)
+            ``(from_m, to_m, radius_m)``; straight elsewhere.
+        spacing_m : float
+            Spacing of the grid (m); every section boundary is added to the grid, so a limit
+            or a gradient changes exactly where its section does.
+
+        Returns
+        -------
+        Track
+            The grid and the value of each section at every point (a point's value holds
+            until the next point).
+
+        Raises
+        ------
+        ScenarioError
+            Naming the section that lies outside the line, is empty or leaves part of the line
+            without a speed limit.
+        """
+        if not (math.isfinite(length_m) and length_m > 0):
+            raise ScenarioError("track.length_m", length_m, "a finite length > 0 m")
+        if not (math.isfinite(spacing_m) and spacing_m > 0):
+            raise ScenarioError("track.spacing_m", spacing_m, "a finite spacing > 0 m")
+        named = (("speed_limits", speed_limits), ("gradients", gradients), ("curves", curves))
+        edges = [0.0, float(length_m)]
+        for what, sections in named:
+            for i, (a, b, _) in enumerate(sections):
+                if not (0.0 <= a < b <= length_m):
+                    raise ScenarioError(
+                        f"track.{what}.{i}", [a, b], f"0 <= from_m < to_m <= {length_m:g}"
+                    )
+                edges += [float(a), float(b)]
+        grid = np.arange(0.0, length_m, spacing_m)
+        x = np.unique(np.concatenate([grid, np.array(edges)]))
+
+        def fill(sections: Sequence[tuple[float, float, float]], default: float) -> FloatArray:
+            out = np.full(len(x), default)
+            for a, b, value in sections:
+                out[(x >= a) & (x < b)] = value
+            out[-1] = out[-2]  # the end point carries the last interval's value
+            return out
+
+        limit = fill(speed_limits, math.nan)
+        if np.any(np.isnan(limit)):
+            gap = float(x[np.flatnonzero(np.isnan(limit))[0]])
+            raise ScenarioError(
+                "track.speed_limits", f"none at {gap:g} m", "sections covering the whole line"
+            )
+        return cls(
+            position_m=x,
+            gradient_permille=fill(gradients, 0.0),
+            curve_radius_m=fill(curves, math.inf) if curves else None,
+            speed_limit_kmh=limit,
+        )
+
     @property
     def length_m(self) -> float:
         """Length of the line (m)."""

@@ -1,9 +1,18 @@
 """The pipeline: runs the models in order and assembles their results.
 
 Its functions are the public API (re-exported by :mod:`beringia`): :func:`validate`,
-:func:`assess`, :func:`operations`, :func:`corridor`, :func:`claims` and :func:`hindcast`.
+:func:`assess`, :func:`operations`, :func:`corridor`, :func:`claims` and :func:`hindcast`;
+and the running-time model on its own (:func:`running_profile` of a :class:`TrainSpec` over a
+:class:`Track`).
 """
 
+from beringia.core.traindynamics import (
+    Profile,
+    Track,
+    TrainCannotClimbError,
+    TrainSpec,
+    running_profile,
+)
 from beringia.pipeline.assess import assess
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.hindcast import HindcastReport
@@ -14,11 +23,16 @@ from beringia.pipeline.validate import Validation, validate
 __all__ = [
     "Assessment",
     "HindcastReport",
+    "Profile",
+    "Track",
+    "TrainCannotClimbError",
+    "TrainSpec",
     "Validation",
     "assess",
     "claims",
     "corridor",
     "hindcast",
     "operations",
+    "running_profile",
     "validate",
 ]
