@@ -53,8 +53,10 @@ def sigterm_as_interrupt() -> Iterator[None]:
         return
     _State.owner_pid = os.getpid()
     _State.received = False
-    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    previous = signal.getsignal(signal.SIGTERM)
     try:
+        # Installed inside the try: a SIGTERM the moment it is installed is handled below.
+        signal.signal(signal.SIGTERM, _on_sigterm)
         yield
     except SystemExit as exc:
         if _State.received and exc.code not in (0, None):
@@ -65,7 +67,8 @@ def sigterm_as_interrupt() -> Iterator[None]:
             raise SystemExit(SIGTERM_STATUS) from None
         raise
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        # None: a handler set outside Python, which cannot be put back; the default then.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 __all__ = ["SIGINT_STATUS", "SIGTERM_STATUS", "sigterm_as_interrupt"]
