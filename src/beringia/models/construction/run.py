@@ -101,8 +101,12 @@ def _results(
         # would be lost and the run go on), so both are held until every fork is done.
         with _signals_held():
             futures = [pool.submit(_run, task) for task in tasks]
-        for start, future in zip(starts, futures, strict=True):
-            yield start, future.result()
+        try:
+            for start, future in zip(starts, futures, strict=True):
+                yield start, future.result()
+        finally:  # interrupted (Ctrl-C, SIGTERM, an error): drop the blocks not started
+            for future in futures:
+                future.cancel()
 
 
 def anchor_programme(scenario: Scenario, inp: ConstructionInputs) -> ConstructionInputs:
