@@ -11,10 +11,15 @@ from typer.testing import CliRunner
 
 import beringia
 from beringia.cli import app
-from beringia.core.traindynamics import TrainCannotClimbError
+from beringia.core.traindynamics import Profile, TrainCannotClimbError
 from beringia.errors import ScenarioError
 from beringia.models.alignment import alignment_for
-from beringia.models.operations import assess_operations, tunnel_track
+from beringia.models.operations import (
+    assess_operations,
+    compile_operations,
+    section_running_s,
+    tunnel_track,
+)
 from beringia.scenario.io import builtin_text
 
 YEARS = 40
@@ -73,12 +78,19 @@ def test_operations_figures_hang_together(ops: beringia.Scenario) -> None:
     assert d["min_headway_s"]["container-1520->passenger"] >= gap
     cap = res.capacity
     # The nightly possession (6 h from 00:00) leaves 18 h of double-bore working; in single-
-    # bore working the switch is the longest running time + 300 s, the cycle 2 (100 min +
-    # switch) > 6 h: direction 0 is green over [0, 100 min), direction 1 from 100 min + switch
-    # until 6 h - switch (the bore must clear). The capacity uses the less open direction.
-    switch_min = max(d["running_time_min"].values()) + 5.0
-    green_1 = min(100.0, 360.0 - switch_min - (100.0 + switch_min))
-    open_h = 18.0 + min(100.0, green_1) / 60.0
+    # bore working the switch is the longest running time through a section between the
+    # island crossovers + 300 s, the cycle 2 (100 min + switch): direction 0 is green from 0,
+    # direction 1 from 100 min + switch, each green cut at 6 h - switch (the bore must clear).
+    # The capacity uses the less open direction.
+    section_s = compile_operations(ops, alignment_for(ops)).inputs.single_bore_running_s
+    assert section_s is not None and section_s < max(d["running_time_min"].values()) * 60
+    switch_min = section_s / 60.0 + 5.0
+    cycle, stop = 2 * (100.0 + switch_min), 360.0 - switch_min
+    greens = [0.0, 0.0]
+    for k in range(3):
+        for direction, start in enumerate((k * cycle, k * cycle + 100.0 + switch_min)):
+            greens[direction] += max(0.0, min(start + 100.0, stop) - start)
+    open_h = 18.0 + min(greens) / 60.0
     assert res.open_hours_per_day == pytest.approx(open_h)
     assert d["capacity_open_hours_per_day"] == pytest.approx(open_h)
     assert cap.trains_per_day == pytest.approx(0.6 * open_h * 3600 / cap.mean_headway_s)
@@ -242,3 +254,45 @@ def test_a_scenario_train_with_a_resistance_table_runs(tmp_path: Path) -> None:
     bad.write_text(path.read_text().replace("resistance_table = [[0,", "resistance_table = [[5,"))
     with pytest.raises(ScenarioError, match="resistance_table"):
         beringia.load_scenario(bad)
+
+
+def test_section_running_time_known_answer() -> None:
+    # A head at 20 m/s over 10 km: cuts at 2 km and 7 km leave sections of 100, 250 and
+    # 150 s; the longest governs. No cut: the whole run.
+    x = np.linspace(0.0, 10_000.0, 101)
+    p = Profile("t", x, np.full_like(x, 20.0), x / 20.0, 500.0, 500.0, 500.0)
+    assert section_running_s([p], [7_000.0, 2_000.0]) == pytest.approx(250.0)
+    assert section_running_s([p], []) == pytest.approx(500.0)
+
+
+def test_island_crossovers_shorten_single_bore_working(ops: beringia.Scenario) -> None:
+    # The built-in scenario has crossovers at both Diomede Islands; without them the whole
+    # tunnel is one single-bore section, the switch is longer and fewer hours are open.
+    al = alignment_for(ops)
+    assert ops.operations is not None
+    assert ops.operations.maintenance.crossover_points == ["big-diomede", "little-diomede"]
+    crossed = compile_operations(ops, al)
+    bare = beringia.load_scenario(
+        "bering-strait", overrides=["operations.maintenance.crossover_points=[]"]
+    )
+    whole = compile_operations(bare, al)
+    assert whole.inputs.single_bore_running_s is None
+    section = crossed.inputs.single_bore_running_s
+    assert section is not None
+    assert 0.25 * max(whole.running_s.values()) < section < 0.6 * max(whole.running_s.values())
+    assert crossed.open_hours > whole.open_hours
+    assert crossed.maintenance_availability > whole.maintenance_availability
+
+
+@pytest.mark.parametrize(
+    ("override", "field"),
+    [
+        ('operations.maintenance.crossover_points=["atlantis"]', "crossover_points"),
+        ("operations.maintenance.crossovers_km=[150.0]", "crossovers_km"),
+    ],
+)
+def test_bad_crossovers_name_the_field(override: str, field: str) -> None:
+    sc = beringia.load_scenario("bering-strait", overrides=[override])
+    with pytest.raises(ScenarioError) as err:
+        compile_operations(sc, alignment_for(sc))
+    assert err.value.field == f"operations.maintenance.{field}"

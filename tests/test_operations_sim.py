@@ -305,6 +305,35 @@ def test_open_hours_per_day_of_a_possession_across_midnight() -> None:
     assert open_hours_per_day(window) == pytest.approx((0.0, 1.0))
 
 
+def test_crossovers_shorten_the_switch_to_the_section_running_time() -> None:
+    # Running time 3,000 s through the tunnel; crossovers leave a longest section of 1,200 s.
+    # Switch 1,200 + 600 s = 30 min, green 1 h, cycle 3 h; 6 h possession from 00:00:
+    # direction 0 green 00:00-01:00 and 03:00-04:00, direction 1 01:30-02:30 and
+    # 04:30-05:30 (stops at 05:30 = 06:00 - switch): red 4 h a night in both directions.
+    whole = one_type(
+        possession_start_h=0.0,
+        possession_hours=6.0,
+        single_bore_green_s=3_600.0,
+        single_bore_switch_headway_s=600.0,
+        days_per_year=30,
+    )
+    crossed = dataclasses.replace(whole, single_bore_running_s=1_200.0)
+    assert crossed.switch_s == 1_800.0
+    assert open_hours_per_day(crossed) == pytest.approx((20.0, 20.0))
+    # Without crossovers (switch 1 h, cycle 4 h): greens 00-01 h and 02-03 h, 04-05 h stops
+    # at 05:00: direction 0 open 2 h, direction 1 open 1 h of the 6 h.
+    assert open_hours_per_day(whole) == pytest.approx((20.0, 19.0))
+    res = run_years(crossed, no_delays(crossed), Disruptions.none(1))
+    assert res.availability[0] == pytest.approx(20.0 / 24.0, rel=1e-12)
+
+
+def test_a_section_longer_than_the_tunnel_is_refused() -> None:
+    inp = one_type(single_bore_running_s=3_001.0)
+    with pytest.raises(ScenarioError) as err:
+        simulate_years(inp, seed=1, years=1)
+    assert err.value.field == "operations.single_bore_running_s"
+
+
 def test_open_hours_per_day_match_the_simulated_availability() -> None:
     # Without incidents, a day's open hours over 24 are the simulated availability.
     inp = one_type(

@@ -24,22 +24,23 @@ Semantics (``bench/operations.py`` implements exactly this in SimPy):
    it counts in the shortfall. Backlog is carried over from day to day, not year to year.
 4. **Entry signal.** Closed during a full closure; during single-bore working (SBW) open only
    in the direction's green phase; open otherwise.
-5. **Single-bore working** (SBW) runs both directions through one bore in flights during
-   each *degraded interval* ``[u, v)``: the nightly possessions ``[day * 86,400 +
-   possession_start, + possession_hours)`` (one bore closed for maintenance, every day) and
-   the degraded period after each disruption. Each interval keeps its own cycle clock from
-   its start ``u``: with green time ``g`` and switch time ``s = max(running_time_s) +
-   single_bore_switch_headway_s`` (the last train of a flight clears the bore, plus a
-   headway), the cycle is ``C = 2 (g + s)``; with ``tau = t - u``, phase ``tau mod C`` in
-   ``[0, g)`` is direction 0's green, ``[g + s, 2 g + s)`` direction 1's, the rest are
-   switches. The interval ends at ``v`` as planned (a possession is not lengthened to a whole
-   number of cycles): green phases stop at ``v - s``, so the shared bore is empty when
-   double-bore working resumes at ``v``, and both entry signals are red over ``[v - s, v)``
-   (the whole interval if it is shorter than ``s``). Where degraded intervals overlap, a
-   direction's signal is red when any of them makes it red (an incident during single-bore
-   working blocks the one open bore). Availability is therefore continuous in ``g``, ``s``
-   and the intervals' lengths, and more events never raise it. (Simplification: the trains
-   already in the bore when SBW starts are not waited for.)
+5. **Single-bore working** (SBW) runs both directions through one bore in flights during each
+   *degraded interval* ``[u, v)``: the nightly possessions ``[day * 86,400 + possession_start,
+   + possession_hours)`` (one bore closed for maintenance, every day) and the degraded period
+   after each disruption. Each interval keeps its own cycle clock from its start ``u``: with
+   green time ``g`` and switch time ``s = r + single_bore_switch_headway_s`` (the last train of
+   a flight clears the single-bore section, plus a headway; ``r`` is ``single_bore_running_s``,
+   the longest running time through a section between crossovers, or ``max(running_time_s)``
+   when the bores have no crossovers and the whole tunnel is one section), the cycle is ``C = 2
+   (g + s)``; with ``tau = t - u``, phase ``tau mod C`` in ``[0, g)`` is direction 0's green,
+   ``[g + s, 2 g + s)`` direction 1's, the rest are switches. The interval ends at ``v`` as
+   planned (a possession is not lengthened to a whole number of cycles): green phases stop at
+   ``v - s``, so the shared bore is empty when double-bore working resumes at ``v``, and both
+   entry signals are red over ``[v - s, v)`` (the whole interval if it is shorter than ``s``).
+   Where degraded intervals overlap, a direction's signal is red when any of them makes it red
+   (an incident during single-bore working blocks the one open bore). Availability is therefore
+   continuous in ``g``, ``s`` and the intervals' lengths, and more events never raise it.
+   (Simplification: the trains already in the bore when SBW starts are not waited for.)
 6. **Disruptions.** Each incident type is a Poisson process in time with annual rate
    ``rate_per_million_train_km * timetabled train-km per year / 10**6`` (exposure from the
    timetable, not from the trains actually run); earthquakes that close the tunnel have the
@@ -172,6 +173,10 @@ class OperationsInputs:
         Headway added to the longest running time at each change of direction, seconds.
     possession_start_h, possession_hours : float
         Nightly maintenance possession of one bore (alternately); 0 hours for none.
+    single_bore_running_s : float or None
+        Longest running time through one single-bore section (between crossovers, or a portal
+        and a crossover), seconds; ``None`` when the tunnel has no crossovers (the whole tunnel
+        is one section: ``max(running_time_s)``).
     incidents : tuple of IncidentType
         Incident types.
     earthquakes : Earthquakes or None
@@ -196,6 +201,7 @@ class OperationsInputs:
     single_bore_switch_headway_s: float = 300.0
     possession_start_h: float = 0.0
     possession_hours: float = 0.0
+    single_bore_running_s: float | None = None
     incidents: tuple[IncidentType, ...] = ()
     earthquakes: Earthquakes | None = None
     days_per_year: int = 365
@@ -208,7 +214,9 @@ class OperationsInputs:
     @property
     def switch_s(self) -> float:
         """Time from the end of one direction's green to the start of the other's."""
-        return max(self.running_time_s) + self.single_bore_switch_headway_s
+        section = self.single_bore_running_s
+        running = max(self.running_time_s) if section is None else section
+        return running + self.single_bore_switch_headway_s
 
     @property
     def cycle_s(self) -> float:
@@ -418,6 +426,13 @@ def check_inputs(inp: OperationsInputs) -> None:
     _finite("operations.single_bore_switch_headway_s", inp.single_bore_switch_headway_s, 0.0)
     _finite("operations.possession_start_h", inp.possession_start_h, 0.0, 24.0)
     _finite("operations.possession_hours", inp.possession_hours, 0.0, 24.0)
+    if inp.single_bore_running_s is not None:
+        _finite(
+            "operations.single_bore_running_s",
+            inp.single_bore_running_s,
+            1e-9,
+            max(inp.running_time_s),
+        )
     days = inp.days_per_year
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 366:
         raise ScenarioError("operations.days_per_year", days, "allowed: an integer 1 to 366")

@@ -10,6 +10,7 @@ depend on how they are scheduled.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,6 +199,68 @@ def tunnel_track(sc: Scenario, alignment: AlignmentResult | None, ops: Operation
     )
 
 
+def crossovers_m(
+    sc: Scenario, alignment: AlignmentResult | None, ops: Operations, length_m: float
+) -> list[float]:
+    """Chainages (m from the west portal) of the crossovers between the bores, sorted.
+
+    Raises
+    ------
+    ScenarioError
+        If a crossover point is not a place of the route, or a crossover lies outside the
+        tunnel.
+    """
+    m = ops.maintenance
+    places = places_m(sc, alignment)
+    cuts = []
+    for name in m.crossover_points:
+        if name not in places:
+            raise ScenarioError(
+                "operations.maintenance.crossover_points",
+                name,
+                f"allowed: a place of the route ({', '.join(sorted(places))})",
+            )
+        cuts.append(places[name])
+    cuts += [km * 1000.0 for km in m.crossovers_km]
+    for x in cuts:
+        if not 0.0 < x < length_m:
+            raise ScenarioError(
+                "operations.maintenance.crossovers_km",
+                round(x / 1000.0, 3),
+                f"allowed: inside the tunnel, between 0 and {length_m / 1000.0:.2f} km "
+                "(a crossover at a portal divides nothing)",
+            )
+    return sorted(set(cuts))
+
+
+def section_running_s(profiles: Iterable[Profile], cuts: Sequence[float]) -> float:
+    """Longest running time through one section between crossovers (or a portal), seconds.
+
+    Sections are cut at ``cuts`` (m from the start of the profiles' track); each profile's
+    time at a cut is interpolated along its position grid. The result is the maximum over
+    sections and profiles: the switch time of single-bore working in the worst section.
+    (Trains cross over at line speed here: the turnout speed restriction is not modelled.)
+
+    Parameters
+    ----------
+    profiles : iterable of Profile
+        Running profiles over the same track (one per train type).
+    cuts : sequence of float
+        Crossover chainages, m, strictly inside the track.
+
+    Returns
+    -------
+    float
+        The longest section running time, seconds.
+    """
+    worst = 0.0
+    for p in profiles:
+        edges = np.concatenate([[p.position_m[0]], np.sort(cuts), [p.position_m[-1]]])
+        at = np.interp(edges, p.position_m, p.time_s)
+        worst = max(worst, float(np.max(np.diff(at))))
+    return worst
+
+
 def _signalling(ops: Operations) -> Signalling:
     return Signalling(**_fields(Signalling, ops.signalling))
 
@@ -249,8 +312,13 @@ def operations_inputs(
     running_s: dict[str, float],
     headways: dict[tuple[str, str], float],
     length_km: float,
+    section_running_s: float | None = None,
 ) -> OperationsInputs:
-    """Compile the year simulation's inputs from the scenario and the deterministic results."""
+    """Compile the year simulation's inputs from the scenario and the deterministic results.
+
+    ``section_running_s`` is the longest running time through one single-bore section between
+    crossovers (:func:`section_running_s`), or ``None`` when the bores have no crossovers.
+    """
     trains = [ops.train(t.train) for t in ops.traffic]
     east = tuple(t.trains_per_day for t in ops.traffic)
     west = tuple(
@@ -276,6 +344,7 @@ def operations_inputs(
         single_bore_switch_headway_s=m.single_bore_switch_headway_s,
         possession_start_h=m.possession_start_h,
         possession_hours=m.possession_hours,
+        single_bore_running_s=section_running_s,
         incidents=tuple(
             IncidentType(
                 name=i.name,
@@ -373,7 +442,15 @@ def compile_operations(sc: Scenario, alignment: AlignmentResult | None) -> Compi
     total = sum(t.trains_per_day for t in ops.traffic)
     shares = {t.train: t.trains_per_day / total for t in ops.traffic if t.trains_per_day > 0}
     length_km = float(east.position_m[-1]) / 1000.0
-    inputs = operations_inputs(ops, names, running_s, headways, length_km)
+    cuts = crossovers_m(sc, alignment, ops, length_km * 1000.0)
+    section_s = None
+    if cuts:
+        back = [length_km * 1000.0 - x for x in cuts]  # the westbound track runs east to west
+        section_s = max(
+            section_running_s(profiles["eastbound"].values(), cuts),
+            section_running_s(profiles["westbound"].values(), back),
+        )
+    inputs = operations_inputs(ops, names, running_s, headways, length_km, section_s)
     by_direction = open_hours_per_day(inputs)
     open_hours = min(by_direction)
     return CompiledOperations(

@@ -646,4 +646,5 @@ def operations_section(a: Assessment) -> dict[str, Any] | None:
         "possession_from": clock(m.possession_start_h),
         "green_min": m.single_bore_green_min,
         "switch_s": m.single_bore_switch_headway_s,
+        "crossovers": ", ".join([*m.crossover_points, *(f"km {km:g}" for km in m.crossovers_km)]),
     }

@@ -51,6 +51,7 @@ MAX_TRAIN_TYPES = 50  # shipped library: 6
 MAX_TRAFFIC = 50  # built-ins: 3 train types in the timetable
 MAX_INCIDENT_TYPES = 50  # built-ins: 4
 MAX_TRACK_GAUGES = 4  # built-ins: 2 (dual gauge); three-rail and four-rail track exist, no more
+MAX_CROSSOVERS = 50  # built-ins: 2 (at the Diomede Islands); the Channel Tunnel has 2 in 50 km
 MAX_CURVE_POINTS = 200  # tractive-effort points; the shipped library uses 2 to ~20
 MAX_DISCRETE_VALUES = 1000  # values of one discrete distribution
 MAX_REFERENCE_ROWS = 1000  # the shipped reference set has ~30 tunnels

@@ -192,7 +192,17 @@ class Maintenance(Sourced):
         description="Green time per direction and cycle in single-bore working",
     )
     single_bore_switch_headway_s: float = Field(
-        ge=0, le=3600, description="Added to the longest running time at a change of direction"
+        ge=0, le=3600, description="Added to the section's running time at a change of direction"
+    )
+    crossover_points: list[Name] = Field(
+        default_factory=list,
+        max_length=L.MAX_CROSSOVERS,
+        description="Places (route attack points) with a crossover between the bores",
+    )
+    crossovers_km: list[Annotated[float, Field(gt=0, le=L.MAX_TUNNEL_KM)]] = Field(
+        default_factory=list,
+        max_length=L.MAX_CROSSOVERS,
+        description="Further crossovers, km from the west portal",
     )
 
 
