@@ -89,6 +89,7 @@ ALLOWED = {
     "errors": set(),
     "_version": set(),
     "output": {"errors"},
+    "draws_file": {"errors", "output", "pipeline"},
     "core": {"core", "errors"},
     "geo": {"core", "errors", "geo"},
     "tables": {"core", "errors", "tables"},
@@ -116,8 +117,9 @@ ALLOWED = {
         "report",
         "cli",
         "output",
+        "draws_file",
     },
-    "api": {"errors", "_version", "scenario", "pipeline", "report"},
+    "api": {"errors", "_version", "scenario", "pipeline", "report", "draws_file"},
     "__main__": {"cli"},
 }
 

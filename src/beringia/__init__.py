@@ -10,10 +10,13 @@ used)::
     a = beringia.assess(sc, draws=20_000, seed=2025)
     a.draws()                                  # per-draw results and sampled inputs (pandas)
     beringia.write_report(a, "reports/bering-strait.html")
+    beringia.write_draws(a, "draws.parquet")   # the same per draw, with units and provenance
 
-``operations``, ``corridor``, ``claims`` and ``hindcast`` run the narrower jobs of the
-command line's commands of the same names. ``running_profile`` runs one train over one track
-(``TrainSpec``, ``Track``, e.g. ``Track.from_sections``): the running-time model alone.
+``compare`` runs variants on common random numbers and gives paired differences
+(``Variant``, ``Comparison``). ``operations``, ``corridor``, ``claims`` and ``hindcast`` run
+the narrower jobs of the command line's commands of the same names. ``running_profile`` runs
+one train over one track (``TrainSpec``, ``Track``, e.g. ``Track.from_sections``): the
+running-time model alone.
 """
 
 from __future__ import annotations
@@ -25,16 +28,20 @@ from beringia._version import __version__
 from beringia.errors import BeringiaError, ScenarioError
 
 if TYPE_CHECKING:
+    from beringia.draws_file import write_draws
     from beringia.pipeline import (
         Assessment,
+        Comparison,
         HindcastReport,
         Profile,
         Track,
         TrainCannotClimbError,
         TrainSpec,
         Validation,
+        Variant,
         assess,
         claims,
+        compare,
         corridor,
         hindcast,
         operations,
@@ -46,6 +53,9 @@ if TYPE_CHECKING:
 
 _LAZY = {
     "Assessment": "beringia.pipeline",
+    "Comparison": "beringia.pipeline",
+    "Variant": "beringia.pipeline",
+    "compare": "beringia.pipeline",
     "HindcastReport": "beringia.pipeline",
     "Validation": "beringia.pipeline",
     "assess": "beringia.pipeline",
@@ -54,6 +64,7 @@ _LAZY = {
     "hindcast": "beringia.pipeline",
     "operations": "beringia.pipeline",
     "validate": "beringia.pipeline",
+    "write_draws": "beringia.draws_file",
     "write_report": "beringia.report",
     "Scenario": "beringia.scenario",
     "load_scenario": "beringia.scenario",
@@ -82,6 +93,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "Assessment",
     "BeringiaError",
+    "Comparison",
     "HindcastReport",
     "Profile",
     "Scenario",
@@ -90,14 +102,17 @@ __all__ = [
     "TrainCannotClimbError",
     "TrainSpec",
     "Validation",
+    "Variant",
     "__version__",
     "assess",
     "claims",
+    "compare",
     "corridor",
     "hindcast",
     "load_scenario",
     "operations",
     "running_profile",
     "validate",
+    "write_draws",
     "write_report",
 ]

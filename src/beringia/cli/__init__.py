@@ -3,6 +3,7 @@
 from beringia.cli import (  # noqa: F401  (register the commands)
     alignment,
     assess,
+    compare,
     corridor,
     operations,
     reference,

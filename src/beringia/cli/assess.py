@@ -15,6 +15,7 @@ from beringia.cli.corridor import corridor_lines
 from beringia.cli.options import (
     DEFAULT_SCENARIO,
     DrawsOpt,
+    DrawsOutOpt,
     JsonOpt,
     OverridesOpt,
     ProcessesOpt,
@@ -39,6 +40,7 @@ def assess(
     as_json: JsonOpt = False,
     report: ReportOpt = None,
     processes: ProcessesOpt = 1,
+    draws_out: DrawsOutOpt = None,
 ) -> None:
     """Assess a scenario: Monte Carlo cost, schedule and claim probabilities."""
     import beringia
@@ -54,6 +56,8 @@ def assess(
         )
         if path is not None:
             check_output_path(path, field="--report")
+        if draws_out is not None:
+            check_output_path(draws_out, field="--draws-out")
         with stage_bars(not as_json and sys.stdout.isatty()) as progress:
             result = beringia.assess(
                 sc, draws=draws, seed=seed, processes=processes, progress=progress
@@ -67,6 +71,13 @@ def assess(
                 ) from None
         else:
             written = None
+        if draws_out is not None:
+            try:
+                beringia.write_draws(result, draws_out)
+            except OSError as exc:
+                raise ScenarioError(
+                    "--draws-out", str(draws_out), f"cannot write: {exc.strerror}"
+                ) from None
     except BeringiaError as exc:
         raise fail(exc) from None
     if as_json:

@@ -12,6 +12,7 @@ from beringia.scenario.defaults import DEFAULT_SCENARIO
 __all__ = [
     "DEFAULT_SCENARIO",
     "DrawsOpt",
+    "DrawsOutOpt",
     "JsonOpt",
     "OverridesOpt",
     "ProcessesOpt",
@@ -41,5 +42,15 @@ ReportOpt = Annotated[
         "--report",
         help="Write the HTML report to this file.",
         show_default="reports/<scenario>.html, none with --json",
+    ),
+]
+DrawsOutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--draws-out",
+        help=(
+            "Also write every draw's sampled inputs and results to this Parquet file (units "
+            "in the column names and metadata, the scenario's SHA-256 in the metadata)."
+        ),
     ),
 ]

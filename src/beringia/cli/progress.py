@@ -17,6 +17,12 @@ LABELS = {
 """What each stage of :data:`beringia.pipeline.assess.STAGES` is called on screen."""
 
 
+def _label(stage: str) -> str:
+    """Return a stage's screen label; ``"2/3 construction"`` keeps its prefix."""
+    head, _, tail = stage.rpartition(" ")
+    return f"{head} {LABELS.get(tail, tail)}" if head else LABELS.get(stage, stage)
+
+
 @contextmanager
 def stage_bars(show: bool) -> Iterator[Callable[[str, int, int], None] | None]:
     """Yield a ``progress(stage, done, total)`` callback drawing a bar per stage, or None.
@@ -41,7 +47,7 @@ def stage_bars(show: bool) -> Iterator[Callable[[str, int, int], None] | None]:
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
-                tasks[stage] = bar.add_task(LABELS.get(stage, stage), total=total)
+                tasks[stage] = bar.add_task(_label(stage), total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
         yield update

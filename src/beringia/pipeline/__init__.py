@@ -1,9 +1,9 @@
 """The pipeline: runs the models in order and assembles their results.
 
 Its functions are the public API (re-exported by :mod:`beringia`): :func:`validate`,
-:func:`assess`, :func:`operations`, :func:`corridor`, :func:`claims` and :func:`hindcast`;
-and the running-time model on its own (:func:`running_profile` of a :class:`TrainSpec` over a
-:class:`Track`).
+:func:`assess`, :func:`compare`, :func:`operations`, :func:`corridor`, :func:`claims` and
+:func:`hindcast`; and the running-time model on its own (:func:`running_profile` of a
+:class:`TrainSpec` over a :class:`Track`).
 """
 
 from beringia.core.traindynamics import (
@@ -15,6 +15,7 @@ from beringia.core.traindynamics import (
 )
 from beringia.pipeline.assess import assess
 from beringia.pipeline.assessment import Assessment
+from beringia.pipeline.compare import Comparison, Variant, compare
 from beringia.pipeline.hindcast import HindcastReport
 from beringia.pipeline.hindcast import run_hindcasts as hindcast
 from beringia.pipeline.jobs import claims, corridor, operations
@@ -22,14 +23,17 @@ from beringia.pipeline.validate import Validation, validate
 
 __all__ = [
     "Assessment",
+    "Comparison",
     "HindcastReport",
     "Profile",
     "Track",
     "TrainCannotClimbError",
     "TrainSpec",
     "Validation",
+    "Variant",
     "assess",
     "claims",
+    "compare",
     "corridor",
     "hindcast",
     "operations",
