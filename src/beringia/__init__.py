@@ -12,11 +12,12 @@ used)::
     beringia.write_report(a, "reports/bering-strait.html")
     beringia.write_draws(a, "draws.parquet")   # the same per draw, with units and provenance
 
-``compare`` runs variants on common random numbers and gives paired differences
-(``Variant``, ``Comparison``). ``operations``, ``corridor``, ``claims`` and ``hindcast`` run
-the narrower jobs of the command line's commands of the same names. ``running_profile`` runs
-one train over one track (``TrainSpec``, ``Track``, e.g. ``Track.from_sections``): the
-running-time model alone.
+``compare`` runs variants on common random numbers and gives paired differences (``Variant``,
+``Comparison``); ``sweep`` runs a scenario over a grid or hypercube of inputs; ``what_if``
+finds the input levels at which a claim becomes likely. ``operations``, ``corridor``,
+``claims`` and ``hindcast`` run the narrower jobs of the command line's commands of the same
+names. ``running_profile`` runs one train over one track (``TrainSpec``, ``Track``, e.g.
+``Track.from_sections``): the running-time model alone.
 """
 
 from __future__ import annotations
@@ -34,11 +35,13 @@ if TYPE_CHECKING:
         Comparison,
         HindcastReport,
         Profile,
+        Sweep,
         Track,
         TrainCannotClimbError,
         TrainSpec,
         Validation,
         Variant,
+        WhatIf,
         assess,
         claims,
         compare,
@@ -46,7 +49,9 @@ if TYPE_CHECKING:
         hindcast,
         operations,
         running_profile,
+        sweep,
         validate,
+        what_if,
     )
     from beringia.report import write_report
     from beringia.scenario import Scenario, load_scenario
@@ -56,6 +61,10 @@ _LAZY = {
     "Comparison": "beringia.pipeline",
     "Variant": "beringia.pipeline",
     "compare": "beringia.pipeline",
+    "Sweep": "beringia.pipeline",
+    "sweep": "beringia.pipeline",
+    "WhatIf": "beringia.pipeline",
+    "what_if": "beringia.pipeline",
     "HindcastReport": "beringia.pipeline",
     "Validation": "beringia.pipeline",
     "assess": "beringia.pipeline",
@@ -98,11 +107,13 @@ __all__ = [
     "Profile",
     "Scenario",
     "ScenarioError",
+    "Sweep",
     "Track",
     "TrainCannotClimbError",
     "TrainSpec",
     "Validation",
     "Variant",
+    "WhatIf",
     "__version__",
     "assess",
     "claims",
@@ -112,7 +123,9 @@ __all__ = [
     "load_scenario",
     "operations",
     "running_profile",
+    "sweep",
     "validate",
+    "what_if",
     "write_draws",
     "write_report",
 ]

@@ -8,6 +8,8 @@ from beringia.cli import (  # noqa: F401  (register the commands)
     operations,
     reference,
     scenarios,
+    sweep,
+    whatif,
 )
 from beringia.cli.base import app
 from beringia.cli.signals import sigterm_as_interrupt
