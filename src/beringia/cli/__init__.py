@@ -7,6 +7,7 @@ from beringia.cli import (  # noqa: F401  (register the commands)
     corridor,
     operations,
     reference,
+    runs,
     scenarios,
     sweep,
     whatif,

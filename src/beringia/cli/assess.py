@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
+import typer
 from rich.markup import escape
 from rich.table import Table
 
@@ -28,7 +29,9 @@ from beringia.errors import BeringiaError, ScenarioError
 from beringia.output import check_output_path
 
 if TYPE_CHECKING:
+    import beringia
     from beringia.pipeline import Assessment
+    from beringia.store import RunStore
 
 
 @app.command()
@@ -41,6 +44,12 @@ def assess(
     report: ReportOpt = None,
     processes: ProcessesOpt = 1,
     draws_out: DrawsOutOpt = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Keep the run in the run store (see beringia runs).")
+    ] = False,
+    name: Annotated[
+        str | None, typer.Option("--name", help="Name of the saved run (with --save).")
+    ] = None,
 ) -> None:
     """Assess a scenario: Monte Carlo cost, schedule and claim probabilities."""
     import beringia
@@ -58,10 +67,21 @@ def assess(
             check_output_path(path, field="--report")
         if draws_out is not None:
             check_output_path(draws_out, field="--draws-out")
-        with stage_bars(not as_json and sys.stdout.isatty()) as progress:
-            result = beringia.assess(
-                sc, draws=draws, seed=seed, processes=processes, progress=progress
-            )
+        if name is not None and not save:
+            raise ScenarioError("--name", name, "give --save too (a name is for a saved run)")
+        store, run_id = _start_saved(sc, seed, draws, name) if save else (None, None)
+        try:
+            with stage_bars(not as_json and sys.stdout.isatty()) as progress:
+                result = beringia.assess(
+                    sc, draws=draws, seed=seed, processes=processes, progress=progress
+                )
+        except BaseException as exc:
+            if store is not None and run_id is not None:
+                store.fail(run_id, f"{type(exc).__name__}: {exc}")
+            raise
+        if store is not None and run_id is not None:
+            saved = store.finish(run_id, result)
+            (err if as_json else out).print(f"saved as run {escape(saved.label)}")
         if path is not None:
             try:
                 written = beringia.write_report(result, path)
@@ -88,6 +108,18 @@ def assess(
     _print_summary(result)
     if written is not None:
         out.print(f"\nReport: [bold]{escape(str(written))}[/]")
+
+
+def _start_saved(
+    sc: beringia.Scenario, seed: int, draws: int, name: str | None
+) -> tuple[RunStore, int]:
+    """Open the store and record the run as running (before the Monte Carlo)."""
+    from beringia import __version__
+    from beringia.cli.runs import _store
+    from beringia.scenario.io import scenario_hash
+
+    store = _store()
+    return store, store.start(sc, scenario_hash(sc), seed, draws, name, __version__)
 
 
 def _q_row(name: str, q: dict[str, float], fmt: str) -> list[str]:
