@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DRAWS  ?= 20000
 
-.PHONY: install demo test lint bench readme clean
+.PHONY: install system demo test lint bench readme clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "beringia needs Python >= 3.11 (set PYTHON=python3.11 or newer)")'
@@ -24,7 +24,13 @@ lint: install ## ruff and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint ## ruff, mypy and the whole pytest suite
+system: ## System packages the tests need (Debian's PostgreSQL server), through apt-get when missing
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql (the run store's tests start a throwaway server)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+
+test: lint system ## ruff, mypy and the whole pytest suite
 	$(BIN)/pytest
 
 bench: install ## Benchmarks: ratios and timings, JSON in bench/results/ (then `make readme`)

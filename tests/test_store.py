@@ -9,9 +9,12 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pg import fresh_database, postgres_server
 from typer.testing import CliRunner
 
 import beringia
@@ -24,10 +27,20 @@ from beringia.store.runs import diff_documents
 SHORT = ["operations.simulated_years=8"]
 
 
-@pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def folder(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The data folder; with ``postgresql`` the runs go to a fresh database of a real server."""
     monkeypatch.setenv("BERINGIA_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("BERINGIA_DATABASE_URL", raising=False)
+    if request.param == "postgresql":
+        url = request.getfixturevalue("server")
+        monkeypatch.setenv("BERINGIA_DATABASE_URL", fresh_database(url, f"t{uuid.uuid4().hex}"))
     return tmp_path / "data"
 
 
@@ -40,7 +53,8 @@ def _saved(store: RunStore, name: str | None = None, seed: int = 1) -> int:
 
 def test_a_saved_run_keeps_its_scenario_result_and_draws(folder: Path) -> None:
     store = open_store()
-    assert store.url == f"sqlite:///{folder / 'runs.sqlite'}"
+    if "BERINGIA_DATABASE_URL" not in os.environ:
+        assert store.url == f"sqlite:///{folder / 'runs.sqlite'}"
     rid = _saved(store, "first")
     run = store.get("first")
     assert run.id == rid and run.status == "finished" and run.draws == 150
@@ -103,7 +117,7 @@ def test_a_run_killed_mid_way_is_marked_failed_on_the_next_start(folder: Path) -
         running = False
         while time.monotonic() < deadline and not running:
             time.sleep(0.5)
-            if (folder / "runs.sqlite").exists():
+            if "BERINGIA_DATABASE_URL" in os.environ or (folder / "runs.sqlite").exists():
                 try:
                     running = any(r.status == "running" for r in open_store().list())
                 except Exception:  # the schema may be mid-creation

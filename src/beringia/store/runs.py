@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from beringia.errors import ScenarioError
 from beringia.store.location import data_dir, database_url
@@ -100,9 +101,14 @@ def _sha256(path: Path) -> str:
 
 
 def _engine(url: str) -> Engine:
+    """Return an engine without a pool.
+
+    Each session opens and closes its own connection: a command runs a handful of
+    statements, and nothing is left open when it ends.
+    """
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, poolclass=NullPool)
 
         @event.listens_for(engine, "connect")
         def _pragmas(conn: Any, _record: Any) -> None:  # pragma: no cover - trivial
@@ -112,7 +118,7 @@ def _engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, poolclass=NullPool)
 
 
 class RunStore:
