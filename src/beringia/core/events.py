@@ -53,6 +53,11 @@ def per_event(specs: list[DistSpec], kind: NDArray[np.intp], u: FloatArray) -> F
     return out
 
 
+def _attr_used(events: int, types: int) -> int:
+    """Uniforms the events' attributes use: type (when there are several), delay, cost."""
+    return events * (3 if types > 1 else 2)
+
+
 def _rank_within(groups: NDArray[np.intp], n: int) -> NDArray[np.intp]:
     """Position of each element within its run of equal ``groups`` (sorted ascending)."""
     start = np.searchsorted(groups, np.arange(n))
@@ -146,6 +151,7 @@ def add_events(
     for zone, start, stop in ground.zone_rows:
         streams(f"events/{bore}/{zone}/first").random(out=u_first[start:stop])
     counter.add(lam.size)
+    counter.use(uniform=np.count_nonzero(lam > 0))  # a run without a rate cannot have one
     cand = np.flatnonzero(u_first < lam)
     first = -np.log1p(-u_first.ravel()[cand])
     lam_c = lam.ravel()[cand]
@@ -161,11 +167,13 @@ def add_events(
     slot = _rank_within(draw, n)
     u_count = streams(f"events/{bore}/count").random((int(slot.max()) + 1, n))
     counter.add(u_count.size)
+    counter.use(uniform=run.size)
     count = 1 + poisson_ppf(lam_c - first, u_count[slot, draw])
     run, draw = np.repeat(run, count), np.repeat(draw, count)
     slot = _rank_within(draw, n)
     u = streams(f"events/{bore}/attributes").random((int(slot.max()) + 1, n, 3))
     counter.add(u.size)
+    counter.use(uniform=_attr_used(run.size, len(events)))
     u = u[slot, draw]
     zone = rates.zone_of_run[run]
     weight = rates.cumulative[zone, :, ground.flat_cls[run, draw]].T  # (T, events), cumulative
