@@ -65,16 +65,30 @@ def _rank_within(groups: NDArray[np.intp], n: int) -> NDArray[np.intp]:
 
 
 def poisson_ppf(mean: FloatArray, u: FloatArray) -> NDArray[np.intp]:
-    """Poisson quantile: the smallest ``k`` with ``P(X <= k) >= u``, by summing terms."""
+    """Poisson quantile: the smallest ``k`` with ``P(X <= k) >= u``, by summing terms.
+
+    Each element sums its own terms and leaves the loop when it is done, so the work is
+    the sum of the counts, not the largest count times the number of elements.
+    """
+    u = np.broadcast_to(u, mean.shape)
     k = np.zeros(mean.shape, dtype=np.intp)
     term = np.exp(-mean)
     cdf = term.copy()
-    todo = u > cdf
-    while todo.any():
-        k += todo
-        term = np.where(todo, term * mean / np.maximum(k, 1), term)
-        cdf = np.where(todo, cdf + term, cdf)
-        todo &= (u > cdf) & (term > 1e-300)
+    idx = np.flatnonzero(u > cdf)
+    if idx.size == 0:
+        return k
+    mean_c, u_c = mean.ravel()[idx], u.ravel()[idx]
+    term_c, cdf_c = term.ravel()[idx], cdf.ravel()[idx]
+    k_c = np.zeros(idx.size, dtype=np.intp)
+    while idx.size:
+        k_c += 1
+        term_c = term_c * mean_c / np.maximum(k_c, 1)
+        cdf_c = cdf_c + term_c
+        more = (u_c > cdf_c) & (term_c > 1e-300)
+        if not more.all():
+            k.ravel()[idx[~more]] = k_c[~more]
+            idx, mean_c, u_c = idx[more], mean_c[more], u_c[more]
+            term_c, cdf_c, k_c = term_c[more], cdf_c[more], k_c[more]
     return k
 
 
