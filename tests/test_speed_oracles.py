@@ -6,8 +6,11 @@ Each plain version is kept here as the oracle: the fast one must be bit-identica
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from numpy.typing import NDArray
+from scipy.optimize import brentq
 
+from beringia.core.economics import irr
 from beringia.core.events import poisson_ppf
 
 
@@ -41,3 +44,39 @@ def test_poisson_ppf_known_answers() -> None:
     mean = np.ones(4)
     assert poisson_ppf(mean, np.array([0.3, 0.5, 0.9, 0.95])).tolist() == [0, 1, 2, 3]
     assert poisson_ppf(np.zeros(2), np.array([0.0, 0.99])).tolist() == [0, 0]
+
+
+def _flows(n: int, horizon: int, seed: int) -> NDArray[np.float64]:
+    """Conventional flows: capex for a few years, then income up to a last year per draw."""
+    g = np.random.default_rng(seed)
+    c = np.zeros((n, horizon))
+    build = g.integers(3, 12, n)
+    last = g.integers(20, horizon, n)
+    for i in range(n):
+        c[i, : build[i]] = -g.uniform(1.0, 5.0, build[i])
+        c[i, build[i] : last[i] + 1] = g.uniform(0.1, 1.5, last[i] + 1 - build[i])
+    return c
+
+
+def test_irr_does_not_depend_on_trailing_zero_years_or_on_other_draws() -> None:
+    c = _flows(300, 90, 16)
+    rates = irr(c)
+    # The rounding-noise bound grows with the array's horizon (8 T eps), so a longer
+    # horizon may stop a draw a few ulps elsewhere (as before issue 16); nothing more.
+    padded = irr(np.concatenate([c, np.zeros((300, 60))], axis=1))
+    assert np.allclose(rates, padded, rtol=0.0, atol=1e-12)
+    alone = np.array([irr(c[i : i + 1])[0] for i in range(0, 300, 37)])
+    assert np.array_equal(alone, rates[::37])
+
+
+def test_irr_matches_brentq_on_ragged_horizons() -> None:
+    c = _flows(200, 120, 17)
+    rates = irr(c)
+    times = np.arange(c.shape[1], dtype=np.float64)
+    for i in range(0, 200, 9):
+        row = c[i]
+
+        def f(r: float, row: NDArray[np.float64] = row) -> float:
+            return float(np.dot(row, (1.0 + r) ** -times))
+
+        assert rates[i] == pytest.approx(brentq(f, -0.5, 1.0, xtol=1e-15), abs=1e-12)

@@ -612,9 +612,7 @@ class _NpvAt:
     @staticmethod
     def _width(last: NDArray[np.intp], rows: int) -> NDArray[np.intp]:
         """Columns (sorted by ``last``, highest first) with ``last >= t``, for each row ``t``."""
-        return np.asarray(
-            np.searchsorted(-last, -np.arange(rows), side="right"), dtype=np.intp
-        )
+        return np.asarray(np.searchsorted(-last, -np.arange(rows), side="right"), dtype=np.intp)
 
     def keep(self, rows: NDArray[np.bool_]) -> None:
         """Keep only the draws ``rows`` (the order, hence the sorting, is kept)."""
@@ -708,7 +706,11 @@ def irr(cash: ArrayLike) -> FloatArray:
     denom = f_hi - f_lo
     x = np.where(denom != 0, x_lo - f_lo * (x_hi - x_lo) / np.where(denom != 0, denom, 1.0), x_lo)
     x = np.clip(x, x_lo, x_hi)
-    done = np.zeros(found.size, dtype=bool)
+    # Safeguarded Newton; a draw's x is final once it has converged, and the draws done
+    # leave the arrays once they are a quarter of them (dropping costs a copy of the flows).
+    final = np.full(found.size, np.nan)
+    left = np.arange(found.size)  # the draws in the arrays, in sorted order
+    alive = np.ones(found.size, dtype=bool)  # ... and which of them still iterate
     for _ in range(IRR_MAX_ITERATIONS):
         fx, dfx, noise = npv_at(x)
         same = np.sign(fx) == np.sign(f_lo)
@@ -723,10 +725,18 @@ def irr(cash: ArrayLike) -> FloatArray:
         settled = np.abs(fx) <= noise  # the NPV at x is zero to rounding
         done = settled | (np.abs(step - x) <= tol) | (np.abs(x_hi - x_lo) <= tol)
         x = np.where(settled, x, step)
-        if done.all():
+        new = done & alive
+        final[left[new]] = x[new]
+        alive &= ~done
+        n_alive = int(np.count_nonzero(alive))
+        if n_alive == 0:
             break
+        if n_alive <= 0.75 * alive.size:
+            left, x, x_lo, x_hi, f_lo = left[alive], x[alive], x_lo[alive], x_hi[alive], f_lo[alive]
+            npv_at.keep(alive)
+            alive = np.ones(n_alive, dtype=bool)
     # A draw whose iteration has not converged (its NPV not finite near the root) has no IRR.
-    out[found] = np.where(done, np.expm1(x), np.nan)
+    out[found] = np.expm1(final)
     return out
 
 

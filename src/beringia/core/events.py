@@ -165,7 +165,7 @@ def add_events(
     for zone, start, stop in ground.zone_rows:
         streams(f"events/{bore}/{zone}/first").random(out=u_first[start:stop])
     counter.add(lam.size)
-    counter.use(uniform=np.count_nonzero(lam > 0))  # a run without a rate cannot have one
+    counter.use(uniform=int(np.count_nonzero(lam > 0)))  # a run without a rate cannot have one
     cand = np.flatnonzero(u_first < lam)
     first = -np.log1p(-u_first.ravel()[cand])
     lam_c = lam.ravel()[cand]
