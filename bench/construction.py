@@ -116,11 +116,15 @@ def peak_memory_gib(draws: int) -> float:
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--draws", type=int, default=DRAWS, help="draws of the timed runs")
+    parser.add_argument(
+        "--big-draws", type=int, default=BIG_DRAWS, help="draws of the peak-memory child run"
+    )
     add_common_options(parser)
     args = parser.parse_args()
     out = results_path(args, "construction")
-    draws = QUICK_DRAWS if args.quick else DRAWS
-    big_draws = QUICK_DRAWS if args.quick else BIG_DRAWS
+    draws = QUICK_DRAWS if args.quick else args.draws
+    big_draws = QUICK_DRAWS if args.quick else args.big_draws
     rounds = 1 if args.quick else ROUNDS
     sc = beringia.load_scenario(construction_only())
     beringia.assess(sc, draws=min(draws, 5_000), seed=1)  # warm-up: imports, caches
