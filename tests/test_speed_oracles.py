@@ -10,8 +10,15 @@ import pytest
 from numpy.typing import NDArray
 from scipy.optimize import brentq
 
+import beringia
+from beringia.core import rng as rngmod
+from beringia.core.construction import simulate_block
 from beringia.core.economics import irr
-from beringia.core.events import poisson_ppf
+from beringia.core.events import _slot_variates, poisson_ppf
+from beringia.core.geology import sample_ground
+from beringia.core.rng import VariateCounter
+from beringia.models.alignment import alignment_for
+from beringia.models.construction.compile import compile_construction
 
 
 def poisson_ppf_plain(mean: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.intp]:
@@ -80,3 +87,31 @@ def test_irr_matches_brentq_on_ragged_horizons() -> None:
             return float(np.dot(row, (1.0 + r) ** -times))
 
         assert rates[i] == pytest.approx(brentq(f, -0.5, 1.0, xtol=1e-15), abs=1e-12)
+
+
+def test_slot_variates_are_the_plain_layout_read_in_slices() -> None:
+    g = np.random.default_rng(3)
+    n = 50
+    count = g.integers(0, 90, n)  # more slots than one buffer holds
+    draw = np.repeat(np.arange(n), count)
+    slot = np.concatenate([np.arange(c) for c in count])
+    for width in (1, 3):
+        values, order = _slot_variates(
+            rngmod.stream(1, "construction", 0, "x"), slot, draw, n, width, VariateCounter()
+        )
+        plain = rngmod.stream(1, "construction", 0, "x").random((int(slot.max()) + 1, n, width))
+        assert np.array_equal(values, plain[slot[order], draw[order]])
+        assert np.array_equal(np.sort(order), np.arange(slot.size))
+        assert np.all(np.diff(slot[order]) >= 0)
+
+
+def test_variates_used_count_the_ground_runs_and_stay_below_those_drawn() -> None:
+    sc = beringia.load_scenario("bering-strait")
+    inp = compile_construction(sc, alignment_for(sc))
+    n = 64
+    res = simulate_block(inp, 5, 0, n)
+    ground = sample_ground(inp.zones, lambda key: rngmod.stream(5, "construction", 0, key), n)
+    assert res.variates_used[1] == np.count_nonzero(ground.length > 0)
+    sampled = sum(not spec.is_fixed for spec in inp.inputs.values())
+    assert sampled * n + res.variates_used[1] < res.variates_used[0]
+    assert sum(res.variates_used) < res.variates
