@@ -10,6 +10,12 @@ an underscore).
   JSON goes; default ``bench/results/``. The tests write to a temporary directory, so they
   never overwrite the figures of the last ``make bench``.
 
+Ratios are measured by :func:`alternated_rounds`: the two sides of a comparison run in
+turn, in one process, for several rounds (the first side first in even rounds, last in odd
+ones), each timed in CPU time (``time.process_time``: this process's own CPU, every thread,
+so other work on a shared machine does not count) and wall time; a ratio is the median of the
+per-round ratios of CPU times (:func:`median_ratio`).
+
 Every JSON file also records ``run_utc`` (when the run finished, ISO 8601), ``cpus`` and
 ``load_average_1min`` (the machine's load when the run finished: timings are only as quiet
 as the machine) beside the script's own figures.
@@ -21,8 +27,14 @@ import argparse
 import datetime
 import json
 import os
+import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+#: Rounds of alternated timings a ratio is the median of (at least 5).
+ROUNDS = 5
 
 DEFAULT_RESULTS = Path(__file__).resolve().parent / "results"
 RESULTS_ENV = "BERINGIA_BENCH_RESULTS"
@@ -61,3 +73,34 @@ def write_results(path: Path, figures: dict[str, Any], *, quick: bool) -> None:
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=2) + "\n")
+
+
+def alternated_rounds(
+    sides: dict[str, Callable[[], Any]], rounds: int
+) -> tuple[dict[str, list[float]], dict[str, list[float]], dict[str, Any]]:
+    """Run every side once per round, alternating the order; return CPU and wall times.
+
+    Returns the CPU seconds and the wall seconds of each side, one per round, and each
+    side's result from the last round.
+    """
+    names = list(sides)
+    cpu: dict[str, list[float]] = {k: [] for k in names}
+    wall: dict[str, list[float]] = {k: [] for k in names}
+    last: dict[str, Any] = {}
+    for i in range(rounds):
+        for k in names if i % 2 == 0 else names[::-1]:
+            c0, w0 = time.process_time(), time.perf_counter()
+            last[k] = sides[k]()
+            cpu[k].append(time.process_time() - c0)
+            wall[k].append(time.perf_counter() - w0)
+    return cpu, wall, last
+
+
+def median_ratio(num: list[float], den: list[float]) -> float:
+    """Median over rounds of ``num[i] / den[i]``."""
+    return statistics.median(a / b for a, b in zip(num, den, strict=True))
+
+
+def median(values: list[float]) -> float:
+    """Median of a list of timings."""
+    return statistics.median(values)

@@ -1,4 +1,4 @@
-"""Benchmark: vectorised NPV and IRR over Monte Carlo draws against a per-draw brentq loop.
+"""Benchmark: vectorised NPV and IRR over Monte Carlo draws against two plain peers.
 
 Inputs: 100,000 draws x 60 years of project cash flows built with
 ``beringia.core.economics`` (S-curve capex over a drawn construction time, ramped traffic
@@ -6,12 +6,20 @@ capped by capacity, variable and fixed opex with an Arctic factor, straight-line
 value). The draws are synthetic (uniform ranges chosen for the benchmark, not sourced
 figures): the point is the timing and the agreement, not the economics.
 
-Timed: ``npv`` and ``irr`` on all draws (best of a few runs), and the plain way on a
-2,000-draw subsample: one ``scipy.optimize.brentq`` per draw over the same bracket
-``(-0.99, 100)``, NPV evaluated with NumPy per call. The loop's time is scaled per draw to
-the full sample. Writes ``economics.json`` in the results directory (``bench/results/``
-unless ``--results-dir``); the last line printed is ``ratio_vs_loop=<float>`` (loop seconds
-per draw / ours). ``--quick``: 2,000 draws, 200 in the loop, one timing run each.
+Definitions (issue 16): every ratio is the median over :data:`_common.ROUNDS` rounds, the
+sides alternated in one process, of the per-round ratio of CPU seconds per draw.
+
+* ``ratio_vs_loop`` (judged): one ``scipy.optimize.brentq`` per draw over the same bracket
+  ``(-0.99, 100)``, NPV evaluated with NumPy per call, on a 2,000-draw subsample, against
+  ``irr`` on all draws.
+* ``ratio_vs_numpy_newton``: a vectorised Newton written plainly in NumPy (every draw from
+  ``r = 0``, all draws stepped together until every step is below 1e-12 or 100 steps),
+  on all draws, against ``irr``. Plain Newton has no bracket: the draws where it fails or
+  finds another root than ``irr`` are counted and reported.
+
+Writes ``economics.json`` in the results directory (``bench/results/`` unless
+``--results-dir``); the last line printed is ``ratio_vs_loop=<float>``. ``--quick``: 2,000
+draws, 200 in the loop, one round.
 """
 
 from __future__ import annotations
@@ -20,11 +28,18 @@ import argparse
 import math
 import platform
 import time
-from typing import Any
 
 import numpy as np
 import scipy
-from _common import add_common_options, results_path, write_results
+from _common import (
+    ROUNDS,
+    add_common_options,
+    alternated_rounds,
+    median,
+    median_ratio,
+    results_path,
+    write_results,
+)
 from scipy.optimize import brentq
 
 import beringia
@@ -44,7 +59,9 @@ YEARS = 60
 LOOP_DRAWS = 2_000
 SEED = 2025
 RATE = 0.04
-REPEAT = 3
+NEWTON_START = 0.0
+NEWTON_STEPS = 100
+NEWTON_TOL = 1e-12
 #: --quick: draws, loop draws.
 QUICK_DRAWS = (2_000, 200)
 
@@ -78,16 +95,6 @@ def cash_flows(n: int, years: int, seed: int) -> np.ndarray:
     return ops.net - capex + resid
 
 
-def best_of(fn: Any, repeat: int) -> tuple[float, Any]:
-    """Return the best wall time of ``repeat`` calls and the last result."""
-    best, out = math.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
 def irr_loop(cash: np.ndarray) -> np.ndarray:
     """IRR the plain way: one brentq per draw over the bracket the vectorised search uses."""
     times = np.arange(cash.shape[1], dtype=np.float64)
@@ -103,6 +110,27 @@ def irr_loop(cash: np.ndarray) -> np.ndarray:
     return out
 
 
+def irr_numpy_newton(cash: np.ndarray) -> np.ndarray:
+    """IRR by a plain vectorised Newton in NumPy: every draw from the same start, together.
+
+    NaN where it has not converged, or left the domain ``r > -1``.
+    """
+    times = np.arange(cash.shape[1], dtype=np.float64)
+    r = np.full(cash.shape[0], NEWTON_START)
+    ok = np.zeros(cash.shape[0], dtype=bool)
+    with np.errstate(all="ignore"):
+        for _ in range(NEWTON_STEPS):
+            disc = np.exp(-np.log1p(r)[:, None] * times)
+            f = (cash * disc).sum(axis=1)
+            df = -(cash * times * disc).sum(axis=1) / (1.0 + r)
+            step = f / df
+            r = r - step
+            ok = np.abs(step) <= NEWTON_TOL * np.maximum(1.0, np.abs(r))
+            if ok.all() or not np.isfinite(r).any():
+                break
+    return np.where(ok & (r > -1.0), r, np.nan)
+
+
 def main() -> None:
     """Run the benchmark and print its figures."""
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -114,7 +142,6 @@ def main() -> None:
     args = ap.parse_args()
     if args.quick:
         args.draws, args.loop_draws = QUICK_DRAWS
-    repeat = 1 if args.quick else REPEAT
     out = results_path(args, "economics")
     t_start = time.perf_counter()
     t0 = time.perf_counter()
@@ -122,16 +149,33 @@ def main() -> None:
     t_build = time.perf_counter() - t0
 
     irr(cash[:1000])  # warm-up
-    t_npv, values = best_of(lambda: npv(cash, RATE), repeat)
-    t_irr, rates = best_of(lambda: irr(cash), repeat)
-
+    t_npv = min(alternated_rounds({"npv": lambda: npv(cash, RATE)}, 3)[0]["npv"])
+    values = npv(cash, RATE)
     sub = cash[: args.loop_draws]
-    t0 = time.perf_counter()
-    loop = irr_loop(sub)
-    t_loop = time.perf_counter() - t0
-    per_draw_loop = t_loop / sub.shape[0]
-    per_draw_ours = t_irr / cash.shape[0]
-    ratio = per_draw_loop / per_draw_ours
+    rounds = 1 if args.quick else ROUNDS
+    cpu, wall, last = alternated_rounds(
+        {
+            "irr": lambda: irr(cash),
+            "newton": lambda: irr_numpy_newton(cash),
+            "loop": lambda: irr_loop(sub),
+        },
+        rounds,
+    )
+    rates, newton, loop = last["irr"], last["newton"], last["loop"]
+    per = {
+        "irr": [t / args.draws for t in cpu["irr"]],
+        "newton": [t / args.draws for t in cpu["newton"]],
+        "loop": [t / sub.shape[0] for t in cpu["loop"]],
+    }
+    t_irr = median(cpu["irr"])
+    t_loop = median(cpu["loop"])
+    t_newton = median(cpu["newton"])
+    per_draw_loop = median(per["loop"])
+    ratio = median_ratio(per["loop"], per["irr"])
+    ratio_newton = median_ratio(per["newton"], per["irr"])
+    both_n = np.isfinite(rates) & np.isfinite(newton)
+    newton_agree = both_n & (np.abs(rates - newton) < 1e-9)
+    newton_failed = np.isfinite(rates) & ~np.isfinite(newton)
 
     ours_sub = rates[: sub.shape[0]]
     same_nan = bool(np.array_equal(np.isnan(ours_sub), np.isnan(loop)))
@@ -146,11 +190,23 @@ def main() -> None:
         "years": args.years,
         "loop_draws": int(sub.shape[0]),
         "seconds_build_cash_flows": round(t_build, 4),
+        "rounds": rounds,
+        "seconds_are": "median CPU seconds over the rounds",
         "seconds_npv": round(t_npv, 5),
         "seconds_irr": round(t_irr, 4),
+        "microseconds_per_draw_irr": round(t_irr / args.draws * 1e6, 3),
+        "draws_per_second_irr": round(args.draws / t_irr, 1),
         "seconds_irr_loop_subsample": round(t_loop, 3),
         "seconds_irr_loop_scaled_to_all_draws": round(per_draw_loop * args.draws, 2),
         "ratio_vs_loop": round(ratio, 1),
+        "ratio_vs_loop_rounds": [
+            round(a / b, 2) for a, b in zip(per["loop"], per["irr"], strict=True)
+        ],
+        "seconds_numpy_newton": round(t_newton, 4),
+        "ratio_vs_numpy_newton": round(ratio_newton, 2),
+        "numpy_newton_agree_share": float(newton_agree.sum() / max(np.isfinite(rates).sum(), 1)),
+        "numpy_newton_failed_share": float(newton_failed.sum() / args.draws),
+        "wall_seconds": {k: round(median(v), 4) for k, v in wall.items()},
         "irr_nan_share": float(1.0 - finite.mean()),
         "irr_p5_p50_p95": [float(x) for x in q],
         "npv_mean_usd_bn": float(values.mean()),
@@ -166,11 +222,19 @@ def main() -> None:
     write_results(out, figures, quick=args.quick)
     print(f"inputs: {args.draws:,} draws x {args.years} years (built in {t_build:.2f} s)")
     print(f"npv: {t_npv * 1e3:.1f} ms for all draws")
-    print(f"irr: {t_irr:.3f} s for all draws ({1.0 - finite.mean():.1%} NaN: no sign change)")
+    print(
+        f"irr: {t_irr:.3f} CPU s for all draws, {t_irr / args.draws * 1e6:.2f} us/draw "
+        f"({1.0 - finite.mean():.1%} NaN: no sign change)"
+    )
     print(
         f"brentq loop: {t_loop:.2f} s for {sub.shape[0]:,} draws, "
         f"{per_draw_loop * args.draws:.1f} s scaled to {args.draws:,}"
     )
+    print(
+        f"plain NumPy Newton: {t_newton:.3f} s for all draws, ratio {ratio_newton:.2f}; "
+        f"agrees within 1e-9 on {newton_agree.sum():,} draws, fails on {newton_failed.sum():,}"
+    )
+    print(f"ratio_vs_numpy_newton={ratio_newton:.2f}")
     print(f"agreement on the subsample: same NaNs {same_nan}, max |diff| {max_diff:.2e}")
     print(f"results: {out}")
     assert same_nan, "the vectorised IRR and the loop disagree on which draws have a root"

@@ -1,31 +1,43 @@
 """Benchmark: simulated years of tunnel operations, plain SimPy against beringia's model.
 
-The SimPy peer below is the same model as ``beringia.core.operations`` (its module
-docstring is the specification), written the way a SimPy user would write it: a source
-process per direction releases trains at their timetabled times, each train process waits
-its entry delay, queues for its portal (a ``simpy.Resource`` of capacity 1, FIFO), keeps the
-headway to the train ahead and waits for the entry signal; a maintenance process takes a bore
-every night, an incident process closes the tunnel at the events drawn for the year, and
-every degraded interval (a night's possession, the period after an incident) runs its own
-single-bore cycle from its start. Random numbers are drawn the plain way,
-one call per train or event, from a NumPy generator.
+Definitions (issue 16):
 
-Two comparisons, both over the same inputs (:func:`bench_inputs`: the compiled operations of
-the built-in scenario):
+* ``ratio_vs_simpy`` (judged): SimPy CPU seconds per simulated year, the *lean* peer, over
+  ours (``simulate_years``), both with their sampling; the median over
+  :data:`_common.ROUNDS` rounds of the per-round ratio, the sides alternated in one process.
+* ``ratio_vs_simpy_heavy``: the same against the heavy peer (second line).
+
+The SimPy peers below are the same model as ``beringia.core.operations`` (its module
+docstring is the specification). Both share the signals: a maintenance process takes a
+bore every night, an incident process closes the tunnel at the events drawn for the year,
+and every degraded interval (a night's possession, the period after an incident) runs its
+own single-bore cycle from its start. They differ in the trains:
+
+* lean (:func:`simpy_year_lean`), as a competent SimPy user writes it: one process per
+  direction walks that direction's trains in order of arrival (timetabled time plus entry
+  delay), waits for the arrival, the headway to the train ahead and the entry signal;
+* heavy (:func:`simpy_year`), the most common style: a source process per direction
+  starts a process per train, which waits its entry delay and queues for its portal (a
+  ``simpy.Resource`` of capacity 1, FIFO), then keeps the headway and waits for the signal.
+
+Both are fed the same draws in a round and must give identical trains run and availability
+year by year (checked in the same run). Random numbers are drawn the plain way, one call per
+train or event, from a NumPy generator.
+
+Two further comparisons, over the same inputs (:func:`bench_inputs`: the compiled operations
+of the built-in scenario):
 
 * independent: SimPy with its own random numbers against ``simulate_years`` over many more
   years; mean annual throughput and availability with their Monte Carlo standard errors;
 * common draws: the vectorised core (``run_years``) fed the very draws the SimPy years used;
   the two then agree year by year, so their difference has no Monte Carlo error at all.
 
-Timed: SimPy wall time per simulated year (sampling included) and ours per simulated year
-(``simulate_years``, sampling included). Writes ``operations.json`` in the results directory
-(``bench/results/`` unless ``--results-dir``); the last line printed is
-``ratio_vs_simpy=<float>`` (SimPy seconds per year / ours).
+Writes ``operations.json`` in the results directory (``bench/results/`` unless
+``--results-dir``); the last line printed is ``ratio_vs_simpy=<float>``.
 
-``--quick`` runs 2 SimPy years, 20 signal-only years and 40 of ours: enough to exercise every
-path and to check the common-draw agreement (which has no Monte Carlo error), too few for
-the independent comparison, whose 2 % check is then reported but not enforced.
+``--quick`` runs one round of 1 SimPy year, 20 signal-only years and 40 of ours: enough to
+exercise every path and to check the common-draw agreement (which has no Monte Carlo error),
+too few for the independent comparison, whose 2 % check is then reported but not enforced.
 """
 
 from __future__ import annotations
@@ -39,7 +51,15 @@ from typing import Any
 
 import numpy as np
 import simpy
-from _common import add_common_options, results_path, write_results
+from _common import (
+    ROUNDS,
+    add_common_options,
+    alternated_rounds,
+    median,
+    median_ratio,
+    results_path,
+    write_results,
+)
 
 import beringia
 from beringia.core.distributions import DistSpec, ppf
@@ -56,11 +76,13 @@ from beringia.core.traindynamics import running_profile
 from beringia.models.alignment import alignment_for
 from beringia.models.operations import compile_operations, train_spec, tunnel_track
 
-SIMPY_YEARS = 25
+SIMPY_YEARS = 5
+"""SimPy years per round (each peer)."""
 SIGNAL_YEARS = 800
-OUR_YEARS = 2_000
-#: --quick: SimPy years, signal-only years, our years.
-QUICK_YEARS = (2, 20, 40)
+OUR_YEARS = 400
+"""Our years per round."""
+#: --quick: SimPy years, signal-only years, our years (one round).
+QUICK_YEARS = (1, 20, 40)
 SEED = 2025
 TOLERANCE = 0.02
 
@@ -273,6 +295,109 @@ def simpy_year(inp: OperationsInputs, draws: YearDraws, *, trains: bool = True) 
     }
 
 
+def simpy_year_lean(inp: OperationsInputs, draws: YearDraws) -> dict[str, Any]:
+    """Simulate one year in SimPy, the lean way: one process per direction walks its trains.
+
+    A portal is FIFO, so trains enter in order of arrival (timetabled time plus entry
+    delay): each direction's process takes them in that order, waits for the arrival, the
+    headway to the train ahead and the entry signal. The signals run as in
+    :func:`simpy_year`.
+    """
+    env = simpy.Environment()
+    tunnel = Tunnel(env, inp.year_s)
+    ran = np.zeros((2, len(inp.train_types)), dtype=np.int64)
+    delay_s = [0.0] * len(inp.train_types)
+    green, switch = inp.single_bore_green_s, inp.switch_s
+    headway = inp.headway_s
+
+    def single_bore(length: float) -> Any:
+        """One degraded interval: single-bore cycles from now, greens stop a switch early."""
+        end = env.now + length
+        stop = end - switch
+        held = [False, False]
+
+        def hold(red0: bool, red1: bool) -> None:
+            for d, r in enumerate((red0, red1)):
+                tunnel.red[d] += int(r) - int(held[d])
+                held[d] = r
+            tunnel.changed()
+
+        while env.now < stop:
+            for phase, span in ((0, green), (None, switch), (1, green), (None, switch)):
+                if env.now >= stop:
+                    break
+                hold(phase != 0, phase != 1)
+                yield env.timeout(min(span, stop - env.now))
+        hold(True, True)
+        yield env.timeout(max(end - env.now, 0.0))
+        hold(False, False)
+
+    def maintenance() -> Any:
+        for day in range(inp.days_per_year):
+            yield env.timeout(day * DAY_S + inp.possession_start_h * 3600.0 - env.now)
+            env.process(single_bore(inp.possession_hours * 3600.0))
+
+    def disruption(closure_s: float, degraded_s: float) -> Any:
+        if closure_s > 0:
+            tunnel.closures += 1
+            tunnel.changed()
+            yield env.timeout(closure_s)
+            tunnel.closures -= 1
+            tunnel.changed()
+        if degraded_s > 0:
+            env.process(single_bore(degraded_s))
+
+    def incidents() -> Any:
+        for t, closure_s, degraded_s, _ in draws.events:
+            yield env.timeout(t - env.now)
+            env.process(disruption(closure_s, degraded_s))
+
+    def direction(d: int) -> Any:
+        types, sched = year_timetable(inp, d)
+        arrival = sched + draws.delays[d]
+        order = np.argsort(arrival, kind="stable")
+        prev_t, prev_k = -math.inf, None
+        for k, t, a in zip(
+            types[order].tolist(), sched[order].tolist(), arrival[order].tolist(), strict=True
+        ):
+            if a > env.now:
+                yield env.timeout(a - env.now)
+            if prev_k is not None:
+                wait = prev_t + headway[prev_k][k] - env.now
+                if wait > 0:
+                    yield env.timeout(wait)
+            while not tunnel.is_open(d):
+                yield tunnel.opened[d]
+            prev_t, prev_k = env.now, k
+            ran[d, k] += 1
+            delay_s[k] += env.now - t
+
+    if inp.possession_hours > 0:
+        env.process(maintenance())
+    env.process(incidents())
+    env.process(direction(0))
+    env.process(direction(1))
+    env.run(until=inp.year_s)
+    tunnel.changed()
+    return {
+        "trains_run": ran,
+        "availability": (tunnel.open_s[0] + tunnel.open_s[1]) / (2.0 * inp.year_s),
+        "delay_s": delay_s,
+    }
+
+
+def simpy_years(
+    inp: OperationsInputs, seed: int, years: int, year_fn: Any
+) -> tuple[list[YearDraws], list[dict[str, Any]]]:
+    """Sample and simulate ``years`` SimPy years with ``year_fn`` from ``default_rng(seed)``."""
+    rng = np.random.default_rng(seed)
+    draws, out = [], []
+    for _ in range(years):
+        draws.append(sample_year(inp, rng))
+        out.append(year_fn(inp, draws[-1]))
+    return draws, out
+
+
 def as_arrays(inp: OperationsInputs, years: list[YearDraws]) -> tuple[np.ndarray, Disruptions]:
     """The draws of SimPy years in the layout of ``run_years``."""
     delays = np.stack([np.concatenate(y.delays) for y in years])
@@ -330,15 +455,46 @@ def main() -> None:
     demanded = int(inp.trains_per_year.sum())
     t_start = time.perf_counter()
 
-    # 1. SimPy, whole years with their own random numbers (timed).
-    rng = np.random.default_rng(args.seed)
+    # 1. Timed rounds: lean SimPy, heavy SimPy (same draws) and ours, alternated.
+    rounds = 1 if args.quick else ROUNDS
     draws: list[YearDraws] = []
     peer: list[dict[str, Any]] = []
-    t0 = time.perf_counter()
-    for _ in range(args.simpy_years):
-        draws.append(sample_year(inp, rng))
-        peer.append(simpy_year(inp, draws[-1]))
-    t_simpy = (time.perf_counter() - t0) / args.simpy_years
+    heavy_equal = 0
+    simulate_years(inp, args.seed, 20)  # warm-up
+    cpu: dict[str, list[float]] = {"lean": [], "heavy": [], "ours": []}
+    wall: dict[str, list[float]] = {"lean": [], "heavy": [], "ours": []}
+    ours_rounds = []
+    for r in range(rounds):
+        sides = {
+            "lean": lambda r=r: simpy_years(inp, args.seed + r, args.simpy_years, simpy_year_lean),
+            "heavy": lambda r=r: simpy_years(inp, args.seed + r, args.simpy_years, simpy_year),
+            "ours": lambda r=r: simulate_years(inp, args.seed, args.years, block=r),
+        }
+        order = list(sides) if r % 2 == 0 else list(sides)[::-1]  # alternate who goes first
+        c, w, last = alternated_rounds({k: sides[k] for k in order}, 1)
+        for k in cpu:
+            cpu[k].append(c[k][0])
+            wall[k].append(w[k][0])
+        lean_draws, lean_years = last["lean"]
+        _, heavy_years = last["heavy"]
+        for a_, b_ in zip(lean_years, heavy_years, strict=True):
+            heavy_equal += bool(
+                np.array_equal(a_["trains_run"], b_["trains_run"])
+                and a_["availability"] == b_["availability"]
+            )
+        draws += lean_draws
+        peer += lean_years
+        ours_rounds.append(last["ours"])
+    per_year = {
+        k: [t / (args.years if k == "ours" else args.simpy_years) for t in cpu[k]] for k in cpu
+    }
+    t_simpy = median(per_year["lean"])
+    t_heavy = median(per_year["heavy"])
+    t_ours = median(per_year["ours"])
+    ratio = median_ratio(per_year["lean"], per_year["ours"])
+    ratio_heavy = median_ratio(per_year["heavy"], per_year["ours"])
+    o_run_all = np.concatenate([o.trains_run.sum(axis=(1, 2)) for o in ours_rounds])
+    o_av_all = np.concatenate([o.availability for o in ours_rounds])
     # 2. SimPy, signals only, for the availability over many more years.
     rng_a = np.random.default_rng(args.seed + 1)
     p_av_many = np.array(
@@ -347,19 +503,11 @@ def main() -> None:
             for _ in range(args.signal_years)
         ]
     )
-    # 3. beringia (timed).
-    simulate_years(inp, args.seed, 20)  # warm-up
-    t0 = time.perf_counter()
-    ours = simulate_years(inp, args.seed, args.years)
-    t_ours = (time.perf_counter() - t0) / args.years
-    ratio = t_simpy / t_ours
-
     p_run = np.array([p["trains_run"].sum() for p in peer], dtype=np.float64)
     p_av = np.array([p["availability"] for p in peer])
-    o_run = ours.trains_run.sum(axis=(1, 2)).astype(np.float64)
     indep = {
-        "throughput": compare(p_run, o_run),
-        "availability": compare(p_av_many, ours.availability),
+        "throughput": compare(p_run, o_run_all.astype(np.float64)),
+        "availability": compare(p_av_many, o_av_all),
     }
     # 4. Common draws: the vectorised core on the SimPy years' own draws.
     delays, disr = as_arrays(inp, draws)
@@ -389,9 +537,21 @@ def main() -> None:
         "simpy_years": args.simpy_years,
         "simpy_signal_only_years": args.signal_years,
         "our_years": args.years,
+        "rounds": rounds,
+        "seconds_are": "median CPU seconds per simulated year over the rounds",
         "simpy_seconds_per_year": round(t_simpy, 5),
+        "simpy_heavy_seconds_per_year": round(t_heavy, 5),
         "our_seconds_per_year": round(t_ours, 6),
+        "wall_seconds_per_year": {
+            k: round(median(wall[k]) / (args.years if k == "ours" else args.simpy_years), 6)
+            for k in wall
+        },
         "ratio_vs_simpy": round(ratio, 2),
+        "ratio_vs_simpy_rounds": [
+            round(a / b, 2) for a, b in zip(per_year["lean"], per_year["ours"], strict=True)
+        ],
+        "ratio_vs_simpy_heavy": round(ratio_heavy, 2),
+        "simpy_lean_equals_heavy_years": heavy_equal,
         "independent": indep,
         "common_draws": common,
         "agree_within_2pct_common_draws": ok_common,
@@ -411,8 +571,13 @@ def main() -> None:
         f"{running['seconds_per_profile'] * 1e3:.1f} ms per profile; profiles, headway "
         f"matrix and capacity {running['seconds_profiles_headways_capacity']:.3f} s"
     )
-    print(f"SimPy: {args.simpy_years} years, {t_simpy:.3f} s per year")
-    print(f"beringia: {args.years:,} years, {t_ours * 1e3:.2f} ms per year")
+    print(
+        f"SimPy lean: {t_simpy:.3f} CPU s per year; heavy: {t_heavy:.3f} (median of "
+        f"{rounds} rounds of {args.simpy_years} years); identical results in "
+        f"{heavy_equal}/{len(peer)} years"
+    )
+    print(f"beringia: {args.years:,} years a round, {t_ours * 1e3:.2f} CPU ms per year")
+    print(f"ratio_vs_simpy_heavy={ratio_heavy:.2f}")
     for name, v in indep.items():
         print(
             f"independent draws, {name}: SimPy {v['simpy_mean']:,.4f} ({v['simpy_years']} "
@@ -427,6 +592,7 @@ def main() -> None:
     if not precise:
         print("note: a Monte Carlo standard error is not well below 2 %: add years")
     print(f"results: {out}")
+    assert heavy_equal == len(peer), "the lean and heavy SimPy peers disagree"
     assert ok_common, f"common-draw means differ by {TOLERANCE:.0%} or more: {common}"
     assert ok_indep or args.quick, f"independent means differ by {TOLERANCE:.0%} or more: {indep}"
     print(f"ratio_vs_simpy={ratio:.2f}")

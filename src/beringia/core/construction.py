@@ -393,6 +393,8 @@ class BlockResult:
     inside_duration_years: FloatArray
     """Duration without the project-wide schedule factor (the inside view)."""
     variates: int
+    variates_used: tuple[int, int] = (0, 0)
+    """Variates the model used (not only drew): uniform doubles, standard exponentials."""
     activities: list[Activity] = field(default_factory=list)
     risk_impacts: dict[str, FloatArray] = field(default_factory=dict)
 
@@ -408,6 +410,7 @@ def sample_inputs(
             continue
         u = rngmod.stream(seed, "construction", block, "input/" + key).random(n)
         counter.add(n)
+        counter.use(uniform=n)
         out[key] = ppf(spec, u)
     return out
 
@@ -942,6 +945,28 @@ def _costs(
     return {k: comp[k] for k in COMPONENTS if k != "systemic"}
 
 
+def _risk_variates_used(inp: ConstructionInputs, risks: RiskDraws) -> int:
+    """Count the register's uniforms a block uses (after :func:`project_delays`).
+
+    Every risk uses its occurrence uniform, and every correlated group its common factor;
+    an occurrence uses its delay and cost, a place risk drawn by probability its place, and
+    a risk of one bore out of several its bore.
+    """
+    n = risks.count.shape[1] if risks.count.ndim == 2 else 0
+    used = len(inp.risks) * n
+    for g, rho in inp.risk_groups.items():
+        if rho > 0.0 and any(r.group == g for r in inp.risks):
+            used += n
+    for i, risk in enumerate(inp.risks):
+        hits = int(np.count_nonzero(risks.count[i] > 0))
+        used += 2 * hits
+        if risk.is_place and risk.rate_per_km is None:
+            used += hits
+        if risk.is_place and risk.bore is None and not risk.all_bores:
+            used += hits
+    return used
+
+
 def simulate_block(
     inp: ConstructionInputs, seed: int, block: int, n: int, *, detail: bool = False
 ) -> BlockResult:
@@ -973,6 +998,8 @@ def simulate_block(
     x = sample_inputs(inp, seed, block, n, counter)
     ground = sample_ground(inp.zones, streams, n)
     counter.add(2 * ground.length.size)
+    runs = int(np.count_nonzero(ground.length > 0))  # runs past a zone's end are not used
+    counter.use(uniform=runs, exponential=runs)
     marine_done, site_ready, delivered = _sites_and_machines(inp, x, n)
     risks = sample_risks(inp.risks, x, inp.risk_groups, streams, counter, n)
     # Project-wide risk: one factor per draw on the whole cost, one dilating the whole
@@ -1007,6 +1034,7 @@ def simulate_block(
     # later date by their own length, not dilated; shown as one stop before opening. Rates
     # act over the works' duration.
     stops = project_delays(inp.risks, risks, x, commissioned * f_time / YEAR_DAYS)
+    counter.use(uniform=_risk_variates_used(inp, risks))
     done = commissioned * f_time + stops
     years = done / YEAR_DAYS
     # The inside view: the same draw without the project-wide schedule factor (the anchor
@@ -1030,6 +1058,7 @@ def simulate_block(
         inputs={k: v for k, v in x.items() if not inp.inputs[k].is_fixed},
         inside_duration_years=inside_years,
         variates=counter.n,
+        variates_used=(counter.used_uniform, counter.used_exponential),
         risk_impacts=risk_impacts(inp.risks, risks),
     )
     if detail:

@@ -528,6 +528,35 @@ def _horner(ct: FloatArray, u: FloatArray) -> tuple[FloatArray, FloatArray]:
     return p, dp
 
 
+def _horner_ragged(
+    ct: FloatArray, u: FloatArray, width: NDArray[np.intp]
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return ``P(u)``, ``dP/du`` and ``sum_t |c_t| u^t`` in one pass, each column to its top.
+
+    ``width[t]`` is how many leading columns of ``ct`` (T, m) have a non-zero row ``t`` or
+    above: the columns are sorted by their last non-zero row, highest first, so row ``t``
+    only touches the first ``width[t]`` of them. The columns left out hold zeros from row
+    ``t`` up, where Horner's method would keep ``p = dp = 0`` exactly: the results are those
+    of :func:`_horner` over every row (``u`` finite), bit for bit.
+    """
+    m = ct.shape[1]
+    p, dp, pa = np.zeros(m), np.zeros(m), np.zeros(m)
+    for t in range(ct.shape[0] - 1, -1, -1):
+        k = int(width[t])
+        if k == 0:
+            continue
+        uk, pk = u[:k], p[:k]
+        dpk = dp[:k]
+        dpk *= uk
+        dpk += pk
+        pk *= uk
+        pk += ct[t, :k]
+        pak = pa[:k]
+        pak *= uk
+        pak += np.abs(ct[t, :k])
+    return p, dp, pa
+
+
 def _last_flow(c: FloatArray) -> NDArray[np.intp]:
     """Return the year of each draw's last non-zero flow (0 when all are zero)."""
     nonzero = c != 0
@@ -561,41 +590,60 @@ class _NpvAt:
     ``f(x) = sum_t c_t exp(-t x)``. For the draws flagged ``low`` (brackets at rates so low that
     ``exp(-t x)`` would overflow), the NPV is divided by the weight of the draw's last flow
     ``L``: ``g(x) = sum_t c_t exp((L - t) x)``, with the same sign and the same roots.
+
+    The draws' columns must come sorted by ``last``, highest first: each draw is evaluated
+    over its own years only (:func:`_horner_ragged`). :meth:`keep` drops the draws done.
     """
 
     def __init__(self, ct: FloatArray, last: NDArray[np.intp], low: NDArray[np.bool_]) -> None:
-        self.ct, self.act, self.low = ct, np.abs(ct), low
+        self.ct, self.last, self.low = ct, last, low
         self.eps = 8.0 * ct.shape[0] * np.finfo(np.float64).eps
-        if low.any():
+        self._reverse()
+
+    def _reverse(self) -> None:
+        if self.low.any():
             # rt[s, j] = c[L_j - s, j]: the low draws' flows from their last one backwards
-            s = np.arange(ct.shape[0])[:, None]
-            cols = np.flatnonzero(low)
-            idx = last[cols][None, :] - s
-            taken = ct[np.maximum(idx, 0), cols[None, :]]
+            s = np.arange(self.ct.shape[0])[:, None]
+            cols = np.flatnonzero(self.low)
+            idx = self.last[cols][None, :] - s
+            taken = self.ct[np.maximum(idx, 0), cols[None, :]]
             self.rt = np.where(idx >= 0, taken, 0.0)
 
     @staticmethod
-    def _forward(ct: FloatArray, act: FloatArray, x: FloatArray) -> tuple[FloatArray, ...]:
-        u = np.exp(-x)
-        fx, dp = _horner(ct, u)
-        return fx, -u * dp, _horner(act, u)[0]
+    def _width(last: NDArray[np.intp], rows: int) -> NDArray[np.intp]:
+        """Columns (sorted by ``last``, highest first) with ``last >= t``, for each row ``t``."""
+        return np.asarray(np.searchsorted(-last, -np.arange(rows), side="right"), dtype=np.intp)
+
+    def keep(self, rows: NDArray[np.bool_]) -> None:
+        """Keep only the draws ``rows`` (the order, hence the sorting, is kept)."""
+        self.ct = np.ascontiguousarray(self.ct[:, rows])
+        self.last, self.low = self.last[rows], self.low[rows]
+        self._reverse()
 
     @staticmethod
-    def _reversed(rt: FloatArray, x: FloatArray) -> tuple[FloatArray, ...]:
+    def _forward(ct: FloatArray, last: NDArray[np.intp], x: FloatArray) -> tuple[FloatArray, ...]:
+        u = np.exp(-x)
+        fx, dp, scale = _horner_ragged(ct, u, _NpvAt._width(last, ct.shape[0]))
+        return fx, -u * dp, scale
+
+    @staticmethod
+    def _reversed(rt: FloatArray, last: NDArray[np.intp], x: FloatArray) -> tuple[FloatArray, ...]:
+        # rt's column j is non-zero up to row L_j: the same order, highest first
         w = np.exp(x)
-        gx, dq = _horner(rt, w)
-        return gx, w * dq, _horner(np.abs(rt), w)[0]
+        gx, dq, scale = _horner_ragged(rt, w, _NpvAt._width(last, rt.shape[0]))
+        return gx, w * dq, scale
 
     def __call__(self, x: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Return the (scaled) NPV, its derivative in ``x`` and its rounding noise."""
         if not self.low.any():
-            fx, dfx, scale = self._forward(self.ct, self.act, x)
+            fx, dfx, scale = self._forward(self.ct, self.last, x)
             return fx, dfx, self.eps * scale
         out = (np.empty_like(x), np.empty_like(x), np.empty_like(x))
         high = ~self.low
-        parts = [(self.low, self._reversed(self.rt, x[self.low]))]
+        parts = [(self.low, self._reversed(self.rt, self.last[self.low], x[self.low]))]
         if high.any():
-            parts.append((high, self._forward(self.ct[:, high], self.act[:, high], x[high])))
+            ct_high = self.ct[:, high]
+            parts.append((high, self._forward(ct_high, self.last[high], x[high])))
         for rows, values in parts:
             for o, v in zip(out, values, strict=True):
                 o[rows] = v
@@ -647,6 +695,8 @@ def irr(cash: ArrayLike) -> FloatArray:
     found = np.flatnonzero(lo_idx >= 0)
     if found.size == 0:
         return out
+    # Each draw on its own years: sorted by its last flow, highest first (_horner_ragged).
+    found = found[np.argsort(-last[found], kind="stable")]
     ct = np.ascontiguousarray(c[found].T)  # (T, m): one contiguous row per year
     g = lo_idx[found]
     x_lo, x_hi = xs[g], xs[g + 1]
@@ -656,7 +706,11 @@ def irr(cash: ArrayLike) -> FloatArray:
     denom = f_hi - f_lo
     x = np.where(denom != 0, x_lo - f_lo * (x_hi - x_lo) / np.where(denom != 0, denom, 1.0), x_lo)
     x = np.clip(x, x_lo, x_hi)
-    done = np.zeros(found.size, dtype=bool)
+    # Safeguarded Newton; a draw's x is final once it has converged, and the draws done
+    # leave the arrays once they are a quarter of them (dropping costs a copy of the flows).
+    final = np.full(found.size, np.nan)
+    left = np.arange(found.size)  # the draws in the arrays, in sorted order
+    alive = np.ones(found.size, dtype=bool)  # ... and which of them still iterate
     for _ in range(IRR_MAX_ITERATIONS):
         fx, dfx, noise = npv_at(x)
         same = np.sign(fx) == np.sign(f_lo)
@@ -671,10 +725,18 @@ def irr(cash: ArrayLike) -> FloatArray:
         settled = np.abs(fx) <= noise  # the NPV at x is zero to rounding
         done = settled | (np.abs(step - x) <= tol) | (np.abs(x_hi - x_lo) <= tol)
         x = np.where(settled, x, step)
-        if done.all():
+        new = done & alive
+        final[left[new]] = x[new]
+        alive &= ~done
+        n_alive = int(np.count_nonzero(alive))
+        if n_alive == 0:
             break
+        if n_alive <= 0.75 * alive.size:
+            left, x, x_lo, x_hi, f_lo = left[alive], x[alive], x_lo[alive], x_hi[alive], f_lo[alive]
+            npv_at.keep(alive)
+            alive = np.ones(n_alive, dtype=bool)
     # A draw whose iteration has not converged (its NPV not finite near the root) has no IRR.
-    out[found] = np.where(done, np.expm1(x), np.nan)
+    out[found] = np.expm1(final)
     return out
 
 

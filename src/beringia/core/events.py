@@ -53,23 +53,78 @@ def per_event(specs: list[DistSpec], kind: NDArray[np.intp], u: FloatArray) -> F
     return out
 
 
+def _attr_used(events: int, types: int) -> int:
+    """Uniforms the events' attributes use: type (when there are several), delay, cost."""
+    return events * (3 if types > 1 else 2)
+
+
 def _rank_within(groups: NDArray[np.intp], n: int) -> NDArray[np.intp]:
     """Position of each element within its run of equal ``groups`` (sorted ascending)."""
     start = np.searchsorted(groups, np.arange(n))
     return np.asarray(np.arange(groups.size) - start[groups], dtype=np.intp)
 
 
+SLOT_ROWS = 32
+"""Slots of a block's event streams drawn at a time (a small buffer, not every slot at once)."""
+
+
+def _slot_variates(
+    gen: np.random.Generator,
+    slot: NDArray[np.intp],
+    draw: NDArray[np.intp],
+    n: int,
+    width: int,
+    counter: VariateCounter,
+) -> tuple[FloatArray, NDArray[np.intp]]:
+    """Return the ``width`` uniforms of every (slot, draw), in slot-major order, and that order.
+
+    The stream is laid out slot-major: slot ``s`` of draw ``d`` takes the uniforms
+    ``(s * n + d) * width`` onwards, so a draw's later slots only extend it. It is read
+    :data:`SLOT_ROWS` slots at a time into one buffer (the same numbers as one
+    ``gen.random((slots, n, width))``, without holding them all); every slot up to the
+    largest is drawn. Row ``i`` of the values belongs to element ``order[i]`` of ``slot``
+    (sorted by slot, then as given: within a draw, the elements keep their order).
+    """
+    rows = int(slot.max()) + 1
+    counter.add(rows * n * width)
+    order = np.argsort(slot.astype(np.uint16) if rows <= 65536 else slot, kind="stable")
+    flat = slot[order] * n + draw[order]  # index into the stream's (slots x n) layout
+    edges = np.searchsorted(flat, np.arange(0, rows + SLOT_ROWS, SLOT_ROWS) * n)
+    out = np.empty((slot.size, width))
+    buf = np.empty((min(SLOT_ROWS, rows) * n, width))
+    for i, s0 in enumerate(range(0, rows, SLOT_ROWS)):
+        m = min(SLOT_ROWS, rows - s0)
+        gen.random(out=buf[: m * n])
+        a, b = edges[i], edges[i + 1]
+        np.take(buf, flat[a:b] - s0 * n, axis=0, out=out[a:b])
+    return out, order
+
+
 def poisson_ppf(mean: FloatArray, u: FloatArray) -> NDArray[np.intp]:
-    """Poisson quantile: the smallest ``k`` with ``P(X <= k) >= u``, by summing terms."""
+    """Poisson quantile: the smallest ``k`` with ``P(X <= k) >= u``, by summing terms.
+
+    Each element sums its own terms and leaves the loop when it is done, so the work is
+    the sum of the counts, not the largest count times the number of elements.
+    """
+    u = np.broadcast_to(u, mean.shape)
     k = np.zeros(mean.shape, dtype=np.intp)
     term = np.exp(-mean)
     cdf = term.copy()
-    todo = u > cdf
-    while todo.any():
-        k += todo
-        term = np.where(todo, term * mean / np.maximum(k, 1), term)
-        cdf = np.where(todo, cdf + term, cdf)
-        todo &= (u > cdf) & (term > 1e-300)
+    idx = np.flatnonzero(u > cdf)
+    if idx.size == 0:
+        return k
+    mean_c, u_c = mean.ravel()[idx], u.ravel()[idx]
+    term_c, cdf_c = term.ravel()[idx], cdf.ravel()[idx]
+    k_c = np.zeros(idx.size, dtype=np.intp)
+    while idx.size:
+        k_c += 1
+        term_c = term_c * mean_c / np.maximum(k_c, 1)
+        cdf_c = cdf_c + term_c
+        more = (u_c > cdf_c) & (term_c > 1e-300)
+        if not more.all():
+            k.ravel()[idx[~more]] = k_c[~more]
+            idx, mean_c, u_c = idx[more], mean_c[more], u_c[more]
+            term_c, cdf_c, k_c = term_c[more], cdf_c[more], k_c[more]
     return k
 
 
@@ -146,6 +201,7 @@ def add_events(
     for zone, start, stop in ground.zone_rows:
         streams(f"events/{bore}/{zone}/first").random(out=u_first[start:stop])
     counter.add(lam.size)
+    counter.use(uniform=int(np.count_nonzero(lam > 0)))  # a run without a rate cannot have one
     cand = np.flatnonzero(u_first < lam)
     first = -np.log1p(-u_first.ravel()[cand])
     lam_c = lam.ravel()[cand]
@@ -159,23 +215,35 @@ def add_events(
     order = np.argsort(draw, kind="stable")
     run, draw, first, lam_c = run[order], draw[order], first[hit][order], lam_c[hit][order]
     slot = _rank_within(draw, n)
-    u_count = streams(f"events/{bore}/count").random((int(slot.max()) + 1, n))
-    counter.add(u_count.size)
-    count = 1 + poisson_ppf(lam_c - first, u_count[slot, draw])
+    u_sorted, by_slot = _slot_variates(streams(f"events/{bore}/count"), slot, draw, n, 1, counter)
+    counter.use(uniform=run.size)
+    u_count = np.empty(run.size)
+    u_count[by_slot] = u_sorted[:, 0]
+    count = 1 + poisson_ppf(lam_c - first, u_count)
     run, draw = np.repeat(run, count), np.repeat(draw, count)
     slot = _rank_within(draw, n)
-    u = streams(f"events/{bore}/attributes").random((int(slot.max()) + 1, n, 3))
-    counter.add(u.size)
-    u = u[slot, draw]
-    zone = rates.zone_of_run[run]
-    weight = rates.cumulative[zone, :, ground.flat_cls[run, draw]].T  # (T, events), cumulative
-    kind = np.minimum((u[:, 0] * weight[-1] > weight).sum(axis=0), len(events) - 1)
-    delay = per_event([ev.delay_days for ev in events], kind, u[:, 1])
+    # The events' attributes, in slot-major order (``run_s``, ``draw_s``): within a draw
+    # the events keep their chainage order, so the sums per draw below add in that order.
+    u, by_slot = _slot_variates(streams(f"events/{bore}/attributes"), slot, draw, n, 3, counter)
+    counter.use(uniform=_attr_used(run.size, len(events)))
+    run_s, draw_s = run[by_slot], draw[by_slot]
+    # The type: the first whose cumulative rate exceeds u0 x the total (one gather a type).
+    cum = rates.cumulative  # (Z, T, C * n)
+    at = rates.zone_of_run[run_s] * (cum.shape[1] * cum.shape[2]) + ground.flat_cls[run_s, draw_s]
+    flat = cum.ravel()
+    types = len(events)
+    target = u[:, 0] * flat[at + (types - 1) * cum.shape[2]]
+    kind = np.zeros(run_s.size, dtype=np.intp)
+    for t in range(types):
+        kind += target > flat[at + t * cum.shape[2]]
+    np.minimum(kind, types - 1, out=kind)
+    delay = np.empty(run.size)
+    delay[by_slot] = per_event([ev.delay_days for ev in events], kind, u[:, 1])
     ev_cost = per_event([ev.cost_usd_m for ev in events], kind, u[:, 2])
     # Events of one run are adjacent (sorted by draw, then run): sum them, then add once.
     first_of_group = np.ones(run.size, dtype=bool)
     first_of_group[1:] = (run[1:] != run[:-1]) | (draw[1:] != draw[:-1])
     starts = np.flatnonzero(first_of_group)
     run_time[run[starts], draw[starts]] += np.add.reduceat(delay, starts)
-    cost += np.bincount(draw, weights=ev_cost, minlength=n)
+    cost += np.bincount(draw_s, weights=ev_cost, minlength=n)
     return cost

@@ -50,11 +50,26 @@ def blocks(draws: int, block_size: int = BLOCK_SIZE) -> list[tuple[int, int, int
 
 
 class VariateCounter:
-    """Counts the random variates a block draws (the benchmark's raw-limit peer uses it)."""
+    """Counts the random variates a block draws, and those it uses, by kind.
+
+    ``n`` counts every variate drawn. A stream is read in a fixed layout (run ``j`` of a
+    draw always takes the same variate), so some drawn variates are never looked at: a run
+    past its zone's end, a run without a rare-event rate, an event slot a draw does not
+    fill. ``used_uniform`` and ``used_exponential`` count only those the model uses, by the
+    generator method that makes them; the construction benchmark's raw-limit peer draws
+    that many, in that mix.
+    """
 
     def __init__(self) -> None:
         self.n = 0
+        self.used_uniform = 0
+        self.used_exponential = 0
 
     def add(self, size: int) -> None:
-        """Record ``size`` more variates."""
+        """Record ``size`` more variates drawn."""
         self.n += int(size)
+
+    def use(self, uniform: int = 0, exponential: int = 0) -> None:
+        """Record variates the model uses: uniform doubles and standard exponentials."""
+        self.used_uniform += int(uniform)
+        self.used_exponential += int(exponential)
