@@ -21,6 +21,7 @@ from conftest import (
 from plotly.offline import get_plotlyjs
 
 import beringia
+from beringia.models.numfmt import money_bn
 from beringia.models.reference.claims import ClaimResult
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.provenance import (
@@ -119,8 +120,12 @@ def test_claims_up_front(page: str, assessment: Assessment) -> None:
         assert pos < key_figures < first_figure
         k = round(c.probability * DRAWS)
         assert k / DRAWS == pytest.approx(c.probability)
-        percent = f"{100 * c.probability:.1f} %"
+        percent = htmlmod.escape(format_percent(c.probability, DRAWS))
         assert percent in page[pos:key_figures]
+        if k == 0:  # a bound, never a bare 0 %, and the one the claim sentence states
+            assert percent.startswith("&lt; ")
+            assert f"below {percent[5:]}" in htmlmod.escape(c.sentence)
+            assert '<span class="prob">0.0 %</span>' not in page
         verdict = htmlmod.escape(claim_verdict(c, DRAWS))
         assert verdict in page
         assert f"({k:,} of {DRAWS:,} draws)." in verdict
@@ -139,24 +144,28 @@ def test_claim_flags_and_notes(page: str, assessment: Assessment) -> None:
 def test_verdict_sentence() -> None:
     c = ClaimResult("x", 8.0, 8.0, 0.0, "")
     assert claim_verdict(c, 20_000) == (
-        "Under this scenario, the chance that the tunnel costs at most $8.0bn and takes at "
-        "most 8.0 years is 0.0 % (0 of 20,000 draws)."
+        "Under this scenario, the chance that the tunnel costs at most $8bn and takes at "
+        "most 8 years is < 0.015 % (0 of 20,000 draws)."
     )
-    c = ClaimResult("y", 100.75, None, 0.25, "")
+    c = ClaimResult("y", 100.926, None, 0.25, "")
     assert claim_verdict(c, 400) == (
-        "Under this scenario, the chance that the tunnel costs at most $100.75bn is "
+        "Under this scenario, the chance that the tunnel costs at most $100.9bn is "
         "25.0 % (100 of 400 draws)."
     )
     c = ClaimResult("z", None, 15.0, 1.0, "")
-    assert "takes at most 15.0 years is 100.0 % (400 of 400 draws)" in claim_verdict(c, 400)
+    assert "takes at most 15 years is > 99.2 % (400 of 400 draws)" in claim_verdict(c, 400)
 
 
 def test_format_percent() -> None:
-    assert format_percent(0.0) == "0.0 %"
-    assert format_percent(1.0) == "100.0 %"
+    assert format_percent(0.0) == "0 %"
+    assert format_percent(1.0) == "100 %"
+    assert format_percent(0.0, 20_000) == "< 0.015 %"
+    assert format_percent(1.0, 20_000) == "> 99.98 %"
     assert format_percent(0.125) == "12.5 %"
-    assert format_percent(0.00005) == "< 0.1 %"
-    assert format_percent(0.99999) == "> 99.9 %"
+    assert format_percent(0.00005) == "0.005 %"
+    assert format_percent(2.8e-9) == "< 0.001 %"
+    assert format_percent(0.9999) == "99.99 %"
+    assert format_percent(0.9999999) == "> 99.999 %"
 
 
 def test_key_figures_and_provenance(page: str, assessment: Assessment) -> None:
@@ -177,7 +186,7 @@ def test_median_draw_and_headings(page: str, assessment: Assessment) -> None:
     m = assessment.median_draw
     sched = html_section(page, "schedule")
     assert f"#{m:,}" in sched
-    assert f"${assessment.cost_usd_bn[m]:,.2f}bn" in sched
+    assert money_bn(float(assessment.cost_usd_bn[m])) in sched
     assert f"{assessment.duration_years[m]:,.2f} years" in sched
     for g in assessment.gantt:
         if g.critical:

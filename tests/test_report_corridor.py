@@ -97,8 +97,8 @@ def test_route_table_matches_quantiles(page: str, assessment: Assessment) -> Non
         row = by_key[(f"{route.origin} → {route.destination}", label)]
         t, k = d["transit_days"], d["cost_usd_per_feu"]
         assert row[2] == f"{route.distance_km:,.0f}"
-        assert row[3] == f"{t['p50']:,.1f} ({t['p10']:,.1f}–{t['p90']:,.1f})"
-        assert row[4] == f"{k['p50']:,.0f} ({k['p10']:,.0f}–{k['p90']:,.0f})"
+        assert row[3] == f"{t['p50']:,.1f} ({t['p10']:,.1f} to {t['p90']:,.1f})"
+        assert row[4] == f"{k['p50']:,.0f} ({k['p10']:,.0f} to {k['p90']:,.0f})"
         if route.mode == "rail":
             assert row[5] == format_percent(d["rail_share"]["p50"])
         else:
@@ -115,15 +115,21 @@ def test_economics_table(page: str, assessment: Assessment) -> None:
     e = c.economics_dict()
     for col, name in enumerate(("tunnel", "corridor")):
         q = e[name]["npv_usd_bn"]
-        assert rows["NPV (USD bn)"][col] == f"{q['p50']:,.1f} ({q['p10']:,.1f}–{q['p90']:,.1f})"
+        assert rows["NPV (USD bn)"][col] == spread(q, ",.1f")
+        assert "-" not in rows["NPV (USD bn)"][col]  # a real minus sign, ranges with "to"
         p = e[name]["p_npv_positive"]
-        assert rows["Share of draws with NPV > 0"][col] == format_percent(p)
+        assert rows["Share of draws with NPV > 0"][col] == format_percent(p, assessment.n_draws)
         cap = e[name]["capex_usd_bn"]
         assert rows["Capex (USD bn)"][col].startswith(f"{cap['p50']:,.1f} (")
         be = rows["Break-even (TEU a year, both directions)"][col]
         share = e[name]["p_breakeven_within_capacity"]
-        assert f"in {format_percent(share)} of draws" in be
+        assert f"in {format_percent(share, assessment.n_draws)} of draws" in be
         assert be.startswith(spread(e[name]["breakeven_teu_per_year"], ",.0f") + ";")
+        payback = rows["Payback (years after notice to proceed)"][col]
+        share = format_percent(e[name]["p_payback_by_horizon"], assessment.n_draws)
+        assert payback.startswith(f"paid back within the horizon in {share} of draws")
+        if e[name]["payback_year"] is not None:  # when paid back, the year, a whole number
+            assert re.search(r"; in those, in year [0-9]+ \([0-9]+ to [0-9]+\)$", payback)
 
 
 def test_key_figures_and_text(page: str, assessment: Assessment) -> None:
@@ -137,7 +143,7 @@ def test_key_figures_and_text(page: str, assessment: Assessment) -> None:
         f"{capex[k]:,.1f}" for k in ("p10", "p50", "p90")
     ]
     opening = q["opening_year"]
-    assert key["Opening (tunnel and corridor both finished)"][1] == f"{opening['p50']:,.1f}"
+    assert key["Opening (tunnel and corridor both finished)"][1] == f"{opening['p50']:,.0f}"
     for d in ("eastbound", "westbound"):
         carried = q["carried_teu_per_year"][d]
         assert key[f"Carried through the tunnel, {d}"][1] == f"{carried['p50']:,.0f}"
@@ -153,9 +159,9 @@ def test_key_figures_and_text(page: str, assessment: Assessment) -> None:
     days = b["modelled_days"]
     assert (
         f"{b['origin']} → {b['destination']} ({b['distance_km']:,.0f} km) takes "
-        f"{days['p50']:,.1f} ({days['p10']:,.1f}–{days['p90']:,.1f}) days"
+        f"{days['p50']:,.1f} ({days['p10']:,.1f} to {days['p90']:,.1f}) days"
     ) in text
-    assert "against 13–15 days quoted" in text and "the median is within" in text
+    assert "against 13 to 15 days quoted" in text and "the median is within" in text
     items = re.findall(r"<li>(.*?)</li>", part.split('class="corr-assumptions', 1)[1], re.S)
     assert [htmlmod.unescape(i) for i in items] == c.assumptions
 
@@ -430,8 +436,8 @@ def test_breakeven(assessment: Assessment) -> None:
 
 
 def test_spread() -> None:
-    assert spread({"p10": 1.0, "p50": 2.5, "p90": 1234.5}, ",.1f") == "2.5 (1.0–1,234.5)"
-    assert spread({"p10": 0.01, "p50": None, "p90": None}, ".1f", 100.0) == "∞ (1.0–∞)"
+    assert spread({"p10": 1.0, "p50": 2.5, "p90": 1234.5}, ",.1f") == "2.5 (1.0 to 1,234.5)"
+    assert spread({"p10": 0.01, "p50": None, "p90": None}, ".1f", 100.0) == "∞ (1.0 to ∞)"
 
 
 @pytest.mark.parametrize("p", [0.0, 1e-5, 0.0004, 0.0095, 0.5, 0.9994, 0.9996, 1.0])

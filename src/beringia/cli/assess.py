@@ -26,6 +26,7 @@ from beringia.cli.options import (
 )
 from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError, ScenarioError
+from beringia.models.numfmt import fixed, money_bn, percent, signed, span
 from beringia.output import check_output_path
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def _start_saved(
 
 
 def _q_row(name: str, q: dict[str, float], fmt: str) -> list[str]:
-    return [name] + [format(q[k], fmt) for k in ("mean", "p10", "p50", "p80", "p90")]
+    return [name] + [signed(format(q[k], fmt)) for k in ("mean", "p10", "p50", "p80", "p90")]
 
 
 def _print_summary(a: Assessment) -> None:
@@ -176,7 +177,7 @@ def _print_summary(a: Assessment) -> None:
         ov = ref["outside_view_cost_usd_bn"]
         out.print(
             f"Outside view ({ref['uplift_source']}, {ref['reference_class']}, on the bottom-up "
-            f"median ${ref['estimate_usd_bn']:,.1f}bn): cost P10 / P50 / P90 "
+            f"median {money_bn(ref['estimate_usd_bn'])}): cost P10 / P50 / P90 "
             f"{ov['p10']:,.1f} / {ov['p50']:,.1f} / {ov['p90']:,.1f}; "
             f"${ref['unit_cost_usd_m_per_bore_km']['p50']:,.0f}m per bore-km at the median, "
             f"percentile {ref['unit_cost_percentile_in_reference']:.0f} of the tunnels built "
@@ -209,17 +210,17 @@ def _print_summary(a: Assessment) -> None:
         for cl in a.claims:
             ct.add_row(
                 escape(cl.name),
-                "-" if cl.max_cost_usd_bn is None else f"${cl.max_cost_usd_bn:,.1f}bn",
+                "-" if cl.max_cost_usd_bn is None else money_bn(cl.max_cost_usd_bn),
                 "-" if cl.max_duration_years is None else f"{cl.max_duration_years:g}",
-                f"{100 * cl.probability:.1f} %",
+                percent(cl.probability, a.n_draws),
             )
         out.print(ct)
     bt = Table(title="Cost breakdown (USD bn)", title_justify="left")
     bt.add_column("component")
     bt.add_column("mean", justify="right")
-    bt.add_column("P10-P90", justify="right")
+    bt.add_column("P10 to P90", justify="right")
     for k, q in c["cost_breakdown_usd_bn"].items():
-        bt.add_row(k, f"{q['mean']:.2f}", f"{q['p10']:.2f}-{q['p90']:.2f}")
+        bt.add_row(k, fixed(q["mean"], 2), span(fixed(q["p10"], 2), fixed(q["p90"], 2)))
     out.print(bt)
     if a.tornado:
         tt = Table(title="What moves the result (rank correlation)", title_justify="left")
@@ -227,5 +228,9 @@ def _print_summary(a: Assessment) -> None:
         tt.add_column("cost", justify="right")
         tt.add_column("duration", justify="right")
         for bar in a.tornado[:5]:
-            tt.add_row(bar.input, f"{bar.cost_rank_corr:+.2f}", f"{bar.duration_rank_corr:+.2f}")
+            tt.add_row(
+                bar.input,
+                signed(f"{bar.cost_rank_corr:+.2f}"),
+                signed(f"{bar.duration_rank_corr:+.2f}"),
+            )
         out.print(tt)

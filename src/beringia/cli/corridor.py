@@ -21,18 +21,22 @@ from beringia.cli.options import (
 )
 from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError
+from beringia.models.numfmt import percent, quantile_spread
 
 
-def _range(q: dict[str, Any] | None, fmt: str, scale: float = 1.0) -> str:
-    """``P50 (P10-P90)`` of a quantile dict; ``-`` where a value is missing or infinite."""
+def _range(q: dict[str, Any] | None, fmt: str, scale: float = 1.0, *, whole: bool = False) -> str:
+    """``P50 (P10 to P90)`` of a quantile dict with real minus signs; ``-`` if missing."""
     if q is None:
         return "-"
+    return quantile_spread(q, fmt, scale, whole=whole)
 
-    def one(k: str) -> str:
-        v = q.get(k)
-        return "inf" if v is None else format(v * scale, fmt)
 
-    return f"{one('p50')} ({one('p10')} to {one('p90')})"
+def _payback(p: dict[str, Any], draws: int) -> str:
+    """``"in 27.4 % of draws, in year 71 (53 to 84)"``: how often and when it pays back."""
+    text = f"in {percent(p['p_payback_by_horizon'], draws)} of draws"
+    if p.get("payback_year") is None:
+        return text
+    return f"{text}, in year {_range(p['payback_year'], '.0f', whole=True)}"
 
 
 def corridor_lines(d: dict[str, Any]) -> list[str]:
@@ -43,15 +47,17 @@ def corridor_lines(d: dict[str, Any]) -> list[str]:
         f"Corridor: {c['network_km']:,.0f} km of railway, {c['new_build_km']:,.0f} km new build "
         f"({by_country}), {c['upgrade_km']:,.0f} km upgraded; corridor capex (tunnel excluded) "
         f"USD bn {_range(c['capex_usd_bn'], ',.1f')}; traffic from year "
-        f"{_range(c['opening_year'], '.1f')}.",
+        f"{_range(c['opening_year'], '.0f', whole=True)} after notice to proceed.",
     ]
     for name in ("tunnel", "corridor"):
         p = e[name]
         irr = _range(p["irr"], ".1f", 100.0)
-        irr += "" if p["irr_defined_share"] == 1 else f" in {p['irr_defined_share']:.0%} of draws"
+        if p["irr_defined_share"] != 1:
+            irr += f" in {percent(p['irr_defined_share'], d['draws'])} of draws"
         lines.append(
             f"Economics, {'tunnel alone' if name == 'tunnel' else 'whole corridor'}: NPV USD bn "
-            f"{_range(p['npv_usd_bn'], ',.1f')}, P(NPV > 0) {100 * p['p_npv_positive']:.1f} %, "
+            f"{_range(p['npv_usd_bn'], ',.1f')}, P(NPV > 0) "
+            f"{percent(p['p_npv_positive'], d['draws'])}, "
             f"IRR % {irr}."
         )
     return lines
@@ -75,7 +81,7 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
         f"Corridor capex (tunnel excluded, overrun uplift included): USD bn "
         f"{_range(c['capex_usd_bn'], ',.1f')}; new lines built in "
         f"{_range(c['build_years'], '.1f')} years; traffic from year "
-        f"{_range(c['opening_year'], '.1f')} after notice to proceed."
+        f"{_range(c['opening_year'], '.0f', whole=True)} after notice to proceed."
     )
     b = c["benchmark"]
     if b.get("modelled_days") is not None:
@@ -83,7 +89,7 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
         out.print(
             f"Benchmark: {escape(b['origin'])} -> {escape(b['destination'])} by rail, modelled "
             f"{_range(b['modelled_days'], '.1f')} days terminal to terminal against "
-            f"{lo:g}-{hi:g} quoted."
+            f"{lo:g} to {hi:g} quoted."
         )
     rt = Table(title="Door to door, P50 (P10 to P90)", title_justify="left")
     for col in ("origin", "destination", "mode", "km", "days", "USD per FEU", "rail share %"):
@@ -97,7 +103,7 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
             f"{r['distance_km']:,.0f}",
             _range(r["transit_days"], ".1f"),
             _range(r["cost_usd_per_feu"], ",.0f"),
-            "" if share is None else f"{100 * share['p50']:.2g}",
+            "" if share is None else percent(share["p50"]).removesuffix(" %"),
         )
     out.print(rt)
     tt = Table(
@@ -112,7 +118,8 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
         f"Capacity: {c['capacity_teu_per_year_per_direction']:,.0f} TEU a year per direction."
     )
     et = Table(
-        title=f"Economics (2025 USD, real; {e['horizon_years']} years of operation), P50 (P10-P90)",
+        title=f"Economics (2025 USD, real; {e['horizon_years']} years of operation), "
+        "P50 (P10 to P90)",
         title_justify="left",
     )
     for col in ("", "tunnel alone", "whole corridor"):
@@ -122,20 +129,14 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
         ("capex (USD bn)", "capex_usd_bn", ",.1f", 1.0),
         ("NPV (USD bn)", "npv_usd_bn", ",.1f", 1.0),
         ("IRR (%)", "irr", ".1f", 100.0),
-        ("payback (year after notice to proceed)", "payback_year", ".0f", 1.0),
         ("benefit-cost ratio", "benefit_cost_ratio", ".2f", 1.0),
         ("break-even (TEU a year, both ways)", "breakeven_teu_per_year", ",.0f", 1.0),
     ]
+    n = d["draws"]
     for label, key, fmt, scale in rows:
         et.add_row(label, _range(t[key], fmt, scale), _range(w[key], fmt, scale))
-    et.add_row(
-        "P(payback by the horizon)",
-        f"{100 * t['p_payback_by_horizon']:.1f} %",
-        f"{100 * w['p_payback_by_horizon']:.1f} %",
-    )
-    et.add_row(
-        "P(NPV > 0)", f"{100 * t['p_npv_positive']:.1f} %", f"{100 * w['p_npv_positive']:.1f} %"
-    )
+    et.add_row("paid back within the horizon", *(_payback(x, n) for x in (t, w)))
+    et.add_row("P(NPV > 0)", percent(t["p_npv_positive"], n), percent(w["p_npv_positive"], n))
     out.print(et)
     out.print(f"Discount rate (real) {_range(e['discount_rate'], '.3f')}.")
     for line in c["assumptions"]:

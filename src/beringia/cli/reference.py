@@ -27,6 +27,7 @@ from beringia.cli.options import (
 )
 from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError, ScenarioError
+from beringia.models.numfmt import money_bn, percent
 from beringia.output import check_output_path
 
 if TYPE_CHECKING:
@@ -128,9 +129,9 @@ def claims(
         t.add_row(
             escape(cl["name"]),
             escape(_stated(given[cl["name"]], sc.currency, sc.price_base_year)),
-            "-" if cl["max_cost_usd_bn"] is None else f"${cl['max_cost_usd_bn']:,.1f}bn",
+            "-" if cl["max_cost_usd_bn"] is None else money_bn(cl["max_cost_usd_bn"]),
             "-" if cl["max_duration_years"] is None else f"{cl['max_duration_years']:g}",
-            f"{100 * cl['probability']:.2f} %",
+            percent(cl["probability"], draws),
             "-" if unit_c is None else f"{unit_c:,.0f} (P{pct:.0f})",
         )
     out.print(t)

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from beringia.models.corridor.results import CorridorAssessment, ProjectEconomics, RouteDraws
+from beringia.models.numfmt import quantile_spread, signed, whole_year
 from beringia.pipeline.assessment import Assessment
 from beringia.report.corridor_map import corridor_map
 from beringia.report.reduce import FloatArray, ecdf_points, f32
@@ -217,7 +218,9 @@ def npv_distribution(a: Assessment) -> go.Figure:
                 y=f32(100.0 * share),
                 mode="lines",
                 line={"color": PROJECT_COLOURS.get(p.name, "#555555"), "width": 2.5, "shape": "hv"},
-                name=f"{label}: NPV &gt; 0 in {format_percent(p.p_npv_positive)} of draws",
+                name=(
+                    f"{label}: NPV &gt; 0 in {format_percent(p.p_npv_positive, a.n_draws)} of draws"
+                ),
                 hovertemplate=f"{label}<br>NPV {DOLLAR}%{{x:,.1f}}bn<br>"
                 "%{y:.1f} % of draws at or below<extra></extra>",
             )
@@ -319,7 +322,7 @@ def cash_fan(a: Assessment) -> go.Figure:
             x=opening,
             y=1.0,
             yref="y domain",
-            text=f"opening P50: year {opening:,.1f}",
+            text=f"opening P50: year {whole_year(opening)}",
             showarrow=False,
             xanchor="left",
             yanchor="top",
@@ -380,8 +383,8 @@ def breakeven(a: Assessment) -> go.Figure:
         label = PROJECT_LABELS.get(p.name, p.name)
         share = finite.size / n if n else 0.0
         name = (
-            f"{label}: pays within capacity in {format_percent(share)} of draws "
-            f"(never in {format_percent(1 - share)})"
+            f"{label}: pays within capacity in {format_percent(share, n or None)} of draws "
+            f"(never in {format_percent(1 - share, n or None)})"
         )
         if finite.size:
             x, q = ecdf_points(finite, MAX_ECDF_POINTS)
@@ -476,7 +479,7 @@ def route_rows(c: CorridorAssessment) -> list[dict[str, Any]]:
     return out
 
 
-def _economics_rows(e: dict[str, Any]) -> list[tuple[str, str, str]]:
+def _economics_rows(e: dict[str, Any], draws: int | None = None) -> list[tuple[str, str, str]]:
     """Rows of the economics table (label, tunnel alone, whole corridor) from ``economics_dict``."""
     t, w = e["tunnel"], e["corridor"]
 
@@ -488,27 +491,29 @@ def _economics_rows(e: dict[str, Any]) -> list[tuple[str, str, str]]:
             return "none in any draw"
         text = spread(x["irr"], ".1f", 100.0) + " %"
         if x["irr_defined_share"] < 1.0:
-            text += f"; defined in {format_percent(x['irr_defined_share'])} of draws"
+            text += f"; defined in {format_percent(x['irr_defined_share'], draws)} of draws"
         return text
 
     def payback(x: dict[str, Any]) -> str:
-        within = (
-            f"paid back within the horizon in {format_percent(x['p_payback_by_horizon'])} of draws"
-        )
+        share = format_percent(x["p_payback_by_horizon"], draws)
+        within = f"paid back within the horizon in {share} of draws"
         if x["payback_year"] is None:
             return within
-        return f"{spread(x['payback_year'], ',.0f')} when paid back; {within}"
+        return f"{within}; in those, in year {quantile_spread(x['payback_year'], whole=True)}"
 
     def breakeven_text(x: dict[str, Any]) -> str:
         return (
             f"{spread(x['breakeven_teu_per_year'], ',.0f')}; some traffic within capacity pays "
-            f"in {format_percent(x['p_breakeven_within_capacity'])} of draws"
+            f"in {format_percent(x['p_breakeven_within_capacity'], draws)} of draws"
         )
 
     return [
         ("Capex (USD bn)", *both(lambda x: spread(x["capex_usd_bn"], ",.1f"))),
         ("NPV (USD bn)", *both(lambda x: spread(x["npv_usd_bn"], ",.1f"))),
-        ("Share of draws with NPV > 0", *both(lambda x: format_percent(x["p_npv_positive"]))),
+        (
+            "Share of draws with NPV > 0",
+            *both(lambda x: format_percent(x["p_npv_positive"], draws)),
+        ),
         ("IRR (real)", *both(irr)),
         ("Payback (years after notice to proceed)", *both(payback)),
         ("Benefit-cost ratio", *both(lambda x: spread(x["benefit_cost_ratio"], ".2f"))),
@@ -528,7 +533,7 @@ def _benchmark(c: CorridorAssessment) -> dict[str, Any] | None:
         "destination": str(b.get("destination", "")),
         "km": f"{float(b.get('distance_km', math.nan)):,.0f}",
         "days": spread(days, ",.1f"),
-        "quoted": f"{lo:g}–{hi:g}",
+        "quoted": f"{lo:g} to {hi:g}",
         "within": bool(b.get("median_within_quoted", lo <= days["p50"] <= hi)),
         "source": str(b.get("source", "")),
     }
@@ -562,7 +567,7 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
     e = c.economics_dict()
 
     def key(label: str, unit: str, x: dict[str, float], fmt: str, scale: float = 1.0) -> list[str]:
-        return [label, unit, *(format(scale * x[k], fmt) for k in ("p10", "p50", "p90"))]
+        return [label, unit, *(signed(format(scale * x[k], fmt)) for k in ("p10", "p50", "p90"))]
 
     key_rows = [
         key("Corridor capex (tunnel excluded)", "USD bn", q["capex_usd_bn"], ",.1f"),
@@ -571,7 +576,7 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
             "Opening (tunnel and corridor both finished)",
             "years after NTP",
             q["opening_year"],
-            ",.1f",
+            ",.0f",
         ),
     ]
     for d, v in q["demand_teu_per_year"].items():
@@ -593,7 +598,7 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
         },
         "key": key_rows,
         "capacity": f"{c.capacity_teu_per_year:,.0f}",
-        "economics": _economics_rows(e),
+        "economics": _economics_rows(e, a.n_draws),
         "p_npv": {p.name: p.p_npv_positive for p in _projects(c)},
         "breakeven_p50": {k: v["p50"] for k, v in be.items()},
         "horizon": c.horizon_years,

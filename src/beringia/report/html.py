@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from beringia.models.numfmt import bound_sentence, money_bn, significant
 from beringia.models.reference.claims import ClaimResult
 from beringia.output import check_output_path, write_atomic
 from beringia.pipeline.assessment import Assessment
@@ -30,7 +31,6 @@ from beringia.report.page import (
     CONTENT_SECURITY_POLICY,
     environment,
     figure_html,
-    number,
     plotly_js,
 )
 from beringia.report.reference_figures import outside_view_section
@@ -51,9 +51,9 @@ STAT_LABELS = {
 def _limits(c: ClaimResult) -> str:
     parts = []
     if c.max_cost_usd_bn is not None:
-        parts.append(f"costs at most ${number(c.max_cost_usd_bn)}bn")
+        parts.append(f"costs at most {money_bn(c.max_cost_usd_bn)}")
     if c.max_duration_years is not None:
-        parts.append(f"takes at most {number(c.max_duration_years)} years")
+        parts.append(f"takes at most {significant(c.max_duration_years, 3, trim=True)} years")
     return " and ".join(parts)
 
 
@@ -83,13 +83,14 @@ def claim_verdict(c: ClaimResult, draws: int) -> str:
     Returns
     -------
     str
-        For example "Under this scenario, the chance that the tunnel costs at most $8.0bn
-        and takes at most 8.0 years is 0.0 % (0 of 20,000 draws)."
+        For example "Under this scenario, the chance that the tunnel costs at most $8bn
+        and takes at most 8 years is < 0.015 % (0 of 20,000 draws)": when no draw (or every
+        draw) meets the claim the probability is the rule-of-three bound, never 0 % or 100 %.
     """
     k = round(c.probability * draws)
     return (
         f"Under this scenario, the chance that the tunnel {_limits(c)} is "
-        f"{format_percent(c.probability)} ({k:,} of {draws:,} draws)."
+        f"{format_percent(c.probability, draws)} ({k:,} of {draws:,} draws)."
     )
 
 
@@ -102,11 +103,14 @@ def _claims(a: Assessment) -> list[dict[str, Any]]:
         if k == 0 and a.n_draws > 0:
             caveat = (
                 f"No draw met the claim: with {a.n_draws:,} draws, its probability under this "
-                f"scenario is below about {100 * min(1.0, 3 / a.n_draws):.2g} % "
-                "(95 % upper bound)."
+                f"scenario is {bound_sentence(a.n_draws)}."
             )
         elif k == a.n_draws and a.n_draws > 0:
-            caveat = "Every draw met the claim."
+            caveat = (
+                f"Every draw met the claim: with {a.n_draws:,} draws, its probability under "
+                f"this scenario is above about {format_percent(1.0, a.n_draws)[2:]} "
+                "(95 % lower bound)."
+            )
         out.append(
             {
                 "name": c.name,
@@ -114,7 +118,7 @@ def _claims(a: Assessment) -> list[dict[str, Any]]:
                 "max_cost": c.max_cost_usd_bn,
                 "max_years": c.max_duration_years,
                 "probability": c.probability,
-                "percent": format_percent(c.probability),
+                "percent": format_percent(c.probability, a.n_draws),
                 "verdict": claim_verdict(c, a.n_draws),
                 "likelihood": word,
                 "css": css,

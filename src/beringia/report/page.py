@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 from plotly.offline import get_plotlyjs
 
+from beringia.models.numfmt import fixed, money_bn, signed
 from beringia.report.text import format_percent
 
 CONTENT_SECURITY_POLICY = (
@@ -98,17 +99,17 @@ def number(x: float, digits: int = 1) -> str:
     for d in range(digits, 4):
         text = f"{x:,.{d}f}"
         if math.isclose(float(text.replace(",", "")), x, rel_tol=0, abs_tol=1e-12):
-            return text
-    return f"{x:,.{max(digits, 3)}f}"
+            return signed(text)
+    return fixed(x, max(digits, 3))
 
 
 def _fixed(x: float, digits: int = 1) -> str:
-    return f"{x:,.{digits}f}"
+    return fixed(x, digits)
 
 
 def _corr(x: float) -> str:
     v = round(x, 2)
-    return "0.00" if v == 0 else f"{v:+.2f}"
+    return "0.00" if v == 0 else signed(f"{v:+.2f}")
 
 
 def _break_dots(path: str) -> Markup:
@@ -125,8 +126,9 @@ def environment() -> Environment:
     jinja2.Environment
         Autoescaping, strict about undefined names; filters ``linkify``, ``pct``
         (:func:`~beringia.report.text.format_percent`), ``num`` (:func:`number`), ``f1``
-        (fixed decimals), ``corr`` (a signed correlation) and ``breakdots`` (a dotted path
-        that may wrap after each dot).
+        (fixed decimals, a real minus sign), ``money`` (billions,
+        :func:`~beringia.models.numfmt.money_bn`), ``corr`` (a signed correlation) and
+        ``breakdots`` (a dotted path that may wrap after each dot).
     """
     env = Environment(
         loader=PackageLoader("beringia.report", "templates"),
@@ -140,6 +142,7 @@ def environment() -> Environment:
     env.filters["pct"] = format_percent
     env.filters["num"] = number
     env.filters["f1"] = _fixed
+    env.filters["money"] = money_bn
     env.filters["corr"] = _corr
     env.filters["breakdots"] = _break_dots
     return env

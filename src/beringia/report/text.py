@@ -10,6 +10,8 @@ import html
 import re
 from collections.abc import Mapping
 
+from beringia.models.numfmt import percent, quantile_spread
+
 DOLLAR = "&#36;"
 """A dollar sign that plotly never takes for the start of TeX."""
 
@@ -31,29 +33,28 @@ def plot_text(text: str) -> str:
     return html.escape(text, quote=False).replace("$", DOLLAR)
 
 
-def format_percent(p: float) -> str:
-    """Format a probability as a percentage with one decimal.
+def format_percent(p: float, draws: int | None = None) -> str:
+    """Format a probability or share as a percentage (see :func:`beringia.models.numfmt.percent`).
 
     Parameters
     ----------
     p : float
         A probability in [0, 1].
+    draws : int, optional
+        Monte Carlo draws behind ``p``: when none or all qualify, the text is the bound
+        (``"< 0.015 %"``, ``"> 99.98 %"`` for 20,000 draws), never 0 % or 100 %.
 
     Returns
     -------
     str
-        ``"12.5 %"``; ``"< 0.1 %"`` and ``"> 99.9 %"`` for probabilities that are not
-        exactly 0 or 1 but would round to them.
+        ``"12.5 %"``; ``"0.0028 %"`` below 1 %; ``"< 0.001 %"`` for a share greater than
+        zero but smaller than that; never scientific notation.
     """
-    if 0 < p < 0.0005:
-        return "< 0.1 %"
-    if 0.9995 <= p < 1:
-        return "> 99.9 %"
-    return f"{100 * p:.1f} %"
+    return percent(p, draws)
 
 
 def spread(q: Mapping[str, float | None], fmt: str, scale: float = 1.0) -> str:
-    """Format ``P50 (P10–P90)`` of a quantile dict; a missing value reads ``∞``.
+    """Format ``P50 (P10 to P90)`` of a quantile dict; a missing value reads ``∞``.
 
     Parameters
     ----------
@@ -68,13 +69,9 @@ def spread(q: Mapping[str, float | None], fmt: str, scale: float = 1.0) -> str:
     Returns
     -------
     str
-        E.g. ``"23.4 (21.8–25.0)"``.
+        E.g. ``"23.4 (21.8 to 25.0)"``, ``"−23.2 (−43.4 to −16.3)"`` (a real minus sign).
     """
-
-    def one(v: float | None) -> str:
-        return "∞" if v is None else format(scale * v, fmt)
-
-    return f"{one(q['p50'])} ({one(q['p10'])}–{one(q['p90'])})"
+    return quantile_spread(q, fmt, scale)
 
 
 def short_source(source: str, max_chars: int = 140) -> str:

@@ -5,24 +5,25 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from beringia.models.numfmt import money_bn, percent
+
 
 def probability_phrase(probability: float, draws: int) -> str:
-    """Say a Monte Carlo probability plainly, with the rule of three when no draw qualifies."""
+    """Say a Monte Carlo probability plainly, with the rule of three when no draw qualifies.
+
+    The number is :func:`beringia.models.numfmt.percent`'s, as on the report's verdict cards.
+    """
     if probability <= 0.0:
-        bound = 100.0 * 3.0 / draws
-        return f"below {bound:.2g} % (no draw of {draws:,} qualifies)"
+        return f"below {percent(0.0, draws)[2:]} (no draw of {draws:,} qualifies)"
     if probability >= 1.0:
-        return f"above {100.0 - 100.0 * 3.0 / draws:.4g} % (every draw of {draws:,} qualifies)"
-    pct = 100.0 * probability
-    if pct < 1.0:
-        return f"{pct:.2g} %"
-    return f"{pct:.0f} %" if pct <= 99.0 else f"{pct:.4g} %"
+        return f"above {percent(1.0, draws)[2:]} (every draw of {draws:,} qualifies)"
+    return percent(probability, draws, decimals=0)
 
 
 def _limits(max_cost_usd_bn: float | None, max_years: float | None, price_base: str) -> str:
     parts = []
     if max_cost_usd_bn is not None:
-        parts.append(f"costs no more than ${max_cost_usd_bn:,.3g}bn ({price_base})")
+        parts.append(f"costs no more than {money_bn(max_cost_usd_bn)} ({price_base})")
     if max_years is not None:
         parts.append(f"takes no more than {max_years:g} years")
     return " and ".join(parts)
@@ -77,7 +78,7 @@ def claim_sentence(
     )
     if implied_usd_m_per_bore_km is not None and max_cost_usd_bn is not None:
         unit = implied_usd_m_per_bore_km
-        text += f"; ${max_cost_usd_bn:,.3g}bn is ${unit:,.0f}m per bore-km"
+        text += f"; {money_bn(max_cost_usd_bn)} is ${unit:,.0f}m per bore-km"
         if cheapest is not None and unit < cheapest[1]:
             text += (
                 ", cheaper than every tunnel built or under construction in the reference "
