@@ -97,7 +97,7 @@ def test_hindcast_scores(hindcast_page: str, hindcasts: HindcastReport) -> None:
     assert cells["coverage"][1].startswith("1 of 3 33 %;")
     assert f"interval {100 * lo1:.0f} % to {100 * hi1:.0f} %" in cells["coverage"][1]
     # bias: cost ln(9/10), ln(6/20), 0 -> median -0.105; duration ln 7/5, 0, ln 6/4 -> +0.336
-    assert cells["bias"][0].startswith(f"{math.log(0.9):+.3f}")
+    assert cells["bias"][0].startswith(f"{math.log(0.9):+.3f}".replace("-", "\u2212"))
     assert cells["bias"][1].startswith(f"{math.log(1.4):+.3f}")
     assert (
         cells["log-error"][0].startswith("0.105")

@@ -112,6 +112,10 @@ def _corr(x: float) -> str:
     return "0.00" if v == 0 else signed(f"{v:+.2f}")
 
 
+def _plus_minus(x: float, digits: int = 3) -> str:
+    return signed(f"{x:+.{digits}f}")
+
+
 def _break_dots(path: str) -> Markup:
     """Escape a dotted path and let it wrap after each dot."""
     return Markup(".<wbr>").join(escape(part) for part in path.split("."))
@@ -127,8 +131,8 @@ def environment() -> Environment:
         Autoescaping, strict about undefined names; filters ``linkify``, ``pct``
         (:func:`~beringia.report.text.format_percent`), ``num`` (:func:`number`), ``f1``
         (fixed decimals, a real minus sign), ``money`` (billions,
-        :func:`~beringia.models.numfmt.money_bn`), ``corr`` (a signed correlation) and
-        ``breakdots`` (a dotted path that may wrap after each dot).
+        :func:`~beringia.models.numfmt.money_bn`), ``corr`` (a signed correlation),
+        ``plusminus`` (a number with its sign, a real minus) and ``breakdots`` (a dotted path that may wrap after each dot).
     """
     env = Environment(
         loader=PackageLoader("beringia.report", "templates"),
@@ -144,6 +148,7 @@ def environment() -> Environment:
     env.filters["f1"] = _fixed
     env.filters["money"] = money_bn
     env.filters["corr"] = _corr
+    env.filters["plusminus"] = _plus_minus
     env.filters["breakdots"] = _break_dots
     return env
 
