@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -11,14 +13,36 @@ from rich.markup import escape
 from typer._click import exceptions as _click_exc  # typer vendors click
 
 from beringia._version import __version__
-from beringia.errors import BeringiaError
+from beringia.errors import BeringiaError, ScenarioError
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
 
 
+COMMAND_ORDER = (
+    "assess",
+    "claims",
+    "corridor",
+    "operations",
+    "alignment",
+    "hindcast",
+    "reference",
+    "scenarios",
+    "show",
+    "validate",
+    "schema",
+)
+"""The order of the commands in ``beringia --help``: the main job first."""
+
+
 class _Group(typer.core.TyperGroup):
     """Command group whose usage errors are one line on stderr, exit status 2."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """List the commands in :data:`COMMAND_ORDER`, any others after them."""
+        names = super().list_commands(ctx)
+        rank = {n: i for i, n in enumerate(COMMAND_ORDER)}
+        return sorted(names, key=lambda n: (rank.get(n, len(rank)), names.index(n)))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Run the command; print usage errors in one line and exit with their status."""
@@ -60,6 +84,38 @@ def _given_value(exc: Exception, argv: list[str]) -> str | None:
             if token.startswith(opt + "="):
                 return token[len(opt) + 1 :]
     return None
+
+
+def write_page(path: Path, write: Callable[[Path], Path]) -> Path:
+    """Write a page with ``write(path)``; an OS error becomes a ``--report`` user error.
+
+    Parameters
+    ----------
+    path : Path
+        The ``--report`` path, already checked with :func:`beringia.output.check_output_path`.
+    write : callable
+        Renders and writes the page, returning the file written.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    ScenarioError
+        If writing fails (disk full, permissions changed during the run).
+    """
+    try:
+        return write(path)
+    except OSError as exc:
+        raise ScenarioError("--report", str(path), f"cannot write: {exc.strerror}") from None
+
+
+def report_written(path: Path | None, *, as_json: bool) -> None:
+    """Say where the page went: on stdout, or on stderr when stdout carries JSON."""
+    if path is not None:
+        (err if as_json else out).print(f"Report: [bold]{escape(str(path))}[/]")
 
 
 def fail(exc: BeringiaError) -> typer.Exit:

@@ -9,12 +9,13 @@ from typing import Any
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.cli.base import app, fail, out
+from beringia.cli.base import app, fail, out, report_written, write_page
 from beringia.cli.options import (
     DEFAULT_SCENARIO,
     DrawsOpt,
     JsonOpt,
     OverridesOpt,
+    PageOpt,
     ProcessesOpt,
     ScenarioArg,
     SeedOpt,
@@ -22,6 +23,7 @@ from beringia.cli.options import (
 from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError
 from beringia.models.numfmt import percent, quantile_spread
+from beringia.output import check_output_path
 
 
 def _range(q: dict[str, Any] | None, fmt: str, scale: float = 1.0, *, whole: bool = False) -> str:
@@ -151,11 +153,15 @@ def corridor(
     overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
     processes: ProcessesOpt = 1,
+    report: PageOpt = None,
 ) -> None:
     """Print the corridor network, the door-to-door route table and the economics."""
     import beringia
 
+    written = None
     try:  # run arguments are checked first, then the scenario, as by every job
+        if report is not None:
+            check_output_path(report, field="--report")
         with stage_bars(not as_json and sys.stdout.isatty()) as progress:
             result = beringia.corridor(
                 scenario,
@@ -165,6 +171,8 @@ def corridor(
                 processes=processes,
                 progress=progress,
             )
+        if report is not None:
+            written = write_page(report, lambda p: beringia.write_report(result, p))
     except BeringiaError as exc:
         raise fail(exc) from None
     sc = result.scenario
@@ -173,5 +181,6 @@ def corridor(
     d["economics"] = full["economics"]
     if as_json:
         sys.stdout.write(json.dumps(d, indent=2, allow_nan=False) + "\n")
-        return
-    _print(d, sc.title or sc.name, sc.name)
+    else:
+        _print(d, sc.title or sc.name, sc.name)
+    report_written(written, as_json=as_json)

@@ -10,9 +10,17 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.cli.base import app, fail, out
-from beringia.cli.options import DEFAULT_SCENARIO, JsonOpt, OverridesOpt, ScenarioArg, SeedOpt
+from beringia.cli.base import app, fail, out, report_written, write_page
+from beringia.cli.options import (
+    DEFAULT_SCENARIO,
+    JsonOpt,
+    OverridesOpt,
+    PageOpt,
+    ScenarioArg,
+    SeedOpt,
+)
 from beringia.errors import BeringiaError
+from beringia.output import check_output_path
 
 
 def _q(q: dict[str, float], fmt: str) -> list[str]:
@@ -61,22 +69,38 @@ def operations(
     scenario: ScenarioArg = DEFAULT_SCENARIO,
     years: Annotated[
         int | None,
-        typer.Option("--years", "-y", help="Replicated years [default: the scenario's]."),
+        typer.Option(
+            "--years",
+            "-y",
+            help="Replicated years of traffic.",
+            show_default="the scenario's operations.simulated_years",
+        ),
     ] = None,
     seed: SeedOpt = 2025,
     overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
+    report: PageOpt = None,
 ) -> None:
     """Print running times, the headway matrix, capacity and simulated years of traffic."""
     import beringia
 
+    written = None
     try:
         sc = beringia.load_scenario(scenario, overrides or [])
+        if report is not None:
+            check_output_path(report, field="--report")
         result = beringia.operations(sc, seed=seed, years=years)
+        if report is not None:
+            from beringia.models.alignment import alignment_for
+            from beringia.report.operations_page import OperationsView, write_operations_report
+
+            view = OperationsView(sc, result, alignment_for(sc))
+            written = write_page(report, lambda p: write_operations_report(view, p, seed=seed))
     except BeringiaError as exc:
         raise fail(exc) from None
     d = result.to_dict()
     if as_json:
         sys.stdout.write(json.dumps(d, indent=2) + "\n")
-        return
-    _print(d, sc.title or sc.name, sc.name)
+    else:
+        _print(d, sc.title or sc.name, sc.name)
+    report_written(written, as_json=as_json)

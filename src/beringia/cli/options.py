@@ -15,6 +15,7 @@ __all__ = [
     "DrawsOutOpt",
     "JsonOpt",
     "OverridesOpt",
+    "PageOpt",
     "ProcessesOpt",
     "ReportOpt",
     "ScenarioArg",
@@ -41,7 +42,15 @@ ReportOpt = Annotated[
     typer.Option(
         "--report",
         help="Write the HTML report to this file.",
-        show_default="reports/<scenario>.html, none with --json",
+        show_default="reports/<scenario>.html; none with --json",
+    ),
+]
+PageOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--report",
+        help="Also write the HTML report of this run to this file.",
+        show_default="none",
     ),
 ]
 DrawsOutOpt = Annotated[

@@ -15,12 +15,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.cli.base import app, err, fail, out
+from beringia.cli.base import app, err, fail, out, report_written, write_page
 from beringia.cli.options import (
     DEFAULT_SCENARIO,
     DrawsOpt,
     JsonOpt,
     OverridesOpt,
+    PageOpt,
     ProcessesOpt,
     ScenarioArg,
     SeedOpt,
@@ -73,13 +74,17 @@ def claims(
     overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
     processes: ProcessesOpt = 1,
+    report: PageOpt = None,
 ) -> None:
     """Check each claim: its probability, implied unit cost and a quotable sentence."""
     import beringia
     from beringia.pipeline.assess import check_run_arguments
 
+    written = None
     try:
         check_run_arguments(draws, seed, processes)
+        if report is not None:
+            check_output_path(report, field="--report")
         added = [_parse_claim(c) for c in add or []]
         with stage_bars(not as_json and sys.stdout.isatty()) as progress:
             result = beringia.claims(
@@ -91,6 +96,8 @@ def claims(
                 processes=processes,
                 progress=progress,
             )
+        if report is not None:
+            written = write_page(report, lambda p: beringia.write_report(result, p))
     except BeringiaError as exc:
         raise fail(exc) from None
     sc = result.scenario
@@ -110,6 +117,7 @@ def claims(
             "claims": d["claims"],
         }
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        report_written(written, as_json=True)
         return
     out.print(f"[bold]{escape(sc.title or sc.name)}[/]  ({escape(sc.name)}), {draws:,} draws")
     unit = ref["unit_cost_usd_m_per_bore_km"]
@@ -139,6 +147,7 @@ def claims(
         out.print(f"- {escape(cl['sentence'])}")
     for f in ref["flags"]:
         out.print(f"[yellow]flag:[/] {escape(f['message'])}")
+    report_written(written, as_json=False)
 
 
 PIPED_WIDTH = 200
@@ -257,7 +266,11 @@ def hindcast(
     as_json: JsonOpt = False,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Also write the hindcast page (HTML) to this file."),
+        typer.Option(
+            "--report",
+            help="Also write the hindcast page (HTML) to this file.",
+            show_default="none",
+        ),
     ] = None,
     processes: ProcessesOpt = 1,
     bottom_up: Annotated[

@@ -3,8 +3,10 @@
 A shell: it reads the pipeline's :class:`~beringia.pipeline.assessment.Assessment` and the
 models' result types, never the kernels of ``beringia.core``. One module per job:
 
-- ``html`` renders the assessment's page, ``hindcast`` the hindcast page; ``page`` holds what
-  both share (templates and their filters, plotly.js inline once, one figure as HTML);
+- ``html`` renders the assessment's page, ``hindcast`` the hindcast page,
+  ``operations_page`` the operations section alone (``beringia operations --report``);
+  ``page`` holds what they share (templates and their filters, plotly.js inline once, one
+  figure as HTML);
 - one figure module per model: ``construction_figures``, ``alignment_figures`` (plan map and
   longitudinal profile), ``reference_figures`` (outside view), ``operations_figures``,
   ``corridor_figures`` with ``corridor_map``, and ``hindcast_figures``; each lists its
@@ -16,5 +18,18 @@ models' result types, never the kernels of ``beringia.core``. One module per job
 
 from beringia.report.hindcast import render_hindcast_report, write_hindcast_report
 from beringia.report.html import render_report, write_report
+from beringia.report.operations_page import (
+    OperationsView,
+    render_operations_report,
+    write_operations_report,
+)
 
-__all__ = ["render_hindcast_report", "render_report", "write_hindcast_report", "write_report"]
+__all__ = [
+    "OperationsView",
+    "render_hindcast_report",
+    "render_operations_report",
+    "render_report",
+    "write_hindcast_report",
+    "write_operations_report",
+    "write_report",
+]

@@ -16,11 +16,12 @@ import numpy as np
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
+from beringia.models.alignment import AlignmentResult
 from beringia.models.operations import DIRECTIONS, OperationsAssessment
-from beringia.pipeline.assessment import Assessment
 from beringia.report.reduce import FloatArray, ecdf_points, f32
 from beringia.report.style import empty_figure, layout, legend_entry, mark_quantile
 from beringia.report.text import plot_text
+from beringia.scenario.model import Scenario
 
 TYPE_COLOURS = ("#1f5fa8", "#c0661a", "#1b7837", "#6a3d9a", "#8c510a", "#01665e", "#b2182b")
 """Colour of each train type, in the order of the traffic."""
@@ -33,6 +34,28 @@ TRAINS_COLOUR = "#1f5fa8"
 MAX_PROFILE_POINTS = 1000
 """Most points of one speed or elevation line (every n-th point, the last one kept)."""
 DIRECTION_DASH = {"eastbound": "solid", "westbound": "dash"}
+
+
+class OperationsRun(Protocol):
+    """What the operations figures read: an assessment, or an operations run alone.
+
+    :class:`~beringia.pipeline.Assessment` has these attributes; so has the operations page's
+    view of ``beringia operations`` (:class:`beringia.report.operations_page.OperationsView`).
+    """
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario run."""
+
+    @property
+    def alignment(self) -> AlignmentResult | None:
+        """The designed alignment, if the scenario has one."""
+
+    @property
+    def operations(self) -> OperationsAssessment | None:
+        """The operations results, if the scenario has operations."""
+
+
 SIGNALLING_LABELS = {
     "fixed_block": "fixed-block",
     "etcs_l2": "ETCS level 2",
@@ -99,12 +122,12 @@ def _colour(k: int) -> str:
     return TYPE_COLOURS[k % len(TYPE_COLOURS)]
 
 
-def scenario_shares(a: Assessment) -> dict[str, float]:
+def scenario_shares(a: OperationsRun) -> dict[str, float]:
     """Return each train type's share of the scenario's timetabled trains (eastbound).
 
     Parameters
     ----------
-    a : Assessment
+    a : OperationsRun
         The assessment; its scenario's ``operations.traffic`` gives the trains a day.
 
     Returns
@@ -157,12 +180,12 @@ def _add_runs(
             )
 
 
-def speed_profiles(a: Assessment) -> go.Figure:
+def speed_profiles(a: OperationsRun) -> go.Figure:
     """Speed against chainage of every train type in both directions, over the tunnel.
 
     Parameters
     ----------
-    a : Assessment
+    a : OperationsRun
         The assessment; its ``operations.profiles`` give the runs and its ``alignment`` the
         design elevation.
 
@@ -240,12 +263,12 @@ def headway_minutes(o: OperationsAssessment) -> FloatArray:
     )
 
 
-def time_profiles(a: Assessment) -> go.Figure:
+def time_profiles(a: OperationsRun) -> go.Figure:
     """Time against chainage of every train type in both directions (time-distance graph).
 
     Parameters
     ----------
-    a : Assessment
+    a : OperationsRun
         The assessment; its ``operations.profiles`` give the runs.
 
     Returns
@@ -269,12 +292,12 @@ def time_profiles(a: Assessment) -> go.Figure:
     return _legend_rows(fig, math.ceil(2 * len(o.train_types) / 3))
 
 
-def headway_matrix(a: Assessment) -> go.Figure:
+def headway_matrix(a: OperationsRun) -> go.Figure:
     """Heatmap of the minimum headway between consecutive trains, annotated in minutes.
 
     Parameters
     ----------
-    a : Assessment
+    a : OperationsRun
         The assessment; its ``operations.headway_s`` (the larger of the two directions).
 
     Returns
@@ -310,12 +333,12 @@ def headway_matrix(a: Assessment) -> go.Figure:
     return layout(fig, title, 200 + 60 * len(names))
 
 
-def capacity_mix(a: Assessment) -> go.Figure:
+def capacity_mix(a: OperationsRun) -> go.Figure:
     """Capacity per direction as each type's share of the traffic varies.
 
     Parameters
     ----------
-    a : Assessment
+    a : OperationsRun
         The assessment; its ``operations.mix_curve`` (the other types keep their
         proportions), ``capacity`` and ``demand_per_day``.
 
@@ -414,12 +437,12 @@ def _ecdf_figure(
     return layout(fig, title, 440, legend_top=True)
 
 
-def annual_trains(a: Assessment) -> go.Figure:
+def annual_trains(a: OperationsRun) -> go.Figure:
     """Empirical CDF of the trains run a year per direction over the simulated years.
 
     Parameters
     ----------
-    a : Assessment
+    a : OperationsRun
         The assessment; its ``operations.annual``.
 
     Returns
@@ -455,12 +478,12 @@ def annual_trains(a: Assessment) -> go.Figure:
     return fig
 
 
-def annual_availability(a: Assessment) -> go.Figure:
+def annual_availability(a: OperationsRun) -> go.Figure:
     """Empirical CDF of availability over the simulated years.
 
     Parameters
     ----------
-    a : Assessment
+    a : OperationsRun
         The assessment; its ``operations.annual.availability``.
 
     Returns
@@ -485,7 +508,7 @@ def annual_availability(a: Assessment) -> go.Figure:
     )
 
 
-OPERATIONS_FIGURES: Mapping[str, Callable[[Assessment], go.Figure]] = {
+OPERATIONS_FIGURES: Mapping[str, Callable[[OperationsRun], go.Figure]] = {
     "speed_profiles": speed_profiles,
     "time_profiles": time_profiles,
     "headway_matrix": headway_matrix,
@@ -581,12 +604,12 @@ def clock(hours: float) -> str:
     return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
 
 
-def operations_section(a: Assessment) -> dict[str, Any] | None:
+def operations_section(a: OperationsRun) -> dict[str, Any] | None:
     """Return what the report's operations section shows, None without operations.
 
     Parameters
     ----------
-    a : Assessment
+    a : OperationsRun
         The assessment; its ``operations`` and the scenario's timetable.
 
     Returns

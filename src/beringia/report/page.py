@@ -132,7 +132,8 @@ def environment() -> Environment:
         (:func:`~beringia.report.text.format_percent`), ``num`` (:func:`number`), ``f1``
         (fixed decimals, a real minus sign), ``money`` (billions,
         :func:`~beringia.models.numfmt.money_bn`), ``corr`` (a signed correlation),
-        ``plusminus`` (a number with its sign, a real minus) and ``breakdots`` (a dotted path that may wrap after each dot).
+        ``plusminus`` (a number with its sign, a real minus) and ``breakdots`` (a dotted
+        path that may wrap after each dot).
     """
     env = Environment(
         loader=PackageLoader("beringia.report", "templates"),
