@@ -601,3 +601,22 @@ def test_report_reaches_no_kernel() -> None:
             else:
                 continue
             assert not [n for n in names if n.startswith("beringia.core")], (path.name, names)
+
+
+def test_assumption_share_on_the_first_screen(page: str, assessment: Assessment) -> None:
+    counts = provenance_counts(assessment.scenario)
+    head = page[: page.index('<section id="claims">')]
+    share = round(100 * counts["assumed"] / counts["inputs"])
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", head))
+    assert (
+        f"Of the scenario's {counts['inputs']:,} input figures, {counts['assumed']:,} ({share} %) "
+        "are this project's own assumptions"
+    ) in text
+    assert 'href="#inputs"' in head
+
+
+def test_section_links_wrap_on_a_phone(page: str) -> None:
+    style = page[: page.index("</style>")]
+    rule = re.search(r"nav\.toc \{([^}]*)\}", style)
+    assert rule is not None
+    assert "flex-wrap: wrap" in rule.group(1) and "display: flex" in rule.group(1)
