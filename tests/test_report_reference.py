@@ -20,6 +20,7 @@ from conftest import (
 from hypothesis import given
 from hypothesis import strategies as st
 
+from beringia.models.numfmt import money_bn
 from beringia.models.reference import parse_reference_row, reference_rows, reference_table
 from beringia.models.reference.uplift import uplift
 from beringia.pipeline.assessment import Assessment
@@ -79,7 +80,7 @@ def test_outside_view_table_matches_assessment(
     assert ("badge unverified" in part) == u.unverified
     assert str(linkify(u.source)) in part
     # The estimate the uplift applies to, and the fitted ratio.
-    assert f"(${_f2(ref.estimate_usd_bn)}bn)" in part
+    assert f"({money_bn(ref.estimate_usd_bn)})" in part
     assert "multiplied by the reference class's distribution of actual/estimate" in part
     # The estimate is the inside view's median (bottom-up and risks, no project-wide factor).
     assert math.isclose(ref.estimate_usd_bn, inside["p50"], rel_tol=1e-9)
@@ -106,7 +107,7 @@ def test_outside_view_other_uplift(claim_assessment: Assessment) -> None:
         render_report(dataclasses.replace(claim_assessment, reference=other)), "outside-view"
     )
     assert "badge unverified" not in part
-    assert f"(${_f2(est)}bn)" in part
+    assert f"({money_bn(est)})" in part
     assert "published escalation (actual / estimate - 1): mean 45 %, sd 38 %" in part
     assert _f2(fly.quantiles(est)["p90"]) in part
 
