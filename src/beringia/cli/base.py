@@ -22,6 +22,9 @@ err = Console(stderr=True, highlight=False)
 COMMAND_ORDER = (
     "assess",
     "claims",
+    "whatif",
+    "compare",
+    "sweep",
     "corridor",
     "operations",
     "alignment",
