@@ -52,8 +52,8 @@ def test_assess_is_listed_first(runner: CliRunner) -> None:
     text = ok(runner.invoke(app, ["--help"])).stdout
     listed = re.findall(r"^│ (\w+) ", text, re.M)
     assert listed[0] == "assess"
-    assert listed == [c for c in COMMAND_ORDER if c in listed]
-    assert set(listed) == set(COMMAND_ORDER)
+    assert set(COMMAND_ORDER) <= set(listed)
+    assert listed[: len(COMMAND_ORDER)] == list(COMMAND_ORDER)  # a new command goes last
 
 
 @pytest.mark.parametrize("command", ["claims", "corridor"])
