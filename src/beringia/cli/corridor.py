@@ -49,12 +49,155 @@ def corridor_lines(d: dict[str, Any]) -> list[str]:
         p = e[name]
         irr = _range(p["irr"], ".1f", 100.0)
         irr += "" if p["irr_defined_share"] == 1 else f" in {p['irr_defined_share']:.0%} of draws"
+        pay = p["payback"]
+        econ = p.get("economic")
+        econ_text = (
+            ""
+            if econ is None
+            else f"; economic NPV USD bn {_range(econ['npv_usd_bn'], ',.1f')}, "
+            f"economic BCR {_range(econ['benefit_cost_ratio'], '.2f')}"
+        )
         lines.append(
-            f"Economics, {'tunnel alone' if name == 'tunnel' else 'whole corridor'}: NPV USD bn "
+            f"Economics, {'tunnel alone' if name == 'tunnel' else 'whole corridor'} "
+            f"({_rate_label(e)}, residual value excluded): financial NPV USD bn "
             f"{_range(p['npv_usd_bn'], ',.1f')}, P(NPV > 0) {100 * p['p_npv_positive']:.1f} %, "
-            f"IRR % {irr}."
+            f"IRR % {irr}; pays back within the horizon in {100 * pay['p_within_horizon']:.1f} % "
+            f"of draws{econ_text}."
         )
     return lines
+
+
+def _rate_label(e: dict[str, Any]) -> str:
+    """Return ``at a fixed 5.0 % real`` or ``at a drawn real rate, P10-P90 ...``."""
+    q = e["discount_rate"]
+    if e.get("discount_rate_fixed", False):
+        return f"at a fixed {100 * q['p50']:.1f} % real"
+    return f"at a drawn real rate, P10-P90 {100 * q['p10']:.1f}-{100 * q['p90']:.1f} %"
+
+
+def _economics_table(e: dict[str, Any]) -> Table:
+    """Return the financial and economic appraisal, tunnel alone beside the whole corridor."""
+    et = Table(
+        title=f"Appraisal (2025 USD, real, {_rate_label(e)}; {e['horizon_years']} years of "
+        "operation), P50 (P10 to P90)",
+        title_justify="left",
+    )
+    for col in ("", "tunnel alone", "whole corridor"):
+        et.add_column(col, justify="right" if col else "left")
+    t, w = e["tunnel"], e["corridor"]
+    rows: list[tuple[str, Any, str, float]] = [
+        ("capex (USD bn)", lambda x: x["capex_usd_bn"], ",.1f", 1.0),
+        ("financial NPV, no residual (USD bn)", lambda x: x["npv_usd_bn"], ",.1f", 1.0),
+        ("residual value, PV (USD bn)", lambda x: x["residual_value"]["pv_usd_bn"], ",.1f", 1.0),
+        (
+            "residual value / capex (undiscounted, %)",
+            lambda x: x["residual_value"]["share_of_capex"],
+            ".0f",
+            100.0,
+        ),
+        (
+            "financial NPV with residual (USD bn)",
+            lambda x: x["npv_with_residual_usd_bn"],
+            ",.1f",
+            1.0,
+        ),
+        ("IRR, no residual (%)", lambda x: x["irr"], ".1f", 100.0),
+        ("IRR with residual (%)", lambda x: x["irr_with_residual"], ".1f", 100.0),
+        (
+            "payback year, if paid back (no residual)",
+            lambda x: x["payback"]["year_if_paid_back"],
+            ".0f",
+            1.0,
+        ),
+        ("revenue-cost ratio (financial)", lambda x: x["revenue_cost_ratio"], ".2f", 1.0),
+        ("break-even (TEU a year, both ways)", lambda x: x["breakeven_teu_per_year"], ",.0f", 1.0),
+    ]
+    if "economic" in t:
+        rows += [
+            (
+                "economic: shippers' savings, PV (USD bn)",
+                lambda x: x["economic"]["user_benefit_pv_usd_bn"],
+                ",.1f",
+                1.0,
+            ),
+            (
+                "economic: saving per TEU carried (USD)",
+                lambda x: x["economic"]["user_benefit_usd_per_teu"],
+                ",.0f",
+                1.0,
+            ),
+            (
+                "economic NPV, no residual (USD bn)",
+                lambda x: x["economic"]["npv_usd_bn"],
+                ",.1f",
+                1.0,
+            ),
+            (
+                "economic benefit-cost ratio",
+                lambda x: x["economic"]["benefit_cost_ratio"],
+                ".2f",
+                1.0,
+            ),
+        ]
+    if "financing" in t:
+        f = t["financing"]
+        rows.append(
+            (
+                f"interest during construction at {100 * f['debt_rate']:.1f} % (USD bn)",
+                lambda x: x["financing"]["interest_during_construction_usd_bn"],
+                ",.1f",
+                1.0,
+            )
+        )
+        if "equity_irr" in f:
+            rows.append(
+                ("equity IRR, PPP (%)", lambda x: x["financing"]["equity_irr"], ".1f", 100.0)
+            )
+    for label, get, fmt, scale in rows:
+        et.add_row(label, _range(get(t), fmt, scale), _range(get(w), fmt, scale))
+
+    def pct(x: float) -> str:
+        return f"{100 * x:.1f} %"
+
+    et.add_row(
+        "P(pays back within the horizon, no residual)",
+        pct(t["payback"]["p_within_horizon"]),
+        pct(w["payback"]["p_within_horizon"]),
+    )
+    et.add_row("P(financial NPV > 0)", pct(t["p_npv_positive"]), pct(w["p_npv_positive"]))
+    if "economic" in t:
+        et.add_row(
+            "P(economic NPV > 0)",
+            pct(t["economic"]["p_npv_positive"]),
+            pct(w["economic"]["p_npv_positive"]),
+        )
+    if "financing" in t and "p_equity_return_met" in t["financing"]:
+        need = 100 * t["financing"]["equity_return_required"]
+        et.add_row(
+            f"P(equity IRR >= {need:.1f} %)",
+            pct(t["financing"]["p_equity_return_met"]),
+            pct(w["financing"]["p_equity_return_met"]),
+        )
+    return et
+
+
+def _rates_table(e: dict[str, Any]) -> Table:
+    """Return the NPV (no residual value) at each fixed policy rate: P50 and P(NPV > 0)."""
+    rt = Table(
+        title="NPV at fixed policy rates (USD bn, no residual value): P50; P(NPV > 0)",
+        title_justify="left",
+    )
+    for col in ("rate", "tunnel financial", "corridor financial", "corridor economic"):
+        rt.add_column(col, justify="left" if col == "rate" else "right")
+    pairs = zip(e["tunnel"]["npv_at_fixed_rates"], e["corridor"]["npv_at_fixed_rates"], strict=True)
+    for t, w in pairs:
+        rt.add_row(
+            f"{100 * t['rate']:.1f} % ({escape(t['name'])})",
+            f"{t['npv_usd_bn']['p50']:,.1f}; {100 * t['p_npv_positive']:.1f} %",
+            f"{w['npv_usd_bn']['p50']:,.1f}; {100 * w['p_npv_positive']:.1f} %",
+            f"{w['economic_npv_usd_bn']['p50']:,.1f}; {100 * w['p_economic_npv_positive']:.1f} %",
+        )
+    return rt
 
 
 def _print(d: dict[str, Any], title: str, name: str) -> None:
@@ -111,33 +254,16 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
     out.print(
         f"Capacity: {c['capacity_teu_per_year_per_direction']:,.0f} TEU a year per direction."
     )
-    et = Table(
-        title=f"Economics (2025 USD, real; {e['horizon_years']} years of operation), P50 (P10-P90)",
-        title_justify="left",
+    out.print(_economics_table(e))
+    out.print(_rates_table(e))
+    for r in e["tunnel"]["npv_at_fixed_rates"]:
+        flag = " [unverified]" if r["unverified"] else ""
+        out.print(f"[dim]rate {escape(r['name'])}:[/] {escape(r['source'])}{flag}")
+    vot = e["value_of_time"]
+    out.print(
+        f"Value of time (USD per FEU-day): {_range(vot['usd_per_feu_day'], ',.0f')}, "
+        f"{escape(vot['definition'])}; source: {escape(vot['source'])}."
     )
-    for col in ("", "tunnel alone", "whole corridor"):
-        et.add_column(col, justify="right" if col else "left")
-    t, w = e["tunnel"], e["corridor"]
-    rows: list[tuple[str, str, str, float]] = [
-        ("capex (USD bn)", "capex_usd_bn", ",.1f", 1.0),
-        ("NPV (USD bn)", "npv_usd_bn", ",.1f", 1.0),
-        ("IRR (%)", "irr", ".1f", 100.0),
-        ("payback (year after notice to proceed)", "payback_year", ".0f", 1.0),
-        ("benefit-cost ratio", "benefit_cost_ratio", ".2f", 1.0),
-        ("break-even (TEU a year, both ways)", "breakeven_teu_per_year", ",.0f", 1.0),
-    ]
-    for label, key, fmt, scale in rows:
-        et.add_row(label, _range(t[key], fmt, scale), _range(w[key], fmt, scale))
-    et.add_row(
-        "P(payback by the horizon)",
-        f"{100 * t['p_payback_by_horizon']:.1f} %",
-        f"{100 * w['p_payback_by_horizon']:.1f} %",
-    )
-    et.add_row(
-        "P(NPV > 0)", f"{100 * t['p_npv_positive']:.1f} %", f"{100 * w['p_npv_positive']:.1f} %"
-    )
-    out.print(et)
-    out.print(f"Discount rate (real) {_range(e['discount_rate'], '.3f')}.")
     for line in c["assumptions"]:
         out.print(f"[dim]assumption:[/] {escape(line)}")
 

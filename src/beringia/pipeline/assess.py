@@ -131,7 +131,6 @@ def assess(
     heading_rows = run.headings
     facts = reference_facts(scenario)
     reference = assess_reference(scenario, inp, cost, parts["systemic"], heading_rows, facts)
-    claims = assess_claims(scenario, cost, years, reference.bore_km, facts)
     t_corridor = time.perf_counter()
     if plan is not None:
         report("corridor", 0, draws)
@@ -148,6 +147,16 @@ def assess(
         )
     )
     t_corridor = time.perf_counter() - t_corridor
+    claims = assess_claims(
+        scenario,
+        cost,
+        years,
+        reference.bore_km,
+        facts,
+        None
+        if corridor is None
+        else (corridor.capex_usd_bn, corridor.build_years, corridor.opening_year),
+    )
     inside_years = years if run.inside_duration_years is None else run.inside_duration_years
     calibrated = calibrated_forecast(cost - parts["systemic"], inside_years, seed)
     return Assessment(

@@ -527,10 +527,13 @@ class Construction(Strict):
 
 # --------------------------------------------------------------------------- claims
 class Claim(Sourced):
-    """A published claim: cost and/or duration not exceeded.
+    """A published claim: cost and/or duration not exceeded, for a stated scope.
 
     ``max_cost_bn`` is in ``currency`` money of ``year`` (default: the scenario's currency
-    and price base year); the assessment converts it to its own price base.
+    and price base year); the assessment converts it to its own price base. ``scope`` says what
+    the claim covers and so what it is tested against: ``tunnel`` (the tunnel's cost and
+    construction time), ``corridor`` (the corridor's new and upgraded railway behind the
+    tunnel, its capex and build years) or ``both`` (their sum, and the time to opening).
     """
 
     name: Label
@@ -541,6 +544,9 @@ class Claim(Sourced):
     currency: str | None = Field(None, description="Currency of max_cost_bn (default: scenario's)")
     year: int | None = Field(None, description="Year of the money of max_cost_bn")
     max_duration_years: float | None = Field(None, gt=0, le=L.MAX_YEARS)
+    scope: Literal["tunnel", "corridor", "both"] = Field(
+        "tunnel", description="What the claim covers: tunnel, corridor (railway) or both"
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Claim:
@@ -628,6 +634,12 @@ class Scenario(Strict):
         unique_names("construction.bores", [b.name for b in self.construction.bores])
         unique_names("construction.events", [e.name for e in self.construction.events])
         unique_names("claims", [c.name for c in self.claims])
+        for c in self.claims:
+            if c.scope != "tunnel" and self.corridor is None:
+                raise ValueError(
+                    f"claims.{c.name}.scope: got {c.scope!r}; allowed: 'tunnel' (this scenario "
+                    "has no corridor section to test a corridor claim against)"
+                )
         check_risks(
             self.construction.risks,
             self.construction.risk_groups,
