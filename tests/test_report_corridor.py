@@ -115,9 +115,22 @@ def test_economics_table(page: str, assessment: Assessment) -> None:
     e = c.economics_dict()
     for col, name in enumerate(("tunnel", "corridor")):
         q = e[name]["npv_usd_bn"]
-        assert rows["NPV (USD bn)"][col] == f"{q['p50']:,.1f} ({q['p10']:,.1f}–{q['p90']:,.1f})"
+        label = "Financial NPV, residual value excluded (USD bn)"
+        assert rows[label][col] == f"{q['p50']:,.1f} ({q['p10']:,.1f}–{q['p90']:,.1f})"
+        q = e[name]["npv_with_residual_usd_bn"]
+        label = "Financial NPV with residual value (USD bn)"
+        assert rows[label][col] == f"{q['p50']:,.1f} ({q['p10']:,.1f}–{q['p90']:,.1f})"
         p = e[name]["p_npv_positive"]
-        assert rows["Share of draws with NPV > 0"][col] == format_percent(p)
+        assert rows["Share of draws with financial NPV > 0"][col] == format_percent(p)
+        pay = e[name]["payback"]
+        text = rows["Payback, residual value excluded (years after notice to proceed)"][col]
+        assert text.startswith(
+            f"{format_percent(pay['p_within_horizon'])} of draws pay back within the horizon"
+        )
+        p = e[name]["economic"]["p_npv_positive"]
+        assert rows["Share of draws with economic NPV > 0"][col] == format_percent(p)
+        assert "Benefit-cost ratio" not in rows  # the financial ratio is named for what it is
+        assert "Revenue-cost ratio (financial)" in rows
         cap = e[name]["capex_usd_bn"]
         assert rows["Capex (USD bn)"][col].startswith(f"{cap['p50']:,.1f} (")
         be = rows["Break-even (TEU a year, both directions)"][col]
@@ -373,8 +386,8 @@ def test_npv_distribution(assessment: Assessment) -> None:
     c = assessment.corridor
     assert c is not None
     fig = npv_distribution(assessment)
-    assert len(fig.data) == 2
-    for trace, p in zip(fig.data, (c.tunnel, c.corridor), strict=True):
+    assert len(fig.data) == 4  # financial and economic, per project
+    for trace, p in zip(fig.data[::2], (c.tunnel, c.corridor), strict=True):
         assert len(trace.x) <= MAX_ECDF_POINTS
         assert trace.line.color == PROJECT_COLOURS[p.name]
         assert f"NPV &gt; 0 in {format_percent(p.p_npv_positive)} of draws" in trace.name

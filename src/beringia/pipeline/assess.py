@@ -25,6 +25,7 @@ from beringia.models.reference.assess import (
     check_money,
     money_factor,
     reference_facts,
+    untested_claims,
 )
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.calibrated import calibrated_forecast
@@ -182,6 +183,7 @@ def assess(
         corridor=corridor,
         provenance={
             "beringia_version": __version__,
+            "claims_not_tested": untested_claims(scenario, corridor is not None),
             "scenario_sha256": scenario_hash(scenario),
             "seed": seed,
             "draws": draws,

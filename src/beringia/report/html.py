@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from beringia.models.reference.claims import ClaimResult
+from beringia.models.reference.claims import SCOPE_SUBJECT, ClaimResult
 from beringia.output import check_output_path, write_atomic
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.provenance import InputRow, input_rows, provenance_counts
@@ -87,8 +87,9 @@ def claim_verdict(c: ClaimResult, draws: int) -> str:
         and takes at most 8.0 years is 0.0 % (0 of 20,000 draws)."
     """
     k = round(c.probability * draws)
+    subject = SCOPE_SUBJECT.get(c.scope, c.scope)
     return (
-        f"Under this scenario, the chance that the tunnel {_limits(c)} is "
+        f"Under this scenario, the chance that {subject} {_limits(c)} is "
         f"{format_percent(c.probability)} ({k:,} of {draws:,} draws)."
     )
 

@@ -259,17 +259,20 @@ class Financing(Sourced):
         if self.structure == "public":
             if self.debt_share != 1.0:
                 raise ValueError(
-                    f"debt_share: got {self.debt_share!r}; allowed: 1.0 with structure = "
+                    f"economics.financing.debt_share: got {self.debt_share!r}; allowed: 1.0 "
+                    "with structure = "
                     "'public' (the state borrows the whole capex); use structure = 'ppp'"
                 )
             if self.equity_return is not None:
                 raise ValueError(
-                    f"equity_return: got {self.equity_return!r}; allowed: only with "
+                    f"economics.financing.equity_return: got {self.equity_return!r}; allowed: "
+                    "only with "
                     "structure = 'ppp'"
                 )
         elif self.equity_return is None:
             raise ValueError(
-                "equity_return: required with structure = 'ppp'; allowed: a real rate from 0 "
+                "economics.financing.equity_return: required with structure = 'ppp'; allowed: "
+                "a real rate from 0 "
                 f"to {L.MAX_DISCOUNT_RATE:g}"
             )
         return self
@@ -331,7 +334,7 @@ class Economics(Sourced):
         f = self.financing
         if f is not None and f.debt_tenor_years > self.horizon_years:
             raise ValueError(
-                f"financing.debt_tenor_years: got {f.debt_tenor_years}; allowed: 1 to "
+                f"economics.financing.debt_tenor_years: got {f.debt_tenor_years}; allowed: 1 to "
                 f"horizon_years ({self.horizon_years})"
             )
         return self

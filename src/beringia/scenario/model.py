@@ -634,12 +634,6 @@ class Scenario(Strict):
         unique_names("construction.bores", [b.name for b in self.construction.bores])
         unique_names("construction.events", [e.name for e in self.construction.events])
         unique_names("claims", [c.name for c in self.claims])
-        for c in self.claims:
-            if c.scope != "tunnel" and self.corridor is None:
-                raise ValueError(
-                    f"claims.{c.name}.scope: got {c.scope!r}; allowed: 'tunnel' (this scenario "
-                    "has no corridor section to test a corridor claim against)"
-                )
         check_risks(
             self.construction.risks,
             self.construction.risk_groups,

@@ -186,6 +186,36 @@ def assess_reference(
     )
 
 
+def untested_claims(sc: Scenario, has_corridor: bool) -> list[dict[str, str]]:
+    """Return the claims that cannot be tested on their scope: name, scope and why.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario and its claims.
+    has_corridor : bool
+        Whether the assessment has corridor draws (capex, build years, opening).
+
+    Returns
+    -------
+    list of dict
+        ``{"name", "scope", "reason"}`` per claim of scope ``corridor`` or ``both`` when there
+        is no corridor; empty otherwise.
+    """
+    if has_corridor:
+        return []
+    return [
+        {
+            "name": c.name,
+            "scope": c.scope,
+            "reason": "the claim covers the corridor's railway and the scenario has no corridor "
+            "section to test it on",
+        }
+        for c in sc.claims
+        if c.scope != "tunnel"
+    ]
+
+
 def _scope_draws(
     c: Claim,
     tunnel: tuple[FloatArray, FloatArray],
@@ -220,6 +250,9 @@ def assess_claims(
 ) -> list[ClaimResult]:
     """Return each claim's probability, implied unit cost and sentence, on the claim's scope.
 
+    A claim of scope ``corridor`` or ``both`` is left out when ``corridor`` is ``None`` (the
+    scenario has no corridor to test it on): see :func:`untested_claims`.
+
     Parameters
     ----------
     sc : Scenario
@@ -239,6 +272,8 @@ def assess_claims(
     cheapest = facts.cheapest() if facts.unit_costs else None
     draws = int(cost_usd_bn.shape[0])
     for c in sc.claims:
+        if c.scope != "tunnel" and corridor is None:
+            continue
         limit = claim_cost_usd_bn(c, sc)
         cost, years = _scope_draws(c, (cost_usd_bn, duration_years), corridor)
         p = share_within(cost, years, limit, c.max_duration_years)
