@@ -79,7 +79,8 @@ def _economics_table(e: dict[str, Any]) -> Table:
     """Return the financial and economic appraisal, tunnel alone beside the whole corridor."""
     et = Table(
         title=f"Appraisal (2025 USD, real, {_rate_label(e)}; {e['horizon_years']} years of "
-        "operation), P50 (P10 to P90)",
+        "operation), P50 (P10 to P90). Financial unless 'economic'; the residual value is "
+        "left out unless 'with residual'; payback and break-even both ways",
         title_justify="left",
     )
     for col in ("", "tunnel alone", "whole corridor"):
@@ -87,53 +88,53 @@ def _economics_table(e: dict[str, Any]) -> Table:
     t, w = e["tunnel"], e["corridor"]
     rows: list[tuple[str, Any, str, float]] = [
         ("capex (USD bn)", lambda x: x["capex_usd_bn"], ",.1f", 1.0),
-        ("financial NPV, no residual (USD bn)", lambda x: x["npv_usd_bn"], ",.1f", 1.0),
+        ("NPV (USD bn)", lambda x: x["npv_usd_bn"], ",.1f", 1.0),
         ("residual value, PV (USD bn)", lambda x: x["residual_value"]["pv_usd_bn"], ",.1f", 1.0),
         (
-            "residual value / capex (undiscounted, %)",
+            "residual / capex (%)",
             lambda x: x["residual_value"]["share_of_capex"],
             ".0f",
             100.0,
         ),
         (
-            "financial NPV with residual (USD bn)",
+            "NPV with residual (USD bn)",
             lambda x: x["npv_with_residual_usd_bn"],
             ",.1f",
             1.0,
         ),
-        ("IRR, no residual (%)", lambda x: x["irr"], ".1f", 100.0),
+        ("IRR (%)", lambda x: x["irr"], ".1f", 100.0),
         ("IRR with residual (%)", lambda x: x["irr_with_residual"], ".1f", 100.0),
         (
-            "payback year, if paid back (no residual)",
+            "payback year, if paid back",
             lambda x: x["payback"]["year_if_paid_back"],
             ".0f",
             1.0,
         ),
-        ("revenue-cost ratio (financial)", lambda x: x["revenue_cost_ratio"], ".2f", 1.0),
-        ("break-even (TEU a year, both ways)", lambda x: x["breakeven_teu_per_year"], ",.0f", 1.0),
+        ("revenue-cost ratio", lambda x: x["revenue_cost_ratio"], ".2f", 1.0),
+        ("break-even (TEU a year)", lambda x: x["breakeven_teu_per_year"], ",.0f", 1.0),
     ]
     if "economic" in t:
         rows += [
             (
-                "economic: shippers' savings, PV (USD bn)",
+                "shippers' savings, PV (USD bn)",
                 lambda x: x["economic"]["user_benefit_pv_usd_bn"],
                 ",.1f",
                 1.0,
             ),
             (
-                "economic: saving per TEU carried (USD)",
+                "saving per TEU carried (USD)",
                 lambda x: x["economic"]["user_benefit_usd_per_teu"],
                 ",.0f",
                 1.0,
             ),
             (
-                "economic NPV, no residual (USD bn)",
+                "economic NPV (USD bn)",
                 lambda x: x["economic"]["npv_usd_bn"],
                 ",.1f",
                 1.0,
             ),
             (
-                "economic benefit-cost ratio",
+                "economic BCR",
                 lambda x: x["economic"]["benefit_cost_ratio"],
                 ".2f",
                 1.0,
@@ -160,11 +161,11 @@ def _economics_table(e: dict[str, Any]) -> Table:
         return f"{100 * x:.1f} %"
 
     et.add_row(
-        "P(pays back within the horizon, no residual)",
+        "P(pays back by the horizon)",
         pct(t["payback"]["p_within_horizon"]),
         pct(w["payback"]["p_within_horizon"]),
     )
-    et.add_row("P(financial NPV > 0)", pct(t["p_npv_positive"]), pct(w["p_npv_positive"]))
+    et.add_row("P(NPV > 0)", pct(t["p_npv_positive"]), pct(w["p_npv_positive"]))
     if "economic" in t:
         et.add_row(
             "P(economic NPV > 0)",
@@ -258,7 +259,7 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
     out.print(_rates_table(e))
     for r in e["tunnel"]["npv_at_fixed_rates"]:
         flag = " [unverified]" if r["unverified"] else ""
-        out.print(f"[dim]rate {escape(r['name'])}:[/] {escape(r['source'])}{flag}")
+        out.print(f"[dim]rate {escape(r['name'])}:[/] {escape(r['source'] + flag)}")
     vot = e["value_of_time"]
     out.print(
         f"Value of time (USD per FEU-day): {_range(vot['usd_per_feu_day'], ',.0f')}, "
