@@ -675,9 +675,12 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
         terrain), ``key`` rows (label, unit, P10, P50, P90: corridor capex, build years,
         opening year, demand and carried TEU per direction, discount rate),
         ``capacity`` (TEU a year per direction), ``economics`` rows (label, tunnel alone,
-        whole corridor: capex, NPV, share of NPV > 0, IRR, payback, benefit-cost ratio,
-        break-even), ``p_npv`` per project, ``horizon``, ``benchmark`` (or None),
-        ``routes`` (:func:`route_rows`) and ``assumptions``.
+        whole corridor: capex, financial NPV without and with the residual value and the
+        residual value apart, share of NPV > 0, IRR, payback probability and year, revenue-cost
+        ratio, break-even, economic NPV and benefit-cost ratio, financing), ``rates`` (the NPV
+        at each fixed policy rate, with sources), ``rate_label``, ``value_of_time``,
+        ``p_npv`` per project, ``horizon``, ``benchmark`` (or None), ``routes``
+        (:func:`route_rows`) and ``assumptions``.
     """
     c = a.corridor
     if c is None:
