@@ -317,7 +317,7 @@ class _Accumulator:
         self.name, self.rates, self.financing = name, tuple(rates), financing
         keys = (
             "capex npv npv_res res_pv res_share irr irr_res payback rcr breakeven renew_pv "
-            "ub_pv ub_teu e_npv e_npv_res e_bcr e_irr idc eq_irr eq_npv"
+            "ub_pv ub_teu e_npv e_npv_res e_bcr idc eq_irr eq_npv"
         ).split()
         self.v = {k: np.empty(n) for k in keys}
         self.at_rate = [(np.empty(n), np.empty(n)) for _ in self.rates]
@@ -358,7 +358,6 @@ class _Accumulator:
         v["e_npv"][:] = v["npv"] + v["ub_pv"]
         v["e_npv_res"][:] = v["e_npv"] + v["res_pv"]
         v["e_bcr"][:] = benefit_cost_ratio(benefits + p.revenue, costs, rate, factors=df)
-        v["e_irr"][:] = irr(social)
         for r, (fin, eco) in zip(self.rates, self.at_rate, strict=True):
             fin[start:stop] = npv(cash, r.rate)
             eco[start:stop] = npv(social, r.rate)
@@ -424,7 +423,6 @@ class _Accumulator:
                 npv_usd_bn=v["e_npv"],
                 npv_with_residual_usd_bn=v["e_npv_res"],
                 benefit_cost_ratio=v["e_bcr"],
-                irr=v["e_irr"],
             ),
             financing=financing,
         )

@@ -135,8 +135,9 @@ class EconomicAppraisal:
         Economic NPV without and with the residual value.
     benefit_cost_ratio : ndarray
         PV(user benefits + revenue) / PV(capex + renewals + operating cost).
-    irr : ndarray
-        Economic internal rate of return (NaN where none).
+
+    No economic IRR: a third IRR search per project would cost more than the rest of the
+    appraisal; the NPV at each fixed rate (:class:`RateNpv`) shows the same thing.
     """
 
     user_benefit_pv_usd_bn: FloatArray
@@ -144,7 +145,6 @@ class EconomicAppraisal:
     npv_usd_bn: FloatArray
     npv_with_residual_usd_bn: FloatArray
     benefit_cost_ratio: FloatArray
-    irr: FloatArray
 
     def to_dict(self) -> dict[str, Any]:
         """Return the ``economic`` part of a project's JSON."""
@@ -156,8 +156,6 @@ class EconomicAppraisal:
             "p_npv_positive": float(np.mean(self.npv_usd_bn > 0)),
             "npv_with_residual_usd_bn": quantiles(self.npv_with_residual_usd_bn),
             "benefit_cost_ratio": _q(self.benefit_cost_ratio),
-            "irr": _q(self.irr),
-            "irr_defined_share": float(np.mean(np.isfinite(self.irr))),
         }
 
 
