@@ -382,7 +382,7 @@ def test_claims_are_tested_on_their_scope() -> None:
     assert both.max_cost_usd_bn is not None
     assert both.probability == float(np.mean(tunnel_cost + capex <= both.max_cost_usd_bn))
     assert both.implied_usd_m_per_bore_km is None  # no tunnel unit cost for a wider scope
-    assert "the tunnel and its corridor railway together" in both.sentence
+    assert "the whole project (tunnel and corridor railway) costs" in both.sentence
     assert "USD 65bn of 2007" in both.sentence
     alone = got["TKM-World Link, tunnel alone: $10-12bn, about 15 years"]
     assert alone.scope == "tunnel" and alone.max_cost_usd_bn is not None

@@ -280,7 +280,10 @@ def assess_claims(
         unit = None if limit is None or c.scope != "tunnel" else limit * 1000.0 / bore_km
         currency = c.currency or sc.currency
         year = c.year if c.year is not None else sc.price_base_year
-        money = "" if c.max_cost_bn is None else f"{currency} {c.max_cost_bn:,.4g}bn of {year}"
+        same = (currency, year) == ("USD", PRICE_BASE_YEAR)
+        money = (
+            "" if c.max_cost_bn is None or same else f"{currency} {c.max_cost_bn:,.4g}bn of {year}"
+        )
         pct = None if unit is None or not facts.unit_costs else facts.percentile(unit)
         out.append(
             ClaimResult(

@@ -21,8 +21,8 @@ def probability_phrase(probability: float, draws: int) -> str:
 
 SCOPE_SUBJECT = {
     "tunnel": "the tunnel",
-    "corridor": "the corridor's railway (without the tunnel)",
-    "both": "the tunnel and its corridor railway together",
+    "corridor": "the corridor's railway (tunnel excluded)",
+    "both": "the whole project (tunnel and corridor railway)",
 }
 """What a claim of each scope is said to cost, in the sentence."""
 
@@ -76,7 +76,8 @@ def claim_sentence(
     scope : str
         ``tunnel``, ``corridor`` or ``both``: what the claim covers and is tested against.
     money : str
-        The claim's own money (e.g. "USD 65bn of 2007"), said beside the converted limit.
+        The claim's own money (e.g. "USD 65bn of 2007") where it is not the price base,
+        said beside the converted limit; empty: none.
 
     Returns
     -------
@@ -84,14 +85,13 @@ def claim_sentence(
         E.g. "Under the bering-strait scenario, the chance that the tunnel costs no more
         than $8bn (2025 USD) and takes no more than 8 years is below 0.015 % ..."
     """
-    limits = _limits(max_cost_usd_bn, max_duration_years, price_base)
+    base = f"{price_base}, from {money}" if money else price_base
+    limits = _limits(max_cost_usd_bn, max_duration_years, base)
     subject = SCOPE_SUBJECT.get(scope, scope)
     text = (
         f"{claim}: under the {scenario} scenario, the chance that {subject} {limits} is "
         f"{probability_phrase(probability, draws)}"
     )
-    if money:
-        text += f" (the claim: {money})"
     if scope == "tunnel" and implied_usd_m_per_bore_km is not None and max_cost_usd_bn is not None:
         unit = implied_usd_m_per_bore_km
         text += f"; ${max_cost_usd_bn:,.3g}bn is ${unit:,.0f}m per bore-km"
