@@ -255,12 +255,12 @@ FILE_CASES = [
     FileCase(
         "claim-unknown-currency",
         lambda: edit('currency = "USD"\nyear = 2007\n', 'currency = "XYZ"\nyear = 2007\n'),
-        ("claims.TKM-World Link 2007: $65bn, 15 years", "unknown currency 'XYZ'", "GBP"),
+        ("claims.TKM-World Link 2007: $65bn, tunnel and railway", "unknown currency 'XYZ'", "GBP"),
     ),
     FileCase(
         "claim-year-outside-table",
         lambda: edit("year = 2007\n", "year = 1850\n"),
-        ("claims.TKM-World Link 2007: $65bn, 15 years", "year 1850", "1960 to 2025"),
+        ("claims.TKM-World Link 2007: $65bn, tunnel and railway", "year 1850", "1960 to 2025"),
     ),
     FileCase(
         "scenario-unknown-currency",
@@ -797,7 +797,9 @@ def test_fuzzer_findings_via_set(
 
 
 def test_duplicate_claim_names(runner: CliRunner, cwd: Path) -> None:
-    text = BUILTIN.replace('name = "TKM-World Link 2007: $65bn, 15 years"', 'name = "same"')
+    text = BUILTIN.replace(
+        'name = "TKM-World Link 2007: $65bn, tunnel and railway"', 'name = "same"'
+    )
     text = text.replace('name = "InterBering: tunnelling could approach $35bn"', 'name = "same"')
     path = cwd / "claims.toml"
     path.write_text(text, encoding="utf-8")

@@ -168,7 +168,9 @@ def test_long_horizon_reports_the_share_with_an_irr(runner: CliRunner, work: Pat
         assert econ[project]["irr"]["p50"] > -0.99
     shown = [line for line in corridor_lines(doc) if line.startswith("Economics")]
     assert len(shown) == 2
-    assert all(re.search(r"IRR % .* in [0-9.]+ % of draws\.$", line) for line in shown), shown
+    assert all(re.search(r"IRR % .* in [0-9.]+ % of draws; pays back", line) for line in shown), (
+        shown
+    )
 
 
 def test_a_late_portal_leaves_its_drive_to_the_others(runner: CliRunner, work: Path) -> None:

@@ -229,9 +229,14 @@ def test_assess_json_contract(runner: CliRunner, cwd: Path) -> None:
                 given["max_cost_bn"], given.get("currency", "USD"), given.get("year", 2025)
             )
             assert cl["max_cost_usd_bn"] == pytest.approx(expected, rel=1e-12)
-            assert cl["implied_usd_m_per_bore_km"] == pytest.approx(
-                cl["max_cost_usd_bn"] * 1000 / d["reference"]["bore_km"], rel=1e-12
-            )
+            assert cl["scope"] == given.get("scope", "tunnel")
+            assert cl["money_year"] == given.get("year", 2025)
+            if cl["scope"] != "tunnel":  # no tunnel unit cost for a tunnel-and-railway figure
+                assert cl["implied_usd_m_per_bore_km"] is None
+            else:
+                assert cl["implied_usd_m_per_bore_km"] == pytest.approx(
+                    cl["max_cost_usd_bn"] * 1000 / d["reference"]["bore_km"], rel=1e-12
+                )
         assert cl["sentence"].startswith(cl["name"]) and cl["sentence"].endswith(".")
         assert cl["max_duration_years"] == given.get("max_duration_years")
         assert 0 <= cl["probability"] <= 1

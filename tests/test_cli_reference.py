@@ -21,7 +21,7 @@ def test_claims_json_adds_a_users_claim(runner: CliRunner, cwd: Path) -> None:
     assert result.exit_code == 0, result.output
     d = json.loads(result.stdout)
     names = [c["name"] for c in d["claims"]]
-    assert names[-1] == "Mine" and len(names) == 4
+    assert names[-1] == "Mine" and len(names) == 5
     mine = d["claims"][-1]
     assert mine["max_cost_usd_bn"] == pytest.approx(money_table().to_usd(20, "EUR", 2020))
     assert mine["implied_usd_m_per_bore_km"] == pytest.approx(
@@ -110,7 +110,7 @@ def test_reference_lists_every_row_in_2025_usd(runner: CliRunner, cwd: Path) -> 
     rows = {r["name"]: r for r in d["rows"]}
     assert len(rows) == len(reference_rows()) >= 25
     ch = rows["Channel Tunnel"]
-    expected = money_table().to_usd(4.65e9, "GBP", 1994) / 1e9
+    expected = money_table().to_usd(4.65e9, "GBP", 1985) / 1e9
     assert ch["cost_usd_bn"] == pytest.approx(expected, rel=1e-9)
     assert ch["usd_m_per_route_km"] == pytest.approx(expected * 1000 / 50.45, rel=1e-9)
     assert ch["usd_m_per_bore_km"] == pytest.approx(expected * 1000 / 50.45 / 3, rel=1e-9)

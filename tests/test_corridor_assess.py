@@ -194,6 +194,7 @@ def toy_doc(*, teu: float = 0.0, every_shipped_place: bool = True) -> dict[str, 
     for f in m["flows"]:
         f["teu_per_year"] = fixed(teu)
     e = doc["economics"]
+    e.pop("tunnel_renewals", None)  # the closed forms below have no renewals
     e.update(
         horizon_years=HORIZON,
         capex_shape="uniform",
@@ -251,7 +252,7 @@ def test_toy_speed_factor_applies_to_the_plain_line_only() -> None:
 
 
 def test_toy_economics_without_traffic_is_a_closed_form() -> None:
-    """No demand: NPV = -PV(capex) - PV(fixed opex) + PV(residual), all annuities.
+    """No demand: NPV = -PV(capex) - PV(fixed opex), all annuities; + PV(residual) apart.
 
     Tunnel: $20 bn spent evenly over 5 years; open from year 5 for 30 years; fixed maintenance
     per bore-km x the Arctic factor; straight-line residual in year 35 (discounted 36 years).
@@ -265,23 +266,31 @@ def test_toy_economics_without_traffic_is_a_closed_form() -> None:
     operating = annuity(r, 5 + HORIZON) - annuity(r, 5)
     end = (1.0 + r) ** -(5 + HORIZON + 1)
     fixed_t = OPEX_KM_YEAR * tunnel_km * bores * ARCTIC / 1e9
-    npv_t = (
-        -20.0 / 5 * annuity(r, 5) - fixed_t * operating + 20.0 * (1 - HORIZON / TUNNEL_LIFE) * end
-    )
+    res_t = 20.0 * (1 - HORIZON / TUNNEL_LIFE) * end
+    npv_t = -20.0 / 5 * annuity(r, 5) - fixed_t * operating
     capex_c = L_AB * NEW_USD_M_PER_KM / 1000.0
     fixed_c = fixed_t + OPEX_KM_YEAR * L_AB / 1e9  # the plain line has no Arctic factor
-    npv_c = (
-        npv_t
-        - capex_c / 2 * annuity(r, 2)
-        - (fixed_c - fixed_t) * operating
-        + capex_c * (1 - HORIZON / CORRIDOR_LIFE) * end
-    )
+    res_c = res_t + capex_c * (1 - HORIZON / CORRIDOR_LIFE) * end
+    npv_c = npv_t - capex_c / 2 * annuity(r, 2) - (fixed_c - fixed_t) * operating
     assert np.all(res.carried_teu_per_year["eastbound"] == 0.0)
     np.testing.assert_allclose(res.capex_usd_bn, capex_c, rtol=1e-12)
     np.testing.assert_allclose(res.build_years, L_AB / FRONT_KM_PER_YEAR, rtol=1e-12)
     np.testing.assert_allclose(res.opening_year, 5.0, rtol=1e-12)
     np.testing.assert_allclose(res.tunnel.npv_usd_bn, npv_t, rtol=1e-10)
     np.testing.assert_allclose(res.corridor.npv_usd_bn, npv_c, rtol=1e-10)
+    # the residual value is shown apart: its PV, its share of capex, the NPV with it
+    np.testing.assert_allclose(res.tunnel.residual_pv_usd_bn, res_t, rtol=1e-10)
+    np.testing.assert_allclose(res.corridor.residual_pv_usd_bn, res_c, rtol=1e-10)
+    np.testing.assert_allclose(res.tunnel.npv_with_residual_usd_bn, npv_t + res_t, rtol=1e-10)
+    np.testing.assert_allclose(res.corridor.npv_with_residual_usd_bn, npv_c + res_c, rtol=1e-10)
+    np.testing.assert_allclose(
+        res.tunnel.residual_share_of_capex, 1 - HORIZON / TUNNEL_LIFE, rtol=1e-12
+    )
+    # no traffic: nobody pays back, shippers save nothing, the economic NPV is the financial one
+    assert res.tunnel.p_payback == 0.0 and np.all(np.isnan(res.tunnel.payback_year))
+    assert res.tunnel.economic is not None
+    np.testing.assert_array_equal(res.tunnel.economic.user_benefit_pv_usd_bn, 0.0)
+    np.testing.assert_allclose(res.tunnel.economic.npv_usd_bn, npv_t, rtol=1e-10)
     np.testing.assert_allclose(res.tunnel.capex_usd_bn, 20.0, rtol=1e-12)
     np.testing.assert_allclose(res.corridor.capex_usd_bn, 20.0 + capex_c, rtol=1e-12)
     assert res.tunnel.p_npv_positive == 0.0
@@ -305,13 +314,15 @@ def test_toy_tunnel_npv_and_breakeven_with_traffic() -> None:
     operating = annuity(r, 5 + HORIZON) - annuity(r, 5)
     end = (1.0 + r) ** -(5 + HORIZON + 1)
     fixed_t = OPEX_KM_YEAR * tunnel_length_km(sc) * bores * ARCTIC / 1e9
-    base = (
-        -20.0 / 5 * annuity(r, 5) - fixed_t * operating + 20.0 * (1 - HORIZON / TUNNEL_LIFE) * end
-    )
+    residual = 20.0 * (1 - HORIZON / TUNNEL_LIFE) * end
+    base = -20.0 / 5 * annuity(r, 5) - fixed_t * operating  # residual value excluded
     per_teu = TOLL / 2 / 1e9 * operating  # PV of one TEU a year, every operating year
     carried = res.carried_teu_per_year["eastbound"] + res.carried_teu_per_year["westbound"]
     assert np.ptp(carried) > 0  # the share varies with the sea's draws
     np.testing.assert_allclose(res.tunnel.npv_usd_bn, base + carried * per_teu, rtol=1e-10)
+    np.testing.assert_allclose(
+        res.tunnel.npv_with_residual_usd_bn, base + residual + carried * per_teu, rtol=1e-10
+    )
     breakeven = -base / per_teu
     assert 0 < breakeven < 2 * cap
     np.testing.assert_allclose(res.tunnel.breakeven_teu_per_year, breakeven, rtol=1e-10)
@@ -403,6 +414,7 @@ def test_npv_falls_as_the_discount_rate_rises_for_conventional_cash_flows(
         def edit(doc: dict[str, Any]) -> None:
             doc["economics"]["discount_rate"] = fixed(rate)
             doc["economics"]["toll_usd_per_feu"] = fixed(2000.0)  # some draws pay back
+            doc["economics"].pop("tunnel_renewals", None)  # renewals: outlays after inflows
 
         return edit
 
@@ -410,9 +422,10 @@ def test_npv_falls_as_the_discount_rate_rises_for_conventional_cash_flows(
     lo = builtin_run(at(r1), n=DRAWS, cost=20.0, years=6.0)
     cash = seen[0][0]  # one block of draws: the tunnel's call comes first
     assert cash.shape[0] == DRAWS
+    second = len(seen)  # the first NPV call of the second run is again the tunnel's cash
     hi = builtin_run(at(r2), n=DRAWS, cost=20.0, years=6.0)
-    np.testing.assert_array_equal(seen[2][0], cash)
-    assert seen[0][1].tolist() == [r1] * DRAWS and seen[2][1].tolist() == [r2] * DRAWS
+    np.testing.assert_array_equal(seen[second][0], cash)
+    assert seen[0][1].tolist() == [r1] * DRAWS and seen[second][1].tolist() == [r2] * DRAWS
 
     signs = np.sign(cash)
     first_pos = np.argmax(signs > 0, axis=1)

@@ -24,6 +24,8 @@ SHORT = ["--set", "operations.simulated_years=8"]
         ("heading.x.duration_years", "years"),
         ("tunnel.payback_year", "years after notice to proceed"),
         ("tunnel.irr", "fraction a year"),
+        ("tunnel.irr_with_residual", "fraction a year"),
+        ("whole_corridor.revenue_cost_ratio", "ratio"),
         ("corridor.discount_rate", "fraction a year"),
         ("input.construction.arctic.labour_cost_factor", "ratio"),
         ("input.route.attack_points.x.marine_works_days", "days"),

@@ -274,12 +274,13 @@ def test_write_report_replaces(tmp_path: Path, assessment: Assessment) -> None:
 def test_figures(assessment: Assessment) -> None:
     figs = all_figures(assessment)
     assert list(figs) == EVERY_FIGURE
-    n_cost = sum(c.max_cost_usd_bn is not None for c in assessment.claims)
+    tunnel_claims = [c for c in assessment.claims if c.scope == "tunnel"]  # drawn on the tunnel
+    n_cost = sum(c.max_cost_usd_bn is not None for c in tunnel_claims)
     hist = figs["cost_histogram"]
     lines = [s for s in hist.layout.shapes if s.type == "line"]
     in_scale = [
         c
-        for c in assessment.claims
+        for c in tunnel_claims
         if c.max_cost_usd_bn is not None
         and 2 * assessment.cost_usd_bn.min() - assessment.cost_usd_bn.max()
         <= c.max_cost_usd_bn
@@ -291,7 +292,7 @@ def test_figures(assessment: Assessment) -> None:
     assert len([t for t in hist.data if t.showlegend is not False]) == n_cost
     assert sum(hist.data[0].y) == pytest.approx(100.0)
 
-    both = [c for c in assessment.claims if c.max_cost_usd_bn and c.max_duration_years]
+    both = [c for c in tunnel_claims if c.max_cost_usd_bn and c.max_duration_years]
     rects = [s for s in figs["scattergram"].layout.shapes if s.type == "rect"]
     assert len(rects) == len(both)
     for r, c in zip(rects, both, strict=True):

@@ -115,20 +115,32 @@ def test_economics_table(page: str, assessment: Assessment) -> None:
     e = c.economics_dict()
     for col, name in enumerate(("tunnel", "corridor")):
         q = e[name]["npv_usd_bn"]
-        assert rows["NPV (USD bn)"][col] == spread(q, ",.1f")
-        assert "-" not in rows["NPV (USD bn)"][col]  # a real minus sign, ranges with "to"
+        n = assessment.n_draws
+        label = "Financial NPV, residual value excluded (USD bn)"
+        assert rows[label][col] == spread(q, ",.1f")
+        assert "-" not in rows[label][col]  # a real minus sign, ranges with "to"
+        q = e[name]["npv_with_residual_usd_bn"]
+        label = "Financial NPV with residual value (USD bn)"
+        assert rows[label][col] == spread(q, ",.1f")
         p = e[name]["p_npv_positive"]
-        assert rows["Share of draws with NPV > 0"][col] == format_percent(p, assessment.n_draws)
+        assert rows["Share of draws with financial NPV > 0"][col] == format_percent(p, n)
+        pay = e[name]["payback"]
+        text = rows["Payback, residual value excluded (years after notice to proceed)"][col]
+        assert text.startswith(
+            f"{format_percent(pay['p_within_horizon'], n)} of draws pay back within the horizon"
+        )
+        p = e[name]["economic"]["p_npv_positive"]
+        assert rows["Share of draws with economic NPV > 0"][col] == format_percent(p, n)
+        assert "Benefit-cost ratio" not in rows  # the financial ratio is named for what it is
+        assert "Revenue-cost ratio (financial)" in rows
         cap = e[name]["capex_usd_bn"]
         assert rows["Capex (USD bn)"][col].startswith(f"{cap['p50']:,.1f} (")
         be = rows["Break-even (TEU a year, both directions)"][col]
         share = e[name]["p_breakeven_within_capacity"]
         assert f"in {format_percent(share, assessment.n_draws)} of draws" in be
         assert be.startswith(spread(e[name]["breakeven_teu_per_year"], ",.0f") + ";")
-        payback = rows["Payback (years after notice to proceed)"][col]
-        share = format_percent(e[name]["p_payback_by_horizon"], assessment.n_draws)
-        assert payback.startswith(f"paid back within the horizon in {share} of draws")
-        if e[name]["payback_year"] is not None:  # when paid back, the year, a whole number
+        payback = rows["Payback, residual value excluded (years after notice to proceed)"][col]
+        if e[name]["payback"]["year_if_paid_back"] is not None:  # the year, a whole number
             assert re.search(r"; in those, in year [0-9]+ \([0-9]+ to [0-9]+\)$", payback)
 
 
@@ -379,8 +391,8 @@ def test_npv_distribution(assessment: Assessment) -> None:
     c = assessment.corridor
     assert c is not None
     fig = npv_distribution(assessment)
-    assert len(fig.data) == 2
-    for trace, p in zip(fig.data, (c.tunnel, c.corridor), strict=True):
+    assert len(fig.data) == 4  # financial and economic, per project
+    for trace, p in zip(fig.data[::2], (c.tunnel, c.corridor), strict=True):
         assert len(trace.x) <= MAX_ECDF_POINTS
         assert trace.line.color == PROJECT_COLOURS[p.name]
         assert f"NPV &gt; 0 in {format_percent(p.p_npv_positive)} of draws" in trace.name

@@ -65,7 +65,11 @@ def _probability(value: float | None) -> float:
 
 
 def answer_limit() -> float:
-    return 35.0  # the InterBering claim: $35bn of 2025, no time limit
+    # the InterBering claim: $35bn of 2011 (the reference set's year of the same figure), no
+    # time limit
+    from beringia.tables.money import money_table
+
+    return money_table().to_usd(35.0, "USD", 2011)
 
 
 def test_the_level_found_reaches_the_target_and_the_median_does_not(answer: WhatIf) -> None:

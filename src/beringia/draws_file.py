@@ -31,7 +31,7 @@ _UNITS = (
     (re.compile(r"_teu$"), "TEU a year"),
     (re.compile(r"_days$"), "days"),
     (re.compile(r"_m$"), "m"),
-    (re.compile(r"(^|\.)irr$|discount_rate$"), "fraction a year"),
+    (re.compile(r"(^|\.)irr(_with_residual)?$|discount_rate$"), "fraction a year"),
     (re.compile(r"ratio$|factor$|multiplier$"), "ratio"),
 )
 

@@ -33,14 +33,6 @@ def _range(q: dict[str, Any] | None, fmt: str, scale: float = 1.0, *, whole: boo
     return quantile_spread(q, fmt, scale, whole=whole)
 
 
-def _payback(p: dict[str, Any], draws: int) -> str:
-    """``"in 27.4 % of draws, in year 71 (53 to 84)"``: how often and when it pays back."""
-    text = f"in {percent(p['p_payback_by_horizon'], draws)} of draws"
-    if p.get("payback_year") is None:
-        return text
-    return f"{text}, in year {_range(p['payback_year'], '.0f', whole=True)}"
-
-
 def corridor_lines(d: dict[str, Any]) -> list[str]:
     """Key lines of the corridor and economics sections of ``assess --json`` (plain text)."""
     c, e = d["corridor"], d["economics"]
@@ -56,13 +48,157 @@ def corridor_lines(d: dict[str, Any]) -> list[str]:
         irr = _range(p["irr"], ".1f", 100.0)
         if p["irr_defined_share"] != 1:
             irr += f" in {percent(p['irr_defined_share'], d['draws'])} of draws"
+        pay = p["payback"]
+        econ = p.get("economic")
+        econ_text = (
+            ""
+            if econ is None
+            else f"; economic NPV USD bn {_range(econ['npv_usd_bn'], ',.1f')}, "
+            f"economic BCR {_range(econ['benefit_cost_ratio'], '.2f')}"
+        )
         lines.append(
-            f"Economics, {'tunnel alone' if name == 'tunnel' else 'whole corridor'}: NPV USD bn "
+            f"Economics, {'tunnel alone' if name == 'tunnel' else 'whole corridor'} "
+            f"({_rate_label(e)}, residual value excluded): financial NPV USD bn "
             f"{_range(p['npv_usd_bn'], ',.1f')}, P(NPV > 0) "
-            f"{percent(p['p_npv_positive'], d['draws'])}, "
-            f"IRR % {irr}."
+            f"{percent(p['p_npv_positive'], d['draws'])}, IRR % {irr}; pays back within the "
+            f"horizon in {percent(pay['p_within_horizon'], d['draws'])} of draws{econ_text}."
         )
     return lines
+
+
+def _rate_label(e: dict[str, Any]) -> str:
+    """Return ``at a fixed 5.0 % real`` or ``at a drawn real rate, P10-P90 ...``."""
+    q = e["discount_rate"]
+    if e.get("discount_rate_fixed", False):
+        return f"at a fixed {100 * q['p50']:.1f} % real"
+    return f"at a drawn real rate, P10-P90 {100 * q['p10']:.1f}-{100 * q['p90']:.1f} %"
+
+
+def _economics_table(e: dict[str, Any], draws: int) -> Table:
+    """Return the financial and economic appraisal, tunnel alone beside the whole corridor."""
+    et = Table(
+        title=f"Appraisal (2025 USD, real, {_rate_label(e)}; {e['horizon_years']} years of "
+        "operation), P50 (P10 to P90). Financial unless 'economic'; the residual value is "
+        "left out unless 'with residual'; payback and break-even both ways",
+        title_justify="left",
+    )
+    for col in ("", "tunnel alone", "whole corridor"):
+        et.add_column(col, justify="right" if col else "left")
+    t, w = e["tunnel"], e["corridor"]
+    rows: list[tuple[str, Any, str, float]] = [
+        ("capex (USD bn)", lambda x: x["capex_usd_bn"], ",.1f", 1.0),
+        ("NPV (USD bn)", lambda x: x["npv_usd_bn"], ",.1f", 1.0),
+        ("residual value, PV (USD bn)", lambda x: x["residual_value"]["pv_usd_bn"], ",.1f", 1.0),
+        (
+            "residual / capex (%)",
+            lambda x: x["residual_value"]["share_of_capex"],
+            ".0f",
+            100.0,
+        ),
+        (
+            "NPV with residual (USD bn)",
+            lambda x: x["npv_with_residual_usd_bn"],
+            ",.1f",
+            1.0,
+        ),
+        ("IRR (%)", lambda x: x["irr"], ".1f", 100.0),
+        ("IRR with residual (%)", lambda x: x["irr_with_residual"], ".1f", 100.0),
+        (
+            "payback year, if paid back",
+            lambda x: x["payback"]["year_if_paid_back"],
+            ".0f",
+            1.0,
+        ),
+        ("revenue-cost ratio", lambda x: x["revenue_cost_ratio"], ".2f", 1.0),
+        ("break-even (TEU a year)", lambda x: x["breakeven_teu_per_year"], ",.0f", 1.0),
+    ]
+    if "economic" in t:
+        rows += [
+            (
+                "shippers' savings, PV (USD bn)",
+                lambda x: x["economic"]["user_benefit_pv_usd_bn"],
+                ",.1f",
+                1.0,
+            ),
+            (
+                "saving per TEU carried (USD)",
+                lambda x: x["economic"]["user_benefit_usd_per_teu"],
+                ",.0f",
+                1.0,
+            ),
+            (
+                "economic NPV (USD bn)",
+                lambda x: x["economic"]["npv_usd_bn"],
+                ",.1f",
+                1.0,
+            ),
+            (
+                "economic BCR",
+                lambda x: x["economic"]["benefit_cost_ratio"],
+                ".2f",
+                1.0,
+            ),
+        ]
+    if "financing" in t:
+        f = t["financing"]
+        rows.append(
+            (
+                f"interest during construction at {100 * f['debt_rate']:.1f} % (USD bn)",
+                lambda x: x["financing"]["interest_during_construction_usd_bn"],
+                ",.1f",
+                1.0,
+            )
+        )
+        if "equity_irr" in f:
+            rows.append(
+                ("equity IRR, PPP (%)", lambda x: x["financing"]["equity_irr"], ".1f", 100.0)
+            )
+    for label, get, fmt, scale in rows:
+        et.add_row(label, _range(get(t), fmt, scale), _range(get(w), fmt, scale))
+
+    def pct(x: float) -> str:
+        return percent(x, draws)
+
+    et.add_row(
+        "P(pays back by the horizon)",
+        pct(t["payback"]["p_within_horizon"]),
+        pct(w["payback"]["p_within_horizon"]),
+    )
+    et.add_row("P(NPV > 0)", pct(t["p_npv_positive"]), pct(w["p_npv_positive"]))
+    if "economic" in t:
+        et.add_row(
+            "P(economic NPV > 0)",
+            pct(t["economic"]["p_npv_positive"]),
+            pct(w["economic"]["p_npv_positive"]),
+        )
+    if "financing" in t and "p_equity_return_met" in t["financing"]:
+        need = 100 * t["financing"]["equity_return_required"]
+        et.add_row(
+            f"P(equity IRR >= {need:.1f} %)",
+            pct(t["financing"]["p_equity_return_met"]),
+            pct(w["financing"]["p_equity_return_met"]),
+        )
+    return et
+
+
+def _rates_table(e: dict[str, Any], draws: int) -> Table:
+    """Return the NPV (no residual value) at each fixed policy rate: P50 and P(NPV > 0)."""
+    rt = Table(
+        title="NPV at fixed policy rates (USD bn, no residual value): P50; P(NPV > 0)",
+        title_justify="left",
+    )
+    for col in ("rate", "tunnel financial", "corridor financial", "corridor economic"):
+        rt.add_column(col, justify="left" if col == "rate" else "right")
+    pairs = zip(e["tunnel"]["npv_at_fixed_rates"], e["corridor"]["npv_at_fixed_rates"], strict=True)
+    for t, w in pairs:
+        rt.add_row(
+            f"{100 * t['rate']:.1f} % ({escape(t['name'])})",
+            f"{t['npv_usd_bn']['p50']:,.1f}; {percent(t['p_npv_positive'], draws)}",
+            f"{w['npv_usd_bn']['p50']:,.1f}; {percent(w['p_npv_positive'], draws)}",
+            f"{w['economic_npv_usd_bn']['p50']:,.1f}; "
+            f"{percent(w['p_economic_npv_positive'], draws)}",
+        )
+    return rt
 
 
 def _print(d: dict[str, Any], title: str, name: str) -> None:
@@ -119,28 +255,16 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
     out.print(
         f"Capacity: {c['capacity_teu_per_year_per_direction']:,.0f} TEU a year per direction."
     )
-    et = Table(
-        title=f"Economics (2025 USD, real; {e['horizon_years']} years of operation), "
-        "P50 (P10 to P90)",
-        title_justify="left",
+    out.print(_economics_table(e, d["draws"]))
+    out.print(_rates_table(e, d["draws"]))
+    for r in e["tunnel"]["npv_at_fixed_rates"]:
+        flag = " [unverified]" if r["unverified"] else ""
+        out.print(f"[dim]rate {escape(r['name'])}:[/] {escape(r['source'] + flag)}")
+    vot = e["value_of_time"]
+    out.print(
+        f"Value of time (USD per FEU-day): {_range(vot['usd_per_feu_day'], ',.0f')}, "
+        f"{escape(vot['definition'])}; source: {escape(vot['source'])}."
     )
-    for col in ("", "tunnel alone", "whole corridor"):
-        et.add_column(col, justify="right" if col else "left")
-    t, w = e["tunnel"], e["corridor"]
-    rows: list[tuple[str, str, str, float]] = [
-        ("capex (USD bn)", "capex_usd_bn", ",.1f", 1.0),
-        ("NPV (USD bn)", "npv_usd_bn", ",.1f", 1.0),
-        ("IRR (%)", "irr", ".1f", 100.0),
-        ("benefit-cost ratio", "benefit_cost_ratio", ".2f", 1.0),
-        ("break-even (TEU a year, both ways)", "breakeven_teu_per_year", ",.0f", 1.0),
-    ]
-    n = d["draws"]
-    for label, key, fmt, scale in rows:
-        et.add_row(label, _range(t[key], fmt, scale), _range(w[key], fmt, scale))
-    et.add_row("paid back within the horizon", *(_payback(x, n) for x in (t, w)))
-    et.add_row("P(NPV > 0)", percent(t["p_npv_positive"], n), percent(w["p_npv_positive"], n))
-    out.print(et)
-    out.print(f"Discount rate (real) {_range(e['discount_rate'], '.3f')}.")
     for line in c["assumptions"]:
         out.print(f"[dim]assumption:[/] {escape(line)}")
 

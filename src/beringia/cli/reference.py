@@ -115,6 +115,7 @@ def claims(
             },
             "reference": ref,
             "claims": d["claims"],
+            "claims_not_tested": result.provenance.get("claims_not_tested", []),
         }
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         report_written(written, as_json=True)
@@ -128,14 +129,16 @@ def claims(
         f"{ref['bore_km']:,.1f} bore-km."
     )
     t = Table(title="Claims (2025 USD)", title_justify="left")
-    for col in ("claim", "as stated", "cost <=", "years <=", "probability", "USD m/bore-km"):
-        t.add_column(col, justify="left" if col in ("claim", "as stated") else "right")
+    cols = ("claim", "scope", "as stated", "cost <=", "years <=", "probability", "USD m/bore-km")
+    for col in cols:
+        t.add_column(col, justify="left" if col in ("claim", "scope", "as stated") else "right")
     given = {c.name: c.model_dump() for c in sc.claims}
     for cl in d["claims"]:
         unit_c = cl["implied_usd_m_per_bore_km"]
         pct = cl["unit_cost_percentile_in_reference"]
         t.add_row(
             escape(cl["name"]),
+            cl.get("scope", "tunnel"),
             escape(_stated(given[cl["name"]], sc.currency, sc.price_base_year)),
             "-" if cl["max_cost_usd_bn"] is None else money_bn(cl["max_cost_usd_bn"]),
             "-" if cl["max_duration_years"] is None else f"{cl['max_duration_years']:g}",
@@ -145,6 +148,11 @@ def claims(
     out.print(t)
     for cl in d["claims"]:
         out.print(f"- {escape(cl['sentence'])}")
+    for u in result.provenance.get("claims_not_tested", []):
+        out.print(
+            f"[yellow]not tested:[/] {escape(u['name'])} (scope {u['scope']}): "
+            f"{escape(u['reason'])}"
+        )
     for f in ref["flags"]:
         out.print(f"[yellow]flag:[/] {escape(f['message'])}")
     report_written(written, as_json=False)

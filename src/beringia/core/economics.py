@@ -861,3 +861,195 @@ def breakeven_traffic(
         cap = _draws(capacity, "capacity", None if np.ndim(capacity) == 0 else base.size)
         out = np.where(out > cap, np.inf, out)
     return out
+
+
+# --------------------------------------------------------------------------- appraisal parts
+
+
+def logsum_gain(gc_new: ArrayLike, gc_base: ArrayLike, scale: ArrayLike) -> FloatArray:
+    """Return the users' expected saving from adding an alternative to a binary logit choice.
+
+    With generalised costs ``gc_new`` (the new alternative) and ``gc_base`` (the best existing
+    one) and logit scale ``s``, the expected generalised cost of the market falls from
+    ``gc_base`` to ``-ln(exp(-s gc_new) + exp(-s gc_base)) / s`` (the logsum), a saving of
+    ``ln(1 + exp(-s (gc_new - gc_base))) / s`` per unit of the market (de Jong, Daly, Pieters
+    and van der Hoorn 2007, 'The logsum as an evaluation measure', Transportation Research A
+    41(9): 874-889). It is never below ``max(0, gc_base - gc_new)``, the saving of the
+    cheaper choice, and tends to it as the scale grows.
+
+    Parameters
+    ----------
+    gc_new, gc_base : array_like
+        Generalised costs (money per unit: fare plus value of time x days plus any constant).
+    scale : array_like
+        Logit scale per money unit, > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        Saving per unit of the whole market (users of both alternatives), >= 0.
+    """
+    s = np.asarray(scale, dtype=np.float64)
+    if np.any(s <= 0) or not np.all(np.isfinite(s)):
+        raise ScenarioError("scale", float(np.min(s)), "logit scales > 0")
+    d = np.asarray(gc_new, dtype=np.float64) - np.asarray(gc_base, dtype=np.float64)
+    out: FloatArray = np.logaddexp(0.0, -s * d) / s
+    return out
+
+
+def interest_during_construction(
+    drawdown: ArrayLike, debt_rate: ArrayLike, opening_year: ArrayLike
+) -> FloatArray:
+    """Return the interest accrued on borrowed spending until opening, per draw.
+
+    The spending of year ``t`` (column ``t``) is drawn at its end, ``t + 1`` years after notice
+    to proceed (the ``timing="end"`` convention), and compounds at ``debt_rate`` until
+    ``opening_year``; spending at or after opening accrues nothing. Three years of 1 at 10 %
+    with opening at year 3 accrue ``0.21 + 0.1 + 0 = 0.31``.
+
+    Parameters
+    ----------
+    drawdown : array_like
+        Borrowed spending ``(n, T)``, non-negative (e.g. the debt share of the capex profile).
+    debt_rate : array_like
+        Interest rate a year, scalar or per draw; > -1.
+    opening_year : array_like
+        Opening per draw (years after notice to proceed, >= 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        Interest during construction ``(n,)`` (capitalised into the debt at opening).
+    """
+    c = _cash(drawdown, "drawdown")
+    _non_negative(c, "drawdown")
+    n, horizon = c.shape
+    r = _rate(debt_rate, None if np.ndim(debt_rate) == 0 else n)
+    op = np.atleast_1d(_draws(opening_year, "opening_year"))
+    if op.size not in (1, n):
+        raise ScenarioError("opening_year", op.shape, f"one value per draw ({n})")
+    _non_negative(op, "opening_year")
+    ends = np.arange(horizon, dtype=np.float64) + 1.0
+    years = np.maximum(op[:, None] - ends[None, :], 0.0)
+    growth = np.expm1(np.atleast_1d(np.log1p(r))[:, None] * years)
+    out: FloatArray = np.sum(c * growth, axis=1)
+    return out
+
+
+def annuity_payment(principal: ArrayLike, rate: ArrayLike, years: int) -> FloatArray:
+    """Return the level yearly payment that repays ``principal`` over ``years`` at ``rate``.
+
+    ``P r / (1 - (1 + r) ** -N)``; ``P / N`` at a zero rate.
+
+    Parameters
+    ----------
+    principal : array_like
+        Amount borrowed, per draw or scalar.
+    rate : array_like
+        Interest rate a year, > -1.
+    years : int
+        Number of yearly payments, >= 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Payment a year, broadcast over the inputs.
+    """
+    term = _horizon(years)
+    p = _draws(principal, "principal")
+    r = _rate(rate, None)
+    denom = -np.expm1(-term * np.log1p(r))
+    factor = np.where(r == 0, 1.0 / term, r / np.where(denom == 0, 1.0, denom))
+    out: FloatArray = np.asarray(p * factor, dtype=np.float64)
+    return out
+
+
+def debt_service(
+    principal: ArrayLike, rate: ArrayLike, tenor_years: int, opening_year: ArrayLike, horizon: int
+) -> FloatArray:
+    """Return yearly annuity payments of a loan drawn down by opening, per draw.
+
+    The balance at opening (``principal``, interest during construction included) is repaid by
+    :func:`annuity_payment` in ``tenor_years`` payments booked in the columns
+    ``floor(opening) .. floor(opening) + tenor - 1`` (year ends after opening). A payment that
+    would fall beyond the horizon is booked in the last column.
+
+    Parameters
+    ----------
+    principal : array_like
+        Balance at opening per draw, >= 0.
+    rate : array_like
+        Interest rate a year.
+    tenor_years : int
+        Number of payments.
+    opening_year : array_like
+        Opening per draw, >= 0.
+    horizon : int
+        Number of yearly columns ``T``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, T)`` payments, positive.
+    """
+    horizon = _horizon(horizon)
+    op = np.atleast_1d(_draws(opening_year, "opening_year"))
+    _non_negative(op, "opening_year")
+    p = np.broadcast_to(np.atleast_1d(_draws(principal, "principal")), op.shape)
+    _non_negative(p, "principal")
+    pay = np.broadcast_to(annuity_payment(p, rate, tenor_years), op.shape)
+    out = np.zeros((op.size, horizon))
+    first = np.floor(op).astype(np.intp)
+    rows = np.arange(op.size)
+    for k in range(_horizon(tenor_years)):
+        np.add.at(out, (rows, np.minimum(first + k, horizon - 1)), pay)
+    return out
+
+
+def periodic_costs(
+    amount: ArrayLike,
+    interval_years: ArrayLike,
+    opening_year: ArrayLike,
+    closing_year: ArrayLike,
+    horizon: int,
+) -> FloatArray:
+    """Return costs that recur every ``interval_years`` after opening (renewals), per draw.
+
+    The ``k``-th cost (``k >= 1``) falls at ``opening + k x interval`` if that is before
+    ``closing``, in the column holding that time.
+
+    Parameters
+    ----------
+    amount : array_like
+        Cost of one renewal per draw, >= 0.
+    interval_years : array_like
+        Years between renewals per draw, > 0.
+    opening_year, closing_year : array_like
+        The operating period per draw.
+    horizon : int
+        Number of yearly columns ``T``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(n, T)`` costs, positive.
+    """
+    horizon = _horizon(horizon)
+    op = np.atleast_1d(_draws(opening_year, "opening_year"))
+    end = np.broadcast_to(np.atleast_1d(_draws(closing_year, "closing_year")), op.shape)
+    a = np.broadcast_to(np.atleast_1d(_draws(amount, "amount")), op.shape)
+    step = np.broadcast_to(np.atleast_1d(_draws(interval_years, "interval_years")), op.shape)
+    _non_negative(a, "amount")
+    if np.any(step <= 0):
+        raise ScenarioError("interval_years", float(np.min(step)), "intervals > 0 years")
+    out = np.zeros((op.size, horizon))
+    rows = np.arange(op.size)
+    k = 1
+    while True:
+        t = op + k * step
+        due = (t < end) & (t < horizon)
+        if not due.any():
+            break
+        np.add.at(out, (rows[due], np.floor(t[due]).astype(np.intp)), a[due])
+        k += 1
+    return out

@@ -25,6 +25,7 @@ from beringia.models.reference.assess import (
     check_money,
     money_factor,
     reference_facts,
+    untested_claims,
 )
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.calibrated import calibrated_forecast
@@ -131,7 +132,6 @@ def assess(
     heading_rows = run.headings
     facts = reference_facts(scenario)
     reference = assess_reference(scenario, inp, cost, parts["systemic"], heading_rows, facts)
-    claims = assess_claims(scenario, cost, years, reference.bore_km, facts)
     t_corridor = time.perf_counter()
     if plan is not None:
         report("corridor", 0, draws)
@@ -148,6 +148,16 @@ def assess(
         )
     )
     t_corridor = time.perf_counter() - t_corridor
+    claims = assess_claims(
+        scenario,
+        cost,
+        years,
+        reference.bore_km,
+        facts,
+        None
+        if corridor is None
+        else (corridor.capex_usd_bn, corridor.build_years, corridor.opening_year),
+    )
     inside_years = years if run.inside_duration_years is None else run.inside_duration_years
     calibrated = calibrated_forecast(cost - parts["systemic"], inside_years, seed)
     return Assessment(
@@ -173,6 +183,7 @@ def assess(
         corridor=corridor,
         provenance={
             "beringia_version": __version__,
+            "claims_not_tested": untested_claims(scenario, corridor is not None),
             "scenario_sha256": scenario_hash(scenario),
             "seed": seed,
             "draws": draws,

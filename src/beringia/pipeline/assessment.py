@@ -138,6 +138,10 @@ class Assessment:
                     "name": c.name,
                     "max_cost_usd_bn": c.max_cost_usd_bn,
                     "max_duration_years": c.max_duration_years,
+                    "scope": c.scope,
+                    "claimed_cost_bn": c.claimed_cost_bn,
+                    "currency": c.currency,
+                    "money_year": c.money_year,
                     "probability": c.probability,
                     "source": c.source,
                     "unverified": c.unverified,
@@ -167,7 +171,8 @@ class Assessment:
         Columns: ``cost_usd_bn`` and ``duration_years`` (construction, 2025 USD), one
         ``cost.<component>_usd_bn`` per cost component, ``heading.<name>.length_km`` and
         ``.duration_years`` per heading; with a corridor, ``tunnel.*`` and ``corridor.*``
-        (NPV, IRR, payback year, benefit-cost ratio, capex), ``corridor.opening_year``,
+        (NPV and IRR without and with the residual value, payback year, revenue-cost ratio,
+        economic NPV, capex), ``corridor.opening_year``,
         ``traffic.<direction>.carried_teu`` and ``traffic.<direction>.demand_teu``; with
         ``inputs``, one ``input.<path>`` column per uncertain construction input, in the
         scenario's money and units.
@@ -200,9 +205,13 @@ class Assessment:
             cols["corridor.discount_rate"] = c.discount_rate
             for name, p in (("tunnel", c.tunnel), ("whole_corridor", c.corridor)):
                 cols[f"{name}.npv_usd_bn"] = p.npv_usd_bn
+                cols[f"{name}.npv_with_residual_usd_bn"] = p.npv_with_residual_usd_bn
                 cols[f"{name}.irr"] = p.irr
+                cols[f"{name}.irr_with_residual"] = p.irr_with_residual
                 cols[f"{name}.payback_year"] = p.payback_year
-                cols[f"{name}.benefit_cost_ratio"] = p.benefit_cost_ratio
+                cols[f"{name}.revenue_cost_ratio"] = p.revenue_cost_ratio
+                if p.economic is not None:
+                    cols[f"{name}.economic_npv_usd_bn"] = p.economic.npv_usd_bn
                 cols[f"{name}.capex_usd_bn"] = p.capex_usd_bn
             for d, v in c.carried_teu_per_year.items():
                 cols[f"traffic.{d}.carried_teu"] = v

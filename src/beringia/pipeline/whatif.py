@@ -202,6 +202,16 @@ def find_claim(sc: Scenario, claim: str) -> Claim:
         allowed = "; ".join(f"{i + 1}: {n}" for i, n in enumerate(names)) or "(none)"
         why = "matches more than one claim" if found else "no such claim"
         raise ScenarioError("claim", claim, f"{why}; allowed: {allowed}")
+    if found[0].scope != "tunnel":
+        tunnel = "; ".join(
+            f"{i + 1}: {c.name}" for i, c in enumerate(sc.claims) if c.scope == "tunnel"
+        )
+        raise ScenarioError(
+            "claim",
+            claim,
+            f"a claim on the tunnel (this one's scope is {found[0].scope!r}: whatif moves the "
+            f"tunnel's construction inputs only); allowed: {tunnel or '(none)'}",
+        )
     return found[0]
 
 

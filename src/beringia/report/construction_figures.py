@@ -97,7 +97,7 @@ def _claim_lines(
     lo, hi = _window(values)
     for i, c in enumerate(claims):
         limit = _limit(c, axis)
-        if limit is None:
+        if limit is None or c.scope != "tunnel":  # drawn on the tunnel's cost and time only
             continue
         colour = CLAIM_COLOURS[i % len(CLAIM_COLOURS)]
         share = float(np.mean(values <= limit))
@@ -318,6 +318,8 @@ def scattergram(a: Assessment) -> go.Figure:
     x_max = float(np.max(cost))
     y_max = float(np.max(years))
     for c in a.claims:
+        if c.scope != "tunnel":
+            continue
         if c.max_cost_usd_bn is not None and c.max_cost_usd_bn <= x_hi:
             x_max = max(x_max, c.max_cost_usd_bn)
         if c.max_duration_years is not None and c.max_duration_years <= y_hi:
@@ -325,6 +327,8 @@ def scattergram(a: Assessment) -> go.Figure:
     x_max *= 1.05
     y_max *= 1.05
     for i, c in enumerate(a.claims):
+        if c.scope != "tunnel":  # the scatter shows the tunnel's cost and time only
+            continue
         colour = CLAIM_COLOURS[i % len(CLAIM_COLOURS)]
         label = f"{plot_text(c.name)}: {100 * c.probability:.1f} %"
         if c.max_cost_usd_bn is not None and c.max_duration_years is not None:

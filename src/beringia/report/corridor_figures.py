@@ -202,7 +202,7 @@ def npv_distribution(a: Assessment) -> go.Figure:
         a positive NPV in its legend entry, and NPV = 0 as a vertical line. A placeholder
         without a corridor.
     """
-    title = "Net present value (2025 USD bn)"
+    title = "Net present value, residual value excluded (2025 USD bn)"
     c = a.corridor
     if c is None:
         return empty_figure(title, "the scenario has no corridor section")
@@ -218,15 +218,35 @@ def npv_distribution(a: Assessment) -> go.Figure:
                 y=f32(100.0 * share),
                 mode="lines",
                 line={"color": PROJECT_COLOURS.get(p.name, "#555555"), "width": 2.5, "shape": "hv"},
-                name=(
-                    f"{label}: NPV &gt; 0 in {format_percent(p.p_npv_positive, a.n_draws)} of draws"
-                ),
-                hovertemplate=f"{label}<br>NPV {DOLLAR}%{{x:,.1f}}bn<br>"
+                name=f"{label}, financial: NPV &gt; 0 in "
+                f"{format_percent(p.p_npv_positive, a.n_draws)} of draws",
+                hovertemplate=f"{label}, financial<br>NPV {DOLLAR}%{{x:,.1f}}bn<br>"
+                "%{y:.1f} % of draws at or below<extra></extra>",
+            )
+        )
+        if p.economic is None:
+            continue
+        ex, eshare = ecdf_points(p.economic.npv_usd_bn, MAX_ECDF_POINTS)
+        p_econ = float(np.mean(p.economic.npv_usd_bn > 0))
+        fig.add_trace(
+            go.Scatter(
+                x=f32(ex),
+                y=f32(100.0 * eshare),
+                mode="lines",
+                line={
+                    "color": PROJECT_COLOURS.get(p.name, "#555555"),
+                    "width": 2.0,
+                    "shape": "hv",
+                    "dash": "dot",
+                },
+                name=f"{label}, economic: NPV &gt; 0 in "
+                f"{format_percent(p_econ, a.n_draws)} of draws",
+                hovertemplate=f"{label}, economic<br>NPV {DOLLAR}%{{x:,.1f}}bn<br>"
                 "%{y:.1f} % of draws at or below<extra></extra>",
             )
         )
     fig.add_vline(x=0.0, line={"color": QUANTILE_COLOUR, "width": 1.5, "dash": "dash"})
-    fig.update_xaxes(title_text="NPV (2025 USD bn), at each draw's discount rate")
+    fig.update_xaxes(title_text="NPV (2025 USD bn): financial (solid), economic (dotted)")
     fig.update_yaxes(title_text="Share of draws at or below (%)", range=[0, 101])
     fig.update_layout(showlegend=True)
     return layout(fig, title, 460, legend_top=True)
@@ -480,26 +500,33 @@ def route_rows(c: CorridorAssessment) -> list[dict[str, Any]]:
 
 
 def _economics_rows(e: dict[str, Any], draws: int | None = None) -> list[tuple[str, str, str]]:
-    """Rows of the economics table (label, tunnel alone, whole corridor) from ``economics_dict``."""
+    """Rows of the appraisal table (label, tunnel alone, whole corridor) from ``economics_dict``."""
     t, w = e["tunnel"], e["corridor"]
 
     def both(f: Any) -> tuple[str, str]:
         return f(t), f(w)
 
-    def irr(x: dict[str, Any]) -> str:
-        if x["irr"] is None:
-            return "none in any draw"
-        text = spread(x["irr"], ".1f", 100.0) + " %"
-        if x["irr_defined_share"] < 1.0:
-            text += f"; defined in {format_percent(x['irr_defined_share'], draws)} of draws"
-        return text
+    def rate(key: str) -> Any:
+        def one(x: dict[str, Any]) -> str:
+            q = x[key]
+            if q is None:
+                return "none in any draw"
+            text = spread(q, ".1f", 100.0) + " %"
+            if key == "irr" and x["irr_defined_share"] < 1.0:
+                text += f"; defined in {format_percent(x['irr_defined_share'], draws)} of draws"
+            return text
+
+        return one
 
     def payback(x: dict[str, Any]) -> str:
-        share = format_percent(x["p_payback_by_horizon"], draws)
-        within = f"paid back within the horizon in {share} of draws"
-        if x["payback_year"] is None:
+        pay = x["payback"]
+        within = (
+            f"{format_percent(pay['p_within_horizon'], draws)} of draws pay back within the horizon"
+        )
+        if pay["year_if_paid_back"] is None:
             return within
-        return f"{within}; in those, in year {quantile_spread(x['payback_year'], whole=True)}"
+        year = quantile_spread(pay["year_if_paid_back"], whole=True)
+        return f"{within}; in those, in year {year}"
 
     def breakeven_text(x: dict[str, Any]) -> str:
         return (
@@ -507,18 +534,116 @@ def _economics_rows(e: dict[str, Any], draws: int | None = None) -> list[tuple[s
             f"in {format_percent(x['p_breakeven_within_capacity'], draws)} of draws"
         )
 
-    return [
+    def ratio(get: Any) -> Any:
+        return lambda x: "—" if get(x) is None else spread(get(x), ".2f")
+
+    rows = [
         ("Capex (USD bn)", *both(lambda x: spread(x["capex_usd_bn"], ",.1f"))),
-        ("NPV (USD bn)", *both(lambda x: spread(x["npv_usd_bn"], ",.1f"))),
         (
-            "Share of draws with NPV > 0",
+            "Financial NPV, residual value excluded (USD bn)",
+            *both(lambda x: spread(x["npv_usd_bn"], ",.1f")),
+        ),
+        (
+            "Share of draws with financial NPV > 0",
             *both(lambda x: format_percent(x["p_npv_positive"], draws)),
         ),
-        ("IRR (real)", *both(irr)),
-        ("Payback (years after notice to proceed)", *both(payback)),
-        ("Benefit-cost ratio", *both(lambda x: spread(x["benefit_cost_ratio"], ".2f"))),
+        (
+            "Residual value at the horizon, PV (USD bn)",
+            *both(lambda x: spread(x["residual_value"]["pv_usd_bn"], ",.1f")),
+        ),
+        (
+            "Residual value / capex (undiscounted)",
+            *both(lambda x: spread(x["residual_value"]["share_of_capex"], ".0f", 100.0) + " %"),
+        ),
+        (
+            "Financial NPV with residual value (USD bn)",
+            *both(lambda x: spread(x["npv_with_residual_usd_bn"], ",.1f")),
+        ),
+        ("IRR (real), residual value excluded", *both(rate("irr"))),
+        ("IRR (real) with residual value", *both(rate("irr_with_residual"))),
+        ("Payback, residual value excluded (years after notice to proceed)", *both(payback)),
+        ("Revenue-cost ratio (financial)", *both(ratio(lambda x: x["revenue_cost_ratio"]))),
         ("Break-even (TEU a year, both directions)", *both(breakeven_text)),
     ]
+    if "economic" in t:
+        rows += [
+            (
+                "Economic: shippers' savings, PV (USD bn)",
+                *both(lambda x: spread(x["economic"]["user_benefit_pv_usd_bn"], ",.1f")),
+            ),
+            (
+                "Economic NPV, residual value excluded (USD bn)",
+                *both(lambda x: spread(x["economic"]["npv_usd_bn"], ",.1f")),
+            ),
+            (
+                "Share of draws with economic NPV > 0",
+                *both(lambda x: format_percent(x["economic"]["p_npv_positive"], draws)),
+            ),
+            (
+                "Economic benefit-cost ratio",
+                *both(ratio(lambda x: x["economic"]["benefit_cost_ratio"])),
+            ),
+        ]
+    if "financing" in t:
+        f = t["financing"]
+        rows.append(
+            (
+                f"Interest during construction at {100 * f['debt_rate']:.1f} % "
+                f"({f['structure']}, USD bn)",
+                *both(
+                    lambda x: spread(x["financing"]["interest_during_construction_usd_bn"], ",.1f")
+                ),
+            )
+        )
+        if "equity_irr" in f:
+            rows.append(("PPP equity IRR (real)", *both(rate_fin("equity_irr"))))
+            rows.append(
+                (
+                    "Share of draws meeting the equity's required "
+                    f"{100 * f['equity_return_required']:.1f} %",
+                    *both(lambda x: format_percent(x["financing"]["p_equity_return_met"], draws)),
+                )
+            )
+    return rows
+
+
+def rate_fin(key: str) -> Any:
+    """Return a formatter of a financing rate's quantiles (``None``: no draw has one)."""
+
+    def one(x: dict[str, Any]) -> str:
+        q = x["financing"][key]
+        return "none in any draw" if q is None else spread(q, ".1f", 100.0) + " %"
+
+    return one
+
+
+def _rate_rows(e: dict[str, Any], draws: int | None = None) -> list[dict[str, Any]]:
+    """Rows of the fixed-rate NPV table: rate, the P50 NPVs and their P(> 0), the source."""
+    out = []
+    pairs = zip(e["tunnel"]["npv_at_fixed_rates"], e["corridor"]["npv_at_fixed_rates"], strict=True)
+    for t, w in pairs:
+        out.append(
+            {
+                "rate": f"{100 * t['rate']:.1f} %",
+                "tunnel": f"{t['npv_usd_bn']['p50']:,.1f} "
+                f"({format_percent(t['p_npv_positive'], draws)} > 0)",
+                "corridor": f"{w['npv_usd_bn']['p50']:,.1f} "
+                f"({format_percent(w['p_npv_positive'], draws)} > 0)",
+                "economic": f"{w['economic_npv_usd_bn']['p50']:,.1f} "
+                f"({format_percent(w['p_economic_npv_positive'], draws)} > 0)",
+                "source": t["source"] + (" [unverified]" if t["unverified"] else ""),
+            }
+        )
+    return out
+
+
+def _rate_label(e: dict[str, Any]) -> str:
+    q = e["discount_rate"]
+    if e.get("discount_rate_fixed", False):
+        return f"a fixed real discount rate of {100 * q['p50']:.1f} %"
+    return (
+        f"each draw's own real discount rate (P10–P90 {100 * q['p10']:.1f}–{100 * q['p90']:.1f} %)"
+    )
 
 
 def _benchmark(c: CorridorAssessment) -> dict[str, Any] | None:
@@ -555,9 +680,12 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
         terrain), ``key`` rows (label, unit, P10, P50, P90: corridor capex, build years,
         opening year, demand and carried TEU per direction, discount rate),
         ``capacity`` (TEU a year per direction), ``economics`` rows (label, tunnel alone,
-        whole corridor: capex, NPV, share of NPV > 0, IRR, payback, benefit-cost ratio,
-        break-even), ``p_npv`` per project, ``horizon``, ``benchmark`` (or None),
-        ``routes`` (:func:`route_rows`) and ``assumptions``.
+        whole corridor: capex, financial NPV without and with the residual value and the
+        residual value apart, share of NPV > 0, IRR, payback probability and year, revenue-cost
+        ratio, break-even, economic NPV and benefit-cost ratio, financing), ``rates`` (the NPV
+        at each fixed policy rate, with sources), ``rate_label``, ``value_of_time``,
+        ``p_npv`` per project, ``horizon``, ``benchmark`` (or None), ``routes``
+        (:func:`route_rows`) and ``assumptions``.
     """
     c = a.corridor
     if c is None:
@@ -599,6 +727,13 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
         "key": key_rows,
         "capacity": f"{c.capacity_teu_per_year:,.0f}",
         "economics": _economics_rows(e, a.n_draws),
+        "rates": _rate_rows(e, a.n_draws),
+        "rate_label": _rate_label(e),
+        "value_of_time": {
+            "usd_per_feu_day": spread(e["value_of_time"]["usd_per_feu_day"], ",.0f"),
+            "definition": e["value_of_time"]["definition"],
+            "source": e["value_of_time"]["source"],
+        },
         "p_npv": {p.name: p.p_npv_positive for p in _projects(c)},
         "breakeven_p50": {k: v["p50"] for k, v in be.items()},
         "horizon": c.horizon_years,

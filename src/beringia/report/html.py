@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from beringia.models.numfmt import bound_sentence, money_bn, significant
-from beringia.models.reference.claims import ClaimResult
+from beringia.models.reference.claims import SCOPE_SUBJECT, ClaimResult
 from beringia.output import check_output_path, write_atomic
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.provenance import InputRow, input_rows, provenance_counts
@@ -88,8 +88,9 @@ def claim_verdict(c: ClaimResult, draws: int) -> str:
         draw) meets the claim the probability is the rule-of-three bound, never 0 % or 100 %.
     """
     k = round(c.probability * draws)
+    subject = SCOPE_SUBJECT.get(c.scope, c.scope)
     return (
-        f"Under this scenario, the chance that the tunnel {_limits(c)} is "
+        f"Under this scenario, the chance that {subject} {_limits(c)} is "
         f"{format_percent(c.probability, draws)} ({k:,} of {draws:,} draws)."
     )
 

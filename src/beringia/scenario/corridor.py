@@ -175,13 +175,135 @@ class Market(Strict):
         return self
 
 
-class Economics(Sourced):
-    """Discounting, tariffs, operating costs and asset lives (2025 USD, real terms).
+class PolicyRate(Strict):
+    """A fixed real discount rate of the NPV table, with the guidance it comes from."""
 
-    The object's ``source`` covers its plain numbers (``horizon_years``).
+    name: Name
+    rate: float = Field(ge=0.0, le=L.MAX_DISCOUNT_RATE, description="Real rate, a fraction a year")
+    source: str = Field(min_length=1, description="The guidance that sets it (URL or publication)")
+    unverified: bool = False
+    note: str = ""
+
+
+POLICY_RATES: tuple[PolicyRate, ...] = (
+    PolicyRate(
+        name="eurocontrol_3",
+        rate=0.03,
+        source="EUROCONTROL Standard Inputs for Economic Analyses, 'Discount rate': recommended "
+        "value 3 %, https://standard-inputs.netlify.app/chapters/discount_rate.html ; OMB "
+        "Circular A-4 (2003) lower rate 3 % real, per CEA issue brief Jan 2017, "
+        "https://docslib.org/doc/13378068/theory-and-recent-evidence-on-the-merits-of-updating-"
+        "the-discount-rate",
+    ),
+    PolicyRate(
+        name="uk_green_book_3_5",
+        rate=0.035,
+        source="HM Treasury, Review of discounting in the Green Book: Terms of Reference (16 Dec "
+        "2025): STPR 3.5 % real for the first 30 years, "
+        "https://www.gov.uk/government/publications/green-book-discount-rate-review-2026/"
+        "review-of-discounting-in-the-green-book-terms-of-reference",
+        note="The Green Book's declining schedule (3.0 % after year 30, 2.5 % after 75) is not "
+        "applied: one rate for all years.",
+    ),
+    PolicyRate(
+        name="eu_5",
+        rate=0.05,
+        source="Evans, D., 'Social discount rates for the European Union: new estimates', ch. 12 "
+        "in Florio (ed.), Cost-Benefit Analysis and Incentives in Evaluation (Edward Elgar, "
+        "2007): the EC benchmark of 5 % (European Commission 2002, App. B.2), "
+        "https://www.elgaronline.com/view/9781847202383.00021.xml ; EC DG REGIO (2014) Guide "
+        "to Cost-Benefit Analysis of Investment Projects: 5 % for Cohesion countries "
+        "[unverified: the retrieved pages did not show the figure]",
+    ),
+    PolicyRate(
+        name="us_omb_a94_7",
+        rate=0.07,
+        unverified=True,
+        source="OMB Circular A-94 (revised 29 Oct 1992), base case 7 % real, copy at "
+        "http://web.pdx.edu/~stipakb/download/PA555/BenefitCostAnalysisOMB.mht",
+        note="The 1992 rate; A-94 was revised in 2023 (that rate was not retrieved).",
+    ),
+)
+"""The built-in table of fixed rates (the sources of ``data/corridor_costs.toml``
+``[[discount_rates]]``)."""
+
+
+class Financing(Sourced):
+    """Who pays for the construction and at what price: public borrowing, or a PPP.
+
+    ``public``: the whole capex is borrowed at ``debt_rate`` (the state's real borrowing rate);
+    the appraisal reports the interest during construction (IDC) beside the capex. ``ppp``: a
+    concessionaire borrows ``debt_share`` of the capex at ``debt_rate`` and puts up the rest as
+    equity that requires ``equity_return``; the debt (IDC capitalised) is repaid as an annuity
+    over ``debt_tenor_years`` from opening out of the project's net operating cash, and the
+    appraisal reports the equity's IRR and NPV at the required return.
+    """
+
+    structure: Literal["public", "ppp"] = Field("public", description="public or ppp")
+    debt_rate: float = Field(
+        ge=L.MIN_DEBT_RATE, le=L.MAX_DISCOUNT_RATE, description="Real interest rate a year"
+    )
+    debt_share: float = Field(1.0, ge=0.0, le=1.0, description="Share of capex borrowed")
+    equity_return: float | None = Field(
+        None, ge=0.0, le=L.MAX_DISCOUNT_RATE, description="Required real return on equity (ppp)"
+    )
+    debt_tenor_years: int = Field(
+        30, ge=1, le=L.MAX_HORIZON_YEARS, description="Years of debt repayment from opening"
+    )
+    interest_during_construction: bool = Field(
+        True, description="Capitalise interest on the debt drawn before opening"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Financing:
+        if self.structure == "public":
+            if self.debt_share != 1.0:
+                raise ValueError(
+                    f"economics.financing.debt_share: got {self.debt_share!r}; allowed: 1.0 "
+                    "with structure = "
+                    "'public' (the state borrows the whole capex); use structure = 'ppp'"
+                )
+            if self.equity_return is not None:
+                raise ValueError(
+                    f"economics.financing.equity_return: got {self.equity_return!r}; allowed: "
+                    "only with "
+                    "structure = 'ppp'"
+                )
+        elif self.equity_return is None:
+            raise ValueError(
+                "economics.financing.equity_return: required with structure = 'ppp'; allowed: "
+                "a real rate from 0 "
+                f"to {L.MAX_DISCOUNT_RATE:g}"
+            )
+        return self
+
+
+class Renewals(Sourced):
+    """Periodic renewal of the tunnel's track and systems, booked as capex after opening."""
+
+    share_of_capex: Probability = Field(description="Cost of one renewal / the tunnel's capex")
+    interval_years: float = Field(
+        ge=L.MIN_RENEWAL_INTERVAL_YEARS,
+        le=L.MAX_RENEWAL_INTERVAL_YEARS,
+        description="Years between renewals",
+    )
+
+
+class Economics(Sourced):
+    """Discounting, tariffs, operating costs, asset lives and financing (2025 USD, real terms).
+
+    The object's ``source`` covers its plain numbers (``horizon_years``). ``discount_rate`` is
+    the policy rate of the headline NPV: a fixed rate by default; a distribution makes the rate
+    uncertain (a policy choice drawn with the risks). ``policy_rates`` is the table of fixed
+    rates the NPV is also reported at.
     """
 
     discount_rate: Probability = Field(description="Real discount rate, a fraction a year")
+    policy_rates: list[PolicyRate] = Field(
+        default_factory=lambda: list(POLICY_RATES),
+        max_length=L.MAX_POLICY_RATES,
+        description="Fixed rates of the NPV table (default: 3, 3.5, 5 and 7 %, sourced)",
+    )
     horizon_years: int = Field(
         ge=1, le=L.MAX_HORIZON_YEARS, description="Years of operation appraised after opening"
     )
@@ -199,6 +321,23 @@ class Economics(Sourced):
     )
     tunnel_life_years: AssetLife = Field(description="Asset life for the residual value")
     corridor_life_years: AssetLife = Field(description="Asset life for the residual value")
+    tunnel_renewals: Renewals | None = Field(
+        None, description="Periodic renewals of the tunnel's track and systems (none: no renewals)"
+    )
+    financing: Financing | None = Field(
+        None, description="Financing structure and interest during construction (none: not shown)"
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Economics:
+        unique_names("economics.policy_rates", [r.name for r in self.policy_rates])
+        f = self.financing
+        if f is not None and f.debt_tenor_years > self.horizon_years:
+            raise ValueError(
+                f"economics.financing.debt_tenor_years: got {f.debt_tenor_years}; allowed: 1 to "
+                f"horizon_years ({self.horizon_years})"
+            )
+        return self
 
 
 def check_corridor_sections(

@@ -46,7 +46,7 @@ MAX_BORES = 8  # built-ins: 3 (Channel Tunnel layout: two running bores and a se
 MAX_EVENT_TYPES = 50  # built-ins: 4
 MAX_BORE_REUSES = 16  # built-ins: 0; machine moves onto a later drive, per bore
 MAX_BORE_STOPS = 16  # built-ins: 0; headings of a bore stopped at a given chainage
-MAX_CLAIMS = 100  # built-ins: 3
+MAX_CLAIMS = 100  # built-ins: 4
 MAX_TRAIN_TYPES = 50  # shipped library: 6
 MAX_TRAFFIC = 50  # built-ins: 3 train types in the timetable
 MAX_INCIDENT_TYPES = 50  # built-ins: 4
@@ -159,6 +159,25 @@ MAX_HORIZON_YEARS = 200
 """Work and sanity: appraisal years after opening (built-ins: 50; the HM Treasury Green Book
 runs to 75 and beyond, the built-in economics source). At a 3 % discount rate year 200 is worth
 0.3 % of year one."""
+
+MAX_DISCOUNT_RATE = 0.30
+"""Sanity: real discount, debt and equity rates a year. Public rates in the research notes run
+from 3 % (EUROCONTROL, OMB A-4) to 7 % (OMB A-94, 1992); required equity returns of
+infrastructure concessions are of the order of 10-15 %; 30 % is twice that."""
+
+MIN_DEBT_RATE = -0.05
+"""Sanity: real interest rates have been negative (index-linked gilts below -2 % in 2021); a
+real debt rate below -5 % a year is a slipped sign."""
+
+MAX_RENEWAL_INTERVAL_YEARS = 200.0
+"""Sanity: years between renewals of a tunnel's systems (rails, power, ventilation, pumps:
+20-40 years in practice); an interval beyond the longest appraisal never falls due."""
+
+MIN_RENEWAL_INTERVAL_YEARS = 1.0
+"""Work: renewals are booked one by one; more than one a year is an operating cost."""
+
+MAX_POLICY_RATES = 20
+"""Work: fixed rates of the NPV table (built-ins: 4)."""
 
 # --------------------------------------------------------------------------- money
 MAX_USD_M = 1_000_000.0

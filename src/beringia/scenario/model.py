@@ -527,10 +527,13 @@ class Construction(Strict):
 
 # --------------------------------------------------------------------------- claims
 class Claim(Sourced):
-    """A published claim: cost and/or duration not exceeded.
+    """A published claim: cost and/or duration not exceeded, for a stated scope.
 
     ``max_cost_bn`` is in ``currency`` money of ``year`` (default: the scenario's currency
-    and price base year); the assessment converts it to its own price base.
+    and price base year); the assessment converts it to its own price base. ``scope`` says what
+    the claim covers and so what it is tested against: ``tunnel`` (the tunnel's cost and
+    construction time), ``corridor`` (the corridor's new and upgraded railway behind the
+    tunnel, its capex and build years) or ``both`` (their sum, and the time to opening).
     """
 
     name: Label
@@ -541,6 +544,9 @@ class Claim(Sourced):
     currency: str | None = Field(None, description="Currency of max_cost_bn (default: scenario's)")
     year: int | None = Field(None, description="Year of the money of max_cost_bn")
     max_duration_years: float | None = Field(None, gt=0, le=L.MAX_YEARS)
+    scope: Literal["tunnel", "corridor", "both"] = Field(
+        "tunnel", description="What the claim covers: tunnel, corridor (railway) or both"
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Claim:

@@ -73,8 +73,30 @@ class MarketInputs:
 
 
 @dataclass(frozen=True)
+class PolicyRateInputs:
+    """A fixed rate of the NPV table: name, real rate, source, unverified flag."""
+
+    name: str
+    rate: float
+    source: str
+    unverified: bool = False
+
+
+@dataclass(frozen=True)
+class FinancingInputs:
+    """The financing section (see :class:`beringia.scenario.corridor.Financing`)."""
+
+    structure: str
+    debt_rate: float
+    debt_share: float
+    equity_return: float | None
+    debt_tenor_years: int
+    interest_during_construction: bool
+
+
+@dataclass(frozen=True)
 class EconomicsInputs:
-    """The economics section: discounting, tariffs, operating costs, asset lives."""
+    """The economics section: discounting, tariffs, operating costs, asset lives, financing."""
 
     discount_rate: DistSpec
     horizon_years: int
@@ -86,6 +108,11 @@ class EconomicsInputs:
     arctic_factor: DistSpec
     tunnel_life_years: DistSpec
     corridor_life_years: DistSpec
+    discount_rate_fixed: bool = True
+    policy_rates: tuple[PolicyRateInputs, ...] = ()
+    renewal_share_of_capex: DistSpec | None = None
+    renewal_interval_years: float | None = None
+    financing: FinancingInputs | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +175,7 @@ def compile_market(market: Market) -> MarketInputs:
 
 def compile_economics(econ: Economics) -> EconomicsInputs:
     """Compile the ``economics`` section."""
+    f = econ.financing
     return EconomicsInputs(
         discount_rate=dist_spec(econ.discount_rate),
         horizon_years=econ.horizon_years,
@@ -159,6 +187,26 @@ def compile_economics(econ: Economics) -> EconomicsInputs:
         arctic_factor=dist_spec(econ.arctic_factor),
         tunnel_life_years=dist_spec(econ.tunnel_life_years),
         corridor_life_years=dist_spec(econ.corridor_life_years),
+        discount_rate_fixed=econ.discount_rate.dist == "fixed",
+        policy_rates=tuple(
+            PolicyRateInputs(r.name, r.rate, r.source, r.unverified) for r in econ.policy_rates
+        ),
+        renewal_share_of_capex=(
+            None if econ.tunnel_renewals is None else dist_spec(econ.tunnel_renewals.share_of_capex)
+        ),
+        renewal_interval_years=(
+            None if econ.tunnel_renewals is None else econ.tunnel_renewals.interval_years
+        ),
+        financing=None
+        if f is None
+        else FinancingInputs(
+            f.structure,
+            f.debt_rate,
+            f.debt_share,
+            f.equity_return,
+            f.debt_tenor_years,
+            f.interest_during_construction,
+        ),
     )
 
 

@@ -15,6 +15,7 @@ from beringia.core.calendar import YEAR_DAYS
 from beringia.core.construction import ConstructionInputs
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import share_within
+from beringia.errors import ScenarioError
 from beringia.models.construction.results import HeadingSummary
 from beringia.models.reference.claims import ClaimResult, claim_sentence
 from beringia.models.reference.dataset import reference_rows, reference_table
@@ -185,21 +186,104 @@ def assess_reference(
     )
 
 
+def untested_claims(sc: Scenario, has_corridor: bool) -> list[dict[str, str]]:
+    """Return the claims that cannot be tested on their scope: name, scope and why.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario and its claims.
+    has_corridor : bool
+        Whether the assessment has corridor draws (capex, build years, opening).
+
+    Returns
+    -------
+    list of dict
+        ``{"name", "scope", "reason"}`` per claim of scope ``corridor`` or ``both`` when there
+        is no corridor; empty otherwise.
+    """
+    if has_corridor:
+        return []
+    return [
+        {
+            "name": c.name,
+            "scope": c.scope,
+            "reason": "the claim covers the corridor's railway and the scenario has no corridor "
+            "section to test it on",
+        }
+        for c in sc.claims
+        if c.scope != "tunnel"
+    ]
+
+
+def _scope_draws(
+    c: Claim,
+    tunnel: tuple[FloatArray, FloatArray],
+    corridor: tuple[FloatArray, FloatArray, FloatArray] | None,
+) -> tuple[FloatArray, FloatArray]:
+    """Return the cost and duration draws a claim of ``c.scope`` is tested against.
+
+    Raises
+    ------
+    ScenarioError
+        For a corridor or both claim without the corridor's draws.
+    """
+    if c.scope == "tunnel":
+        return tunnel
+    if corridor is None:
+        raise ScenarioError(
+            f"claims.{c.name}.scope", c.scope, "'tunnel' (no corridor draws to test against)"
+        )
+    capex, build_years, opening = corridor
+    if c.scope == "corridor":
+        return capex, build_years
+    return tunnel[0] + capex, opening
+
+
 def assess_claims(
     sc: Scenario,
     cost_usd_bn: FloatArray,
     duration_years: FloatArray,
     bore_km: float,
     facts: ReferenceFacts,
+    corridor: tuple[FloatArray, FloatArray, FloatArray] | None = None,
 ) -> list[ClaimResult]:
-    """Return each claim's probability, implied unit cost and sentence."""
+    """Return each claim's probability, implied unit cost and sentence, on the claim's scope.
+
+    A claim of scope ``corridor`` or ``both`` is left out when ``corridor`` is ``None`` (the
+    scenario has no corridor to test it on): see :func:`untested_claims`.
+
+    Parameters
+    ----------
+    sc : Scenario
+        The scenario and its claims.
+    cost_usd_bn, duration_years : ndarray
+        The tunnel's cost (2025 USD bn) and construction years per draw.
+    bore_km : float
+        Bore-km of the tunnel (the implied unit cost of a tunnel claim).
+    facts : ReferenceFacts
+        The reference set's unit costs.
+    corridor : tuple of ndarray, optional
+        ``(capex_usd_bn, build_years, opening_year)`` of the corridor per draw, for the claims
+        of scope ``corridor`` (its capex and build years) and ``both`` (tunnel + corridor capex,
+        and the years to opening).
+    """
     out = []
     cheapest = facts.cheapest() if facts.unit_costs else None
     draws = int(cost_usd_bn.shape[0])
     for c in sc.claims:
+        if c.scope != "tunnel" and corridor is None:
+            continue
         limit = claim_cost_usd_bn(c, sc)
-        p = share_within(cost_usd_bn, duration_years, limit, c.max_duration_years)
-        unit = None if limit is None else limit * 1000.0 / bore_km
+        cost, years = _scope_draws(c, (cost_usd_bn, duration_years), corridor)
+        p = share_within(cost, years, limit, c.max_duration_years)
+        unit = None if limit is None or c.scope != "tunnel" else limit * 1000.0 / bore_km
+        currency = c.currency or sc.currency
+        year = c.year if c.year is not None else sc.price_base_year
+        same = (currency, year) == ("USD", PRICE_BASE_YEAR)
+        money = (
+            "" if c.max_cost_bn is None or same else f"{currency} {c.max_cost_bn:,.4g}bn of {year}"
+        )
         pct = None if unit is None or not facts.unit_costs else facts.percentile(unit)
         out.append(
             ClaimResult(
@@ -213,6 +297,10 @@ def assess_claims(
                 note=c.note,
                 implied_usd_m_per_bore_km=unit,
                 percentile_in_reference=pct,
+                scope=c.scope,
+                currency=currency if c.max_cost_bn is not None else None,
+                money_year=year if c.max_cost_bn is not None else None,
+                claimed_cost_bn=c.max_cost_bn,
                 sentence=claim_sentence(
                     claim=c.name,
                     scenario=sc.name,
@@ -224,6 +312,8 @@ def assess_claims(
                     percentile_in_reference=pct,
                     cheapest=cheapest,
                     price_base=PRICE_BASE,
+                    scope=c.scope,
+                    money=money,
                 ),
             )
         )

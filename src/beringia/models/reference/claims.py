@@ -20,6 +20,14 @@ def probability_phrase(probability: float, draws: int) -> str:
     return percent(probability, draws, decimals=0)
 
 
+SCOPE_SUBJECT = {
+    "tunnel": "the tunnel",
+    "corridor": "the corridor's railway (tunnel excluded)",
+    "both": "the whole project (tunnel and corridor railway)",
+}
+"""What a claim of each scope is said to cost, in the sentence."""
+
+
 def _limits(max_cost_usd_bn: float | None, max_years: float | None, price_base: str) -> str:
     parts = []
     if max_cost_usd_bn is not None:
@@ -41,6 +49,8 @@ def claim_sentence(
     percentile_in_reference: float | None,
     cheapest: tuple[str, float] | None,
     price_base: str = "2025 USD",
+    scope: str = "tunnel",
+    money: str = "",
 ) -> str:
     """Return one quotable sentence on a claim.
 
@@ -64,6 +74,11 @@ def claim_sentence(
         (name, USD m per bore-km) of the cheapest of them.
     price_base : str
         Label of the money.
+    scope : str
+        ``tunnel``, ``corridor`` or ``both``: what the claim covers and is tested against.
+    money : str
+        The claim's own money (e.g. "USD 65bn of 2007") where it is not the price base,
+        said beside the converted limit; empty: none.
 
     Returns
     -------
@@ -71,12 +86,14 @@ def claim_sentence(
         E.g. "Under the bering-strait scenario, the chance that the tunnel costs no more
         than $8bn (2025 USD) and takes no more than 8 years is below 0.015 % ..."
     """
-    limits = _limits(max_cost_usd_bn, max_duration_years, price_base)
+    base = f"{price_base}, from {money}" if money else price_base
+    limits = _limits(max_cost_usd_bn, max_duration_years, base)
+    subject = SCOPE_SUBJECT.get(scope, scope)
     text = (
-        f"{claim}: under the {scenario} scenario, the chance that the tunnel {limits} is "
+        f"{claim}: under the {scenario} scenario, the chance that {subject} {limits} is "
         f"{probability_phrase(probability, draws)}"
     )
-    if implied_usd_m_per_bore_km is not None and max_cost_usd_bn is not None:
+    if scope == "tunnel" and implied_usd_m_per_bore_km is not None and max_cost_usd_bn is not None:
         unit = implied_usd_m_per_bore_km
         text += f"; {money_bn(max_cost_usd_bn)} is ${unit:,.0f}m per bore-km"
         if cheapest is not None and unit < cheapest[1]:
@@ -107,3 +124,7 @@ class ClaimResult:
     implied_usd_m_per_bore_km: float | None = None
     percentile_in_reference: float | None = None
     sentence: str = ""
+    scope: str = "tunnel"
+    currency: str | None = None
+    money_year: int | None = None
+    claimed_cost_bn: float | None = None
