@@ -179,7 +179,7 @@ def toy_doc(*, teu: float = 0.0, every_shipped_place: bool = True) -> dict[str, 
             },
         ],
         places=toy_places(every_shipped_place),
-        routes=[{"origin": "PA", "destination": "PC", "flow": "asia_us"}],
+        routes=[{"origin": "PA", "destination": "PC", "flow": "asia_us", "weight": 1.0}],
         speed_factor=fixed(SPEED),
         terminal_days=fixed(TERMINAL_DAYS),
         terminal_usd_per_feu=fixed(TERMINAL_USD),
@@ -403,6 +403,7 @@ def test_npv_falls_as_the_discount_rate_rises_for_conventional_cash_flows(
         def edit(doc: dict[str, Any]) -> None:
             doc["economics"]["discount_rate"] = fixed(rate)
             doc["economics"]["toll_usd_per_feu"] = fixed(2000.0)  # some draws pay back
+            doc["economics"]["rail_tariff_usd_per_feu_km"] = fixed(0.1)  # with cheap rail
 
         return edit
 

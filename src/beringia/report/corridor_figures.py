@@ -553,8 +553,10 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
         Formatted from ``a.corridor`` (money in 2025 USD bn, ``P50 (P10–P90)`` strings):
         ``build`` (new-build, upgrade and network km, new-build km by country and by
         terrain), ``key`` rows (label, unit, P10, P50, P90: corridor capex, build years,
-        opening year, demand and carried TEU per direction, discount rate),
-        ``capacity`` (TEU a year per direction), ``economics`` rows (label, tunnel alone,
+        opening year, capacity, demand, carried loaded and empty TEU and the container
+        trains they need per direction, discount rate), ``capacity`` (TEU a year per
+        direction), ``timetable`` (follows demand or fixed) and ``timetable_teu`` (what the
+        operations section's timetable offers a direction), ``economics`` rows (label, tunnel alone,
         whole corridor: capex, NPV, share of NPV > 0, IRR, payback, benefit-cost ratio,
         break-even), ``p_npv`` per project, ``horizon``, ``benchmark`` (or None),
         ``routes`` (:func:`route_rows`) and ``assumptions``.
@@ -579,10 +581,19 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
             ",.0f",
         ),
     ]
+    t = q["traffic"]
+    flat = {k: t["capacity_teu_per_year_per_direction"] for k in ("p10", "p50", "p90")}
+    key_rows.append(key("Capacity of the tunnel, each way", "TEU a year", flat, ",.0f"))
     for d, v in q["demand_teu_per_year"].items():
-        key_rows.append(key(f"Demand through the tunnel, {d}", "TEU a year", v, ",.0f"))
+        key_rows.append(key(f"Demand for the corridor, {d}", "TEU a year", v, ",.0f"))
+    carried_label = "min(demand, capacity)" if c.timetable == "demand" else "min(demand, timetable)"
     for d, v in q["carried_teu_per_year"].items():
-        key_rows.append(key(f"Carried through the tunnel, {d}", "TEU a year", v, ",.0f"))
+        key_rows.append(key(f"Carried loaded, {d} = {carried_label}", "TEU a year", v, ",.0f"))
+    for d, v in t["empty_teu_per_year"].items():
+        key_rows.append(key(f"Empty boxes returned, {d}", "TEU a year", v, ",.0f"))
+    for d, v in t["container_trains_per_day"].items():
+        if v is not None:
+            key_rows.append(key(f"Container trains needed, {d}", "trains a day", v, ",.2f"))
     key_rows.append(key("Real discount rate", "%", e["discount_rate"], ".1f", 100.0))
     be = {p.name: e[p.name]["breakeven_teu_per_year"] for p in _projects(c)}
     return {
@@ -598,6 +609,8 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
         },
         "key": key_rows,
         "capacity": f"{c.capacity_teu_per_year:,.0f}",
+        "timetable": t["timetable"],
+        "timetable_teu": f"{c.timetable_teu_per_year:,.0f}",
         "economics": _economics_rows(e, a.n_draws),
         "p_npv": {p.name: p.p_npv_positive for p in _projects(c)},
         "breakeven_p50": {k: v["p50"] for k, v in be.items()},

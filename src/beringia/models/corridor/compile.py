@@ -70,6 +70,7 @@ class MarketInputs:
     ramp_up_years: DistSpec
     initial_share: DistSpec | None
     benchmark_rail_share: DistSpec | None
+    timetable: str = "demand"
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ def compile_market(market: Market) -> MarketInputs:
         benchmark_rail_share=(
             None if market.benchmark_rail_share is None else dist_spec(market.benchmark_rail_share)
         ),
+        timetable=market.timetable,
     )
 
 

@@ -114,7 +114,7 @@ class NetworkDoc(Table):
 
 # ------------------------------------------------------------------------------- places
 
-Flow = Literal["asia_us", "europe_us", "us_europe"]
+Flow = Literal["asia_us", "europe_us", "us_europe", "us_asia"]
 
 
 class AccessTable(Sourced):
@@ -151,11 +151,21 @@ class RouteTable(Table):
     flow: Flow
 
 
+class ShareTable(Sourced):
+    """A place's share of a flow group's TEU at one end (``places.toml`` ``[[shares]]``)."""
+
+    flow: Flow
+    end: Literal["origin", "destination"]
+    place: Text
+    share: Annotated[float, Field(ge=0.0, le=1.0), Allowed("a fraction from 0 to 1")]
+
+
 class PlacesDoc(Table):
-    """``places.toml``: places and the default route pairs."""
+    """``places.toml``: places, the default route pairs and the flow shares that weight them."""
 
     places: Annotated[list[PlaceTable], Field(min_length=1)]
     routes: list[RouteTable] = Field(default_factory=list)
+    shares: list[ShareTable] = Field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------- ocean
