@@ -188,6 +188,7 @@ def toy_doc(*, teu: float = 0.0, every_shipped_place: bool = True) -> dict[str, 
         uplift="none",
         build_fronts=fixed(1.0),
         km_per_year_per_front=fixed(FRONT_KM_PER_YEAR),
+        build_schedule_factor=fixed(1.0),
     )
     m = doc["market"]
     m["ramp_up_years"] = fixed(0.0)

@@ -10,6 +10,7 @@ weight, weights of a flow over 1.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,9 @@ import pytest
 from test_corridor_assess import (
     ACCESS_A,
     AT_PORT,
+    FRONT_KM_PER_YEAR,
+    L_AB,
+    NEW_USD_M_PER_KM,
     SEED,
     TEU,
     access,
@@ -182,3 +186,73 @@ def test_a_shipped_pair_keeps_its_shipped_weight() -> None:
     plan = scenario_plan(sc, operations(), tunnel_length_km(sc))
     (pair,) = plan.pairs
     assert pair.weight == pytest.approx(0.061 * 0.207)
+
+
+# --------------------------------------------------------------------------- building the line
+
+
+def _toy_build(edit: Any) -> Any:
+    doc = toy_doc()
+    edit(doc)
+    return _run(doc, n=50)
+
+
+def test_schedule_factor_stretches_the_planned_build_time_by_hand() -> None:
+    def slip(doc: dict[str, Any]) -> None:
+        doc["corridor"]["build_schedule_factor"] = {"dist": "fixed", "value": 1.5, "source": "t"}
+
+    res = _toy_build(slip)
+    np.testing.assert_allclose(res.build_years, 1.5 * L_AB / FRONT_KM_PER_YEAR, rtol=1e-12)
+
+
+def test_river_crossings_are_priced_as_bridges_by_hand() -> None:
+    def bridge(doc: dict[str, Any]) -> None:
+        doc["corridor"]["segments"][0]["bridge_km"] = 10.0
+        doc["corridor"]["new_build_usd_m_per_km"]["RU"]["bridge"] = {
+            "dist": "fixed",
+            "value": 400.0,
+            "source": "t",
+        }
+
+    res = _toy_build(bridge)
+    capex = ((L_AB - 10.0) * NEW_USD_M_PER_KM + 10.0 * 400.0) / 1000.0
+    np.testing.assert_allclose(res.capex_usd_bn, capex, rtol=1e-12)
+
+
+def test_a_bridge_longer_than_its_segment_is_refused() -> None:
+    doc = toy_doc()
+    doc["corridor"]["segments"][0]["bridge_km"] = L_AB + 1.0
+    sc = load_scenario(doc)
+    with pytest.raises(ScenarioError) as e:
+        scenario_plan(sc, operations(), tunnel_length_km(sc))
+    assert e.value.field == "corridor.segments.0.bridge_km"
+    assert e.value.value == L_AB + 1.0
+    assert "at most the segment's length_km" in e.value.allowed
+
+
+def test_a_bridge_without_a_unit_cost_is_refused() -> None:
+    doc = toy_doc()
+    doc["corridor"]["segments"][0]["bridge_km"] = 5.0
+    sc = load_scenario(doc)
+    with pytest.raises(ScenarioError) as e:
+        scenario_plan(sc, operations(), tunnel_length_km(sc))
+    assert e.value.field == "corridor.new_build_usd_m_per_km.RU.bridge"
+    assert e.value.value == "(missing)"
+
+
+def test_a_longer_bridge_never_costs_less() -> None:
+    def bridge(km: float) -> Any:
+        def edit(doc: dict[str, Any]) -> None:
+            doc["corridor"]["segments"][0]["bridge_km"] = km
+            doc["corridor"]["new_build_usd_m_per_km"]["RU"]["bridge"] = {
+                "dist": "uniform",
+                "low": 300.0,
+                "high": 600.0,
+                "source": "t",
+            }
+
+        return edit
+
+    runs = [_toy_build(bridge(km)) for km in (1.0, 5.0, 20.0)]
+    for a, b in itertools.pairwise(runs):
+        assert np.all(b.capex_usd_bn > a.capex_usd_bn)

@@ -116,7 +116,14 @@ class Corridor(Strict):
     )
 
     build_fronts: BuildFronts = Field(description="Railheads working at once")
-    km_per_year_per_front: KmPerYearPerFront = Field(description="Track laid per railhead and year")
+    km_per_year_per_front: KmPerYearPerFront = Field(
+        description="Track laid per railhead and year at the planned pace"
+    )
+    build_schedule_factor: Factor | None = Field(
+        None,
+        description="Actual over planned duration of the new lines (schedule risk, from the "
+        "reference set of long new railways; default: none, the planned pace holds)",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Corridor:

@@ -109,7 +109,11 @@ class _Build:
 
 
 def _corridor_build(corridor: CorridorInputs, plan: CorridorPlan, s: _Sampler) -> _Build:
-    """Corridor capex (uplift included) and build years of one block."""
+    """Corridor capex (uplift included) and build years of one block.
+
+    Build years = works km / (fronts x planned km a year per front), times the drawn ratio of
+    actual to planned duration when the scenario gives one (schedule risk).
+    """
     capex_m = np.zeros(s.size)
     for (country, terrain), km in plan.new_km.items():
         unit = corridor.new_build_usd_m_per_km[(country, terrain)]
@@ -123,6 +127,8 @@ def _corridor_build(corridor: CorridorInputs, plan: CorridorPlan, s: _Sampler) -
         "build:rate", corridor.km_per_year_per_front
     )
     years = np.asarray(works_km / rate, dtype=np.float64)
+    if corridor.build_schedule_factor is not None:
+        years = years * s.spec("build:schedule", corridor.build_schedule_factor)
     return _Build(capex_m / 1000.0, years)
 
 

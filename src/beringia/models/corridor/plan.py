@@ -41,6 +41,8 @@ from beringia.scenario.distributions import dist_spec
 ARCTIC_TERRAINS = ("permafrost", "subsea")
 """Terrains whose operating costs carry the Arctic factor."""
 DAYS_PER_YEAR = 365.0
+BRIDGE = "bridge"
+"""Cost class of the major river crossings of new segments (``bridge_km``)."""
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,8 @@ class CorridorPlan:
     rail, sea, nsr : tuple
         Plans per pair (``nsr`` empty unless the scenario asks for it).
     new_km : dict
-        New-build km (tunnel excluded) by ``(country, terrain)``.
+        New-build km (tunnel excluded) by ``(country, terrain)``; the major river crossings
+        of new segments under ``(country, "bridge")``.
     upgrade_km : float
         Km of upgraded line.
     project_segments : tuple of Segment
@@ -481,7 +484,10 @@ def plan_corridor(
     for seg in net.segments:
         if seg.status == "new" and seg is not tunnel:
             key = (seg.country, seg.terrain)
-            new_km[key] = new_km.get(key, 0.0) + seg.length_km
+            new_km[key] = new_km.get(key, 0.0) + seg.length_km - seg.bridge_km
+            if seg.bridge_km > 0:
+                bridge = (seg.country, BRIDGE)
+                new_km[bridge] = new_km.get(bridge, 0.0) + seg.bridge_km
     _check_unit_costs(corridor, new_km)
     return CorridorPlan(
         network=net,

@@ -103,6 +103,7 @@ class SegmentTable(Sourced):
     commercial: bool = False
     terrain: Terrain
     country: Text
+    bridge_km: Annotated[float, Field(ge=0.0), Allowed("a length in km, 0 or more")] = 0.0
 
 
 class NetworkDoc(Table):
@@ -330,7 +331,7 @@ class MarketDoc(Table):
 # ------------------------------------------------------------------------------- costs
 
 Country = Literal["US", "CA", "RU"]
-NewBuildTerrain = Literal["plain", "mountain", "permafrost"]
+NewBuildTerrain = Literal["plain", "mountain", "permafrost", "bridge"]
 
 
 class CostsMeta(Table):
@@ -358,6 +359,17 @@ class Build(Table):
     """``[build]``."""
 
     km_per_year_per_front: SourcedFigure
+    schedule_factor: SourcedFigure | None = None
+
+
+class BuildReferenceRow(Sourced):
+    """A long new railway of the schedule reference set (``[[build_references]]``)."""
+
+    name: Text
+    length_km: Positive
+    start_year: float
+    planned_end_year: float | None = None
+    end_year: float
 
 
 class Opex(Table):
@@ -426,6 +438,7 @@ class CostsDoc(Table):
     discount_rates: list[RateChoice] = Field(default_factory=list)
     asset_life: dict[str, SourcedFigure]
     references: list[CostReferenceRow] = Field(default_factory=list)
+    build_references: list[BuildReferenceRow] = Field(default_factory=list)
 
 
 def row_label(kind: str, raw: Any, i: int, key: str = "name") -> str:
