@@ -256,3 +256,36 @@ def test_a_longer_bridge_never_costs_less() -> None:
     runs = [_toy_build(bridge(km)) for km in (1.0, 5.0, 20.0)]
     for a, b in itertools.pairwise(runs):
         assert np.all(b.capex_usd_bn > a.capex_usd_bn)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "allowed"),
+    [
+        (lambda d: d["market"].__setitem__("timetable", "fixed"), "market.timetable", "demand"),
+        (
+            lambda d: d["corridor"]["routes"][0].__setitem__("weight", 1.5),
+            "corridor.routes.0.weight",
+            "1",
+        ),
+        (
+            lambda d: d["corridor"].__setitem__(
+                "build_schedule_factor", {"dist": "fixed", "value": -1.0, "source": "t"}
+            ),
+            "corridor.build_schedule_factor",
+            "0.01",
+        ),
+    ],
+)
+def test_bad_demand_and_build_fields_name_field_value_and_allowed(
+    edit: Any, field: str, allowed: str
+) -> None:
+    doc = _two_pair_doc(0.3, 0.5)
+    edit(doc)
+    with pytest.raises(ScenarioError) as e:
+        load_scenario(doc)
+    assert e.value.field.startswith(field), e.value.field
+    assert allowed in e.value.allowed
+    assert e.value.value is not None

@@ -105,7 +105,17 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
             f"{lo:g} to {hi:g} quoted."
         )
     rt = Table(title="Door to door, P50 (P10 to P90)", title_justify="left")
-    for col in ("origin", "destination", "mode", "km", "days", "USD per FEU", "rail share %"):
+    cols = (
+        "origin",
+        "destination",
+        "mode",
+        "km",
+        "days",
+        "USD per FEU",
+        "rail share %",
+        "weight %",
+    )
+    for col in cols:
         rt.add_column(col, justify="left" if col in ("origin", "destination", "mode") else "right")
     for r in c["routes"]:
         share = r.get("rail_share")
@@ -117,6 +127,7 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
             _range(r["transit_days"], ".1f"),
             _range(r["cost_usd_per_feu"], ",.0f"),
             "" if share is None else percent(share["p50"]).removesuffix(" %"),
+            "" if r.get("weight") is None or share is None else percent(r["weight"]).removesuffix(" %"),
         )
     out.print(rt)
     tt = Table(

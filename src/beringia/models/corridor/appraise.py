@@ -639,6 +639,7 @@ def _routes(
                 transit_days=cat(o, d, "rail", "days"),
                 cost_usd_per_feu=cat(o, d, "rail", "cost"),
                 share=cat(o, d, "rail", "share"),
+                weight=r.pair.weight,
             )
         )
         for mode, plans in (("sea", sea), ("sea-nsr", nsr)):

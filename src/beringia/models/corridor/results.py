@@ -24,7 +24,8 @@ class RouteDraws:
     origin, destination : str
         Places.
     flow : str
-        The market flow group the pair stands for (``asia_us``, ``europe_us``, ``us_europe``).
+        The market flow group the pair stands for (``asia_us``, ``europe_us``, ``us_europe``,
+        ``us_asia``).
     mode : str
         One of :data:`MODES`.
     distance_km : float
@@ -40,6 +41,8 @@ class RouteDraws:
     share : ndarray or None
         For a rail row: the corridor's logit share of the pair against the all-year sea route
         per draw; ``None`` for sea rows.
+    weight : float or None
+        The pair's share of its flow group's TEU (origin share x destination share).
     """
 
     origin: str
@@ -52,6 +55,7 @@ class RouteDraws:
     cost_usd_per_feu: FloatArray
     season_months: tuple[int, ...] = ()
     share: FloatArray | None = None
+    weight: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the route's row of the JSON contract."""
@@ -69,6 +73,8 @@ class RouteDraws:
             out["season_months"] = list(self.season_months)
         if self.share is not None:
             out["rail_share"] = quantiles(self.share)
+        if self.weight is not None:
+            out["weight"] = self.weight
         return out
 
 
