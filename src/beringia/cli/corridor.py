@@ -127,7 +127,9 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
             _range(r["transit_days"], ".1f"),
             _range(r["cost_usd_per_feu"], ",.0f"),
             "" if share is None else percent(share["p50"]).removesuffix(" %"),
-            "" if r.get("weight") is None or share is None else percent(r["weight"]).removesuffix(" %"),
+            ""
+            if r.get("weight") is None or share is None
+            else percent(r["weight"]).removesuffix(" %"),
         )
     out.print(rt)
     tt = Table(
