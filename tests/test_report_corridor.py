@@ -388,7 +388,8 @@ def test_npv_distribution(assessment: Assessment) -> None:
     for trace, p in zip(fig.data, (c.tunnel, c.corridor), strict=True):
         assert len(trace.x) <= MAX_ECDF_POINTS
         assert trace.line.color == PROJECT_COLOURS[p.name]
-        assert f"NPV &gt; 0 in {format_percent(p.p_npv_positive, assessment.n_draws)} of draws" in trace.name
+        share = format_percent(p.p_npv_positive, assessment.n_draws)
+        assert f"NPV &gt; 0 in {share} of draws" in trace.name
         assert float(trace.y[-1]) == pytest.approx(100.0)
         assert float(trace.x[0]) == pytest.approx(float(p.npv_usd_bn.min()), rel=1e-6)
         assert float(trace.x[-1]) == pytest.approx(float(p.npv_usd_bn.max()), rel=1e-6)
