@@ -100,12 +100,14 @@ def test_costs_load_capex_in_range_and_flags() -> None:
         for terrain in TERRAINS:
             q = c.new_build_cost(country, terrain)
             lo, hi = _support(q)
-            assert 1.0 <= lo <= hi <= 200.0, (country, terrain)
+            top = 1000.0 if terrain == "bridge" else 200.0  # major river crossings per km
+            assert 1.0 <= lo <= hi <= top, (country, terrain)
             assert q.source
     # Terrain ordering holds within each country (means).
     for country in COUNTRIES:
         plain = c.new_build_cost(country, "plain").mean
         assert c.new_build_cost(country, "mountain").mean > plain
+        assert c.new_build_cost(country, "bridge").mean > c.new_build_cost(country, "mountain").mean
     # Multiplier-derived cells and every opex figure are assumptions.
     assert c.new_build_cost("US", "mountain").assumed
     assert not c.new_build_cost("US", "plain").assumed

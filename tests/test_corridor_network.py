@@ -226,12 +226,22 @@ def test_seattle_moscow_route_and_new_build_match_the_notes(shipped: Any) -> Non
     assert route(shipped, "Seattle", "Moscow", weight="distance").nodes == r.nodes
 
 
+RUSSIAN_NEW_LINE = ("Nizhny Bestyakh", "Khandyga", "Ust-Nera", "Omsukchan", "Anadyr", "Uelen")
+
+
 def test_new_build_totals(shipped: Any) -> None:
     nb = new_build(shipped)
     assert 6_000 <= nb["new_km"] <= 8_000
     # every new-build km lies on the Seattle - Moscow main line
     assert nb["new_km"] == pytest.approx(route(shipped, "Seattle", "Moscow").new_build_km)
-    assert nb["new_by_country"]["RU"] == 3850  # Uelen - Nizhny Bestyakh (notes §4)
+    assert nb["new_by_country"]["RU"] == 3850  # Uelen - Nizhny Bestyakh, the quoted total
+    # the new line in stretches: mountain ranges and major river crossings priced as such
+    stretches = [shipped.segment(a, b) for a, b in itertools.pairwise(RUSSIAN_NEW_LINE)]
+    assert sum(s.length_km for s in stretches) == 3850
+    assert {s.terrain for s in stretches} == {"mountain", "permafrost"}
+    assert sum(s.bridge_km for s in stretches) > 0
+    # the single-track Amur-Yakutsk line is upgraded for the corridor's trains
+    assert nb["upgrade_km"] == 1213
     assert sum(nb["new_by_country"].values()) == pytest.approx(nb["new_km"])
     assert sum(nb["new_by_terrain"].values()) == pytest.approx(nb["new_km"])
     assert sum(nb["by_group"].values()) == pytest.approx(nb["total_km"])
@@ -277,7 +287,7 @@ def _haversine_km(a: Any, b: Any) -> float:
         ("Nome", "Wales", 176),
         ("Fairbanks", "Wales", 949),
         ("Wales", "Uelen", 99),
-        ("Uelen", "Nizhny Bestyakh", 2851),
+        ("Uelen", "Nizhny Bestyakh", 2851),  # the nodes; the line runs in five stretches
         ("Nizhny Bestyakh", "Tynda", 814),
     ],
 )
@@ -313,7 +323,7 @@ def test_every_figure_is_sourced(shipped: Any) -> None:
         ("Blaine", "Vancouver"),
         ("Vancouver", "Prince George"),
         ("Hazelton", "Prince Rupert"),
-        ("Uelen", "Nizhny Bestyakh"),
+        *itertools.pairwise(RUSSIAN_NEW_LINE),
         ("Moscow", "St Petersburg"),
         ("Manzhouli", "Harbin"),
     ]:

@@ -20,6 +20,7 @@ from beringia.models.corridor.places import (
     RoutePair,
     load_places,
     merge_places,
+    pair_weight,
     parse_places,
     shipped_doc,
 )
@@ -350,15 +351,17 @@ def test_every_shipped_figure_carries_a_source(shipped: Any) -> None:
                 assert q.source != "the place is the port", label
 
 
-def test_the_twenty_default_pairs(shipped: Any) -> None:
+def test_the_thirty_two_default_pairs(shipped: Any) -> None:
     places, routes = shipped
     expected = {
         *((o, d, "asia_us") for o in ("Shanghai", "Beijing", "Harbin", "Seoul")
           for d in ("Chicago", "Seattle", "New York")),
         *((o, d, "europe_us") for o in ("Moscow", "St Petersburg") for d in ("Seattle", "Chicago")),
         *((o, d, "us_europe") for o in ("Seattle", "Chicago") for d in ("Moscow", "St Petersburg")),
+        *((o, d, "us_asia") for o in ("Chicago", "Seattle", "New York")
+          for d in ("Shanghai", "Beijing", "Harbin", "Seoul")),
     }  # fmt: skip
-    assert len(routes) == 20
+    assert len(routes) == 32
     assert {(r.origin, r.destination, r.flow) for r in routes} == expected
     assert {r.flow for r in routes} == set(FLOWS)
     for r in routes:
@@ -374,7 +377,7 @@ def test_shipped_ports_resolve_and_rail_nodes_are_network_nodes(shipped: Any) ->
             assert ocean.port(pa.port).code == pa.port
     expected_ports = {
         "Shanghai": ("CNSHA",), "Beijing": ("CNTSN",), "Harbin": ("CNDLC",),
-        "Chicago": ("USSEA", "USNYC"), "Seattle": ("USSEA",), "New York": ("USNYC",),
+        "Chicago": ("USSEA", "USNYC"), "Seattle": ("USSEA",), "New York": ("USNYC", "USSEA"),
         "Moscow": ("RULED",), "St Petersburg": ("RULED",), "Vancouver": ("CAVAN",),
         "Prince Rupert": ("CAPRR",),
     }  # fmt: skip
@@ -456,3 +459,45 @@ def test_every_default_pair_has_a_priced_sea_lane(shipped: Any) -> None:
             if a.port != b.port
         }
         assert lanes & set(rates), (r.origin, r.destination, lanes)
+
+
+def test_every_default_pair_is_weighted_and_each_flow_sums_to_at_most_one(shipped: Any) -> None:
+    _, routes = shipped
+    totals: dict[str, float] = {}
+    for r in routes:
+        assert r.weight is not None and 0.0 <= r.weight <= 1.0, r
+        totals[r.flow] = totals.get(r.flow, 0.0) + r.weight
+    assert all(t <= 1.0 for t in totals.values())
+    # known answer: Shanghai -> Chicago = China-Yangtze share 0.204 x Midwest share 0.207
+    w = {(r.origin, r.destination): r.weight for r in routes}
+    assert w[("Shanghai", "Chicago")] == pytest.approx(0.204 * 0.207)
+    assert w[("Chicago", "Harbin")] == pytest.approx(0.207 * 0.061)
+
+
+def test_pair_weight_is_the_product_of_the_two_shares() -> None:
+    shares = {("asia_us", "origin", "A"): 0.5, ("asia_us", "destination", "B"): 0.25}
+    assert pair_weight(shares, "asia_us", "A", "B") == 0.125
+    assert pair_weight(shares, "asia_us", "B", "A") is None
+    assert pair_weight(shares, "us_asia", "A", "B") is None
+
+
+def test_shares_over_one_at_an_end_are_refused() -> None:
+    doc = shipped_doc()
+    doc["shares"] = [
+        {"flow": "asia_us", "end": "origin", "place": "Shanghai", "share": 0.7, "source": "x"},
+        {"flow": "asia_us", "end": "origin", "place": "Beijing", "share": 0.4, "source": "x"},
+    ]
+    with pytest.raises(ScenarioError) as e:
+        parse_places(doc)
+    assert e.value.field == "corridor.shares.1.share"
+    assert "at most 1" in e.value.allowed
+
+
+def test_a_share_of_an_unknown_place_is_refused() -> None:
+    doc = shipped_doc()
+    doc["shares"] = [
+        {"flow": "asia_us", "end": "origin", "place": "Atlantis", "share": 0.1, "source": "x"}
+    ]
+    with pytest.raises(ScenarioError) as e:
+        parse_places(doc)
+    assert e.value.field == "corridor.shares.0.place"

@@ -158,7 +158,12 @@ def test_key_figures_and_text(page: str, assessment: Assessment) -> None:
     assert key["Opening (tunnel and corridor both finished)"][1] == f"{opening['p50']:,.0f}"
     for d in ("eastbound", "westbound"):
         carried = q["carried_teu_per_year"][d]
-        assert key[f"Carried through the tunnel, {d}"][1] == f"{carried['p50']:,.0f}"
+        label = f"Carried loaded, {d} = min(demand, capacity)"
+        assert key[label][1] == f"{carried['p50']:,.0f}"
+        demand = q["demand_teu_per_year"][d]
+        assert key[f"Demand for the corridor, {d}"][1] == f"{demand['p50']:,.0f}"
+    cap = f"{c.capacity_teu_per_year:,.0f}"
+    assert key["Capacity of the tunnel, each way"] == [cap, cap, cap]
     country = {r[0]: r[1] for r in html_rows(html_table(part, "corr-country"))[1:]}
     assert country == {k: f"{v:,.0f}" for k, v in q["new_build_km_by_country"].items()}
     terrain = html_rows(html_table(part, "corr-terrain"))[1:]
@@ -364,7 +369,7 @@ def test_route_comparison(assessment: Assessment) -> None:
     assert c is not None
     fig = route_comparison(assessment)
     pairs = route_pairs(c)
-    assert len(pairs) == 20
+    assert len(pairs) == 32
     assert len(fig.data) == 4  # rail and sea, days and cost
     assert list(fig.layout.yaxis.ticktext) == [f"{o} → {d}" for o, d in pairs]
     for trace in fig.data:
@@ -395,7 +400,8 @@ def test_npv_distribution(assessment: Assessment) -> None:
     for trace, p in zip(fig.data[::2], (c.tunnel, c.corridor), strict=True):
         assert len(trace.x) <= MAX_ECDF_POINTS
         assert trace.line.color == PROJECT_COLOURS[p.name]
-        assert f"NPV &gt; 0 in {format_percent(p.p_npv_positive)} of draws" in trace.name
+        share = format_percent(p.p_npv_positive, assessment.n_draws)
+        assert f"NPV &gt; 0 in {share} of draws" in trace.name
         assert float(trace.y[-1]) == pytest.approx(100.0)
         assert float(trace.x[0]) == pytest.approx(float(p.npv_usd_bn.min()), rel=1e-6)
         assert float(trace.x[-1]) == pytest.approx(float(p.npv_usd_bn.max()), rel=1e-6)

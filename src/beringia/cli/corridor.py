@@ -43,6 +43,17 @@ def corridor_lines(d: dict[str, Any]) -> list[str]:
         f"USD bn {_range(c['capex_usd_bn'], ',.1f')}; traffic from year "
         f"{_range(c['opening_year'], '.0f', whole=True)} after notice to proceed.",
     ]
+    t = c.get("traffic")
+    if t is not None:
+        carried = t["carried_teu_per_year"]
+        each = ", ".join(
+            f"{k} demand {_range(q, ',.0f')}, carried {_range(carried[k], ',.0f')}"
+            for k, q in t["demand_teu_per_year"].items()
+        )
+        lines.append(
+            f"Traffic (TEU a year): capacity {t['capacity_teu_per_year_per_direction']:,.0f} "
+            f"each way; {each}."
+        )
     for name in ("tunnel", "corridor"):
         p = e[name]
         irr = _range(p["irr"], ".1f", 100.0)
@@ -230,7 +241,17 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
             f"{lo:g} to {hi:g} quoted."
         )
     rt = Table(title="Door to door, P50 (P10 to P90)", title_justify="left")
-    for col in ("origin", "destination", "mode", "km", "days", "USD per FEU", "rail share %"):
+    cols = (
+        "origin",
+        "destination",
+        "mode",
+        "km",
+        "days",
+        "USD per FEU",
+        "rail share %",
+        "weight %",
+    )
+    for col in cols:
         rt.add_column(col, justify="left" if col in ("origin", "destination", "mode") else "right")
     for r in c["routes"]:
         share = r.get("rail_share")
@@ -242,18 +263,32 @@ def _print(d: dict[str, Any], title: str, name: str) -> None:
             _range(r["transit_days"], ".1f"),
             _range(r["cost_usd_per_feu"], ",.0f"),
             "" if share is None else percent(share["p50"]).removesuffix(" %"),
+            ""
+            if r.get("weight") is None or share is None
+            else percent(r["weight"]).removesuffix(" %"),
         )
     out.print(rt)
     tt = Table(
         title="Traffic through the tunnel (TEU a year), P50 (P10 to P90)", title_justify="left"
     )
-    for col in ("direction", "demand", "carried"):
+    t = c["traffic"]
+    for col in ("direction", "capacity", "demand", "carried loaded", "empty returned"):
         tt.add_column(col, justify="left" if col == "direction" else "right")
-    for k, q in c["demand_teu_per_year"].items():
-        tt.add_row(k, _range(q, ",.0f"), _range(c["carried_teu_per_year"][k], ",.0f"))
+    cap = f"{t['capacity_teu_per_year_per_direction']:,.0f}"
+    for k, q in t["demand_teu_per_year"].items():
+        tt.add_row(
+            k,
+            cap,
+            _range(q, ",.0f"),
+            _range(t["carried_teu_per_year"][k], ",.0f"),
+            _range(t["empty_teu_per_year"].get(k), ",.0f"),
+        )
     out.print(tt)
+    limit = "capacity" if t["timetable"] == "follows demand" else "the fixed timetable"
     out.print(
-        f"Capacity: {c['capacity_teu_per_year_per_direction']:,.0f} TEU a year per direction."
+        f"Carried = min(demand, {limit}) in each draw; the timetable {t['timetable']} (the "
+        f"operations section's timetable offers "
+        f"{t['timetable_teu_per_year_per_direction']:,.0f} TEU a year per direction)."
     )
     out.print(_economics_table(e, d["draws"]))
     out.print(_rates_table(e, d["draws"]))

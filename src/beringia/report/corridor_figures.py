@@ -678,9 +678,11 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
         Formatted from ``a.corridor`` (money in 2025 USD bn, ``P50 (P10–P90)`` strings):
         ``build`` (new-build, upgrade and network km, new-build km by country and by
         terrain), ``key`` rows (label, unit, P10, P50, P90: corridor capex, build years,
-        opening year, demand and carried TEU per direction, discount rate),
-        ``capacity`` (TEU a year per direction), ``economics`` rows (label, tunnel alone,
-        whole corridor: capex, financial NPV without and with the residual value and the
+        opening year, capacity, demand, carried loaded and empty TEU and the container
+        trains they need per direction, discount rate), ``capacity`` (TEU a year per
+        direction), ``timetable`` (follows demand or fixed) and ``timetable_teu`` (what the
+        operations section's timetable offers a direction), ``economics`` rows (label, tunnel
+        alone, whole corridor: capex, financial NPV without and with the residual value and the
         residual value apart, share of NPV > 0, IRR, payback probability and year, revenue-cost
         ratio, break-even, economic NPV and benefit-cost ratio, financing), ``rates`` (the NPV
         at each fixed policy rate, with sources), ``rate_label``, ``value_of_time``,
@@ -707,10 +709,19 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
             ",.0f",
         ),
     ]
+    t = q["traffic"]
+    flat = {k: t["capacity_teu_per_year_per_direction"] for k in ("p10", "p50", "p90")}
+    key_rows.append(key("Capacity of the tunnel, each way", "TEU a year", flat, ",.0f"))
     for d, v in q["demand_teu_per_year"].items():
-        key_rows.append(key(f"Demand through the tunnel, {d}", "TEU a year", v, ",.0f"))
+        key_rows.append(key(f"Demand for the corridor, {d}", "TEU a year", v, ",.0f"))
+    carried_label = "min(demand, capacity)" if c.timetable == "demand" else "min(demand, timetable)"
     for d, v in q["carried_teu_per_year"].items():
-        key_rows.append(key(f"Carried through the tunnel, {d}", "TEU a year", v, ",.0f"))
+        key_rows.append(key(f"Carried loaded, {d} = {carried_label}", "TEU a year", v, ",.0f"))
+    for d, v in t["empty_teu_per_year"].items():
+        key_rows.append(key(f"Empty boxes returned, {d}", "TEU a year", v, ",.0f"))
+    for d, v in t["container_trains_per_day"].items():
+        if v is not None:
+            key_rows.append(key(f"Container trains needed, {d}", "trains a day", v, ",.2f"))
     key_rows.append(key("Real discount rate", "%", e["discount_rate"], ".1f", 100.0))
     be = {p.name: e[p.name]["breakeven_teu_per_year"] for p in _projects(c)}
     return {
@@ -726,6 +737,8 @@ def corridor_section(a: Assessment) -> dict[str, Any] | None:
         },
         "key": key_rows,
         "capacity": f"{c.capacity_teu_per_year:,.0f}",
+        "timetable": t["timetable"],
+        "timetable_teu": f"{c.timetable_teu_per_year:,.0f}",
         "economics": _economics_rows(e, a.n_draws),
         "rates": _rate_rows(e, a.n_draws),
         "rate_label": _rate_label(e),

@@ -35,7 +35,8 @@ from beringia.scenario.quantities import (
 )
 from beringia.scenario.unique import unique_names
 
-FLOW_GROUPS = ("asia_us", "europe_us", "us_europe")
+FLOW_GROUPS = ("asia_us", "europe_us", "us_europe", "us_asia")
+FlowGroup = Literal["asia_us", "europe_us", "us_europe", "us_asia"]
 """Market flow groups a route pair can stand for."""
 
 
@@ -51,8 +52,13 @@ class RoutePair(Strict):
 
     origin: str = Field(min_length=1)
     destination: str = Field(min_length=1)
-    flow: Literal["asia_us", "europe_us", "us_europe"] = Field(
-        description="The market flow group the pair stands for"
+    flow: FlowGroup = Field(description="The market flow group the pair stands for")
+    weight: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="Share of the flow group's TEU the pair stands for (default: the shipped "
+        "pair's, from the origin and destination shares of data/places.toml)",
     )
 
 
@@ -110,7 +116,14 @@ class Corridor(Strict):
     )
 
     build_fronts: BuildFronts = Field(description="Railheads working at once")
-    km_per_year_per_front: KmPerYearPerFront = Field(description="Track laid per railhead and year")
+    km_per_year_per_front: KmPerYearPerFront = Field(
+        description="Track laid per railhead and year at the planned pace"
+    )
+    build_schedule_factor: Factor | None = Field(
+        None,
+        description="Actual over planned duration of the new lines (schedule risk, from the "
+        "reference set of long new railways; default: none, the planned pace holds)",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Corridor:
@@ -133,13 +146,21 @@ class Corridor(Strict):
         )
         if self.routes is not None:
             unique_names("corridor.routes", [f"{r.origin} - {r.destination}" for r in self.routes])
+            for flow in FLOW_GROUPS:
+                total = sum(r.weight or 0.0 for r in self.routes if r.flow == flow)
+                if total > 1.0 + 1e-9:
+                    raise ValueError(
+                        f"corridor.routes: got weights of flow {flow} summing to {total:.4g}; "
+                        "allowed: weights of one flow summing to at most 1 (each pair's share of "
+                        "the flow's TEU)"
+                    )
         return self
 
 
 class MarketFlow(Sourced):
     """A container flow that could take the corridor."""
 
-    name: Literal["asia_us", "europe_us", "us_europe"] = Field(
+    name: FlowGroup = Field(
         description="Flow group; the route pairs of the same group set its corridor share"
     )
     tunnel_direction: Literal["eastbound", "westbound"] = Field(
@@ -162,6 +183,12 @@ class Market(Strict):
     ramp_up_years: Years = Field(description="Years from opening to the steady share")
     initial_share: Probability | None = Field(
         None, description="Share of the steady traffic at opening (default 0)"
+    )
+    timetable: Literal["demand", "scenario"] = Field(
+        "demand",
+        description="'demand': the timetable follows demand, carried = min(demand, capacity); "
+        "'scenario': the operations section's timetable is fixed, carried = min(demand, the "
+        "TEU its container trains offer, capacity)",
     )
     benchmark_rail_share: Fraction | None = Field(
         None,

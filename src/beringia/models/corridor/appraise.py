@@ -122,7 +122,11 @@ class _Build:
 
 
 def _corridor_build(corridor: CorridorInputs, plan: CorridorPlan, s: _Sampler) -> _Build:
-    """Corridor capex (uplift included) and build years of one block."""
+    """Corridor capex (uplift included) and build years of one block.
+
+    Build years = works km / (fronts x planned km a year per front), times the drawn ratio of
+    actual to planned duration when the scenario gives one (schedule risk).
+    """
     capex_m = np.zeros(s.size)
     for (country, terrain), km in plan.new_km.items():
         unit = corridor.new_build_usd_m_per_km[(country, terrain)]
@@ -136,6 +140,8 @@ def _corridor_build(corridor: CorridorInputs, plan: CorridorPlan, s: _Sampler) -
         "build:rate", corridor.km_per_year_per_front
     )
     years = np.asarray(works_km / rate, dtype=np.float64)
+    if corridor.build_schedule_factor is not None:
+        years = years * s.spec("build:schedule", corridor.build_schedule_factor)
     return _Build(capex_m / 1000.0, years)
 
 
@@ -431,10 +437,6 @@ class _Accumulator:
 # ----------------------------------------------------------------------- the assessment
 
 
-def _group_mean(values: dict[str, list[FloatArray]], size: int) -> dict[str, FloatArray]:
-    return {k: np.mean(np.vstack(v), axis=0) if v else np.zeros(size) for k, v in values.items()}
-
-
 def _split_km(
     segments: Iterable[Segment], tunnel: Segment, bores: int = 1
 ) -> tuple[float, float, float]:
@@ -529,9 +531,11 @@ def assess_corridor(
     flows = {f.name: f for f in market.flows}
     demand = {d: np.empty(n) for d in DIRECTIONS}
     carried = {d: np.empty(n) for d in DIRECTIONS}
+    empties = {d: np.empty(n) for d in DIRECTIONS}
     rates = np.empty(n)
     vot_all = np.empty(n)
     cap = plan.capacity_teu_per_year
+    limit = cap if market.timetable == "demand" else min(cap, plan.timetable_teu_per_year)
     tunnel_acc = _Accumulator("tunnel", n, horizon, econ.policy_rates, econ.financing)
     corridor_acc = _Accumulator("corridor", n, horizon, econ.policy_rates, econ.financing)
     sea_by_pair = {(p.pair.origin, p.pair.destination): p for p in plan.sea}
@@ -549,10 +553,13 @@ def assess_corridor(
         constant = _rail_constant(market, s, vot, scale)
         vot_all[start:stop] = vot
         arctic = s.spec("arctic_factor", econ.arctic_factor)
-        shares: dict[str, list[FloatArray]] = {k: [] for k in flows}
-        gains: dict[str, list[FloatArray]] = {k: [] for k in flows}
-        km_tariff: dict[str, list[FloatArray]] = {k: [] for k in flows}
-        km_weighted: dict[str, list[FloatArray]] = {k: [] for k in flows}
+        # per flow: the weighted corridor share (sum of weight x share over its pairs), the
+        # weighted shippers' gain (logsum, USD per FEU of the flow's market) and the project km
+        # of its corridor boxes, weighted by each pair's weight x share
+        flow_share = {k: np.zeros(size) for k in flows}
+        flow_gain = {k: np.zeros(size) for k in flows}
+        flow_tariff_km = {k: np.zeros(size) for k in flows}
+        flow_weighted_km = {k: np.zeros(size) for k in flows}
         for r in plan.rail:
             rail = _rail(r, plan, corridor, econ, s)
             sea_plan = sea_by_pair[(r.pair.origin, r.pair.destination)]
@@ -566,42 +573,42 @@ def assess_corridor(
             _keep(rows, (r.pair.origin, r.pair.destination, "sea", "days"), sea.days, start, keep)
             _keep(rows, (r.pair.origin, r.pair.destination, "sea", "cost"), sea.cost, start, keep)
             if r.pair.flow in flows and r.through_tunnel:
-                shares[r.pair.flow].append(share)
-                gains[r.pair.flow].append(logsum_gain(gc_rail, gc_sea, scale))
+                weight = r.pair.weight or 0.0
+                w = share * weight
+                flow_gain[r.pair.flow] += weight * logsum_gain(gc_rail, gc_sea, scale)
                 tariffed, plain, arctic_km = path_km[id(r)]
-                km_tariff[r.pair.flow].append(np.full(size, tariffed))
-                km_weighted[r.pair.flow].append(plain + arctic * arctic_km)
+                flow_share[r.pair.flow] += w
+                flow_tariff_km[r.pair.flow] += w * tariffed
+                flow_weighted_km[r.pair.flow] += w * (plain + arctic * arctic_km)
         for p in plan.nsr:
             nsr = _sea(p, s)
             o, d = p.pair.origin, p.pair.destination
             _keep(rows, (o, d, "sea-nsr", "days"), nsr.days, start, keep)
             _keep(rows, (o, d, "sea-nsr", "cost"), nsr.cost, start, keep)
-        share_by_flow = _group_mean(shares, size)
-        gain_by_flow = _group_mean(gains, size)
-        tariff_km = _group_mean(km_tariff, size)
-        weighted_km = _group_mean(km_weighted, size)
         by_dir = {d: np.zeros(size) for d in DIRECTIONS}
-        teu_by_flow = {}
+        sum_teu = np.zeros(size)
+        sum_tariff_km = np.zeros(size)
+        sum_weighted_km = np.zeros(size)
         user_usd = np.zeros(size)  # shippers' steady-state saving a year, USD
         for name, f in flows.items():
-            market_teu = s.spec(f"market:{name}", f.teu_per_year)
-            teu = market_teu * share_by_flow[name]
-            teu_by_flow[name] = teu
-            by_dir[f.tunnel_direction] += teu
-            user_usd += market_teu / TEU_PER_FEU * gain_by_flow[name]
-        steady_dir = {d: np.minimum(by_dir[d], cap) for d in DIRECTIONS}
+            volume = s.spec(f"market:{name}", f.teu_per_year)
+            by_dir[f.tunnel_direction] += volume * flow_share[name]
+            sum_teu += volume * flow_share[name]
+            sum_tariff_km += volume * flow_tariff_km[name]
+            sum_weighted_km += volume * flow_weighted_km[name]
+            user_usd += volume / TEU_PER_FEU * flow_gain[name]
+        loaded, empty = carried_split(by_dir["eastbound"], by_dir["westbound"], limit)
         for d in DIRECTIONS:
             demand[d][start:stop] = by_dir[d]
-            carried[d][start:stop] = steady_dir[d]
-        steady = steady_dir["eastbound"] + steady_dir["westbound"]
-        # carried traffic's mean project km per TEU (weights: each flow's demand)
-        total_demand = np.maximum(sum(teu_by_flow.values()), 1e-12)
-        mean_tariff_km = sum(teu_by_flow[k] * tariff_km[k] for k in flows) / total_demand
-        mean_weighted_km = sum(teu_by_flow[k] * weighted_km[k] for k in flows) / total_demand
+            carried[d][start:stop] = loaded[d]
+            empties[d][start:stop] = empty[d]
+        steady = loaded["eastbound"] + loaded["westbound"]
+        # carried traffic's mean project km per TEU (weights: each pair's demand)
+        total_demand = np.maximum(sum_teu, 1e-12)
+        mean_tariff_km = sum_tariff_km / total_demand
+        mean_weighted_km = sum_weighted_km / total_demand
         # saving per TEU carried (USD bn): carried boxes are a random part of those demanded
-        benefit_per_teu = np.where(
-            sum(teu_by_flow.values()) > 0, user_usd / total_demand / 1e9, 0.0
-        )
+        benefit_per_teu = np.where(sum_teu > 0, user_usd / total_demand / 1e9, 0.0)
 
         rate = s.spec("discount_rate", econ.discount_rate)
         rates[start:stop] = rate
@@ -687,6 +694,10 @@ def assess_corridor(
         demand_teu_per_year=demand,
         capacity_teu_per_year=cap,
         carried_teu_per_year=carried,
+        empty_teu_per_year=empties,
+        timetable=market.timetable,
+        timetable_teu_per_year=plan.timetable_teu_per_year,
+        teu_per_train=plan.teu_per_train,
         discount_rate=rates,
         horizon_years=operating,
         tunnel=tunnel_acc.result(),
@@ -701,6 +712,30 @@ def assess_corridor(
             "Review 103(7): 2935-59, doi:10.1257/aer.103.7.2935)",
         },
     )
+
+
+def carried_split(
+    east: FloatArray, west: FloatArray, limit: float
+) -> tuple[dict[str, FloatArray], dict[str, FloatArray]]:
+    """Return the loaded and the empty TEU carried each way, per draw.
+
+    Loaded boxes are carried up to ``limit`` a direction (``min(demand, limit)``). The boxes
+    that cross loaded one way and not back return empty the other way by the corridor, in the
+    room the loaded boxes leave: ``min(max(loaded_east - loaded_west, 0), limit - loaded_west)``
+    westbound, and the mirror eastbound.
+
+    Parameters
+    ----------
+    east, west : ndarray
+        Loaded demand eastbound and westbound through the tunnel, TEU a year.
+    limit : float
+        TEU a year a direction can carry (the capacity, or the fixed timetable's TEU).
+    """
+    le = np.minimum(east, limit)
+    lw = np.minimum(west, limit)
+    ee = np.minimum(np.maximum(lw - le, 0.0), limit - le)
+    ew = np.minimum(np.maximum(le - lw, 0.0), limit - lw)
+    return {"eastbound": le, "westbound": lw}, {"eastbound": ee, "westbound": ew}
 
 
 def _keep(
@@ -736,6 +771,7 @@ def _routes(
                 transit_days=cat(o, d, "rail", "days"),
                 cost_usd_per_feu=cat(o, d, "rail", "cost"),
                 share=cat(o, d, "rail", "share"),
+                weight=r.pair.weight,
             )
         )
         for mode, plans in (("sea", sea), ("sea-nsr", nsr)):
@@ -784,8 +820,14 @@ def _benchmark(plan: CorridorPlan, speed_factor: DistSpec, seed: int) -> dict[st
 
 
 ASSUMPTIONS = [
-    "Each flow group's corridor share is the mean logit share of its route pairs (equal "
-    "weights); westbound Asia-bound boxes (US -> Asia) are not modelled.",
+    "Each flow group's corridor share is the sum over its route pairs of the pair's weight "
+    "(origin share x destination share of the flow's TEU, data/places.toml [[shares]]) times "
+    "its logit share; the part of a flow no pair stands for (South China, South-East Asia, the "
+    "US South ...) takes no corridor share.",
+    "Demand is what the market would send by the corridor; carried is min(demand, capacity) "
+    "a direction per draw (min(demand, the timetable's TEU) when market.timetable = "
+    "'scenario'); empty boxes return by the corridor in the room left the other way, "
+    "pay no toll and earn no tariff.",
     "Traffic is flat after the ramp-up (no market growth); carried traffic is capped by the "
     "tunnel's capacity per direction, not by the single-track new lines.",
     "Traffic starts when both the tunnel and the corridor's new lines are finished; both start "

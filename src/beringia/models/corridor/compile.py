@@ -37,7 +37,9 @@ class CorridorInputs:
     uplift : tuple of float or None
         ``(mu, sigma)`` of ``ln(actual / estimate)`` applied to the capex; ``None``: none.
     build_fronts, km_per_year_per_front : DistSpec
-        Railheads working at once and their rate.
+        Railheads working at once and their planned rate.
+    build_schedule_factor : DistSpec or None
+        Actual over planned build duration; ``None``: the plan holds.
     """
 
     speed_factor: DistSpec
@@ -48,6 +50,7 @@ class CorridorInputs:
     uplift: tuple[float, float] | None
     build_fronts: DistSpec
     km_per_year_per_front: DistSpec
+    build_schedule_factor: DistSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class MarketInputs:
     ramp_up_years: DistSpec
     initial_share: DistSpec | None
     benchmark_rail_share: DistSpec | None
+    timetable: str = "demand"
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,11 @@ def compile_corridor_section(corridor: Corridor) -> CorridorInputs:
         uplift=overrun,
         build_fronts=dist_spec(corridor.build_fronts),
         km_per_year_per_front=dist_spec(corridor.km_per_year_per_front),
+        build_schedule_factor=(
+            None
+            if corridor.build_schedule_factor is None
+            else dist_spec(corridor.build_schedule_factor)
+        ),
     )
 
 
@@ -170,6 +179,7 @@ def compile_market(market: Market) -> MarketInputs:
         benchmark_rail_share=(
             None if market.benchmark_rail_share is None else dist_spec(market.benchmark_rail_share)
         ),
+        timetable=market.timetable,
     )
 
 

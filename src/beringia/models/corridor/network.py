@@ -111,6 +111,9 @@ class Segment:
         One of :data:`TERRAINS`.
     country : str
         ISO code, or two joined by ``-`` for a cross-border segment.
+    bridge_km : float
+        Length of major river crossings within the segment (priced as ``bridge``, not as its
+        terrain, when the segment is new).
     source, unverified, assumed, note
         Provenance.
     """
@@ -126,6 +129,7 @@ class Segment:
     terrain: str
     country: str
     commercial: bool = False
+    bridge_km: float = 0.0
     source: str = ""
     unverified: bool = False
     assumed: bool = False
@@ -309,6 +313,12 @@ def _segment(i: int, t: SegmentTable, names: Sequence[str]) -> Segment:
             )
     if t.start == t.end:
         raise ScenarioError(f"{field}.to", t.end, f"{what}: a node other than 'from'")
+    if t.bridge_km > t.length_km:
+        raise ScenarioError(
+            f"{field}.bridge_km",
+            t.bridge_km,
+            f"{what}: at most the segment's length_km ({t.length_km:g})",
+        )
     return Segment(
         name=label,
         start=t.start,
@@ -321,6 +331,7 @@ def _segment(i: int, t: SegmentTable, names: Sequence[str]) -> Segment:
         terrain=t.terrain,
         country=t.country,
         commercial=t.commercial,
+        bridge_km=t.bridge_km,
         source=t.source,
         unverified=t.unverified,
         assumed=t.assumed,

@@ -12,6 +12,7 @@ input too).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -136,11 +137,16 @@ class RoutePair:
         Place names (different).
     flow : str
         One of :data:`FLOWS`.
+    weight : float or None
+        Share of the flow group's TEU the pair stands for: the origin's share of the flow times
+        the destination's (``[[shares]]`` of ``places.toml``), or given with the pair. ``None``
+        when no share is known; the plan refuses such a pair.
     """
 
     origin: str
     destination: str
     flow: str
+    weight: float | None = None
 
 
 # ----------------------------------------------------------------------------- parsing helpers
@@ -211,6 +217,52 @@ def _route(k: int, t: RouteTable, field: str, names: Sequence[str]) -> RoutePair
     return RoutePair(origin=t.origin, destination=t.destination, flow=t.flow)
 
 
+SHARE_TOLERANCE = 1e-9
+"""Slack on the sum of a flow's shares at one end (rounding of the data)."""
+
+
+def _shares(
+    parsed: PlacesDoc, field: str, names: Sequence[str]
+) -> dict[tuple[str, str, str], float]:
+    """Return ``(flow, end, place) -> share``; each end's shares of a flow sum to at most 1."""
+    out: dict[tuple[str, str, str], float] = {}
+    for i, t in enumerate(parsed.shares):
+        fs = f"{field}.shares.{i}"
+        if t.place not in names:
+            raise ScenarioError(
+                f"{fs}.place",
+                t.place,
+                f"share of {t.flow}: {allowed_names(t.place, names, 'a place')}",
+            )
+        key = (t.flow, t.end, t.place)
+        if key in out:
+            raise ScenarioError(
+                f"{fs}.place", t.place, f"one {t.end} share per place and flow ({t.flow})"
+            )
+        out[key] = t.share
+        total = sum(v for (f, e, _), v in out.items() if (f, e) == (t.flow, t.end))
+        if total > 1.0 + SHARE_TOLERANCE:
+            raise ScenarioError(
+                f"{fs}.share",
+                t.share,
+                f"{t.end} shares of flow {t.flow} summing to at most 1 (now {total:.4g})",
+            )
+    return out
+
+
+def pair_weight(
+    shares: Mapping[tuple[str, str, str], float], flow: str, origin: str, destination: str
+) -> float | None:
+    """Return the origin's share of ``flow`` times the destination's, or ``None`` if unknown.
+
+    The product assumes a flow's origins and destinations independent (each origin ships to
+    the destinations in the proportions of the whole flow).
+    """
+    o = shares.get((flow, "origin", origin))
+    d = shares.get((flow, "destination", destination))
+    return None if o is None or d is None else o * d
+
+
 # ----------------------------------------------------------------------------- public API
 
 
@@ -270,7 +322,12 @@ def parse_places(
             )
         seen[key] = k
         routes.append(r)
-    return places, tuple(routes)
+    shares = _shares(parsed, field, names)
+    weighted = tuple(
+        dataclasses.replace(r, weight=pair_weight(shares, r.flow, r.origin, r.destination))
+        for r in routes
+    )
+    return places, weighted
 
 
 def shipped_doc() -> dict[str, Any]:

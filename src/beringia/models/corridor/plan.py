@@ -41,6 +41,8 @@ from beringia.scenario.distributions import dist_spec
 ARCTIC_TERRAINS = ("permafrost", "subsea")
 """Terrains whose operating costs carry the Arctic factor."""
 DAYS_PER_YEAR = 365.0
+BRIDGE = "bridge"
+"""Cost class of the major river crossings of new segments (``bridge_km``)."""
 
 
 @dataclass(frozen=True)
@@ -111,12 +113,16 @@ class CorridorPlan:
     capacity_teu_per_year : float
         Per direction: capacity trains a day x mean TEU per train of the timetable's mix x 365
         x median availability of the simulated years.
+    timetable_teu_per_year : float
+        Per direction: the TEU the operations section's timetabled container trains offer
+        (trains a day x TEU per train x 365), whatever the demand.
     pairs : tuple of RoutePair
         The origin-destination pairs.
     rail, sea, nsr : tuple
         Plans per pair (``nsr`` empty unless the scenario asks for it).
     new_km : dict
-        New-build km (tunnel excluded) by ``(country, terrain)``.
+        New-build km (tunnel excluded) by ``(country, terrain)``; the major river crossings
+        of new segments under ``(country, "bridge")``.
     upgrade_km : float
         Km of upgraded line.
     project_segments : tuple of Segment
@@ -129,6 +135,7 @@ class CorridorPlan:
     tunnel_train: str
     teu_per_train: float
     capacity_teu_per_year: float
+    timetable_teu_per_year: float
     pairs: tuple[RoutePair, ...]
     rail: tuple[RailPlan, ...]
     sea: tuple[SeaPlan, ...]
@@ -453,12 +460,9 @@ def plan_corridor(
     """
     net, tunnel = scenario_network(corridor, tunnel_km)
     places, default_pairs = scenario_places(corridor)
-    pairs = (
-        default_pairs
-        if corridor.routes is None
-        else tuple(RoutePair(p.origin, p.destination, p.flow) for p in corridor.routes)
-    )
+    pairs = default_pairs if corridor.routes is None else _scenario_pairs(corridor, default_pairs)
     _check_pair_places(pairs, places)
+    _check_weights(pairs)
     _check_rail_nodes(places, pairs, net)
     speed = mean(dist_spec(corridor.speed_factor))
     vpd = _value_per_day(market)
@@ -480,7 +484,10 @@ def plan_corridor(
     for seg in net.segments:
         if seg.status == "new" and seg is not tunnel:
             key = (seg.country, seg.terrain)
-            new_km[key] = new_km.get(key, 0.0) + seg.length_km
+            new_km[key] = new_km.get(key, 0.0) + seg.length_km - seg.bridge_km
+            if seg.bridge_km > 0:
+                bridge = (seg.country, BRIDGE)
+                new_km[bridge] = new_km.get(bridge, 0.0) + seg.bridge_km
     _check_unit_costs(corridor, new_km)
     return CorridorPlan(
         network=net,
@@ -489,6 +496,8 @@ def plan_corridor(
         tunnel_train=train,
         teu_per_train=ops.teu[train],
         capacity_teu_per_year=capacity_teu_per_year(ops, traffic),
+        timetable_teu_per_year=sum(ops.teu.get(k, 0.0) * n for k, n in traffic.items())
+        * DAYS_PER_YEAR,
         pairs=pairs,
         rail=rail,
         sea=sea,
@@ -499,6 +508,48 @@ def plan_corridor(
             s for s in net.segments if s.status in ("new", "upgrade") or s is tunnel
         ),
     )
+
+
+def _scenario_pairs(corridor: Corridor, shipped: Sequence[RoutePair]) -> tuple[RoutePair, ...]:
+    """Return the scenario's pairs, weighted as given or as the shipped pair of the same flow."""
+    known = {(p.origin, p.destination, p.flow): p.weight for p in shipped}
+    routes = corridor.routes or []
+    return tuple(
+        RoutePair(
+            p.origin,
+            p.destination,
+            p.flow,
+            p.weight if p.weight is not None else known.get((p.origin, p.destination, p.flow)),
+        )
+        for p in routes
+    )
+
+
+def _check_weights(pairs: Sequence[RoutePair]) -> None:
+    """Refuse a pair whose share of its flow is unknown, or a flow over-weighted.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``corridor.routes.<i>.weight``.
+    """
+    totals: dict[str, float] = {}
+    for i, p in enumerate(pairs):
+        if p.weight is None:
+            raise ScenarioError(
+                f"corridor.routes.{i}.weight",
+                "(missing)",
+                f"pair {p.origin} -> {p.destination} ({p.flow}): a weight from 0 to 1, the share "
+                "of the flow's TEU it stands for (no origin and destination share of this flow "
+                "is shipped in data/places.toml [[shares]])",
+            )
+        totals[p.flow] = totals.get(p.flow, 0.0) + p.weight
+        if totals[p.flow] > 1.0 + 1e-9:
+            raise ScenarioError(
+                f"corridor.routes.{i}.weight",
+                p.weight,
+                f"weights of flow {p.flow} summing to at most 1 (now {totals[p.flow]:.4g})",
+            )
 
 
 def _check_unit_costs(corridor: Corridor, new_km: Mapping[tuple[str, str], float]) -> None:

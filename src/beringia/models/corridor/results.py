@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,7 +24,8 @@ class RouteDraws:
     origin, destination : str
         Places.
     flow : str
-        The market flow group the pair stands for (``asia_us``, ``europe_us``, ``us_europe``).
+        The market flow group the pair stands for (``asia_us``, ``europe_us``, ``us_europe``,
+        ``us_asia``).
     mode : str
         One of :data:`MODES`.
     distance_km : float
@@ -40,6 +41,8 @@ class RouteDraws:
     share : ndarray or None
         For a rail row: the corridor's logit share of the pair against the all-year sea route
         per draw; ``None`` for sea rows.
+    weight : float or None
+        The pair's share of its flow group's TEU (origin share x destination share).
     """
 
     origin: str
@@ -52,6 +55,7 @@ class RouteDraws:
     cost_usd_per_feu: FloatArray
     season_months: tuple[int, ...] = ()
     share: FloatArray | None = None
+    weight: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the route's row of the JSON contract."""
@@ -69,6 +73,8 @@ class RouteDraws:
             out["season_months"] = list(self.season_months)
         if self.share is not None:
             out["rail_share"] = quantiles(self.share)
+        if self.weight is not None:
+            out["weight"] = self.weight
         return out
 
 
@@ -344,7 +350,16 @@ class CorridorAssessment:
     capacity_teu_per_year : float
         TEU a year per direction the tunnel can carry (operations capacity x availability).
     carried_teu_per_year : dict
-        Steady-state carried TEU per direction (demand capped by capacity).
+        Steady-state loaded TEU carried per direction: ``min(demand, capacity)`` per draw (the
+        timetable's TEU instead of the capacity when the scenario fixes the timetable).
+    empty_teu_per_year : dict
+        Empty TEU returned per direction in the room the loaded boxes leave.
+    timetable : str
+        ``demand`` (the timetable follows demand) or ``scenario`` (fixed by the scenario).
+    timetable_teu_per_year : float
+        TEU a year per direction the operations section's timetabled container trains offer.
+    teu_per_train : float
+        TEU of the corridor's container train (trains a day = carried / TEU / 365).
     discount_rate : ndarray
         Real discount rate per draw (all equal for a fixed policy rate).
     horizon_years : int
@@ -376,6 +391,41 @@ class CorridorAssessment:
     benchmark: dict[str, Any]
     assumptions: list[str]
     value_of_time: dict[str, Any]
+    empty_teu_per_year: dict[str, FloatArray] = field(default_factory=dict)
+    timetable: str = "demand"
+    timetable_teu_per_year: float = 0.0
+    teu_per_train: float = 0.0
+
+    def traffic_dict(self) -> dict[str, Any]:
+        """Capacity, demand and what is carried, each named for what it is (per direction)."""
+        trains: dict[str, Any] = {}
+        for k, v in self.carried_teu_per_year.items():
+            boxes = v + self.empty_teu_per_year.get(k, 0.0)
+            trains[k] = (
+                quantiles(boxes / (self.teu_per_train * 365.0)) if self.teu_per_train else None
+            )
+        return {
+            "timetable": (
+                "follows demand" if self.timetable == "demand" else "fixed by the scenario"
+            ),
+            "capacity_teu_per_year_per_direction": self.capacity_teu_per_year,
+            "timetable_teu_per_year_per_direction": self.timetable_teu_per_year,
+            "demand_teu_per_year": {k: quantiles(v) for k, v in self.demand_teu_per_year.items()},
+            "carried_teu_per_year": {k: quantiles(v) for k, v in self.carried_teu_per_year.items()},
+            "empty_teu_per_year": {k: quantiles(v) for k, v in self.empty_teu_per_year.items()},
+            "container_trains_per_day": trains,
+            "definitions": {
+                "capacity": "what the tunnel could carry a direction: capacity trains a day x "
+                "TEU per train x 365 x availability",
+                "demand": "loaded TEU a year the market would send by the corridor (sum over "
+                "route pairs of flow TEU x pair weight x corridor share)",
+                "carried": "loaded TEU a year carried: min(demand, capacity) per draw, or "
+                "min(demand, timetable TEU) when the scenario fixes the timetable",
+                "empty": "empty TEU returned by the corridor where loaded flows are unbalanced",
+                "timetable": "TEU a year the operations section's timetabled container trains "
+                "offer (its trains a day x TEU x 365), whatever the demand",
+            },
+        }
 
     def corridor_dict(self) -> dict[str, Any]:
         """Return the ``corridor`` section of ``assess --json``."""
@@ -392,6 +442,7 @@ class CorridorAssessment:
             "capacity_teu_per_year_per_direction": self.capacity_teu_per_year,
             "demand_teu_per_year": {k: quantiles(v) for k, v in self.demand_teu_per_year.items()},
             "carried_teu_per_year": {k: quantiles(v) for k, v in self.carried_teu_per_year.items()},
+            "traffic": self.traffic_dict(),
             "routes": [r.to_dict() for r in self.routes],
             "benchmark": self.benchmark,
             "assumptions": self.assumptions,

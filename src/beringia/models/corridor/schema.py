@@ -103,6 +103,7 @@ class SegmentTable(Sourced):
     commercial: bool = False
     terrain: Terrain
     country: Text
+    bridge_km: Annotated[float, Field(ge=0.0), Allowed("a length in km, 0 or more")] = 0.0
 
 
 class NetworkDoc(Table):
@@ -114,7 +115,7 @@ class NetworkDoc(Table):
 
 # ------------------------------------------------------------------------------- places
 
-Flow = Literal["asia_us", "europe_us", "us_europe"]
+Flow = Literal["asia_us", "europe_us", "us_europe", "us_asia"]
 
 
 class AccessTable(Sourced):
@@ -151,11 +152,21 @@ class RouteTable(Table):
     flow: Flow
 
 
+class ShareTable(Sourced):
+    """A place's share of a flow group's TEU at one end (``places.toml`` ``[[shares]]``)."""
+
+    flow: Flow
+    end: Literal["origin", "destination"]
+    place: Text
+    share: Annotated[float, Field(ge=0.0, le=1.0), Allowed("a fraction from 0 to 1")]
+
+
 class PlacesDoc(Table):
-    """``places.toml``: places and the default route pairs."""
+    """``places.toml``: places, the default route pairs and the flow shares that weight them."""
 
     places: Annotated[list[PlaceTable], Field(min_length=1)]
     routes: list[RouteTable] = Field(default_factory=list)
+    shares: list[ShareTable] = Field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------- ocean
@@ -320,7 +331,7 @@ class MarketDoc(Table):
 # ------------------------------------------------------------------------------- costs
 
 Country = Literal["US", "CA", "RU"]
-NewBuildTerrain = Literal["plain", "mountain", "permafrost"]
+NewBuildTerrain = Literal["plain", "mountain", "permafrost", "bridge"]
 
 
 class CostsMeta(Table):
@@ -348,6 +359,17 @@ class Build(Table):
     """``[build]``."""
 
     km_per_year_per_front: SourcedFigure
+    schedule_factor: SourcedFigure | None = None
+
+
+class BuildReferenceRow(Sourced):
+    """A long new railway of the schedule reference set (``[[build_references]]``)."""
+
+    name: Text
+    length_km: Positive
+    start_year: float
+    planned_end_year: float | None = None
+    end_year: float
 
 
 class Opex(Table):
@@ -416,6 +438,7 @@ class CostsDoc(Table):
     discount_rates: list[RateChoice] = Field(default_factory=list)
     asset_life: dict[str, SourcedFigure]
     references: list[CostReferenceRow] = Field(default_factory=list)
+    build_references: list[BuildReferenceRow] = Field(default_factory=list)
 
 
 def row_label(kind: str, raw: Any, i: int, key: str = "name") -> str:
