@@ -31,8 +31,6 @@ STILL_TO_DO = {
     "corridor.toml",
     "corridor_costs.toml",
     "market.toml",
-    "ocean.toml",
-    "places.toml",
 }
 
 NOTE_CITATION = re.compile(
