@@ -190,8 +190,9 @@ FAKE_RESULTS = {
         "construction",
         draws=100_000,
         ratio_to_rng_limit=0.1234,
-        ratio_to_rng_limit_simulation_only=0.15,
+        ratio_to_rng_limit_drawn=0.456,
         draws_per_second=12345.6,
+        microseconds_per_draw=81.0,
         peak_memory_gib=1.01,
         peak_memory_draws=1_000_000,
         python="3.11.7",
@@ -201,12 +202,15 @@ FAKE_RESULTS = {
     "operations": bench_json(
         "operations",
         ratio_vs_simpy=54.11,
+        ratio_vs_simpy_heavy=210.0,
         simpy_seconds_per_year=0.5,
         our_seconds_per_year=0.0092,
         simpy_years=25,
         our_years=2000,
     ),
-    "economics": bench_json("economics", ratio_vs_loop=7.3, draws=100_000, years=60),
+    "economics": bench_json(
+        "economics", ratio_vs_loop=7.3, ratio_vs_numpy_newton=2.5, draws=100_000, years=60
+    ),
     "corridor": bench_json("corridor", ratio_to_construction=1.578, draws=100_000),
     "startup": bench_json(
         "startup",
@@ -227,7 +231,9 @@ def test_bench_table_copies_the_json(tmp_path: Path) -> None:
     write_results(tmp_path, FAKE_RESULTS)
     table = tool.bench_section(tmp_path)
     assert "| `operations` | `ratio_vs_simpy` | 54.1 |" in table
-    assert "| `construction` | `ratio_to_rng_limit` | 0.123 |" in table
+    assert "| `construction` | `ratio_to_rng_limit` | 0.1234 |" in table
+    assert "| `construction` | `ratio_to_rng_limit_drawn` | 0.456 |" in table
+    assert "| `economics` | `ratio_vs_numpy_newton` | 2.50 |" in table
     assert "| `corridor` | `ratio_to_construction` | 1.58 |" in table
     assert "| `startup` | `seconds_version_median` | 1.300 |" in table
     assert "peak memory of a 1,000,000-draw run" in table
