@@ -203,18 +203,13 @@ class Tunnel:
         self._since = now
 
 
-def simpy_year(inp: OperationsInputs, draws: YearDraws, *, trains: bool = True) -> dict[str, Any]:
-    """Simulate one year in SimPy; return trains run per direction and type, availability.
+def start_signals(
+    env: simpy.Environment, tunnel: Tunnel, inp: OperationsInputs, draws: YearDraws
+) -> None:
+    """Start the processes that set the entry signals: maintenance and incidents.
 
-    With ``trains=False`` only the signals run (maintenance, incidents, single-bore cycle):
-    the availability is the same, at a fraction of the cost.
+    Both SimPy peers share them; they differ only in how trains wait for the signals.
     """
-    env = simpy.Environment()
-    tunnel = Tunnel(env, inp.year_s)
-    portal = [simpy.Resource(env, capacity=1), simpy.Resource(env, capacity=1)]
-    last: list[tuple[float, int | None]] = [(-math.inf, None), (-math.inf, None)]
-    ran = np.zeros((2, len(inp.train_types)), dtype=np.int64)
-    delay_s = [0.0] * len(inp.train_types)
     green, switch = inp.single_bore_green_s, inp.switch_s
 
     def single_bore(length: float) -> Any:
@@ -259,6 +254,24 @@ def simpy_year(inp: OperationsInputs, draws: YearDraws, *, trains: bool = True) 
             yield env.timeout(t - env.now)
             env.process(disruption(closure_s, degraded_s))
 
+    if inp.possession_hours > 0:
+        env.process(maintenance())
+    env.process(incidents())
+
+
+def simpy_year(inp: OperationsInputs, draws: YearDraws, *, trains: bool = True) -> dict[str, Any]:
+    """Simulate one year in SimPy; return trains run per direction and type, availability.
+
+    With ``trains=False`` only the signals run (maintenance, incidents, single-bore cycle):
+    the availability is the same, at a fraction of the cost.
+    """
+    env = simpy.Environment()
+    tunnel = Tunnel(env, inp.year_s)
+    portal = [simpy.Resource(env, capacity=1), simpy.Resource(env, capacity=1)]
+    last: list[tuple[float, int | None]] = [(-math.inf, None), (-math.inf, None)]
+    ran = np.zeros((2, len(inp.train_types)), dtype=np.int64)
+    delay_s = [0.0] * len(inp.train_types)
+
     def train(d: int, k: int, sched: float, delay: float) -> Any:
         yield env.timeout(delay)
         with portal[d].request() as req:
@@ -280,9 +293,7 @@ def simpy_year(inp: OperationsInputs, draws: YearDraws, *, trains: bool = True) 
             yield env.timeout(t - env.now)
             env.process(train(d, k, t, x))
 
-    if inp.possession_hours > 0:
-        env.process(maintenance())
-    env.process(incidents())
+    start_signals(env, tunnel, inp, draws)
     if trains:
         env.process(source(0))
         env.process(source(1))
@@ -307,50 +318,7 @@ def simpy_year_lean(inp: OperationsInputs, draws: YearDraws) -> dict[str, Any]:
     tunnel = Tunnel(env, inp.year_s)
     ran = np.zeros((2, len(inp.train_types)), dtype=np.int64)
     delay_s = [0.0] * len(inp.train_types)
-    green, switch = inp.single_bore_green_s, inp.switch_s
     headway = inp.headway_s
-
-    def single_bore(length: float) -> Any:
-        """One degraded interval: single-bore cycles from now, greens stop a switch early."""
-        end = env.now + length
-        stop = end - switch
-        held = [False, False]
-
-        def hold(red0: bool, red1: bool) -> None:
-            for d, r in enumerate((red0, red1)):
-                tunnel.red[d] += int(r) - int(held[d])
-                held[d] = r
-            tunnel.changed()
-
-        while env.now < stop:
-            for phase, span in ((0, green), (None, switch), (1, green), (None, switch)):
-                if env.now >= stop:
-                    break
-                hold(phase != 0, phase != 1)
-                yield env.timeout(min(span, stop - env.now))
-        hold(True, True)
-        yield env.timeout(max(end - env.now, 0.0))
-        hold(False, False)
-
-    def maintenance() -> Any:
-        for day in range(inp.days_per_year):
-            yield env.timeout(day * DAY_S + inp.possession_start_h * 3600.0 - env.now)
-            env.process(single_bore(inp.possession_hours * 3600.0))
-
-    def disruption(closure_s: float, degraded_s: float) -> Any:
-        if closure_s > 0:
-            tunnel.closures += 1
-            tunnel.changed()
-            yield env.timeout(closure_s)
-            tunnel.closures -= 1
-            tunnel.changed()
-        if degraded_s > 0:
-            env.process(single_bore(degraded_s))
-
-    def incidents() -> Any:
-        for t, closure_s, degraded_s, _ in draws.events:
-            yield env.timeout(t - env.now)
-            env.process(disruption(closure_s, degraded_s))
 
     def direction(d: int) -> Any:
         types, sched = year_timetable(inp, d)
@@ -372,9 +340,7 @@ def simpy_year_lean(inp: OperationsInputs, draws: YearDraws) -> dict[str, Any]:
             ran[d, k] += 1
             delay_s[k] += env.now - t
 
-    if inp.possession_hours > 0:
-        env.process(maintenance())
-    env.process(incidents())
+    start_signals(env, tunnel, inp, draws)
     env.process(direction(0))
     env.process(direction(1))
     env.run(until=inp.year_s)
