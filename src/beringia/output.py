@@ -151,7 +151,7 @@ def check_output_path(path: str | os.PathLike[str], *, field: str = "path") -> P
     return target
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     """Whether a process with this id runs on this machine (``False`` if unknown)."""
     if pid <= 0 or os.name != "posix":
         return False
@@ -202,7 +202,7 @@ def remove_stale_temporaries(folder: str | os.PathLike[str], *, now: float | Non
             age = clock - st.st_mtime
             if age < STALE_AFTER_S:
                 continue
-            if age < ABANDONED_AFTER_S and _pid_alive(int(match["pid"])):
+            if age < ABANDONED_AFTER_S and pid_alive(int(match["pid"])):
                 continue
             os.unlink(entry.path)
             removed += 1
@@ -264,6 +264,7 @@ __all__ = [
     "ABANDONED_AFTER_S",
     "STALE_AFTER_S",
     "check_output_path",
+    "pid_alive",
     "remove_stale_temporaries",
     "write_atomic",
 ]

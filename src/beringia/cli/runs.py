@@ -117,9 +117,9 @@ def show(run: RunArg, as_json: Annotated[bool, typer.Option("--json")] = False) 
 
 
 def _flat_results(r: Run) -> dict[str, Any]:
-    from beringia.store.runs import _flatten
+    from beringia.store.runs import flatten_document
 
-    return dict(_flatten(r.result or {}))
+    return dict(flatten_document(r.result or {}))
 
 
 @runs_app.command("diff")

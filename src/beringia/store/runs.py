@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from beringia.errors import ScenarioError
+from beringia.output import pid_alive
 from beringia.store.location import data_dir, database_url
 from beringia.store.schema import migrate
 from beringia.store.tables import RunRow
@@ -80,16 +81,6 @@ class Run:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _sha256(path: Path) -> str:
@@ -208,7 +199,7 @@ class RunStore:
                 select(RunRow).where(RunRow.status == "running", RunRow.host == self.host)
             ).all()
             for row in rows:
-                if row.pid != os.getpid() and not _pid_alive(row.pid):
+                if row.pid != os.getpid() and not pid_alive(row.pid):
                     row.status = "failed"
                     row.error = "interrupted: its process ended before the run finished"
                     row.finished_at = _now()
@@ -328,14 +319,15 @@ def open_store(url: str | None = None, folder: Path | None = None) -> RunStore:
     return RunStore(url, folder)
 
 
-def _flatten(node: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+def flatten_document(node: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield ``(path, value)`` for every leaf of a document; list elements by ``name``."""
     if isinstance(node, Mapping):
         for k in sorted(node):
-            yield from _flatten(node[k], f"{prefix}.{k}" if prefix else str(k))
+            yield from flatten_document(node[k], f"{prefix}.{k}" if prefix else str(k))
     elif isinstance(node, list):
         for i, v in enumerate(node):
             label = v.get("name", i) if isinstance(v, Mapping) else i
-            yield from _flatten(v, f"{prefix}.{label}")
+            yield from flatten_document(v, f"{prefix}.{label}")
     else:
         yield prefix, node
 
@@ -345,10 +337,10 @@ def diff_documents(a: Any, b: Any) -> list[tuple[str, Any, Any]]:
 
     Each with both values (``None`` where a side lacks the field).
     """
-    fa, fb = dict(_flatten(a)), dict(_flatten(b))
+    fa, fb = dict(flatten_document(a)), dict(flatten_document(b))
     return [
         (k, fa.get(k), fb.get(k)) for k in sorted(fa.keys() | fb.keys()) if fa.get(k) != fb.get(k)
     ]
 
 
-__all__ = ["Run", "RunStore", "diff_documents", "open_store"]
+__all__ = ["Run", "RunStore", "diff_documents", "flatten_document", "open_store"]
