@@ -15,6 +15,7 @@ from beringia.cli.base import app, fail, out
 from beringia.cli.options import DrawsOpt, JsonOpt, OverridesOpt, ProcessesOpt, SeedOpt
 from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError
+from beringia.models.numfmt import fixed, percent
 
 if TYPE_CHECKING:
     from beringia.pipeline.compare import Comparison
@@ -72,8 +73,7 @@ def compare(
 
 
 def _fmt(x: float) -> str:
-    text = f"{x:,.2f}"
-    return "0.00" if text == "-0.00" else text.replace("-", "\u2212")
+    return fixed(x, 2)
 
 
 def _reduction(r: float) -> str:
@@ -98,7 +98,7 @@ def _print(c: Comparison) -> None:
                 _fmt(r.baseline["p50"]),
                 _fmt(r.variant["p50"]),
                 f"{_fmt(d['p50'])} ({_fmt(d['p10'])} to {_fmt(d['p90'])})",
-                f"{100 * r.p_variant_better:.1f} %",
+                percent(r.p_variant_better, c.n_draws),
                 _reduction(r.noise_reduction),
             )
         out.print(t)

@@ -23,6 +23,7 @@ from beringia.cli.options import (
 )
 from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError, ScenarioError
+from beringia.models.numfmt import percent
 from beringia.output import check_output_path
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ def _print(sw: Sweep) -> None:
         row += [f"{c['p50']:.1f}", f"{c['p90']:.1f}", f"{y['p50']:.1f}", f"{y['p90']:.1f}"]
         if has_npv:
             row.append(f"{point.metrics['tunnel_npv_usd_bn']['p50']:.1f}")
-        row += [f"{100 * point.claims[n]:.1f} %" for n in claims]
+        row += [percent(point.claims[n], sw.n_draws) for n in claims]
         t.add_row(*row)
     out.print(t)
     out.print(

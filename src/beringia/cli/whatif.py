@@ -20,6 +20,7 @@ from beringia.cli.options import (
 )
 from beringia.cli.progress import stage_bars
 from beringia.errors import BeringiaError
+from beringia.models.numfmt import percent
 
 ClaimArg = Annotated[
     str,
@@ -80,7 +81,7 @@ def whatif(
         return
     out.print(
         f"[bold]{escape(w.claim.name)}[/] under {escape(w.scenario.name)}: "
-        f"{100 * w.baseline_probability:.1f} % as the scenario stands "
+        f"{percent(w.baseline_probability, w.draws)} as the scenario stands "
         f"({w.draws:,} construction draws, seed {w.seed})."
     )
     for line in w.records:
