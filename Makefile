@@ -24,11 +24,11 @@ lint: install ## ruff and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-system: ## System packages the tests need (Debian's PostgreSQL server), through apt-get when missing
-	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
-	  echo "installing Debian's postgresql (the run store's tests start a throwaway server)"; \
+system: ## System packages the tests need (Debian's PostgreSQL server and Chromium), through apt-get when missing
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 && command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql and chromium (throwaway database server; browser tests, no browser download)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql chromium fonts-dejavu-core >/dev/null; }
 
 test: lint system ## ruff, mypy and the whole pytest suite
 	$(BIN)/pytest
