@@ -114,11 +114,41 @@ def test_corridor_job_needs_a_corridor() -> None:
         beringia.corridor("channel-tunnel", draws=10)
 
 
-def test_operations_job_matches_the_assessment() -> None:
+def test_operations_job_matches_the_assessment_on_the_scenario_timetable() -> None:
     ops = beringia.operations("bering-strait", seed=5, years=3)
-    a = beringia.assess("bering-strait", draws=10, seed=5, operations_years=3)
+    a = beringia.assess(
+        "bering-strait",
+        overrides=["market.timetable=scenario"],
+        draws=10,
+        seed=5,
+        operations_years=3,
+    )
     assert a.operations is not None
     assert ops.to_dict() == a.operations.to_dict()
+    assert a.operations.to_dict()["timetable"]["follows"] == "scenario"
+
+
+def test_the_assessment_simulates_the_timetable_that_carries_the_median_demand() -> None:
+    ops = beringia.operations("bering-strait", seed=5, years=3)
+    a = beringia.assess("bering-strait", draws=200, seed=5, operations_years=3)
+    assert a.operations is not None and a.corridor is not None
+    tt = a.operations.to_dict()["timetable"]
+    assert tt["follows"] == "demand"
+    teu = a.corridor.teu_per_train
+    for d in ("eastbound", "westbound"):
+        boxes = float(
+            np.median(a.corridor.carried_teu_per_year[d] + a.corridor.empty_teu_per_year[d])
+        )
+        assert tt["teu_per_year"][d] == pytest.approx(boxes)
+        assert tt["timetabled_trains_per_day"][d] == round(boxes / teu / 365.0)
+    # capacity and headways are the scenario mix's; the simulated years are the demand's
+    assert a.operations.capacity == ops.capacity
+    passenger = 4  # the built-in's passenger trains a day each way, kept
+    east = tt["timetabled_trains_per_day"]["eastbound"]
+    west = tt["timetabled_trains_per_day"]["westbound"]
+    assert a.operations.demand_per_day == max(east, west) + passenger
+    run = a.operations.annual.trains_run_per_direction
+    assert run.max() <= 365 * (max(east, west) + passenger)
 
 
 def test_write_report_from_the_api(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -138,6 +138,7 @@ def toy_doc(*, teu: float = 0.0, every_shipped_place: bool = True) -> dict[str, 
     ``teu`` is each flow's yearly demand (0: no traffic at all).
     """
     doc = builtin_doc()
+    doc["economics"].pop("tunnel_om")  # the open line's upkeep per bore-km, as hand-checked
     c = doc["corridor"]
     c.update(
         replace_network=True,
@@ -333,6 +334,85 @@ def test_toy_tunnel_npv_and_breakeven_with_traffic() -> None:
     assert 0 < np.sum(carried == cap) < DRAWS  # the capacity binds on some draws
 
 
+OM_MAINTENANCE = 400_000.0  # $ a year per running bore-km
+OM_SYSTEMS = 200.0  # MWh a year per route-km
+OM_INFLOW = 0.1  # m3 a minute per route-km
+OM_HEAD = 150.0  # m
+OM_PRICE = 0.2  # $ per kWh
+
+
+def with_tunnel_om(doc: dict[str, Any]) -> dict[str, Any]:
+    doc["economics"]["tunnel_om"] = {
+        "maintenance_usd_per_bore_km_year": fixed(OM_MAINTENANCE),
+        "systems_mwh_per_km_year": fixed(OM_SYSTEMS),
+        "inflow_m3_per_min_per_km": fixed(OM_INFLOW),
+        "pump_head_m": OM_HEAD,
+        "pump_efficiency": 0.7,
+        "electricity_usd_per_kwh": fixed(OM_PRICE),
+        "source": "test",
+    }
+    return doc
+
+
+def test_toy_tunnel_om_by_hand() -> None:
+    """The tunnel's own upkeep: maintenance per running bore-km, systems and pumping energy."""
+    base_sc = load_scenario(toy_doc())
+    om_sc = load_scenario(with_tunnel_om(toy_doc()))
+    base = corridor_run(base_sc, cost=20.0, years=5.0)
+    res = corridor_run(om_sc, cost=20.0, years=5.0)
+    km = tunnel_length_km(om_sc)
+    running = sum(b.role == "running" for b in om_sc.construction.bores)
+    q = OM_INFLOW * km / 60.0  # m3/s
+    pump_mwh = 1025.0 * 9.80665 * q * OM_HEAD / 0.7 * 8766.0 / 1e6
+    energy = (OM_SYSTEMS * km + pump_mwh) * 1000.0 * OM_PRICE
+    om = (OM_MAINTENANCE * km * running * ARCTIC + energy) / 1e9
+    np.testing.assert_allclose(res.tunnel.fixed_opex_usd_bn_per_year, om, rtol=1e-12)
+    old = OPEX_KM_YEAR * km * len(om_sc.construction.bores) * ARCTIC / 1e9
+    np.testing.assert_allclose(base.tunnel.fixed_opex_usd_bn_per_year, old, rtol=1e-12)
+    # no traffic: the NPVs differ by the upkeep's difference over the operating years
+    operating = annuity(RATE, 5 + HORIZON) - annuity(RATE, 5)
+    np.testing.assert_allclose(
+        res.tunnel.npv_usd_bn - base.tunnel.npv_usd_bn, -(om - old) * operating, rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        res.corridor.npv_usd_bn - base.corridor.npv_usd_bn, -(om - old) * operating, rtol=1e-9
+    )
+
+
+def test_tunnel_om_needs_a_pump_head_without_an_alignment() -> None:
+    doc = with_tunnel_om(toy_doc())
+    del doc["economics"]["tunnel_om"]["pump_head_m"]
+    sc = load_scenario(doc)
+    with pytest.raises(ScenarioError, match=r"economics\.tunnel_om\.pump_head_m"):
+        scenario_appraisal(sc, deepest_invert_m=None)
+    inputs = scenario_appraisal(sc, deepest_invert_m=123.0)
+    assert inputs is not None and inputs.pump_head_m == 123.0
+
+
+def test_empty_boxes_ride_trains_that_cost_train_km() -> None:
+    """Eastbound demand only: every loaded box returns empty, so train-km costs double."""
+    doc = toy_doc(teu=TEU)
+    free = copy.deepcopy(doc)
+    free["economics"]["opex_usd_per_train_km"] = fixed(0.0)
+    sc = load_scenario(doc)
+    res = corridor_run(sc, cost=20.0, years=5.0)
+    res0 = corridor_run(load_scenario(free), cost=20.0, years=5.0)
+    loaded = res.carried_teu_per_year["eastbound"]
+    empty = res.empty_teu_per_year["westbound"]
+    np.testing.assert_array_equal(empty, loaded)  # room westbound for every box
+    plan = scenario_plan(sc, operations(), tunnel_length_km(sc))
+    (rail,) = [r for r in plan.rail if r.through_tunnel]
+    _, plain, arctic_km = appraise._path_km(rail, plan)
+    per_teu = 25.0 * (plain + ARCTIC * arctic_km) / plan.teu_per_train / 1e9
+    operating = annuity(RATE, 5 + HORIZON) - annuity(RATE, 5)
+    np.testing.assert_allclose(
+        res.corridor.npv_usd_bn - res0.corridor.npv_usd_bn,
+        -per_teu * (loaded + empty) * operating,
+        rtol=1e-9,
+    )
+    np.testing.assert_array_equal(res.tunnel.npv_usd_bn, res0.tunnel.npv_usd_bn)
+
+
 def test_replaced_network_needs_only_the_places_its_routes_use() -> None:
     """A replaced network need not carry the rail nodes of unused shipped places."""
     sc = load_scenario(toy_doc(every_shipped_place=False))
@@ -372,7 +452,7 @@ def builtin_run(edit: Callable[[dict[str, Any]], None] | None = None, **kw: Any)
 def test_more_tunnel_capacity_never_lowers_carried_traffic() -> None:
     sc = _operations()[0]
     plan = scenario_plan(sc, operations(), tunnel_length_km(sc))
-    inputs = scenario_appraisal(sc)
+    inputs = scenario_appraisal(sc, deepest_invert_m=150.0)  # the drainage's lift, m
     assert inputs is not None
     cost, years = tunnel_draws(300)
     demand = None
@@ -416,6 +496,7 @@ def test_npv_falls_as_the_discount_rate_rises_for_conventional_cash_flows(
             doc["economics"]["discount_rate"] = fixed(rate)
             doc["economics"]["toll_usd_per_feu"] = fixed(2000.0)  # some draws pay back
             doc["economics"].pop("tunnel_renewals", None)  # renewals: outlays after inflows
+            doc["economics"].pop("tunnel_om", None)  # its upkeep leaves too few paying draws
             doc["economics"]["rail_tariff_usd_per_feu_km"] = fixed(0.1)  # with cheap rail
 
         return edit

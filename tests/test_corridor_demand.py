@@ -64,7 +64,7 @@ def _run(doc: dict[str, Any], edit_plan: Any = None, n: int = N) -> Any:
     plan = scenario_plan(sc, operations(), tunnel_length_km(sc))
     if edit_plan is not None:
         plan = edit_plan(plan)
-    inputs = scenario_appraisal(sc)
+    inputs = scenario_appraisal(sc, deepest_invert_m=150.0)  # the drainage's lift, m
     assert inputs is not None
     cost, years = tunnel_draws(n)
     return assess_corridor(inputs, plan, cost, years, seed=SEED)

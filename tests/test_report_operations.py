@@ -177,6 +177,7 @@ def test_method_sentence(page: str, assessment: Assessment) -> None:
 def test_shortfall_warning() -> None:
     doc = read_document("bering-strait")
     doc["operations"]["traffic"][0]["trains_per_day"] = 400
+    doc["market"]["timetable"] = "scenario"  # the scenario's timetable is simulated
     a = beringia.assess(load_scenario(doc), draws=20, seed=1, operations_years=1)
     o = a.operations
     assert o is not None

@@ -58,7 +58,10 @@ def corridor_lines(d: dict[str, Any]) -> list[str]:
         p = e[name]
         irr = _range(p["irr"], ".1f", 100.0)
         if p["irr_defined_share"] != 1:
-            irr += f" in {percent(p['irr_defined_share'], d['draws'])} of draws"
+            irr += (
+                f" where defined ({percent(p['irr_defined_share'], d['draws'])} of draws; none "
+                "in the rest: the yearly cash never turns positive, or the rate is below -99 %)"
+            )
         pay = p["payback"]
         econ = p.get("economic")
         econ_text = (
@@ -122,6 +125,7 @@ def _economics_table(e: dict[str, Any], draws: int) -> Table:
         ),
         ("revenue-cost ratio", lambda x: x["revenue_cost_ratio"], ".2f", 1.0),
         ("break-even (TEU a year)", lambda x: x["breakeven_teu_per_year"], ",.0f", 1.0),
+        ("fixed O&M a year (USD m)", lambda x: x["fixed_opex_usd_m_per_year"], ",.0f", 1.0),
     ]
     if "economic" in t:
         rows += [

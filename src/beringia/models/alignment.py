@@ -82,6 +82,11 @@ class AlignmentResult:
         invert_depth = -(self.profile.crown_z[inside] - self.bore_diameter_m)
         return chainage, head_pressure_bar(invert_depth)
 
+    def deepest_invert_m(self) -> float:
+        """Return the largest bore's deepest invert below sea level, m (the drainage's lift)."""
+        inside = self.profile.inside()
+        return float(np.max(self.bore_diameter_m - self.profile.crown_z[inside]))
+
     def to_dict(self) -> dict[str, Any]:
         """Return the ``alignment`` section of ``beringia assess --json``."""
         sm = self.summary

@@ -80,6 +80,9 @@ class OperationsAssessment:
         Cargo tonnes, TEU and track gauge (mm) per train type.
     annual : OperationsResult
         Per replicated year.
+    timetable : dict or None
+        How the simulated timetable was set when it follows demand (see
+        :class:`~beringia.models.corridor.timetable.DemandTimetable`); None: the scenario's.
     """
 
     train_types: tuple[str, ...]
@@ -95,6 +98,7 @@ class OperationsAssessment:
     teu: dict[str, float]
     gauge_mm: dict[str, int]
     annual: OperationsResult
+    timetable: dict[str, Any] | None = None
 
     def annual_summary(self) -> dict[str, dict[str, float]]:
         """Quantiles over replicated years of the headline annual figures."""
@@ -152,6 +156,8 @@ class OperationsAssessment:
             "simulated_years": self.annual.years,
             "annual": self.annual_summary(),
             "mean_delay_min_by_type": self.delay_by_type(),
+            "timetable": self.timetable
+            or {"follows": "scenario", "basis": "the scenario's operations.traffic"},
         }
 
 

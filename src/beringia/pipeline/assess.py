@@ -5,6 +5,7 @@ from __future__ import annotations
 import platform
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import numpy as np
 
@@ -12,12 +13,15 @@ from beringia._version import __version__
 from beringia.core import rng as rngmod
 from beringia.core.construction import COMPONENTS
 from beringia.errors import ScenarioError
-from beringia.models.alignment import alignment_for
+from beringia.models.alignment import AlignmentResult, alignment_for
 from beringia.models.construction.checks import check_construction
 from beringia.models.construction.compile import compile_construction
 from beringia.models.construction.run import anchor_programme, run_construction
+from beringia.models.corridor.plan import CorridorPlan
+from beringia.models.corridor.results import CorridorAssessment
 from beringia.models.corridor.run import run_corridor, scenario_plan
-from beringia.models.operations import assess_operations
+from beringia.models.corridor.timetable import demand_timetable, with_timetable
+from beringia.models.operations import OperationsAssessment, assess_operations
 from beringia.models.reference.assess import (
     PRICE_BASE,
     assess_claims,
@@ -32,6 +36,7 @@ from beringia.pipeline.calibrated import calibrated_forecast
 from beringia.pipeline.checks import quiet_numerics
 from beringia.pipeline.scenarios import ScenarioLike, as_scenario
 from beringia.scenario.io import scenario_hash
+from beringia.scenario.model import Scenario
 
 MAX_DRAWS = 100_000_000
 
@@ -41,6 +46,32 @@ Progress = Callable[[str, int, int], None]
 STAGES = ("operations", "construction", "corridor")
 """The stages of an assessment that report progress: operations (simulated years, one step),
 construction and corridor (draws, block by block); a stage a scenario lacks is not reported."""
+
+
+def _operations_on_demand(
+    scenario: Scenario,
+    alignment: AlignmentResult | None,
+    operations: OperationsAssessment,
+    plan: CorridorPlan,
+    corridor: CorridorAssessment,
+    seed: int,
+    years: int | None,
+) -> OperationsAssessment:
+    """Simulate the timetable that carries the median demand (``market.timetable = demand``).
+
+    Capacity, headways and the mix curve stay those of the scenario's timetable (the mix the
+    corridor's capacity was appraised on); the simulated years (trains run, tonnes, boxes,
+    availability, delays) and the timetabled trains are those of the demand's timetable.
+    """
+    if scenario.market is None or scenario.market.timetable != "demand":
+        return operations
+    tt = demand_timetable(plan, corridor)
+    ops = assess_operations(
+        with_timetable(scenario, tt, operations.teu), alignment, seed=seed, years=years
+    )
+    return replace(
+        operations, annual=ops.annual, demand_per_day=ops.demand_per_day, timetable=tt.to_dict()
+    )
 
 
 def check_run_arguments(draws: int, seed: int, processes: int) -> None:
@@ -145,9 +176,14 @@ def assess(
             years,
             seed=seed,
             progress=lambda done, total: report("corridor", done, total),
+            deepest_invert_m=None if alignment is None else alignment.deepest_invert_m(),
         )
     )
     t_corridor = time.perf_counter() - t_corridor
+    if corridor is not None and plan is not None and operations is not None:
+        operations = _operations_on_demand(
+            scenario, alignment, operations, plan, corridor, seed, operations_years
+        )
     claims = assess_claims(
         scenario,
         cost,

@@ -513,7 +513,11 @@ def _economics_rows(e: dict[str, Any], draws: int | None = None) -> list[tuple[s
                 return "none in any draw"
             text = spread(q, ".1f", 100.0) + " %"
             if key == "irr" and x["irr_defined_share"] < 1.0:
-                text += f"; defined in {format_percent(x['irr_defined_share'], draws)} of draws"
+                text += (
+                    f" where defined ({format_percent(x['irr_defined_share'], draws)} of "
+                    "draws); none in the rest: the yearly cash never turns positive, or the "
+                    "rate is below −99 %"
+                )
             return text
 
         return one
@@ -564,6 +568,10 @@ def _economics_rows(e: dict[str, Any], draws: int | None = None) -> list[tuple[s
         ("Payback, residual value excluded (years after notice to proceed)", *both(payback)),
         ("Revenue-cost ratio (financial)", *both(ratio(lambda x: x["revenue_cost_ratio"]))),
         ("Break-even (TEU a year, both directions)", *both(breakeven_text)),
+        (
+            "Fixed operation and maintenance a year (USD m)",
+            *both(lambda x: spread(x["fixed_opex_usd_m_per_year"], ",.0f")),
+        ),
     ]
     if "economic" in t:
         rows += [

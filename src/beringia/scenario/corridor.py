@@ -20,8 +20,10 @@ from beringia.scenario.quantities import (
     Days,
     Factor,
     Fraction,
+    InflowPerKm,
     KmPerYearPerFront,
     LogitScale,
+    MwhPerKmYear,
     PctPerDay,
     PositiveUsd,
     PositiveUsdMPerKm,
@@ -31,6 +33,7 @@ from beringia.scenario.quantities import (
     Usd,
     UsdMPerKm,
     UsdPerFeuKm,
+    UsdPerKwh,
     Years,
 )
 from beringia.scenario.unique import unique_names
@@ -316,6 +319,38 @@ class Renewals(Sourced):
     )
 
 
+class TunnelOM(Sourced):
+    """Operation and maintenance of the tunnel itself, from long tunnels in service.
+
+    A year's cost is ``maintenance x bore-km x arctic_factor`` plus the electricity of the
+    tunnel's systems (``systems x route-km``) and of pumping its steady inflow up
+    ``pump_head_m`` (``rho g Q H / pump_efficiency``), at ``electricity_usd_per_kwh``. Traction
+    energy is the train operators' cost (``opex_usd_per_train_km``), not the tunnel's.
+    """
+
+    maintenance_usd_per_bore_km_year: Usd = Field(
+        description="Maintenance, cleaning, safety and rescue staff a year per bore-km, 2025 USD"
+    )
+    systems_mwh_per_km_year: MwhPerKmYear = Field(
+        description="Electricity of ventilation, cooling, lighting and signalling a year per "
+        "route-km, MWh (traction excluded)"
+    )
+    inflow_m3_per_min_per_km: InflowPerKm = Field(
+        description="Steady water inflow pumped out, m³ a minute per route-km"
+    )
+    pump_head_m: float | None = Field(
+        None,
+        gt=0,
+        le=L.MAX_PUMP_HEAD_M,
+        description="Lift of the drainage, m (default: the alignment's deepest invert below sea "
+        "level)",
+    )
+    pump_efficiency: float = Field(
+        0.7, gt=0.05, le=1.0, description="Wire-to-water efficiency of the drainage pumps"
+    )
+    electricity_usd_per_kwh: UsdPerKwh = Field(description="Electricity price, 2025 USD per kWh")
+
+
 class Economics(Sourced):
     """Discounting, tariffs, operating costs, asset lives and financing (2025 USD, real terms).
 
@@ -341,7 +376,8 @@ class Economics(Sourced):
     rail_tariff_usd_per_feu_km: UsdPerFeuKm = Field(description="Rail freight rate per FEU-km")
     opex_usd_per_train_km: Usd
     opex_usd_per_route_km_year: Usd = Field(
-        description="Fixed maintenance per route-km and year (per bore-km in the tunnel)"
+        description="Fixed maintenance per route-km and year (per bore-km in the tunnel unless "
+        "tunnel_om is given)"
     )
     arctic_factor: Factor = Field(
         description="Multiplies operating costs on permafrost and subsea segments"
@@ -350,6 +386,11 @@ class Economics(Sourced):
     corridor_life_years: AssetLife = Field(description="Asset life for the residual value")
     tunnel_renewals: Renewals | None = Field(
         None, description="Periodic renewals of the tunnel's track and systems (none: no renewals)"
+    )
+    tunnel_om: TunnelOM | None = Field(
+        None,
+        description="The tunnel's own operation and maintenance (none: opex_usd_per_route_km_year"
+        " per bore-km, as the open line)",
     )
     financing: Financing | None = Field(
         None, description="Financing structure and interest during construction (none: not shown)"

@@ -309,3 +309,18 @@ maintenance night is simulated."""
 
 MIN_TIMETABLE_HOURS = 1.0
 """Sanity: the timetable spreads its paths over at least an hour a day (built-ins: 24)."""
+
+
+MAX_MWH_PER_KM_YEAR = 10_000.0
+"""Sanity: a tunnel's systems (ventilation, cooling, lighting, pumps) use at most 10 GWh a year
+per route-km (Lötschberg: ~0.23 GWh; 50 MW of Channel Tunnel cooling over 50 km would be ~9)."""
+
+MAX_INFLOW_M3_PER_MIN_PER_KM = 10.0
+"""Sanity: steady seepage pumped out of a finished tunnel, m³ a minute per route-km (the Oslofjord
+road tunnel's ~2 m³/min over 7.2 km is ~0.3; Seikan's worst construction flood was 70 m³/min)."""
+
+MAX_USD_PER_KWH = 5.0
+"""Sanity: an electricity price in USD per kWh."""
+
+MAX_PUMP_HEAD_M = 2_000.0
+"""Sanity: metres a finished tunnel's drainage is lifted to the surface."""

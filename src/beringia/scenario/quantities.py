@@ -83,3 +83,9 @@ KmPerMonthPerFront = Annotated[
     Distribution, within(L.MIN_FITOUT_KM_PER_MONTH, L.MAX_FITOUT_KM_PER_MONTH)
 ]
 """Track fitted out per front and month."""
+MwhPerKmYear = Annotated[Distribution, within(0.0, L.MAX_MWH_PER_KM_YEAR)]
+"""Electricity a year per route-km, MWh."""
+InflowPerKm = Annotated[Distribution, within(0.0, L.MAX_INFLOW_M3_PER_MIN_PER_KM)]
+"""Steady water inflow, m³ a minute per route-km."""
+UsdPerKwh = Annotated[Distribution, within(0.0, L.MAX_USD_PER_KWH, open_low=True)]
+"""An electricity price, USD per kWh."""

@@ -47,6 +47,7 @@ from beringia.models.corridor.compile import (
     FinancingInputs,
     MarketInputs,
     PolicyRateInputs,
+    TunnelOMInputs,
 )
 from beringia.models.corridor.network import Segment, new_build, route
 from beringia.models.corridor.ocean import OceanLeg, china_europe_rail, ocean_leg
@@ -273,6 +274,7 @@ class _Project:
     base: FloatArray  # (n, T): cash at zero traffic, residual value excluded
     unit: FloatArray  # (n, T): cash per TEU a year of steady demand
     capex_total: FloatArray  # (n,)
+    fixed_per_year: FloatArray  # (n,): fixed operating cost of a year in service
 
 
 def _project(
@@ -306,6 +308,7 @@ def _project(
         base,
         flows.unit_net,
         capex_total,
+        np.broadcast_to(np.asarray(fixed_per_year, dtype=np.float64), capex_total.shape),
     )
 
 
@@ -323,7 +326,7 @@ class _Accumulator:
         self.name, self.rates, self.financing = name, tuple(rates), financing
         keys = (
             "capex npv npv_res res_pv res_share irr irr_res payback rcr breakeven renew_pv "
-            "ub_pv ub_teu e_npv e_npv_res e_bcr idc eq_irr eq_npv"
+            "ub_pv ub_teu e_npv e_npv_res e_bcr idc eq_irr eq_npv fixed"
         ).split()
         self.v = {k: np.empty(n) for k in keys}
         self.at_rate = [(np.empty(n), np.empty(n)) for _ in self.rates]
@@ -348,6 +351,7 @@ class _Accumulator:
         social = cash + benefits
         df = discount_factors(rate, cash.shape[1])
         v["capex"][:] = p.capex_total
+        v["fixed"][:] = p.fixed_per_year
         v["npv"][:] = npv(cash, rate, factors=df)
         v["res_pv"][:] = npv(p.residual, rate, factors=df)
         v["npv_res"][:] = v["npv"] + v["res_pv"]
@@ -417,6 +421,7 @@ class _Accumulator:
             revenue_cost_ratio=v["rcr"],
             breakeven_teu_per_year=v["breakeven"],
             renewals_pv_usd_bn=v["renew_pv"],
+            fixed_opex_usd_bn_per_year=v["fixed"],
             cash_years=years,
             cash_fan_usd_bn={"p10": pct[0], "p50": pct[1], "p90": pct[2]},
             rate_table=[
@@ -541,9 +546,8 @@ def assess_corridor(
     sea_by_pair = {(p.pair.origin, p.pair.destination): p for p in plan.sea}
     tunnel_km = plan.tunnel.length_km
     path_km = {id(r): _path_km(r, plan) for r in plan.rail}
-    _, network_plain_km, network_arctic_km = _split_km(
-        plan.project_segments, plan.tunnel, tunnel_bores
-    )
+    # the new lines' km outside the tunnel (bores = 0): the tunnel's upkeep is tunnel_fixed
+    _, network_plain_km, network_arctic_km = _split_km(plan.project_segments, plan.tunnel, 0)
     for (_, start, size), s, build in zip(blocks, samplers, builds, strict=True):
         stop = start + size
         vot = s.spec("cargo_value", market.cargo_value_usd_per_feu) * (
@@ -603,6 +607,10 @@ def assess_corridor(
             carried[d][start:stop] = loaded[d]
             empties[d][start:stop] = empty[d]
         steady = loaded["eastbound"] + loaded["westbound"]
+        # empty boxes ride the same trains: train-km per loaded TEU grow by empties / loaded
+        empty_ratio = np.where(
+            steady > 0, (empty["eastbound"] + empty["westbound"]) / np.maximum(steady, 1e-12), 0.0
+        )
         # carried traffic's mean project km per TEU (weights: each pair's demand)
         total_demand = np.maximum(sum_teu, 1e-12)
         mean_tariff_km = sum_tariff_km / total_demand
@@ -625,7 +633,18 @@ def assess_corridor(
         )
         toll_teu = s.spec("toll", econ.toll_usd_per_feu) / TEU_PER_FEU / 1e9
         per_km_year = s.spec("opex_route_km", econ.opex_usd_per_route_km_year) / 1e9
-        tunnel_fixed = per_km_year * tunnel_km * tunnel_bores * arctic
+        tunnel_fixed = (
+            per_km_year * tunnel_km * tunnel_bores * arctic
+            if econ.tunnel_om is None
+            else tunnel_om_usd_bn(
+                econ.tunnel_om,
+                s,
+                tunnel_km,
+                tunnel_bores if inputs.running_bores is None else inputs.running_bores,
+                arctic,
+                inputs.pump_head_m,
+            )
+        )
         cost_t = cost_usd_bn[start:stop]
         dur_t = duration_years[start:stop]
         capex_t = capex_profile(cost_t, dur_t, horizon, shape=econ.capex_shape)
@@ -673,8 +692,8 @@ def assess_corridor(
             steady,
             2 * cap,
             toll_teu + rail_teu * mean_tariff_km,
-            train_km * mean_weighted_km / plan.teu_per_train,
-            per_km_year * network_km,
+            train_km * mean_weighted_km / plan.teu_per_train * (1.0 + empty_ratio),
+            per_km_year * network_km + tunnel_fixed,
             res_c,
             renew_t,
         )
@@ -712,6 +731,39 @@ def assess_corridor(
             "Review 103(7): 2935-59, doi:10.1257/aer.103.7.2935)",
         },
     )
+
+
+WATER_DENSITY_KG_M3 = 1025.0
+"""Sea water, kg/m³ (the drainage of a subsea tunnel is sea water)."""
+GRAVITY_M_S2 = 9.80665
+HOURS_PER_YEAR = 8766.0
+
+
+def tunnel_om_usd_bn(
+    om: TunnelOMInputs,
+    s: _Sampler,
+    route_km: float,
+    bores: int,
+    arctic: FloatArray,
+    pump_head_m: float | None,
+) -> FloatArray:
+    """Return the tunnel's own operation and maintenance a year per draw, 2025 USD bn.
+
+    ``maintenance x running bore-km x arctic`` plus electricity at ``electricity_usd_per_kwh``
+    for the systems (``systems_mwh_per_km_year x route-km``) and for the drainage: the steady inflow
+    (``inflow_m3_per_min_per_km x route-km``) lifted ``pump_head_m`` by pumps of
+    ``pump_efficiency``: ``rho g Q H / eta`` watts, all year round.
+    """
+    maintenance = s.spec("tunnel_maintenance", om.maintenance_usd_per_bore_km_year)
+    systems_mwh = s.spec("tunnel_systems_mwh", om.systems_mwh_per_km_year) * route_km
+    inflow_m3_s = s.spec("tunnel_inflow", om.inflow_m3_per_min_per_km) * route_km / 60.0
+    head = 0.0 if pump_head_m is None else pump_head_m
+    pump_w = WATER_DENSITY_KG_M3 * GRAVITY_M_S2 * inflow_m3_s * head / om.pump_efficiency
+    pump_mwh = pump_w * HOURS_PER_YEAR / 1e6
+    price = s.spec("electricity_price", om.electricity_usd_per_kwh)
+    usd = maintenance * route_km * bores * arctic + (systems_mwh + pump_mwh) * 1000.0 * price
+    out: FloatArray = usd / 1e9
+    return out
 
 
 def carried_split(
@@ -832,9 +884,13 @@ ASSUMPTIONS = [
     "tunnel's capacity per direction, not by the single-track new lines.",
     "Traffic starts when both the tunnel and the corridor's new lines are finished; both start "
     "at notice to proceed.",
-    "The tunnel alone earns the toll and pays its fixed maintenance (per bore-km, Arctic factor); "
-    "the whole corridor also earns the rail tariff on its new and upgraded lines and pays the "
-    "train operating cost there. Existing lines' revenue and cost belong to their owners.",
+    "The tunnel alone earns the toll and pays its own operation and maintenance "
+    "(economics.tunnel_om: maintenance per running bore-km from the Gotthard Base Tunnel times "
+    "the Arctic factor, plus electricity for its systems and for pumping its inflow from the "
+    "deepest invert; without tunnel_om, the open line's upkeep per bore-km); the whole corridor "
+    "also earns the rail tariff on its new and upgraded lines and pays the train operating "
+    "cost there, for the trains that carry empty boxes back too. Existing lines' revenue and "
+    "cost belong to their owners.",
     "Residual value: straight-line over the asset life, at the end of the appraisal period; "
     "shown separately and excluded from the headline NPV, IRR, payback and ratios.",
     "Economic appraisal: shippers' saving against the all-year sea route is the logsum of the "

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from beringia.core.distributions import DistSpec
 from beringia.core.economics import Shape
+from beringia.errors import ScenarioError
 from beringia.models.reference.uplift import uplift
 from beringia.scenario.corridor import Corridor, Economics, Market
 from beringia.scenario.distributions import dist_spec
@@ -99,6 +100,18 @@ class FinancingInputs:
 
 
 @dataclass(frozen=True)
+class TunnelOMInputs:
+    """The tunnel's own upkeep (see :class:`~beringia.scenario.corridor.TunnelOM`)."""
+
+    maintenance_usd_per_bore_km_year: DistSpec
+    systems_mwh_per_km_year: DistSpec
+    inflow_m3_per_min_per_km: DistSpec
+    pump_head_m: float | None
+    pump_efficiency: float
+    electricity_usd_per_kwh: DistSpec
+
+
+@dataclass(frozen=True)
 class EconomicsInputs:
     """The economics section: discounting, tariffs, operating costs, asset lives, financing."""
 
@@ -117,6 +130,7 @@ class EconomicsInputs:
     renewal_share_of_capex: DistSpec | None = None
     renewal_interval_years: float | None = None
     financing: FinancingInputs | None = None
+    tunnel_om: TunnelOMInputs | None = None
 
 
 @dataclass(frozen=True)
@@ -129,12 +143,19 @@ class AppraisalInputs:
         The compiled sections.
     tunnel_bores : int
         Bores of the tunnel (its fixed maintenance is per bore-km).
+    pump_head_m : float or None
+        Lift of the tunnel's drainage, m (``economics.tunnel_om``; None without it).
+    running_bores : int or None
+        Bores with track (``economics.tunnel_om`` maintenance is per running bore-km, as the
+        Gotthard figure it comes from); None: all bores.
     """
 
     corridor: CorridorInputs
     market: MarketInputs
     economics: EconomicsInputs
     tunnel_bores: int
+    pump_head_m: float | None = None
+    running_bores: int | None = None
 
 
 def compile_corridor_section(corridor: Corridor) -> CorridorInputs:
@@ -186,6 +207,7 @@ def compile_market(market: Market) -> MarketInputs:
 def compile_economics(econ: Economics) -> EconomicsInputs:
     """Compile the ``economics`` section."""
     f = econ.financing
+    om = econ.tunnel_om
     return EconomicsInputs(
         discount_rate=dist_spec(econ.discount_rate),
         horizon_years=econ.horizon_years,
@@ -217,25 +239,73 @@ def compile_economics(econ: Economics) -> EconomicsInputs:
             f.debt_tenor_years,
             f.interest_during_construction,
         ),
+        tunnel_om=None
+        if om is None
+        else TunnelOMInputs(
+            dist_spec(om.maintenance_usd_per_bore_km_year),
+            dist_spec(om.systems_mwh_per_km_year),
+            dist_spec(om.inflow_m3_per_min_per_km),
+            om.pump_head_m,
+            om.pump_efficiency,
+            dist_spec(om.electricity_usd_per_kwh),
+        ),
     )
 
 
 def compile_appraisal(
-    corridor: Corridor, market: Market, economics: Economics, tunnel_bores: int
+    corridor: Corridor,
+    market: Market,
+    economics: Economics,
+    tunnel_bores: int,
+    deepest_invert_m: float | None = None,
+    running_bores: int | None = None,
 ) -> AppraisalInputs:
-    """Compile the three sections and the tunnel's bore count for the appraisal."""
+    """Compile the three sections and the tunnel's bore count for the appraisal.
+
+    ``deepest_invert_m`` (the alignment's, when the scenario has one) is the drainage's lift
+    unless ``economics.tunnel_om.pump_head_m`` gives it.
+
+    Raises
+    ------
+    ScenarioError
+        With ``tunnel_om`` but neither a pump head nor an alignment to take it from.
+    """
+    om = economics.tunnel_om
+    head = None
+    if om is not None:
+        head = om.pump_head_m if om.pump_head_m is not None else deepest_invert_m
+        if head is None:
+            raise ScenarioError(
+                "economics.tunnel_om.pump_head_m",
+                "(missing)",
+                "a lift in m from 0 to 2,000: this scenario has no alignment to take the "
+                "deepest invert from",
+            )
     return AppraisalInputs(
         corridor=compile_corridor_section(corridor),
         market=compile_market(market),
         economics=compile_economics(economics),
         tunnel_bores=tunnel_bores,
+        pump_head_m=head,
+        running_bores=running_bores,
     )
 
 
-def scenario_appraisal(scenario: Scenario) -> AppraisalInputs | None:
-    """Compile a scenario's appraisal inputs, or ``None`` without a corridor section."""
+def scenario_appraisal(
+    scenario: Scenario, deepest_invert_m: float | None = None
+) -> AppraisalInputs | None:
+    """Compile a scenario's appraisal inputs, or ``None`` without a corridor section.
+
+    ``deepest_invert_m``: the designed alignment's deepest invert below sea level, m (the
+    tunnel drainage's lift when ``economics.tunnel_om`` does not give one).
+    """
     if scenario.corridor is None or scenario.market is None or scenario.economics is None:
         return None
     return compile_appraisal(
-        scenario.corridor, scenario.market, scenario.economics, len(scenario.construction.bores)
+        scenario.corridor,
+        scenario.market,
+        scenario.economics,
+        len(scenario.construction.bores),
+        deepest_invert_m,
+        sum(b.role == "running" for b in scenario.construction.bores),
     )

@@ -245,6 +245,9 @@ class ProjectEconomics:
         (inf: no traffic within capacity does).
     renewals_pv_usd_bn : ndarray
         Present value of the periodic renewals (zero without them).
+    fixed_opex_usd_bn_per_year : ndarray
+        Fixed operating and maintenance cost of a year in service (the tunnel's own O&M for the
+        tunnel; track maintenance of the new lines and the tunnel for the corridor).
     cash_years : ndarray
         Year indices of the fan chart (0 .. horizon - 1).
     cash_fan_usd_bn : dict
@@ -269,6 +272,7 @@ class ProjectEconomics:
     revenue_cost_ratio: FloatArray
     breakeven_teu_per_year: FloatArray
     renewals_pv_usd_bn: FloatArray
+    fixed_opex_usd_bn_per_year: FloatArray
     cash_years: FloatArray
     cash_fan_usd_bn: dict[str, FloatArray]
     rate_table: list[RateNpv]
@@ -315,6 +319,7 @@ class ProjectEconomics:
             "breakeven_teu_per_year": quantiles_unbounded(be),
             "p_breakeven_within_capacity": float(np.mean(np.isfinite(be))),
             "renewals_pv_usd_bn": quantiles(self.renewals_pv_usd_bn),
+            "fixed_opex_usd_m_per_year": quantiles(self.fixed_opex_usd_bn_per_year * 1000.0),
             "npv_at_fixed_rates": [r.to_dict() for r in self.rate_table],
         }
         if self.economic is not None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from beringia.core.distributions import FloatArray
 from beringia.errors import ScenarioError
+from beringia.models.alignment import alignment_for
 from beringia.models.corridor.appraise import assess_corridor
 from beringia.models.corridor.compile import scenario_appraisal
 from beringia.models.corridor.plan import CorridorPlan, plan_corridor
@@ -52,6 +53,7 @@ def run_corridor(
     *,
     seed: int,
     progress: Callable[[int, int], None] | None = None,
+    deepest_invert_m: float | None = None,
 ) -> CorridorAssessment:
     """Assess the corridor, its traffic and the economics of tunnel and corridor, per draw.
 
@@ -67,8 +69,16 @@ def run_corridor(
         Seed of the random streams.
     progress : callable, optional
         ``progress(done, total)`` after each block of draws.
+    deepest_invert_m : float, optional
+        The alignment's deepest invert below sea level, m: the tunnel drainage's lift when
+        ``economics.tunnel_om`` does not give one (default: designed here from the scenario's
+        alignment when needed; pass it when the caller has designed the alignment already).
     """
-    inputs = scenario_appraisal(scenario)
+    om = None if scenario.economics is None else scenario.economics.tunnel_om
+    if deepest_invert_m is None and om is not None and om.pump_head_m is None:
+        alignment = alignment_for(scenario)
+        deepest_invert_m = None if alignment is None else alignment.deepest_invert_m()
+    inputs = scenario_appraisal(scenario, deepest_invert_m)
     if inputs is None:
         raise _missing()
     return assess_corridor(inputs, plan, cost_usd_bn, duration_years, seed=seed, progress=progress)
