@@ -625,6 +625,8 @@ def operations_section(a: OperationsRun) -> dict[str, Any] | None:
     if o is None or ops is None:
         return None
     traffic = {t.train: t for t in ops.traffic}
+    tt_run = o.timetable
+    follows = tt_run if tt_run is not None and tt_run["follows"] == "demand" else None
     running = []
     for name in o.train_types:
         t = traffic.get(name)
@@ -632,6 +634,11 @@ def operations_section(a: OperationsRun) -> dict[str, Any] | None:
         west = (
             east if t is None or t.westbound_trains_per_day is None else t.westbound_trains_per_day
         )
+        if follows is not None and name == follows["train"]:
+            east = follows["timetabled_trains_per_day"]["eastbound"]
+            west = follows["timetabled_trains_per_day"]["westbound"]
+        elif follows is not None and o.teu.get(name, 0.0) > 0:
+            east = west = 0  # its boxes ride the demand's container trains
         running.append(
             {
                 "name": name,
@@ -650,6 +657,16 @@ def operations_section(a: OperationsRun) -> dict[str, Any] | None:
         "per_hour": o.capacity.trains_per_hour,
         "mean_headway_min": o.capacity.mean_headway_s / 60.0,
         "demand": o.demand_per_day,
+        "timetable_basis": None
+        if follows is None
+        else (
+            f"The timetable follows demand: the median {follows['teu_per_year']['eastbound']:,.0f}"
+            f" TEU eastbound and {follows['teu_per_year']['westbound']:,.0f} westbound a year "
+            f"(loaded and empty) fill {follows['trains_per_day']['eastbound']:.3g} and "
+            f"{follows['trains_per_day']['westbound']:.3g} {follows['train']} trains a day, "
+            "rounded to whole trains; passenger trains keep the scenario's timetable. Capacity "
+            "and headways are those of the scenario's timetable mix."
+        ),
         "shortfall": o.shortfall_message(),
         "running": running,
         "directions": DIRECTIONS,
