@@ -682,15 +682,18 @@ def irr(cash: ArrayLike) -> FloatArray:
     last = _last_flow(c)
     lo_idx = np.full(n, -1, dtype=np.int64)
     mid_dist = np.abs(0.5 * (xs[:-1] + xs[1:]))
-    for start in range(0, n, _GRID_CHUNK):
-        f = _grid_npv(c[start : start + _GRID_CHUNK], exponents, last[start : start + _GRID_CHUNK])
+    # Flows of one sign (or none) have an NPV of that sign at every rate: no root, no grid.
+    mixed = np.flatnonzero((c > 0).any(axis=1) & (c < 0).any(axis=1))
+    for start in range(0, mixed.size, _GRID_CHUNK):
+        rows = mixed[start : start + _GRID_CHUNK]
+        f = _grid_npv(c[rows], exponents, last[rows])
         s = np.sign(f)
         # Only between finite values (a NaN's sign differs from every sign, itself included).
         finite = np.isfinite(f)
         change = (s[:, :-1] != s[:, 1:]) & finite[:, :-1] & finite[:, 1:]
         has = change.any(axis=1)
         best = np.argmin(np.where(change, mid_dist[None, :], np.inf), axis=1)
-        lo_idx[start : start + _GRID_CHUNK] = np.where(has, best, -1)
+        lo_idx[rows] = np.where(has, best, -1)
     out = np.full(n, np.nan)
     found = np.flatnonzero(lo_idx >= 0)
     if found.size == 0:
