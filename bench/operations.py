@@ -426,7 +426,7 @@ def main() -> None:
     draws: list[YearDraws] = []
     peer: list[dict[str, Any]] = []
     heavy_equal = 0
-    simulate_years(inp, args.seed, 20)  # warm-up
+    simulate_years(inp, args.seed, 20)  # warm-up: also compiles (or loads) the numba kernel
     cpu: dict[str, list[float]] = {"lean": [], "heavy": [], "ours": []}
     wall: dict[str, list[float]] = {"lean": [], "heavy": [], "ours": []}
     ours_rounds = []

@@ -74,6 +74,7 @@ from numpy.typing import NDArray
 from beringia.core import rng as rngmod
 from beringia.core.distributions import DistSpec, FloatArray, ppf
 from beringia.core.events import poisson_ppf
+from beringia.core.kernels import timetable_departures
 from beringia.errors import NumericalError, ScenarioError
 
 IntArray = NDArray[np.int64]
@@ -884,49 +885,27 @@ def _closed_intervals(inp: OperationsInputs, disr: Disruptions, n: int) -> _Clos
     return _Closed(s.ravel(), e.ravel(), s.shape[1], closed, single)
 
 
-def _run(
-    inp: OperationsInputs,
-    delays: FloatArray,
-    disr: Disruptions,
-    tt: list[tuple[IntArray, FloatArray]],
-    n_disruption_types: int,
-) -> OperationsResult:
-    """Simulate ``n`` years given their draws (rows: direction 0 years, then direction 1)."""
-    n = delays.shape[0]
-    k_types = len(inp.train_types)
-    year = inp.year_s
-    sizes = [tt[0][0].size, tt[1][0].size]
-    width = max(max(sizes), 1)
-    rows = 2 * n
-    far = 4.0 * year + 4.0 * float(np.max(delays, initial=0.0))  # padding trains never run
-    arr = np.full((rows, width), far)
-    types_tt = np.full((2, width), k_types, dtype=np.int64)  # type k_types = padding
-    sched_tt = np.full((2, width), far)
-    for d in (0, 1):
-        lo = 0 if d == 0 else sizes[0]
-        arr[d * n : (d + 1) * n, : sizes[d]] = tt[d][1][None, :] + delays[:, lo : lo + sizes[d]]
-        types_tt[d, : sizes[d]] = tt[d][0]
-        sched_tt[d, : sizes[d]] = tt[d][1]
-    direction = np.repeat(np.arange(2), n)
-    perm = np.argsort(arr, axis=1, kind="stable")
-    arr_sorted = np.take_along_axis(arr, perm, axis=1)
-    typ_sorted = types_tt[direction[:, None], perm]
-    del arr
-    # Headway to the previous train of the same row, looked up once (padding: 0).
-    hw = np.zeros((k_types + 1, k_types + 1))
-    hw[:k_types, :k_types] = np.asarray(inp.headway_s, dtype=np.float64)
-    head = np.empty((rows, width))
-    head[:, 0] = 0.0
-    head[:, 1:] = hw[typ_sorted[:, :-1], typ_sorted[:, 1:]]
-    del typ_sorted
-    dep = np.ascontiguousarray(arr_sorted.T)  # (width, rows), overwritten by departures
-    head_t = np.ascontiguousarray(head.T)
-    del arr_sorted, head
+COMPILED = True
+"""Run the trains compiled (:func:`beringia.core.kernels.timetable_departures`); False: the
+NumPy twin (:func:`departures_numpy`, one step per train over all rows), the test oracle
+(the same numbers, slower)."""
 
-    closed = _closed_intervals(inp, disr, n)
-    cs, ce = closed.start, closed.end
-    ptr = np.arange(rows, dtype=np.int64) * closed.width
-    nxt = cs[ptr].copy()
+
+def departures_numpy(
+    dep: FloatArray,
+    head_t: FloatArray,
+    cs: FloatArray,
+    ce: FloatArray,
+    ptr: IntArray,
+    nxt: FloatArray,
+) -> None:
+    """Run trains through a bore with closures, in place, one step per train over all rows.
+
+    ``dep`` (width, rows) holds the arrivals in order of arrival and gets the departures;
+    ``head_t`` (width, rows) the headway to the train ahead; the rest as
+    :func:`beringia.core.kernels.timetable_departures`.
+    """
+    rows = dep.shape[1]
     prev = np.full(rows, -np.inf)
     t = np.empty(rows)
     hit = np.empty(rows, dtype=bool)
@@ -951,10 +930,69 @@ def _run(
             nxt[idx] = cs[p]
         prev = dep_j
 
+
+def _timetable_departures_numpy(
+    arr: FloatArray,
+    types_tt: IntArray,
+    direction: IntArray,
+    hw: FloatArray,
+    cs: FloatArray,
+    ce: FloatArray,
+    ptr: IntArray,
+    nxt: FloatArray,
+) -> FloatArray:
+    """Return departures in timetable order: the NumPy twin of the kernel (the oracle)."""
+    rows, width = arr.shape
+    perm = np.argsort(arr, axis=1, kind="stable")
+    arr_sorted = np.take_along_axis(arr, perm, axis=1)
+    typ_sorted = types_tt[direction[:, None], perm]
+    head = np.empty((rows, width))
+    head[:, 0] = 0.0
+    head[:, 1:] = hw[typ_sorted[:, :-1], typ_sorted[:, 1:]]
+    dep = np.ascontiguousarray(arr_sorted.T)  # (width, rows), overwritten by departures
+    departures_numpy(dep, np.ascontiguousarray(head.T), cs, ce, ptr, nxt)
     # Back to timetable order: column c of direction d is the c-th path of the year.
     dep_tt = np.empty((rows, width))
     np.put_along_axis(dep_tt, perm, dep.T, axis=1)
-    del dep, head_t, perm
+    return dep_tt
+
+
+def _run(
+    inp: OperationsInputs,
+    delays: FloatArray,
+    disr: Disruptions,
+    tt: list[tuple[IntArray, FloatArray]],
+    n_disruption_types: int,
+) -> OperationsResult:
+    """Simulate ``n`` years given their draws (rows: direction 0 years, then direction 1)."""
+    n = delays.shape[0]
+    k_types = len(inp.train_types)
+    year = inp.year_s
+    sizes = [tt[0][0].size, tt[1][0].size]
+    width = max(max(sizes), 1)
+    rows = 2 * n
+    far = 4.0 * year + 4.0 * float(np.max(delays, initial=0.0))  # padding trains never run
+    arr = np.full((rows, width), far)
+    types_tt = np.full((2, width), k_types, dtype=np.int64)  # type k_types = padding
+    sched_tt = np.full((2, width), far)
+    for d in (0, 1):
+        lo = 0 if d == 0 else sizes[0]
+        arr[d * n : (d + 1) * n, : sizes[d]] = tt[d][1][None, :] + delays[:, lo : lo + sizes[d]]
+        types_tt[d, : sizes[d]] = tt[d][0]
+        sched_tt[d, : sizes[d]] = tt[d][1]
+    direction = np.repeat(np.arange(2), n)
+    # Headway to the previous train of the same row, looked up once (padding: 0).
+    hw = np.zeros((k_types + 1, k_types + 1))
+    hw[:k_types, :k_types] = np.asarray(inp.headway_s, dtype=np.float64)
+    closed = _closed_intervals(inp, disr, n)
+    cs, ce = closed.start, closed.end
+    ptr = np.arange(rows, dtype=np.int64) * closed.width
+    nxt = cs[ptr].copy()
+    if COMPILED:
+        dep_tt = timetable_departures(arr, types_tt, n, hw, cs, ce, ptr, nxt)
+    else:
+        dep_tt = _timetable_departures_numpy(arr, types_tt, direction, hw, cs, ce, ptr, nxt)
+    del arr
     delay = dep_tt - sched_tt[direction]
     ran = dep_tt < year
     trains_run = np.zeros((n, 2, k_types), dtype=np.int64)
