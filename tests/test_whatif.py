@@ -6,11 +6,13 @@ import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 import beringia
 from beringia.cli import app
+from beringia.core.construction import bore_km as bore_km_of
 from beringia.core.distributions import DistSpec
 from beringia.core.stats import share_within
 from beringia.errors import ScenarioError
@@ -97,6 +99,7 @@ def test_the_level_found_reaches_the_target_and_the_median_does_not(answer: What
         (["3", "--input", "construction.nothing"], "--input"),
         (["3", "--top", "0"], "--top"),
         (["1", "no-such-scenario"], "no-such-scenario"),
+        (["2"], "scope"),  # TKM-World Link's $65bn covers tunnel and railway
     ],
 )
 def test_cli_whatif_errors(runner: CliRunner, cwd: Path, args: list[str], named: str) -> None:
@@ -124,3 +127,21 @@ def test_cli_whatif_prints_levels_beside_the_records(runner: CliRunner) -> None:
     assert res.exit_code == 0, res.output
     assert "per bore-km" in res.output and FACTOR in res.output
     assert "together" in res.output
+
+
+def test_each_level_reached_is_set_beside_the_records(answer: WhatIf) -> None:
+    """The draws that meet the claim at a level: their advance and unit cost, by hand."""
+    (a,) = answer.inputs
+    ten = a.levels[0]
+    assert ten.value is not None and ten.beside_records is not None
+    sc = beringia.load_scenario("bering-strait")
+    inp = anchor_programme(sc, compile_construction(sc, alignment_for(sc)))
+    fixed = {**inp.inputs, FACTOR: DistSpec("fixed", (ten.value,))}
+    run = run_construction(dataclasses.replace(inp, inputs=fixed), draws=DRAWS, seed=9)
+    ok = run.cost_usd_bn <= answer_limit()
+    bore_km = sum(bore_km_of(inp, b) for b in inp.bores)
+    unit = float(np.median(run.cost_usd_bn[ok])) * 1000.0 / bore_km
+    assert f"${unit:,.0f}m per bore-km" in ten.beside_records
+    assert "x the best whole-project mean advance on record" in ten.beside_records
+    assert ten.beside_records in " ".join(answer.sentences())
+    assert answer.to_dict()["inputs"][0]["levels"][0]["beside_records"] == ten.beside_records

@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from beringia.core.construction import ConstructionInputs
+from beringia.core.calendar import YEAR_DAYS
+from beringia.core.construction import ConstructionInputs, bore_km
 from beringia.core.distributions import DistSpec, ppf
 from beringia.core.stats import rank_correlation, ranks, share_within
 from beringia.errors import BeringiaError, ScenarioError
@@ -47,6 +48,7 @@ from beringia.models.reference.assess import (
     money_factor,
     reference_facts,
 )
+from beringia.models.reference.view import ReferenceFacts
 from beringia.pipeline.assess import check_run_arguments
 from beringia.scenario.io import load_scenario
 from beringia.scenario.model import Claim, Scenario
@@ -60,6 +62,7 @@ TAIL = 1e-3
 """The joint search stops at each input's own P0.1 or P99.9."""
 
 Evaluate = Callable[[dict[str, float]], float]
+Explain = Callable[[dict[str, float]], str | None]
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,9 @@ class Level:
     times_median: float | None
     quantile_in_scenario: float | None
     """The scenario's own CDF at ``value`` (0 or 1 beyond its range)."""
+    beside_records: str | None = None
+    """What the draws that meet the claim at this level would have to beat (advance on record,
+    unit cost of the tunnels built)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,8 @@ class JointLevel:
     target: float
     quantile: float | None
     """The favourable-side quantile (e.g. 0.98: each at its own best 2 %), or None."""
+    beside_records: str | None = None
+    """As :attr:`Level.beside_records`."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,7 @@ class WhatIf:
                 where = _where(lv.quantile_in_scenario)
                 parts.append(
                     f"reaches {pct} at {lv.value:.4g} ({lv.times_median:.3g} x its median, {where})"
+                    + ("" if lv.beside_records is None else f": {lv.beside_records}")
                 )
             out.append(
                 f"{a.path} ({a.direction} helps; median {a.median:.4g}, scenario range "
@@ -147,6 +156,7 @@ class WhatIf:
                 joint.append(
                     f"reaches {pct} with every one at quantile {j.quantile:.3f} of its own "
                     "distribution on the side that helps"
+                    + ("" if j.beside_records is None else f": {j.beside_records}")
                 )
         if self.inputs:
             out.append(
@@ -309,6 +319,13 @@ def what_if(
             raise ScenarioError("--target", t, "allowed: a probability strictly between 0 and 1")
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario, overrides)
     c = find_claim(sc, claim)
+    if c.scope != "tunnel":
+        raise ScenarioError(
+            "claim",
+            c.name,
+            f"its scope is {c.scope!r}; whatif moves construction inputs, so it takes claims on "
+            "the tunnel alone (scope 'tunnel')",
+        )
     limit = claim_cost_usd_bn(c, sc)
     if limit is None and c.max_duration_years is None:
         raise ScenarioError("claim", c.name, "it has neither a cost nor a time limit")
@@ -325,8 +342,18 @@ def what_if(
                     "inputs table or the tornado for their paths)",
                 )
 
+    runs: dict[tuple[tuple[str, float], ...], ConstructionRun] = {}
+
+    def run_at(values: dict[str, float]) -> ConstructionRun:
+        key = tuple(sorted(values.items()))
+        if key not in runs:
+            runs[key] = run_construction(
+                _fix(inp, values), draws=draws, seed=seed, processes=processes
+            )
+        return runs[key]
+
     def probability(values: dict[str, float]) -> float:
-        run = run_construction(_fix(inp, values), draws=draws, seed=seed, processes=processes)
+        run = run_at(values)
         return share_within(
             run.cost_usd_bn * factor, run.duration_years, limit, c.max_duration_years
         )
@@ -336,6 +363,13 @@ def what_if(
         base.cost_usd_bn * factor, base.duration_years, limit, c.max_duration_years
     )
     records = _records(sc, inp, c, base, factor)
+    facts = reference_facts(sc)
+    bore_length_km = sum(bore_km(inp, b) for b in inp.bores)
+
+    def explain(values: dict[str, float]) -> str | None:
+        run = run_at(values)
+        return beside_records(run, factor, limit, c.max_duration_years, bore_length_km, facts)
+
     x = sampled_inputs(inp, seed, draws)
     rc, ry = ranks(base.cost_usd_bn), ranks(base.duration_years)
     corr = {}
@@ -349,10 +383,12 @@ def what_if(
     chosen = list(inputs) if inputs is not None else sorted(corr, key=lambda k: -abs(corr[k]))[:top]
     answers = []
     for i, path in enumerate(chosen):
-        answers.append(_one(path, sampled[path], corr.get(path, 0.0), probability, targets))
+        answers.append(
+            _one(path, sampled[path], corr.get(path, 0.0), probability, targets, explain)
+        )
         if progress is not None:
             progress("whatif", i + 1, len(chosen) + 1)
-    joint, joint_end = _joint(answers, sampled, probability, targets)
+    joint, joint_end = _joint(answers, sampled, probability, targets, explain)
     if progress is not None:
         progress("whatif", len(chosen) + 1, len(chosen) + 1)
     return WhatIf(
@@ -388,12 +424,59 @@ def _records(
     return [result.sentence, *(f.message for f in ref.flags)]
 
 
+def beside_records(
+    run: ConstructionRun,
+    factor: float,
+    max_cost_usd_bn: float | None,
+    max_years: float | None,
+    bore_km: float,
+    facts: ReferenceFacts,
+) -> str | None:
+    """Say what the draws of ``run`` that meet the claim would have to beat, or None if none do.
+
+    Their median advance (the mean over headings of each heading's bored length over its
+    boring time, per draw) beside the best whole-project mean advance per heading of the
+    tunnels built, and their median cost per bore-km beside the tunnels built.
+    """
+    cost = run.cost_usd_bn * factor
+    ok = np.ones(cost.shape[0], dtype=bool)
+    if max_cost_usd_bn is not None:
+        ok &= cost <= max_cost_usd_bn
+    if max_years is not None:
+        ok &= run.duration_years <= max_years
+    if not ok.any():
+        return None
+    total = np.zeros(cost.shape[0])
+    count = np.zeros(cost.shape[0])
+    for h in run.headings:
+        days = np.maximum(h.duration_years * YEAR_DAYS, 1e-9)
+        bored = h.length_km > 0
+        total += np.where(bored, h.length_km * 1000.0 / days, 0.0)
+        count += bored
+    advance = float(np.median((total / np.maximum(count, 1.0))[ok]))
+    unit = float(np.median(cost[ok])) * 1000.0 / bore_km
+    parts = [f"the draws that meet the claim here bore a median {advance:,.0f} m/day a heading"]
+    if facts.mean_advances:
+        name, best = max(facts.mean_advances.items(), key=lambda kv: kv[1])
+        parts.append(
+            f"{advance / best:.2g} x the best whole-project mean advance on record ({name}, "
+            f"{best:,.0f} m/day)"
+        )
+    if facts.unit_costs:
+        cheaper = 100.0 - facts.percentile(unit)
+        parts.append(
+            f"at ${unit:,.0f}m per bore-km, cheaper than {cheaper:.0f} % of the tunnels built"
+        )
+    return ", ".join(parts)
+
+
 def _one(
     path: str,
     spec: DistSpec,
     corr: float,
     probability: Evaluate,
     targets: Sequence[float],
+    explain: Explain | None = None,
 ) -> InputAnswer:
     median = _quantile(spec, 0.5)
     lower = corr > 0  # raising it raises cost or time: lowering helps
@@ -420,7 +503,8 @@ def _one(
             levels.append(Level(target, None, None, None))
         else:
             v = at(t)
-            levels.append(Level(target, v, v / median, _cdf(spec, v)))
+            why = None if explain is None else explain({path: v})
+            levels.append(Level(target, v, v / median, _cdf(spec, v), why))
     return InputAnswer(
         path=path,
         direction="lower" if lower else "higher",
@@ -450,6 +534,7 @@ def _joint(
     specs: dict[str, DistSpec],
     probability: Evaluate,
     targets: Sequence[float],
+    explain: Explain | None = None,
 ) -> tuple[list[JointLevel], float]:
     if not answers:
         return [], float("nan")
@@ -474,7 +559,11 @@ def _joint(
     out = []
     for target in targets:
         t = _bisect(evaluate, target)
-        out.append(JointLevel(target, None if t is None else q_at(t)))
+        if t is None:
+            out.append(JointLevel(target, None))
+        else:
+            why = None if explain is None else explain(values(t))
+            out.append(JointLevel(target, q_at(t), why))
     return out, evaluate(1.0)
 
 
