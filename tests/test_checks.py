@@ -154,7 +154,11 @@ def test_too_long_is_measured_against_the_limit(runner: CliRunner, work: Path) -
 
 
 def test_long_horizon_reports_the_share_with_an_irr(runner: CliRunner, work: Path) -> None:
-    """Was "IRR did not converge for 2 draws" after a screen of RuntimeWarnings."""
+    """Was "IRR did not converge for 2 draws" after a screen of RuntimeWarnings.
+
+    The built-in's yearly cash never turns positive (its upkeep exceeds its tolls), and after
+    200 years its assets have no residual value left: no draw has an IRR, and it says so.
+    """
     result = runner.invoke(
         app, ["assess", *DRAWS, "--json", "--set", "economics.horizon_years=200"]
     )
@@ -163,14 +167,10 @@ def test_long_horizon_reports_the_share_with_an_irr(runner: CliRunner, work: Pat
     doc = json.loads(result.stdout)
     econ = doc["economics"]
     for project in ("tunnel", "corridor"):
-        share = econ[project]["irr_defined_share"]
-        assert 0.0 < share < 1.0  # some 200-year cash flows have no IRR
-        assert econ[project]["irr"]["p50"] > -0.99
+        assert econ[project]["irr_defined_share"] == 0.0 and econ[project]["irr"] is None
     shown = [line for line in corridor_lines(doc) if line.startswith("Economics")]
     assert len(shown) == 2
-    assert all(re.search(r"IRR % .* in [0-9.]+ % of draws; pays back", line) for line in shown), (
-        shown
-    )
+    assert all("IRR % none in any draw (the yearly cash never turns positive)" in x for x in shown)
 
 
 def test_a_late_portal_leaves_its_drive_to_the_others(runner: CliRunner, work: Path) -> None:

@@ -29,7 +29,7 @@ from beringia.errors import ScenarioError
 from beringia.models.alignment import alignment_for
 from beringia.models.construction.compile import tunnel_length_km
 from beringia.models.corridor.appraise import assess_corridor
-from beringia.models.corridor.compile import scenario_appraisal
+from beringia.models.corridor.compile import compile_appraisal, scenario_appraisal
 from beringia.models.corridor.network import shipped_doc as shipped_network_doc
 from beringia.models.corridor.places import shipped_doc
 from beringia.models.corridor.results import CorridorAssessment
@@ -383,10 +383,16 @@ def test_tunnel_om_needs_a_pump_head_without_an_alignment() -> None:
     doc = with_tunnel_om(toy_doc())
     del doc["economics"]["tunnel_om"]["pump_head_m"]
     sc = load_scenario(doc)
+    assert sc.corridor is not None and sc.market is not None and sc.economics is not None
     with pytest.raises(ScenarioError, match=r"economics\.tunnel_om\.pump_head_m"):
-        scenario_appraisal(sc, deepest_invert_m=None)
+        compile_appraisal(sc.corridor, sc.market, sc.economics, 3, deepest_invert_m=None)
     inputs = scenario_appraisal(sc, deepest_invert_m=123.0)
     assert inputs is not None and inputs.pump_head_m == 123.0
+    # without one given, the scenario's own alignment is designed for its deepest invert
+    designed = scenario_appraisal(sc)
+    al = alignment_for(sc)
+    assert designed is not None and al is not None
+    assert designed.pump_head_m == al.deepest_invert_m() > 50.0
 
 
 def test_empty_boxes_ride_trains_that_cost_train_km() -> None:
@@ -518,7 +524,7 @@ def test_npv_falls_as_the_discount_rate_rises_for_conventional_cash_flows(
         & np.any(signs > 0, axis=1)
         & np.all(np.where(cols < first_pos[:, None], signs <= 0, signs >= 0), axis=1)
     )
-    assert conventional.sum() >= DRAWS // 2, "too few conventional draws to test"
+    assert conventional.sum() >= DRAWS // 5, "too few conventional draws to test"
     k = first_pos[conventional]
     npv1 = lo.tunnel.npv_usd_bn[conventional]
     npv2 = hi.tunnel.npv_usd_bn[conventional]

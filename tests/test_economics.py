@@ -418,3 +418,13 @@ def test_bad_input_names_the_field(call: object, field: str) -> None:
     with pytest.raises(ScenarioError) as err:
         call()  # type: ignore[operator]
     assert err.value.field == field
+
+
+def test_irr_ignores_flows_within_rounding_of_zero() -> None:
+    """A residue of 1e-19 where revenue and cost cancel is no inflow: no spurious -100 % root."""
+    cash = np.array([[-1.0, -1.0, -1.0, 1.5e-19], [-1.0, 0.0, 0.0, 2.0], [-1.0, 0.0, 0.0, 1e-3]])
+    out = irr(cash)
+    assert np.isnan(out[0])
+    assert out[1] == pytest.approx(2.0 ** (1 / 3) - 1, rel=1e-12)
+    # a small but real inflow still counts: its root is (1e-3) ** (1 / 3) - 1, near -90 %
+    assert out[2] == pytest.approx(1e-3 ** (1 / 3) - 1, rel=1e-9)

@@ -56,8 +56,12 @@ def corridor_lines(d: dict[str, Any]) -> list[str]:
         )
     for name in ("tunnel", "corridor"):
         p = e[name]
-        irr = _range(p["irr"], ".1f", 100.0)
-        if p["irr_defined_share"] != 1:
+        irr = (
+            "none in any draw (the yearly cash never turns positive)"
+            if p["irr"] is None
+            else _range(p["irr"], ".1f", 100.0)
+        )
+        if p["irr"] is not None and p["irr_defined_share"] != 1:
             irr += (
                 f" where defined ({percent(p['irr_defined_share'], d['draws'])} of draws; none "
                 "in the rest: the yearly cash never turns positive, or the rate is below -99 %)"

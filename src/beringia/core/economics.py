@@ -297,7 +297,15 @@ def operating_window(
         opening_year, horizon_years, ramp_years=ramp_years, initial_share=initial_share
     )
     open_fraction = ramp_profile(opening_year, horizon_years)
-    return OperatingWindow(np.maximum(ramp - after, 0.0), np.maximum(open_fraction - after, 0.0))
+    ramp = np.maximum(ramp - after, 0.0)
+    open_fraction = np.maximum(open_fraction - after, 0.0)
+    if closing_year is not None:
+        # Years that start at or after closing are shut exactly: the differences above leave
+        # rounding residues (~1e-16 of a year of traffic) that would read as cash flows.
+        shut = np.arange(ramp.shape[1])[None, :] >= np.atleast_1d(closing)[:, None]
+        ramp[shut] = 0.0
+        open_fraction[shut] = 0.0
+    return OperatingWindow(ramp, open_fraction)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from beringia.core.distributions import DistSpec
 from beringia.core.economics import Shape
 from beringia.errors import ScenarioError
+from beringia.models.alignment import alignment_for
 from beringia.models.reference.uplift import uplift
 from beringia.scenario.corridor import Corridor, Economics, Market
 from beringia.scenario.distributions import dist_spec
@@ -297,10 +298,15 @@ def scenario_appraisal(
     """Compile a scenario's appraisal inputs, or ``None`` without a corridor section.
 
     ``deepest_invert_m``: the designed alignment's deepest invert below sea level, m (the
-    tunnel drainage's lift when ``economics.tunnel_om`` does not give one).
+    tunnel drainage's lift when ``economics.tunnel_om`` does not give one); designed here
+    from the scenario's alignment when needed and not given.
     """
     if scenario.corridor is None or scenario.market is None or scenario.economics is None:
         return None
+    om = scenario.economics.tunnel_om
+    if deepest_invert_m is None and om is not None and om.pump_head_m is None:
+        alignment = alignment_for(scenario)
+        deepest_invert_m = None if alignment is None else alignment.deepest_invert_m()
     return compile_appraisal(
         scenario.corridor,
         scenario.market,

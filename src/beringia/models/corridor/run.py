@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from beringia.core.distributions import FloatArray
 from beringia.errors import ScenarioError
-from beringia.models.alignment import alignment_for
 from beringia.models.corridor.appraise import assess_corridor
 from beringia.models.corridor.compile import scenario_appraisal
 from beringia.models.corridor.plan import CorridorPlan, plan_corridor
@@ -74,10 +73,6 @@ def run_corridor(
         ``economics.tunnel_om`` does not give one (default: designed here from the scenario's
         alignment when needed; pass it when the caller has designed the alignment already).
     """
-    om = None if scenario.economics is None else scenario.economics.tunnel_om
-    if deepest_invert_m is None and om is not None and om.pump_head_m is None:
-        alignment = alignment_for(scenario)
-        deepest_invert_m = None if alignment is None else alignment.deepest_invert_m()
     inputs = scenario_appraisal(scenario, deepest_invert_m)
     if inputs is None:
         raise _missing()
