@@ -18,7 +18,6 @@ from conftest import (
     html_section,
     page_tags,
 )
-from plotly.offline import get_plotlyjs
 
 import beringia
 from beringia.models.numfmt import money_bn
@@ -42,7 +41,7 @@ from beringia.report.construction_figures import CONSTRUCTION_FIGURES
 from beringia.report.figures import all_figures
 from beringia.report.html import claim_verdict
 from beringia.report.operations_figures import OPERATIONS_FIGURES
-from beringia.report.page import linkify
+from beringia.report.page import linkify, plotly_js
 from beringia.report.reduce import MAX_CURVE_POINTS, ecdf_points
 from beringia.report.reference_figures import REFERENCE_FIGURES
 from beringia.report.style import EMPTY_HEIGHT, LAND_COLOUR, empty_figure, legend_entry, rgba
@@ -235,7 +234,7 @@ def test_degenerate_assessments_render(hand_doc: dict[str, Any]) -> None:
     assert fixed.alignment is None
     page = render_report(fixed)
     assert "no sampled inputs" in page
-    assert page.count(get_plotlyjs()) == 1
+    assert page.count(plotly_js()) == 1
     assert_left_out(page, "alignment", "Alignment", ALIGNMENT_FIGURES)
     assert list(all_figures(fixed)) == FIGURES + list(REFERENCE_FIGURES)
     assert_self_contained(page, FIGURES + list(REFERENCE_FIGURES))
