@@ -51,8 +51,8 @@ from beringia.scenario.distributions import Fixed, LogNormal, Pert
 from beringia.scenario.io import hindcast_names, read_document
 
 SECTIONS = [
-    "Claim verdicts",
     "Key figures",
+    "Claim verdicts",
     "Alignment",
     "Distributions of cost and duration",
     "S-curves",
