@@ -288,7 +288,18 @@ def test_figures(assessment: Assessment) -> None:
     assert len(lines) == 3 + len(in_scale)
     p50 = float(np.percentile(assessment.cost_usd_bn, 50))
     assert any(s.x0 == pytest.approx(p50) for s in lines)
-    assert len([t for t in hist.data if t.showlegend is not False]) == n_cost
+    # the claims, and one entry that values the dashed P10, P50 and P90 lines
+    named = [t.name for t in hist.data if t.showlegend is not False]
+    assert len(named) == n_cost + 1
+    p10, p90 = np.percentile(assessment.cost_usd_bn, [10, 90])
+    assert "P10, P50, P90: $" in htmlmod.unescape(named[0])
+    assert f"{p10:,.1f}bn" in named[0] and f"{p90:,.1f}bn" in named[0]
+    # the labels stand above the plot area, never over a bar or a claim's line
+    labels = [a for a in hist.layout.annotations if a.text in ("P10", "P50", "P90")]
+    assert [a.text for a in labels] == ["P10", "P50", "P90"]
+    assert all(a.yref == "y domain" and a.y == 1.0 and a.yanchor == "bottom" for a in labels)
+    for t in named[1:]:
+        assert " 0.0 %" not in t and "100.0 %" not in t
     assert sum(hist.data[0].y) == pytest.approx(100.0)
 
     both = [c for c in tunnel_claims if c.max_cost_usd_bn and c.max_duration_years]

@@ -206,8 +206,9 @@ def figure_html(key: str, fig: go.Figure) -> Markup:
     height = fig.layout.height
     div_id = f"fig-{key}"
     spec = fig.to_plotly_json()
-    data = _script_json({"data": spec.get("data", []), "layout": spec.get("layout", {}),
-                         "config": PLOT_CONFIG})
+    data = _script_json(
+        {"data": spec.get("data", []), "layout": spec.get("layout", {}), "config": PLOT_CONFIG}
+    )
     style = f"height:{int(height)}px;width:100%" if height else "height:100%;width:100%"
     return Markup(
         f'<div id="{div_id}" class="plotly-graph-div" style="{style}"></div>'
