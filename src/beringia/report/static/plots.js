@@ -1,6 +1,7 @@
 /* beringia: draw the page's figures from their JSON blocks once plotly.js has loaded.
    The figures on screen are drawn first, the rest one by one afterwards, and all of them
-   before printing. <html data-plots="ready"> says every figure is drawn. Also opens a
+   before printing. <html data-plots-visible="ready"> says the figures on the first screen
+   are drawn, <html data-plots="ready"> that every figure is. Also opens a
    collapsed <details> when a link points inside it, and filters tables with a search box. */
 (function () {
   "use strict";
@@ -27,6 +28,16 @@
   }
   Array.prototype.forEach.call(blocks, function (b) { pending[b.getAttribute("data-plot")] = b; });
   if (left === 0) { root.setAttribute("data-plots", "ready"); }
+  // The figures on the first screen now; <html data-plots-visible="ready"> when drawn.
+  var onScreen = Object.keys(pending).filter(function (id) {
+    var el = document.getElementById(id);
+    var r = el ? el.getBoundingClientRect() : null;
+    return r && r.bottom > 0 && r.top < window.innerHeight;
+  });
+  Promise.all(onScreen.map(draw)).then(function () {
+    root.setAttribute("data-plots-visible", "ready");
+    if (window.performance && performance.mark) { performance.mark("plots-visible"); }
+  });
   var seen = null;
   if ("IntersectionObserver" in window) {
     seen = new IntersectionObserver(function (entries) {
