@@ -19,8 +19,9 @@ from browser import chromium
 from hindcast_cases import make_case, q3
 from test_report import EVERY_FIGURE
 
+from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.hindcast import HindcastReport
-from beringia.report import render_hindcast_report
+from beringia.report import OperationsView, render_hindcast_report, render_operations_report
 from beringia.report.page import plotly_js
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ def _figures_drawn(visit: Visit, keys: list[str]) -> dict[str, int]:
 def test_every_figure_draws_offline(browser: Browser, report_file: Path, page: str) -> None:
     visit = Visit(browser, report_file, LAPTOP)
     times = visit.ready_s()
+    paint = times.get("first-contentful-paint", math.nan)
     ready = visit.draw_all()
     drawn = _figures_drawn(visit, EVERY_FIGURE)
     assert all(n >= 1 for n in drawn.values()), drawn
@@ -139,7 +141,7 @@ def test_every_figure_draws_offline(browser: Browser, report_file: Path, page: s
     print(
         f"\nreport at 1400x900: {len(page.encode()):,} bytes; head and first screen "
         f"{first:,} bytes; before plotly.js {page.index(plotly_js()):,} bytes; first paint "
-        f"{times.get('first-contentful-paint', math.nan):.2f} s; load event {times['load']:.2f} s; figures "
+        f"{paint:.2f} s; load event {times['load']:.2f} s; figures "
         f"on the first screen drawn (page ready) {times['plots-visible']:.2f} s; every "
         f"figure drawn {ready:.2f} s (on request; by itself in the background after load)"
     )
@@ -149,11 +151,12 @@ def test_every_figure_draws_offline(browser: Browser, report_file: Path, page: s
 def test_hindcast_page_draws_offline(browser: Browser, hindcast_file: Path) -> None:
     visit = Visit(browser, hindcast_file, LAPTOP)
     times = visit.ready_s()
+    paint = times.get("first-contentful-paint", math.nan)
     ready = visit.draw_all()
     html = hindcast_file.read_text(encoding="utf-8")
     print(
         f"\nhindcast page: {len(html.encode()):,} bytes; before plotly.js "
-        f"{html.index(plotly_js()):,} bytes; first paint {times.get('first-contentful-paint', math.nan):.2f} s;"
+        f"{html.index(plotly_js()):,} bytes; first paint {paint:.2f} s;"
         f" page ready {times['plots-visible']:.2f} s; every figure drawn {ready:.2f} s"
     )
     keys = re.findall(r'data-plot="fig-(\w+)"', html)
@@ -161,6 +164,24 @@ def test_hindcast_page_draws_offline(browser: Browser, hindcast_file: Path) -> N
     assert all(n >= 1 for n in _figures_drawn(visit, keys).values())
     assert visit.errors == []
     assert visit.requests == [hindcast_file.as_uri()]
+    visit.close()
+
+
+def test_operations_page_draws_offline(
+    browser: Browser, assessment: Assessment, tmp_path: Path
+) -> None:
+    assert assessment.operations is not None
+    view = OperationsView(assessment.scenario, assessment.operations, assessment.alignment)
+    path = tmp_path / "operations.html"
+    path.write_text(render_operations_report(view, seed=assessment.seed), encoding="utf-8")
+    visit = Visit(browser, path, PHONE)
+    visit.draw_all()
+    keys = re.findall(r'data-plot="fig-(\w+)"', path.read_text(encoding="utf-8"))
+    assert len(keys) == 6
+    assert all(n >= 1 for n in _figures_drawn(visit, keys).values())
+    assert visit.errors == []
+    assert visit.requests == [path.as_uri()]
+    assert int(visit.tab.evaluate("document.documentElement.scrollWidth")) <= PHONE["width"]
     visit.close()
 
 
@@ -215,4 +236,37 @@ def test_print_answers_on_page_one_summary_in_two(browser: Browser, report_file:
         ".map((e) => getComputedStyle(e).breakBefore)"
     )
     assert breaks == ["page", "page"]
+    visit.close()
+
+
+def test_inputs_table_folded_searchable_and_opened_by_links(
+    browser: Browser, report_file: Path, page: str
+) -> None:
+    visit = Visit(browser, report_file, LAPTOP)
+    tab = visit.tab
+    assert tab.evaluate("document.getElementById('inputs-table').open") is False
+    assert not tab.locator("#inputs-rows").is_visible()
+    # a link from the drivers' table to an input row opens the table at that row
+    link = tab.locator('#tornado a[href^="#in-"]').first
+    target = str(link.get_attribute("href"))[1:]
+    link.click()
+    tab.wait_for_function("document.getElementById('inputs-table').open === true")
+    assert tab.locator(f'[id="{target}"]').is_visible()
+    # the filter keeps the rows that contain every word typed
+    words = "tbm assumed"
+    tab.fill("input[data-filter='inputs-rows']", words)
+    shown = tab.evaluate(
+        "[...document.querySelectorAll('#inputs-rows tbody tr')]"
+        ".filter((r) => !r.hidden).map((r) => r.textContent.toLowerCase())"
+    )
+    expected = [r for r in re.findall(r'<tr id="in-[^"]*" class="[^"]*">(.*?)</tr>', page, re.S)]
+    assert 0 < len(shown) < len(expected)
+    assert all(all(w in text for w in words.split()) for text in shown)
+    assert tab.text_content("#inputs-rows-count") == f"{len(shown)} shown"
+    tab.fill("input[data-filter='inputs-rows']", "")
+    hidden = tab.evaluate(
+        "[...document.querySelectorAll('#inputs-rows tbody tr')].filter((r) => r.hidden).length"
+    )
+    assert hidden == 0
+    assert visit.errors == []
     visit.close()

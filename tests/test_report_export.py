@@ -122,9 +122,7 @@ def test_cli_operations_figures(runner: CliRunner, cwd: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["hindcast"], ["operations"]])
-def test_cli_figures_bad_folder_elsewhere(
-    runner: CliRunner, cwd: Path, command: list[str]
-) -> None:
+def test_cli_figures_bad_folder_elsewhere(runner: CliRunner, cwd: Path, command: list[str]) -> None:
     (cwd / "taken").write_text("x", encoding="utf-8")
     result = runner.invoke(app, [*command, "--figures", "taken/sub"])
     assert result.exit_code == 2
