@@ -1,7 +1,8 @@
 """The hindcast page: how well the model forecast tunnels that were built (self-contained HTML).
 
-The page has the main report's look and rules: plotly.js inline once, inline CSS, nothing
-fetched when it opens (the same Content-Security-Policy), sources as clickable links.
+The page has the main report's look and rules: inline CSS, the figures as JSON drawn by
+plotly.js inlined once at the end (:mod:`beringia.report.page`), nothing fetched when it
+opens (the same Content-Security-Policy), sources as clickable links.
 """
 
 from __future__ import annotations

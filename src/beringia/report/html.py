@@ -1,9 +1,11 @@
 """Render an :class:`~beringia.pipeline.assessment.Assessment` as one self-contained HTML page.
 
-The page opens offline: plotly.js is embedded once, inline; every figure is an inline
-``<div>`` and ``<script>``; the CSS is inline; nothing is fetched when the page opens
-(a Content-Security-Policy forbids it). Source references become clickable links, which
-are only followed when clicked.
+The page opens offline and answers first: its first screen (about 13 kB with all the CSS)
+gives the four answers, the claims' verdicts and the share of assumed inputs; every figure
+is a sized ``<div>`` with its JSON, drawn by the scripts at the end of the page (plotly.js
+once, see :mod:`beringia.report.page`); nothing is fetched when the page opens (a
+Content-Security-Policy forbids it). Source references become clickable links, which are
+only followed when clicked.
 """
 
 from __future__ import annotations

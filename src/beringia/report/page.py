@@ -156,7 +156,8 @@ def environment() -> Environment:
         (fixed decimals, a real minus sign), ``money`` (billions,
         :func:`~beringia.models.numfmt.money_bn`), ``corr`` (a signed correlation),
         ``plusminus`` (a number with its sign, a real minus) and ``breakdots`` (a dotted
-        path that may wrap after each dot).
+        path that may wrap after each dot); the global ``plots_js`` (:func:`plots_js`),
+        which ``base.html.j2`` inlines after plotly.js at the end of every page.
     """
     env = Environment(
         loader=PackageLoader("beringia.report", "templates"),
