@@ -105,3 +105,16 @@ def test_first_screen_holds_the_answers_verdicts_and_assumptions(
     assert "are this project's own assumptions" in text
     # the first screen comes before every figure and the plot library
     assert 'data-plot="' not in head
+
+
+def test_capacity_without_a_corridor_is_in_trains(assessment: Assessment) -> None:
+    ops_only = dataclasses.replace(assessment, corridor=None)
+    carry = answers(ops_only)[2]
+    o = ops_only.to_dict()["operations"]
+    cap = o["capacity_trains_per_day_per_direction"]
+    assert carry.value == f"{float(f'{cap:.3g}'):g} trains a day each way"
+    assert carry.range == "Demand: not modelled (no corridor in this scenario)"
+    assert (
+        carry.details[-1]
+        == f"The timetable asks for {o['demand_trains_per_day_per_direction']} a day."
+    )
