@@ -320,9 +320,10 @@ def page_tags(page: str) -> PageTags:
 
 
 def assert_self_contained(page: str, figure_keys: list[str]) -> None:
-    """Nothing loads from elsewhere; a CSP forbids fetching; plotly.js inline exactly once;
-    one element and one ``Plotly.newPlot`` call per figure key, and no other figure."""
-    from plotly.offline import get_plotlyjs
+    """Nothing loads from elsewhere; a CSP forbids fetching; plotly.js (the vendored partial
+    bundle) inline exactly once, after the last figure; one element and one JSON block per
+    figure key, and no other figure."""
+    from beringia.report.page import plotly_js, plots_js
 
     parsed = page_tags(page)
     for tag, attrs in parsed.tags:
@@ -346,9 +347,15 @@ def assert_self_contained(page: str, figure_keys: list[str]) -> None:
     ]
     assert len(csp) == 1 and csp[0] is not None
     assert "default-src 'none'" in csp[0] and "connect-src 'none'" in csp[0]
-    assert page.count(get_plotlyjs()) == 1
-    assert page.count("* plotly.js v") == 1
+    assert page.count(plotly_js()) == 1 and page.count(plots_js()) == 1
+    assert page.count("* plotly.js (cartesian - minified) v") == 1
     scripts = [a for t, a in parsed.tags if t == "script"]
-    assert len(scripts) == 1 + len(figure_keys)  # plotly.js, then one inline call per figure
-    assert page.count("Plotly.newPlot(") == len(figure_keys)
+    # one JSON block per figure, then plotly.js and the script that draws them
+    assert len(scripts) == 2 + len(figure_keys)
+    assert sorted(a.get("data-plot") or "" for a in scripts[:-2]) == sorted(
+        f"fig-{k}" for k in figure_keys
+    )
+    assert all(a.get("type") == "application/json" for a in scripts[:-2])
+    if figure_keys:
+        assert page.index(plotly_js()) > page.rindex('data-plot="fig-')
     assert sorted(re.findall(r'id="fig-(\w+)"', page)) == sorted(figure_keys)

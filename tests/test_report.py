@@ -18,7 +18,6 @@ from conftest import (
     html_section,
     page_tags,
 )
-from plotly.offline import get_plotlyjs
 
 import beringia
 from beringia.models.numfmt import money_bn
@@ -42,7 +41,7 @@ from beringia.report.construction_figures import CONSTRUCTION_FIGURES
 from beringia.report.figures import all_figures
 from beringia.report.html import claim_verdict
 from beringia.report.operations_figures import OPERATIONS_FIGURES
-from beringia.report.page import linkify
+from beringia.report.page import linkify, plotly_js
 from beringia.report.reduce import MAX_CURVE_POINTS, ecdf_points
 from beringia.report.reference_figures import REFERENCE_FIGURES
 from beringia.report.style import EMPTY_HEIGHT, LAND_COLOUR, empty_figure, legend_entry, rgba
@@ -52,8 +51,8 @@ from beringia.scenario.distributions import Fixed, LogNormal, Pert
 from beringia.scenario.io import hindcast_names, read_document
 
 SECTIONS = [
-    "Claim verdicts",
     "Key figures",
+    "Claim verdicts",
     "Alignment",
     "Distributions of cost and duration",
     "S-curves",
@@ -235,7 +234,7 @@ def test_degenerate_assessments_render(hand_doc: dict[str, Any]) -> None:
     assert fixed.alignment is None
     page = render_report(fixed)
     assert "no sampled inputs" in page
-    assert page.count(get_plotlyjs()) == 1
+    assert page.count(plotly_js()) == 1
     assert_left_out(page, "alignment", "Alignment", ALIGNMENT_FIGURES)
     assert list(all_figures(fixed)) == FIGURES + list(REFERENCE_FIGURES)
     assert_self_contained(page, FIGURES + list(REFERENCE_FIGURES))
@@ -289,7 +288,18 @@ def test_figures(assessment: Assessment) -> None:
     assert len(lines) == 3 + len(in_scale)
     p50 = float(np.percentile(assessment.cost_usd_bn, 50))
     assert any(s.x0 == pytest.approx(p50) for s in lines)
-    assert len([t for t in hist.data if t.showlegend is not False]) == n_cost
+    # the claims, and one entry that values the dashed P10, P50 and P90 lines
+    named = [t.name for t in hist.data if t.showlegend is not False]
+    assert len(named) == n_cost + 1
+    p10, p90 = np.percentile(assessment.cost_usd_bn, [10, 90])
+    assert "P10, P50, P90: $" in htmlmod.unescape(named[0])
+    assert f"{p10:,.1f}bn" in named[0] and f"{p90:,.1f}bn" in named[0]
+    # the labels stand above the plot area, never over a bar or a claim's line
+    labels = [a for a in hist.layout.annotations if a.text in ("P10", "P50", "P90")]
+    assert [a.text for a in labels] == ["P10", "P50", "P90"]
+    assert all(a.yref == "y domain" and a.y == 1.0 and a.yanchor == "bottom" for a in labels)
+    for t in named[1:]:
+        assert " 0.0 %" not in t and "100.0 %" not in t
     assert sum(hist.data[0].y) == pytest.approx(100.0)
 
     both = [c for c in tunnel_claims if c.max_cost_usd_bn and c.max_duration_years]

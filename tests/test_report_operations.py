@@ -60,7 +60,7 @@ def test_figures_counted(page: str, assessment: Assessment) -> None:
     # tests/test_report.py checks the page is self-contained; here: every operations figure once
     keys = list(all_figures(assessment))
     assert [k for k in keys if k in OPS_FIGURES] == OPS_FIGURES
-    assert page.count("Plotly.newPlot(") == len(keys) == len(set(keys))
+    assert page.count('data-plot="fig-') == len(keys) == len(set(keys))
     for key in OPS_FIGURES:
         assert page.count(f'id="fig-{key}"') == 1
     assert 'id="fig-' not in html_section(page, "operations").split("</h2>", 1)[0]
@@ -205,7 +205,7 @@ def test_without_operations(assessment: Assessment) -> None:
     assert operations_section(bare) is None
     page = render_report(bare)
     assert_left_out(page, "operations", "Operations", OPS_FIGURES)
-    assert page.count("Plotly.newPlot(") == len(all_figures(bare))
+    assert page.count('data-plot="fig-') == len(all_figures(bare))
     assert_placeholders(OPERATIONS_FIGURES.values(), bare, "no operations")
 
 

@@ -28,13 +28,16 @@ from beringia.report import render_report
 from beringia.report.figures import all_figures
 from beringia.report.page import linkify
 from beringia.report.reference_figures import (
+    KEY_NAME,
     REFERENCE_FIGURES,
     SCENARIO_NAME,
     STATUS_STYLE,
     log_ticks,
     outside_view,
+    reference_key,
     reference_scatter,
 )
+from beringia.report.text import format_percent
 
 
 def _f2(x: float) -> str:
@@ -126,8 +129,13 @@ def test_outside_view_figure(claim_assessment: Assessment) -> None:
     q = ref.outside_view_cost_usd_bn
     assert np.interp(q["p50"], x, y) == pytest.approx(50.0, abs=0.5)
     assert np.interp(q["p90"], x, y) == pytest.approx(90.0, abs=0.5)
-    markers = [t for t in fig.data if t.mode == "markers+text"]
+    markers = [t for t in fig.data if t.mode == "markers"]
     assert len(markers) == 2
+    # the values in the legend, no text over the curves (labels once overlapped at P10)
+    assert not [t for t in fig.data if "text" in (t.mode or "")]
+    assert [m.name.split(" view", 1)[0] for m in markers] == ["inside", "outside"]
+    for m in markers:
+        assert all(f"${x:,.1f}bn" in htmlmod.unescape(m.name) for x in m.x)
     assert list(markers[1].x) == pytest.approx([q["p10"], q["p50"], q["p90"]])
     assert list(markers[0].x) == pytest.approx(
         list(np.percentile(claim_assessment.cost_usd_bn, [10, 50, 90]))
@@ -141,7 +149,8 @@ def test_outside_view_figure(claim_assessment: Assessment) -> None:
         assert c.max_cost_usd_bn is not None
         share_in = float(np.mean(claim_assessment.cost_usd_bn <= c.max_cost_usd_bn))
         share_out = _phi((math.log(c.max_cost_usd_bn / ref.estimate_usd_bn) - u.mu) / u.sigma)
-        assert f"inside {100 * share_in:.1f} %, outside {100 * share_out:.1f} %" in name
+        inside = format_percent(share_in, claim_assessment.n_draws)
+        assert f"inside {inside}, outside {format_percent(share_out)}" in htmlmod.unescape(name)
 
 
 def test_reference_scatter_points(claim_assessment: Assessment) -> None:
@@ -193,6 +202,27 @@ def test_reference_scatter_points(claim_assessment: Assessment) -> None:
     ticks = list(fig.layout.yaxis.tickvals)
     assert ticks[0] <= min(points[n][1] for n in points)
     assert ticks[-1] >= max(points[n][1] for n in points)
+
+
+def test_reference_scatter_points_are_numbered_in_a_key(
+    claim_assessment: Assessment, claim_page: str
+) -> None:
+    # Names survive print: each point carries a number, and the key under the figure names it.
+    fig = reference_scatter(claim_assessment)
+    key = reference_key(claim_assessment)
+    numbers = next(t for t in fig.data if t.name == KEY_NAME)
+    assert numbers.mode == "text" and numbers.showlegend is False
+    assert sorted(int(n) for n in numbers.text) == [k["number"] for k in key]
+    assert [k["number"] for k in key] == list(range(1, len(key) + 1))
+    lengths = [k["length_km"] for k in key]
+    assert lengths == sorted(lengths)
+    by_number = {int(n): (x, y) for n, x, y in zip(numbers.text, numbers.x, numbers.y, strict=True)}
+    for k in key:
+        assert by_number[k["number"]] == (k["length_km"], pytest.approx(k["usd_m_per_route_km"]))
+    channel = next(k for k in key if k["name"] == "Channel Tunnel")
+    part = html_section(claim_page, "outside-view")
+    assert f'<li value="{channel["number"]}">Channel Tunnel' in part
+    assert part.count("<li value=") == len(key)
 
 
 def test_reference_scatter_includes_scenario_rows(claim_assessment: Assessment) -> None:

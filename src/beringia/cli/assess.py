@@ -17,6 +17,7 @@ from beringia.cli.options import (
     DEFAULT_SCENARIO,
     DrawsOpt,
     DrawsOutOpt,
+    FiguresOpt,
     JsonOpt,
     OverridesOpt,
     ProcessesOpt,
@@ -45,6 +46,7 @@ def assess(
     report: ReportOpt = None,
     processes: ProcessesOpt = 1,
     draws_out: DrawsOutOpt = None,
+    figures: FiguresOpt = None,
     save: Annotated[
         bool, typer.Option("--save", help="Keep the run in the run store (see beringia runs).")
     ] = False,
@@ -68,6 +70,10 @@ def assess(
             check_output_path(path, field="--report")
         if draws_out is not None:
             check_output_path(draws_out, field="--draws-out")
+        if figures is not None:
+            from beringia.report.export import check_figures_dir
+
+            check_figures_dir(figures)
         if name is not None and not save:
             raise ScenarioError("--name", name, "give --save too (a name is for a saved run)")
         store, run_id = _start_saved(sc, seed, draws, name) if save else (None, None)
@@ -92,6 +98,12 @@ def assess(
                 ) from None
         else:
             written = None
+        images = []
+        if figures is not None:
+            from beringia.report.export import write_figures
+            from beringia.report.figures import all_figures
+
+            images = write_figures(all_figures(result), figures)
         if draws_out is not None:
             try:
                 beringia.write_draws(result, draws_out)
@@ -105,10 +117,14 @@ def assess(
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
         if written is not None:
             err.print(f"report written to {escape(str(written))}")
+        if images:
+            err.print(f"{len(images)} images written to {escape(str(figures))}")
         return
     _print_summary(result)
     if written is not None:
         out.print(f"\nReport: [bold]{escape(str(written))}[/]")
+    if images:
+        out.print(f"Figures: [bold]{len(images)}[/] images in {escape(str(figures))}")
 
 
 def _start_saved(

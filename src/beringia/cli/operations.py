@@ -10,9 +10,10 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.cli.base import app, fail, out, report_written, write_page
+from beringia.cli.base import app, err, fail, out, report_written, write_page
 from beringia.cli.options import (
     DEFAULT_SCENARIO,
+    FiguresOpt,
     JsonOpt,
     OverridesOpt,
     PageOpt,
@@ -80,6 +81,7 @@ def operations(
     overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
     report: PageOpt = None,
+    figures: FiguresOpt = None,
 ) -> None:
     """Print running times, the headway matrix, capacity and simulated years of traffic."""
     import beringia
@@ -89,13 +91,23 @@ def operations(
         sc = beringia.load_scenario(scenario, overrides or [])
         if report is not None:
             check_output_path(report, field="--report")
+        if figures is not None:
+            from beringia.report.export import check_figures_dir
+
+            check_figures_dir(figures)
         result = beringia.operations(sc, seed=seed, years=years)
-        if report is not None:
+        if report is not None or figures is not None:
             from beringia.models.alignment import alignment_for
             from beringia.report.operations_page import OperationsView, write_operations_report
 
             view = OperationsView(sc, result, alignment_for(sc))
+        if report is not None:
             written = write_page(report, lambda p: write_operations_report(view, p, seed=seed))
+        if figures is not None:
+            from beringia.report.export import write_figures
+            from beringia.report.operations_figures import OPERATIONS_FIGURES
+
+            images = write_figures({k: b(view) for k, b in OPERATIONS_FIGURES.items()}, figures)
     except BeringiaError as exc:
         raise fail(exc) from None
     d = result.to_dict()
@@ -104,3 +116,5 @@ def operations(
     else:
         _print(d, sc.title or sc.name, sc.name)
     report_written(written, as_json=as_json)
+    if figures is not None:
+        (err if as_json else out).print(f"{len(images)} images in {escape(str(figures))}")

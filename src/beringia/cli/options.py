@@ -13,6 +13,7 @@ __all__ = [
     "DEFAULT_SCENARIO",
     "DrawsOpt",
     "DrawsOutOpt",
+    "FiguresOpt",
     "JsonOpt",
     "OverridesOpt",
     "PageOpt",
@@ -50,6 +51,17 @@ PageOpt = Annotated[
     typer.Option(
         "--report",
         help="Also write the HTML report of this run to this file.",
+        show_default="none",
+    ),
+]
+FiguresOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--figures",
+        help=(
+            "Also write every chart of the report as SVG and PNG into this folder (drawn by "
+            "kaleido with the system Chromium)."
+        ),
         show_default="none",
     ),
 ]

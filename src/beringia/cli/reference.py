@@ -19,6 +19,7 @@ from beringia.cli.base import app, err, fail, out, report_written, write_page
 from beringia.cli.options import (
     DEFAULT_SCENARIO,
     DrawsOpt,
+    FiguresOpt,
     JsonOpt,
     OverridesOpt,
     PageOpt,
@@ -303,6 +304,7 @@ def hindcast(
             help="More finished tunnels to run blind, in the layout of data/tunnel_cases.toml.",
         ),
     ] = None,
+    figures: FiguresOpt = None,
 ) -> None:
     """Run built tunnels through the model with pre-construction inputs; score the forecasts.
 
@@ -321,6 +323,10 @@ def hindcast(
             )
         if report is not None:
             check_output_path(report, field="--report")
+        if figures is not None:
+            from beringia.report.export import check_figures_dir
+
+            check_figures_dir(figures)
         show = not as_json and sys.stderr.isatty()
         rep = beringia.hindcast(
             names,
@@ -343,6 +349,12 @@ def hindcast(
                 raise ScenarioError(
                     "--report", str(report), f"cannot write: {exc.strerror}"
                 ) from None
+        if figures is not None:
+            from beringia.report.export import write_figures
+            from beringia.report.hindcast import hindcast_figures
+
+            images = write_figures(hindcast_figures(rep), figures)
+            (err if as_json else out).print(f"{len(images)} images in {escape(str(figures))}")
     except BeringiaError as exc:
         raise fail(exc) from None
     if as_json:

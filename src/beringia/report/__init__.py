@@ -5,8 +5,10 @@ models' result types, never the kernels of ``beringia.core``. One module per job
 
 - ``html`` renders the assessment's page, ``hindcast`` the hindcast page,
   ``operations_page`` the operations section alone (``beringia operations --report``);
-  ``page`` holds what they share (templates and their filters, plotly.js inline once, one
-  figure as HTML);
+  ``page`` holds what they share (templates and their filters, plotly.js inline once at the
+  end of the page, one figure as a sized ``<div>`` and its JSON, drawn by ``static/plots.js``);
+  ``answers`` the first screen's four answers; ``export`` static SVG and PNG images of the
+  figures (``--figures``, kaleido with the system Chromium);
 - one figure module per model: ``construction_figures``, ``alignment_figures`` (plan map and
   longitudinal profile), ``reference_figures`` (outside view), ``operations_figures``,
   ``corridor_figures`` with ``corridor_map``, and ``hindcast_figures``; each lists its

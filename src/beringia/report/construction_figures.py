@@ -28,9 +28,11 @@ from beringia.report.style import (
     legend_entry,
     mark_quantile,
 )
-from beringia.report.text import DOLLAR, plot_text
+from beringia.report.text import DOLLAR, format_percent, plot_text
 
 MARKER_QUANTILES = (("P10", 10.0), ("P50", 50.0), ("P90", 90.0))
+LABEL_GAP = 0.06
+"""Share of a histogram's range under which two quantile labels would touch."""
 """Quantiles marked on the histograms and S-curves."""
 MAX_BINS = 80
 """Most bins of a histogram."""
@@ -103,7 +105,7 @@ def _claim_lines(
         share = float(np.mean(values <= limit))
         name = (
             f"{plot_text(c.name)}<br>≤ {axis.fmt(limit, exact=True)} "
-            f"in {100 * share:.1f} % of draws"
+            f"in {plot_text(format_percent(share, values.size))} of draws"
         )
         line = {"color": colour, "width": 2, "dash": "dot"}
         if lo <= limit <= hi:
@@ -114,21 +116,39 @@ def _claim_lines(
 
 
 def _quantile_lines(fig: go.Figure, values: FloatArray, axis: _Axis) -> None:
-    for label, q in MARKER_QUANTILES:
-        x = float(np.percentile(values, q))
+    """Dashed P10, P50 and P90 lines, named above the plot area and valued in the legend.
+
+    The labels sit above the bars, never over them or a claim's line; labels closer than
+    :data:`LABEL_GAP` of the axis to the previous one are raised a line.
+    """
+    xs = [float(np.percentile(values, q)) for _, q in MARKER_QUANTILES]
+    lo, hi = float(np.min(values)), float(np.max(values))
+    gap = LABEL_GAP * (hi - lo if hi > lo else 1.0)
+    previous: float | None = None
+    level = 0
+    for (label, _), x in zip(MARKER_QUANTILES, xs, strict=True):
         fig.add_vline(x=x, line={"color": QUANTILE_COLOUR, "width": 1.5, "dash": "dash"})
+        level = level + 1 if previous is not None and x - previous < gap and level == 0 else 0
+        previous = x
         fig.add_annotation(
             x=x,
             y=1.0,
             xref="x",
             yref="y domain",
-            text=f"{label} {axis.fmt(x)}",
+            text=label,
             showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            textangle=-90,
+            xanchor="center",
+            yanchor="bottom",
+            yshift=2 + 13 * level,
             font={"color": QUANTILE_COLOUR, "size": 11},
         )
+    values_text = ", ".join(axis.fmt(x) for x in xs)
+    fig.add_trace(
+        legend_entry(
+            f"P10, P50, P90: {values_text}",
+            line={"color": QUANTILE_COLOUR, "width": 1.5, "dash": "dash"},
+        )
+    )
 
 
 def _bins(values: FloatArray) -> FloatArray:
@@ -330,7 +350,7 @@ def scattergram(a: Assessment) -> go.Figure:
         if c.scope != "tunnel":  # the scatter shows the tunnel's cost and time only
             continue
         colour = CLAIM_COLOURS[i % len(CLAIM_COLOURS)]
-        label = f"{plot_text(c.name)}: {100 * c.probability:.1f} %"
+        label = f"{plot_text(c.name)}: {plot_text(format_percent(c.probability, a.n_draws))}"
         if c.max_cost_usd_bn is not None and c.max_duration_years is not None:
             fig.add_shape(
                 type="rect",

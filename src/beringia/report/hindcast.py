@@ -1,7 +1,8 @@
 """The hindcast page: how well the model forecast tunnels that were built (self-contained HTML).
 
-The page has the main report's look and rules: plotly.js inline once, inline CSS, nothing
-fetched when it opens (the same Content-Security-Policy), sources as clickable links.
+The page has the main report's look and rules: inline CSS, the figures as JSON drawn by
+plotly.js inlined once at the end (:mod:`beringia.report.page`), nothing fetched when it
+opens (the same Content-Security-Policy), sources as clickable links.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import statistics
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import plotly.graph_objects as go
 
 from beringia._version import __version__
 from beringia.errors import ScenarioError
@@ -131,6 +134,24 @@ def _case(c: HindcastCase, draws: int) -> dict[str, Any]:
     }
 
 
+def hindcast_figures(report: HindcastReport) -> dict[str, go.Figure]:
+    """Return the hindcast page's figures by key: one per metric, then the calibration.
+
+    Parameters
+    ----------
+    report : HindcastReport
+        The hindcasts.
+
+    Returns
+    -------
+    dict of str to Figure
+        ``hindcast_<metric>`` for each metric and ``hindcast_calibration``.
+    """
+    figs = {f"hindcast_{m}": hindcast_figure(report, m) for m in METRICS}
+    figs["hindcast_calibration"] = calibration_figure(report)
+    return figs
+
+
 def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ()) -> str:
     """Render a hindcast report as one self-contained HTML page.
 
@@ -159,10 +180,7 @@ def render_hindcast_report(report: HindcastReport, *, notes: Sequence[str] = ())
     """
     if not report.cases:
         raise ScenarioError("hindcast.cases", "(none)", "a hindcast report needs at least one case")
-    figs = {
-        f"hindcast_{m}": figure_html(f"hindcast_{m}", hindcast_figure(report, m)) for m in METRICS
-    }
-    figs["hindcast_calibration"] = figure_html("hindcast_calibration", calibration_figure(report))
+    figs = {k: figure_html(k, f) for k, f in hindcast_figures(report).items()}
     context = {
         "anchored": report.programme and not report.blind,
         "csp": CONTENT_SECURITY_POLICY,

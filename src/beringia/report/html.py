@@ -1,9 +1,11 @@
 """Render an :class:`~beringia.pipeline.assessment.Assessment` as one self-contained HTML page.
 
-The page opens offline: plotly.js is embedded once, inline; every figure is an inline
-``<div>`` and ``<script>``; the CSS is inline; nothing is fetched when the page opens
-(a Content-Security-Policy forbids it). Source references become clickable links, which
-are only followed when clicked.
+The page opens offline and answers first: its first screen (about 13 kB with all the CSS)
+gives the four answers, the claims' verdicts and the share of assumed inputs; every figure
+is a sized ``<div>`` with its JSON, drawn by the scripts at the end of the page (plotly.js
+once, see :mod:`beringia.report.page`); nothing is fetched when the page opens (a
+Content-Security-Policy forbids it). Source references become clickable links, which are
+only followed when clicked.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from beringia.output import check_output_path, write_atomic
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.provenance import InputRow, input_rows, provenance_counts
 from beringia.report.alignment_figures import alignment_section
+from beringia.report.answers import answers
 from beringia.report.construction_figures import component_label
 from beringia.report.corridor_figures import corridor_section
 from beringia.report.figures import all_figures
@@ -243,14 +246,18 @@ def render_report(assessment: Assessment) -> str:
     Returns
     -------
     str
-        The HTML document: claim verdicts (and flags against the reference set) first,
+        The HTML document: a first screen with the four answers (cost, time, what it
+        could carry, could it pay; :func:`~beringia.report.answers.answers`), the claims'
+        verdicts in one line each and the share of assumed inputs; then the claim verdicts
+        in full (and flags against the reference set),
         then key figures, the alignment (plan and longitudinal profile, when the scenario
         has one), distributions, scattergram, the outside view (when the assessment has
         one), cost breakdown, schedule of the median draw, tornado, headings, operations
         (capacity, running times, headways and simulated years, when the assessment has
         them), the corridor and its economics (when the assessment has a corridor), every
-        input with its provenance, and the run's provenance. plotly.js is
-        inline once; nothing is loaded from the network when the page opens.
+        input with its provenance (collapsed, with a filter box), and the run's
+        provenance. plotly.js is inline once, at the end; nothing is loaded from the
+        network when the page opens.
     """
     a = assessment
     summary = a.to_dict()
@@ -277,6 +284,7 @@ def render_report(assessment: Assessment) -> str:
         "csp": CONTENT_SECURITY_POLICY,
         "plotly_js": plotly_js(),
         "figures": figs,
+        "answers": answers(a, summary),
         "claims": _claims(a),
         "stats": [
             (

@@ -1,9 +1,12 @@
 """What both pages of the report share: templates, filters, plotly.js inline, one figure as HTML.
 
-A page opens offline: plotly.js is embedded once, inline; every figure is an inline ``<div>``
-and ``<script>``; the CSS is inline; nothing is fetched when the page opens (the
-:data:`CONTENT_SECURITY_POLICY` forbids it). Source references become clickable links, which
-are only followed when clicked.
+A page opens offline and light: the CSS is inline in the head, so the first screen shows
+before any script; every figure is an empty ``<div>`` and its JSON in a
+``<script type="application/json">`` block; plotly.js (the vendored cartesian partial bundle,
+see ``static/README.md``) and the small drawing script ``static/plots.js`` come once, inline,
+at the end of the body, and draw the figures on screen first. Nothing is fetched when the page
+opens (the :data:`CONTENT_SECURITY_POLICY` forbids it). Source references become clickable
+links, which are only followed when clicked.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
+from importlib.resources import files
 
 import plotly.graph_objects as go
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
-from plotly.offline import get_plotlyjs
+from plotly.io.json import to_json_plotly
 
 from beringia.models.numfmt import fixed, money_bn, signed
 from beringia.report.text import format_percent
@@ -28,6 +32,25 @@ CONTENT_SECURITY_POLICY = (
 """The page's policy: inline scripts and styles, images from data URIs, no fetching."""
 PLOT_CONFIG = {"displaylogo": False, "responsive": True}
 """plotly's configuration of every figure."""
+PLOTLY_BUNDLE = "plotly-cartesian.min.js"
+"""The vendored plotly.js partial bundle in ``beringia/report/static`` (see its README)."""
+PLOTLY_TRACES = frozenset(
+    {
+        "bar",
+        "box",
+        "contour",
+        "heatmap",
+        "histogram",
+        "histogram2d",
+        "histogram2dcontour",
+        "image",
+        "pie",
+        "scatter",
+        "scatterternary",
+        "violin",
+    }
+)
+"""The trace types the vendored bundle draws; a figure of the report uses no other."""
 
 _LINK = re.compile(r"(https?://[^\s<>\"']+|doi:\s?10\.\d{4,9}/[^\s<>\"']+)")
 _TRAILING = ".,;:!?'\""
@@ -133,7 +156,8 @@ def environment() -> Environment:
         (fixed decimals, a real minus sign), ``money`` (billions,
         :func:`~beringia.models.numfmt.money_bn`), ``corr`` (a signed correlation),
         ``plusminus`` (a number with its sign, a real minus) and ``breakdots`` (a dotted
-        path that may wrap after each dot).
+        path that may wrap after each dot); the global ``plots_js`` (:func:`plots_js`),
+        which ``base.html.j2`` inlines after plotly.js at the end of every page.
     """
     env = Environment(
         loader=PackageLoader("beringia.report", "templates"),
@@ -151,11 +175,18 @@ def environment() -> Environment:
     env.filters["corr"] = _corr
     env.filters["plusminus"] = _plus_minus
     env.filters["breakdots"] = _break_dots
+    env.globals["plots_js"] = plots_js()
     return env
 
 
+def _script_json(obj: object) -> str:
+    """JSON that is safe inside a ``<script>`` element (no ``<`` at all)."""
+    text: str = to_json_plotly(obj)
+    return text.replace("<", "\\u003c")
+
+
 def figure_html(key: str, fig: go.Figure) -> Markup:
-    """Return a figure as an inline ``<div id="fig-KEY">`` and its ``<script>``.
+    """Return a figure as an empty ``<div id="fig-KEY">`` and its JSON.
 
     Parameters
     ----------
@@ -167,20 +198,52 @@ def figure_html(key: str, fig: go.Figure) -> Markup:
     Returns
     -------
     markupsafe.Markup
-        HTML without plotly.js (the page carries it once, see :func:`plotly_js`).
+        The ``<div>`` (sized, so the page does not jump when it is drawn) and a
+        ``<script type="application/json" data-plot="fig-KEY">`` block with the figure's
+        data, layout and :data:`PLOT_CONFIG`. The page's closing scripts
+        (:func:`plotly_js`, :func:`plots_js`) draw it; a page that uses this carries them
+        once, after its last figure.
     """
     height = fig.layout.height
-    html: str = fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=f"fig-{key}",
-        config=PLOT_CONFIG,
-        default_width="100%",
-        default_height=f"{int(height)}px" if height else "100%",
+    div_id = f"fig-{key}"
+    spec = fig.to_plotly_json()
+    data = _script_json(
+        {"data": spec.get("data", []), "layout": spec.get("layout", {}), "config": PLOT_CONFIG}
     )
-    return Markup(html)
+    style = f"height:{int(height)}px;width:100%" if height else "height:100%;width:100%"
+    return Markup(
+        f'<div id="{div_id}" class="plotly-graph-div" style="{style}"></div>'
+        f'<script type="application/json" data-plot="{div_id}">{data}</script>'
+    )
 
 
+def _static(name: str) -> str:
+    return files("beringia.report").joinpath("static", name).read_text(encoding="utf-8")
+
+
+@cache
 def plotly_js() -> Markup:
-    """Return plotly.js to inline once in a page (safe inside a ``<script>`` element)."""
-    return Markup(get_plotlyjs().replace("</script", "<\\/script"))
+    """Return plotly.js to inline once in a page (safe inside a ``<script>`` element).
+
+    Returns
+    -------
+    markupsafe.Markup
+        The vendored cartesian partial bundle (:data:`PLOTLY_BUNDLE`, about 1.5 MB), with
+        its licence header.
+    """
+    return Markup(_static(PLOTLY_BUNDLE).replace("</script", "<\\/script"))
+
+
+@cache
+def plots_js() -> Markup:
+    """Return the script that draws a page's figures (``static/plots.js``), to inline last.
+
+    Returns
+    -------
+    markupsafe.Markup
+        A few kB: draws each ``data-plot`` block (the figures on screen first, every figure
+        before printing, then ``<html data-plots="ready">``), opens a collapsed
+        ``<details>`` a link points into, and filters a table from an
+        ``<input data-filter="TABLE-ID">``.
+    """
+    return Markup(_static("plots.js").replace("</script", "<\\/script"))

@@ -27,7 +27,7 @@ from beringia.report.style import (
     layout,
     legend_entry,
 )
-from beringia.report.text import DOLLAR, plot_text
+from beringia.report.text import DOLLAR, format_percent, plot_text
 
 OUTSIDE_COLOUR = "#35978f"
 """Colour of the outside view (the reference class's distribution applied to the estimate)."""
@@ -127,25 +127,19 @@ def outside_view(a: Assessment) -> go.Figure:
     )
     in_q = [float(np.percentile(a.cost_usd_bn, q)) for q in (10.0, 50.0, 90.0)]
     o_q = [out_q["p10"], out_q["p50"], out_q["p90"]]
-    for label, xs, other, colour, symbol in (
-        ("inside", in_q, o_q, COST_COLOUR, "circle"),
-        ("outside", o_q, in_q, OUTSIDE_COLOUR, "diamond"),
+    for label, xs, colour, symbol in (
+        ("inside", in_q, COST_COLOUR, "circle"),
+        ("outside", o_q, OUTSIDE_COLOUR, "diamond"),
     ):
-        # Each label on the side away from the other view's marker at the same quantile.
-        sides = [
-            "middle left" if x < y or (x == y and label == "inside") else "middle right"
-            for x, y in zip(xs, other, strict=True)
-        ]
+        # The values in the legend, never as labels over the curves.
+        values = ", ".join(f"{DOLLAR}{x:,.1f}bn" for x in xs)
         fig.add_trace(
             go.Scatter(
                 x=xs,
                 y=[10.0, 50.0, 90.0],
-                mode="markers+text",
+                mode="markers",
                 marker={"color": colour, "size": 10, "symbol": symbol},
-                text=[f"P{q} {DOLLAR}{x:,.1f}bn" for q, x in zip((10, 50, 90), xs, strict=True)],
-                textposition=sides,
-                textfont={"color": colour, "size": 11},
-                showlegend=False,
+                name=f"{label} view P10, P50, P90: {values}",
                 hovertemplate=f"{label} view P%{{y:.0f}} {DOLLAR}%{{x:,.2f}}bn<extra></extra>",
             )
         )
@@ -157,8 +151,9 @@ def outside_view(a: Assessment) -> go.Figure:
         colour = CLAIM_COLOURS[i % len(CLAIM_COLOURS)]
         inside = float(np.mean(a.cost_usd_bn <= limit))
         name = (
-            f"{plot_text(c.name)}<br>≤ {DOLLAR}{limit:,.1f}bn: inside {100 * inside:.1f} %, "
-            f"outside {100 * _outside_share(ref, limit):.1f} %"
+            f"{plot_text(c.name)}<br>≤ {DOLLAR}{limit:,.1f}bn: inside "
+            f"{plot_text(format_percent(inside, a.n_draws))}, outside "
+            f"{plot_text(format_percent(_outside_share(ref, limit)))}"
         )
         line = {"color": colour, "width": 2, "dash": "dot"}
         if lo - span <= limit <= hi + span:
@@ -174,6 +169,57 @@ def outside_view(a: Assessment) -> go.Figure:
 
 def _per_route_km(cost_usd_bn: float, route_km: float) -> float:
     return cost_usd_bn * 1000.0 / route_km
+
+
+KEY_NAME = "numbers of the key"
+"""The reference scatter's trace of point numbers (the key is a table under the figure)."""
+
+
+def key_numbers(tab: ReferenceTable) -> dict[int, int]:
+    """Give each plotted row of the reference set a number, by length (row index to number).
+
+    Parameters
+    ----------
+    tab : ReferenceTable
+        The reference set (:func:`reference_set`).
+
+    Returns
+    -------
+    dict of int to int
+        Each row with a cost per route-km, numbered from the shortest tunnel up (ties by
+        name).
+    """
+    rows = [i for i in range(len(tab)) if math.isfinite(float(tab.usd_m_per_route_km[i]))]
+    rows.sort(key=lambda i: (float(tab.length_km[i]), str(tab.names[i])))
+    return {i: n for n, i in enumerate(rows, start=1)}
+
+
+def reference_key(a: Assessment) -> list[dict[str, Any]]:
+    """Return the key of the reference scatter: what each numbered point is.
+
+    Parameters
+    ----------
+    a : Assessment
+        The assessment (its reference set, as :func:`reference_scatter` plots it).
+
+    Returns
+    -------
+    list of dict
+        ``number``, ``name``, ``status``, ``length_km``, ``usd_m_per_route_km`` and
+        ``unverified``, in the order of the numbers.
+    """
+    tab = reference_set(a)
+    return [
+        {
+            "number": n,
+            "name": str(tab.names[i]),
+            "status": str(tab.status[i]),
+            "length_km": float(tab.length_km[i]),
+            "usd_m_per_route_km": float(tab.usd_m_per_route_km[i]),
+            "unverified": bool(tab.unverified[i]),
+        }
+        for i, n in key_numbers(tab).items()
+    ]
 
 
 def reference_scatter(a: Assessment) -> go.Figure:
@@ -197,6 +243,7 @@ def reference_scatter(a: Assessment) -> go.Figure:
     tab = reference_set(a)
     fig = go.Figure()
     have = np.isfinite(tab.usd_m_per_route_km)
+    numbers = key_numbers(tab)
     for status, (label, symbol, colour) in STATUS_STYLE.items():
         idx = [i for i in range(len(tab)) if have[i] and tab.status[i] == status]
         if not idx:
@@ -248,6 +295,23 @@ def reference_scatter(a: Assessment) -> go.Figure:
                     + DOLLAR
                     + "%{customdata[2]:,.0f}m per bore-km%{customdata[4]}<extra></extra>"
                 ),
+            )
+        )
+    if numbers:
+        # Each point's number in the key under the figure: the names survive print.
+        idx = list(numbers)
+        fig.add_trace(
+            go.Scatter(
+                x=tab.length_km[idx],
+                y=tab.usd_m_per_route_km[idx],
+                mode="text",
+                text=[str(numbers[i]) for i in idx],
+                # neighbours in length alternate above and below their points
+                textposition=["top right" if numbers[i] % 2 else "bottom right" for i in idx],
+                textfont={"size": 10, "color": "#444444"},
+                name=KEY_NAME,
+                showlegend=False,
+                hoverinfo="skip",
             )
         )
     if bool(np.any(tab.unverified & have)):
@@ -457,5 +521,6 @@ def outside_view_section(
         "bores": round(ref.bore_km / ref.route_km) if ref.route_km else 0,
         "built_with_unit_cost": int(np.count_nonzero(unit_rows)),
         "plotted": int(np.count_nonzero(np.isfinite(table.usd_m_per_route_km))),
+        "key": reference_key(a),
         "to_year": table.to_year,
     }

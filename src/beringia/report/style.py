@@ -61,7 +61,12 @@ def layout(fig: go.Figure, title: str, height: int, legend_top: bool = False) ->
         template=TEMPLATE,
         font=FONT,
         height=height,
-        margin={"l": 60, "r": 30, "t": 90 if legend_top else 60, "b": 50},
+        margin={
+            "l": 60,
+            "r": MARGIN_LABEL_WIDTH if _has_margin_labels(fig) else 30,
+            "t": 90 if legend_top else 60,
+            "b": 50,
+        },
         legend=legend,
     )
     return fig
@@ -124,6 +129,10 @@ def legend_entry(
 def mark_quantile(fig: go.Figure, x: float, percent: float, text: str, ax: int = 40) -> None:
     """Mark a quantile on an S-curve: a dashed line across at ``percent``, the value labelled.
 
+    The label stands in the right margin at the line's height, outside the plotted area,
+    so that it never covers the curve or a claim's line; a dot marks the point on the
+    curve. :func:`layout` widens the right margin for it.
+
     Parameters
     ----------
     fig : plotly.graph_objects.Figure
@@ -135,19 +144,43 @@ def mark_quantile(fig: go.Figure, x: float, percent: float, text: str, ax: int =
     text : str
         The label, e.g. ``"P50 12.3 years"`` (already escaped for plotly).
     ax : int
-        Horizontal offset of the label from the point, in pixels (negative: to the left).
+        Unused (labels once stood beside the curve); kept for callers.
     """
+    del ax
     fig.add_hline(y=percent, line={"color": "#999999", "width": 1, "dash": "dash"})
+    fig.add_trace(
+        go.Scatter(
+            x=[x],
+            y=[percent],
+            mode="markers",
+            marker={"color": QUANTILE_COLOUR, "size": 6},
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    )
     fig.add_annotation(
-        x=x,
+        x=1.0,
         y=percent,
+        xref="paper",
+        yref="y",
+        xanchor="left",
+        yanchor="middle",
+        xshift=6,
         text=text,
-        showarrow=True,
-        arrowhead=0,
-        ax=ax,
-        ay=-18,
+        showarrow=False,
+        align="left",
         font={"size": 11, "color": QUANTILE_COLOUR},
-        bgcolor="rgba(255,255,255,0.8)",
+    )
+
+
+MARGIN_LABEL_WIDTH = 130
+"""Right margin in pixels of a figure with labels beside its plot area (:func:`mark_quantile`)."""
+
+
+def _has_margin_labels(fig: go.Figure) -> bool:
+    return any(
+        a.xref == "paper" and a.x is not None and a.x >= 1.0 and a.xanchor == "left"
+        for a in fig.layout.annotations
     )
 
 
