@@ -307,6 +307,11 @@ def test_figures(assessment: Assessment) -> None:
     assert len(rects) == len(both)
     for r, c in zip(rects, both, strict=True):
         assert (r.x0, r.y0, r.x1, r.y1) == (0, 0, c.max_cost_usd_bn, c.max_duration_years)
+    # every claim drawn is named in the legend, none over the draws
+    scatter = figs["scattergram"]
+    assert not scatter.layout.annotations
+    names = [t.name for t in scatter.data]
+    assert all(any(n.startswith(plot_text(c.name)) for n in names) for c in both)
 
     bars = figs["cost_breakdown"].data[0]
     assert len(bars.y) == len(assessment.breakdown_usd_bn)

@@ -413,7 +413,8 @@ def test_cash_fan_bands_ordered(assessment: Assessment) -> None:
     c = assessment.corridor
     assert c is not None
     fig = cash_fan(assessment)
-    assert len(fig.data) == 6
+    assert len(fig.data) == 7  # three bands a project, and the opening's legend entry
+    assert fig.data[6].name.startswith("opening P50: year ") and not fig.layout.annotations
     for k, p in enumerate((c.tunnel, c.corridor)):
         hi, lo, mid = fig.data[3 * k : 3 * k + 3]
         assert lo.fill == "tonexty" and hi.fill in (None, "none")

@@ -363,30 +363,21 @@ def scattergram(a: Assessment) -> go.Figure:
                 opacity=0.12,
                 layer="below",
             )
-            fig.add_annotation(
-                x=0,
-                y=min(c.max_duration_years, y_max),
-                text=label,
-                showarrow=False,
-                xanchor="left",
-                yanchor="bottom" if c.max_duration_years < y_max else "top",
-                font={"color": colour, "size": 11},
-                bgcolor="rgba(255,255,255,0.8)",
+            # claims are named in the legend, never over the draws
+            fig.add_trace(
+                legend_entry(
+                    label,
+                    marker={"symbol": "square", "size": 12, "color": colour, "opacity": 0.5},
+                )
             )
         elif c.max_cost_usd_bn is not None and c.max_cost_usd_bn <= x_max:
-            fig.add_vline(
-                x=c.max_cost_usd_bn,
-                line={"color": colour, "width": 2, "dash": "dot"},
-                annotation={"text": label, "font": {"color": colour, "size": 11}},
-                annotation_position="top left",
-            )
+            dotted = {"color": colour, "width": 2, "dash": "dot"}
+            fig.add_vline(x=c.max_cost_usd_bn, line=dotted)
+            fig.add_trace(legend_entry(label, line=dotted))
         elif c.max_duration_years is not None and c.max_duration_years <= y_max:
-            fig.add_hline(
-                y=c.max_duration_years,
-                line={"color": colour, "width": 2, "dash": "dot"},
-                annotation={"text": label, "font": {"color": colour, "size": 11}},
-                annotation_position="top left",
-            )
+            dotted = {"color": colour, "width": 2, "dash": "dot"}
+            fig.add_hline(y=c.max_duration_years, line=dotted)
+            fig.add_trace(legend_entry(label, line=dotted))
     fig.update_xaxes(title_text=_COST.label, range=[0, x_max])
     fig.update_yaxes(title_text=_DURATION.label, range=[0, y_max])
     return layout(fig, title, 560, legend_top=True)

@@ -337,17 +337,10 @@ def cash_fan(a: Assessment) -> go.Figure:
         )
     if c.opening_year.size:
         opening = float(np.percentile(c.opening_year, 50))
-        fig.add_vline(x=opening, line={"color": QUANTILE_COLOUR, "width": 1.5, "dash": "dot"})
-        fig.add_annotation(
-            x=opening,
-            y=1.0,
-            yref="y domain",
-            text=f"opening P50: year {whole_year(opening)}",
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font={"size": 11, "color": QUANTILE_COLOUR},
-        )
+        dotted = {"color": QUANTILE_COLOUR, "width": 1.5, "dash": "dot"}
+        fig.add_vline(x=opening, line=dotted)
+        # named in the legend, never over the fan
+        fig.add_trace(legend_entry(f"opening P50: year {whole_year(opening)}", line=dotted))
     fig.add_hline(y=0.0, line={"color": "#999999", "width": 1})
     fig.update_xaxes(title_text="Years after notice to proceed", rangemode="tozero")
     fig.update_yaxes(title_text="Net cash flow (2025 USD bn a year)")
