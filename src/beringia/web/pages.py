@@ -115,11 +115,11 @@ def run_page(request: Request, ref: str) -> HTMLResponse:
     return render(
         "run.html",
         {
-            "title": run.label,
+            "title": f"Run {run.label}",
             "run": run,
             "job": None if job is None else job.to_dict(),
             "live": run.status == "running" and job is not None,
-            "claims": res.get("claims", []),
+            "claims": [_verdict(c) for c in res.get("claims", [])],
             "rows": rows,
             "quantiles": QUANTILES,
             "flags": ref_flags,
@@ -127,6 +127,13 @@ def run_page(request: Request, ref: str) -> HTMLResponse:
             "report": pool(request).assessment(run.id) is not None,
         },
     )
+
+
+def _verdict(claim: dict[str, Any]) -> dict[str, Any]:
+    """Return a claim with its sentence as ``text``, without the name it starts with."""
+    name, sentence = str(claim.get("name", "")), str(claim.get("sentence", ""))
+    text = sentence.removeprefix(f"{name}: ")
+    return {**claim, "text": text[:1].upper() + text[1:]}
 
 
 @router.get("/runs/{ref}/report", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ function say(text, kind) {
   if (!box) return;
   box.textContent = "";
   const p = document.createElement("p");
-  p.className = kind === "error" ? "error-box" : "ok-box";
+  p.className = kind + "-box";
   p.textContent = text;
   box.appendChild(p);
 }
@@ -132,7 +132,7 @@ function setupEditor() {
     changed.textContent = n ? n + " changed" : "no changes";
   });
   document.getElementById("validate").addEventListener("click", async function () {
-    say("validating...", "ok");
+    say("validating...", "wait");
     const res = await api("POST", "/api/validate", launcherBody());
     if (res.status !== 200) { say(problem(res), "error"); return; }
     if (res.data.ok) { clearErrors(); say(res.data.lines.join(" · "), "ok"); }
@@ -145,7 +145,7 @@ function setupEditor() {
     body.seed = parseInt(document.getElementById("seed").value, 10);
     const name = document.getElementById("run-name").value.trim();
     if (name) body.name = name;
-    say("starting...", "ok");
+    say("starting...", "wait");
     const res = await api("POST", "/api/runs", body);
     if (res.status === 202) { window.location = "/runs/" + res.data.run_id; return; }
     if (res.status === 422 && res.data && typeof res.data.detail === "string" && res.data.field) {
