@@ -18,12 +18,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from beringia.errors import ScenarioError
 from beringia.pipeline.assess import MAX_DRAWS
-from beringia.scenario.io import scenario_schema
 from beringia.store import Run
 from beringia.store.runs import diff_documents, flatten_document
 from beringia.web.auth import require_reader, require_writer
 from beringia.web.jobs import JobPool
-from beringia.web.library import Library, parse_toml
+from beringia.web.library import Library, parse_toml, scenario_schema
 from beringia.web.state import library, pool, store
 
 router = APIRouter(prefix="/api", dependencies=[Depends(require_reader)])

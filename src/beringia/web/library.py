@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +25,24 @@ from beringia.scenario.io import (
     resolve_variant,
     validate_document,
 )
+from beringia.scenario.io import scenario_schema as _scenario_schema
 from beringia.scenario.model import Scenario
 from beringia.scenario.plain import check_plain
 
 SAVED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 MAX_OVERRIDES = 500
+
+
+@cache
+def scenario_schema() -> dict[str, Any]:
+    """Return the scenario's JSON Schema (built once; callers must not change it)."""
+    return _scenario_schema()
+
+
+@cache
+def _builtin_titles() -> tuple[tuple[str, str], ...]:
+    """Name and title of each built-in scenario (package data: read once)."""
+    return tuple((n, str(read_document(n).get("title", ""))) for n in builtin_names())
 
 
 @dataclass(frozen=True)
@@ -59,9 +73,7 @@ class Library:
 
     def entries(self) -> list[Entry]:
         """Every scenario: built-ins first, then the saved ones."""
-        out = []
-        for name in builtin_names():
-            out.append(Entry(name, str(read_document(name).get("title", "")), "builtin"))
+        out = [Entry(name, title, "builtin") for name, title in _builtin_titles()]
         for name in self.saved_names():
             out.append(Entry(name, str(self.document(name).get("title", "")), "saved"))
         return out

@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from beringia.models.numfmt import fixed, money_bn
-from beringia.scenario.io import scenario_schema
 from beringia.store.runs import diff_documents
 from beringia.web.auth import require_reader
 from beringia.web.editor import editor_sections
+from beringia.web.library import scenario_schema
 from beringia.web.state import library, pool, settings, store
 
 router = APIRouter(dependencies=[Depends(require_reader)], include_in_schema=False)
