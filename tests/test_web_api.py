@@ -231,3 +231,39 @@ def test_saved_and_uploaded_scenarios_go_through_the_validator(tmp_path: Path) -
         names = {e["name"] for e in c.get("/api/scenarios").json()}
     assert "narrow" not in names and "claim-copy" in names
     assert sorted(p.name for p in (tmp_path / "scenarios").iterdir()) == ["claim-copy.json"]
+
+
+def test_a_report_no_longer_in_memory_is_rebuilt_and_checked(tmp_path: Path) -> None:
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from beringia.store.tables import RunRow
+
+    first, _ = make_app(tmp_path)
+    body = {"scenario": "bering-strait-claim", "draws": 60, "seed": 3}
+    with client(first) as c:
+        rid = c.post("/api/runs", json=body, headers=AUTH).json()["run_id"]
+        assert wait_finished(c, rid)["status"] == "finished"
+        assert c.get(f"/runs/{rid}/report").status_code == 200
+    later, store = make_app(tmp_path)  # a new server: nothing in memory
+    with client(later) as c:
+        gone = c.get(f"/runs/{rid}/report")
+        assert gone.status_code == 404 and 'id="rebuild"' in gone.text
+        assert c.post(f"/api/runs/{rid}/report").status_code == 401
+        r = c.post(f"/api/runs/{rid}/report", headers=AUTH)
+        assert r.status_code == 202 and r.json()["kind"] == "report"
+        assert wait_finished(c, rid)["status"] == "finished"
+        page = c.get(f"/runs/{rid}/report")
+        assert page.status_code == 200 and "<html" in page.text[:500]
+        saved = store.get(str(rid))
+        assert saved.status == "finished" and len(store.list()) == 1
+        cost = saved.result["construction"]["cost_usd_bn"]  # type: ignore[index]
+        cost["p50"] += 1.0  # a saved result the model does not give
+        with Session(store.engine) as s, s.begin():
+            s.execute(
+                update(RunRow).where(RunRow.id == rid).values(result_json=json.dumps(saved.result))
+            )
+        c.post(f"/api/runs/{rid}/report", headers=AUTH)
+        job = wait_finished(c, rid)
+        assert job["status"] == "failed" and "does not give its saved result" in job["error"]
+        assert store.get(str(rid)).status == "finished"  # the run itself is untouched

@@ -235,6 +235,14 @@ def delete_run(request: Request, ref: str) -> dict[str, Any]:
     return {"id": run.id, "deleted": True}
 
 
+@router.post(
+    "/runs/{ref}/report", summary="Rebuild a run's full report", status_code=202, dependencies=Write
+)
+def rebuild_report(request: Request, ref: str) -> dict[str, Any]:
+    """Run a finished run again (same scenario, seed, draws) to rebuild its HTML report."""
+    return pool(request).rebuild(store(request).get(ref)).to_dict()
+
+
 @router.get("/jobs", summary="Jobs of this server")
 def list_jobs(request: Request) -> list[dict[str, Any]]:
     """List the jobs this server has run or queued, newest first."""

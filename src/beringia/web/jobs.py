@@ -11,6 +11,7 @@ draws).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -27,7 +28,7 @@ from beringia.scenario.io import scenario_hash
 if TYPE_CHECKING:
     from beringia.pipeline import Assessment
     from beringia.scenario.model import Scenario
-    from beringia.store import RunStore
+    from beringia.store import Run, RunStore
 
 log = logging.getLogger("beringia.web")
 
@@ -65,6 +66,10 @@ class Job:
     version: int = 0
     """Bumped at every change, so a watcher knows when to send an update."""
     cancel: threading.Event = field(default_factory=threading.Event)
+    kind: str = "run"
+    """``run`` (a new run of the store) or ``report`` (a saved run again, for its report)."""
+    expected: dict[str, Any] | None = None
+    """For a ``report`` job: the saved result the run again must give."""
 
     @property
     def done(self) -> bool:
@@ -78,6 +83,7 @@ class Job:
             "scenario_name": self.scenario_name,
             "draws": self.draws,
             "seed": self.seed,
+            "kind": self.kind,
             "status": self.status,
             "error": self.error,
             "progress": [
@@ -97,6 +103,18 @@ def _assess(scenario: Scenario, *, draws: int, seed: int, progress: Any) -> Asse
     import beringia
 
     return beringia.assess(scenario, draws=draws, seed=seed, progress=progress)
+
+
+def without_timings(result: dict[str, Any]) -> dict[str, Any]:
+    """Return a result JSON without its wall-clock timings (``provenance.*_seconds``)."""
+    prov = result.get("provenance", {})
+    return {**result, "provenance": {k: v for k, v in prov.items() if not k.endswith("_seconds")}}
+
+
+def _check_same(result: Assessment, expected: dict[str, Any]) -> None:
+    got = json.loads(json.dumps(result.to_dict()))
+    if without_timings(got) != without_timings(expected):
+        raise BeringiaError("run again, it does not give its saved result; report not rebuilt")
 
 
 class JobPool:
@@ -155,14 +173,7 @@ class JobPool:
                 "draws", draws, f"allowed on this server: 1 to {self.max_draws:,} per run"
             )
         with self._lock:
-            if self._closed:
-                raise Busy("the server is shutting down; no new runs")
-            active = sum(1 for j in self._jobs.values() if not j.done)
-            if active >= self.max_jobs + self.queue:
-                raise Busy(
-                    f"busy: {active} runs are running or queued (at most {self.max_jobs} at a "
-                    f"time and {self.queue} waiting); try again when one has finished"
-                )
+            self._admit()
             run_id = self.store.start(
                 scenario, scenario_hash(scenario), seed, draws, name, __version__
             )
@@ -171,6 +182,55 @@ class JobPool:
             self._trim()
         self._executor.submit(self._run, job, scenario)
         return job
+
+    def rebuild(self, run: Run) -> Job:
+        """Run a finished run again (its scenario, seed and draws) for its full report.
+
+        The store is not touched. The new result must equal the saved one (wall-clock timings
+        aside), or the job fails saying so.
+
+        Raises
+        ------
+        ScenarioError
+            If the run is not finished, or was made by another version of beringia.
+        Busy
+            If the pool is full.
+        """
+        from beringia.scenario.io import validate_document
+
+        if run.status != "finished" or run.result is None:
+            raise ScenarioError("run", run.label, "only a finished run's report can be rebuilt")
+        if run.version != __version__:
+            raise ScenarioError(
+                "run", run.label, f"made by beringia {run.version}, this is {__version__}"
+            )
+        if not 1 <= run.draws <= self.max_draws:
+            raise ScenarioError(
+                "draws", run.draws, f"allowed on this server: 1 to {self.max_draws:,} per run"
+            )
+        scenario = validate_document(run.scenario)
+        with self._lock:
+            known = self._jobs.get(run.id)
+            if known is not None and not known.done:
+                return known
+            self._admit()
+            job = Job(run.id, run.scenario_name, run.draws, run.seed, kind="report")
+            job.expected = run.result
+            self._jobs.pop(run.id, None)
+            self._jobs[run.id] = job
+        self._executor.submit(self._run, job, scenario)
+        return job
+
+    def _admit(self) -> None:
+        """Refuse a new job when closing or full (called with the lock held)."""
+        if self._closed:
+            raise Busy("the server is shutting down; no new runs")
+        active = sum(1 for j in self._jobs.values() if not j.done)
+        if active >= self.max_jobs + self.queue:
+            raise Busy(
+                f"busy: {active} runs are running or queued (at most {self.max_jobs} at a "
+                f"time and {self.queue} waiting); try again when one has finished"
+            )
 
     def _trim(self) -> None:
         ended = [k for k, j in self._jobs.items() if j.done]
@@ -203,7 +263,10 @@ class JobPool:
 
         try:
             result = self._runner(scenario, draws=job.draws, seed=job.seed, progress=progress)
-            self.store.finish(job.run_id, result)
+            if job.kind == "report":
+                _check_same(result, job.expected or {})
+            else:
+                self.store.finish(job.run_id, result)
         except Stopped as exc:
             self._end(job, "cancelled" if str(exc) == "cancelled" else "failed", str(exc))
             return
@@ -221,7 +284,10 @@ class JobPool:
         self._touch(job, status="finished", ended=time.time())
 
     def _end(self, job: Job, status: str, reason: str) -> None:
-        """Mark the run failed in the store, then the job ended (the store first)."""
+        """Mark the run failed in the store, then the job ended (the store first).
+
+        A finished run (a ``report`` job's) stays as it is: the store fails running runs only.
+        """
         self.store.fail(job.run_id, reason)
         self._touch(job, status=status, error=reason, ended=time.time())
 

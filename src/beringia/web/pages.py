@@ -118,7 +118,7 @@ def run_page(request: Request, ref: str) -> HTMLResponse:
             "title": f"Run {run.label}",
             "run": run,
             "job": None if job is None else job.to_dict(),
-            "live": run.status == "running" and job is not None,
+            "live": job is not None and not job.done,
             "claims": [_verdict(c) for c in res.get("claims", [])],
             "rows": rows,
             "quantiles": QUANTILES,
@@ -144,12 +144,7 @@ def report_page(request: Request, ref: str) -> HTMLResponse:
     run = store(request).get(ref)
     a = pool(request).assessment(run.id)
     if a is None:
-        return error_page(
-            404,
-            f"The full report of run {run.label} is no longer in memory (this server keeps the "
-            "last few). Start the run again with the same scenario, seed and draws: the result "
-            "is the same, bit for bit.",
-        )
+        return render("report-gone.html", {"title": f"Report of run {run.label}", "run": run}, 404)
     return HTMLResponse(render_report(a))
 
 

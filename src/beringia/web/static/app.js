@@ -211,6 +211,14 @@ function setupRun() {
       if (res.status !== 200) say(problem(res), "error");
     });
   }
+  const rebuild = document.getElementById("rebuild");
+  if (rebuild) {
+    rebuild.addEventListener("click", async function () {
+      const res = await api("POST", "/api/runs/" + rebuild.dataset.run + "/report");
+      if (res.status === 202) window.location = "/runs/" + rebuild.dataset.run;
+      else say(problem(res), "error");
+    });
+  }
   const rename = document.getElementById("rename-form");
   if (rename) {
     rename.addEventListener("submit", async function (ev) {
