@@ -1,22 +1,37 @@
-"""Load on loopback with a real uvicorn: 50 concurrent reads while 10 runs are asked for at
-once. No 5xx; every run is accepted and finishes, or is refused with a clear "busy"; the store
-holds exactly the accepted runs, finished, with the same result (same scenario, seed, draws)."""
+"""Load on loopback with a real uvicorn, on SQLite and on PostgreSQL: 50 concurrent reads while
+10 runs are asked for at once. No 5xx; every run is accepted and finishes, or is refused with a
+clear "busy"; the store holds exactly the accepted runs, finished, with the same result (same
+scenario, seed, draws)."""
 
 from __future__ import annotations
 
 import hashlib
+import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
+from pg import fresh_database, postgres_server
 from webapp import AUTH, SHORT, live_server, make_app, without_timings
 
 READS = ("/api/runs", "/api/scenarios", "/api/jobs", "/", "/runs", "/api/scenarios/bering-strait")
 
 
-def test_concurrent_reads_and_queued_runs(tmp_path: Path) -> None:
-    app, store = make_app(tmp_path, max_jobs=2, queue=4)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> Iterator[str | None]:
+    """The store's database: SQLite in the data folder, or a throwaway PostgreSQL server."""
+    if request.param == "sqlite":
+        yield None
+        return
+    with postgres_server() as url:
+        yield fresh_database(url, f"load{uuid.uuid4().hex}")
+
+
+def test_concurrent_reads_and_queued_runs(tmp_path: Path, database: str | None) -> None:
+    app, store = make_app(tmp_path, url=database, max_jobs=2, queue=4)
     body = {"scenario": "bering-strait", "overrides": SHORT, "draws": 100, "seed": 7}
     with (
         live_server(app) as base,

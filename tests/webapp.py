@@ -26,9 +26,11 @@ SHORT = ["operations.simulated_years=8"]
 TIMING = ("simulation_seconds", "operations_seconds", "corridor_seconds", "total_seconds")
 
 
-def make_app(folder: Path, runner: Any = None, **settings: Any) -> tuple[FastAPI, RunStore]:
-    """An app whose runs and saved scenarios live in ``folder`` (SQLite)."""
-    store = open_store(f"sqlite:///{folder / 'runs.sqlite'}", folder)
+def make_app(
+    folder: Path, runner: Any = None, url: str | None = None, **settings: Any
+) -> tuple[FastAPI, RunStore]:
+    """An app whose runs and saved scenarios live in ``folder`` (SQLite unless ``url``)."""
+    store = open_store(url or f"sqlite:///{folder / 'runs.sqlite'}", folder)
     return create_app(WebSettings(token=TOKEN, **settings), store, runner=runner), store
 
 
