@@ -75,7 +75,16 @@ def live_server(app: FastAPI) -> Iterator[str]:
 
     port = free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="on",
+            # uvicorn closes idle connections after 5 s: on a busy machine a client may reuse
+            # one just as it closes (a ReadError that is not the app's)
+            timeout_keep_alive=120,
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
