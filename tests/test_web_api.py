@@ -240,11 +240,11 @@ def test_a_report_no_longer_in_memory_is_rebuilt_and_checked(tmp_path: Path) -> 
     from beringia.store.tables import RunRow
 
     first, _ = make_app(tmp_path)
-    body = {"scenario": "bering-strait-claim", "draws": 60, "seed": 3}
+    body = {"scenario": "bering-strait-claim", "overrides": SHORT, "draws": 60, "seed": 3}
     with client(first) as c:
         rid = c.post("/api/runs", json=body, headers=AUTH).json()["run_id"]
         assert wait_finished(c, rid)["status"] == "finished"
-        assert c.get(f"/runs/{rid}/report").status_code == 200
+        assert 'id="report-link"' in c.get(f"/runs/{rid}").text  # kept in memory
     later, store = make_app(tmp_path)  # a new server: nothing in memory
     with client(later) as c:
         gone = c.get(f"/runs/{rid}/report")
