@@ -13,6 +13,7 @@ import pytest
 from webapp import AUTH, SHORT, TOKEN, WRONG, client, make_app, wait_finished
 
 from beringia.web.auth import load_token
+from beringia.web.settings import LOOPBACK_HOSTS
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 READS_BY_POST = {"/api/validate"}
@@ -109,3 +110,12 @@ def test_the_token_comes_from_the_environment_or_a_private_file(
     mode = stat.S_IMODE(os.stat(tmp_path / "web-token").st_mode)
     assert mode == 0o600
     assert load_token(tmp_path) == (token, f"kept in {tmp_path / 'web-token'}")
+
+
+def test_on_loopback_only_loopback_host_names_are_answered(tmp_path: Path) -> None:
+    app, _ = make_app(tmp_path, allowed_hosts=LOOPBACK_HOSTS)
+    with client(app) as c:
+        assert c.get("http://127.0.0.1/api/scenarios").status_code == 200
+        assert c.get("http://localhost:8000/runs").status_code == 200
+        rebound = c.get("/api/runs", headers={"Host": "attacker.example"})
+        assert rebound.status_code == 400

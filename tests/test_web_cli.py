@@ -67,6 +67,7 @@ def test_serve_binds_loopback_and_prints_the_token(tmp_path: Path) -> None:
                 assert time.monotonic() < end and proc.poll() is None, "serve did not start"
                 time.sleep(0.1)
         assert r.status_code == 200
+        assert httpx.get(base + "/", headers={"Host": "rebound.example"}).status_code == 400
         assert httpx.post(base + "/api/runs", json={}).status_code == 401
         bad = httpx.post(
             base + "/api/runs", json={"draws": 0}, headers={"Authorization": f"Bearer {token}"}

@@ -35,6 +35,7 @@ def serve(
     from beringia.cli.runs import _store
     from beringia.web import WebSettings, create_app
     from beringia.web.auth import load_token
+    from beringia.web.settings import LOOPBACK_HOSTS
 
     try:
         if not 1 <= port <= 65535:
@@ -48,6 +49,7 @@ def serve(
             queue=queue,
             max_draws=max_draws,
             time_limit_s=time_limit,
+            allowed_hosts=LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else (),
         )
         web = create_app(settings, store)
     except BeringiaError as exc:
@@ -56,6 +58,6 @@ def serve(
     out.print(f"beringia web app: [bold]http://{escape(shown)}:{port}/[/]")
     out.print(f"token ({escape(origin)}): {escape(token)}")
     out.print(f"runs kept in {escape(store.url)}")
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host not in LOOPBACK_HOSTS:
         err.print(f"[yellow]note:[/] listening on {escape(host)}, not only this machine")
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -9,6 +9,9 @@ from beringia.errors import ScenarioError
 MAX_BODY_BYTES = 2 * 1024 * 1024
 """Largest request body (an uploaded scenario, a JSON document): 2 MB, as a scenario file."""
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+"""Host names of this machine's loopback interface."""
+
 
 @dataclass(frozen=True)
 class WebSettings:
@@ -31,6 +34,10 @@ class WebSettings:
         draws) and its run marked failed.
     max_body_bytes : int
         Largest request body.
+    allowed_hosts : tuple of str
+        ``Host`` headers the app answers (empty: any). ``beringia serve`` on loopback allows
+        only loopback names, so a web page elsewhere cannot reach the app through DNS
+        rebinding.
     """
 
     token: str
@@ -40,6 +47,7 @@ class WebSettings:
     max_draws: int = 200_000
     time_limit_s: float = 600.0
     max_body_bytes: int = MAX_BODY_BYTES
+    allowed_hosts: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.token) < 16:
