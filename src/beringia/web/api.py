@@ -12,11 +12,11 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from beringia.errors import ScenarioError
+from beringia.errors import BeringiaError, ScenarioError
 from beringia.pipeline.assess import MAX_DRAWS
 from beringia.store import Run
 from beringia.store.runs import diff_documents, flatten_document
@@ -178,6 +178,8 @@ def validate(
             "ok": False,
             "errors": [{"field": exc.field, "value": _jsonable(exc.value), "message": str(exc)}],
         }
+    except BeringiaError as exc:  # a model's own check (a train too weak to climb, ...)
+        return {"ok": False, "errors": [{"field": "scenario", "value": None, "message": str(exc)}]}
     return {"ok": True, "errors": [], "lines": lines}
 
 
@@ -338,7 +340,7 @@ def run_claims(request: Request, ref: str) -> list[dict[str, Any]]:
 
 
 @router.post("/claims", summary="Check a custom claim", status_code=202, dependencies=Write)
-def check_claims(request: Request, body: RunInput, response: Response) -> dict[str, Any]:
+def check_claims(request: Request, body: RunInput) -> dict[str, Any]:
     """Queue a run of the scenario with the added claims (as ``beringia claims --claim``)."""
     if not body.claims:
         raise ScenarioError("claims", [], "give at least one claim to check")

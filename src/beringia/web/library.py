@@ -89,7 +89,10 @@ class Library:
         if name in builtin_names():
             return read_document(name)
         if name in self.saved_names():
-            doc = json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))
+            try:
+                doc = json.loads((self.folder / f"{name}.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise ScenarioError("scenario", name, f"saved file unreadable: {exc}") from None
             if isinstance(doc, dict):
                 return doc
         known = ", ".join(builtin_names() + self.saved_names())
