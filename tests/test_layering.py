@@ -127,6 +127,7 @@ ALLOWED = {
         "errors",
         "_version",
         "scenario",
+        "models",
         "pipeline",
         "report",
         "output",
