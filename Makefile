@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DRAWS  ?= 20000
 
-.PHONY: install system demo test lint bench readme clean
+.PHONY: install system demo serve test lint bench readme clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "beringia needs Python >= 3.11 (set PYTHON=python3.11 or newer)")'
@@ -18,6 +18,9 @@ install: $(STAMP) ## Create .venv and install beringia with its test tools
 
 demo: install ## Assess the built-in Bering Strait scenario and write the HTML report
 	$(BIN)/beringia assess bering-strait --draws $(DRAWS) --report reports/bering-strait.html
+
+serve: install ## The web app on http://127.0.0.1:8000 (beringia serve prints the token writes need)
+	$(BIN)/beringia serve
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .

@@ -26,6 +26,7 @@ COMMAND_ORDER = (
     "compare",
     "sweep",
     "runs",
+    "serve",
     "corridor",
     "operations",
     "alignment",
