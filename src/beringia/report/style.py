@@ -7,6 +7,7 @@ that the report reads as one document; a figure with nothing to show is
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import plotly.graph_objects as go
@@ -33,6 +34,10 @@ EMPTY_HEIGHT = 200
 """Height in pixels of :func:`empty_figure`."""
 
 
+LEGEND_ROW_PX = 24
+"""Height of one row of a horizontal legend, pixels."""
+
+
 def layout(fig: go.Figure, title: str, height: int, legend_top: bool = False) -> go.Figure:
     """Give a figure the report's title, template, font, size, margins and legend.
 
@@ -52,19 +57,32 @@ def layout(fig: go.Figure, title: str, height: int, legend_top: bool = False) ->
     plotly.graph_objects.Figure
         ``fig``, for chaining.
     """
+    top = 60
     if legend_top:
         legend = {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0.0}
+        # room for the legend's rows between the title and the plot (about two entries a row)
+        named = sum(1 for t in fig.data if t.name and t.showlegend is not False)
+        top = 60 + LEGEND_ROW_PX * max(1, math.ceil(named / 2))
     else:
         legend = {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0}
     fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left"},
+        # the title keeps to the top of the figure, above any legend
+        title={
+            "text": title,
+            "x": 0.0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1.0,
+            "yanchor": "top",
+            "pad": {"t": 12},
+        },
         template=TEMPLATE,
         font=FONT,
-        height=height,
+        height=height + (top - 60),
         margin={
             "l": 60,
             "r": MARGIN_LABEL_WIDTH if _has_margin_labels(fig) else 30,
-            "t": 90 if legend_top else 60,
+            "t": top,
             "b": 50,
         },
         legend=legend,
