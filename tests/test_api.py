@@ -149,6 +149,8 @@ def test_the_assessment_simulates_the_timetable_that_carries_the_median_demand()
     assert a.operations.demand_per_day == max(east, west) + passenger
     run = a.operations.annual.trains_run_per_direction
     assert run.max() <= 365 * (max(east, west) + passenger)
+    # the corridor's traffic block names what this timetable offers, not the scenario's
+    assert a.corridor.timetable_teu_per_year == max(east, west) * teu * 365.0
 
 
 def test_write_report_from_the_api(tmp_path) -> None:  # type: ignore[no-untyped-def]

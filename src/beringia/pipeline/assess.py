@@ -17,7 +17,7 @@ from beringia.models.alignment import AlignmentResult, alignment_for
 from beringia.models.construction.checks import check_construction
 from beringia.models.construction.compile import compile_construction
 from beringia.models.construction.run import anchor_programme, run_construction
-from beringia.models.corridor.plan import CorridorPlan
+from beringia.models.corridor.plan import DAYS_PER_YEAR, CorridorPlan
 from beringia.models.corridor.results import CorridorAssessment
 from beringia.models.corridor.run import run_corridor, scenario_plan
 from beringia.models.corridor.timetable import demand_timetable, with_timetable
@@ -184,6 +184,11 @@ def assess(
         operations = _operations_on_demand(
             scenario, alignment, operations, plan, corridor, seed, operations_years
         )
+        if operations.timetable is not None and operations.timetable["follows"] == "demand":
+            # what the simulated (demand's) timetable offers, the busier direction
+            trains = max(operations.timetable["timetabled_trains_per_day"].values())
+            offered = trains * plan.teu_per_train * DAYS_PER_YEAR
+            corridor = replace(corridor, timetable_teu_per_year=float(offered))
     claims = assess_claims(
         scenario,
         cost,
