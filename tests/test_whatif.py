@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -145,3 +146,31 @@ def test_each_level_reached_is_set_beside_the_records(answer: WhatIf) -> None:
     assert "x the best whole-project mean advance on record" in ten.beside_records
     assert ten.beside_records in " ".join(answer.sentences())
     assert answer.to_dict()["inputs"][0]["levels"][0]["beside_records"] == ten.beside_records
+
+
+def test_claims_can_end_with_what_would_have_to_be_true(runner: CliRunner) -> None:
+    res = runner.invoke(
+        app,
+        [
+            "claims",
+            "bering-strait",
+            "-n",
+            "200",
+            "--whatif",
+            "--json",
+            "--set",
+            "operations.simulated_years=8",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    claims = {c["name"]: c for c in json.loads(res.stdout)["claims"]}
+    tunnel = [c for c in beringia.load_scenario("bering-strait").claims if c.scope == "tunnel"]
+    for c in tunnel:
+        text = claims[c.name]["what_would_have_to_be_true"]
+        assert re.match(r"All 4 together \([a-z_]+\.", text) and "chance is" in text
+    # a claim on tunnel and railway has no construction-only answer
+    assert all(
+        "what_would_have_to_be_true" not in v
+        for k, v in claims.items()
+        if k not in {c.name for c in tunnel}
+    )

@@ -35,6 +35,7 @@ from beringia.output import check_output_path
 if TYPE_CHECKING:
     from beringia.pipeline import HindcastReport
     from beringia.pipeline.hindcast_scores import Metric
+    from beringia.scenario.model import Scenario
 
 
 def _parse_claim(raw: str) -> dict[str, Any]:
@@ -76,6 +77,15 @@ def claims(
     as_json: JsonOpt = False,
     processes: ProcessesOpt = 1,
     report: PageOpt = None,
+    whatif: Annotated[
+        bool,
+        typer.Option(
+            "--whatif",
+            help="End each tunnel claim with what would have to be true for it (beringia "
+            "whatif's joint search over the 4 inputs that matter most, 2,000 draws a run; "
+            "slower).",
+        ),
+    ] = False,
 ) -> None:
     """Check each claim: its probability, implied unit cost and a quotable sentence."""
     import beringia
@@ -97,12 +107,16 @@ def claims(
                 processes=processes,
                 progress=progress,
             )
+        true_if = _what_would_have_to_be_true(result.scenario, seed) if whatif else {}
         if report is not None:
             written = write_page(report, lambda p: beringia.write_report(result, p))
     except BeringiaError as exc:
         raise fail(exc) from None
     sc = result.scenario
     d = result.to_dict()
+    for cl in d["claims"]:
+        if cl["name"] in true_if:
+            cl["what_would_have_to_be_true"] = true_if[cl["name"]]
     ref = d["reference"]
     if as_json:
         payload = {
@@ -149,6 +163,8 @@ def claims(
     out.print(t)
     for cl in d["claims"]:
         out.print(f"- {escape(cl['sentence'])}")
+        if "what_would_have_to_be_true" in cl:
+            out.print(f"  What would have to be true: {escape(cl['what_would_have_to_be_true'])}")
     for u in result.provenance.get("claims_not_tested", []):
         out.print(
             f"[yellow]not tested:[/] {escape(u['name'])} (scope {u['scope']}): "
@@ -157,6 +173,24 @@ def claims(
     for f in ref["flags"]:
         out.print(f"[yellow]flag:[/] {escape(f['message'])}")
     report_written(written, as_json=False)
+
+
+WHATIF_TOP = 4
+"""Inputs the claims checker's ``--whatif`` moves (the strongest; ``beringia whatif`` for more)."""
+WHATIF_DRAWS = 2_000
+
+
+def _what_would_have_to_be_true(sc: Scenario, seed: int) -> dict[str, str]:
+    """Return, per tunnel claim with a cost or time limit, whatif's joint sentence."""
+    from beringia.pipeline.whatif import what_if
+
+    out = {}
+    for c in sc.claims:
+        if c.scope != "tunnel" or (c.max_cost_bn is None and c.max_duration_years is None):
+            continue
+        answer = what_if(sc, c.name, top=WHATIF_TOP, draws=WHATIF_DRAWS, seed=seed)
+        out[c.name] = answer.sentences()[-1]
+    return out
 
 
 PIPED_WIDTH = 200

@@ -160,7 +160,7 @@ class WhatIf:
                 )
         if self.inputs:
             out.append(
-                f"All {len(self.inputs)} together: "
+                f"All {len(self.inputs)} together ({', '.join(a.path for a in self.inputs)}): "
                 + "; ".join(joint)
                 + f" (0.5 is each one's median, 0.999 the end of its range, where the claim's "
                 f"chance is {100 * self.joint_probability_at_end:.1f} %)."
