@@ -400,11 +400,23 @@ class BlockResult:
 
 
 def sample_inputs(
-    inp: ConstructionInputs, seed: int, block: int, n: int, counter: VariateCounter
+    inp: ConstructionInputs,
+    seed: int,
+    block: int,
+    n: int,
+    counter: VariateCounter,
+    given: Mapping[str, FloatArray] | None = None,
 ) -> dict[str, FloatArray]:
-    """Draw every uncertain scalar input for a block from its own stream."""
+    """Draw every uncertain scalar input for a block from its own stream.
+
+    An input in ``given`` takes those ``n`` values instead (a sensitivity design feeds its
+    sample points this way); its stream is not read, and no other stream moves.
+    """
     out: dict[str, FloatArray] = {}
     for key, spec in inp.inputs.items():
+        if given is not None and key in given:
+            out[key] = np.asarray(given[key], dtype=np.float64)
+            continue
         if spec.is_fixed:
             out[key] = ppf(spec, np.full(n, 0.5))
             continue
@@ -968,7 +980,13 @@ def _risk_variates_used(inp: ConstructionInputs, risks: RiskDraws) -> int:
 
 
 def simulate_block(
-    inp: ConstructionInputs, seed: int, block: int, n: int, *, detail: bool = False
+    inp: ConstructionInputs,
+    seed: int,
+    block: int,
+    n: int,
+    *,
+    detail: bool = False,
+    given: Mapping[str, FloatArray] | None = None,
 ) -> BlockResult:
     """Simulate ``n`` draws of block ``block``.
 
@@ -984,6 +1002,9 @@ def simulate_block(
         Draws in this block.
     detail : bool
         Also return the schedule's activities (start, finish, critical) for every draw.
+    given : mapping, optional
+        Input key to ``n`` values used in place of that input's draws
+        (:func:`sample_inputs`); the ground, events and every other input keep theirs.
 
     Returns
     -------
@@ -995,7 +1016,7 @@ def simulate_block(
     def streams(key: str) -> np.random.Generator:
         return rngmod.stream(seed, "construction", block, key)
 
-    x = sample_inputs(inp, seed, block, n, counter)
+    x = sample_inputs(inp, seed, block, n, counter, given)
     ground = sample_ground(inp.zones, streams, n)
     counter.add(2 * ground.length.size)
     runs = int(np.count_nonzero(ground.length > 0))  # runs past a zone's end are not used

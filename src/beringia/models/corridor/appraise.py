@@ -12,7 +12,7 @@ Money is 2025 USD. Traffic is counted in TEU (a 40-ft box, FEU, is 2 TEU).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,9 +93,11 @@ BENCHMARK_SEA = ("CNSHA", "NLRTM")
 class _Sampler:
     """Draws of named quantities for one block of draws."""
 
-    def __init__(self, seed: int, block: int, size: int) -> None:
+    def __init__(
+        self, seed: int, block: int, size: int, given: Mapping[str, FloatArray] | None = None
+    ) -> None:
         self.seed, self.block, self.size = seed, block, size
-        self._cache: dict[str, FloatArray] = {}
+        self._cache: dict[str, FloatArray] = dict(given or {})
 
     def spec(self, key: str, spec: DistSpec) -> FloatArray:
         """Return the block's draws of ``spec``, one stream per ``key`` (cached by key)."""
@@ -498,6 +500,8 @@ def assess_corridor(
     *,
     seed: int,
     progress: Callable[[int, int], None] | None = None,
+    given: Mapping[str, FloatArray] | None = None,
+    first_block: int = 0,
 ) -> CorridorAssessment:
     """Sample the corridor, its traffic and the economics of tunnel and corridor, per draw.
 
@@ -514,6 +518,12 @@ def assess_corridor(
         Seed of the corridor's random streams.
     progress : callable, optional
         ``progress(done, total)`` after each block of draws.
+    given : mapping, optional
+        Sampler key (``toll``, ``market:<flow>`` ...) to one value per draw, used in place
+        of that quantity's draws (a sensitivity design feeds its sample points this way).
+    first_block : int
+        Block index of the first block of draws (a sensitivity design runs its points on
+        blocks of its own).
 
     Returns
     -------
@@ -524,7 +534,15 @@ def assess_corridor(
     tunnel_bores = inputs.tunnel_bores
     n = cost_usd_bn.shape[0]
     blocks = rngmod.blocks(n)
-    samplers = [_Sampler(seed, b, size) for b, _, size in blocks]
+    samplers = [
+        _Sampler(
+            seed,
+            first_block + b,
+            size,
+            None if given is None else {k: v[start : start + size] for k, v in given.items()},
+        )
+        for b, start, size in blocks
+    ]
     builds = [_corridor_build(corridor, plan, s) for s in samplers]
     build_years = np.concatenate([b.years for b in builds])
     opening = np.maximum(duration_years, build_years)
