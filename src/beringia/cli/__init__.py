@@ -9,6 +9,7 @@ from beringia.cli import (  # noqa: F401  (register the commands)
     reference,
     runs,
     scenarios,
+    sensitivity,
     serve,
     sweep,
     whatif,

@@ -294,6 +294,16 @@ def scenario_model(
     app = scenario_appraisal(sc) if has_corridor else None
     every = _all_inputs(sc, inp, app, None)
     chosen = _choose(every, paths)
+    if not corridor:  # the corridor's inputs move nothing the design looks at
+        stray = [i.path for i in chosen if i.model == "corridor"]
+        if paths is not None and stray:
+            raise ScenarioError(
+                "--inputs",
+                stray[0],
+                "a construction input (the outputs asked for are cost and "
+                "duration; add npv, irr or traffic to --outputs for the corridor's inputs)",
+            )
+        chosen = [i for i in chosen if i.model == "construction"]
     plan = None
     if corridor:
         ops = assess_operations(sc, alignment, seed=seed)

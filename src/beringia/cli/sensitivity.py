@@ -1,0 +1,233 @@
+"""``beringia sensitivity``: Sobol and Morris indices of a scenario's outputs, on SALib."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from beringia.cli.base import app, err, fail, out
+from beringia.cli.options import DEFAULT_SCENARIO, JsonOpt, OverridesOpt, ScenarioArg, SeedOpt
+from beringia.cli.progress import stage_bars
+from beringia.errors import BeringiaError, ScenarioError
+from beringia.output import check_output_path
+
+if TYPE_CHECKING:
+    from beringia.pipeline.sensitivity import Sensitivity
+
+SHOWN = 12
+"""Factors printed per output (largest total index or mu* first); --out has them all."""
+DEFAULT_N = {"sobol": 128, "morris": 20}
+
+InputsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--inputs",
+        help="Input paths of the design, comma-separated (repeatable); default: every "
+        "uncertain input of the scenario (see --list).",
+    ),
+]
+GroupOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--group", help="Move inputs together as one factor: name=path,path,... (repeatable)."
+    ),
+]
+MethodOpt = Annotated[str, typer.Option("--method", help="sobol or morris.")]
+SamplesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "-N",
+        "--samples",
+        help="Sobol base samples (a power of 2; N (D + 2) points) or Morris trajectories.",
+        show_default="128 for sobol, 20 for morris",
+    ),
+]
+NoiseOpt = Annotated[
+    str,
+    typer.Option(
+        "--noise",
+        help="The model's own randomness: 'mean' (each point the mean of k replications on "
+        "common random numbers) or 'group' (one more factor).",
+    ),
+]
+RepsOpt = Annotated[
+    int,
+    typer.Option("--replications", "-k", help="k replications per point with --noise mean."),
+]
+OutputsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--outputs",
+        help="Outputs, comma-separated: cost, duration, npv, irr, traffic, pays (default: all "
+        "the scenario has; cost and duration alone skip the corridor and run faster).",
+    ),
+]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Write every index to a .csv file.")]
+SensReportOpt = Annotated[
+    Path | None, typer.Option("--report", help="Write the sensitivity page (HTML) to this file.")
+]
+ListOpt = Annotated[
+    bool, typer.Option("--list", help="List the scenario's uncertain inputs and stop.")
+]
+
+
+def _paths(raw: list[str] | None) -> list[str] | None:
+    if not raw:
+        return None
+    return [p.strip() for item in raw for p in item.split(",") if p.strip()]
+
+
+@app.command()
+def sensitivity(
+    scenario: ScenarioArg = DEFAULT_SCENARIO,
+    inputs: InputsOpt = None,
+    group: GroupOpt = None,
+    method: MethodOpt = "sobol",
+    samples: SamplesOpt = None,
+    noise: NoiseOpt = "mean",
+    replications: RepsOpt = 2,
+    outputs: OutputsOpt = None,
+    seed: SeedOpt = 2025,
+    overrides: OverridesOpt = None,
+    as_json: JsonOpt = False,
+    table_out: OutOpt = None,
+    report: SensReportOpt = None,
+    list_inputs: ListOpt = False,
+) -> None:
+    """Sobol or Morris indices of cost, duration, the tunnel's NPV, IRR and traffic.
+
+    Sobol gives first- and total-order indices with bootstrap intervals, Morris mu* and
+    sigma, over the scenario's uncertain inputs or the --inputs chosen.
+
+    Each input is sampled as its quantile and pushed through its own distribution; the
+    model's own randomness (ground, events) is averaged over k replications on common random
+    numbers, or made a factor of its own, and the output says which.
+    """
+    from beringia.pipeline import sensitivity as sens
+
+    try:
+        if list_inputs:
+            found = sens.uncertain_inputs(scenario, overrides or [])
+            if as_json:
+                rows = [{"path": i.path, "dist": i.spec.kind, "model": i.model} for i in found]
+                sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+            else:
+                for i in found:
+                    out.print(f"{escape(i.path)}  [dim]{i.spec.kind}[/]")
+            return
+        n = DEFAULT_N.get(method, 128) if samples is None else samples
+        sens.check_design(method, n, noise, replications)
+        groups = [sens.parse_group(g) for g in group or []]
+        if table_out is not None:
+            if table_out.suffix.lower() != ".csv":
+                raise ScenarioError("--out", str(table_out), "allowed: a .csv file")
+            check_output_path(table_out, field="--out")
+        if report is not None:
+            check_output_path(report, field="--report")
+        wanted = None if outputs is None else [s for s in outputs.split(",") if s.strip()]
+        with stage_bars(not as_json and sys.stdout.isatty()) as progress:
+            result = sens.sensitivity(
+                scenario,
+                inputs=_paths(inputs),
+                groups=groups,
+                method=method,
+                n=n,
+                seed=seed,
+                noise=noise,
+                replications=replications,
+                overrides=overrides or [],
+                outputs=wanted,
+                progress=None
+                if progress is None
+                else lambda done, total: progress(f"{method} (model calls)", done, total),
+            )
+        written = _write(result, table_out, report)
+    except BeringiaError as exc:
+        raise fail(exc) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        for w in written:
+            err.print(f"written: {escape(str(w))}")
+        return
+    _print(result)
+    for w in written:
+        out.print(f"Written: [bold]{escape(str(w))}[/]")
+
+
+def _write(result: Sensitivity, table_out: Path | None, report: Path | None) -> list[Path]:
+    from beringia.output import write_atomic
+    from beringia.report.sensitivity import render_sensitivity_report
+
+    # Both rendered before either is written: a failure leaves nothing behind.
+    page = None if report is None else render_sensitivity_report(result)
+    table = None if table_out is None else result.to_frame().to_csv(index=False)
+    written = []
+    try:
+        if table_out is not None and table is not None:
+            written.append(write_atomic(table, table_out, field="--out"))
+        if report is not None and page is not None:
+            written.append(write_atomic(page, report, field="--report"))
+    except OSError as exc:
+        raise ScenarioError(
+            "--out/--report", exc.filename, f"cannot write: {exc.strerror}"
+        ) from None
+    return written
+
+
+def _num(x: float, fmt: str = ".2f") -> str:
+    return "–" if not math.isfinite(x) else format(x, fmt)
+
+
+def _print(s: Sensitivity) -> None:
+    from beringia.report.sensitivity import ranked
+
+    kind = "Sobol" if s.method == "sobol" else "Morris"
+    size = "base samples" if s.method == "sobol" else "trajectories"
+    out.print(
+        f"[bold]{escape(s.scenario)}[/]: {kind}, {s.base_samples:,} {size}, "
+        f"{s.evaluations:,} model evaluations, {len(s.factors)} factors, seed {s.seed}"
+    )
+    out.print(f"Inputs: {escape(s.statements['inputs'])}.")
+    out.print(f"Model randomness: {escape(s.statements['noise'])}.")
+    for o in s.outputs:
+        t = Table(title=f"{o.label}, {o.unit}", title_justify="left")
+        t.add_column("factor")
+        cols: tuple[tuple[str, str], ...] = (("mu*", "mu_star_conf"),)
+        if s.method == "sobol":
+            cols = (("S1", "S1_conf"), ("ST", "ST_conf"))
+        for name, _ in cols:
+            t.add_column(name, justify="right")
+        if s.method == "morris":
+            t.add_column("sigma", justify="right")
+        order = ranked(s, o)
+        for i in order[:SHOWN]:
+            row = [escape(s.factors[i].name)]
+            for name, conf in cols:
+                key = "mu_star" if name == "mu*" else name
+                fmt = ".2f" if s.method == "sobol" else ".3g"
+                row.append(f"{_num(o.indices[key][i], fmt)} ± {_num(o.indices[conf][i], fmt)}")
+            if s.method == "morris":
+                row.append(_num(o.indices["sigma"][i], ".3g"))
+            t.add_row(*row)
+        out.print(t)
+        notes = []
+        if len(order) > SHOWN:
+            notes.append(f"{len(order) - SHOWN} more factors below (--out for all)")
+        if s.method == "sobol":
+            notes.append(f"sum of S1 {sum(v for v in o.indices['S1'] if math.isfinite(v)):.2f}")
+        if o.noise is not None:
+            notes.append(
+                f"internal randomness {o.noise.single:.0%} of one draw's variance, "
+                f"{o.noise.of_means:.0%} of the means'"
+            )
+        out.print("  " + "; ".join(notes))
+    if "irr" in s.statements:
+        out.print(f"IRR: {escape(s.statements['irr'])}.")
+    out.print(f"± is the {s.conf_level:.0%} bootstrap interval. {escape(s.statements['method'])}.")
