@@ -58,8 +58,13 @@ NoiseOpt = Annotated[
     ),
 ]
 RepsOpt = Annotated[
-    int,
-    typer.Option("--replications", "-k", help="k replications per point with --noise mean."),
+    int | None,
+    typer.Option(
+        "--replications",
+        "-k",
+        help="k replications per point with --noise mean.",
+        show_default="2 with --noise mean, 1 with --noise group",
+    ),
 ]
 OutputsOpt = Annotated[
     str | None,
@@ -92,7 +97,7 @@ def sensitivity(
     method: MethodOpt = "sobol",
     samples: SamplesOpt = None,
     noise: NoiseOpt = "mean",
-    replications: RepsOpt = 2,
+    replications: RepsOpt = None,
     outputs: OutputsOpt = None,
     seed: SeedOpt = 2025,
     overrides: OverridesOpt = None,

@@ -62,6 +62,8 @@ SEED_FACTOR = "model randomness"
 """The factor that stands for the model's internal randomness (``noise="group"``)."""
 MAX_BASE_SAMPLES = 65_536
 MAX_REPLICATIONS = 64
+DEFAULT_REPLICATIONS = 2
+"""``k`` with ``noise="mean"`` unless given (``noise="group"`` takes 1)."""
 MORRIS_LEVELS = 4
 MORRIS_TAIL = 0.01
 """Morris levels span the inputs' quantiles from this to one minus it (no infinite tails)."""
@@ -537,7 +539,14 @@ def _problem(factors: Sequence[Factor], noise_factor: bool) -> dict[str, Any]:
     }
 
 
-def check_design(method: str, n: int, noise: str, replications: int) -> None:
+def replications_for(noise: str, replications: int | None) -> int:
+    """Return ``k``: as given, else the default for ``mean`` and 1 for ``group``."""
+    if replications is not None:
+        return replications
+    return 1 if noise == "group" else DEFAULT_REPLICATIONS
+
+
+def check_design(method: str, n: int, noise: str, replications: int | None) -> None:
     """Reject an unknown method or noise treatment, a bad ``N`` or ``k``, before any run."""
     if method not in METHODS:
         raise ScenarioError("--method", method, f"allowed: {', '.join(METHODS)}")
@@ -550,6 +559,7 @@ def check_design(method: str, n: int, noise: str, replications: int) -> None:
         raise ScenarioError(
             "-N", n, f"a power of 2 for Sobol sequences (e.g. {lower:,} or {2 * lower:,})"
         )
+    replications = replications_for(noise, replications)
     if not isinstance(replications, int) or not 1 <= replications <= MAX_REPLICATIONS:
         raise ScenarioError("--replications", replications, f"allowed: 1 to {MAX_REPLICATIONS}")
     if noise == "group" and replications != 1:
@@ -590,7 +600,7 @@ def run_design(
     n: int = 256,
     seed: int = 2025,
     noise: str = "mean",
-    replications: int = 2,
+    replications: int | None = None,
     groups: Sequence[tuple[str, Sequence[str]]] = (),
     conf_level: float = 0.95,
     num_resamples: int = 200,
@@ -616,8 +626,8 @@ def run_design(
         Seed of the sample and of the bootstrap.
     noise : str
         ``mean`` or ``group`` (module docstring).
-    replications : int
-        ``k`` for ``noise="mean"``.
+    replications : int, optional
+        ``k`` for ``noise="mean"`` (default :data:`DEFAULT_REPLICATIONS`; 1 for ``group``).
     groups : sequence of (name, paths)
         Inputs moved together as one factor.
     conf_level, num_resamples : float, int
@@ -637,6 +647,7 @@ def run_design(
     from SALib.sample import sobol as sobol_sample
 
     check_design(method, n, noise, replications)
+    replications = replications_for(noise, replications)
     t0 = time.perf_counter()
     factors = factors_of(names, groups)
     # SALib samples the columns in the order of problem["names"]: the model's order, grouped
@@ -745,7 +756,7 @@ def sensitivity(
     n: int = 128,
     seed: int = 2025,
     noise: str = "mean",
-    replications: int = 2,
+    replications: int | None = None,
     overrides: Iterable[str] = (),
     outputs: Sequence[str] | None = None,
     conf_level: float = 0.95,

@@ -1,0 +1,348 @@
+"""Sensitivity: Ishigami known answers through the same code path, noise handling, the
+scenario model's input hook, bad input, and a fixed-seed run of the built-in scenario."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from beringia.cli import app
+from beringia.core import rng
+from beringia.core.distributions import FloatArray
+from beringia.errors import ScenarioError
+from beringia.pipeline import assess
+from beringia.pipeline.sensitivity import (
+    SEED_FACTOR,
+    Sensitivity,
+    factors_of,
+    parse_group,
+    run_design,
+    scenario_model,
+    sensitivity,
+    uncertain_inputs,
+)
+from beringia.pipeline.sensitivity_design import (
+    IshigamiModel,
+    Task,
+    ishigami_variance,
+    plan_tasks,
+    sides,
+)
+from beringia.report.sensitivity import render_sensitivity_report
+
+SHORT = ("operations.simulated_years=8",)
+X = ["x1", "x2", "x3"]
+S1 = (0.3139, 0.4424, 0.0)
+ST = (0.5576, 0.4424, 0.2437)
+"""Ishigami (a = 7, b = 0.1) analytic indices, as SALib's test function documents them."""
+SYSTEMIC = "construction.systemic.cost_factor"
+SCHEDULE = "construction.systemic.schedule_factor"
+FEW = [
+    SYSTEMIC,
+    SCHEDULE,
+    "construction.arctic.labour_cost_factor",
+    "construction.arctic.materials_cost_factor",
+    "construction.machines.mixshield.utilisation.rock",
+    "construction.machines.mixshield.penetration_m_per_h.rock",
+]
+
+
+def _within(sens: Sensitivity, key: str, known: Iterable[float]) -> None:
+    o = sens.outputs[0]
+    for i, k in enumerate(known):
+        assert abs(o.indices[key][i] - k) <= o.indices[key + "_conf"][i], (key, i, o.indices)
+
+
+def test_ishigami_sobol_known_answer() -> None:
+    sens = run_design(IshigamiModel(), X, n=1024, seed=1, replications=1)
+    _within(sens, "S1", S1)
+    _within(sens, "ST", ST)
+    assert sens.evaluations == 1024 * 5
+    # and the point estimates are close, not only inside wide intervals
+    assert np.allclose(sens.outputs[0].indices["ST"], ST, atol=0.03)
+
+
+def test_ishigami_morris_ranks_x1_x2_above_x3() -> None:
+    sens = run_design(IshigamiModel(), X, method="morris", n=50, seed=1, replications=1)
+    mu = sens.outputs[0].indices["mu_star"]
+    assert min(mu[0], mu[1]) > mu[2] > 0
+    assert sens.evaluations == 50 * 4
+
+
+def test_noise_as_a_factor_takes_its_share() -> None:
+    # noise variance equal to the function's: the randomness explains half, the inputs the rest
+    v = ishigami_variance()
+    model = IshigamiModel(noise_sd=v**0.5, seed=3)
+    sens = run_design(model, X, n=2048, seed=1, noise="group", replications=1)
+    assert [f.name for f in sens.factors] == [*X, SEED_FACTOR]
+    o = sens.outputs[0]
+    for key in ("S1", "ST"):
+        assert abs(o.indices[key][3] - 0.5) <= o.indices[key + "_conf"][3] + 0.01
+    half = [s / 2 for s in S1]
+    for i in range(3):
+        assert abs(o.indices["S1"][i] - half[i]) <= o.indices["S1_conf"][i]
+
+
+def test_conditional_mean_estimates_the_noise_share() -> None:
+    v = ishigami_variance()
+    k = 4
+    model = IshigamiModel(noise_sd=v**0.5, seed=3)
+    sens = run_design(model, X, n=1024, seed=1, noise="mean", replications=k)
+    noise = sens.outputs[0].noise
+    assert noise is not None
+    assert abs(noise.single - 0.5) < 0.04
+    assert abs(noise.of_means - (v / k) / (v + v / k)) < 0.04
+    # the indices are fractions of the means' variance: the noise share is what they lack
+    scale = 1 - noise.of_means
+    o = sens.outputs[0]
+    for i in range(3):
+        assert abs(o.indices["ST"][i] - ST[i] * scale) <= o.indices["ST_conf"][i]
+
+
+def test_results_do_not_depend_on_how_tasks_are_run() -> None:
+    model = IshigamiModel(noise_sd=1.0, seed=5)
+
+    def backwards(f: Callable[[Task], FloatArray], tasks: Iterable[Task]) -> list[FloatArray]:
+        todo = list(tasks)
+        done = {id(t): f(t) for t in reversed(todo)}
+        return [done[id(t)] for t in todo]
+
+    def threads(f: Callable[[Task], FloatArray], tasks: Iterable[Task]) -> list[FloatArray]:
+        with ThreadPoolExecutor(2) as pool:
+            return list(pool.map(f, tasks))
+
+    runs = [
+        run_design(model, X, n=64, seed=2, replications=3, mapper=m).to_dict()
+        for m in (map, backwards, threads)
+    ]
+    for r in runs:
+        r.pop("seconds")
+    assert runs[0] == runs[1] == runs[2]
+
+
+def test_rows_of_a_group_share_block_and_position() -> None:
+    n_groups, width, k = 5000, 4, 2
+    tasks = plan_tasks(n_groups, width, replications=k, block_size=4096)
+    seen: dict[tuple[int, int], tuple[int, int]] = {}
+    count = np.zeros(n_groups * width, dtype=int)
+    for t in tasks:
+        count[t.rows[t.keep]] += 1
+        for p, row in enumerate(t.rows):
+            group = int(row) // width
+            where = (t.block, p)
+            assert seen.setdefault((group, t.replication), where) == where
+    assert (count == k).all()
+    blocks = {t.block for t in tasks}
+    assert len(blocks) == k * 2  # two chunks of 4096 positions per replication
+
+
+def test_sides_of_a_saltelli_group() -> None:
+    a, b = 0.2, 0.7
+    # A, AB_x, AB_seed, B: the seed column takes B's value in AB_seed and B
+    col = np.array([a, a, b, b, 0.1, 0.1, 0.9, 0.9])
+    assert sides(col, 4).tolist() == [0, 0, 1, 1, 0, 0, 1, 1]
+    morris = np.array([0.0, 0.0, 1 / 3, 1 / 3, 0.0])
+    assert sides(morris, 5).tolist() == [0, 0, 1, 1, 0]
+
+
+def test_feeding_each_input_its_own_draws_reproduces_assess() -> None:
+    # The hook: a design's inputs enter through the same inverse CDF as the streams'. Fed the
+    # uniforms the streams would have drawn, the model gives the ordinary run bit for bit.
+    n, seed = 300, 7
+    model = scenario_model("bering-strait", overrides=SHORT, seed=seed)
+    u = np.column_stack(
+        [
+            rng.stream(
+                seed, i.model, 0, ("input/" if i.model == "construction" else "") + i.key
+            ).random(n)
+            for i in model.inputs
+        ]
+    )
+    y = model.evaluate(u, 0)
+    a = assess("bering-strait", overrides=SHORT, draws=n, seed=seed)
+    assert a.corridor is not None
+    irr = a.corridor.tunnel.irr
+    traffic = (
+        a.corridor.carried_teu_per_year["eastbound"] + a.corridor.carried_teu_per_year["westbound"]
+    )
+    ref = np.column_stack(
+        [
+            a.cost_usd_bn,
+            a.duration_years,
+            a.corridor.tunnel.npv_usd_bn,
+            np.where(np.isfinite(irr), irr, -0.99),
+            traffic,
+            np.isfinite(irr),
+        ]
+    )
+    assert np.array_equal(y, ref)
+    assert model.outputs[0] == "cost_usd_bn" and len(model.outputs) == 6
+    corridor_paths = {i.path for i in model.inputs if i.model == "corridor"}
+    assert {"economics.toll_usd_per_feu", "market.flows.asia_us.teu_per_year"} <= corridor_paths
+
+
+def test_scenario_sobol_fixed_seed() -> None:
+    sens = sensitivity(
+        "bering-strait",
+        inputs=FEW,
+        groups=[("arctic", FEW[2:4])],
+        n=64,
+        seed=11,
+        replications=2,
+        outputs=["cost", "duration"],
+    )
+    names = [f.name for f in sens.factors]
+    assert names == ["arctic", SYSTEMIC, SCHEDULE, *FEW[4:]]
+    assert sens.evaluations == 64 * (len(names) + 2) * 2
+    for o in sens.outputs:
+        for key in ("S1", "S1_conf", "ST", "ST_conf"):
+            assert np.isfinite(o.indices[key]).all()
+        s1 = np.array(o.indices["S1"])
+        conf = np.array(o.indices["S1_conf"])
+        assert s1.sum() <= 1 + float(np.sqrt((conf**2).sum()))
+        assert o.noise is not None and 0 <= o.noise.single <= 1
+    cost, years = sens.outputs
+    # the project-wide factors lead: cost by the cost factor, time by the schedule factor
+    assert names[int(np.argmax(cost.indices["ST"]))] == SYSTEMIC
+    assert names[int(np.argmax(years.indices["ST"]))] == SCHEDULE
+    again = sensitivity(
+        "bering-strait",
+        inputs=FEW,
+        groups=[("arctic", FEW[2:4])],
+        n=64,
+        seed=11,
+        replications=2,
+        outputs=["cost", "duration"],
+    ).to_dict()
+    first = sens.to_dict()
+    first.pop("seconds"), again.pop("seconds")
+    assert first == again
+
+
+def test_default_inputs_are_the_uncertain_fields() -> None:
+    found = uncertain_inputs("bering-strait")
+    paths = [i.path for i in found]
+    assert SYSTEMIC in paths and "economics.toll_usd_per_feu" in paths
+    assert not any(i.spec.is_fixed for i in found)
+    assert len(paths) == len(set(paths))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"inputs": ["construction.nope"]}, "--inputs"),
+        ({"inputs": ["construction.bores.service.diameter_m"]}, "--inputs"),
+        ({"n": 100}, "-N"),
+        ({"method": "fast"}, "--method"),
+        ({"noise": "ignore"}, "--noise"),
+        ({"noise": "group", "replications": 3}, "--replications"),
+        ({"inputs": [SYSTEMIC], "groups": [("g", [SCHEDULE])]}, "--group g"),
+        ({"outputs": ["profit"]}, "--outputs"),
+        ({"inputs": ["economics.toll_usd_per_feu"], "outputs": ["cost"]}, "--inputs"),
+    ],
+)
+def test_bad_input_is_one_scenario_error(kwargs: dict[str, object], field: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        sensitivity("bering-strait", **kwargs)  # type: ignore[arg-type]
+    assert info.value.field == field
+
+
+def test_fixed_field_says_it_is_fixed() -> None:
+    with pytest.raises(ScenarioError, match="fixed") as info:
+        sensitivity("bering-strait", inputs=[SYSTEMIC], overrides=[f"{SYSTEMIC}=1.2"])
+    assert info.value.field == "--inputs"
+
+
+def test_groups_parse_and_check() -> None:
+    assert parse_group("g = a, b") == ("g", ["a", "b"])
+    for bad in ("g", "=a", "g="):
+        with pytest.raises(ScenarioError):
+            parse_group(bad)
+    with pytest.raises(ScenarioError, match="one group"):
+        factors_of(["a", "b"], [("g", ["a"]), ("h", ["a", "b"])])
+    with pytest.raises(ScenarioError):
+        factors_of(["a"], [("g", ["a"]), ("g", ["a"])])
+    assert [f.name for f in factors_of(["a", "b", "c"], [("g", ["c", "a"])])] == ["g", "b"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--inputs", "construction.nope"],
+        ["-N", "100"],
+        ["--method", "fast"],
+        ["--group", "g=construction.nope", "--inputs", SYSTEMIC],
+    ],
+)
+def test_cli_bad_input_exit_2_nothing_written(args: list[str], tmp_path: Path) -> None:
+    csv, page = tmp_path / "s.csv", tmp_path / "s.html"
+    res = CliRunner().invoke(
+        app, ["sensitivity", "bering-strait", *args, "--out", str(csv), "--report", str(page)]
+    )
+    assert res.exit_code == 2
+    assert "error:" in res.stderr and "Traceback" not in res.output
+    assert len(res.stderr.strip().splitlines()) <= 2
+    assert not csv.exists() and not page.exists()
+
+
+def test_cli_json_csv_and_page(tmp_path: Path) -> None:
+    csv, page = tmp_path / "s.csv", tmp_path / "s.html"
+    res = CliRunner().invoke(
+        app,
+        [
+            "sensitivity",
+            "bering-strait",
+            "--inputs",
+            ",".join(FEW[:3]),
+            "-N",
+            "16",
+            "--outputs",
+            "cost,duration",
+            "--json",
+            "--out",
+            str(csv),
+            "--report",
+            str(page),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["method"] == "sobol" and doc["noise"]["method"] == "mean"
+    assert doc["noise"]["replications"] == 2
+    assert "conditional mean" in doc["noise"]["statement"]
+    assert "inverse CDF" in doc["inputs"]
+    assert [o["output"] for o in doc["outputs"]] == ["cost_usd_bn", "duration_years"]
+    assert set(doc["outputs"][0]["indices"][SYSTEMIC]) == {"S1", "S1_conf", "ST", "ST_conf"}
+    assert doc["outputs"][0]["noise_share"]["single_draw"] is not None
+    rows = csv.read_text().splitlines()
+    assert rows[0] == "output,factor,S1,S1_conf,ST,ST_conf" and len(rows) == 1 + 2 * 3
+    html = page.read_text()
+    assert html.count("<script") >= 3 and "bootstrap intervals" in html
+    assert "construction time" in html
+
+
+def test_page_states_the_method() -> None:
+    model = IshigamiModel(noise_sd=1.0)
+    sens = run_design(model, X, method="morris", n=10, seed=1, noise="group")
+    html = render_sensitivity_report(sens)
+    assert SEED_FACTOR in html and "its own factor" in html and "Morris" in html
+
+
+def test_cli_list_inputs() -> None:
+    res = CliRunner().invoke(app, ["sensitivity", "bering-strait", "--list", "--json"])
+    assert res.exit_code == 0
+    rows = json.loads(res.stdout)
+    assert {"path": SYSTEMIC, "dist": "lognormal", "model": "construction"} in rows
+
+
+def test_block_noise_is_the_same_for_the_same_block() -> None:
+    model = IshigamiModel(noise_sd=1.0, seed=9)
+    u = np.full((3, 3), 0.5)
+    assert np.array_equal(model.evaluate(u, 4), model.evaluate(u, 4))
+    assert not np.array_equal(model.evaluate(u, 4), model.evaluate(u, 5))
