@@ -42,6 +42,7 @@ bench: install ## Benchmarks: ratios and timings, JSON in bench/results/ (then `
 	$(BIN)/python bench/operations.py
 	$(BIN)/python bench/economics.py
 	$(BIN)/python bench/corridor.py
+	$(BIN)/python bench/sensitivity.py
 	$(BIN)/python bench/startup.py
 
 readme: install ## Rewrite the README's sample outputs, bench table and counts (tools/readme.py)

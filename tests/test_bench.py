@@ -44,6 +44,10 @@ EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
     ),
     "economics": ("ratio_vs_loop", ("seconds_irr", "subsample_max_abs_irr_diff")),
     "corridor": ("ratio_to_construction", ("construction_seconds", "corridor_seconds")),
+    "sensitivity": (
+        "sobol_seconds",
+        ("evaluations", "base_samples", "ratio_to_plain_draws", "goal_seconds"),
+    ),
     "startup": (
         "seconds_version_median",
         ("seconds", "goal_seconds", "seconds_help_median", "seconds_floor_median"),

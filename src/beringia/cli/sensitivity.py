@@ -191,6 +191,7 @@ def _num(x: float, fmt: str = ".2f") -> str:
 
 
 def _print(s: Sensitivity) -> None:
+    from beringia.pipeline.sensitivity import SEED_FACTOR
     from beringia.report.sensitivity import ranked
 
     kind = "Sobol" if s.method == "sobol" else "Morris"
@@ -212,7 +213,8 @@ def _print(s: Sensitivity) -> None:
         if s.method == "morris":
             t.add_column("sigma", justify="right")
         order = ranked(s, o)
-        for i in order[:SHOWN]:
+        shown = order[:SHOWN] + [i for i in order[SHOWN:] if s.factors[i].name == SEED_FACTOR]
+        for i in shown:
             row = [escape(s.factors[i].name)]
             for name, conf in cols:
                 key = "mu_star" if name == "mu*" else name
@@ -223,8 +225,8 @@ def _print(s: Sensitivity) -> None:
             t.add_row(*row)
         out.print(t)
         notes = []
-        if len(order) > SHOWN:
-            notes.append(f"{len(order) - SHOWN} more factors below (--out for all)")
+        if len(order) > len(shown):
+            notes.append(f"{len(order) - len(shown)} more factors below (--out for all)")
         if s.method == "sobol":
             notes.append(f"sum of S1 {sum(v for v in o.indices['S1'] if math.isfinite(v)):.2f}")
         if o.noise is not None:

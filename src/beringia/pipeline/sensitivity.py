@@ -825,11 +825,12 @@ def sensitivity(
 
 
 def uncertain_inputs(scenario: ScenarioLike, overrides: Iterable[str] = ()) -> list[Input]:
-    """Return every uncertain input of a scenario (the default design), without running it."""
-    sc = as_scenario(scenario, overrides)
-    inp = compile_construction(sc, alignment_for(sc))
-    app = scenario_appraisal(sc) if sc.corridor is not None and sc.operations is not None else None
-    return _choose(_all_inputs(sc, inp, app, None), None)
+    """Return the inputs of the default design: every uncertain input the models draw once.
+
+    With a corridor, its plan is made (the operations model runs) so that capex rates of
+    terrain the corridor does not build are left out, as :func:`scenario_model` leaves them.
+    """
+    return list(scenario_model(scenario, overrides=overrides).inputs)
 
 
 __all__ = [
