@@ -346,3 +346,52 @@ def test_block_noise_is_the_same_for_the_same_block() -> None:
     u = np.full((3, 3), 0.5)
     assert np.array_equal(model.evaluate(u, 4), model.evaluate(u, 4))
     assert not np.array_equal(model.evaluate(u, 4), model.evaluate(u, 5))
+
+
+def _linear_doc() -> dict[str, object]:
+    from conftest import minimal_doc
+
+    doc = minimal_doc()
+    c = doc["construction"]
+    c["bores"][0]["unit_cost_usd_m_per_km"] = {
+        "dist": "uniform",
+        "low": 10.0,
+        "high": 20.0,
+        "source": "test",
+    }
+    c["fitout"]["fixed_usd_m"] = {"dist": "uniform", "low": 0.0, "high": 200.0, "source": "test"}
+    return doc
+
+
+def test_hand_scenario_additive_cost_has_analytic_indices() -> None:
+    # One class, no events: no internal randomness, and cost is linear in both inputs, so
+    # S1 = ST = a_i^2 var_i / sum_j a_j^2 var_j (the slopes a_i measured on the model itself).
+    doc = _linear_doc()
+    model = scenario_model(doc, seed=3)
+    names = list(model.names)
+    assert names == [
+        "construction.bores.main.unit_cost_usd_m_per_km",
+        "construction.fitout.fixed_usd_m",
+    ]
+    y = model.evaluate(np.array([[0.0, 0.5], [1.0, 0.5], [0.5, 0.0], [0.5, 1.0]]), 0)[:, 0]
+    a = np.array([(y[1] - y[0]) / 10.0, (y[3] - y[2]) / 200.0])
+    var = a**2 * np.array([10.0**2, 200.0**2]) / 12.0
+    expected = var / var.sum()
+    sens = sensitivity(doc, n=512, seed=3)
+    cost, years = sens.outputs
+    for key in ("S1", "ST"):
+        for i in range(2):
+            assert abs(cost.indices[key][i] - expected[i]) <= cost.indices[key + "_conf"][i]
+    assert np.allclose(cost.indices["ST"], expected, atol=0.02)
+    assert cost.noise is not None and cost.noise.single < 1e-12
+    assert years.sd < 1e-12  # nothing here moves the schedule: its indices are undefined
+    assert "duration_years" in sens.statements["constant"]
+    assert not np.isfinite(years.indices["S1"]).any()
+    assert sens.to_dict()["outputs"][1]["indices"][names[0]]["S1"] is None
+
+
+def test_a_scenario_without_uncertain_inputs_is_refused() -> None:
+    from conftest import minimal_doc
+
+    with pytest.raises(ScenarioError, match="uncertain input"):
+        sensitivity(minimal_doc(), n=16)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 SHOWN = 12
 """Factors printed per output (largest total index or mu* first); --out has them all."""
 DEFAULT_N = {"sobol": 128, "morris": 20}
+NOISY = 0.1
+"""A noise share of the means above this is flagged: the conditional means are not yet stable."""
 
 InputsOpt = Annotated[
     list[str] | None,
@@ -233,8 +235,11 @@ def _print(s: Sensitivity) -> None:
             notes.append(
                 f"internal randomness {o.noise.single:.0%} of one draw's variance, "
                 f"{o.noise.of_means:.0%} of the means'"
+                + (" (still noisy: raise -k)" if o.noise.of_means > NOISY else "")
             )
         out.print("  " + "; ".join(notes))
     if "irr" in s.statements:
         out.print(f"IRR: {escape(s.statements['irr'])}.")
+    if "constant" in s.statements:
+        out.print(f"Constant: {escape(s.statements['constant'])}.")
     out.print(f"± is the {s.conf_level:.0%} bootstrap interval. {escape(s.statements['method'])}.")

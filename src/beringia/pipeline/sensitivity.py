@@ -341,6 +341,12 @@ def _outputs(outputs: Sequence[str] | None) -> list[str] | None:
 def _choose(every: list[Input], paths: Sequence[str] | None) -> list[Input]:
     uncertain = [i for i in every if not i.spec.is_fixed]
     if paths is None:
+        if not uncertain:
+            raise ScenarioError(
+                "inputs",
+                "(none)",
+                "a scenario with an uncertain input (a field with a distribution)",
+            )
         return uncertain
     by_path = {i.path: i for i in every}
     out = []
@@ -546,6 +552,11 @@ def replications_for(noise: str, replications: int | None) -> int:
     return 1 if noise == "group" else DEFAULT_REPLICATIONS
 
 
+def _constant(y: FloatArray) -> bool:
+    """Whether ``y`` is constant up to rounding (relative spread below 1e-12)."""
+    return bool(np.ptp(y) <= 1e-12 * max(1.0, float(np.max(np.abs(y)))))
+
+
 def check_design(method: str, n: int, noise: str, replications: int | None) -> None:
     """Reject an unknown method or noise treatment, a bad ``N`` or ``k``, before any run."""
     if method not in METHODS:
@@ -573,8 +584,12 @@ def _statement(noise: str, k: int, method: str) -> str:
         return (
             f"internal randomness (ground sequences, rare events, inputs not in the design) as "
             f"its own factor '{SEED_FACTOR}': rows sharing its value share every random number; "
-            "its indices are the share of variance the randomness explains, the other factors' "
-            "are those of the whole stochastic model"
+            + (
+                "its indices are the share of variance the randomness explains, the other "
+                "factors' are those of the whole stochastic model"
+                if method == "sobol"
+                else "its mu* is the effect of drawing the randomness afresh, beside the inputs'"
+            )
         )
     noisy = (
         "the share of noise variance is estimated from the spread of the replications"
@@ -648,6 +663,8 @@ def run_design(
 
     check_design(method, n, noise, replications)
     replications = replications_for(noise, replications)
+    if not names:
+        raise ScenarioError("--inputs", "(none)", "at least one input")
     t0 = time.perf_counter()
     factors = factors_of(names, groups)
     # SALib samples the columns in the order of problem["names"]: the model's order, grouped
@@ -676,6 +693,7 @@ def run_design(
     shares = noise_shares(means, within, replications) if within is not None else None
     all_factors = factors + ([Factor(SEED_FACTOR, ())] if noise == "group" else [])
     results = []
+    constant: list[str] = []
     for o, key in enumerate(model.outputs):
         y = means[:, o]
         with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -704,6 +722,9 @@ def run_design(
                     k: [float(v) for v in np.ma.filled(r[k], np.nan)]
                     for k in ("mu_star", "mu_star_conf", "mu", "sigma")
                 }
+        if _constant(y):  # no variance to share out (rounding aside): the indices are undefined
+            idx = {k: [math.nan] * len(v) for k, v in idx.items()}
+            constant.append(key)
         out = (labels or {}).get(key, Output(key, key, ""))
         results.append(
             OutputIndices(
@@ -731,6 +752,11 @@ def run_design(
             "are in output units per unit of the quantile scale"
         ),
     }
+    if constant:
+        statements["constant"] = (
+            f"{', '.join(constant)} did not change over the design (the inputs do not move "
+            "it): its indices are undefined (null)"
+        )
     return Sensitivity(
         scenario=scenario,
         method=method,
