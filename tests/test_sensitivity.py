@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from beringia.cli import app
@@ -126,20 +128,36 @@ def test_results_do_not_depend_on_how_tasks_are_run() -> None:
     assert runs[0] == runs[1] == runs[2]
 
 
-def test_rows_of_a_group_share_block_and_position() -> None:
-    n_groups, width, k = 5000, 4, 2
-    tasks = plan_tasks(n_groups, width, replications=k, block_size=4096)
-    seen: dict[tuple[int, int], tuple[int, int]] = {}
+@given(
+    n_groups=st.integers(1, 300),
+    width=st.integers(1, 6),
+    k=st.integers(1, 3),
+    block_size=st.integers(1, 128),
+    n_sides=st.integers(1, 3),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_every_row_runs_k_times_and_a_group_shares_its_random_numbers(
+    n_groups: int, width: int, k: int, block_size: int, n_sides: int, seed: int
+) -> None:
+    side = np.random.default_rng(seed).integers(0, n_sides, n_groups * width)
+    side[::width] = 0  # the first row of a group is on side 0, as sides() makes it
+    tasks = plan_tasks(n_groups, width, replications=k, side=side, block_size=block_size)
     count = np.zeros(n_groups * width, dtype=int)
+    seen: dict[tuple[int, int, int], tuple[int, int]] = {}
     for t in tasks:
-        count[t.rows[t.keep]] += 1
-        for p, row in enumerate(t.rows):
-            group = int(row) // width
-            where = (t.block, p)
-            assert seen.setdefault((group, t.replication), where) == where
+        assert len(t.rows) <= block_size
+        for p, (row, keep) in enumerate(zip(t.rows, t.keep, strict=True)):
+            if not keep:
+                continue
+            count[row] += 1
+            assert side[row] == t.block // -(-n_groups // block_size) % (int(side.max()) + 1)
+            key = (int(row) // width, t.replication, int(side[row]))
+            assert seen.setdefault(key, (t.block, p)) == (t.block, p)
     assert (count == k).all()
-    blocks = {t.block for t in tasks}
-    assert len(blocks) == k * 2  # two chunks of 4096 positions per replication
+    # different replications or sides never share a random block
+    by_block = {}
+    for t in tasks:
+        assert by_block.setdefault(t.block, t.replication) == t.replication
 
 
 def test_sides_of_a_saltelli_group() -> None:
@@ -395,3 +413,25 @@ def test_a_scenario_without_uncertain_inputs_is_refused() -> None:
 
     with pytest.raises(ScenarioError, match="uncertain input"):
         sensitivity(minimal_doc(), n=16)
+
+
+def test_cli_morris_with_the_randomness_as_a_factor() -> None:
+    res = CliRunner().invoke(
+        app,
+        [
+            "sensitivity",
+            "--inputs",
+            ",".join(FEW[:2]),
+            "--method",
+            "morris",
+            "--noise",
+            "group",
+            "-N",
+            "6",
+            "--outputs",
+            "duration",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "Morris, 6 trajectories" in res.stdout and SEED_FACTOR in res.stdout
+    assert "mu*" in res.stdout and "sigma" in res.stdout
