@@ -25,6 +25,7 @@ COMMAND_ORDER = (
     "whatif",
     "compare",
     "sweep",
+    "sensitivity",
     "runs",
     "serve",
     "corridor",

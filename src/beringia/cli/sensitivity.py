@@ -188,8 +188,10 @@ def _write(result: Sensitivity, table_out: Path | None, report: Path | None) -> 
     return written
 
 
-def _num(x: float, fmt: str = ".2f") -> str:
-    return "–" if not math.isfinite(x) else format(x, fmt)
+def _num(x: float, sobol: bool) -> str:
+    from beringia.models.numfmt import fixed, significant
+
+    return fixed(x, 2) if sobol else significant(x)
 
 
 def _print(s: Sensitivity) -> None:
@@ -220,17 +222,18 @@ def _print(s: Sensitivity) -> None:
             row = [escape(s.factors[i].name)]
             for name, conf in cols:
                 key = "mu_star" if name == "mu*" else name
-                fmt = ".2f" if s.method == "sobol" else ".3g"
-                row.append(f"{_num(o.indices[key][i], fmt)} ± {_num(o.indices[conf][i], fmt)}")
+                sobol = s.method == "sobol"
+                row.append(f"{_num(o.indices[key][i], sobol)} ± {_num(o.indices[conf][i], sobol)}")
             if s.method == "morris":
-                row.append(_num(o.indices["sigma"][i], ".3g"))
+                row.append(_num(o.indices["sigma"][i], False))
             t.add_row(*row)
         out.print(t)
         notes = []
         if len(order) > len(shown):
             notes.append(f"{len(order) - len(shown)} more factors below (--out for all)")
         if s.method == "sobol":
-            notes.append(f"sum of S1 {sum(v for v in o.indices['S1'] if math.isfinite(v)):.2f}")
+            total = sum(v for v in o.indices["S1"] if math.isfinite(v))
+            notes.append(f"sum of S1 {_num(total, True)}")
         if o.noise is not None:
             notes.append(
                 f"internal randomness {o.noise.single:.0%} of one draw's variance, "

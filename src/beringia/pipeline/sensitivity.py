@@ -38,6 +38,7 @@ from beringia.models.corridor.appraise import assess_corridor
 from beringia.models.corridor.compile import AppraisalInputs, scenario_appraisal
 from beringia.models.corridor.plan import CorridorPlan
 from beringia.models.corridor.run import scenario_plan
+from beringia.models.numfmt import signed
 from beringia.models.operations import assess_operations
 from beringia.models.reference.assess import check_money, money_factor
 from beringia.pipeline.assess import check_run_arguments
@@ -839,13 +840,19 @@ def sensitivity(
         mapper=mapper,
         progress=progress,
     )
+    if model.plan is not None:
+        result.statements["noise"] += (
+            ". With the corridor, the quantities drawn per route, leg or node (terminal and "
+            "port days, access legs, sea freight rates, border dwell) are part of that "
+            "randomness"
+        )
     pays = [o for o in result.outputs if o.output == "tunnel_pays_back"]
     if pays:
         result.statements["irr"] = (
             f"the tunnel's IRR is undefined (its flows never repay the capex) in "
             f"{1.0 - pays[0].mean:.1%} of evaluations; those count at the grid's floor "
-            f"{IRR_RATE_MIN:.0%}, so the IRR's indices mix whether it pays with how well "
-            "(tunnel_pays_back gives the first alone)"
+            f"{signed(f'{IRR_RATE_MIN:.0%}')}, so the IRR's indices mix whether it pays "
+            "with how well (tunnel_pays_back gives the first alone)"
         )
     return result
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import plotly.graph_objects as go
 
 from beringia._version import __version__
+from beringia.models.numfmt import fixed, significant
 from beringia.output import check_output_path, write_atomic
 from beringia.report.page import CONTENT_SECURITY_POLICY, environment, figure_html, plotly_js
 from beringia.report.style import layout
@@ -86,13 +87,24 @@ def render_sensitivity_report(sens: Sensitivity) -> str:
         if sens.method == "sobol"
         else ("mu_star", "mu_star_conf", "mu", "sigma")
     )
+    fmt = (lambda x: fixed(x, 3)) if sens.method == "sobol" else significant
     tables: list[dict[str, Any]] = []
     for o in sens.outputs:
         rows = [
-            {"factor": sens.factors[i].name, **{k: o.indices[k][i] for k in keys}}
+            {"factor": sens.factors[i].name, **{k: fmt(o.indices[k][i]) for k in keys}}
             for i in ranked(sens, o)
         ]
-        tables.append({"output": o, "rows": rows})
+        tables.append(
+            {
+                "output": o,
+                "rows": rows,
+                "mean": significant(o.mean),
+                "sd": significant(o.sd),
+                "noise": None
+                if o.noise is None
+                else (f"{o.noise.single:.1%}", f"{o.noise.of_means:.1%}"),
+            }
+        )
     context = {
         "csp": CONTENT_SECURITY_POLICY,
         "plotly_js": plotly_js(),
