@@ -236,8 +236,8 @@ def _print(s: Sensitivity) -> None:
             notes.append(f"sum of S1 {_num(total, True)}")
         if o.noise is not None:
             notes.append(
-                f"internal randomness {o.noise.single:.0%} of one draw's variance, "
-                f"{o.noise.of_means:.0%} of the means'"
+                f"internal randomness {100 * o.noise.single:.0f} % of one draw's variance, "
+                f"{100 * o.noise.of_means:.0f} % of the means'"
                 + (" (still noisy: raise -k)" if o.noise.of_means > NOISY else "")
             )
         out.print("  " + "; ".join(notes))
@@ -245,4 +245,6 @@ def _print(s: Sensitivity) -> None:
         out.print(f"IRR: {escape(s.statements['irr'])}.")
     if "constant" in s.statements:
         out.print(f"Constant: {escape(s.statements['constant'])}.")
-    out.print(f"± is the {s.conf_level:.0%} bootstrap interval. {escape(s.statements['method'])}.")
+    out.print(
+        f"± is the {100 * s.conf_level:.0f} % bootstrap interval. {escape(s.statements['method'])}."
+    )

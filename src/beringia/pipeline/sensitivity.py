@@ -744,13 +744,13 @@ def run_design(
         "method": (
             "Sobol first-order (S1) and total-order (ST) indices, Saltelli sampling "
             f"(scrambled Sobol sequence, N = {n:,} base samples, N (D + 2) points), Saltelli "
-            f"2010 / Jansen estimators, {conf_level:.0%} bootstrap intervals "
+            f"2010 / Jansen estimators, {100 * conf_level:.0f} % bootstrap intervals "
             f"({num_resamples} resamples) [SALib]"
             if method == "sobol"
             else f"Morris elementary effects, {n} trajectories on {MORRIS_LEVELS} levels (each "
             f"input's quantiles {MORRIS_TAIL:g} to {1 - MORRIS_TAIL:g}), mu* with "
-            f"{conf_level:.0%} bootstrap intervals, sigma (NaN for a group) [SALib]; effects "
-            "are in output units per unit of the quantile scale"
+            f"{100 * conf_level:.0f} % bootstrap intervals, sigma (NaN for a group) [SALib]; "
+            "effects are in output units per unit of the quantile scale"
         ),
     }
     if constant:
@@ -850,8 +850,8 @@ def sensitivity(
     if pays:
         result.statements["irr"] = (
             f"the tunnel's IRR is undefined (its flows never repay the capex) in "
-            f"{1.0 - pays[0].mean:.1%} of evaluations; those count at the grid's floor "
-            f"{signed(f'{IRR_RATE_MIN:.0%}')}, so the IRR's indices mix whether it pays "
+            f"{100 * (1.0 - pays[0].mean):.1f} % of evaluations; those count at the grid's floor "
+            f"{signed(f'{100 * IRR_RATE_MIN:.0f}')} %, so the IRR's indices mix whether it pays "
             "with how well (tunnel_pays_back gives the first alone)"
         )
     return result

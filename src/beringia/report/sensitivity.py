@@ -102,7 +102,7 @@ def render_sensitivity_report(sens: Sensitivity) -> str:
                 "sd": significant(o.sd),
                 "noise": None
                 if o.noise is None
-                else (f"{o.noise.single:.1%}", f"{o.noise.of_means:.1%}"),
+                else (f"{100 * o.noise.single:.1f} %", f"{100 * o.noise.of_means:.1f} %"),
             }
         )
     context = {
