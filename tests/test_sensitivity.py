@@ -435,3 +435,11 @@ def test_cli_morris_with_the_randomness_as_a_factor() -> None:
     assert res.exit_code == 0, res.output
     assert "Morris, 6 trajectories" in res.stdout and SEED_FACTOR in res.stdout
     assert "mu*" in res.stdout and "sigma" in res.stdout
+
+
+def test_outputs_keep_only_what_is_asked() -> None:
+    assert scenario_model("bering-strait", outputs=["cost"]).outputs == ("cost_usd_bn",)
+    model = scenario_model("bering-strait", overrides=SHORT, outputs=["irr"])
+    assert model.outputs == ("tunnel_irr", "tunnel_pays_back")  # the IRR brings how often
+    y = model.evaluate(np.full((4, len(model.names)), 0.5), 0)
+    assert y.shape == (4, 2) and set(np.unique(y[:, 1])) <= {0.0, 1.0}

@@ -192,17 +192,24 @@ class ScenarioModel:
     money: float = 1.0
     plan: CorridorPlan | None = None
     appraisal: AppraisalInputs | None = None
+    wanted: tuple[str, ...] | None = None
+    """Output keys kept (``None``: every output the model computes)."""
+
+    @property
+    def computed(self) -> tuple[str, ...]:
+        """Keys of what one evaluation computes: cost and duration, then the tunnel's economics."""
+        n = CONSTRUCTION_OUTPUTS if self.plan is None else len(OUTPUTS)
+        return tuple(o.key for o in OUTPUTS[:n])
 
     @property
     def outputs(self) -> tuple[str, ...]:
-        """Keys of the outputs: cost and duration, then the tunnel's economics with a corridor.
+        """Keys of the outputs kept, in the order of :data:`OUTPUTS`.
 
         The IRR is undefined where the flows never repay the capex: it counts there at the
         rate grid's floor (:data:`~beringia.core.economics.IRR_RATE_MIN`), and
-        ``tunnel_pays_back`` (1 with an IRR, else 0) says how often that is.
+        ``tunnel_pays_back`` (1 with an IRR, else 0, kept whenever the IRR is) says how often.
         """
-        n = CONSTRUCTION_OUTPUTS if self.plan is None else len(OUTPUTS)
-        return tuple(o.key for o in OUTPUTS[:n])
+        return tuple(k for k in self.computed if self.wanted is None or k in self.wanted)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -238,7 +245,9 @@ class ScenarioModel:
                 traffic,
                 defined.astype(np.float64),
             ]
-        return np.column_stack(cols)
+        keep = [self.computed.index(k) for k in self.outputs]
+        out: FloatArray = np.column_stack(cols)[:, keep]
+        return out
 
 
 def _all_inputs(
@@ -313,6 +322,8 @@ def scenario_model(
         plan = scenario_plan(sc, ops, inp.length_m / 1000.0)
         if paths is None:  # capex rates of terrain the plan does not build have no effect
             chosen = _choose(_all_inputs(sc, inp, app, plan), None)
+    if wanted is not None and "tunnel_irr" in wanted and "tunnel_pays_back" not in wanted:
+        wanted.append("tunnel_pays_back")  # how often the IRR is defined at all
     return ScenarioModel(
         scenario=sc,
         inputs=tuple(chosen),
@@ -321,6 +332,7 @@ def scenario_model(
         money=money_factor(sc),
         plan=plan,
         appraisal=app if corridor else None,
+        wanted=None if wanted is None else tuple(wanted),
     )
 
 
