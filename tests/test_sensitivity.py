@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -119,13 +119,17 @@ def test_results_do_not_depend_on_how_tasks_are_run() -> None:
         with ThreadPoolExecutor(2) as pool:
             return list(pool.map(f, tasks))
 
+    def processes(f: Callable[[Task], FloatArray], tasks: Iterable[Task]) -> list[FloatArray]:
+        with ProcessPoolExecutor(2) as pool:  # the task function and the model pickle
+            return list(pool.map(f, tasks))
+
     runs = [
         run_design(model, X, n=64, seed=2, replications=3, mapper=m).to_dict()
-        for m in (map, backwards, threads)
+        for m in (map, backwards, threads, processes)
     ]
     for r in runs:
         r.pop("seconds")
-    assert runs[0] == runs[1] == runs[2]
+    assert runs[0] == runs[1] == runs[2] == runs[3]
 
 
 @given(

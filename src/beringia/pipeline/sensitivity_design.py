@@ -28,6 +28,7 @@ Dask client) can run them, and the result does not depend on how they are schedu
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -143,6 +144,15 @@ def plan_tasks(
     return tasks
 
 
+def evaluate_task(model: Model, x: FloatArray, task: Task) -> FloatArray:
+    """Evaluate one task: the rows ``task.rows`` of the sample ``x`` on ``task.block``.
+
+    A module-level function, so that ``functools.partial(evaluate_task, model, x)`` pickles
+    (a process pool's or a cluster's ``map`` can ship it).
+    """
+    return model.evaluate(np.ascontiguousarray(x[task.rows]), task.block)
+
+
 Mapper = Callable[[Callable[[Task], FloatArray], Iterable[Task]], Iterable[FloatArray]]
 """A ``map``: the built-in one, a pool's, or a Dask client's gather of its map."""
 
@@ -192,9 +202,7 @@ def evaluate_sample(
         side = sides(u[:, seed_column], width)
         x = np.delete(u, seed_column, axis=1)
     tasks = plan_tasks(n_groups, width, replications=replications, side=side)
-
-    def run(task: Task) -> FloatArray:
-        return model.evaluate(np.ascontiguousarray(x[task.rows]), task.block)
+    run = functools.partial(evaluate_task, model, x)
 
     n_out = len(model.outputs)
     total = np.zeros((rows_total, n_out))
@@ -311,6 +319,7 @@ __all__ = [
     "Task",
     "check_power_of_two",
     "evaluate_sample",
+    "evaluate_task",
     "ishigami",
     "ishigami_variance",
     "noise_shares",
