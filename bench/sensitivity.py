@@ -108,7 +108,7 @@ def main() -> None:
         "base_samples": n,
         "replications": k,
         "evaluations": sens.evaluations,
-        "sobol_seconds": round(wall, 2),
+        "sobol_seconds": round(wall, 3),
         "sobol_cpu_seconds": round(cpu, 2),
         "goal_seconds": GOAL_SECONDS,
         "within_goal": wall < GOAL_SECONDS,
