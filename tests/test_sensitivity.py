@@ -201,10 +201,11 @@ def test_feeding_each_input_its_own_draws_reproduces_assess() -> None:
             np.where(np.isfinite(irr), irr, -0.99),
             traffic,
             np.isfinite(irr),
+            a.corridor.corridor.npv_usd_bn,
         ]
     )
     assert np.array_equal(y, ref)
-    assert model.outputs[0] == "cost_usd_bn" and len(model.outputs) == 6
+    assert model.outputs[0] == "cost_usd_bn" and len(model.outputs) == 7
     corridor_paths = {i.path for i in model.inputs if i.model == "corridor"}
     assert {"economics.toll_usd_per_feu", "market.flows.asia_us.teu_per_year"} <= corridor_paths
 
@@ -457,3 +458,24 @@ def test_outputs_keep_only_what_is_asked() -> None:
     assert model.outputs == ("tunnel_irr", "tunnel_pays_back")  # the IRR brings how often
     y = model.evaluate(np.full((4, len(model.names)), 0.5), 0)
     assert y.shape == (4, 2) and set(np.unique(y[:, 1])) <= {0.0, 1.0}
+
+
+def test_every_corridor_input_is_a_quantity_the_appraisal_draws(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A key the appraisal never asks for would leave its input silently without effect.
+    from beringia.models.corridor import appraise
+
+    asked: set[str] = set()
+    spec = appraise._Sampler.spec
+
+    def record(self: appraise._Sampler, key: str, d: object) -> FloatArray:
+        asked.add(key)
+        return spec(self, key, d)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(appraise._Sampler, "spec", record)
+    model = scenario_model("bering-strait", overrides=SHORT)
+    model.evaluate(np.full((8, len(model.names)), 0.5), 0)
+    keys = {i.key for i in model.inputs if i.model == "corridor"}
+    assert keys and keys <= asked, keys - asked
+    assert "tunnel_maintenance" in keys  # economics.tunnel_om, when the scenario has it

@@ -72,8 +72,9 @@ OutputsOpt = Annotated[
     str | None,
     typer.Option(
         "--outputs",
-        help="Outputs, comma-separated: cost, duration, npv, irr, traffic, pays (default: all "
-        "the scenario has; cost and duration alone skip the corridor and run faster).",
+        help="Outputs, comma-separated: cost, duration, npv, irr, traffic, pays, corridor-npv "
+        "(default: all the scenario has; cost and duration alone skip the corridor and run "
+        "faster).",
     ),
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", help="Write every index to a .csv file.")]

@@ -86,6 +86,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("tunnel_irr", "IRR, tunnel alone", "a year"),
     Output("tunnel_traffic_teu_per_year", "tunnel traffic, steady state", "TEU a year"),
     Output("tunnel_pays_back", "tunnel repays its capex (has an IRR)", "probability"),
+    Output("corridor_npv_usd_bn", "NPV, whole corridor", "USD bn"),
 )
 """Outputs of a scenario: construction's two, then the tunnel's economics (with a corridor)."""
 CONSTRUCTION_OUTPUTS = 2
@@ -96,6 +97,7 @@ OUTPUT_ALIASES = {
     "irr": "tunnel_irr",
     "traffic": "tunnel_traffic_teu_per_year",
     "pays": "tunnel_pays_back",
+    "corridor-npv": "corridor_npv_usd_bn",
 }
 
 INPUT_MAPPING = (
@@ -173,6 +175,19 @@ def _corridor_inputs(app: AppraisalInputs, plan: CorridorPlan | None) -> list[In
         ("economics.corridor_life_years", "corridor_life", e.corridor_life_years),
         ("economics.tunnel_renewals.share_of_capex", "renewal_share", e.renewal_share_of_capex),
     ]
+    om = e.tunnel_om
+    if om is not None:
+        k = "economics.tunnel_om."
+        rows += [
+            (
+                k + "maintenance_usd_per_bore_km_year",
+                "tunnel_maintenance",
+                om.maintenance_usd_per_bore_km_year,
+            ),
+            (k + "systems_mwh_per_km_year", "tunnel_systems_mwh", om.systems_mwh_per_km_year),
+            (k + "inflow_m3_per_min_per_km", "tunnel_inflow", om.inflow_m3_per_min_per_km),
+            (k + "electricity_usd_per_kwh", "electricity_price", om.electricity_usd_per_kwh),
+        ]
     return [Input(path, d, "corridor", key) for path, key, d in rows if d is not None]
 
 
@@ -244,6 +259,7 @@ class ScenarioModel:
                 np.where(defined, irr, IRR_RATE_MIN),
                 traffic,
                 defined.astype(np.float64),
+                corr.corridor.npv_usd_bn,
             ]
         keep = [self.computed.index(k) for k in self.outputs]
         out: FloatArray = np.column_stack(cols)[:, keep]
@@ -280,7 +296,7 @@ def scenario_model(
     seed : int
         Seed of the model's internal randomness.
     outputs : sequence of str, optional
-        Output keys wanted (or ``cost``, ``duration``, ``npv``, ``irr``, ``traffic``); the
+        Output keys wanted (or their short names, :data:`OUTPUT_ALIASES`); the
         corridor runs only when one of its outputs is asked for. Default: all the scenario has.
 
     Raises
@@ -303,7 +319,8 @@ def scenario_model(
     corridor = has_corridor and (
         wanted is None or any(k not in ("cost_usd_bn", "duration_years") for k in wanted)
     )
-    app = scenario_appraisal(sc) if has_corridor else None
+    deepest = None if alignment is None else alignment.deepest_invert_m()
+    app = scenario_appraisal(sc, deepest) if has_corridor else None
     every = _all_inputs(sc, inp, app, None)
     chosen = _choose(every, paths)
     if not corridor:  # the corridor's inputs move nothing the design looks at
