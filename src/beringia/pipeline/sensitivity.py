@@ -872,8 +872,8 @@ def sensitivity(
     if model.plan is not None:
         result.statements["noise"] += (
             ". With the corridor, the quantities drawn per route, leg or node (terminal and "
-            "port days, access legs, sea freight rates, border dwell) are part of that "
-            "randomness"
+            "port days, access legs, sea freight rates, border dwell) and the corridor capex's "
+            "reference-class overrun (corridor.uplift) are part of that randomness"
         )
     pays = [o for o in result.outputs if o.output == "tunnel_pays_back"]
     if pays:
