@@ -35,6 +35,7 @@ from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.calibrated import calibrated_forecast
 from beringia.pipeline.checks import quiet_numerics
 from beringia.pipeline.scenarios import ScenarioLike, as_scenario
+from beringia.pipeline.scheduler import Cluster, check_scheduler, describe, open_scheduler
 from beringia.scenario.io import scenario_hash
 from beringia.scenario.model import Scenario
 
@@ -94,6 +95,7 @@ def assess(
     processes: int = 1,
     progress: Progress | None = None,
     operations_years: int | None = None,
+    scheduler: str | Cluster | None = None,
 ) -> Assessment:
     """Assess a scenario by Monte Carlo.
 
@@ -110,12 +112,18 @@ def assess(
         Seed of every random stream. The same scenario, seed and draws give bit-identical
         results whatever ``processes`` is.
     processes : int
-        Worker processes for the blocks of draws.
+        Worker processes for the blocks of draws (forked here, or a local cluster's workers
+        with ``scheduler="local"``).
     progress : callable, optional
         ``progress(stage, done, total)`` as each stage of :data:`STAGES` advances.
     operations_years : int, optional
         Replicated years of operations (default: the scenario's ``simulated_years``); only
         for scenarios with an ``operations`` section.
+    scheduler : str or Cluster, optional
+        Run the construction model's blocks on Dask: ``"local"`` (a LocalCluster on this
+        machine), ``"tcp://HOST:PORT"`` (an existing cluster) or an open
+        :class:`~beringia.pipeline.scheduler.Cluster`; see
+        :mod:`beringia.pipeline.scheduler`. The results do not change.
 
     Returns
     -------
@@ -123,6 +131,8 @@ def assess(
         Per-draw results, summaries and provenance.
     """
     check_run_arguments(draws, seed, processes)
+    if not isinstance(scheduler, Cluster):
+        check_scheduler(scheduler)
     scenario = as_scenario(scenario, overrides)
     t0 = time.perf_counter()
 
@@ -146,13 +156,16 @@ def assess(
         if scenario.corridor is None or operations is None
         else scenario_plan(scenario, operations, inp.length_m / 1000.0)
     )
-    run = run_construction(
-        inp,
-        draws=draws,
-        seed=seed,
-        processes=processes,
-        progress=lambda done, total: report("construction", done, total),
-    )
+    with open_scheduler(scheduler, processes) as cluster:
+        run = run_construction(
+            inp,
+            draws=draws,
+            seed=seed,
+            processes=processes,
+            progress=lambda done, total: report("construction", done, total),
+            mapper=None if cluster is None else cluster.map,
+        )
+        scheduled = describe(cluster)
     check_construction(inp, run)
     cost, years, parts = run.cost_usd_bn, run.duration_years, run.breakdown_usd_bn
     factor = money_factor(scenario)
@@ -230,6 +243,7 @@ def assess(
             "draws": draws,
             "block_size": rngmod.BLOCK_SIZE,
             "processes": processes,
+            "scheduler": scheduled,
             "random_variates": run.random_variates,
             "simulation_seconds": round(run.seconds, 3),
             "operations_seconds": round(t_ops, 3),

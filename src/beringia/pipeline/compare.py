@@ -31,6 +31,7 @@ from beringia.core.stats import quantiles
 from beringia.errors import ScenarioError
 from beringia.pipeline.assess import Progress, assess, check_run_arguments
 from beringia.pipeline.assessment import Assessment
+from beringia.pipeline.scheduler import Cluster, check_scheduler, map_blocks
 from beringia.scenario.io import load_scenario
 from beringia.scenario.model import Scenario
 
@@ -282,6 +283,7 @@ def compare(
     seed: int = 2025,
     processes: int = 1,
     progress: Progress | None = None,
+    scheduler: str | Cluster | None = None,
 ) -> Comparison:
     """Run every variant on the same seed and draws and compare each with the first.
 
@@ -293,7 +295,12 @@ def compare(
         As :func:`beringia.assess`; the same for every variant (common random numbers).
     progress : callable, optional
         ``progress(stage, done, total)`` of each run, as :func:`beringia.assess` gives it,
-        with ``stage`` prefixed by the variant's position (``"2/3 construction"``).
+        with ``stage`` prefixed by the variant's position (``"2/3 construction"``); on a
+        cluster ``progress("variants", done, total)`` as variants finish.
+    scheduler : str or Cluster, optional
+        Run the variants on Dask, one task each: ``"local"`` (a LocalCluster of
+        ``processes`` workers), ``"tcp://HOST:PORT"`` or an open cluster
+        (:mod:`beringia.pipeline.scheduler`). The results do not change.
 
     Returns
     -------
@@ -308,28 +315,51 @@ def compare(
     if len(variants) < 2:
         raise ScenarioError("compare", len(variants), "allowed: at least two variants")
     check_run_arguments(draws, seed, processes)
+    if not isinstance(scheduler, Cluster):
+        check_scheduler(scheduler)
     scenarios = [load_scenario(v.scenario, v.overrides) for v in variants]
-    runs = []
-    for i, sc in enumerate(scenarios):
-        runs.append(
-            assess(
-                sc,
-                draws=draws,
-                seed=seed,
-                processes=processes,
-                progress=_prefixed(progress, f"{i + 1}/{len(scenarios)}"),
+    if scheduler is None:
+        runs = [
+            _metrics(
+                assess(
+                    sc,
+                    draws=draws,
+                    seed=seed,
+                    processes=processes,
+                    progress=_prefixed(progress, f"{i + 1}/{len(scenarios)}"),
+                )
             )
+            for i, sc in enumerate(scenarios)
+        ]
+    else:
+        runs = map_blocks(
+            _run_variant,
+            [(sc, draws, seed) for sc in scenarios],
+            scheduler,
+            None if progress is None else lambda done, total: progress("variants", done, total),
+            processes=processes,
         )
     base = runs[0]
     results = []
     for run in runs[1:]:
         rows = []
         for m in METRICS:
-            a, b = m.get(base), m.get(run)
+            a, b = base[m.key], run[m.key]
             if a is not None and b is not None:
                 rows.append(paired_difference(m, a, b))
         results.append(rows)
     return Comparison(list(variants), scenarios, seed, draws, results)
+
+
+def _metrics(a: Assessment) -> dict[str, FloatArray | None]:
+    """Return the per-draw values of every metric of :data:`METRICS` (``None`` where missing)."""
+    return {m.key: m.get(a) for m in METRICS}
+
+
+def _run_variant(task: tuple[Scenario, int, int]) -> dict[str, FloatArray | None]:
+    """Run one variant of a comparison (a cluster task; module level, so picklable)."""
+    sc, draws, seed = task
+    return _metrics(assess(sc, draws=draws, seed=seed))
 
 
 __all__ = [

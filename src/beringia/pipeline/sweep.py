@@ -25,6 +25,7 @@ from beringia.core.stats import quantiles
 from beringia.errors import ScenarioError
 from beringia.pipeline.assess import Progress, assess, check_run_arguments
 from beringia.pipeline.compare import METRICS
+from beringia.pipeline.scheduler import Cluster, check_scheduler, map_blocks
 from beringia.scenario.io import load_scenario
 from beringia.scenario.model import Scenario
 
@@ -229,6 +230,7 @@ def sweep(
     processes: int = 1,
     design: str = "grid",
     progress: Progress | None = None,
+    scheduler: str | Cluster | None = None,
 ) -> Sweep:
     """Run ``scenario`` at every point, on common random numbers.
 
@@ -246,6 +248,10 @@ def sweep(
         How the points were chosen, for the record.
     progress : callable, optional
         ``progress("sweep", done, total)`` after each point.
+    scheduler : str or Cluster, optional
+        Run the points on Dask, one task each: ``"local"`` (a LocalCluster of ``processes``
+        workers), ``"tcp://HOST:PORT"`` or an open cluster
+        (:mod:`beringia.pipeline.scheduler`). The results do not change.
 
     Returns
     -------
@@ -263,6 +269,8 @@ def sweep(
     if len(points) > MAX_POINTS:
         raise ScenarioError("--vary", f"{len(points):,} points", f"allowed: at most {MAX_POINTS}")
     check_run_arguments(draws, seed, processes)
+    if not isinstance(scheduler, Cluster):
+        check_scheduler(scheduler)
     paths = list(points[0])
     if len(paths) > MAX_AXES:
         raise ScenarioError("--vary", f"{len(paths)} inputs", f"allowed: at most {MAX_AXES}")
@@ -270,19 +278,31 @@ def sweep(
         load_scenario(scenario, [*overrides, *(f"{k}={_literal(v)}" for k, v in p.items())])
         for p in points
     ]
-    results = []
-    for i, (p, sc) in enumerate(zip(points, docs, strict=True)):
-        a = assess(sc, draws=draws, seed=seed, processes=processes)
-        metrics = {}
-        for m in METRICS:
-            x = m.get(a)
-            if x is not None:
-                metrics[m.key] = quantiles(x)
-        claims = {c.name: c.probability for c in a.claims}
-        results.append(SweepPoint(dict(p), metrics, claims))
-        if progress is not None:
-            progress("sweep", i + 1, len(points))
+    # On a cluster each point is one task, its blocks run in the worker; here a point's
+    # blocks may use the forked processes.
+    per_point = processes if scheduler is None else 1
+    tasks = [(dict(p), sc, draws, seed, per_point) for p, sc in zip(points, docs, strict=True)]
+    results = map_blocks(
+        _run_point,
+        tasks,
+        scheduler,
+        None if progress is None else lambda done, total: progress("sweep", done, total),
+        processes=processes,
+    )
     return Sweep(docs[0], paths, seed, draws, design, results)
+
+
+def _run_point(task: tuple[dict[str, float | int | str], Scenario, int, int, int]) -> SweepPoint:
+    """Run one point of a sweep (a task of :func:`sweep`; module level, so picklable)."""
+    values, sc, draws, seed, processes = task
+    a = assess(sc, draws=draws, seed=seed, processes=processes)
+    metrics = {}
+    for m in METRICS:
+        x = m.get(a)
+        if x is not None:
+            metrics[m.key] = quantiles(x)
+    claims = {c.name: c.probability for c in a.claims}
+    return SweepPoint(values, metrics, claims)
 
 
 def _literal(v: float | int | str) -> str:

@@ -6,7 +6,7 @@ import dataclasses
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,6 +40,16 @@ seed, draws or processes."""
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(draws_done, draws_total)`` after each block."""
+
+BlockTask = tuple[ConstructionInputs, int, int, int]
+"""One block of draws: inputs, seed, block index, draws in it."""
+BlockMap = Callable[
+    [Callable[[BlockTask], BlockResult], Sequence[BlockTask], Progress | None],
+    list[BlockResult],
+]
+"""Runs blocks elsewhere, as ``mapper(fn, tasks, progress)``: the results in task order and
+``progress(tasks_done, tasks_total)`` as tasks finish (a Dask cluster's
+:meth:`beringia.pipeline.scheduler.Cluster.map`)."""
 
 
 @dataclass(frozen=True)
@@ -80,17 +90,30 @@ def _unblock_signals() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD_SIGNALS)
 
 
-def _run(args: tuple[ConstructionInputs, int, int, int]) -> BlockResult:
+def _run(args: BlockTask) -> BlockResult:
     inp, seed, block, n = args
     # The first block also keeps its schedule, from which the median draw's Gantt is taken.
     return simulate_block(inp, seed, block, n, detail=block == 0)
 
 
 def _results(
-    inp: ConstructionInputs, seed: int, draws: int, processes: int
+    inp: ConstructionInputs,
+    seed: int,
+    draws: int,
+    processes: int,
+    mapper: BlockMap | None = None,
+    progress: Progress | None = None,
 ) -> Iterator[tuple[int, BlockResult]]:
-    tasks = [(inp, seed, i, size) for i, _, size in rngmod.blocks(draws)]
+    tasks: list[BlockTask] = [(inp, seed, i, size) for i, _, size in rngmod.blocks(draws)]
     starts = [start for _, start, _ in rngmod.blocks(draws)]
+    if mapper is not None:  # the blocks run elsewhere; progress follows their tasks
+
+        def tasks_done(done: int, total: int) -> None:
+            if progress is not None:
+                progress(draws if done == total else min(done * rngmod.BLOCK_SIZE, draws), draws)
+
+        yield from zip(starts, mapper(_run, tasks, tasks_done), strict=True)
+        return
     if processes <= 1 or len(tasks) == 1:
         for task, start in zip(tasks, starts, strict=True):
             yield start, _run(task)
@@ -131,6 +154,7 @@ def run_construction(
     seed: int,
     processes: int = 1,
     progress: Progress | None = None,
+    mapper: BlockMap | None = None,
 ) -> ConstructionRun:
     """Simulate ``draws`` draws of the construction model, block by block.
 
@@ -143,6 +167,9 @@ def run_construction(
         on ``processes``.
     progress : callable, optional
         ``progress(done, total)`` after each block.
+    mapper : callable, optional
+        Runs the blocks elsewhere (a Dask cluster, see :data:`BlockMap`) instead of here or
+        on ``processes`` forked workers; the results do not depend on it.
 
     Returns
     -------
@@ -165,7 +192,7 @@ def run_construction(
     x_in = {k: np.empty(n_tornado, dtype=np.float64) for k in ranked}
     variates = 0
     first_block: BlockResult | None = None
-    for start, res in _results(inp, seed, draws, processes):
+    for start, res in _results(inp, seed, draws, processes, mapper, progress):
         if start == 0:
             first_block = res
         stop = start + res.cost_usd_bn.shape[0]
@@ -182,7 +209,7 @@ def run_construction(
             for k in ranked:
                 x_in[k][start : start + keep] = per_draw[k][:keep]
         variates += res.variates
-        if progress is not None:
+        if progress is not None and mapper is None:
             progress(stop, draws)
     if first_block is None:  # draws >= 1, so block 0 always runs
         raise RuntimeError("the first block of draws did not run")

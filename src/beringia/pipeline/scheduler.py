@@ -1,0 +1,352 @@
+"""Scale-out on Dask: map a block function over blocks, here or on a ``distributed`` cluster.
+
+Every unit of work beringia scales out (a block of draws, a sweep's point, a comparison's
+variant, a block of sensitivity points) is a picklable function applied to one picklable
+item, whose result depends only on that item: blocks carry their own seeds
+(:func:`beringia.core.rng.stream`). :func:`map_blocks` applies such a function to every item
+and returns the results in item order, so a run is bit-identical whether it ran in this
+process, on a :class:`distributed.LocalCluster` on this machine, or on an existing cluster,
+with any number of workers.
+
+A scheduler is named as on the command line (``--scheduler``):
+
+* ``None``: this process, one item after another (no Dask at all);
+* ``"local"``: a ``LocalCluster`` on this machine, worker processes of one thread each
+  (``processes`` of them when more than one, else one per CPU), started for the run and
+  stopped after it;
+* ``"tcp://HOST:PORT"`` (or ``tls://``): an existing cluster's scheduler (``dask
+  scheduler`` and ``dask worker`` started elsewhere). Its workers must have the same
+  beringia installed;
+* an open :class:`Cluster` (:func:`open_scheduler`), reused without being closed.
+
+Dask and ``distributed`` are imported only when a scheduler is asked for, so neither slows
+down a command that does not use one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from beringia.errors import ScenarioError
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+TaskProgress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` each time a task finishes (in finishing order)."""
+
+LOCAL = "local"
+CONNECT_TIMEOUT_S = 5.0
+"""Seconds to wait for a remote scheduler before giving up."""
+MAX_LOCAL_WORKERS = 64
+FIELD = "--scheduler"
+ALLOWED = "allowed: local, or the address of a Dask scheduler as tcp://HOST:PORT or tls://HOST:PORT"
+_ADDRESS = re.compile(r"^(tcp|tls)://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):([0-9]{1,5})$")
+
+
+def check_scheduler(scheduler: object) -> str | None:
+    """Validate a scheduler name without connecting: ``None``, ``"local"`` or an address.
+
+    Parameters
+    ----------
+    scheduler : object
+        The ``--scheduler`` value (or ``scheduler=`` argument).
+
+    Returns
+    -------
+    str or None
+        The name, stripped.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``--scheduler``, if it is neither ``local`` nor ``tcp://HOST:PORT`` (or
+        ``tls://``) with a port from 1 to 65535.
+    """
+    if scheduler is None:
+        return None
+    if not isinstance(scheduler, str):
+        raise ScenarioError(FIELD, scheduler, ALLOWED)
+    name = scheduler.strip()
+    if name == LOCAL:
+        return name
+    m = _ADDRESS.match(name)
+    if m is None or not 1 <= int(m[3]) <= 65535:
+        raise ScenarioError(FIELD, scheduler, ALLOWED)
+    return name
+
+
+def cli_scheduler(scheduler: str | None, processes: int) -> str | None:
+    """Return the command line's choice: ``--scheduler``, else ``local`` when ``-j`` is over 1."""
+    name = check_scheduler(scheduler)
+    if name is None and processes > 1:
+        return LOCAL
+    return name
+
+
+def _distributed() -> Any:
+    """Import ``distributed`` (partly untyped) only when a scheduler is asked for."""
+    return importlib.import_module("distributed")
+
+
+def quiet_logs() -> None:
+    """Keep ``distributed``'s informational and warning logs off the terminal (errors stay)."""
+    for name in ("distributed", "dask", "tornado", "bokeh"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+class Cluster:
+    """An open connection to a Dask cluster, and the local cluster it started, if any.
+
+    Made by :func:`open_scheduler`; use :meth:`map`.
+
+    Attributes
+    ----------
+    client : distributed.Client
+        The connection.
+    address : str
+        The scheduler's address.
+    description : str
+        ``"local (N workers)"`` or the address given, for provenance.
+    """
+
+    def __init__(self, client: Any, description: str, local: Any = None) -> None:
+        self.client = client
+        self.description = description
+        self._local = local
+        self.address = str(client.scheduler.address) if client.scheduler is not None else ""
+
+    @property
+    def workers(self) -> int:
+        """Workers connected now."""
+        info = self.client.scheduler_info(n_workers=-1)
+        return len(info.get("workers", {}))
+
+    def map(
+        self, fn: Callable[[T], R], blocks: Sequence[T], progress: TaskProgress | None = None
+    ) -> list[R]:
+        """Run ``fn`` on every block on the cluster; return the results in block order.
+
+        Parameters
+        ----------
+        fn : callable
+            A picklable function of one block (defined at module level).
+        blocks : sequence
+            Picklable items, one task each.
+        progress : callable, optional
+            ``progress(done, total)`` as tasks finish.
+
+        Returns
+        -------
+        list
+            ``[fn(b) for b in blocks]``, computed on the cluster.
+
+        Raises
+        ------
+        ScenarioError
+            If the cluster's workers cannot import beringia, or the cluster goes away.
+        Exception
+            Whatever ``fn`` raised on a worker (a :class:`~beringia.errors.BeringiaError`
+            stays one).
+        """
+        as_completed = _distributed().as_completed
+        if not blocks:
+            return []
+        # pure=False: every block is a task of its own, even two equal ones.
+        futures = self.client.map(fn, list(blocks), pure=False)
+        try:
+            if progress is not None:
+                for done, _ in enumerate(as_completed(futures), start=1):
+                    progress(done, len(futures))
+            results: list[R] = self.client.gather(futures)
+        except ModuleNotFoundError as exc:
+            raise ScenarioError(
+                FIELD,
+                self.description,
+                f"its workers cannot import {exc.name!r}: install the same beringia there",
+            ) from None
+        except OSError as exc:  # the scheduler or its workers went away
+            raise ScenarioError(
+                FIELD, self.description, f"lost the cluster during the run: {exc}"
+            ) from None
+        except BaseException:
+            self.client.cancel(futures)
+            raise
+        return results
+
+    def close(self) -> None:
+        """Close the connection, and stop the local cluster if this made one."""
+        try:
+            self.client.close()
+        finally:
+            if self._local is not None:
+                self._local.close()
+
+
+def _local_workers(processes: int) -> int:
+    if processes > 1:
+        return processes
+    return max(1, min(os.cpu_count() or 1, MAX_LOCAL_WORKERS))
+
+
+def start_local(workers: int, *, host: str = "127.0.0.1") -> Cluster:
+    """Start a ``LocalCluster`` of ``workers`` processes (one thread each) and connect to it.
+
+    The dashboard is off and ``distributed``'s logs below errors are silenced. The caller
+    closes it (:meth:`Cluster.close`), or uses :func:`open_scheduler`.
+    """
+    dist = _distributed()
+    local = dist.LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host=host,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    try:
+        client = dist.Client(local)
+    except BaseException:
+        local.close()
+        raise
+    noun = "worker" if workers == 1 else "workers"
+    return Cluster(client, f"local ({workers} {noun})", local)
+
+
+def connect(address: str, *, timeout_s: float = CONNECT_TIMEOUT_S) -> Cluster:
+    """Connect to the Dask scheduler at ``address`` (``tcp://HOST:PORT``).
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``--scheduler``, if the address is malformed or nothing answers there within
+        ``timeout_s`` seconds.
+    """
+    check_scheduler(address)
+    dist = _distributed()
+    try:
+        client = dist.Client(address, timeout=timeout_s)
+    except (OSError, ValueError, TimeoutError) as exc:
+        raise ScenarioError(
+            FIELD,
+            address,
+            f"no Dask scheduler answered there within {timeout_s:g} s ({type(exc).__name__}); "
+            "start one with `dask scheduler` and `dask worker ADDRESS`, or use --scheduler local",
+        ) from None
+    return Cluster(client, address, None)
+
+
+@contextmanager
+def open_scheduler(scheduler: str | Cluster | None, processes: int = 1) -> Iterator[Cluster | None]:
+    """Open the named scheduler for the block; yield ``None`` for the in-process path.
+
+    Parameters
+    ----------
+    scheduler : str, Cluster or None
+        ``None`` (in-process), ``"local"``, ``"tcp://HOST:PORT"``, or an open
+        :class:`Cluster` (yielded as is and left open).
+    processes : int
+        Workers of a local cluster (one per CPU when 1).
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``--scheduler``: malformed name, or an unreachable scheduler.
+    """
+    if isinstance(scheduler, Cluster):
+        yield scheduler
+        return
+    name = check_scheduler(scheduler)
+    if name is None:
+        yield None
+        return
+    cluster = start_local(_local_workers(processes)) if name == LOCAL else connect(name)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+def map_blocks(
+    fn: Callable[[T], R],
+    blocks: Sequence[T],
+    scheduler: str | Cluster | None = None,
+    progress: TaskProgress | None = None,
+    *,
+    processes: int = 1,
+) -> list[R]:
+    """Apply ``fn`` to every block, here or on a Dask cluster; results in block order.
+
+    The result does not depend on where the blocks ran or in what order they finished,
+    provided ``fn``'s result depends on its block alone (blocks carry their own seeds).
+
+    Parameters
+    ----------
+    fn : callable
+        A function of one block. For a cluster it must be picklable: defined at module
+        level in an importable module, as must everything it returns.
+    blocks : sequence
+        The items (for a cluster, picklable), one task each.
+    scheduler : str, Cluster or None
+        ``None``: in this process, one block after another. ``"local"``: a LocalCluster
+        on this machine (``processes`` workers, or one per CPU), started and stopped for this
+        call. ``"tcp://HOST:PORT"``: an existing cluster. An open :class:`Cluster` from
+        :func:`open_scheduler`: reused, to map several times on one cluster.
+    progress : callable, optional
+        ``progress(done, total)`` each time a block finishes.
+    processes : int
+        Workers of a local cluster.
+
+    Returns
+    -------
+    list
+        ``[fn(b) for b in blocks]``.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``--scheduler``: a malformed name, an unreachable scheduler, workers without
+        beringia, a cluster lost during the run.
+
+    Examples
+    --------
+    >>> from beringia.pipeline.scheduler import map_blocks
+    >>> map_blocks(abs, [-1, 2, -3])
+    [1, 2, 3]
+    """
+    with open_scheduler(scheduler, processes) as cluster:
+        if cluster is not None:
+            return cluster.map(fn, blocks, progress)
+        results = []
+        for done, block in enumerate(blocks, start=1):
+            results.append(fn(block))
+            if progress is not None:
+                progress(done, len(blocks))
+        return results
+
+
+def describe(cluster: Cluster | None) -> str:
+    """Say how a run was scheduled: ``in-process``, ``local (N workers)`` or an address."""
+    return "in-process" if cluster is None else cluster.description
+
+
+__all__ = [
+    "CONNECT_TIMEOUT_S",
+    "LOCAL",
+    "Cluster",
+    "TaskProgress",
+    "check_scheduler",
+    "cli_scheduler",
+    "connect",
+    "describe",
+    "map_blocks",
+    "open_scheduler",
+    "quiet_logs",
+    "start_local",
+]
