@@ -23,9 +23,11 @@ from beringia.cli.options import (
     ProcessesOpt,
     ReportOpt,
     ScenarioArg,
+    SchedulerOpt,
     SeedOpt,
 )
 from beringia.cli.progress import stage_bars
+from beringia.cli.scheduling import scheduled
 from beringia.errors import BeringiaError, ScenarioError
 from beringia.models.numfmt import fixed, money_bn, percent, signed, span
 from beringia.output import check_output_path
@@ -53,13 +55,16 @@ def assess(
     name: Annotated[
         str | None, typer.Option("--name", help="Name of the saved run (with --save).")
     ] = None,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Assess a scenario: Monte Carlo cost, schedule and claim probabilities."""
     import beringia
     from beringia.pipeline.assess import check_run_arguments
+    from beringia.pipeline.scheduler import cli_scheduler
 
     try:
         check_run_arguments(draws, seed, processes)
+        where = cli_scheduler(scheduler, processes)
         sc = beringia.load_scenario(scenario, overrides or [])
         path = (
             report
@@ -76,16 +81,22 @@ def assess(
             check_figures_dir(figures)
         if name is not None and not save:
             raise ScenarioError("--name", name, "give --save too (a name is for a saved run)")
-        store, run_id = _start_saved(sc, seed, draws, name) if save else (None, None)
-        try:
-            with stage_bars(not as_json and sys.stdout.isatty()) as progress:
-                result = beringia.assess(
-                    sc, draws=draws, seed=seed, processes=processes, progress=progress
-                )
-        except BaseException as exc:
-            if store is not None and run_id is not None:
-                store.fail(run_id, f"{type(exc).__name__}: {exc}")
-            raise
+        with scheduled(where, processes) as cluster:  # reached before anything is saved
+            store, run_id = _start_saved(sc, seed, draws, name) if save else (None, None)
+            try:
+                with stage_bars(not as_json and sys.stdout.isatty()) as progress:
+                    result = beringia.assess(
+                        sc,
+                        draws=draws,
+                        seed=seed,
+                        processes=processes,
+                        progress=progress,
+                        scheduler=cluster,
+                    )
+            except BaseException as exc:
+                if store is not None and run_id is not None:
+                    store.fail(run_id, f"{type(exc).__name__}: {exc}")
+                raise
         if store is not None and run_id is not None:
             saved = store.finish(run_id, result)
             (err if as_json else out).print(f"saved as run {escape(saved.label)}")

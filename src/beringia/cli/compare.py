@@ -12,8 +12,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from beringia.cli.base import app, fail, out
-from beringia.cli.options import DrawsOpt, JsonOpt, OverridesOpt, ProcessesOpt, SeedOpt
+from beringia.cli.options import (
+    DrawsOpt,
+    JsonOpt,
+    OverridesOpt,
+    ProcessesOpt,
+    SchedulerOpt,
+    SeedOpt,
+)
 from beringia.cli.progress import stage_bars
+from beringia.cli.scheduling import scheduled
 from beringia.errors import BeringiaError
 from beringia.models.numfmt import fixed, percent
 
@@ -47,6 +55,7 @@ def compare(
     overrides: OverridesOpt = None,
     as_json: JsonOpt = False,
     processes: ProcessesOpt = 1,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Compare scenarios or variants draw by draw on common random numbers.
 
@@ -57,12 +66,22 @@ def compare(
     """
     from beringia.pipeline.compare import compare as run_compare
     from beringia.pipeline.compare import variants_from_arguments
+    from beringia.pipeline.scheduler import cli_scheduler
 
     try:
+        where = cli_scheduler(scheduler, processes)
         chosen = variants_from_arguments(scenarios, variants or [], overrides or [])
-        with stage_bars(not as_json and sys.stdout.isatty()) as progress:
+        with (
+            scheduled(where, processes) as cluster,
+            stage_bars(not as_json and sys.stdout.isatty()) as progress,
+        ):
             result = run_compare(
-                chosen, draws=draws, seed=seed, processes=processes, progress=progress
+                chosen,
+                draws=draws,
+                seed=seed,
+                processes=processes,
+                progress=progress,
+                scheduler=cluster,
             )
     except BeringiaError as exc:
         raise fail(exc) from None

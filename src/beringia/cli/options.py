@@ -20,6 +20,7 @@ __all__ = [
     "ProcessesOpt",
     "ReportOpt",
     "ScenarioArg",
+    "SchedulerOpt",
     "SeedOpt",
 ]
 
@@ -37,6 +38,18 @@ JsonOpt = Annotated[
 ]
 ProcessesOpt = Annotated[
     int, typer.Option("--processes", "-j", help="Worker processes (results do not change).")
+]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help=(
+            "Run on Dask: local (a LocalCluster on this machine, -j workers or one per CPU; "
+            "the default when -j is over 1) or tcp://HOST:PORT (an existing cluster whose "
+            "workers have beringia). Results do not change."
+        ),
+        show_default="this process; local with -j over 1",
+    ),
 ]
 ReportOpt = Annotated[
     Path | None,

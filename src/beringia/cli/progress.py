@@ -13,8 +13,11 @@ LABELS = {
     "operations": "operations (simulated years)",
     "construction": "construction (draws)",
     "corridor": "corridor and economics (draws)",
+    "sweep": "sweep (points)",
+    "variants": "variants (runs)",
 }
-"""What each stage of :data:`beringia.pipeline.assess.STAGES` is called on screen."""
+"""What each stage of :data:`beringia.pipeline.assess.STAGES` (and of a sweep's points, a
+comparison's variants on a cluster) is called on screen."""
 
 
 def _label(stage: str) -> str:

@@ -19,9 +19,11 @@ from beringia.cli.options import (
     OverridesOpt,
     ProcessesOpt,
     ScenarioArg,
+    SchedulerOpt,
     SeedOpt,
 )
 from beringia.cli.progress import stage_bars
+from beringia.cli.scheduling import scheduled
 from beringia.errors import BeringiaError, ScenarioError
 from beringia.models.numfmt import percent
 from beringia.output import check_output_path
@@ -66,16 +68,19 @@ def sweep(
     table_out: OutOpt = None,
     report: SweepReportOpt = None,
     processes: ProcessesOpt = 1,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Run a scenario at every point of a grid or Latin hypercube of inputs.
 
     Every point runs with the same seed and draws (common random numbers); the table gives
     the P10, P50 and P90 of cost, time and NPV and each claim's probability per point.
     """
+    from beringia.pipeline.scheduler import cli_scheduler
     from beringia.pipeline.sweep import grid_points, lhs_points, parse_vary
     from beringia.pipeline.sweep import sweep as run_sweep
 
     try:
+        where = cli_scheduler(scheduler, processes)
         axes = [parse_vary(v) for v in vary or []]
         if not axes:
             raise ScenarioError("--vary", "(none)", "a sweep of zero points; give --vary")
@@ -86,7 +91,10 @@ def sweep(
             check_output_path(table_out, field="--out")
         if report is not None:
             check_output_path(report, field="--report")
-        with stage_bars(not as_json and sys.stdout.isatty()) as progress:
+        with (
+            scheduled(where, processes) as cluster,
+            stage_bars(not as_json and sys.stdout.isatty()) as progress,
+        ):
             result = run_sweep(
                 scenario,
                 points,
@@ -96,6 +104,7 @@ def sweep(
                 processes=processes,
                 design="grid" if lhs is None else "lhs",
                 progress=progress,
+                scheduler=cluster,
             )
         written = _write(result, table_out, report)
     except BeringiaError as exc:

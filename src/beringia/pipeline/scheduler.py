@@ -29,6 +29,7 @@ import importlib
 import logging
 import os
 import re
+import socket
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -219,8 +220,20 @@ def start_local(workers: int, *, host: str = "127.0.0.1") -> Cluster:
     return Cluster(client, f"local ({workers} {noun})", local)
 
 
+def _unreachable(address: str, why: str, timeout_s: float) -> ScenarioError:
+    return ScenarioError(
+        FIELD,
+        address,
+        f"no Dask scheduler answered there within {timeout_s:g} s ({why}); start one with "
+        "`dask scheduler` and `dask worker ADDRESS`, or use --scheduler local",
+    )
+
+
 def connect(address: str, *, timeout_s: float = CONNECT_TIMEOUT_S) -> Cluster:
     """Connect to the Dask scheduler at ``address`` (``tcp://HOST:PORT``).
+
+    A plain TCP connection is tried first, so a refused port or an unknown host fails at
+    once rather than after ``distributed``'s retries.
 
     Raises
     ------
@@ -229,15 +242,23 @@ def connect(address: str, *, timeout_s: float = CONNECT_TIMEOUT_S) -> Cluster:
         ``timeout_s`` seconds.
     """
     check_scheduler(address)
+    m = _ADDRESS.match(address.strip())
+    if m is not None:
+        host = m[2].strip("[]")
+        try:
+            socket.create_connection((host, int(m[3])), timeout=timeout_s).close()
+        except TimeoutError:
+            raise _unreachable(address, "timed out", timeout_s) from None
+        except OSError as exc:
+            raise _unreachable(
+                address, (exc.strerror or type(exc).__name__).lower(), timeout_s
+            ) from None
     dist = _distributed()
     try:
         client = dist.Client(address, timeout=timeout_s)
-    except (OSError, ValueError, TimeoutError) as exc:
-        raise ScenarioError(
-            FIELD,
-            address,
-            f"no Dask scheduler answered there within {timeout_s:g} s ({type(exc).__name__}); "
-            "start one with `dask scheduler` and `dask worker ADDRESS`, or use --scheduler local",
+    except Exception as exc:
+        raise _unreachable(
+            address, f"not a Dask scheduler: {type(exc).__name__}", timeout_s
         ) from None
     return Cluster(client, address, None)
 
