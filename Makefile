@@ -44,6 +44,7 @@ bench: install ## Benchmarks: ratios and timings, JSON in bench/results/ (then `
 	$(BIN)/python bench/corridor.py
 	$(BIN)/python bench/sensitivity.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/dask.py
 
 readme: install ## Rewrite the README's sample outputs, bench table and counts (tools/readme.py)
 	$(BIN)/python tools/readme.py --write

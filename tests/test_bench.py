@@ -52,6 +52,10 @@ EXPECTED: dict[str, tuple[str, tuple[str, ...]]] = {
         "seconds_version_median",
         ("seconds", "goal_seconds", "seconds_help_median", "seconds_floor_median"),
     ),
+    "dask": (
+        "dask_efficiency",
+        ("speedup", "bit_identical", "cores_free_at_start", "seconds_1_worker"),
+    ),
 }
 
 

@@ -48,7 +48,7 @@ def address() -> Iterator[str]:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address=":0",
     ) as cluster:
         addr = cluster.scheduler_address
         assert addr.startswith("tcp://127.0.0.1:")

@@ -97,7 +97,11 @@ def _distributed() -> Any:
 
 
 def quiet_logs() -> None:
-    """Keep ``distributed``'s informational and warning logs off the terminal (errors stay)."""
+    """Keep ``distributed``'s informational and warning logs off the terminal (errors stay).
+
+    Imports ``distributed`` first: importing it sets its loggers' levels from its config.
+    """
+    _distributed()
     for name in ("distributed", "dask", "tornado", "bokeh"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
@@ -199,7 +203,8 @@ def _local_workers(processes: int) -> int:
 def start_local(workers: int, *, host: str = "127.0.0.1") -> Cluster:
     """Start a ``LocalCluster`` of ``workers`` processes (one thread each) and connect to it.
 
-    The dashboard is off and ``distributed``'s logs below errors are silenced. The caller
+    The scheduler's HTTP server (dashboard, health) takes any free port, and
+    ``distributed``'s logs below errors are silenced. The caller
     closes it (:meth:`Cluster.close`), or uses :func:`open_scheduler`.
     """
     dist = _distributed()
@@ -208,7 +213,7 @@ def start_local(workers: int, *, host: str = "127.0.0.1") -> Cluster:
         threads_per_worker=1,
         processes=True,
         host=host,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: never a clash with another cluster
         silence_logs=logging.ERROR,
     )
     try:
