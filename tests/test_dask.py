@@ -110,6 +110,11 @@ def test_map_blocks_on_the_cluster(address: str) -> None:
         # one cluster, mapped twice; equal blocks are separate tasks
         assert cluster.map(abs, [-1, -1]) == [1, 1]
         assert cluster.map(operator.neg, [5]) == [-5]
+        # a window of two blocks in flight still gives every result, in order
+        seen.clear()
+        got = list(cluster.imap(operator.neg, blocks, lambda d, t: seen.append((d, t)), window=2))
+        assert got == [-b for b in blocks]
+        assert len(seen) == len(blocks)
 
 
 def test_a_user_error_on_a_worker_stays_one(address: str) -> None:

@@ -163,7 +163,7 @@ def assess(
             seed=seed,
             processes=processes,
             progress=lambda done, total: report("construction", done, total),
-            mapper=None if cluster is None else cluster.map,
+            mapper=None if cluster is None else cluster.imap,
         )
         scheduled = describe(cluster)
     check_construction(inp, run)

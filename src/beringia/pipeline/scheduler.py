@@ -109,7 +109,7 @@ def quiet_logs() -> None:
 class Cluster:
     """An open connection to a Dask cluster, and the local cluster it started, if any.
 
-    Made by :func:`open_scheduler`; use :meth:`map`.
+    Made by :func:`open_scheduler`; use :meth:`map` or :meth:`imap`.
 
     Attributes
     ----------
@@ -133,10 +133,18 @@ class Cluster:
         info = self.client.scheduler_info(n_workers=-1)
         return len(info.get("workers", {}))
 
-    def map(
-        self, fn: Callable[[T], R], blocks: Sequence[T], progress: TaskProgress | None = None
-    ) -> list[R]:
-        """Run ``fn`` on every block on the cluster; return the results in block order.
+    def imap(
+        self,
+        fn: Callable[[T], R],
+        blocks: Sequence[T],
+        progress: TaskProgress | None = None,
+        *,
+        window: int | None = None,
+    ) -> Iterator[R]:
+        """Run ``fn`` on every block on the cluster; yield the results in block order.
+
+        At most ``window`` blocks (default four per worker, at least 8) are submitted and not
+        yet yielded at any time, so a long run holds a few blocks' results, not all of them.
 
         Parameters
         ----------
@@ -146,44 +154,76 @@ class Cluster:
             Picklable items, one task each.
         progress : callable, optional
             ``progress(done, total)`` as tasks finish.
+        window : int, optional
+            Blocks in flight or waiting for their turn.
 
-        Returns
-        -------
-        list
-            ``[fn(b) for b in blocks]``, computed on the cluster.
+        Yields
+        ------
+        object
+            ``fn(b)`` for each block ``b``, in block order.
 
         Raises
         ------
         ScenarioError
-            If the cluster's workers cannot import beringia, or the cluster goes away.
+            If the cluster's workers cannot import beringia, a worker keeps dying, or the
+            cluster goes away.
         Exception
             Whatever ``fn`` raised on a worker (a :class:`~beringia.errors.BeringiaError`
             stays one).
         """
-        as_completed = _distributed().as_completed
-        if not blocks:
-            return []
-        # pure=False: every block is a task of its own, even two equal ones.
-        futures = self.client.map(fn, list(blocks), pure=False)
+        dist = _distributed()
+        items = list(blocks)
+        total = len(items)
+        ahead = window if window is not None else max(8, 4 * self.workers)
+        finished = dist.as_completed()
+        pending: dict[Any, int] = {}
+        ready: dict[int, R] = {}
+        submitted = given = done = 0
         try:
-            if progress is not None:
-                for done, _ in enumerate(as_completed(futures), start=1):
-                    progress(done, len(futures))
-            results: list[R] = self.client.gather(futures)
+            while given < total:
+                while submitted < total and submitted - given < ahead:
+                    # pure=False: every block is a task of its own, even two equal ones.
+                    future = self.client.submit(fn, items[submitted], pure=False)
+                    pending[future] = submitted
+                    finished.add(future)
+                    submitted += 1
+                if given in ready:
+                    yield ready.pop(given)
+                    given += 1
+                    continue
+                future = next(finished)
+                index = pending.pop(future)
+                ready[index] = future.result()  # the task's own exception, if it raised
+                future.release()
+                done += 1
+                if progress is not None:
+                    progress(done, total)
         except ModuleNotFoundError as exc:
             raise ScenarioError(
                 FIELD,
                 self.description,
                 f"its workers cannot import {exc.name!r}: install the same beringia there",
             ) from None
+        except dist.KilledWorker:
+            raise ScenarioError(
+                FIELD, self.description, "a worker died on the same task again and again"
+            ) from None
         except OSError as exc:  # the scheduler or its workers went away
             raise ScenarioError(
                 FIELD, self.description, f"lost the cluster during the run: {exc}"
             ) from None
-        except BaseException:
-            self.client.cancel(futures)
-            raise
-        return results
+        finally:  # an error, an interrupt, or a consumer that stopped early
+            if pending:
+                self.client.cancel(list(pending))
+
+    def map(
+        self, fn: Callable[[T], R], blocks: Sequence[T], progress: TaskProgress | None = None
+    ) -> list[R]:
+        """Run ``fn`` on every block on the cluster; return the results in block order.
+
+        As :meth:`imap`, all at once: ``[fn(b) for b in blocks]``, computed on the cluster.
+        """
+        return list(self.imap(fn, blocks, progress))
 
     def close(self) -> None:
         """Close the connection, and stop the local cluster if this made one."""

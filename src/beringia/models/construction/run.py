@@ -6,7 +6,7 @@ import dataclasses
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,11 +45,11 @@ BlockTask = tuple[ConstructionInputs, int, int, int]
 """One block of draws: inputs, seed, block index, draws in it."""
 BlockMap = Callable[
     [Callable[[BlockTask], BlockResult], Sequence[BlockTask], Progress | None],
-    list[BlockResult],
+    Iterable[BlockResult],
 ]
-"""Runs blocks elsewhere, as ``mapper(fn, tasks, progress)``: the results in task order and
-``progress(tasks_done, tasks_total)`` as tasks finish (a Dask cluster's
-:meth:`beringia.pipeline.scheduler.Cluster.map`)."""
+"""Runs blocks elsewhere, as ``mapper(fn, tasks, progress)``: the results in task order (an
+iterator may yield them as they come) and ``progress(tasks_done, tasks_total)`` as tasks
+finish (a Dask cluster's :meth:`beringia.pipeline.scheduler.Cluster.imap`)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,12 @@ def _unblock_signals() -> None:
 def _run(args: BlockTask) -> BlockResult:
     inp, seed, block, n = args
     # The first block also keeps its schedule, from which the median draw's Gantt is taken.
-    return simulate_block(inp, seed, block, n, detail=block == 0)
+    res = simulate_block(inp, seed, block, n, detail=block == 0)
+    if block * rngmod.BLOCK_SIZE >= TORNADO_DRAWS:
+        # Past the tornado's draws the per-draw inputs are not used: do not send them back
+        # (two thirds of a block's result, pickled from a worker).
+        res.inputs, res.risk_impacts = {}, {}
+    return res
 
 
 def _results(
