@@ -210,6 +210,17 @@ def test_unreachable_or_malformed_scheduler(
     assert list(cwd.iterdir()) == []
 
 
+def test_an_unreachable_scheduler_saves_no_run(
+    runner: CliRunner, cwd: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "store"
+    monkeypatch.setenv("BERINGIA_DATA_DIR", str(data))
+    monkeypatch.delenv("BERINGIA_DATABASE_URL", raising=False)
+    args = ["assess", "--draws", "500", "--save", "--scheduler", "tcp://127.0.0.1:1"]
+    assert_clean_failure(runner.invoke(app, args), cwd, "--scheduler", "refused")
+    assert not data.exists()  # the scheduler is reached before the run is recorded
+
+
 def test_dask_is_not_imported_without_a_scheduler() -> None:
     code = (
         "import sys\n"
