@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import operator
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -27,6 +28,7 @@ from beringia.pipeline import assess, compare, sweep
 from beringia.pipeline.compare import Variant
 from beringia.pipeline.scheduler import (
     LOCAL,
+    _signals_deferred,
     check_scheduler,
     cli_scheduler,
     map_blocks,
@@ -219,6 +221,17 @@ def test_an_unreachable_scheduler_saves_no_run(
     args = ["assess", "--draws", "500", "--save", "--scheduler", "tcp://127.0.0.1:1"]
     assert_clean_failure(runner.invoke(app, args), cwd, "--scheduler", "refused")
     assert not data.exists()  # the scheduler is reached before the run is recorded
+
+
+def test_ctrl_c_while_a_cluster_starts_comes_after_it() -> None:
+    """An interrupt during the start is raised once the block (the start) is over."""
+    reached = False
+    with pytest.raises(KeyboardInterrupt):
+        with _signals_deferred():
+            signal.raise_signal(signal.SIGINT)
+            reached = True
+    assert reached
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_dask_is_not_imported_without_a_scheduler() -> None:

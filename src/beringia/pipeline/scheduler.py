@@ -29,7 +29,9 @@ import importlib
 import logging
 import os
 import re
+import signal
 import socket
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -240,29 +242,77 @@ def _local_workers(processes: int) -> int:
     return max(1, min(os.cpu_count() or 1, MAX_LOCAL_WORKERS))
 
 
+DEFERRED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+"""Signals deferred while a local cluster starts (see :func:`start_local`)."""
+WORKER_PRELOAD = "beringia.pipeline.scheduler_worker"
+"""Imported by every worker of a local cluster: it ignores SIGINT and SIGTERM."""
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Note SIGINT and SIGTERM during the block; raise them again, in order, after it.
+
+    Only this process's Python handlers change. Outside the main thread, where handlers
+    cannot be set, the block runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        noted.append(signum)
+
+    previous = {s: signal.getsignal(s) for s in DEFERRED_SIGNALS}
+    try:
+        for s in DEFERRED_SIGNALS:
+            signal.signal(s, note)
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, signal.SIG_DFL if handler is None else handler)
+        for signum in dict.fromkeys(noted):
+            signal.raise_signal(signum)  # the usual handler now: KeyboardInterrupt, exit 143...
+
+
 def start_local(workers: int, *, host: str = "127.0.0.1") -> Cluster:
     """Start a ``LocalCluster`` of ``workers`` processes (one thread each) and connect to it.
 
     The scheduler's HTTP server (dashboard, health) takes any free port, and
-    ``distributed``'s logs below errors are silenced. The caller
-    closes it (:meth:`Cluster.close`), or uses :func:`open_scheduler`.
+    ``distributed``'s logs below errors are silenced. The caller closes it
+    (:meth:`Cluster.close`), or uses :func:`open_scheduler`.
+
+    Ctrl-C and SIGTERM are deferred while the cluster starts: interrupted half way, it could
+    not be closed, and ``distributed`` would print a traceback at exit. A deferred signal is
+    raised again once the cluster is up, and the cluster is closed on the way out. The
+    workers ignore both signals (:mod:`beringia.pipeline.scheduler_worker`): sent to the
+    whole process group, they are for the command, which stops its workers as it unwinds.
     """
     dist = _distributed()
-    local = dist.LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        host=host,
-        dashboard_address=":0",  # any free port: never a clash with another cluster
-        silence_logs=logging.ERROR,
-    )
+    cluster: Cluster | None = None
     try:
-        client = dist.Client(local)
-    except BaseException:
-        local.close()
+        with _signals_deferred():
+            local = dist.LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host=host,
+                dashboard_address=":0",  # any free port: never a clash with another cluster
+                silence_logs=logging.ERROR,
+                preload=[WORKER_PRELOAD],
+            )
+            try:
+                client = dist.Client(local)
+            except BaseException:
+                local.close()
+                raise
+            noun = "worker" if workers == 1 else "workers"
+            cluster = Cluster(client, f"local ({workers} {noun})", local)
+    except BaseException:  # a signal deferred during the start is raised as the block ends
+        if cluster is not None:
+            cluster.close()
         raise
-    noun = "worker" if workers == 1 else "workers"
-    return Cluster(client, f"local ({workers} {noun})", local)
+    return cluster
 
 
 def _unreachable(address: str, why: str, timeout_s: float) -> ScenarioError:
@@ -332,11 +382,13 @@ def open_scheduler(scheduler: str | Cluster | None, processes: int = 1) -> Itera
     if name is None:
         yield None
         return
-    cluster = start_local(_local_workers(processes)) if name == LOCAL else connect(name)
+    cluster: Cluster | None = None
     try:
+        cluster = start_local(_local_workers(processes)) if name == LOCAL else connect(name)
         yield cluster
     finally:
-        cluster.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def map_blocks(
