@@ -15,7 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -221,7 +221,7 @@ class Sweep:
 
 
 def sweep(
-    scenario: str,
+    scenario: str | Mapping[str, Any],
     points: Sequence[dict[str, float | int | str]],
     *,
     overrides: Sequence[str] = (),
@@ -236,8 +236,8 @@ def sweep(
 
     Parameters
     ----------
-    scenario : str
-        Built-in name or TOML path.
+    scenario : str or mapping
+        Built-in name, TOML path, or a parsed document (as :func:`beringia.load_scenario`).
     points : sequence of dict
         Path to value at each point (:func:`grid_points` or :func:`lhs_points`).
     overrides : sequence of str

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
@@ -21,7 +21,7 @@ from beringia.pipeline.assess import MAX_DRAWS
 from beringia.store import Run
 from beringia.store.runs import diff_documents, flatten_document
 from beringia.web.auth import require_reader, require_writer
-from beringia.web.jobs import JobPool
+from beringia.web.jobs import Job, JobPool
 from beringia.web.library import Library, parse_toml, scenario_schema
 from beringia.web.state import library, pool, store
 
@@ -277,17 +277,22 @@ async def job_events(request: Request, run_id: int) -> StreamingResponse:
     p = pool(request)
     if p.get(run_id) is None:
         raise ScenarioError("run", run_id, "no job of this server has that run id")
+    return events_response(request, lambda: p.get(run_id))
+
+
+def events_response(request: Request, get: Callable[[], Job | None]) -> StreamingResponse:
+    """Stream a job's progress as server-sent events (``get`` reads the job afresh)."""
     return StreamingResponse(
-        _events(request, p, run_id),
+        _events(request, get),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
 
 
-async def _events(request: Request, p: JobPool, run_id: int) -> AsyncIterator[str]:
+async def _events(request: Request, get: Callable[[], Job | None]) -> AsyncIterator[str]:
     seen = -1
     while True:
-        job = p.get(run_id)
+        job = get()
         if job is None:
             return
         if job.version != seen:

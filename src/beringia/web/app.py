@@ -85,7 +85,7 @@ def _is_page(request: Request) -> bool:
 
 
 def _is_lookup(exc: BeringiaError) -> bool:
-    return isinstance(exc, ScenarioError) and exc.field in ("run", "scenario")
+    return isinstance(exc, ScenarioError) and exc.field in ("run", "scenario", "sweep")
 
 
 def _error(exc: BeringiaError, status: int) -> JSONResponse:
@@ -121,7 +121,7 @@ def create_app(
         The app; serve it with uvicorn (``beringia serve``).
     """
     from beringia.store import open_store
-    from beringia.web import api, pages
+    from beringia.web import api, pages, sweeps
 
     st = store if store is not None else open_store()
     jobs = JobPool(
@@ -183,6 +183,7 @@ def create_app(
         return JSONResponse({"detail": errors}, status_code=422)
 
     app.include_router(api.router)
+    app.include_router(sweeps.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

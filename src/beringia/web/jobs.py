@@ -1,4 +1,4 @@
-"""A bounded pool of assessment jobs: a few run at a time, a short queue, a clear "busy".
+"""A bounded pool of jobs: a few run at a time, a short queue, a clear "busy".
 
 A job is a run of the store: :meth:`JobPool.submit` records it (``running``) before it
 queues, so its id is the run's id from the start; the job calls :func:`beringia.assess`
@@ -7,6 +7,10 @@ same result) and stores the result, or marks the run failed with the reason (an 
 cancel, the time limit). Progress comes from the pipeline's ``progress(stage, done, total)``
 callback, which is also where a cancel or the time limit stops the run (between blocks of
 draws).
+
+A :class:`Study` (a sweep, a sensitivity analysis) goes through the same pool, its limits and
+its cancel, but is not a run of the store: its job and result are kept in memory only, under
+an id of their own (:meth:`JobPool.submit_study`).
 """
 
 from __future__ import annotations
@@ -38,6 +42,9 @@ KEEP_JOBS = 500
 KEEP_ASSESSMENTS = 4
 """Finished assessments kept in memory for their full HTML report."""
 
+KEEP_STUDIES = 20
+"""Ended studies (sweeps, sensitivity analyses) remembered with their results."""
+
 
 class Busy(BeringiaError):
     """The pool is full: as many jobs running and queued as it allows."""
@@ -49,9 +56,10 @@ class Stopped(Exception):
 
 @dataclass
 class Job:
-    """One run in the pool and what is known of its progress."""
+    """One run (or study) in the pool and what is known of its progress."""
 
-    run_id: int
+    id: int
+    """The run's id in the store; a study's own id (see :meth:`JobPool.submit_study`)."""
     scenario_name: str
     draws: int
     seed: int
@@ -67,9 +75,17 @@ class Job:
     """Bumped at every change, so a watcher knows when to send an update."""
     cancel: threading.Event = field(default_factory=threading.Event)
     kind: str = "run"
-    """``run`` (a new run of the store) or ``report`` (a saved run again, for its report)."""
+    """``run`` (a new run of the store), ``report`` (a saved run again, for its report), or
+    a study's kind (``sweep``, ``sensitivity``)."""
     expected: dict[str, Any] | None = None
     """For a ``report`` job: the saved result the run again must give."""
+    result: Any = None
+    """For a study: what it returned, once finished."""
+
+    @property
+    def is_study(self) -> bool:
+        """Whether the job is a study (kept in memory) rather than a run of the store."""
+        return self.kind not in ("run", "report")
 
     @property
     def done(self) -> bool:
@@ -78,8 +94,9 @@ class Job:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the job as JSON: status, progress by stage, error."""
+        ident = {"id": self.id} if self.is_study else {"run_id": self.id}
         return {
-            "run_id": self.run_id,
+            **ident,
             "scenario_name": self.scenario_name,
             "draws": self.draws,
             "seed": self.seed,
@@ -97,6 +114,34 @@ class Job:
 
 
 Runner = Callable[..., "Assessment"]
+ProgressFn = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Study:
+    """A study to run in the pool: not a run of the store, its result is kept in memory.
+
+    Attributes
+    ----------
+    kind : str
+        ``sweep`` or ``sensitivity``.
+    scenario_name : str
+        The scenario studied, for the record.
+    draws, seed : int
+        Draws of each model run and the seed.
+    total_draws : int
+        Draws of the whole study (points times draws), held to the pool's draws limit.
+    run : callable
+        ``run(progress)`` does the work and returns the result (with a ``to_dict()``);
+        ``progress(stage, done, total)`` is where a cancel or the time limit stops it.
+    """
+
+    kind: str
+    scenario_name: str
+    draws: int
+    seed: int
+    total_draws: int
+    run: Callable[[ProgressFn], Any]
 
 
 def _assess(scenario: Scenario, *, draws: int, seed: int, progress: Any) -> Assessment:
@@ -150,13 +195,18 @@ class JobPool:
         self._lock = threading.Lock()
         self._jobs: OrderedDict[int, Job] = OrderedDict()
         self._assessments: OrderedDict[int, Assessment] = OrderedDict()
+        self._studies: OrderedDict[int, Job] = OrderedDict()
+        self._last_study = 0
         self._closed = False
 
     # ----------------------------------------------------------------- submitting
     def active(self) -> int:
         """Count the jobs queued or running."""
         with self._lock:
-            return sum(1 for j in self._jobs.values() if not j.done)
+            return self._active()
+
+    def _active(self) -> int:
+        return sum(1 for j in (*self._jobs.values(), *self._studies.values()) if not j.done)
 
     def submit(self, scenario: Scenario, *, draws: int, seed: int, name: str | None) -> Job:
         """Record a run and queue it.
@@ -221,14 +271,57 @@ class JobPool:
         self._executor.submit(self._run, job, scenario)
         return job
 
+    def submit_study(self, study: Study) -> Job:
+        """Queue a study (a sweep, a sensitivity analysis) under a new id of its own.
+
+        It shares the pool's limits with the runs: the same concurrency and queue, the draws
+        limit on its ``total_draws``, the time limit, cancel. Nothing goes to the store.
+
+        Raises
+        ------
+        ScenarioError
+            If its draws are above this pool's limit.
+        Busy
+            If the pool is full.
+        """
+        self.check_draws(study.kind, study.draws, study.total_draws)
+        with self._lock:
+            self._admit()
+            self._last_study += 1
+            job = Job(
+                self._last_study, study.scenario_name, study.draws, study.seed, kind=study.kind
+            )
+            self._studies[job.id] = job
+            ended = [k for k, j in self._studies.items() if j.done]
+            for k in ended[: max(0, len(ended) - KEEP_STUDIES)]:
+                del self._studies[k]
+        self._executor.submit(self._run_study, job, study)
+        return job
+
+    def check_draws(self, kind: str, draws: int, total: int) -> None:
+        """Refuse a study whose draws together (``total``) are above this pool's limit.
+
+        Raises
+        ------
+        ScenarioError
+            Naming ``draws``, the limit and what the study asks.
+        """
+        if not 1 <= total <= self.max_draws:
+            raise ScenarioError(
+                "draws",
+                draws,
+                f"allowed on this server: at most {self.max_draws:,} draws per job; this "
+                f"{kind} asks {total:,} (the draws of all its model runs together)",
+            )
+
     def _admit(self) -> None:
         """Refuse a new job when closing or full (called with the lock held)."""
         if self._closed:
             raise Busy("the server is shutting down; no new runs")
-        active = sum(1 for j in self._jobs.values() if not j.done)
+        active = self._active()
         if active >= self.max_jobs + self.queue:
             raise Busy(
-                f"busy: {active} runs are running or queued (at most {self.max_jobs} at a "
+                f"busy: {active} jobs are running or queued (at most {self.max_jobs} at a "
                 f"time and {self.queue} waiting); try again when one has finished"
             )
 
@@ -244,10 +337,11 @@ class JobPool:
                 setattr(job, k, v)
             job.version += 1
 
-    def _run(self, job: Job, scenario: Scenario) -> None:
+    def _start(self, job: Job) -> ProgressFn | None:
+        """Mark a queued job running; return its progress callback (None if cancelled)."""
         with self._lock:
             if job.status != "queued":  # cancelled while it waited
-                return
+                return None
             job.status, job.started = "running", time.time()
             job.version += 1
         deadline = time.monotonic() + self.time_limit_s
@@ -261,12 +355,18 @@ class JobPool:
             if time.monotonic() > deadline:
                 raise Stopped(f"stopped at the time limit of {self.time_limit_s:g} s")
 
+        return progress
+
+    def _run(self, job: Job, scenario: Scenario) -> None:
+        progress = self._start(job)
+        if progress is None:
+            return
         try:
             result = self._runner(scenario, draws=job.draws, seed=job.seed, progress=progress)
             if job.kind == "report":
                 _check_same(result, job.expected or {})
             else:
-                self.store.finish(job.run_id, result)
+                self.store.finish(job.id, result)
         except Stopped as exc:
             self._end(job, "cancelled" if str(exc) == "cancelled" else "failed", str(exc))
             return
@@ -274,21 +374,41 @@ class JobPool:
             self._end(job, "failed", str(exc))
             return
         except Exception as exc:  # a bug: the run fails, the server carries on
-            log.exception("run %s failed", job.run_id)
+            log.exception("run %s failed", job.id)
             self._end(job, "failed", f"{type(exc).__name__}: {exc}")
             return
         with self._lock:
-            self._assessments[job.run_id] = result
+            self._assessments[job.id] = result
             while len(self._assessments) > KEEP_ASSESSMENTS:
                 self._assessments.popitem(last=False)
         self._touch(job, status="finished", ended=time.time())
+
+    def _run_study(self, job: Job, study: Study) -> None:
+        progress = self._start(job)
+        if progress is None:
+            return
+        try:
+            result = study.run(progress)
+        except Stopped as exc:
+            self._end(job, "cancelled" if str(exc) == "cancelled" else "failed", str(exc))
+            return
+        except BeringiaError as exc:
+            self._end(job, "failed", str(exc))
+            return
+        except Exception as exc:  # a bug: the study fails, the server carries on
+            log.exception("%s %s failed", job.kind, job.id)
+            self._end(job, "failed", f"{type(exc).__name__}: {exc}")
+            return
+        self._touch(job, status="finished", ended=time.time(), result=result)
 
     def _end(self, job: Job, status: str, reason: str) -> None:
         """Mark the run failed in the store, then the job ended (the store first).
 
         A finished run (a ``report`` job's) stays as it is: the store fails running runs only.
+        A study is not in the store.
         """
-        self.store.fail(job.run_id, reason)
+        if not job.is_study:
+            self.store.fail(job.id, reason)
         self._touch(job, status=status, error=reason, ended=time.time())
 
     # ----------------------------------------------------------------- reading
@@ -318,22 +438,57 @@ class JobPool:
         job = self.get(run_id)
         if job is None:
             raise ScenarioError("run", run_id, "no job of this server has that run id")
+        if self._cancel(job):
+            self.store.fail(run_id, "cancelled before it started")
+        return job
+
+    def _cancel(self, job: Job) -> bool:
+        """Ask a job to stop; return whether it was still queued (so never starts)."""
         job.cancel.set()
-        reason = "cancelled before it started"
         with self._lock:
             queued = job.status == "queued"
-            if queued:  # never starts: _run sees it is no longer queued
-                job.status, job.error, job.ended = "cancelled", reason, time.time()
+            if queued:  # never starts: _start sees it is no longer queued
+                job.status, job.error = "cancelled", "cancelled before it started"
+                job.ended = time.time()
                 job.version += 1
-        if queued:
-            self.store.fail(run_id, reason)
+        return queued
+
+    def study(self, kind: str, study_id: int) -> Job:
+        """Return a study's job (its ``result`` once finished).
+
+        Raises
+        ------
+        ScenarioError
+            If this server has no such study of that kind (or no longer remembers it).
+        """
+        with self._lock:
+            job = self._studies.get(study_id)
+        if job is None or job.kind != kind:
+            raise ScenarioError(kind, study_id, f"no {kind} of this server has that id")
+        return job
+
+    def studies(self, kind: str) -> list[Job]:
+        """Return the studies of a kind this server remembers, newest first."""
+        with self._lock:
+            return [j for j in reversed(self._studies.values()) if j.kind == kind]
+
+    def cancel_study(self, kind: str, study_id: int) -> Job:
+        """Ask a study to stop (a queued one never starts; a running one at its next step).
+
+        Raises
+        ------
+        ScenarioError
+            If this server has no such study.
+        """
+        job = self.study(kind, study_id)
+        self._cancel(job)
         return job
 
     def shutdown(self) -> None:
         """Stop taking jobs, cancel those queued or running and wait for them to end."""
         with self._lock:
             self._closed = True
-            jobs = list(self._jobs.values())
+            jobs = [*self._jobs.values(), *self._studies.values()]
         for job in jobs:
             job.cancel.set()
         self._executor.shutdown(wait=True)

@@ -131,15 +131,21 @@ class Library:
         edits = list(overrides)
         if len(edits) > MAX_OVERRIDES:
             raise ScenarioError("overrides", len(edits), f"allowed: at most {MAX_OVERRIDES}")
+        return validate_document(apply_overrides(self.source(name, document), edits))
+
+    def source(self, name: str | None, document: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Return the raw document a request gives: a library name's, or a whole document.
+
+        Variants are resolved; nothing is validated yet (as :func:`beringia.load_scenario`
+        reads a file before its overrides).
+        """
         if document is not None:
             doc = dict(document)
             check_plain(doc)
-            doc = resolve_variant(doc, "document")
-        elif name is not None:
-            doc = self.document(name)
-        else:
-            raise ScenarioError("scenario", None, "give a scenario name or a document")
-        return validate_document(apply_overrides(doc, edits))
+            return resolve_variant(doc, "document")
+        if name is not None:
+            return self.document(name)
+        raise ScenarioError("scenario", None, "give a scenario name or a document")
 
 
 def parse_toml(data: bytes, field: str = "file") -> dict[str, Any]:

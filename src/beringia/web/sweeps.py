@@ -1,0 +1,179 @@
+"""Sweeps in the web app: ``/api/sweeps``, run in the job pool, kept in memory.
+
+A sweep request names a scenario (built-in or saved, or a whole document) with ``--set``
+edits, and the inputs to vary exactly as ``beringia sweep --vary`` takes them (``path=v1,v2``,
+``path=low:high:n``, or ``path=low:high`` with ``lhs``). Every point is validated before the
+sweep is queued, so a bad ``vary`` is a 422 naming the field, never a failed job. The job
+calls :func:`beringia.pipeline.sweep.sweep` as the command line does, so the sweep's JSON is
+that of ``beringia sweep --json`` for the same inputs. Sweeps are not runs of the store.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response, StreamingResponse
+from pydantic import Field
+
+from beringia.errors import ScenarioError
+from beringia.pipeline.assess import MAX_DRAWS
+from beringia.pipeline.sweep import MAX_AXES, MAX_POINTS
+from beringia.web.api import ScenarioInput, events_response
+from beringia.web.auth import require_reader, require_writer
+from beringia.web.jobs import Job, ProgressFn, Study
+from beringia.web.library import Library
+from beringia.web.state import library, pool
+
+KIND = "sweep"
+router = APIRouter(prefix="/api/sweeps", tags=["sweeps"], dependencies=[Depends(require_reader)])
+Write = [Depends(require_writer)]
+VaryStr = Annotated[str, Field(min_length=1, max_length=2_000)]
+
+
+class SweepInput(ScenarioInput):
+    """A sweep to start: the scenario and its edits, the inputs to vary, the Monte Carlo."""
+
+    vary: list[VaryStr] = Field(
+        min_length=1,
+        max_length=MAX_AXES,
+        description="Inputs to vary, as `beringia sweep --vary`: path=v1,v2,... or "
+        "path=low:high:n (a grid of every combination), or path=low:high with lhs",
+    )
+    lhs: int | None = Field(
+        None, ge=1, le=MAX_POINTS, description="Points of a Latin hypercube over the ranges"
+    )
+    draws: int = Field(1000, ge=1, le=MAX_DRAWS, description="Monte Carlo draws of each point")
+    seed: int = Field(2025, ge=0, le=2**63 - 1, description="Seed, the same at every point")
+
+
+def _api_field(exc: ScenarioError) -> ScenarioError:
+    """Name a command-line option's field as the request's (``--vary x`` -> ``vary x``)."""
+    if exc.field.startswith("--"):
+        allowed = exc.allowed.replace("--lhs", "lhs").replace("--vary", "vary")
+        return ScenarioError(exc.field[2:], exc.value, allowed)
+    return exc
+
+
+def _literal(v: float | int | str) -> str:
+    """Write a point's value as the ``--set`` literal the pipeline's sweep writes."""
+    return v if isinstance(v, str) else repr(v)
+
+
+def build_sweep(lib: Library, body: SweepInput, check_draws: Any) -> Study:
+    """Turn a sweep request into a study for the pool, every point validated first.
+
+    Parameters
+    ----------
+    lib : Library
+        Where the scenario's name is looked up.
+    body : SweepInput
+        The request.
+    check_draws : callable
+        ``check_draws(kind, draws, total)`` refuses too many draws before the (slower)
+        validation of every point.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the field (``vary ...``, ``lhs``, ``draws`` or a scenario path).
+    """
+    from beringia.pipeline.sweep import grid_points, lhs_points, parse_vary
+    from beringia.scenario.io import load_scenario
+
+    doc = lib.source(body.scenario if body.document is None else None, body.document)
+    try:
+        axes = [parse_vary(v) for v in body.vary]
+        if body.lhs is None:
+            count = math.prod(len(a.values) for a in axes if a.values)
+            if count > MAX_POINTS:
+                raise ScenarioError(
+                    "vary", f"{count:,} points", f"allowed: at most {MAX_POINTS:,} points"
+                )
+            points = grid_points(axes)
+        else:
+            points = lhs_points(axes, body.lhs, body.seed)
+    except ScenarioError as exc:
+        raise _api_field(exc) from None
+    check_draws(KIND, body.draws, len(points) * body.draws)
+    overrides = list(body.overrides)
+    first = None
+    for p in points:
+        sc = load_scenario(doc, [*overrides, *(f"{k}={_literal(v)}" for k, v in p.items())])
+        first = first or sc
+    assert first is not None  # points is never empty
+    design = "grid" if body.lhs is None else "lhs"
+
+    def run(progress: ProgressFn) -> Any:
+        from beringia.pipeline.sweep import sweep
+
+        progress("sweep", 0, len(points))
+        return sweep(
+            doc,
+            points,
+            overrides=overrides,
+            draws=body.draws,
+            seed=body.seed,
+            design=design,
+            progress=progress,
+        )
+
+    return Study(KIND, first.name, body.draws, body.seed, len(points) * body.draws, run)
+
+
+@router.post("", summary="Start a sweep", status_code=202, dependencies=Write)
+def start_sweep(request: Request, body: SweepInput) -> dict[str, Any]:
+    """Validate every point and queue the sweep; 429 when the server is busy."""
+    p = pool(request)
+    return p.submit_study(build_sweep(library(request), body, p.check_draws)).to_dict()
+
+
+@router.get("", summary="Sweeps of this server")
+def list_sweeps(request: Request) -> list[dict[str, Any]]:
+    """List the sweeps this server remembers (queued, running or ended), newest first."""
+    return [j.to_dict() for j in pool(request).studies(KIND)]
+
+
+def _job(request: Request, sweep_id: int) -> Job:
+    return pool(request).study(KIND, sweep_id)
+
+
+@router.get(
+    "/{sweep_id}",
+    summary="A sweep's result",
+    responses={409: {"description": "The sweep has not finished (its status and error)"}},
+)
+def get_sweep(request: Request, sweep_id: int) -> Any:
+    """Return the sweep exactly as ``beringia sweep --json`` prints it, once finished."""
+    job = _job(request, sweep_id)
+    if job.status != "finished":
+        detail = f"sweep {sweep_id} is {job.status}" + (f": {job.error}" if job.error else "")
+        return JSONResponse({"detail": detail, "status": job.status}, status_code=409)
+    # as the command line writes it (a NaN stays NaN, as in ``beringia sweep --json``)
+    return Response(json.dumps(job.result.to_dict()), media_type="application/json")
+
+
+@router.get("/{sweep_id}/job", summary="A sweep's status and progress")
+def get_sweep_job(request: Request, sweep_id: int) -> dict[str, Any]:
+    """Return the sweep's status and its progress (points done of all)."""
+    return _job(request, sweep_id).to_dict()
+
+
+@router.post("/{sweep_id}/cancel", summary="Cancel a sweep", dependencies=Write)
+def cancel_sweep(request: Request, sweep_id: int) -> dict[str, Any]:
+    """Stop a queued sweep, or a running one after its current point."""
+    return pool(request).cancel_study(KIND, sweep_id).to_dict()
+
+
+@router.get(
+    "/{sweep_id}/events",
+    summary="A sweep's live progress (server-sent events)",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def sweep_events(request: Request, sweep_id: int) -> StreamingResponse:
+    """``progress`` events as points finish, then one ``end`` event with the status."""
+    job = _job(request, sweep_id)
+    return events_response(request, lambda: job)
