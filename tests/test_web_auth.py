@@ -27,7 +27,8 @@ def _write_routes(app: Any) -> list[tuple[str, str]]:
     for path, operations in app.openapi()["paths"].items():
         for method in operations:
             if method.upper() in WRITES and path not in READS_BY_POST:
-                filled = re.sub(r"\{run_id\}|\{ref\}", "1", path).replace("{name}", "kept")
+                filled = re.sub(r"\{run_id\}|\{ref\}|\{sweep_id\}", "1", path)
+                filled = filled.replace("{name}", "kept")
                 out.append((method.upper(), filled))
     return out
 
@@ -42,6 +43,8 @@ def _body(method: str, path: str) -> dict[str, Any]:
     body = {"scenario": "bering-strait", "overrides": SHORT, "draws": 20}
     if path.endswith("/claims"):
         body["claims"] = [{"name": "c", "max_cost_bn": 50.0}]
+    if path.endswith("/sweeps"):
+        body["vary"] = ["construction.bores.0.diameter_m=8,9"]
     return {"json": body}
 
 
@@ -54,7 +57,8 @@ def _state(store: Any, folder: Path) -> Any:
 def test_every_write_needs_the_token_and_changes_nothing_without_it(tmp_path: Path) -> None:
     app, store = make_app(tmp_path)
     routes = _write_routes(app)
-    assert {m for m, _ in routes} == set(WRITES) and len(routes) >= 8
+    assert {m for m, _ in routes} == set(WRITES) and len(routes) >= 10
+    assert ("POST", "/api/sweeps") in routes and ("POST", "/api/sweeps/1/cancel") in routes
     with client(app) as c:
         rid = c.post(
             "/api/runs",

@@ -1,4 +1,4 @@
-"""Server-rendered pages: library, editor and launcher, runs, a run, compare, claims.
+"""Server-rendered pages: library, editor and launcher, runs, a run, sweeps, compare, claims.
 
 A run's page shows live progress, then its verdicts and key figures. Every asset is served by
 the app (no CDN); the pages' own script (``static/app.js``) calls the JSON API with the token
@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from beringia.errors import ScenarioError
 from beringia.models.numfmt import fixed, money_bn
 from beringia.store.runs import diff_documents
 from beringia.web.auth import require_reader
@@ -146,6 +147,29 @@ def report_page(request: Request, ref: str) -> HTMLResponse:
     if a is None:
         return render("report-gone.html", {"title": f"Report of run {run.label}", "run": run}, 404)
     return HTMLResponse(render_report(a))
+
+
+@router.get("/sweeps", response_class=HTMLResponse)
+def sweeps_page(request: Request) -> HTMLResponse:
+    """List the sweeps this server remembers, newest first."""
+    from beringia.web.jobs import KEEP_STUDIES
+
+    jobs = [j.to_dict() for j in pool(request).studies("sweep")]
+    return render("sweeps.html", {"title": "Sweeps", "jobs": jobs, "keep": KEEP_STUDIES})
+
+
+@router.get("/sweeps/{ref}", response_class=HTMLResponse)
+def sweep_page(request: Request, ref: str) -> HTMLResponse:
+    """Show a sweep: live progress while it runs, then its report (as ``sweep --report``)."""
+    from beringia.report.sweep import render_sweep_report
+
+    if not ref.isdigit() or len(ref) > 18:
+        raise ScenarioError("sweep", ref, "a sweep's id is a number")
+    job = pool(request).study("sweep", int(ref))
+    if job.status == "finished":
+        return HTMLResponse(render_sweep_report(job.result))
+    context = {"title": f"Sweep {job.id}", "job": job.to_dict(), "live": not job.done}
+    return render("sweep.html", context)
 
 
 @router.get("/compare", response_class=HTMLResponse)

@@ -167,6 +167,33 @@ function setupEditor() {
   });
 }
 
+// ------------------------------------------------------------------ sweep launcher
+function setupSweep() {
+  const form = document.getElementById("sweep-form");
+  if (!form) return;
+  form.addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    const body = launcherBody();
+    body.vary = document.getElementById("sweep-vary").value.split("\n")
+      .map(function (v) { return v.trim(); })
+      .filter(function (v) { return v !== ""; });
+    const lhs = number("sweep-lhs");
+    if (lhs !== null) body.lhs = lhs;
+    body.draws = number("sweep-draws");
+    body.seed = number("sweep-seed");
+    say("checking every point...", "wait");
+    const res = await api("POST", "/api/sweeps", body);
+    if (res.status === 202) { window.location = "/sweeps/" + res.data.id; return; }
+    const field = res.data && res.data.field;
+    if (res.status === 422 && typeof field === "string" && !/^(vary|lhs|draws|seed)\b/.test(field)
+        && showFieldError(field, res.data.detail)) {
+      say(res.data.detail, "error");
+      return;
+    }
+    say(problem(res), "error");
+  });
+}
+
 // ------------------------------------------------------------------ run page
 function showProgress(job) {
   const box = document.getElementById("stages");
@@ -198,7 +225,8 @@ function showProgress(job) {
 function setupRun() {
   const live = document.querySelector("[data-live]");
   if (live) {
-    const source = new EventSource("/api/jobs/" + live.dataset.live + "/events");
+    const events = live.dataset.events || "/api/jobs/" + live.dataset.live + "/events";
+    const source = new EventSource(events);
     source.addEventListener("progress", function (ev) { showProgress(JSON.parse(ev.data)); });
     source.addEventListener("end", function (ev) {
       source.close();
@@ -207,7 +235,7 @@ function setupRun() {
     });
     const cancel = document.getElementById("cancel");
     cancel.addEventListener("click", async function () {
-      const res = await api("POST", "/api/jobs/" + cancel.dataset.run + "/cancel");
+      const res = await api("POST", live.dataset.cancel || "/api/jobs/" + cancel.dataset.run + "/cancel");
       if (res.status !== 200) say(problem(res), "error");
     });
   }
@@ -294,6 +322,7 @@ function setupClaims() {
 document.addEventListener("DOMContentLoaded", function () {
   setupToken();
   setupEditor();
+  setupSweep();
   setupRun();
   setupLibrary();
   setupClaims();
