@@ -1,6 +1,7 @@
 """The web app as a user sees it, in Debian's Chromium: open the library, see a field error
 for a bad value, edit an input, start a run, watch its progress reach the end, read the
-verdict, save the run under a name, run a variant and compare the two runs. A failing test
+verdict, save the run under a name, run a variant and compare the two runs, sweep an input
+and read the sweep's report. A failing test
 leaves a screenshot (its path is in the failure message)."""
 
 from __future__ import annotations
@@ -115,6 +116,19 @@ def _journey(page: Any, base: str, store: Any) -> None:
     assert rows.count() == 1
     assert rows.first.locator("td").all_text_contents() == [DIAMETER, "8.4", "9.5"]
     assert "cost (USD bn) P50" in page.locator("#results").text_content()
+
+    # a sweep of the edited scenario from the editor: progress, then its report and charts
+    page.goto(base + "/scenarios/bering-strait")
+    _edit(page, YEARS, "8")
+    page.click("#sweep-box > summary")
+    page.fill("#sweep-vary", f"{DIAMETER}=8,9")
+    page.fill("#sweep-draws", "40")
+    page.fill("#sweep-seed", "3")
+    page.click("#sweep")
+    page.wait_for_selector("html[data-plots=ready]", timeout=120_000)
+    assert page.url == base + "/sweeps/1"
+    assert page.text_content("h1") == f"Sweep of {DIAMETER}"
+    assert page.locator(".plotly-graph-div .main-svg").count() >= 2
 
 
 held = Held()
