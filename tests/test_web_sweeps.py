@@ -67,6 +67,10 @@ def test_a_web_sweep_is_the_pipeline_and_cli_sweep_bit_for_bit(web: Any, grid: i
     job = web.get(f"/api/sweeps/{grid}/job").json()
     assert job["progress"] == [{"stage": "sweep", "done": 2, "total": 2}]
     assert grid in [j["id"] for j in web.get("/api/sweeps").json()]
+    with web.stream("GET", f"/api/sweeps/{grid}/events") as s:
+        assert s.headers["content-type"].startswith("text/event-stream")
+        lines = [line for line in s.iter_lines() if line]
+    assert lines[0] == "event: end" and json.loads(lines[1][6:])["status"] == "finished"
 
 
 def test_a_latin_hypercube_sweep_matches_the_pipeline(web: Any) -> None:
@@ -166,6 +170,8 @@ def test_sweeps_share_the_pool_with_runs_busy_and_cancel(tmp_path: Path) -> None
         queued = c.post("/api/sweeps", json={**GRID, "draws": 10}, headers=AUTH)
         assert queued.status_code == 202 and queued.json()["status"] == "queued"
         sid = queued.json()["id"]
+        waiting = c.get(f"/sweeps/{sid}").text  # the page watches it live
+        assert f'data-events="/api/sweeps/{sid}/events"' in waiting and 'id="cancel"' in waiting
         busy = c.post("/api/sweeps", json={**GRID, "draws": 10}, headers=AUTH)
         assert busy.status_code == 429 and busy.json()["detail"].startswith("busy:")
         assert busy.headers["retry-after"]
