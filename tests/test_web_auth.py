@@ -27,7 +27,7 @@ def _write_routes(app: Any) -> list[tuple[str, str]]:
     for path, operations in app.openapi()["paths"].items():
         for method in operations:
             if method.upper() in WRITES and path not in READS_BY_POST:
-                filled = re.sub(r"\{run_id\}|\{ref\}|\{sweep_id\}", "1", path)
+                filled = re.sub(r"\{run_id\}|\{ref\}|\{study_id\}", "1", path)
                 filled = filled.replace("{name}", "kept")
                 out.append((method.upper(), filled))
     return out

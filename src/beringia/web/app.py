@@ -84,8 +84,12 @@ def _is_page(request: Request) -> bool:
     return not (path.startswith(("/api/", "/static/")) or path == "/openapi.json")
 
 
+LOOKUPS = ("run", "scenario", "sweep", "sensitivity")
+"""Error fields that name a thing looked up: a page answers 404 when it is not found."""
+
+
 def _is_lookup(exc: BeringiaError) -> bool:
-    return isinstance(exc, ScenarioError) and exc.field in ("run", "scenario", "sweep")
+    return isinstance(exc, ScenarioError) and exc.field in LOOKUPS
 
 
 def _error(exc: BeringiaError, status: int) -> JSONResponse:
@@ -121,7 +125,7 @@ def create_app(
         The app; serve it with uvicorn (``beringia serve``).
     """
     from beringia.store import open_store
-    from beringia.web import api, pages, sweeps
+    from beringia.web import api, pages, sensitivity, sweeps
 
     st = store if store is not None else open_store()
     jobs = JobPool(
@@ -184,6 +188,7 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(sweeps.router)
+    app.include_router(sensitivity.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)

@@ -1,4 +1,4 @@
-"""Server-rendered pages: library, editor and launcher, runs, a run, sweeps, compare, claims.
+"""Server-rendered pages: scenarios, editor, runs, sweeps and sensitivity, compare, claims.
 
 A run's page shows live progress, then its verdicts and key figures. Every asset is served by
 the app (no CDN); the pages' own script (``static/app.js``) calls the JSON API with the token
@@ -149,27 +149,66 @@ def report_page(request: Request, ref: str) -> HTMLResponse:
     return HTMLResponse(render_report(a))
 
 
+STUDIES = {"sweep": ("Sweeps", "sweeps"), "sensitivity": ("Sensitivity analyses", "sensitivity")}
+"""A study kind's title and path: pages under ``/<path>``, the API under ``/api/<path>``."""
+
+
+def _studies(request: Request, kind: str) -> HTMLResponse:
+    from beringia.web.jobs import KEEP_STUDIES
+
+    title, path = STUDIES[kind]
+    jobs = [j.to_dict() for j in pool(request).studies(kind)]
+    return render(
+        "studies.html",
+        {"title": title, "kind": kind, "path": f"/{path}", "jobs": jobs, "keep": KEEP_STUDIES},
+    )
+
+
+def _study(request: Request, kind: str, ref: str) -> HTMLResponse:
+    """Show a study: live progress while it runs, then its report (as ``--report``)."""
+    if not ref.isdigit() or len(ref) > 18:
+        raise ScenarioError(kind, ref, f"a {kind}'s id is a number")
+    job = pool(request).study(kind, int(ref))
+    if job.status == "finished":
+        if kind == "sweep":
+            from beringia.report.sweep import render_sweep_report
+
+            return HTMLResponse(render_sweep_report(job.result))
+        from beringia.report.sensitivity import render_sensitivity_report
+
+        return HTMLResponse(render_sensitivity_report(job.result))
+    context = {
+        "title": f"{kind.capitalize()} {job.id}",
+        "kind": kind,
+        "api": f"/api/{STUDIES[kind][1]}/{job.id}",
+        "job": job.to_dict(),
+        "live": not job.done,
+    }
+    return render("study.html", context)
+
+
 @router.get("/sweeps", response_class=HTMLResponse)
 def sweeps_page(request: Request) -> HTMLResponse:
     """List the sweeps this server remembers, newest first."""
-    from beringia.web.jobs import KEEP_STUDIES
-
-    jobs = [j.to_dict() for j in pool(request).studies("sweep")]
-    return render("sweeps.html", {"title": "Sweeps", "jobs": jobs, "keep": KEEP_STUDIES})
+    return _studies(request, "sweep")
 
 
 @router.get("/sweeps/{ref}", response_class=HTMLResponse)
 def sweep_page(request: Request, ref: str) -> HTMLResponse:
     """Show a sweep: live progress while it runs, then its report (as ``sweep --report``)."""
-    from beringia.report.sweep import render_sweep_report
+    return _study(request, "sweep", ref)
 
-    if not ref.isdigit() or len(ref) > 18:
-        raise ScenarioError("sweep", ref, "a sweep's id is a number")
-    job = pool(request).study("sweep", int(ref))
-    if job.status == "finished":
-        return HTMLResponse(render_sweep_report(job.result))
-    context = {"title": f"Sweep {job.id}", "job": job.to_dict(), "live": not job.done}
-    return render("sweep.html", context)
+
+@router.get("/sensitivity", response_class=HTMLResponse)
+def sensitivity_list_page(request: Request) -> HTMLResponse:
+    """List the sensitivity analyses this server remembers, newest first."""
+    return _studies(request, "sensitivity")
+
+
+@router.get("/sensitivity/{ref}", response_class=HTMLResponse)
+def sensitivity_page(request: Request, ref: str) -> HTMLResponse:
+    """Show a sensitivity analysis: progress, then its report (as ``sensitivity --report``)."""
+    return _study(request, "sensitivity", ref)
 
 
 @router.get("/compare", response_class=HTMLResponse)

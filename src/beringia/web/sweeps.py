@@ -10,22 +10,21 @@ that of ``beringia sweep --json`` for the same inputs. Sweeps are not runs of th
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import Field
 
 from beringia.errors import ScenarioError
 from beringia.pipeline.assess import MAX_DRAWS
 from beringia.pipeline.sweep import MAX_AXES, MAX_POINTS
-from beringia.web.api import ScenarioInput, events_response
+from beringia.web.api import ScenarioInput
 from beringia.web.auth import require_reader, require_writer
-from beringia.web.jobs import Job, ProgressFn, Study
+from beringia.web.jobs import ProgressFn, Study
 from beringia.web.library import Library
 from beringia.web.state import library, pool
+from beringia.web.studies import add_study_routes, api_field
 
 KIND = "sweep"
 router = APIRouter(prefix="/api/sweeps", tags=["sweeps"], dependencies=[Depends(require_reader)])
@@ -47,14 +46,6 @@ class SweepInput(ScenarioInput):
     )
     draws: int = Field(1000, ge=1, le=MAX_DRAWS, description="Monte Carlo draws of each point")
     seed: int = Field(2025, ge=0, le=2**63 - 1, description="Seed, the same at every point")
-
-
-def _api_field(exc: ScenarioError) -> ScenarioError:
-    """Name a command-line option's field as the request's (``--vary x`` -> ``vary x``)."""
-    if exc.field.startswith("--"):
-        allowed = exc.allowed.replace("--lhs", "lhs").replace("--vary", "vary")
-        return ScenarioError(exc.field[2:], exc.value, allowed)
-    return exc
 
 
 def _literal(v: float | int | str) -> str:
@@ -96,7 +87,7 @@ def build_sweep(lib: Library, body: SweepInput, check_draws: Any) -> Study:
         else:
             points = lhs_points(axes, body.lhs, body.seed)
     except ScenarioError as exc:
-        raise _api_field(exc) from None
+        raise api_field(exc) from None
     check_draws(KIND, body.draws, len(points) * body.draws)
     overrides = list(body.overrides)
     first = None
@@ -130,50 +121,4 @@ def start_sweep(request: Request, body: SweepInput) -> dict[str, Any]:
     return p.submit_study(build_sweep(library(request), body, p.check_draws)).to_dict()
 
 
-@router.get("", summary="Sweeps of this server")
-def list_sweeps(request: Request) -> list[dict[str, Any]]:
-    """List the sweeps this server remembers (queued, running or ended), newest first."""
-    return [j.to_dict() for j in pool(request).studies(KIND)]
-
-
-def _job(request: Request, sweep_id: int) -> Job:
-    return pool(request).study(KIND, sweep_id)
-
-
-@router.get(
-    "/{sweep_id}",
-    summary="A sweep's result",
-    responses={409: {"description": "The sweep has not finished (its status and error)"}},
-)
-def get_sweep(request: Request, sweep_id: int) -> Any:
-    """Return the sweep exactly as ``beringia sweep --json`` prints it, once finished."""
-    job = _job(request, sweep_id)
-    if job.status != "finished":
-        detail = f"sweep {sweep_id} is {job.status}" + (f": {job.error}" if job.error else "")
-        return JSONResponse({"detail": detail, "status": job.status}, status_code=409)
-    # as the command line writes it (a NaN stays NaN, as in ``beringia sweep --json``)
-    return Response(json.dumps(job.result.to_dict()), media_type="application/json")
-
-
-@router.get("/{sweep_id}/job", summary="A sweep's status and progress")
-def get_sweep_job(request: Request, sweep_id: int) -> dict[str, Any]:
-    """Return the sweep's status and its progress (points done of all)."""
-    return _job(request, sweep_id).to_dict()
-
-
-@router.post("/{sweep_id}/cancel", summary="Cancel a sweep", dependencies=Write)
-def cancel_sweep(request: Request, sweep_id: int) -> dict[str, Any]:
-    """Stop a queued sweep, or a running one after its current point."""
-    return pool(request).cancel_study(KIND, sweep_id).to_dict()
-
-
-@router.get(
-    "/{sweep_id}/events",
-    summary="A sweep's live progress (server-sent events)",
-    response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
-)
-async def sweep_events(request: Request, sweep_id: int) -> StreamingResponse:
-    """``progress`` events as points finish, then one ``end`` event with the status."""
-    job = _job(request, sweep_id)
-    return events_response(request, lambda: job)
+add_study_routes(router, KIND)

@@ -174,9 +174,7 @@ function setupSweep() {
   form.addEventListener("submit", async function (ev) {
     ev.preventDefault();
     const body = launcherBody();
-    body.vary = document.getElementById("sweep-vary").value.split("\n")
-      .map(function (v) { return v.trim(); })
-      .filter(function (v) { return v !== ""; });
+    body.vary = lines("sweep-vary");
     const lhs = number("sweep-lhs");
     if (lhs !== null) body.lhs = lhs;
     body.draws = number("sweep-draws");
@@ -186,6 +184,47 @@ function setupSweep() {
     if (res.status === 202) { window.location = "/sweeps/" + res.data.id; return; }
     const field = res.data && res.data.field;
     if (res.status === 422 && typeof field === "string" && !/^(vary|lhs|draws|seed)\b/.test(field)
+        && showFieldError(field, res.data.detail)) {
+      say(res.data.detail, "error");
+      return;
+    }
+    say(problem(res), "error");
+  });
+}
+
+// ------------------------------------------------------------------ sensitivity launcher
+function lines(id) {
+  return document.getElementById(id).value.split("\n")
+    .map(function (v) { return v.trim(); })
+    .filter(function (v) { return v !== ""; });
+}
+
+function setupSensitivity() {
+  const form = document.getElementById("sensitivity-form");
+  if (!form) return;
+  form.addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    const body = launcherBody();
+    body.method = document.getElementById("sens-method").value;
+    body.noise = document.getElementById("sens-noise").value;
+    const n = number("sens-samples");
+    if (n !== null) body.samples = n;
+    const k = number("sens-k");
+    if (k !== null) body.replications = k;
+    const outputs = document.getElementById("sens-outputs").value.split(",")
+      .map(function (v) { return v.trim(); })
+      .filter(function (v) { return v !== ""; });
+    if (outputs.length) body.outputs = outputs;
+    const inputs = lines("sens-inputs");
+    if (inputs.length) body.inputs = inputs;
+    body.groups = lines("sens-groups");
+    body.seed = number("sens-seed");
+    say("checking the model and the design...", "wait");
+    const res = await api("POST", "/api/sensitivity", body);
+    if (res.status === 202) { window.location = "/sensitivity/" + res.data.id; return; }
+    const field = res.data && res.data.field;
+    if (res.status === 422 && typeof field === "string"
+        && !/^(samples|replications|inputs|groups|outputs|draws|seed|method|noise)\b/.test(field)
         && showFieldError(field, res.data.detail)) {
       say(res.data.detail, "error");
       return;
@@ -323,6 +362,7 @@ document.addEventListener("DOMContentLoaded", function () {
   setupToken();
   setupEditor();
   setupSweep();
+  setupSensitivity();
   setupRun();
   setupLibrary();
   setupClaims();
