@@ -1,7 +1,7 @@
 """The web app as a user sees it, in Debian's Chromium: open the library, see a field error
 for a bad value, edit an input, start a run, watch its progress reach the end, read the
 verdict, save the run under a name, run a variant and compare the two runs, sweep an input
-and read the sweep's report. A failing test
+and read the sweep's report, then a sensitivity analysis's. A failing test
 leaves a screenshot (its path is in the failure message)."""
 
 from __future__ import annotations
@@ -129,6 +129,20 @@ def _journey(page: Any, base: str, store: Any) -> None:
     assert page.url == base + "/sweeps/1"
     assert page.text_content("h1") == f"Sweep of {DIAMETER}"
     assert page.locator(".plotly-graph-div .main-svg").count() >= 2
+
+    # a Morris analysis of two inputs from the editor, read in its report
+    page.goto(base + "/scenarios/bering-strait-claim")
+    page.click("#sensitivity-box > summary")
+    page.select_option("#sens-method", "morris")
+    page.fill("#sens-samples", "2")
+    page.fill("#sens-outputs", "cost")
+    site = "route.attack_points.chukotka-portal"
+    page.fill("#sens-inputs", f"{site}.marine_works_days\n{site}.site_cost_usd_m")
+    page.click("#sensitivity")
+    page.wait_for_selector("html[data-plots=ready]", timeout=120_000)
+    assert page.url == base + "/sensitivity/2"  # study ids: the sweep had 1
+    assert "Morris" in page.text_content("body")
+    assert page.locator(".plotly-graph-div .main-svg").count() >= 1
 
 
 held = Held()
