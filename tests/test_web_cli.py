@@ -33,7 +33,13 @@ def test_other_commands_never_import_the_web_stack() -> None:
 
 def test_bad_serve_options_are_one_line_errors(tmp_path: Path) -> None:
     env = {"BERINGIA_DATA_DIR": str(tmp_path), "BERINGIA_DATABASE_URL": ""}
-    for args, field in ((["--port", "70000"], "--port"), (["--max-jobs", "0"], "--max-jobs")):
+    cases = (
+        (["--port", "70000"], "--port"),
+        (["--max-jobs", "0"], "--max-jobs"),
+        (["--scheduler", "udp://nowhere"], "--scheduler"),
+        (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler"),  # nothing listens there
+    )
+    for args, field in cases:
         r = CliRunner().invoke(app, ["serve", *args], env=env)
         assert r.exit_code == 2 and field in r.stderr, r.output
 

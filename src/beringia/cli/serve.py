@@ -28,6 +28,16 @@ def serve(
     time_limit: Annotated[
         float, typer.Option("--time-limit", help="Seconds after which a run is stopped.")
     ] = 600.0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Run the jobs on Dask: local (a LocalCluster on this machine, one worker per "
+            "CPU, started with the app) or tcp://HOST:PORT (an existing cluster whose workers "
+            "have beringia). Results do not change.",
+            show_default="the app's own threads",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web app: scenario editor, runs with live progress, compare, claims."""
     import uvicorn
@@ -50,6 +60,7 @@ def serve(
             max_draws=max_draws,
             time_limit_s=time_limit,
             allowed_hosts=LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else (),
+            scheduler=scheduler,
         )
         web = create_app(settings, store)
     except BeringiaError as exc:
@@ -58,6 +69,8 @@ def serve(
     out.print(f"beringia web app: [bold]http://{escape(shown)}:{port}/[/]")
     out.print(f"token ({escape(origin)}): {escape(token)}")
     out.print(f"runs kept in {escape(store.url)}")
+    if scheduler is not None:
+        out.print(f"jobs run on Dask: {escape(scheduler)}")
     if host not in LOOPBACK_HOSTS:
         err.print(f"[yellow]note:[/] listening on {escape(host)}, not only this machine")
     uvicorn.run(web, host=host, port=port, log_level="warning")

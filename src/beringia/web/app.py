@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,7 +111,8 @@ def create_app(
     Parameters
     ----------
     settings : WebSettings
-        Token, privacy and the job pool's bounds.
+        Token, privacy, the job pool's bounds and its Dask scheduler (opened here, closed
+        when the app stops).
     store : RunStore, optional
         The run store (default: :func:`beringia.store.open_store`, as the command line).
     folder : Path, optional
@@ -128,6 +129,13 @@ def create_app(
     from beringia.web import api, pages, sensitivity, sweeps
 
     st = store if store is not None else open_store()
+    cluster = ExitStack()
+    if settings.scheduler is not None:  # opened now: a bad address fails before serving
+        from beringia.pipeline.scheduler import open_scheduler
+
+        scheduler = cluster.enter_context(open_scheduler(settings.scheduler))
+    else:
+        scheduler = None
     jobs = JobPool(
         st,
         max_jobs=settings.max_jobs,
@@ -135,12 +143,14 @@ def create_app(
         max_draws=settings.max_draws,
         time_limit_s=settings.time_limit_s,
         runner=runner,
+        scheduler=scheduler,
     )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        jobs.shutdown()
+        with cluster:  # closed (a local cluster stopped) once the jobs have ended
+            jobs.shutdown()
 
     app = FastAPI(
         title="beringia",

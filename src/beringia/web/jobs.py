@@ -144,16 +144,23 @@ class Study:
     run: Callable[[ProgressFn], Any]
 
 
-def _assess(scenario: Scenario, *, draws: int, seed: int, progress: Any) -> Assessment:
+def _assess(
+    scenario: Scenario, *, draws: int, seed: int, progress: Any, scheduler: Any = None
+) -> Assessment:
     import beringia
 
-    return beringia.assess(scenario, draws=draws, seed=seed, progress=progress)
+    return beringia.assess(scenario, draws=draws, seed=seed, progress=progress, scheduler=scheduler)
 
 
 def without_timings(result: dict[str, Any]) -> dict[str, Any]:
-    """Return a result JSON without its wall-clock timings (``provenance.*_seconds``)."""
+    """Return a result JSON without what changes from run to run of the same inputs.
+
+    The wall-clock timings (``provenance.*_seconds``) and where it ran
+    (``provenance.scheduler``): a run on Dask gives the same numbers as one in-process.
+    """
     prov = result.get("provenance", {})
-    return {**result, "provenance": {k: v for k, v in prov.items() if not k.endswith("_seconds")}}
+    kept = {k: v for k, v in prov.items() if not k.endswith("_seconds") and k != "scheduler"}
+    return {**result, "provenance": kept}
 
 
 def _check_same(result: Assessment, expected: dict[str, Any]) -> None:
@@ -173,6 +180,9 @@ class JobPool:
         As in :class:`beringia.web.settings.WebSettings`.
     runner : callable, optional
         What runs a job (default :func:`beringia.assess`); tests may slow it down.
+    scheduler : Cluster, optional
+        An open Dask cluster (:func:`beringia.pipeline.scheduler.open_scheduler`) the jobs
+        run on; the runner gets it as ``scheduler=``. The pool does not close it.
     """
 
     def __init__(
@@ -184,8 +194,10 @@ class JobPool:
         max_draws: int = 200_000,
         time_limit_s: float = 600.0,
         runner: Runner | None = None,
+        scheduler: Any = None,
     ) -> None:
         self.store = store
+        self.scheduler = scheduler
         self.max_jobs = max_jobs
         self.queue = queue
         self.max_draws = max_draws
@@ -362,7 +374,8 @@ class JobPool:
         if progress is None:
             return
         try:
-            result = self._runner(scenario, draws=job.draws, seed=job.seed, progress=progress)
+            on = {} if self.scheduler is None else {"scheduler": self.scheduler}
+            result = self._runner(scenario, draws=job.draws, seed=job.seed, progress=progress, **on)
             if job.kind == "report":
                 _check_same(result, job.expected or {})
             else:

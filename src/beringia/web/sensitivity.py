@@ -79,8 +79,13 @@ def evaluations(method: str, samples: int, factors: int, noise: str, replication
     return samples * (d + (2 if method == "sobol" else 1)) * replications
 
 
-def build_sensitivity(lib: Library, body: SensitivityInput, check_draws: Any) -> Study:
+def build_sensitivity(
+    lib: Library, body: SensitivityInput, check_draws: Any, scheduler: Any = None
+) -> Study:
     """Turn a request into a study for the pool, its model and design checked first.
+
+    With the pool's Dask cluster (``scheduler``), the model calls' blocks are its tasks
+    (their results in order, as :func:`map`).
 
     Raises
     ------
@@ -107,6 +112,8 @@ def build_sensitivity(lib: Library, body: SensitivityInput, check_draws: Any) ->
     check_draws(KIND, calls, calls)
     stage = f"{body.method} (model calls)"
 
+    mapper: Any = map if scheduler is None else lambda fn, tasks: scheduler.imap(fn, list(tasks))
+
     def run(progress: ProgressFn) -> Any:
         return sens.sensitivity(
             doc,
@@ -119,6 +126,7 @@ def build_sensitivity(lib: Library, body: SensitivityInput, check_draws: Any) ->
             replications=body.replications,
             overrides=overrides,
             outputs=body.outputs,
+            mapper=mapper,
             progress=lambda done, total: progress(stage, done, total),
         )
 
@@ -129,7 +137,8 @@ def build_sensitivity(lib: Library, body: SensitivityInput, check_draws: Any) ->
 def start_sensitivity(request: Request, body: SensitivityInput) -> dict[str, Any]:
     """Check the model and design and queue the analysis; 429 when the server is busy."""
     p = pool(request)
-    return p.submit_study(build_sensitivity(library(request), body, p.check_draws)).to_dict()
+    study = build_sensitivity(library(request), body, p.check_draws, p.scheduler)
+    return p.submit_study(study).to_dict()
 
 
 add_study_routes(router, KIND)

@@ -38,6 +38,10 @@ class WebSettings:
         ``Host`` headers the app answers (empty: any). ``beringia serve`` on loopback allows
         only loopback names, so a web page elsewhere cannot reach the app through DNS
         rebinding.
+    scheduler : str or None
+        Run the jobs on Dask, as ``--scheduler`` on the command line: ``local`` (a
+        LocalCluster on this machine, started with the app) or ``tcp://HOST:PORT`` (an
+        existing cluster). ``None``: in the app's own threads.
     """
 
     token: str
@@ -48,6 +52,7 @@ class WebSettings:
     time_limit_s: float = 600.0
     max_body_bytes: int = MAX_BODY_BYTES
     allowed_hosts: tuple[str, ...] = ()
+    scheduler: str | None = None
 
     def __post_init__(self) -> None:
         if len(self.token) < 16:
@@ -60,3 +65,6 @@ class WebSettings:
             raise ScenarioError("--max-draws", self.max_draws, "allowed: 1 to 10^8")
         if not self.time_limit_s > 0:
             raise ScenarioError("--time-limit", self.time_limit_s, "allowed: > 0 seconds")
+        from beringia.pipeline.scheduler import check_scheduler
+
+        check_scheduler(self.scheduler)

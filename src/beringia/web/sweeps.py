@@ -53,7 +53,7 @@ def _literal(v: float | int | str) -> str:
     return v if isinstance(v, str) else repr(v)
 
 
-def build_sweep(lib: Library, body: SweepInput, check_draws: Any) -> Study:
+def build_sweep(lib: Library, body: SweepInput, check_draws: Any, scheduler: Any = None) -> Study:
     """Turn a sweep request into a study for the pool, every point validated first.
 
     Parameters
@@ -65,6 +65,8 @@ def build_sweep(lib: Library, body: SweepInput, check_draws: Any) -> Study:
     check_draws : callable
         ``check_draws(kind, draws, total)`` refuses too many draws before the (slower)
         validation of every point.
+    scheduler : Cluster, optional
+        The pool's Dask cluster: each point is one task there.
 
     Raises
     ------
@@ -109,6 +111,7 @@ def build_sweep(lib: Library, body: SweepInput, check_draws: Any) -> Study:
             seed=body.seed,
             design=design,
             progress=progress,
+            scheduler=scheduler,
         )
 
     return Study(KIND, first.name, body.draws, body.seed, len(points) * body.draws, run)
@@ -118,7 +121,8 @@ def build_sweep(lib: Library, body: SweepInput, check_draws: Any) -> Study:
 def start_sweep(request: Request, body: SweepInput) -> dict[str, Any]:
     """Validate every point and queue the sweep; 429 when the server is busy."""
     p = pool(request)
-    return p.submit_study(build_sweep(library(request), body, p.check_draws)).to_dict()
+    study = build_sweep(library(request), body, p.check_draws, p.scheduler)
+    return p.submit_study(study).to_dict()
 
 
 add_study_routes(router, KIND)
