@@ -77,6 +77,17 @@ def _parse_toml(text: str, origin: str, *, plain: bool = True) -> dict[str, Any]
     return doc
 
 
+def parse_scenario_text(text: str, origin: str) -> dict[str, Any]:
+    """Parse a scenario's TOML text (an upload, say) into a raw document of plain values.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``origin``, for malformed TOML, nesting too deep, or TOML dates and times.
+    """
+    return _parse_toml(text, origin)
+
+
 def _read_text(path: Path, shown: str, field: str = "scenario") -> str:
     """Read a regular file of at most :data:`limits.MAX_FILE_BYTES` as UTF-8 text.
 

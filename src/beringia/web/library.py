@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +20,7 @@ from beringia.output import write_atomic
 from beringia.scenario.io import (
     apply_overrides,
     builtin_names,
+    parse_scenario_text,
     read_document,
     resolve_variant,
     validate_document,
@@ -154,11 +154,5 @@ def parse_toml(data: bytes, field: str = "file") -> dict[str, Any]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ScenarioError(field, "(upload)", f"not UTF-8 text: {exc.reason}") from None
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(field, "(upload)", f"malformed TOML: {exc}") from None
-    except RecursionError:
-        raise ScenarioError(field, "(upload)", "nested too deep") from None
-    check_plain(doc)
+    doc = parse_scenario_text(text, field)
     return resolve_variant(doc, field)
