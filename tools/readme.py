@@ -202,6 +202,24 @@ BENCH_ROWS: dict[str, list[tuple[str, int, str]]] = {
             "time (lower is better; goal <= 0.5)",
         ),
     ],
+    "sensitivity": [
+        (
+            "sobol_seconds",
+            1,
+            "s wall, Sobol indices of cost and duration for {inputs} inputs at N = "
+            "{base_samples} base samples, k = {replications} ({evaluations:,} model calls; "
+            "goal < 300 s)",
+        ),
+    ],
+    "dask": [
+        (
+            "dask_efficiency",
+            2,
+            "speed-up of a sweep on a 2-worker LocalCluster over 1 worker ÷ 2 "
+            "({cores_free_at_start:g} of 2 cores free at the start; goal >= 0.8 where two are "
+            "free)",
+        ),
+    ],
     "startup": [
         (
             "seconds_version_median",
