@@ -124,6 +124,15 @@ def report_written(path: Path | None, *, as_json: bool) -> None:
         (err if as_json else out).print(f"Report: [bold]{escape(str(path))}[/]")
 
 
+def files_written(paths: list[Path], *, as_json: bool) -> None:
+    """Name each file written: on stdout, or on stderr when stdout carries JSON."""
+    for p in paths:
+        if as_json:
+            err.print(f"written: {escape(str(p))}")
+        else:
+            out.print(f"Written: [bold]{escape(str(p))}[/]")
+
+
 def fail(exc: BeringiaError) -> typer.Exit:
     """Print a user error in one line and return the exit (status 2) to raise."""
     err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from beringia.cli.base import app, err, fail, out
+from beringia.cli.base import app, fail, files_written, out
 from beringia.cli.options import (
     DEFAULT_SCENARIO,
     DrawsOpt,
@@ -111,12 +111,9 @@ def sweep(
         raise fail(exc) from None
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
-        for w in written:
-            err.print(f"written: {escape(str(w))}")
-        return
-    _print(result)
-    for w in written:
-        out.print(f"Written: [bold]{escape(str(w))}[/]")
+    else:
+        _print(result)
+    files_written(written, as_json=as_json)
 
 
 def _write(result: Sweep, table_out: Path | None, report: Path | None) -> list[Path]:
