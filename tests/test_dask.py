@@ -193,6 +193,20 @@ def test_cli_sweep_through_the_address(runner: CliRunner, cwd: Path, address: st
     assert (cwd / "t.csv").exists()
 
 
+def test_cli_sensitivity_through_the_address(runner: CliRunner, address: str) -> None:
+    """A block of model calls a task on the cluster: the same indices as in this process."""
+    args = ["sensitivity", "--inputs", f"{LABOUR},construction.systemic.cost_factor"]
+    args += ["-N", "16", "-k", "1", "--outputs", "cost", "--json", "--set", SHORT[0]]
+    here = runner.invoke(app, args)
+    there = runner.invoke(app, [*args, "--scheduler", address])
+    assert here.exit_code == 0, here.output
+    assert there.exit_code == 0, there.output
+    a, b = json.loads(here.stdout), json.loads(there.stdout)
+    a.pop("seconds", None)
+    b.pop("seconds", None)
+    assert a == b
+
+
 # --------------------------------------------------------------------------- errors
 @pytest.mark.parametrize(
     ("command", "scheduler", "words"),
@@ -202,6 +216,7 @@ def test_cli_sweep_through_the_address(runner: CliRunner, cwd: Path, address: st
         (["sweep", "--vary", f"{LABOUR}=1,2", "--out", "t.csv"], "tcp://127.0.0.1:1", "refused"),
         (["sweep", "--vary", f"{LABOUR}=1,2", "--out", "t.csv"], "dask", "tcp://HOST:PORT"),
         (["compare", "bering-strait", "bering-strait-claim"], "tcp://127.0.0.1:1", "refused"),
+        (["sensitivity", "-N", "16", "--out", "t.csv"], "tcp://127.0.0.1:1", "refused"),
     ],
 )
 def test_unreachable_or_malformed_scheduler(

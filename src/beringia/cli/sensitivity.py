@@ -6,15 +6,24 @@ import json
 import math
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from beringia.cli.base import app, fail, files_written, out
-from beringia.cli.options import DEFAULT_SCENARIO, JsonOpt, OverridesOpt, ScenarioArg, SeedOpt
+from beringia.cli.options import (
+    DEFAULT_SCENARIO,
+    JsonOpt,
+    OverridesOpt,
+    ProcessesOpt,
+    ScenarioArg,
+    SchedulerOpt,
+    SeedOpt,
+)
 from beringia.cli.progress import stage_bars
+from beringia.cli.scheduling import scheduled
 from beringia.errors import BeringiaError, ScenarioError
 from beringia.output import check_output_path
 
@@ -108,6 +117,8 @@ def sensitivity(
     table_out: OutOpt = None,
     report: SensReportOpt = None,
     list_inputs: ListOpt = False,
+    processes: ProcessesOpt = 1,
+    scheduler: SchedulerOpt = None,
 ) -> None:
     """Sobol or Morris indices of cost, duration, the tunnel's NPV, IRR and traffic.
 
@@ -119,8 +130,10 @@ def sensitivity(
     numbers, or made a factor of its own, and the output says which.
     """
     from beringia.pipeline import sensitivity as sens
+    from beringia.pipeline.scheduler import cli_scheduler
 
     try:
+        where = cli_scheduler(scheduler, processes)
         if list_inputs:
             found = sens.uncertain_inputs(scenario, overrides or [])
             if as_json:
@@ -140,7 +153,14 @@ def sensitivity(
         if report is not None:
             check_output_path(report, field="--report")
         wanted = None if outputs is None else [s for s in outputs.split(",") if s.strip()]
-        with stage_bars(not as_json and sys.stdout.isatty()) as progress:
+        with (
+            scheduled(where, processes) as cluster,
+            stage_bars(not as_json and sys.stdout.isatty()) as progress,
+        ):
+            # a block of model calls a task on the cluster, results in block order
+            mapper: Any = (
+                map if cluster is None else lambda fn, tasks: cluster.imap(fn, list(tasks))
+            )
             result = sens.sensitivity(
                 scenario,
                 inputs=_paths(inputs),
@@ -152,6 +172,7 @@ def sensitivity(
                 replications=replications,
                 overrides=overrides or [],
                 outputs=wanted,
+                mapper=mapper,
                 progress=None
                 if progress is None
                 else lambda done, total: progress(f"{method} (model calls)", done, total),
