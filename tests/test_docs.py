@@ -212,6 +212,15 @@ FAKE_RESULTS = {
         "economics", ratio_vs_loop=7.3, ratio_vs_numpy_newton=2.5, draws=100_000, years=60
     ),
     "corridor": bench_json("corridor", ratio_to_construction=1.578, draws=100_000),
+    "sensitivity": bench_json(
+        "sensitivity",
+        sobol_seconds=71.0,
+        inputs=20,
+        base_samples=4096,
+        replications=2,
+        evaluations=180_224,
+    ),
+    "dask": bench_json("dask", dask_efficiency=0.81, cores_free_at_start=1.82),
     "startup": bench_json(
         "startup",
         seconds_version_median=1.3,
@@ -236,6 +245,8 @@ def test_bench_table_copies_the_json(tmp_path: Path) -> None:
     assert "| `economics` | `ratio_vs_numpy_newton` | 2.50 |" in table
     assert "| `corridor` | `ratio_to_construction` | 1.58 |" in table
     assert "| `startup` | `seconds_version_median` | 1.300 |" in table
+    assert "| `sensitivity` | `sobol_seconds` | 71.0 |" in table
+    assert "| `dask` | `dask_efficiency` | 0.81 |" in table and "1.82 of 2 cores free" in table
     assert "peak memory of a 1,000,000-draw run" in table
     assert "From `make bench` on 2026-12-05 (UTC), x86_64, 2 CPUs; load average" in table
 
