@@ -5,17 +5,25 @@ by ``exp(r)``, with ``r`` one draw of the residual fitted to every blind hindcas
 (``data/model_error.toml``): cost and duration errors keep the correlation they had in the
 hindcasts. The draws come from one stream of the run's seed, drawn after the run, so they are
 the same whatever the number of processes.
+
+Its tornado ranks the engineering inputs and named risks of the inside view and the two
+learned errors side by side, on the same draws as the headline's tornado.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from beringia.core.distributions import FloatArray
 from beringia.core.rng import stream
+from beringia.models.construction.results import TornadoBar, tornado_bars
 from beringia.tables.model_error import model_error
+
+MODEL_ERROR_INPUTS = ("model_error.cost", "model_error.duration")
+"""How the two learned errors are named in the calibrated forecast's tornado."""
 
 
 @dataclass(frozen=True)
@@ -28,9 +36,16 @@ class Calibrated:
     """Blind hindcasts the model error was learned from."""
     factor_p10_p50_p90: dict[str, list[float]]
     """The model error as a factor on the inside view, at P10, P50 and P90."""
+    tornado: list[TornadoBar] = field(default_factory=list)
+    """Rank correlations of the inputs, risks and learned errors with the calibrated draws."""
 
 
-def calibrated_forecast(cost: FloatArray, years: FloatArray, seed: int) -> Calibrated:
+def calibrated_forecast(
+    cost: FloatArray,
+    years: FloatArray,
+    seed: int,
+    tornado_inputs: Mapping[str, FloatArray] | None = None,
+) -> Calibrated:
     """Multiply inside-view draws by draws of the learned model error.
 
     Parameters
@@ -39,6 +54,10 @@ def calibrated_forecast(cost: FloatArray, years: FloatArray, seed: int) -> Calib
         The inside view's cost (USD bn) and duration (years) per draw.
     seed : int
         The run's seed.
+    tornado_inputs : mapping, optional
+        The headline tornado's per-draw inputs and risk impacts (the first draws of the
+        run, all of the same length); with them the calibrated forecast gets its own
+        tornado, where the learned cost and duration errors stand beside them.
 
     Returns
     -------
@@ -54,12 +73,21 @@ def calibrated_forecast(cost: FloatArray, years: FloatArray, seed: int) -> Calib
         m: [float(np.exp(residual.quantile(i, p))) for p in (0.1, 0.5, 0.9)]
         for i, m in enumerate(("cost", "duration"))
     }
+    cal_cost = cost * np.exp(r[:, 0])
+    cal_years = years * np.exp(r[:, 1])
+    bars: list[TornadoBar] = []
+    if tornado_inputs is not None:
+        k = min((v.shape[0] for v in tornado_inputs.values()), default=n)
+        x = {name: v[:k] for name, v in tornado_inputs.items()}
+        x.update({name: r[:k, i] for i, name in enumerate(MODEL_ERROR_INPUTS)})
+        bars = tornado_bars(x, cal_cost[:k], cal_years[:k])
     return Calibrated(
-        cost_usd_bn=cost * np.exp(r[:, 0]),
-        duration_years=years * np.exp(r[:, 1]),
+        cost_usd_bn=cal_cost,
+        duration_years=cal_years,
         cases=len(me.cases),
         factor_p10_p50_p90=factors,
+        tornado=bars,
     )
 
 
-__all__ = ["Calibrated", "calibrated_forecast"]
+__all__ = ["MODEL_ERROR_INPUTS", "Calibrated", "calibrated_forecast"]
