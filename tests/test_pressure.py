@@ -9,7 +9,7 @@ from typing import Any, get_args
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import beringia
@@ -91,6 +91,7 @@ def test_a_regime_met_twice_gets_a_second_name() -> None:
     assert pieces[0].to_m == pytest.approx(1_250.0)  # 6 -> 5 bar at 0.8 bar per km
 
 
+@example(bars=[0.0, 5.0, 0.0], widths=[1.0])  # a profile that touches 5 bar and turns back
 @given(
     st.lists(st.floats(0.0, 12.0), min_size=2, max_size=12),
     st.lists(st.floats(0.05, 1.0), min_size=1, max_size=4),
@@ -107,8 +108,11 @@ def test_zone_split_tiles_every_zone(bars: list[float], widths: list[float]) -> 
         mine = [p for p in pieces if p.name == z.name or p.name.startswith(z.name + "@")]
         assert sum(p.to_m - p.from_m for p in mine) == pytest.approx(z.to_m - z.from_m)
     for p, r in zip(pieces, regimes, strict=True):
-        mid = np.interp([(p.from_m + p.to_m) / 2.0], chainage, bars)
-        assert int(regime_of(mid)[0]) == r
+        # the piece's regime holds along it, except where the profile only touches a
+        # threshold (a zero-length piece of the other regime is merged into its neighbour)
+        inner = np.linspace(p.from_m, p.to_m, 203)[1:-1]
+        found = regime_of(np.interp(inner, chainage, bars))
+        assert np.count_nonzero(found == r) >= found.size - 1
     assert len(set(p.name for p in pieces)) == len(pieces)
 
 
