@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from beringia.pipeline import Assessment
     from beringia.store import RunStore
 
+CALIBRATED_DRIVERS = 5
+"""Inputs named on the line of what moves the calibrated forecast."""
+
 
 @app.command()
 def assess(
@@ -199,6 +202,15 @@ def _print_summary(a: Assessment) -> None:
             "that error was learned on bottom-ups priced from earlier tunnels' unit costs, not "
             "on this one (the report says why)."
         )
+        bars = cal.get("tornado") or []
+        if bars:
+            top = "; ".join(
+                f"{b['input']} {b['cost_rank_corr']:+.2f} / {b['duration_rank_corr']:+.2f}"
+                for b in bars[:CALIBRATED_DRIVERS]
+            )
+            out.print(
+                f"What moves the calibrated forecast (rank correlation, cost / duration): {top}."
+            )
     ref = d.get("reference")
     if ref is not None:
         ov = ref["outside_view_cost_usd_bn"]

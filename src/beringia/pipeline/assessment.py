@@ -95,6 +95,14 @@ class Assessment:
                         "blind_hindcasts": self.calibrated.cases,
                         "factor_p10_p50_p90": self.calibrated.factor_p10_p50_p90,
                     },
+                    "tornado": [
+                        {
+                            "input": t.input,
+                            "cost_rank_corr": t.cost_rank_corr,
+                            "duration_rank_corr": t.duration_rank_corr,
+                        }
+                        for t in self.calibrated.tornado
+                    ],
                 },
                 "headings": [
                     {

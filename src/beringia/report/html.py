@@ -14,15 +14,18 @@ import json
 import math
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from beringia.models.construction.results import TornadoBar
 from beringia.models.numfmt import bound_sentence, money_bn, significant
 from beringia.models.reference.claims import SCOPE_SUBJECT, ClaimResult
 from beringia.output import check_output_path, write_atomic
 from beringia.pipeline.assessment import Assessment
+from beringia.pipeline.calibrated import MODEL_ERROR_INPUTS
 from beringia.pipeline.provenance import InputRow, input_rows, provenance_counts
 from beringia.report.alignment_figures import alignment_section
 from beringia.report.answers import answers
@@ -167,16 +170,20 @@ def _input_table(rows: list[InputRow]) -> list[dict[str, Any]]:
     return out
 
 
-def _tornado(a: Assessment, rows: list[InputRow]) -> list[dict[str, Any]]:
+def _tornado(bars: Sequence[TornadoBar], rows: list[InputRow]) -> list[dict[str, Any]]:
     by_path = {r.path: r for r in rows}
     out = []
-    for t in a.tornado:
+    for t in bars:
         row = by_path.get(t.input)
+        value = row.value if row is not None else ""
+        if t.input in MODEL_ERROR_INPUTS:
+            what = "cost" if t.input == MODEL_ERROR_INPUTS[0] else "duration"
+            value = f"log error of the {what}, learned from blind hindcasts"
         out.append(
             {
                 "input": t.input,
                 "anchor": _slug(t.input) if row is not None else None,
-                "value": row.value if row is not None else "",
+                "value": value,
                 "unverified": row.unverified if row is not None else False,
                 "assumed": row.assumed if row is not None else False,
                 "cost": t.cost_rank_corr,
@@ -298,7 +305,8 @@ def render_report(assessment: Assessment) -> str:
         "years": construction["duration_years"],
         "breakdown": _breakdown(a, construction),
         "median": median,
-        "tornado": _tornado(a, rows),
+        "tornado": _tornado(a.tornado, rows),
+        "calibrated_tornado": [] if a.calibrated is None else _tornado(a.calibrated.tornado, rows),
         "headings": _headings(construction),
         "inputs": _input_table(rows),
         "counts": provenance_counts(a.scenario),
