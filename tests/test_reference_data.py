@@ -136,7 +136,10 @@ def test_the_2025_claim_is_below_almost_every_real_tunnel() -> None:
     i = TABLE.names.index("Bering Strait tunnel (2025 claim)")
     claim = TABLE.usd_m_per_bore_km[i]
     assert claim == pytest.approx(8e3 / (112 * 3))
-    assert percentile_in_reference(claim) < 10.0
+    # Below 10 until the finished tunnels of issue 12 joined the set: four single-purpose
+    # drill-and-blast road tunnels (Laerdal, Flekkeroy, Froya, Zhongnanshan) cost less per
+    # bore-km than the claim, against 33 that cost more.
+    assert percentile_in_reference(claim) < 15.0
 
 
 def test_other_price_year_and_read_only_arrays() -> None:
