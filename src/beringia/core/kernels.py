@@ -1,16 +1,23 @@
-"""Compiled inner loops (numba), each with its plain NumPy twin kept as the test oracle.
+"""Compiled inner loops (numba) of the operations year, each with a NumPy twin as the oracle.
 
-A kernel here is the plain-Python loop of a recursion that NumPy can only run one step at a
-time over all rows (a Python loop per step); numba compiles it once per machine (cached
+A kernel here is the plain-Python loop of work that NumPy can only do one step at a time over
+all rows, or with several passes over big arrays; numba compiles it once per machine (cached
 beside this module) on first use. ``numba`` is imported only then, so importing beringia
-stays light. Each kernel gives the same floating-point operations in the same order as its
-NumPy twin: results are bit-identical (tests/test_kernels.py).
+stays light. Each kernel does the same floating-point operations in the same order as its
+NumPy twin in :mod:`beringia.core.operations`: results are bit-identical
+(tests/test_kernels.py). Sums that NumPy computes with ``ndarray.sum`` are reproduced by
+:func:`pairwise_sum`, NumPy's own pairwise summation (the same tree of additions).
+
+The loops (``_*_loop`` and their helpers) call each other by their global names; on
+compilation every one of them is compiled in one namespace where those names are the
+compiled functions (:func:`_compiled`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
+from types import FunctionType
 from typing import Any
 
 import numpy as np
@@ -19,103 +26,516 @@ from numpy.typing import NDArray
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
+_BUDGET = 8
+"""Insertion sorts give up after ``_BUDGET`` moves an element (then a merge sort)."""
 
-def _timetable_departures_loop(
-    arr: FloatArray,
-    perm: IntArray,
-    types: IntArray,
-    rows_per_direction: int,
+
+def _pairwise_leaf(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover - compiled
+    """NumPy's pairwise sum of at most 128 values (see :func:`pairwise_sum`)."""
+    if n < 8:
+        res = 0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0 = a[lo]
+    r1 = a[lo + 1]
+    r2 = a[lo + 2]
+    r3 = a[lo + 3]
+    r4 = a[lo + 4]
+    r5 = a[lo + 5]
+    r6 = a[lo + 6]
+    r7 = a[lo + 7]
+    i = 8
+    whole = n - n % 8
+    while i < whole:
+        j = lo + i
+        r0 += a[j]
+        r1 += a[j + 1]
+        r2 += a[j + 2]
+        r3 += a[j + 3]
+        r4 += a[j + 4]
+        r5 += a[j + 5]
+        r6 += a[j + 6]
+        r7 += a[j + 7]
+        i += 8
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while i < n:
+        res += a[lo + i]
+        i += 1
+    return res
+
+
+def pairwise_sum(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover - compiled
+    """Sum ``a[lo:lo + n]`` exactly as NumPy's ``add.reduce`` of a contiguous row does.
+
+    NumPy's pairwise summation (``numpy/_core/src/umath/loops_utils.h.src``): fewer than 8
+    values one after the other, up to 128 in 8 interleaved accumulators, more split in two at
+    a multiple of 8 below the half, the halves summed and added. The recursion runs on an
+    explicit stack (numba's cache mishandles recursive functions).
+    """
+    if n <= 128:
+        return _pairwise_leaf(a, lo, n)
+    depth = 64  # halves: at most log2(n / 64) levels
+    s_lo = np.empty(depth, dtype=np.int64)
+    s_n = np.empty(depth, dtype=np.int64)
+    state = np.zeros(depth, dtype=np.int64)
+    left = np.empty(depth)
+    top = 0
+    s_lo[0] = lo
+    s_n[0] = n
+    ret = 0.0
+    while top >= 0:
+        m = s_n[top]
+        half = m // 2
+        half -= half % 8
+        if m <= 128:
+            ret = _pairwise_leaf(a, s_lo[top], m)
+            top -= 1
+        elif state[top] == 0:  # sum the first half
+            state[top] = 1
+            s_lo[top + 1] = s_lo[top]
+            s_n[top + 1] = half
+            state[top + 1] = 0
+            top += 1
+        elif state[top] == 1:  # then the second half
+            left[top] = ret
+            state[top] = 2
+            s_lo[top + 1] = s_lo[top] + half
+            s_n[top + 1] = m - half
+            state[top + 1] = 0
+            top += 1
+        else:
+            ret = left[top] + ret
+            top -= 1
+    return ret
+
+
+def _row_sum(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover - compiled
+    """``a[lo:lo + n].sum()`` of NumPy: the identity 0 plus the pairwise sum."""
+    return 0.0 + pairwise_sum(a, lo, n)
+
+
+def stable_order(key: FloatArray, order: IntArray, sorted_key: FloatArray) -> None:  # pragma: no cover - compiled
+    """Order of ``key`` as ``numpy.argsort(key, kind="stable")``, and the sorted keys.
+
+    Insertion sort (linear on nearly sorted keys, as arrivals in timetable order are); past
+    ``_BUDGET`` moves an element, a (stable) merge sort.
+    """
+    n = key.size
+    budget = _BUDGET * n + 64
+    moves = 0
+    for i in range(n):
+        x = key[i]
+        j = i - 1
+        while j >= 0 and sorted_key[j] > x:
+            sorted_key[j + 1] = sorted_key[j]
+            order[j + 1] = order[j]
+            j -= 1
+        sorted_key[j + 1] = x
+        order[j + 1] = i
+        moves += i - 1 - j
+        if moves > budget:
+            order[:] = np.argsort(key, kind="mergesort")
+            for c in range(n):
+                sorted_key[c] = key[order[c]]
+            return
+
+
+def _sort_by_start(s: FloatArray, e: FloatArray, lo: int, n: int) -> None:  # pragma: no cover - compiled
+    """Sort the intervals ``s[lo:lo + n], e[lo:lo + n]`` by start, in place."""
+    budget = _BUDGET * n + 64
+    moves = 0
+    for i in range(lo + 1, lo + n):
+        xs = s[i]
+        xe = e[i]
+        j = i - 1
+        while j >= lo and s[j] > xs:
+            s[j + 1] = s[j]
+            e[j + 1] = e[j]
+            j -= 1
+        s[j + 1] = xs
+        e[j + 1] = xe
+        moves += i - 1 - j
+        if moves > budget:
+            order = np.argsort(s[lo : lo + n], kind="mergesort")
+            s2 = s[lo : lo + n][order]
+            e2 = e[lo : lo + n][order]
+            s[lo : lo + n] = s2
+            e[lo : lo + n] = e2
+            return
+
+
+def _merge_sorted(s: FloatArray, e: FloatArray, lo: int, n: int) -> int:  # pragma: no cover - compiled
+    """Merge sorted intervals into disjoint ones in place (touching ones merge); their count.
+
+    As ``_merge`` of :mod:`beringia.core.operations`: an interval starts a new one when its
+    start is past every end before it; a merged interval ends at the largest end in it.
+    """
+    if n == 0:
+        return 0
+    out = lo
+    cur_e = e[lo]
+    for i in range(lo + 1, lo + n):
+        if s[i] > cur_e:
+            e[out] = cur_e
+            out += 1
+            s[out] = s[i]
+            cur_e = e[i]
+        elif e[i] > cur_e:
+            cur_e = e[i]
+    e[out] = cur_e
+    return out - lo + 1
+
+
+def _measure(
+    s: FloatArray, e: FloatArray, lo: int, n: int, width: int, year: float, tmp: FloatArray
+) -> float:  # pragma: no cover - compiled
+    """``_measure`` of :mod:`beringia.core.operations` of one row padded to ``width`` cells."""
+    for i in range(n):
+        a = min(max(s[lo + i], 0.0), year)
+        b = min(max(e[lo + i], 0.0), year)
+        tmp[i] = max(b - a, 0.0)
+    for i in range(n, width):
+        tmp[i] = 0.0
+    return _row_sum(tmp, 0, width)
+
+
+def _closed_loop(
+    t0: FloatArray,
+    closure: FloatArray,
+    degraded: FloatArray,
+    poss_u: FloatArray,
+    poss_e: FloatArray,
+    green: float,
+    switch: float,
+    cyc: float,
+    offsets: FloatArray,
+    k_lo: FloatArray,
+    year: float,
+) -> tuple[FloatArray, FloatArray, IntArray, FloatArray, FloatArray, FloatArray]:  # pragma: no cover - compiled
+    n, slots = t0.shape
+    n_poss = poss_u.size
+    red_len = cyc - green
+    # Closures and degraded intervals [u, u + span) of each year.
+    cl_s = np.empty((n, slots))
+    cl_e = np.empty((n, slots))
+    n_cl = np.zeros(n, dtype=np.int64)
+    dg_u = np.empty((n, slots + n_poss))
+    dg_span = np.empty((n, slots + n_poss))
+    n_dg = np.zeros(n, dtype=np.int64)
+    for y in range(n):
+        for i in range(n_poss):
+            dg_u[y, i] = poss_u[i]
+            dg_span[y, i] = poss_e[i] - poss_u[i]
+        nd = n_poss
+        nc = 0
+        for j in range(slots):
+            t = t0[y, j]
+            if not np.isfinite(t):
+                continue
+            c = closure[y, j]
+            if c > 0:
+                cl_s[y, nc] = t
+                cl_e[y, nc] = t + c
+                nc += 1
+            g = degraded[y, j]
+            if g > 0:
+                u = t + c
+                dg_u[y, nd] = u
+                dg_span[y, nd] = (u + g) - u
+                nd += 1
+        n_cl[y] = nc
+        n_dg[y] = nd
+    # Closed time (closures) and degraded time (closures and degraded intervals) per year.
+    merged_c = np.zeros(n, dtype=np.int64)
+    both_s = np.empty((n, slots + slots + n_poss))
+    both_e = np.empty((n, slots + slots + n_poss))
+    merged_b = np.zeros(n, dtype=np.int64)
+    for y in range(n):
+        nc = n_cl[y]
+        _sort_by_start(cl_s[y], cl_e[y], 0, nc)
+        merged_c[y] = _merge_sorted(cl_s[y], cl_e[y], 0, nc)
+        nb = 0
+        for i in range(n_dg[y]):
+            both_s[y, nb] = dg_u[y, i]
+            both_e[y, nb] = dg_u[y, i] + dg_span[y, i]
+            nb += 1
+        for i in range(merged_c[y]):
+            both_s[y, nb] = cl_s[y, i]  # the merged closures: the same union
+            both_e[y, nb] = cl_e[y, i]
+            nb += 1
+        _sort_by_start(both_s[y], both_e[y], 0, nb)
+        merged_b[y] = _merge_sorted(both_s[y], both_e[y], 0, nb)
+    width_c = 0
+    width_b = 0
+    for y in range(n):
+        width_c = max(width_c, n_cl[y])  # widths count the intervals before merging
+        width_b = max(width_b, n_dg[y] + n_cl[y])
+    tmp = np.empty(max(width_c, width_b) + 1)
+    closed_s = np.empty(n)
+    both_m = np.empty(n)
+    for y in range(n):
+        closed_s[y] = _measure(cl_s[y], cl_e[y], 0, merged_c[y], width_c + 1, year, tmp)
+        both_m[y] = _measure(both_s[y], both_e[y], 0, merged_b[y], width_b + 1, year, tmp)
+    # Red intervals of each direction's entry signal: rows (direction, year), CSR with an
+    # (inf, inf) sentinel ending each row.
+    rows = 2 * n
+    count = np.zeros((2, n, slots + n_poss), dtype=np.int64)
+    ptr = np.zeros(rows + 1, dtype=np.int64)
+    for d in range(2):
+        for y in range(n):
+            nd = n_dg[y]
+            total = nd + n_cl[y] + 1
+            for i in range(nd):
+                k_hi = np.ceil((dg_span[y, i] - offsets[d]) / cyc) - 1
+                cnt = k_hi - k_lo[d] + 1
+                count[d, y, i] = int(cnt) if cnt > 0 else 0
+                total += count[d, y, i]
+            ptr[d * n + y + 1] = ptr[d * n + y] + total
+    cs = np.empty(ptr[rows])
+    ce = np.empty(ptr[rows])
+    unmerged = np.zeros(rows, dtype=np.int64)
+    merged = np.zeros(rows, dtype=np.int64)
+    for d in range(2):
+        off = offsets[d]
+        for y in range(n):
+            r = d * n + y
+            p = ptr[r]
+            q = p
+            nd = n_dg[y]
+            for i in range(nd):
+                u = dg_u[y, i]
+                span = dg_span[y, i]
+                for j in range(count[d, y, i]):
+                    kc = (k_lo[d] + j) * cyc
+                    r_s = u + max(kc + off, 0.0)
+                    r_e = u + min(kc + off + red_len, span)
+                    if r_e > r_s:
+                        cs[q] = r_s
+                        ce[q] = r_e
+                        q += 1
+            for i in range(nd):
+                u = dg_u[y, i]
+                span = dg_span[y, i]
+                cs[q] = u + max(span - switch, 0.0)
+                ce[q] = u + span
+                q += 1
+            for i in range(merged_c[y]):
+                cs[q] = cl_s[y, i]
+                ce[q] = cl_e[y, i]
+                q += 1
+            unmerged[r] = (q - p) - merged_c[y] + n_cl[y]  # count unmerged closures
+            _sort_by_start(cs, ce, p, q - p)
+            m = _merge_sorted(cs, ce, p, q - p)
+            merged[r] = m
+            cs[p + m] = np.inf
+            ce[p + m] = np.inf
+    width_r = 0
+    for r in range(rows):
+        width_r = max(width_r, unmerged[r])
+    tmp = np.empty(width_r + 1)
+    red_m = np.empty(rows)
+    for r in range(rows):
+        red_m[r] = _measure(cs, ce, ptr[r], merged[r], width_r + 1, year, tmp)
+    return cs, ce, ptr, closed_s, both_m, red_m
+
+
+def _trains_loop(
+    delays: FloatArray,
+    year0: int,
+    years_in_chunk: int,
+    sched: FloatArray,
+    kinds: IntArray,
+    slot: IntArray,
+    size0: int,
     hw: FloatArray,
     cs: FloatArray,
     ce: FloatArray,
     ptr: IntArray,
-    nxt: FloatArray,
-    out: FloatArray,
-) -> None:  # pragma: no cover - run compiled by numba
-    rows, width = arr.shape
-    for r in range(rows):
-        d_ = r // rows_per_direction
-        order = perm[r]
-        prev = -np.inf
-        p = ptr[r]
-        nx = nxt[r]
-        last_type = -1
-        for j in range(width):
-            c = order[j]
-            k = types[d_, c]
-            head = 0.0 if last_type < 0 else hw[last_type, k]
-            last_type = k
-            d = prev + head
-            a = arr[r, c]
-            if a > d:
-                d = a
-            if d >= nx:
-                while ce[p] <= d:
-                    p += 1
-                if cs[p] <= d:
-                    d = ce[p]
-                    p += 1
-                nx = cs[p]
-            out[r, c] = d
-            prev = d
-        ptr[r] = p
-        nxt[r] = nx
+    year: float,
+    type_start: IntArray,
+    type_width: IntArray,
+    buf: FloatArray,
+    trains_run: IntArray,
+) -> None:  # pragma: no cover - compiled
+    """Run the trains of ``delays.shape[0]`` years (years ``year0 ...`` of the chunk).
+
+    ``sched``, ``kinds`` (train types) and ``slot`` hold direction 0's paths then direction 1's (``size0``
+    of direction 0). Writes each train's delay (``inf`` if it did not run) at its slot in its
+    type's block of ``buf`` and counts the trains run.
+    """
+    n_years, n_trains = delays.shape
+    n_types = type_width.size
+    key = np.empty(n_trains)
+    sorted_key = np.empty(n_trains)
+    order = np.empty(n_trains, dtype=np.int64)
+    row = np.empty(n_types, dtype=np.int64)
+    ran = np.empty(n_types, dtype=np.int64)
+    for yy in range(n_years):
+        y = year0 + yy
+        for k in range(n_types):
+            row[k] = type_start[k] + yy * type_width[k]
+        for d in range(2):
+            lo = 0 if d == 0 else size0
+            hi = size0 if d == 0 else n_trains
+            size = hi - lo
+            for c in range(size):
+                key[c] = sched[lo + c] + delays[yy, lo + c]
+            stable_order(key[:size], order[:size], sorted_key[:size])
+            ran[:] = 0
+            p = ptr[d * years_in_chunk + y]
+            nx = cs[p]
+            prev = -np.inf
+            last = -1
+            for j in range(size):
+                c = lo + order[j]
+                k = kinds[c]
+                head = 0.0 if last < 0 else hw[last, k]
+                last = k
+                dep = prev + head
+                a = sorted_key[j]
+                if a > dep:
+                    dep = a
+                if dep >= nx:
+                    while ce[p] <= dep:
+                        p += 1
+                    if cs[p] <= dep:
+                        dep = ce[p]
+                        p += 1
+                    nx = cs[p]
+                prev = dep
+                if dep < year:
+                    buf[row[k] + slot[c]] = dep - sched[c]
+                    ran[k] += 1
+                else:
+                    buf[row[k] + slot[c]] = np.inf
+            for k in range(n_types):
+                trains_run[y, d, k] = ran[k]
+
+
+def _delay_stats_loop(
+    buf: FloatArray,
+    year0: int,
+    n_years: int,
+    type_start: IntArray,
+    type_width: IntArray,
+    trains_run: IntArray,
+    qs: FloatArray,
+    mean_delay: FloatArray,
+    quant: FloatArray,
+) -> None:  # pragma: no cover - compiled
+    """Mean and quantiles of the delays of each year and type from their sorted blocks."""
+    for k in range(type_start.size):
+        width = type_width[k]
+        for yy in range(n_years):
+            y = year0 + yy
+            c = trains_run[y, 0, k] + trains_run[y, 1, k]
+            if c == 0:
+                continue
+            row = type_start[k] + yy * width
+            for i in range(row + c, row + width):
+                buf[i] = 0.0  # trains not run (inf, sorted last) count 0 in the sum
+            mean_delay[y, k] = _row_sum(buf, row, width) / c / 60.0
+            for i in range(qs.size):
+                pos = qs[i] * (c - 1)
+                lo = int(np.floor(pos))
+                hi = min(lo + 1, c - 1)
+                v_lo = buf[row + lo]
+                v_hi = buf[row + hi]
+                quant[y, k, i] = (v_lo + (pos - lo) * (v_hi - v_lo)) / 60.0
+
+
+_LOOPS = (
+    "_pairwise_leaf",
+    "pairwise_sum",
+    "_row_sum",
+    "stable_order",
+    "_sort_by_start",
+    "_merge_sorted",
+    "_measure",
+    "_closed_loop",
+    "_trains_loop",
+    "_delay_stats_loop",
+)
 
 
 @cache
-def timetable_departures_kernel() -> Callable[..., Any]:
-    """Return the compiled :func:`timetable_departures`."""
+def _compiled() -> dict[str, Callable[..., Any]]:
+    """Compile every loop in one namespace where their names are the compiled functions."""
     import numba
 
-    kernel: Callable[..., Any] = numba.njit(cache=True, nogil=True)(_timetable_departures_loop)
-    return kernel
+    namespace: dict[str, Any] = dict(globals())
+    out: dict[str, Callable[..., Any]] = {}
+    for name in _LOOPS:
+        fn = globals()[name]
+        copy = FunctionType(fn.__code__, namespace, name, fn.__defaults__)
+        out[name] = namespace[name] = numba.njit(cache=True, nogil=True)(copy)
+    return out
 
 
-def timetable_departures(
-    arr: FloatArray,
-    types: IntArray,
-    rows_per_direction: int,
-    hw: FloatArray,
-    cs: FloatArray,
-    ce: FloatArray,
-    ptr: IntArray,
-    nxt: FloatArray,
-) -> FloatArray:
-    """Return each train's departure, in timetable order, compiled.
+def kernel(name: str) -> Callable[..., Any]:
+    """Return the compiled loop ``name`` (compiled, or loaded from the cache, on first use)."""
+    return _compiled()[name]
 
-    Row ``r`` (a direction of a simulated year: direction ``r // rows_per_direction``) takes
-    its trains in order of arrival (``numpy.argsort(arr, axis=1, kind="stable")``, sorted
-    by NumPy, faster than a compiled sort row by row). A train departs at ``max(previous departure +
-    hw[type ahead, type], arrival)`` (the headway behind the train ahead, 0 for the first,
-    or its arrival), pushed to the end of a closed interval it falls in; the row's closed
-    intervals are ``cs[p], ce[p]`` from ``ptr[r]`` on, sorted and disjoint, ending with one
-    that never closes, and ``nxt[r] = cs[ptr[r]]``.
+
+def closed_intervals(
+    start_s: FloatArray,
+    closure_s: FloatArray,
+    degraded_s: FloatArray,
+    possession_start_s: FloatArray,
+    possession_end_s: FloatArray,
+    green_s: float,
+    switch_s: float,
+    cycle_s: float,
+    year_s: float,
+) -> tuple[FloatArray, FloatArray, IntArray, FloatArray, FloatArray, FloatArray]:
+    """Closed intervals of each direction's entry signal and the closed times, compiled.
+
+    The twin of ``_closed_intervals`` and ``_measure`` of :mod:`beringia.core.operations`
+    (module docstring there, item 5): full closures; the degraded intervals (the possessions
+    and the periods after events) each with its own single-bore cycle.
 
     Parameters
     ----------
-    arr : ndarray (rows, width)
-        Arrivals at the portal, timetable order.
-    types : ndarray of int64 (2, width)
-        Train type of each timetable column per direction (padding columns: the last type of
-        ``hw``, whose headways are 0).
-    rows_per_direction : int
-        Rows of direction 0; the rest are direction 1.
-    hw : ndarray (types + 1, types + 1)
-        Minimum headway of a follower behind a leader, seconds.
-    cs, ce : ndarray
-        Flat starts and ends of every row's closed intervals.
-    ptr : ndarray of int64 (rows,)
-        Each row's first interval not yet passed; advanced in place.
-    nxt : ndarray (rows,)
-        ``cs[ptr]``; updated in place.
+    start_s, closure_s, degraded_s : ndarray (n, M)
+        The events of ``n`` years (unused slots: ``start_s`` not finite).
+    possession_start_s, possession_end_s : ndarray (P,)
+        The nightly possessions of a year.
+    green_s, switch_s, cycle_s : float
+        Single-bore green time, switch time and cycle.
+    year_s : float
+        Length of a year.
 
     Returns
     -------
-    ndarray (rows, width)
-        Departures in timetable order.
+    cs, ce : ndarray
+        Disjoint sorted closed intervals of row ``r = direction * n + year`` from ``ptr[r]``,
+        ending with an ``(inf, inf)`` sentinel.
+    ptr : ndarray of int64 (2 n + 1,)
+        Where each row's intervals start.
+    closed_s : ndarray (n,)
+        Full closure within each year.
+    degraded_or_closed_s : ndarray (n,)
+        Single-bore working or closure within each year.
+    red_s : ndarray (2 n,)
+        Time each row's entry signal is red within the year.
     """
-    out = np.empty_like(arr)
-    perm = np.argsort(arr, axis=1, kind="stable")
-    kernel = timetable_departures_kernel()
-    kernel(arr, perm, types, rows_per_direction, hw, cs, ce, ptr, nxt, out)
+    offsets = np.array([green_s, 2.0 * green_s + switch_s])
+    red_len = cycle_s - green_s
+    k_lo = np.array([np.floor((-o - red_len) / cycle_s) + 1 for o in offsets.tolist()])
+    out: tuple[FloatArray, FloatArray, IntArray, FloatArray, FloatArray, FloatArray] = kernel(
+        "_closed_loop"
+    )(
+        np.ascontiguousarray(start_s, dtype=np.float64),
+        np.ascontiguousarray(closure_s, dtype=np.float64),
+        np.ascontiguousarray(degraded_s, dtype=np.float64),
+        np.ascontiguousarray(possession_start_s, dtype=np.float64),
+        np.ascontiguousarray(possession_end_s, dtype=np.float64),
+        float(green_s),
+        float(switch_s),
+        float(cycle_s),
+        offsets,
+        k_lo,
+        float(year_s),
+    )
     return out

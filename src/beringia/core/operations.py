@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,7 +75,7 @@ from numpy.typing import NDArray
 from beringia.core import rng as rngmod
 from beringia.core.distributions import DistSpec, FloatArray, ppf
 from beringia.core.events import poisson_ppf
-from beringia.core.kernels import timetable_departures
+from beringia.core.kernels import closed_intervals, kernel
 from beringia.errors import NumericalError, ScenarioError
 
 IntArray = NDArray[np.int64]
@@ -86,7 +87,11 @@ SEQUENCING = ("mixed", "flighted")
 MAX_TRAINS_PER_DAY = 5_000
 MAX_EVENTS_PER_YEAR = 500.0
 CHUNK_TRAIN_YEARS = 1 << 22
-"""Trains x years simulated together by default (about 250 MB of working memory)."""
+"""Trains x years whose events are drawn together by default (and, in the NumPy twin, whose
+trains run together: about 250 MB of working memory)."""
+SUB_TRAIN_YEARS = 1 << 17
+"""Trains x years whose trains run together in the compiled kernels (about 1 MB an array:
+the work stays in the processor's cache). Results do not depend on it."""
 _OVERFLOW = 1e-15
 """Probability per year that a type has more events than its slots (then NumericalError)."""
 _NO_DURATION = DistSpec("fixed", (0.0,))
@@ -646,53 +651,88 @@ def simulate_years(
         [rngmod.stream(seed, "operations", block, f"disruptions/{name}/{i}") for i in range(m)]
         for (name, *_), m in zip(dtypes, slots, strict=True)
     ]
+    scratch = np.empty(max(1, SUB_TRAIN_YEARS // max(n_trains, 1)) * n_trains)
     parts = []
     for start in range(0, years, chunk):
         m = min(chunk, years - start)
-        delays = g_delay.random((m, n_trains))
-        variates = delays.size
-        np.negative(delays, out=delays)
-        np.log1p(delays, out=delays)
-        delays *= -mean
-        cols: list[tuple[FloatArray, FloatArray, FloatArray, IntArray]] = []
-        for t, (name, rate, closure_h, degraded_d) in enumerate(dtypes):
-            u_count = g_count[t].random(m)
-            variates += m
-            count = poisson_ppf(np.full(m, rate), u_count) if rate > 0 else np.zeros(m, np.intp)
-            if np.any(count > slots[t]):
-                field = (
-                    "operations.earthquakes.a_value"
-                    if name == "earthquake"
-                    else f"operations.incidents.{name}.rate_per_million_train_km"
-                )
-                raise NumericalError(
-                    f"{field}: more than {slots[t]} {name} events in one simulated year "
-                    f"(expected {rate:.3g}, a chance below {_OVERFLOW:g}); lower it"
-                )
-            for i in range(slots[t]):
-                ui = g_slot[t][i].random((m, 3))
-                variates += ui.size
-                used = i < count
-                cols.append(
-                    (
-                        np.where(used, ui[:, 0] * inp.year_s, np.inf),
-                        np.maximum(ppf(closure_h, _uniform_open(ui[:, 1])), 0.0) * 3600.0,
-                        np.maximum(ppf(degraded_d, _uniform_open(ui[:, 2])), 0.0) * DAY_S,
-                        np.where(used, t, -1).astype(np.int64),
-                    )
-                )
-        if cols:
-            disr = Disruptions(
-                np.stack([c[0] for c in cols], axis=1),
-                np.stack([c[1] for c in cols], axis=1),
-                np.stack([c[2] for c in cols], axis=1),
-                np.stack([c[3] for c in cols], axis=1),
+        if not COMPILED:
+            delays = _draw_delays(g_delay, m, mean)
+        disr, variates = _draw_disruptions(inp, dtypes, slots, g_count, g_slot, m)
+        variates += m * n_trains
+        if COMPILED:
+            res = _run_compiled(
+                inp,
+                lambda _y0, rows: _draw_delays(g_delay, rows, mean, scratch),
+                m,
+                disr,
+                tt,
+                len(dtypes),
             )
         else:
-            disr = Disruptions.none(m)
-        res = _run(inp, delays, disr, tt, len(dtypes))
+            res = _run(inp, delays, disr, tt, len(dtypes))
         parts.append(_with_variates(res, variates))
     return OperationsResult.concatenate(parts)
+
+
+def _draw_delays(
+    g: np.random.Generator, m: int, mean: FloatArray, out: FloatArray | None = None
+) -> FloatArray:
+    """Entry delays of the next ``m`` years of the ``entry_delay`` stream (in ``out`` if
+    given: a buffer of at least ``m * mean.size`` cells, reused to spare the allocation)."""
+    shape = (m, mean.size)
+    delays = g.random(shape) if out is None else g.random(shape, out=out[: m * mean.size].reshape(shape))
+    np.negative(delays, out=delays)
+    np.log1p(delays, out=delays)
+    delays *= -mean
+    return delays
+
+
+def _draw_disruptions(
+    inp: OperationsInputs,
+    dtypes: list[tuple[str, float, DistSpec, DistSpec]],
+    slots: list[int],
+    g_count: list[np.random.Generator],
+    g_slot: list[list[np.random.Generator]],
+    m: int,
+) -> tuple[Disruptions, int]:
+    """Events of the next ``m`` years and the variates drawn for them."""
+    variates = 0
+    cols: list[tuple[FloatArray, FloatArray, FloatArray, IntArray]] = []
+    for t, (name, rate, closure_h, degraded_d) in enumerate(dtypes):
+        u_count = g_count[t].random(m)
+        variates += m
+        count = poisson_ppf(np.full(m, rate), u_count) if rate > 0 else np.zeros(m, np.intp)
+        if np.any(count > slots[t]):
+            field = (
+                "operations.earthquakes.a_value"
+                if name == "earthquake"
+                else f"operations.incidents.{name}.rate_per_million_train_km"
+            )
+            raise NumericalError(
+                f"{field}: more than {slots[t]} {name} events in one simulated year "
+                f"(expected {rate:.3g}, a chance below {_OVERFLOW:g}); lower it"
+            )
+        for i in range(slots[t]):
+            ui = g_slot[t][i].random((m, 3))
+            variates += ui.size
+            used = i < count
+            cols.append(
+                (
+                    np.where(used, ui[:, 0] * inp.year_s, np.inf),
+                    np.maximum(ppf(closure_h, _uniform_open(ui[:, 1])), 0.0) * 3600.0,
+                    np.maximum(ppf(degraded_d, _uniform_open(ui[:, 2])), 0.0) * DAY_S,
+                    np.where(used, t, -1).astype(np.int64),
+                )
+            )
+    if not cols:
+        return Disruptions.none(m), variates
+    disr = Disruptions(
+        np.stack([c[0] for c in cols], axis=1),
+        np.stack([c[1] for c in cols], axis=1),
+        np.stack([c[2] for c in cols], axis=1),
+        np.stack([c[3] for c in cols], axis=1),
+    )
+    return disr, variates
 
 
 def _with_variates(res: OperationsResult, variates: int) -> OperationsResult:
@@ -886,9 +926,9 @@ def _closed_intervals(inp: OperationsInputs, disr: Disruptions, n: int) -> _Clos
 
 
 COMPILED = True
-"""Run the trains compiled (:func:`beringia.core.kernels.timetable_departures`); False: the
-NumPy twin (:func:`departures_numpy`, one step per train over all rows), the test oracle
-(the same numbers, slower)."""
+"""Run the years compiled (:mod:`beringia.core.kernels`: the closed intervals, the trains and
+the delay statistics, a few years at a time); False: the NumPy twin (:func:`_run_numpy`, one
+step per train over all rows), the test oracle (the same numbers, slower)."""
 
 
 def departures_numpy(
@@ -964,6 +1004,111 @@ def _run(
     tt: list[tuple[IntArray, FloatArray]],
     n_disruption_types: int,
 ) -> OperationsResult:
+    """Simulate ``n`` years given their draws, compiled or with the NumPy twin."""
+    if COMPILED:
+        rows = np.ascontiguousarray(delays, dtype=np.float64)
+        return _run_compiled(
+            inp, lambda y0, m: rows[y0 : y0 + m], rows.shape[0], disr, tt, n_disruption_types
+        )
+    return _run_numpy(inp, delays, disr, tt, n_disruption_types)
+
+
+def _run_compiled(
+    inp: OperationsInputs,
+    delay_rows: Callable[[int, int], FloatArray],
+    n: int,
+    disr: Disruptions,
+    tt: list[tuple[IntArray, FloatArray]],
+    n_disruption_types: int,
+) -> OperationsResult:
+    """Simulate ``n`` years compiled; ``delay_rows(y0, m)`` gives years ``y0 .. y0 + m - 1``'s
+    entry delays (called in order of ``y0``).
+
+    The closed intervals of the ``n`` years first, then the trains a few years at a time
+    (:data:`SUB_TRAIN_YEARS`): their delays go to one block per type, which NumPy sorts row by
+    row, and the statistics are read from the sorted blocks.
+    """
+    k_types = len(inp.train_types)
+    year = inp.year_s
+    if inp.possession_hours > 0:
+        days = np.arange(inp.days_per_year) * DAY_S + inp.possession_start_h * 3600.0
+        poss_u, poss_e = days, days + inp.possession_hours * 3600.0
+    else:
+        poss_u = poss_e = np.empty(0)
+    cs, ce, ptr, closed_s, degraded_or_closed_s, red_s = closed_intervals(
+        disr.start_s,
+        disr.closure_s,
+        disr.degraded_s,
+        poss_u,
+        poss_e,
+        inp.single_bore_green_s,
+        inp.switch_s,
+        inp.cycle_s,
+        year,
+    )
+    sched = np.concatenate([tt[0][1], tt[1][1]])
+    kinds = np.concatenate([tt[0][0], tt[1][0]])
+    n_trains = sched.size
+    width = np.bincount(kinds, minlength=k_types).astype(np.int64)
+    slot = np.empty(n_trains, dtype=np.int64)
+    for k in range(k_types):
+        cols = np.flatnonzero(kinds == k)
+        slot[cols] = np.arange(cols.size)  # direction 0's trains of the type first
+    first = np.concatenate([[0], np.cumsum(width)[:-1]]).astype(np.int64)
+    hw = np.asarray(inp.headway_s, dtype=np.float64)
+    qs = np.asarray(DELAY_QUANTILES, dtype=np.float64)
+    trains_run = np.zeros((n, 2, k_types), dtype=np.int64)
+    mean_delay = np.full((n, k_types), np.nan)
+    quant = np.full((n, k_types, qs.size), np.nan)
+    step = max(1, SUB_TRAIN_YEARS // max(n_trains, 1))
+    buf = np.empty(min(step, n) * n_trains)
+    run_trains = kernel("_trains_loop")
+    stats = kernel("_delay_stats_loop")
+    for y0 in range(0, n, step):
+        m = min(step, n - y0)
+        start = m * first
+        run_trains(
+            delay_rows(y0, m),
+            y0,
+            n,
+            sched,
+            kinds,
+            slot,
+            tt[0][1].size,
+            hw,
+            cs,
+            ce,
+            ptr,
+            year,
+            start,
+            width,
+            buf,
+            trains_run,
+        )
+        for k in range(k_types):
+            buf[start[k] : start[k] + m * width[k]].reshape(m, width[k]).sort(axis=1)
+        stats(buf, y0, m, start, width, trains_run, qs, mean_delay, quant)
+    avail = 1.0 - red_s.reshape(2, n).mean(axis=0) / year
+    return _result(
+        inp,
+        disr,
+        n_disruption_types,
+        trains_run,
+        avail,
+        mean_delay,
+        quant,
+        closed_s,
+        degraded_or_closed_s - closed_s,
+    )
+
+
+def _run_numpy(
+    inp: OperationsInputs,
+    delays: FloatArray,
+    disr: Disruptions,
+    tt: list[tuple[IntArray, FloatArray]],
+    n_disruption_types: int,
+) -> OperationsResult:
     """Simulate ``n`` years given their draws (rows: direction 0 years, then direction 1)."""
     n = delays.shape[0]
     k_types = len(inp.train_types)
@@ -988,10 +1133,7 @@ def _run(
     cs, ce = closed.start, closed.end
     ptr = np.arange(rows, dtype=np.int64) * closed.width
     nxt = cs[ptr].copy()
-    if COMPILED:
-        dep_tt = timetable_departures(arr, types_tt, n, hw, cs, ce, ptr, nxt)
-    else:
-        dep_tt = _timetable_departures_numpy(arr, types_tt, direction, hw, cs, ce, ptr, nxt)
+    dep_tt = _timetable_departures_numpy(arr, types_tt, direction, hw, cs, ce, ptr, nxt)
     del arr
     delay = dep_tt - sched_tt[direction]
     ran = dep_tt < year
@@ -1021,6 +1163,39 @@ def _run(
         v_lo = np.take_along_axis(xs, lo, axis=1)
         v_hi = np.take_along_axis(xs, hi, axis=1)
         quant[some, k] = (v_lo + (pos - lo) * (v_hi - v_lo)) / 60.0
+    avail = (
+        1.0
+        - _measure(closed.start.reshape(rows, -1), closed.end.reshape(rows, -1), year)
+        .reshape(2, n)
+        .mean(axis=0)
+        / year
+    )
+    return _result(
+        inp,
+        disr,
+        n_disruption_types,
+        trains_run,
+        avail,
+        mean_delay,
+        quant,
+        closed.closed_s,
+        closed.single_bore_s,
+    )
+
+
+def _result(
+    inp: OperationsInputs,
+    disr: Disruptions,
+    n_disruption_types: int,
+    trains_run: IntArray,
+    avail: FloatArray,
+    mean_delay: FloatArray,
+    quant: FloatArray,
+    closed_s: FloatArray,
+    single_bore_s: FloatArray,
+) -> OperationsResult:
+    """Assemble the result of ``n`` years from the per-year figures."""
+    n = trains_run.shape[0]
     payload = np.asarray(inp.payload_t, dtype=np.float64)
     teu = np.asarray(inp.teu, dtype=np.float64)
     counts = np.zeros((n, n_disruption_types), dtype=np.int64)
@@ -1031,13 +1206,6 @@ def _run(
         counts = np.bincount(
             row * n_disruption_types + kind, minlength=n * n_disruption_types
         ).reshape(n, n_disruption_types)
-    avail = (
-        1.0
-        - _measure(closed.start.reshape(rows, -1), closed.end.reshape(rows, -1), year)
-        .reshape(2, n)
-        .mean(axis=0)
-        / year
-    )
     if not np.all(np.isfinite(avail)):
         raise NumericalError("operations: non-finite availability")
     return OperationsResult(
@@ -1050,7 +1218,7 @@ def _run(
         availability=np.asarray(avail, dtype=np.float64),
         mean_delay_min=mean_delay,
         delay_quantiles_min=quant,
-        closed_hours=closed.closed_s / 3600.0,
-        single_bore_hours=closed.single_bore_s / 3600.0,
+        closed_hours=closed_s / 3600.0,
+        single_bore_hours=single_bore_s / 3600.0,
         disruptions=counts,
     )
