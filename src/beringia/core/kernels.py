@@ -30,7 +30,7 @@ _BUDGET = 8
 """Insertion sorts give up after ``_BUDGET`` moves an element (then a merge sort)."""
 
 
-def _pairwise_leaf(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover - compiled
+def _pairwise_leaf(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover
     """NumPy's pairwise sum of at most 128 values (see :func:`pairwise_sum`)."""
     if n < 8:
         res = 0.0
@@ -62,10 +62,11 @@ def _pairwise_leaf(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover
     while i < n:
         res += a[lo + i]
         i += 1
-    return res
+    total: float = res
+    return total
 
 
-def pairwise_sum(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover - compiled
+def pairwise_sum(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover
     """Sum ``a[lo:lo + n]`` exactly as NumPy's ``add.reduce`` of a contiguous row does.
 
     NumPy's pairwise summation (``numpy/_core/src/umath/loops_utils.h.src``): fewer than 8
@@ -74,7 +75,8 @@ def pairwise_sum(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover -
     explicit stack (numba's cache mishandles recursive functions).
     """
     if n <= 128:
-        return _pairwise_leaf(a, lo, n)
+        leaf: float = _pairwise_leaf(a, lo, n)
+        return leaf
     depth = 64  # halves: at most log2(n / 64) levels
     s_lo = np.empty(depth, dtype=np.int64)
     s_n = np.empty(depth, dtype=np.int64)
@@ -110,12 +112,14 @@ def pairwise_sum(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover -
     return ret
 
 
-def _row_sum(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover - compiled
+def _row_sum(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover
     """``a[lo:lo + n].sum()`` of NumPy: the identity 0 plus the pairwise sum."""
     return 0.0 + pairwise_sum(a, lo, n)
 
 
-def stable_order(key: FloatArray, order: IntArray, sorted_key: FloatArray) -> None:  # pragma: no cover - compiled
+def stable_order(
+    key: FloatArray, order: IntArray, sorted_key: FloatArray
+) -> None:  # pragma: no cover
     """Order of ``key`` as ``numpy.argsort(key, kind="stable")``, and the sorted keys.
 
     Insertion sort (linear on nearly sorted keys, as arrivals in timetable order are); past
@@ -141,7 +145,7 @@ def stable_order(key: FloatArray, order: IntArray, sorted_key: FloatArray) -> No
             return
 
 
-def _sort_by_start(s: FloatArray, e: FloatArray, lo: int, n: int) -> None:  # pragma: no cover - compiled
+def _sort_by_start(s: FloatArray, e: FloatArray, lo: int, n: int) -> None:  # pragma: no cover
     """Sort the intervals ``s[lo:lo + n], e[lo:lo + n]`` by start, in place."""
     budget = _BUDGET * n + 64
     moves = 0
@@ -165,7 +169,7 @@ def _sort_by_start(s: FloatArray, e: FloatArray, lo: int, n: int) -> None:  # pr
             return
 
 
-def _merge_sorted(s: FloatArray, e: FloatArray, lo: int, n: int) -> int:  # pragma: no cover - compiled
+def _merge_sorted(s: FloatArray, e: FloatArray, lo: int, n: int) -> int:  # pragma: no cover
     """Merge sorted intervals into disjoint ones in place (touching ones merge); their count.
 
     As ``_merge`` of :mod:`beringia.core.operations`: an interval starts a new one when its
@@ -189,7 +193,7 @@ def _merge_sorted(s: FloatArray, e: FloatArray, lo: int, n: int) -> int:  # prag
 
 def _measure(
     s: FloatArray, e: FloatArray, lo: int, n: int, width: int, year: float, tmp: FloatArray
-) -> float:  # pragma: no cover - compiled
+) -> float:  # pragma: no cover
     """``_measure`` of :mod:`beringia.core.operations` of one row padded to ``width`` cells."""
     for i in range(n):
         a = min(max(s[lo + i], 0.0), year)
@@ -212,7 +216,9 @@ def _closed_loop(
     offsets: FloatArray,
     k_lo: FloatArray,
     year: float,
-) -> tuple[FloatArray, FloatArray, IntArray, FloatArray, FloatArray, FloatArray]:  # pragma: no cover - compiled
+) -> tuple[
+    FloatArray, FloatArray, IntArray, FloatArray, FloatArray, FloatArray
+]:  # pragma: no cover
     n, slots = t0.shape
     n_poss = poss_u.size
     red_len = cyc - green
@@ -357,12 +363,12 @@ def _trains_loop(
     type_width: IntArray,
     buf: FloatArray,
     trains_run: IntArray,
-) -> None:  # pragma: no cover - compiled
+) -> None:  # pragma: no cover
     """Run the trains of ``delays.shape[0]`` years (years ``year0 ...`` of the chunk).
 
-    ``sched``, ``kinds`` (train types) and ``slot`` hold direction 0's paths then direction 1's (``size0``
-    of direction 0). Writes each train's delay (``inf`` if it did not run) at its slot in its
-    type's block of ``buf`` and counts the trains run.
+    ``sched``, ``kinds`` (train types) and ``slot`` hold direction 0's paths then direction
+    1's (``size0`` of direction 0). Writes each train's delay (``inf`` if it did not run) at
+    its slot in its type's block of ``buf`` and counts the trains run.
     """
     n_years, n_trains = delays.shape
     n_types = type_width.size
@@ -423,7 +429,7 @@ def _delay_stats_loop(
     qs: FloatArray,
     mean_delay: FloatArray,
     quant: FloatArray,
-) -> None:  # pragma: no cover - compiled
+) -> None:  # pragma: no cover
     """Mean and quantiles of the delays of each year and type from their sorted blocks."""
     for k in range(type_start.size):
         width = type_width[k]
@@ -489,7 +495,7 @@ def closed_intervals(
     cycle_s: float,
     year_s: float,
 ) -> tuple[FloatArray, FloatArray, IntArray, FloatArray, FloatArray, FloatArray]:
-    """Closed intervals of each direction's entry signal and the closed times, compiled.
+    """Return each direction's closed intervals of the entry signal and the closed times.
 
     The twin of ``_closed_intervals`` and ``_measure`` of :mod:`beringia.core.operations`
     (module docstring there, item 5): full closures; the degraded intervals (the possessions

@@ -523,7 +523,9 @@ def daily_timetable(inp: OperationsInputs, direction: int) -> tuple[IntArray, Fl
             kinds.append(k)
             lens.append(min(size, n_k - f * size))
     order = np.lexsort((np.asarray(kinds), np.asarray(pos)))
-    types = np.repeat(np.asarray(kinds, dtype=np.int64)[order], np.asarray(lens)[order])
+    types = np.repeat(
+        np.asarray(kinds, dtype=np.int64)[order], np.asarray(lens, dtype=np.int64)[order]
+    )
     n = types.size
     period = inp.timetable_hours * 3600.0
     times = inp.timetable_start_h * 3600.0 + np.arange(n) * (period / max(n, 1))
@@ -677,10 +679,16 @@ def simulate_years(
 def _draw_delays(
     g: np.random.Generator, m: int, mean: FloatArray, out: FloatArray | None = None
 ) -> FloatArray:
-    """Entry delays of the next ``m`` years of the ``entry_delay`` stream (in ``out`` if
-    given: a buffer of at least ``m * mean.size`` cells, reused to spare the allocation)."""
+    """Draw the entry delays of the next ``m`` years of the ``entry_delay`` stream.
+
+    In ``out`` if given: a buffer of at least ``m * mean.size`` cells, reused to spare the
+    allocation (the same numbers).
+    """
     shape = (m, mean.size)
-    delays = g.random(shape) if out is None else g.random(shape, out=out[: m * mean.size].reshape(shape))
+    if out is None:
+        delays = g.random(shape)
+    else:
+        delays = g.random(shape, out=out[: m * mean.size].reshape(shape))
     np.negative(delays, out=delays)
     np.log1p(delays, out=delays)
     delays *= -mean
@@ -1021,18 +1029,19 @@ def _run_compiled(
     tt: list[tuple[IntArray, FloatArray]],
     n_disruption_types: int,
 ) -> OperationsResult:
-    """Simulate ``n`` years compiled; ``delay_rows(y0, m)`` gives years ``y0 .. y0 + m - 1``'s
-    entry delays (called in order of ``y0``).
+    """Simulate ``n`` years compiled.
 
-    The closed intervals of the ``n`` years first, then the trains a few years at a time
-    (:data:`SUB_TRAIN_YEARS`): their delays go to one block per type, which NumPy sorts row by
-    row, and the statistics are read from the sorted blocks.
+    ``delay_rows(y0, m)`` gives the entry delays of years ``y0 .. y0 + m - 1`` (called in
+    order of ``y0``). The closed intervals of the ``n`` years first, then the trains a few
+    years at a time (:data:`SUB_TRAIN_YEARS`): their delays go to one block per type, which
+    NumPy sorts row by row, and the statistics are read from the sorted blocks.
     """
     k_types = len(inp.train_types)
     year = inp.year_s
     if inp.possession_hours > 0:
         days = np.arange(inp.days_per_year) * DAY_S + inp.possession_start_h * 3600.0
-        poss_u, poss_e = days, days + inp.possession_hours * 3600.0
+        poss_u = np.asarray(days, dtype=np.float64)
+        poss_e = np.asarray(days + inp.possession_hours * 3600.0, dtype=np.float64)
     else:
         poss_u = poss_e = np.empty(0)
     cs, ce, ptr, closed_s, degraded_or_closed_s, red_s = closed_intervals(
