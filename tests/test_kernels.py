@@ -74,10 +74,14 @@ def test_pairwise_sum_differs_from_a_plain_loop() -> None:
 def test_stable_order_is_numpys_stable_argsort(seed: int, n: int, spread: float) -> None:
     # nearly sorted (insertion sort) to shuffled (past the budget: merge sort), with ties
     rng = np.random.default_rng(seed)
-    key = np.arange(n, dtype=np.float64) + np.round(rng.exponential(spread, n))
+    base = np.arange(n, dtype=np.float64)
+    add = np.round(rng.exponential(spread, n))
+    key = base + add
     order = np.empty(n, dtype=np.int64)
     sorted_key = np.empty(n)
-    kernel("stable_order")(key, order, sorted_key)
+    got = np.empty(n)
+    kernel("stable_order")(base, add, got, order, sorted_key)
+    np.testing.assert_array_equal(got, key)
     np.testing.assert_array_equal(order, np.argsort(key, kind="stable"))
     np.testing.assert_array_equal(sorted_key, np.sort(key))
 

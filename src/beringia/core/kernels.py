@@ -118,18 +118,19 @@ def _row_sum(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover
 
 
 def stable_order(
-    key: FloatArray, order: IntArray, sorted_key: FloatArray
+    base: FloatArray, add: FloatArray, key: FloatArray, order: IntArray, sorted_key: FloatArray
 ) -> None:  # pragma: no cover
-    """Order of ``key`` as ``numpy.argsort(key, kind="stable")``, and the sorted keys.
+    """Order of ``key = base + add`` as ``numpy.argsort(key, kind="stable")``, the sorted keys.
 
     Insertion sort (linear on nearly sorted keys, as arrivals in timetable order are); past
-    ``_BUDGET`` moves an element, a (stable) merge sort.
+    ``_BUDGET`` moves an element, a (stable) merge sort. ``key`` gets ``base + add``.
     """
     n = key.size
     budget = _BUDGET * n + 64
     moves = 0
     for i in range(n):
-        x = key[i]
+        x = base[i] + add[i]
+        key[i] = x
         j = i - 1
         while j >= 0 and sorted_key[j] > x:
             sorted_key[j + 1] = sorted_key[j]
@@ -139,6 +140,8 @@ def stable_order(
         order[j + 1] = i
         moves += i - 1 - j
         if moves > budget:
+            for c in range(i + 1, n):
+                key[c] = base[c] + add[c]
             order[:] = np.argsort(key, kind="mergesort")
             for c in range(n):
                 sorted_key[c] = key[order[c]]
@@ -167,6 +170,37 @@ def _sort_by_start(s: FloatArray, e: FloatArray, lo: int, n: int) -> None:  # pr
             s[lo : lo + n] = s2
             e[lo : lo + n] = e2
             return
+
+
+def _sort_two_runs(
+    s: FloatArray, e: FloatArray, lo: int, mid: int, hi: int, tmp_s: FloatArray, tmp_e: FloatArray
+) -> None:  # pragma: no cover
+    """Sort ``[lo, mid)`` and ``[mid, hi)`` by start, then merge the two runs, in place."""
+    _sort_by_start(s, e, lo, mid - lo)
+    _sort_by_start(s, e, mid, hi - mid)
+    if mid == lo or mid == hi or s[mid - 1] <= s[mid]:
+        return
+    i = lo
+    j = mid
+    k = 0
+    while i < mid and j < hi:
+        if s[j] < s[i]:
+            tmp_s[k] = s[j]
+            tmp_e[k] = e[j]
+            j += 1
+        else:
+            tmp_s[k] = s[i]
+            tmp_e[k] = e[i]
+            i += 1
+        k += 1
+    while i < mid:
+        tmp_s[k] = s[i]
+        tmp_e[k] = e[i]
+        i += 1
+        k += 1
+    for c in range(k):  # the rest of the second run is in place already
+        s[lo + c] = tmp_s[c]
+        e[lo + c] = tmp_e[c]
 
 
 def _merge_sorted(s: FloatArray, e: FloatArray, lo: int, n: int) -> int:  # pragma: no cover
@@ -257,6 +291,8 @@ def _closed_loop(
     both_s = np.empty((n, slots + slots + n_poss))
     both_e = np.empty((n, slots + slots + n_poss))
     merged_b = np.zeros(n, dtype=np.int64)
+    tmp_s = np.empty(slots + slots + n_poss)
+    tmp_e = np.empty(slots + slots + n_poss)
     for y in range(n):
         nc = n_cl[y]
         _sort_by_start(cl_s[y], cl_e[y], 0, nc)
@@ -270,7 +306,7 @@ def _closed_loop(
             both_s[y, nb] = cl_s[y, i]  # the merged closures: the same union
             both_e[y, nb] = cl_e[y, i]
             nb += 1
-        _sort_by_start(both_s[y], both_e[y], 0, nb)
+        _sort_two_runs(both_s[y], both_e[y], 0, min(n_poss, nb), nb, tmp_s, tmp_e)
         merged_b[y] = _merge_sorted(both_s[y], both_e[y], 0, nb)
     width_c = 0
     width_b = 0
@@ -300,6 +336,11 @@ def _closed_loop(
             ptr[d * n + y + 1] = ptr[d * n + y] + total
     cs = np.empty(ptr[rows])
     ce = np.empty(ptr[rows])
+    longest = 0
+    for r in range(rows):
+        longest = max(longest, ptr[r + 1] - ptr[r])
+    tmp_s = np.empty(longest)
+    tmp_e = np.empty(longest)
     unmerged = np.zeros(rows, dtype=np.int64)
     merged = np.zeros(rows, dtype=np.int64)
     for d in range(2):
@@ -309,7 +350,8 @@ def _closed_loop(
             p = ptr[r]
             q = p
             nd = n_dg[y]
-            for i in range(nd):
+            mid = p
+            for i in range(nd):  # the possessions first, in order of time, then the events
                 u = dg_u[y, i]
                 span = dg_span[y, i]
                 for j in range(count[d, y, i]):
@@ -320,18 +362,17 @@ def _closed_loop(
                         cs[q] = r_s
                         ce[q] = r_e
                         q += 1
-            for i in range(nd):
-                u = dg_u[y, i]
-                span = dg_span[y, i]
-                cs[q] = u + max(span - switch, 0.0)
+                cs[q] = u + max(span - switch, 0.0)  # the last switch: red both ways
                 ce[q] = u + span
                 q += 1
+                if i == n_poss - 1:
+                    mid = q
             for i in range(merged_c[y]):
                 cs[q] = cl_s[y, i]
                 ce[q] = cl_e[y, i]
                 q += 1
             unmerged[r] = (q - p) - merged_c[y] + n_cl[y]  # count unmerged closures
-            _sort_by_start(cs, ce, p, q - p)
+            _sort_two_runs(cs, ce, p, mid, q, tmp_s, tmp_e)
             m = _merge_sorted(cs, ce, p, q - p)
             merged[r] = m
             cs[p + m] = np.inf
@@ -385,9 +426,9 @@ def _trains_loop(
             lo = 0 if d == 0 else size0
             hi = size0 if d == 0 else n_trains
             size = hi - lo
-            for c in range(size):
-                key[c] = sched[lo + c] + delays[yy, lo + c]
-            stable_order(key[:size], order[:size], sorted_key[:size])
+            stable_order(
+                sched[lo:hi], delays[yy, lo:hi], key[:size], order[:size], sorted_key[:size]
+            )
             ran[:] = 0
             p = ptr[d * years_in_chunk + y]
             nx = cs[p]
@@ -457,6 +498,7 @@ _LOOPS = (
     "_row_sum",
     "stable_order",
     "_sort_by_start",
+    "_sort_two_runs",
     "_merge_sorted",
     "_measure",
     "_closed_loop",
