@@ -86,6 +86,23 @@ def test_stable_order_is_numpys_stable_argsort(seed: int, n: int, spread: float)
     np.testing.assert_array_equal(sorted_key, np.sort(key))
 
 
+@SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 300), ties=st.booleans())
+def test_merge_order_and_interval_sort(seed: int, n: int, ties: bool) -> None:
+    # shuffled keys: the merge sort (stable, as NumPy's) and the interval sort past its budget
+    rng = np.random.default_rng(seed)
+    key = rng.integers(0, 5, n).astype(np.float64) if ties else rng.normal(0.0, 1.0, n)
+    order = np.empty(n, dtype=np.int64)
+    kernel("merge_order")(key, order)
+    np.testing.assert_array_equal(order, np.argsort(key, kind="stable"))
+    s = np.concatenate([[-1.0], key, [-2.0]])  # sort the middle only
+    e = s + 1.0
+    kernel("_sort_by_start")(s, e, 1, n)
+    np.testing.assert_array_equal(s[1 : n + 1], np.sort(key))
+    np.testing.assert_array_equal(e, s + 1.0)  # each end moved with its start
+    assert (s[0], s[-1]) == (-1.0, -2.0)
+
+
 # --------------------------------------------------------------------------- closed intervals
 
 

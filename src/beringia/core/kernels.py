@@ -117,13 +117,41 @@ def _row_sum(a: FloatArray, lo: int, n: int) -> float:  # pragma: no cover
     return 0.0 + pairwise_sum(a, lo, n)
 
 
+def merge_order(key: FloatArray, order: IntArray) -> None:  # pragma: no cover
+    """Order of ``key`` as ``numpy.argsort(key, kind="stable")``: a bottom-up merge sort."""
+    n = key.size
+    for i in range(n):
+        order[i] = i
+    tmp = np.empty(n, dtype=np.int64)
+    width = 1
+    while width < n:
+        for lo in range(0, n, 2 * width):
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i = lo
+            j = mid
+            k = lo
+            while k < hi:
+                if j >= hi or (i < mid and key[order[i]] <= key[order[j]]):
+                    tmp[k] = order[i]  # ties: the left run first (stable)
+                    i += 1
+                else:
+                    tmp[k] = order[j]
+                    j += 1
+                k += 1
+        for k in range(n):
+            order[k] = tmp[k]
+        width *= 2
+
+
 def stable_order(
     base: FloatArray, add: FloatArray, key: FloatArray, order: IntArray, sorted_key: FloatArray
 ) -> None:  # pragma: no cover
     """Order of ``key = base + add`` as ``numpy.argsort(key, kind="stable")``, the sorted keys.
 
     Insertion sort (linear on nearly sorted keys, as arrivals in timetable order are); past
-    ``_BUDGET`` moves an element, a (stable) merge sort. ``key`` gets ``base + add``.
+    ``_BUDGET`` moves an element, a (stable) merge sort (:func:`merge_order`). ``key``
+    gets ``base + add``.
     """
     n = key.size
     budget = _BUDGET * n + 64
@@ -142,7 +170,7 @@ def stable_order(
         if moves > budget:
             for c in range(i + 1, n):
                 key[c] = base[c] + add[c]
-            order[:] = np.argsort(key, kind="mergesort")
+            merge_order(key, order)
             for c in range(n):
                 sorted_key[c] = key[order[c]]
             return
@@ -164,11 +192,16 @@ def _sort_by_start(s: FloatArray, e: FloatArray, lo: int, n: int) -> None:  # pr
         e[j + 1] = xe
         moves += i - 1 - j
         if moves > budget:
-            order = np.argsort(s[lo : lo + n], kind="mergesort")
-            s2 = s[lo : lo + n][order]
-            e2 = e[lo : lo + n][order]
-            s[lo : lo + n] = s2
-            e[lo : lo + n] = e2
+            order = np.empty(n, dtype=np.int64)
+            merge_order(s[lo : lo + n], order)
+            s2 = np.empty(n)
+            e2 = np.empty(n)
+            for c in range(n):
+                s2[c] = s[lo + order[c]]
+                e2[c] = e[lo + order[c]]
+            for c in range(n):
+                s[lo + c] = s2[c]
+                e[lo + c] = e2[c]
             return
 
 
@@ -496,6 +529,7 @@ _LOOPS = (
     "_pairwise_leaf",
     "pairwise_sum",
     "_row_sum",
+    "merge_order",
     "stable_order",
     "_sort_by_start",
     "_sort_two_runs",
