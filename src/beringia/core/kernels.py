@@ -271,25 +271,16 @@ def _measure(
     return _row_sum(tmp, 0, width)
 
 
-def _closed_loop(
+def _events_loop(
     t0: FloatArray,
     closure: FloatArray,
     degraded: FloatArray,
     poss_u: FloatArray,
     poss_e: FloatArray,
-    green: float,
-    switch: float,
-    cyc: float,
-    offsets: FloatArray,
-    k_lo: FloatArray,
-    year: float,
-) -> tuple[
-    FloatArray, FloatArray, IntArray, FloatArray, FloatArray, FloatArray
-]:  # pragma: no cover
+) -> tuple[FloatArray, FloatArray, IntArray, FloatArray, FloatArray, IntArray]:  # pragma: no cover
+    """Closures and degraded intervals ``[u, u + span)`` (the possessions first) of each year."""
     n, slots = t0.shape
     n_poss = poss_u.size
-    red_len = cyc - green
-    # Closures and degraded intervals [u, u + span) of each year.
     cl_s = np.empty((n, slots))
     cl_e = np.empty((n, slots))
     n_cl = np.zeros(n, dtype=np.int64)
@@ -319,6 +310,21 @@ def _closed_loop(
                 nd += 1
         n_cl[y] = nc
         n_dg[y] = nd
+    return cl_s, cl_e, n_cl, dg_u, dg_span, n_dg
+
+
+def _closed_time_loop(
+    cl_s: FloatArray,
+    cl_e: FloatArray,
+    n_cl: IntArray,
+    dg_u: FloatArray,
+    dg_span: FloatArray,
+    n_dg: IntArray,
+    n_poss: int,
+    year: float,
+) -> tuple[IntArray, FloatArray, FloatArray]:  # pragma: no cover
+    """Merge each year's closures in place; closed time, and degraded or closed time."""
+    n, slots = cl_s.shape
     # Closed time (closures) and degraded time (closures and degraded intervals) per year.
     merged_c = np.zeros(n, dtype=np.int64)
     both_s = np.empty((n, slots + slots + n_poss))
@@ -347,11 +353,36 @@ def _closed_loop(
         width_c = max(width_c, n_cl[y])  # widths count the intervals before merging
         width_b = max(width_b, n_dg[y] + n_cl[y])
     tmp = np.empty(max(width_c, width_b) + 1)
-    closed_s = np.empty(n)
-    both_m = np.empty(n)
-    for y in range(n):
-        closed_s[y] = _measure(cl_s[y], cl_e[y], 0, merged_c[y], width_c + 1, year, tmp)
-        both_m[y] = _measure(both_s[y], both_e[y], 0, merged_b[y], width_b + 1, year, tmp)
+    out = np.empty((2, n))
+    for which in range(2):  # one call site: the compiled code stays small
+        for y in range(n):
+            if which == 0:
+                ss, ee, m, w = cl_s[y], cl_e[y], merged_c[y], width_c
+            else:
+                ss, ee, m, w = both_s[y], both_e[y], merged_b[y], width_b
+            out[which, y] = _measure(ss, ee, 0, m, w + 1, year, tmp)
+    return merged_c, out[0], out[1]
+
+
+def _red_loop(
+    cl_s: FloatArray,
+    merged_c: IntArray,
+    cl_e: FloatArray,
+    n_cl: IntArray,
+    dg_u: FloatArray,
+    dg_span: FloatArray,
+    n_dg: IntArray,
+    n_poss: int,
+    green: float,
+    switch: float,
+    cyc: float,
+    offsets: FloatArray,
+    k_lo: FloatArray,
+    year: float,
+) -> tuple[FloatArray, FloatArray, IntArray, FloatArray]:  # pragma: no cover
+    """Red intervals of each direction's entry signal and the time they cover in the year."""
+    n, slots = cl_s.shape
+    red_len = cyc - green
     # Red intervals of each direction's entry signal: rows (direction, year), CSR with an
     # (inf, inf) sentinel ending each row.
     rows = 2 * n
@@ -417,7 +448,7 @@ def _closed_loop(
     red_m = np.empty(rows)
     for r in range(rows):
         red_m[r] = _measure(cs, ce, ptr[r], merged[r], width_r + 1, year, tmp)
-    return cs, ce, ptr, closed_s, both_m, red_m
+    return cs, ce, ptr, red_m
 
 
 def _trains_loop(
@@ -535,7 +566,9 @@ _LOOPS = (
     "_sort_two_runs",
     "_merge_sorted",
     "_measure",
-    "_closed_loop",
+    "_events_loop",
+    "_closed_time_loop",
+    "_red_loop",
     "_trains_loop",
     "_delay_stats_loop",
 )
@@ -605,14 +638,26 @@ def closed_intervals(
     offsets = np.array([green_s, 2.0 * green_s + switch_s])
     red_len = cycle_s - green_s
     k_lo = np.array([np.floor((-o - red_len) / cycle_s) + 1 for o in offsets.tolist()])
-    out: tuple[FloatArray, FloatArray, IntArray, FloatArray, FloatArray, FloatArray] = kernel(
-        "_closed_loop"
-    )(
+    cl_s, cl_e, n_cl, dg_u, dg_span, n_dg = kernel("_events_loop")(
         np.ascontiguousarray(start_s, dtype=np.float64),
         np.ascontiguousarray(closure_s, dtype=np.float64),
         np.ascontiguousarray(degraded_s, dtype=np.float64),
         np.ascontiguousarray(possession_start_s, dtype=np.float64),
         np.ascontiguousarray(possession_end_s, dtype=np.float64),
+    )
+    n_poss = int(np.asarray(possession_start_s).size)
+    merged_c, closed_s, both_s = kernel("_closed_time_loop")(
+        cl_s, cl_e, n_cl, dg_u, dg_span, n_dg, n_poss, float(year_s)
+    )
+    cs, ce, ptr, red_s = kernel("_red_loop")(
+        cl_s,
+        merged_c,
+        cl_e,
+        n_cl,
+        dg_u,
+        dg_span,
+        n_dg,
+        n_poss,
         float(green_s),
         float(switch_s),
         float(cycle_s),
@@ -620,4 +665,4 @@ def closed_intervals(
         k_lo,
         float(year_s),
     )
-    return out
+    return cs, ce, ptr, closed_s, both_s, red_s
