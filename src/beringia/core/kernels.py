@@ -2,8 +2,9 @@
 
 A kernel here is the plain-Python loop of work that NumPy can only do one step at a time over
 all rows, or with several passes over big arrays; numba compiles it once per machine (cached
-beside this module) on first use. ``numba`` is imported only then, so importing beringia
-stays light. Each kernel does the same floating-point operations in the same order as its
+beside this module) on first use (about 15 s of compiling on a busy 2-core machine; later
+runs load the cache in well under a second). ``numba`` is imported only then, so importing
+beringia stays light. Each kernel does the same floating-point operations in the same order as its
 NumPy twin in :mod:`beringia.core.operations`: results are bit-identical
 (tests/test_kernels.py). Sums that NumPy computes with ``ndarray.sum`` are reproduced by
 :func:`pairwise_sum`, NumPy's own pairwise summation (the same tree of additions).
