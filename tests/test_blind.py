@@ -20,6 +20,7 @@ from beringia.cli import app
 from beringia.models.blind.compile import compile_case
 from beringia.models.blind.priors import (
     REGIME_OF,
+    advance_law,
     advance_points,
     cost_points,
     unit_cost_law,
@@ -73,6 +74,16 @@ def test_history_is_earlier_unless_the_case_says_it_is_not(case: Case) -> None:
         else:
             thin = len(law.points) < blind_priors().learning.min_priors
             assert not thin or "learned from only" in c.not_blind, what
+
+
+@pytest.mark.parametrize("case", CASES, ids=NAMES)
+def test_drill_and_blast_is_learned_from_earlier_headings_only(case: Case) -> None:
+    # Alpine road tunnels from 1962 on are in data/drive_averages.toml: even the earliest
+    # decision (Gotthard road, 1969) has min_priors drill-and-blast headings finished before it.
+    law = advance_law(case, "drill-and-blast")
+    assert law.later == 0
+    assert len(law.points) >= blind_priors().learning.min_priors
+    assert all(p.year < case.decision.year for p in law.points)
 
 
 @pytest.mark.parametrize("case", CASES, ids=NAMES)
