@@ -5,18 +5,21 @@ from __future__ import annotations
 import platform
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
 from beringia._version import __version__
 from beringia.core import rng as rngmod
-from beringia.core.construction import COMPONENTS
+from beringia.core.construction import COMPONENTS, ConstructionInputs
 from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult, alignment_for
 from beringia.models.construction.checks import check_construction
 from beringia.models.construction.compile import compile_construction
-from beringia.models.construction.run import anchor_programme, run_construction
+from beringia.models.construction.run import ConstructionRun, anchor_programme, run_construction
+from beringia.models.corridor.appraise import assess_corridor
+from beringia.models.corridor.compile import scenario_appraisal
 from beringia.models.corridor.plan import DAYS_PER_YEAR, CorridorPlan
 from beringia.models.corridor.results import CorridorAssessment
 from beringia.models.corridor.run import run_corridor, scenario_plan
@@ -36,6 +39,13 @@ from beringia.pipeline.calibrated import calibrated_forecast
 from beringia.pipeline.checks import quiet_numerics
 from beringia.pipeline.scenarios import ScenarioLike, as_scenario
 from beringia.pipeline.scheduler import Cluster, check_scheduler, describe, open_scheduler
+from beringia.pipeline.streamed import (
+    CHUNK_DRAWS,
+    STREAM_DRAWS,
+    ClaimCounts,
+    check_chunk,
+    stream_construction,
+)
 from beringia.scenario.io import scenario_hash
 from beringia.scenario.model import Scenario
 
@@ -96,6 +106,8 @@ def assess(
     progress: Progress | None = None,
     operations_years: int | None = None,
     scheduler: str | Cluster | None = None,
+    stream_above: int = STREAM_DRAWS,
+    chunk_draws: int = CHUNK_DRAWS,
 ) -> Assessment:
     """Assess a scenario by Monte Carlo.
 
@@ -124,6 +136,11 @@ def assess(
         machine), ``"tcp://HOST:PORT"`` (an existing cluster) or an open
         :class:`~beringia.pipeline.scheduler.Cluster`; see
         :mod:`beringia.pipeline.scheduler`. The results do not change.
+    stream_above, chunk_draws : int
+        A run of more than ``stream_above`` draws is streamed in chunks of ``chunk_draws``
+        (a multiple of the block size) in bounded memory: its construction quantiles and claim
+        probabilities are exact over every draw, the rest is computed on the first chunk and
+        the provenance's ``streamed`` entry says so (see :mod:`beringia.pipeline.streamed`).
 
     Returns
     -------
@@ -156,6 +173,19 @@ def assess(
         if scenario.corridor is None or operations is None
         else scenario_plan(scenario, operations, inp.length_m / 1000.0)
     )
+    if draws > stream_above:
+        check_chunk(chunk_draws)
+        with open_scheduler(scheduler, processes) as cluster:
+            return _assess_streamed(
+                _Setup(scenario, alignment, inp, operations, plan, t0, t_ops),
+                draws=draws,
+                seed=seed,
+                processes=processes,
+                report=report,
+                cluster=cluster,
+                operations_years=operations_years,
+                chunk_draws=chunk_draws,
+            )
     with open_scheduler(scheduler, processes) as cluster:
         run = run_construction(
             inp,
@@ -235,25 +265,201 @@ def assess(
         reference=reference,
         operations=operations,
         corridor=corridor,
-        provenance={
-            "beringia_version": __version__,
-            "claims_not_tested": untested_claims(scenario, corridor is not None),
-            "scenario_sha256": scenario_hash(scenario),
-            "seed": seed,
-            "draws": draws,
-            "block_size": rngmod.BLOCK_SIZE,
-            "processes": processes,
-            "scheduler": scheduled,
-            "random_variates": run.random_variates,
-            "simulation_seconds": round(run.seconds, 3),
-            "operations_seconds": round(t_ops, 3),
-            "corridor_seconds": round(t_corridor, 3),
-            "total_seconds": round(time.perf_counter() - t0, 3),
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "price_base": PRICE_BASE,
-            "scenario_money": f"{scenario.currency} of {scenario.price_base_year}",
-            "money_factor": factor,
-            "programme_time_scale": inp.time_scale,
-        },
+        provenance=_provenance(
+            scenario,
+            inp,
+            seed=seed,
+            draws=draws,
+            processes=processes,
+            scheduled=scheduled,
+            variates=run.random_variates,
+            seconds=(run.seconds, t_ops, t_corridor, time.perf_counter() - t0),
+            factor=factor,
+            has_corridor=corridor is not None,
+        ),
+    )
+
+
+def _provenance(
+    scenario: Scenario,
+    inp: ConstructionInputs,
+    *,
+    seed: int,
+    draws: int,
+    processes: int,
+    scheduled: Any,
+    variates: int,
+    seconds: tuple[float, float, float, float],
+    factor: float,
+    has_corridor: bool,
+) -> dict[str, Any]:
+    """Return the run's provenance: versions, seed, draws, timings and money.
+
+    ``seconds`` are the simulation's, the operations', the corridor's and the total.
+    """
+    simulation, ops, corridor, total = seconds
+    return {
+        "beringia_version": __version__,
+        "claims_not_tested": untested_claims(scenario, has_corridor),
+        "scenario_sha256": scenario_hash(scenario),
+        "seed": seed,
+        "draws": draws,
+        "block_size": rngmod.BLOCK_SIZE,
+        "processes": processes,
+        "scheduler": scheduled,
+        "random_variates": variates,
+        "simulation_seconds": round(simulation, 3),
+        "operations_seconds": round(ops, 3),
+        "corridor_seconds": round(corridor, 3),
+        "total_seconds": round(total, 3),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "price_base": PRICE_BASE,
+        "scenario_money": f"{scenario.currency} of {scenario.price_base_year}",
+        "money_factor": factor,
+        "programme_time_scale": inp.time_scale,
+    }
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What :func:`assess` prepared before the Monte Carlo."""
+
+    scenario: Scenario
+    alignment: AlignmentResult | None
+    inp: ConstructionInputs
+    operations: OperationsAssessment | None
+    plan: CorridorPlan | None
+    t0: float
+    t_ops: float
+
+
+def _assess_streamed(
+    setup: _Setup,
+    *,
+    draws: int,
+    seed: int,
+    processes: int,
+    report: Progress,
+    cluster: Cluster | None,
+    operations_years: int | None,
+    chunk_draws: int,
+) -> Assessment:
+    """:func:`assess` of a run too large to hold: see :mod:`beringia.pipeline.streamed`."""
+    scenario, alignment, inp, plan = setup.scenario, setup.alignment, setup.inp, setup.plan
+    operations = setup.operations
+    factor = money_factor(scenario)
+    facts = reference_facts(scenario)
+    appraisal = (
+        None
+        if plan is None
+        else scenario_appraisal(
+            scenario, None if alignment is None else alignment.deepest_invert_m()
+        )
+    )
+    if plan is not None and appraisal is None:
+        raise ScenarioError("corridor", "(missing)", "the corridor needs market and economics")
+    every_chunk = any(c.scope != "tunnel" for c in scenario.claims)
+    counts = ClaimCounts()
+    sample: dict[str, Any] = {}
+    t_corridor = 0.0
+
+    def on_chunk(first_block: int, run: ConstructionRun) -> None:
+        nonlocal t_corridor
+        cost, years, parts = run.cost_usd_bn, run.duration_years, run.breakdown_usd_bn
+        size = cost.shape[0]
+        if first_block == 0:
+            sample["reference"] = assess_reference(
+                scenario, inp, cost, parts["systemic"], run.headings, facts
+            )
+        corridor = None
+        if appraisal is not None and plan is not None and (first_block == 0 or every_chunk):
+            t = time.perf_counter()
+            corridor = assess_corridor(
+                appraisal, plan, cost, years, seed=seed, first_block=first_block
+            )
+            t_corridor += time.perf_counter() - t
+            start = first_block * rngmod.BLOCK_SIZE
+            report("corridor", min(start + size, draws), draws)
+        if first_block == 0:
+            sample["corridor"] = corridor
+        claims = assess_claims(
+            scenario,
+            cost,
+            years,
+            sample["reference"].bore_km,
+            facts,
+            None
+            if corridor is None
+            else (corridor.capex_usd_bn, corridor.build_years, corridor.opening_year),
+        )
+        counts.add(claims, size)
+        if first_block == 0:
+            sample["claims"] = claims
+
+    parts = stream_construction(
+        inp,
+        draws=draws,
+        seed=seed,
+        chunk_draws=chunk_draws,
+        factor=factor,
+        processes=processes,
+        mapper=None if cluster is None else cluster.imap,
+        progress=lambda done, total: report("construction", done, total),
+        on_chunk=on_chunk,
+    )
+    scheduled = describe(cluster)
+    run = parts.sample
+    check_construction(inp, run)
+    corridor: CorridorAssessment | None = sample["corridor"]
+    if corridor is not None and plan is not None and operations is not None:
+        operations = _operations_on_demand(
+            scenario, alignment, operations, plan, corridor, seed, operations_years
+        )
+        if operations.timetable is not None and operations.timetable["follows"] == "demand":
+            trains = max(operations.timetable["timetabled_trains_per_day"].values())
+            offered = trains * plan.teu_per_train * DAYS_PER_YEAR
+            corridor = replace(corridor, timetable_teu_per_year=float(offered))
+    claims = counts.results(
+        sample["claims"], scenario.name, facts.cheapest() if facts.unit_costs else None
+    )
+    provenance = _provenance(
+        scenario,
+        inp,
+        seed=seed,
+        draws=draws,
+        processes=processes,
+        scheduled=scheduled,
+        variates=parts.variates,
+        seconds=(0.0, setup.t_ops, t_corridor, time.perf_counter() - setup.t0),
+        factor=factor,
+        has_corridor=corridor is not None,
+    )
+    provenance["simulation_seconds"] = round(
+        provenance["total_seconds"] - setup.t_ops - t_corridor, 3
+    )
+    provenance["streamed"] = parts.summary.statement()
+    return Assessment(
+        scenario=scenario,
+        scenario_sha256=scenario_hash(scenario),
+        seed=seed,
+        n_draws=draws,
+        version=__version__,
+        cost_usd_bn=run.cost_usd_bn,
+        duration_years=run.duration_years,
+        inside_duration_years=run.inside_duration_years,
+        calibrated=parts.calibrated,
+        breakdown_usd_bn=run.breakdown_usd_bn,
+        headings=run.headings,
+        tornado=run.tornado,
+        claims=claims,
+        gantt=run.gantt,
+        median_draw=parts.median_draw,
+        construction_inputs=inp,
+        alignment=alignment,
+        reference=sample["reference"],
+        operations=operations,
+        corridor=corridor,
+        provenance=provenance,
+        streamed=parts.summary,
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from beringia.core.construction import COMPONENTS, ConstructionInputs
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import quantiles, share_within
+from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult
 from beringia.models.construction.results import GanttBar, HeadingSummary, TornadoBar
 from beringia.models.construction.run import sampled_inputs
@@ -17,6 +18,7 @@ from beringia.models.reference.claims import ClaimResult
 from beringia.models.reference.view import ReferenceView
 from beringia.pipeline.calibrated import Calibrated
 from beringia.pipeline.provenance import provenance_counts
+from beringia.pipeline.streamed import STREAM_DRAWS, StreamedSummary
 from beringia.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -53,6 +55,13 @@ class Assessment:
     operations: OperationsAssessment | None = None
     corridor: CorridorAssessment | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    streamed: StreamedSummary | None = None
+    """A streamed run's reductions over every draw; the arrays then hold only its first
+    chunk (see :mod:`beringia.pipeline.streamed`)."""
+
+    def _q(self, name: str, x: FloatArray) -> dict[str, float]:
+        """Quantiles of a construction output: over every draw of a streamed run."""
+        return quantiles(x) if self.streamed is None else self.streamed.construction[name]
 
     @property
     def inside_cost_usd_bn(self) -> FloatArray:
@@ -73,24 +82,27 @@ class Assessment:
             "seed": self.seed,
             "draws": self.n_draws,
             "construction": {
-                "cost_usd_bn": quantiles(self.cost_usd_bn),
-                "duration_years": quantiles(self.duration_years),
+                "cost_usd_bn": self._q("cost_usd_bn", self.cost_usd_bn),
+                "duration_years": self._q("duration_years", self.duration_years),
                 "cost_breakdown_usd_bn": {
-                    k: quantiles(self.breakdown_usd_bn[k]) for k in COMPONENTS
+                    k: self._q(f"breakdown.{k}", self.breakdown_usd_bn[k]) for k in COMPONENTS
                 },
                 "inside_view": {
-                    "cost_usd_bn": quantiles(self.inside_cost_usd_bn),
-                    "duration_years": quantiles(
+                    "cost_usd_bn": self._q("inside.cost_usd_bn", self.inside_cost_usd_bn),
+                    "duration_years": self._q(
+                        "inside.duration_years",
                         self.duration_years
                         if self.inside_duration_years is None
-                        else self.inside_duration_years
+                        else self.inside_duration_years,
                     ),
                 },
                 "calibrated_forecast": None
                 if self.calibrated is None
                 else {
-                    "cost_usd_bn": quantiles(self.calibrated.cost_usd_bn),
-                    "duration_years": quantiles(self.calibrated.duration_years),
+                    "cost_usd_bn": self._q("calibrated.cost_usd_bn", self.calibrated.cost_usd_bn),
+                    "duration_years": self._q(
+                        "calibrated.duration_years", self.calibrated.duration_years
+                    ),
                     "model_error": {
                         "blind_hindcasts": self.calibrated.cases,
                         "factor_p10_p50_p90": self.calibrated.factor_p10_p50_p90,
@@ -110,10 +122,10 @@ class Assessment:
                         "bore": h.bore,
                         "attack_point": h.attack_point,
                         "direction": h.direction,
-                        "length_km": quantiles(h.length_km),
-                        "duration_years": quantiles(h.duration_years),
+                        "length_km": self._q(f"heading.{i}.length_km", h.length_km),
+                        "duration_years": self._q(f"heading.{i}.duration_years", h.duration_years),
                     }
-                    for h in self.headings
+                    for i, h in enumerate(self.headings)
                 ],
                 "tornado": [
                     {
@@ -171,7 +183,7 @@ class Assessment:
         """
         if self.construction_inputs is None:
             return {}
-        return sampled_inputs(self.construction_inputs, self.seed, self.n_draws)
+        return sampled_inputs(self.construction_inputs, self.seed, self.cost_usd_bn.shape[0])
 
     def draws(self, inputs: bool = True) -> pd.DataFrame:
         """Per-draw results (and sampled inputs) as a labelled table, one row per draw.
@@ -194,8 +206,22 @@ class Assessment:
         -------
         pandas.DataFrame
             Indexed by draw number (``draw``), in draw order.
+
+        Raises
+        ------
+        ScenarioError
+            For a streamed run (more than
+            :data:`~beringia.pipeline.streamed.STREAM_DRAWS` draws), which does not keep them.
         """
         import pandas as pd
+
+        if self.streamed is not None:
+            raise ScenarioError(
+                "--draws-out",
+                f"{self.n_draws:,} draws",
+                f"per-draw output for runs of at most {STREAM_DRAWS:,} draws (a larger run is "
+                "streamed and keeps only its reductions)",
+            )
 
         cols: dict[str, FloatArray] = {
             "cost_usd_bn": self.cost_usd_bn,
@@ -233,8 +259,8 @@ class Assessment:
         return frame
 
     def scatter_sample(self, limit: int = 5000) -> tuple[FloatArray, FloatArray]:
-        """Up to ``limit`` (cost, duration) pairs, evenly spaced over the draws."""
-        step = max(1, self.n_draws // limit)
+        """Up to ``limit`` (cost, duration) pairs, evenly spaced over the draws (held)."""
+        step = max(1, self.cost_usd_bn.shape[0] // limit)
         return self.cost_usd_bn[::step][:limit], self.duration_years[::step][:limit]
 
     def claim_probability(self, max_cost: float | None, max_years: float | None) -> float:

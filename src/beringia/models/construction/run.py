@@ -108,8 +108,11 @@ def _results(
     processes: int,
     mapper: BlockMap | None = None,
     progress: Progress | None = None,
+    first_block: int = 0,
 ) -> Iterator[tuple[int, BlockResult]]:
-    tasks: list[BlockTask] = [(inp, seed, i, size) for i, _, size in rngmod.blocks(draws)]
+    tasks: list[BlockTask] = [
+        (inp, seed, first_block + i, size) for i, _, size in rngmod.blocks(draws)
+    ]
     starts = [start for _, start, _ in rngmod.blocks(draws)]
     if mapper is not None:  # the blocks run elsewhere; progress follows their tasks
 
@@ -160,6 +163,7 @@ def run_construction(
     processes: int = 1,
     progress: Progress | None = None,
     mapper: BlockMap | None = None,
+    first_block: int = 0,
 ) -> ConstructionRun:
     """Simulate ``draws`` draws of the construction model, block by block.
 
@@ -175,6 +179,10 @@ def run_construction(
     mapper : callable, optional
         Runs the blocks elsewhere (a Dask cluster, see :data:`BlockMap`) instead of here or
         on ``processes`` forked workers; the results do not depend on it.
+    first_block : int
+        Block index of the first draw: a streamed run (:mod:`beringia.pipeline.streamed`)
+        runs its draws a chunk of blocks at a time. Past block 0 there is no tornado (its
+        draws are the run's first) and no Gantt (``gantt`` is empty).
 
     Returns
     -------
@@ -190,16 +198,16 @@ def run_construction(
     h_len = np.empty((len(hds), draws))
     h_dur = np.empty((len(hds), draws))
     sampled = [k for k, spec in inp.inputs.items() if not spec.is_fixed]
-    n_tornado = min(draws, TORNADO_DRAWS)
+    n_tornado = min(draws, TORNADO_DRAWS) if first_block == 0 else 0
     # The tornado ranks the sampled inputs and, beside them, each named risk's impact.
     # A risk of every bore is one RiskIn per bore, with one impact: named once.
     ranked = sampled + list(dict.fromkeys(f"construction.risks.{r.name}" for r in inp.risks))
     x_in = {k: np.empty(n_tornado, dtype=np.float64) for k in ranked}
     variates = 0
-    first_block: BlockResult | None = None
-    for start, res in _results(inp, seed, draws, processes, mapper, progress):
+    first: BlockResult | None = None
+    for start, res in _results(inp, seed, draws, processes, mapper, progress, first_block):
         if start == 0:
-            first_block = res
+            first = res
         stop = start + res.cost_usd_bn.shape[0]
         cost[start:stop] = res.cost_usd_bn
         years[start:stop] = res.duration_years
@@ -216,9 +224,9 @@ def run_construction(
         variates += res.variates
         if progress is not None and mapper is None:
             progress(stop, draws)
-    if first_block is None:  # draws >= 1, so block 0 always runs
+    if first is None:  # draws >= 1, so block 0 always runs
         raise RuntimeError("the first block of draws did not run")
-    median_draw = _median_draw(cost, years, first_block.cost_usd_bn.shape[0])
+    median_draw = _median_draw(cost, years, first.cost_usd_bn.shape[0])
     heading_rows = [
         HeadingSummary(
             name=h.label(inp),
@@ -237,7 +245,7 @@ def run_construction(
         breakdown_usd_bn=parts,
         headings=heading_rows,
         tornado=_tornado(x_in, cost[:n_tornado], years[:n_tornado]),
-        gantt=_gantt(first_block, median_draw),
+        gantt=_gantt(first, median_draw) if first_block == 0 else [],
         median_draw=median_draw,
         random_variates=variates,
         seconds=time.perf_counter() - t0,
