@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from beringia.core.stats import QUANTILES, quantiles, ranks
 from beringia.errors import ScenarioError
 from beringia.pipeline.assessment import Assessment
 from beringia.pipeline.reduce import RankCounter, StreamedQuantiles, percentile_from_order
-from beringia.pipeline.streamed import chunks
+from beringia.pipeline.streamed import STREAM_DRAWS, chunks
 
 CHUNK = 3 * rng.BLOCK_SIZE  # 12,288 draws: more than the tornado's 10,000
 DRAWS = CHUNK + rng.BLOCK_SIZE + 100  # two chunks, the second ragged
@@ -152,3 +153,17 @@ def test_rank_counter_gives_the_average_ranks_of_the_whole_column(
     for start in range(0, n, chunk):
         c.add(x[start : start + chunk])
     assert np.array_equal(c.ranks(), ranks(x)[:among])
+
+
+def test_per_draw_output_of_a_streamed_run_is_refused_before_it_runs(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from beringia.cli import app
+
+    out = tmp_path / "d.parquet"
+    n = str(STREAM_DRAWS + 1)
+    result = CliRunner().invoke(app, ["assess", "-n", n, "--json", "--draws-out", str(out)])
+    assert result.exit_code != 0
+    assert "--draws-out" in result.output + result.stderr
+    assert f"at most {STREAM_DRAWS:,} draws" in result.output + result.stderr
+    assert "Traceback" not in result.output and not out.exists()

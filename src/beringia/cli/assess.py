@@ -64,6 +64,7 @@ def assess(
     import beringia
     from beringia.pipeline.assess import check_run_arguments
     from beringia.pipeline.scheduler import cli_scheduler
+    from beringia.pipeline.streamed import check_draws_out
 
     try:
         check_run_arguments(draws, seed, processes)
@@ -78,6 +79,7 @@ def assess(
             check_output_path(path, field="--report")
         if draws_out is not None:
             check_output_path(draws_out, field="--draws-out")
+            check_draws_out(draws)
         if figures is not None:
             from beringia.report.export import check_figures_dir
 
@@ -101,7 +103,8 @@ def assess(
                     store.fail(run_id, f"{type(exc).__name__}: {exc}")
                 raise
         if store is not None and run_id is not None:
-            saved = store.finish(run_id, result)
+            # a streamed run (over STREAM_DRAWS draws) keeps its reductions, not its draws
+            saved = store.finish(run_id, result, with_draws=result.streamed is None)
             (err if as_json else out).print(f"saved as run {escape(saved.label)}")
         if path is not None:
             try:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from beringia.core.construction import COMPONENTS, ConstructionInputs
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import quantiles, share_within
-from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult
 from beringia.models.construction.results import GanttBar, HeadingSummary, TornadoBar
 from beringia.models.construction.run import sampled_inputs
@@ -18,7 +17,7 @@ from beringia.models.reference.claims import ClaimResult
 from beringia.models.reference.view import ReferenceView
 from beringia.pipeline.calibrated import Calibrated
 from beringia.pipeline.provenance import provenance_counts
-from beringia.pipeline.streamed import STREAM_DRAWS, StreamedSummary
+from beringia.pipeline.streamed import StreamedSummary, check_draws_out
 from beringia.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -216,12 +215,7 @@ class Assessment:
         import pandas as pd
 
         if self.streamed is not None:
-            raise ScenarioError(
-                "--draws-out",
-                f"{self.n_draws:,} draws",
-                f"per-draw output for runs of at most {STREAM_DRAWS:,} draws (a larger run is "
-                "streamed and keeps only its reductions)",
-            )
+            check_draws_out(self.n_draws)
 
         cols: dict[str, FloatArray] = {
             "cost_usd_bn": self.cost_usd_bn,

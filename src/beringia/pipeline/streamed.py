@@ -27,6 +27,7 @@ import numpy as np
 from beringia.core import rng as rngmod
 from beringia.core.construction import COMPONENTS, ConstructionInputs, simulate_block
 from beringia.core.distributions import FloatArray
+from beringia.errors import ScenarioError
 from beringia.models.construction.run import (
     TORNADO_DRAWS,
     BlockMap,
@@ -52,6 +53,17 @@ def check_chunk(chunk_draws: int) -> None:
     if chunk_draws <= 0 or chunk_draws % rngmod.BLOCK_SIZE:
         raise ValueError(
             f"chunk_draws {chunk_draws}: a positive multiple of {rngmod.BLOCK_SIZE} is needed"
+        )
+
+
+def check_draws_out(draws: int) -> None:
+    """Refuse per-draw output (``--draws-out``) for a run that will be streamed."""
+    if draws > STREAM_DRAWS:
+        raise ScenarioError(
+            "--draws-out",
+            f"{draws:,} draws",
+            f"per-draw output for runs of at most {STREAM_DRAWS:,} draws (a larger run is "
+            "streamed and keeps only its reductions)",
         )
 
 
