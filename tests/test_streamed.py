@@ -92,7 +92,12 @@ def test_a_run_at_the_threshold_is_not_streamed() -> None:
 
 def test_chunks_are_whole_blocks() -> None:
     assert chunks(10_000, 4096) == [(0, 0, 4096), (1, 4096, 4096), (2, 8192, 1808)]
-    assert chunks(20_000, 8192)[2] == (4, 16384, 3616)
+    assert chunks(3000, 4096) == [(0, 0, 3000)]
+    # after the first (the sample) the chunks are a quarter of it, in whole blocks
+    assert chunks(40_000, 32_768) == [(0, 0, 32_768), (8, 32_768, 7232)]
+    assert chunks(70_000, 32_768)[1:] == [(8, 32_768, 8192), (10, 40_960, 8192)] + [
+        (12 + 2 * i, 49_152 + 8192 * i, min(8192, 70_000 - 49_152 - 8192 * i)) for i in range(3)
+    ]
     with pytest.raises(ValueError, match="multiple of 4096"):
         chunks(10_000, 5000)
 

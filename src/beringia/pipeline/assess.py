@@ -185,6 +185,7 @@ def assess(
                 cluster=cluster,
                 operations_years=operations_years,
                 chunk_draws=chunk_draws,
+                stream_above=stream_above,
             )
     with open_scheduler(scheduler, processes) as cluster:
         run = run_construction(
@@ -344,6 +345,7 @@ def _assess_streamed(
     cluster: Cluster | None,
     operations_years: int | None,
     chunk_draws: int,
+    stream_above: int,
 ) -> Assessment:
     """:func:`assess` of a run too large to hold: see :mod:`beringia.pipeline.streamed`."""
     scenario, alignment, inp, plan = setup.scenario, setup.alignment, setup.inp, setup.plan
@@ -402,6 +404,7 @@ def _assess_streamed(
         draws=draws,
         seed=seed,
         chunk_draws=chunk_draws,
+        stream_above=stream_above,
         factor=factor,
         processes=processes,
         mapper=None if cluster is None else cluster.imap,

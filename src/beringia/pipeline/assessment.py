@@ -215,7 +215,7 @@ class Assessment:
         import pandas as pd
 
         if self.streamed is not None:
-            check_draws_out(self.n_draws)
+            check_draws_out(self.n_draws, self.streamed.stream_above)
 
         cols: dict[str, FloatArray] = {
             "cost_usd_bn": self.cost_usd_bn,

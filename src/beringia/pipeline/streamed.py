@@ -45,7 +45,8 @@ STREAM_DRAWS = 1_048_576
 """Runs of more draws than this (256 blocks) are streamed; smaller runs hold every draw."""
 
 CHUNK_DRAWS = 262_144
-"""Draws of a streamed run's chunk (64 blocks); its first chunk is the run's sample."""
+"""Draws of a streamed run's first chunk (64 blocks), the run's sample; the later chunks
+have a quarter of that (:func:`later_chunk`)."""
 
 
 def check_chunk(chunk_draws: int) -> None:
@@ -56,25 +57,37 @@ def check_chunk(chunk_draws: int) -> None:
         )
 
 
-def check_draws_out(draws: int) -> None:
-    """Refuse per-draw output (``--draws-out``) for a run that will be streamed."""
-    if draws > STREAM_DRAWS:
+def check_draws_out(draws: int, stream_above: int = STREAM_DRAWS) -> None:
+    """Refuse per-draw output (``--draws-out``) for a run that is streamed."""
+    if draws > stream_above:
         raise ScenarioError(
             "--draws-out",
             f"{draws:,} draws",
-            f"per-draw output for runs of at most {STREAM_DRAWS:,} draws (a larger run is "
+            f"per-draw output for runs of at most {stream_above:,} draws (a larger run is "
             "streamed and keeps only its reductions)",
         )
 
 
+def later_chunk(chunk_draws: int) -> int:
+    """Draws of a streamed run's chunks after the first: a quarter of it, whole blocks.
+
+    The first chunk is kept as the run's sample; the later ones are smaller, so that the
+    sample and one chunk at work stay well under the memory the first chunk needed.
+    """
+    return max(rngmod.BLOCK_SIZE, chunk_draws // 4 // rngmod.BLOCK_SIZE * rngmod.BLOCK_SIZE)
+
+
 def chunks(draws: int, chunk_draws: int) -> list[tuple[int, int, int]]:
-    """Cut ``draws`` into ``(first_block, start, size)`` chunks of ``chunk_draws`` draws."""
+    """Cut ``draws`` into ``(first_block, start, size)`` chunks, whole blocks each.
+
+    The first chunk has ``chunk_draws`` draws, the others :func:`later_chunk` draws.
+    """
     check_chunk(chunk_draws)
-    per = chunk_draws // rngmod.BLOCK_SIZE
-    return [
-        (i * per, start, min(chunk_draws, draws - start))
-        for i, start in enumerate(range(0, draws, chunk_draws))
-    ]
+    out = [(0, 0, min(chunk_draws, draws))]
+    step = later_chunk(chunk_draws)
+    for start in range(chunk_draws, draws, step):
+        out.append((start // rngmod.BLOCK_SIZE, start, min(step, draws - start)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,8 @@ class StreamedSummary:
     sample_draws: int
     """Draws of the first chunk, which the Assessment's arrays hold."""
     chunk_draws: int
+    stream_above: int
+    """Runs of more draws than this were streamed."""
     construction: dict[str, dict[str, float]]
     """Column name (``cost_usd_bn``, ``breakdown.<k>``, ``heading.<i>.length_km`` ...) to
     its mean and percentiles over every draw."""
@@ -188,6 +203,7 @@ def stream_construction(
     draws: int,
     seed: int,
     chunk_draws: int,
+    stream_above: int,
     factor: float,
     processes: int = 1,
     mapper: BlockMap | None = None,
@@ -203,7 +219,9 @@ def stream_construction(
     draws, seed, processes, mapper
         As for :func:`beringia.models.construction.run.run_construction`.
     chunk_draws : int
-        Draws a chunk, a multiple of the block size.
+        Draws of the first chunk, a multiple of the block size (:func:`chunks`).
+    stream_above : int
+        The threshold above which the run is streamed (for what it says).
     factor : float
         Money factor applied to the costs (scenario money), as in a run that holds every draw.
     progress : callable, optional
@@ -279,6 +297,7 @@ def stream_construction(
             draws=draws,
             sample_draws=cut[0][2],
             chunk_draws=chunk_draws,
+            stream_above=stream_above,
             construction=quantiles,
             approximate=approximate,
         ),
