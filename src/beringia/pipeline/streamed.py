@@ -44,8 +44,8 @@ from beringia.tables.model_error import model_error
 STREAM_DRAWS = 1_048_576
 """Runs of more draws than this (256 blocks) are streamed; smaller runs hold every draw."""
 
-CHUNK_DRAWS = 262_144
-"""Draws of a streamed run's first chunk (64 blocks), the run's sample; the later chunks
+CHUNK_DRAWS = 131_072
+"""Draws of a streamed run's first chunk (32 blocks), the run's sample; the later chunks
 have a quarter of that (:func:`later_chunk`)."""
 
 
