@@ -53,32 +53,39 @@ def test_headings_overtaken_before_boring_drive_nothing(name: str) -> None:
 
 
 def test_time_dependent_costs_follow_the_final_schedule() -> None:
-    # Doubling every date doubles the time-dependent costs and leaves the others alone.
+    # The total pays the time-dependent costs on the final schedule: with the cost factor
+    # at 1, each further dilation of every date adds the same cost, and doubling the factor
+    # doubles every date. The components are the inside view's (on the inside schedule), so
+    # they do not move; what the dilation adds is in the systemic part.
     # (a hindcast: no corridor, whose economics would change with the opening year)
     sc = beringia.load_scenario("channel-tunnel")
     assert sc.construction.systemic is not None
     # Factors high enough that the cap floor (no factor makes a machine beat its cap) never
     # binds: the Channel's programme scales its dates by ~0.54 and a fast draw's chalk marl
     # advance reaches its whole-drive cap, which floors the dilation at up to ~1.6.
-    base = beringia.assess(
-        sc,
-        overrides=['construction.systemic.schedule_factor={dist="fixed", value=4.0}'],
-        draws=2000,
-        seed=3,
-    )
-    slow = beringia.assess(
-        sc,
-        overrides=['construction.systemic.schedule_factor={dist="fixed", value=8.0}'],
-        draws=2000,
-        seed=3,
-    )
-    np.testing.assert_allclose(slow.duration_years, 2 * base.duration_years, rtol=1e-9)
-    for k in ("site_overheads", "tunnelling_time"):
-        np.testing.assert_allclose(
-            slow.breakdown_usd_bn[k], 2 * base.breakdown_usd_bn[k], rtol=1e-9
+    runs = [
+        beringia.assess(
+            sc,
+            overrides=[
+                f'construction.systemic.schedule_factor={{dist="fixed", value={f}}}',
+                'construction.systemic.cost_factor={dist="fixed", value=1.0}',
+            ],
+            draws=2000,
+            seed=3,
         )
-    for k in ("machines", "sites", "tunnelling_length", "cross_passages", "fitout", "events"):
-        np.testing.assert_array_equal(slow.breakdown_usd_bn[k], base.breakdown_usd_bn[k])
+        for f in (4.0, 8.0, 12.0)
+    ]
+    base, slow, slower = runs
+    np.testing.assert_allclose(slow.duration_years, 2 * base.duration_years, rtol=1e-9)
+    step = slow.cost_usd_bn - base.cost_usd_bn
+    assert np.all(step > 0)
+    np.testing.assert_allclose(slower.cost_usd_bn - slow.cost_usd_bn, step, rtol=1e-9)
+    for k in base.breakdown_usd_bn:
+        if k != "systemic":
+            np.testing.assert_array_equal(slow.breakdown_usd_bn[k], base.breakdown_usd_bn[k])
+    np.testing.assert_allclose(
+        slow.breakdown_usd_bn["systemic"] - base.breakdown_usd_bn["systemic"], step, rtol=1e-9
+    )
 
 
 @pytest.mark.parametrize("name", builtin_names())

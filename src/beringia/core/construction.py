@@ -1064,10 +1064,18 @@ def simulate_block(
     # its cap at the smaller factor.
     f_inside = np.maximum(np.full(n, inp.time_scale), cap_floor(inp, x))
     inside_years = (commissioned * f_inside + stops) / YEAR_DAYS
-    comp = _costs(inp, x, bored, years, f_time, risk_costs(risks))
+    rc = risk_costs(risks)
+    comp = _costs(inp, x, bored, years, f_time, rc)
     bottom_up = sum(comp.values(), start=np.zeros(n))
-    comp["systemic"] = bottom_up * (f_cost - 1.0)
-    total = bottom_up + comp["systemic"]
+    systemic = bottom_up * (f_cost - 1.0)
+    total = bottom_up + systemic
+    if inp.systemic_schedule is not None:
+        # The components are the inside view's: time-dependent costs on the inside schedule.
+        # What the schedule factor adds to them (crews, plant and sites kept longer) is
+        # project-wide, so it joins the systemic part; the total is the same.
+        comp = _costs(inp, x, bored, inside_years, f_inside, rc)
+        systemic = total - sum(comp.values(), start=np.zeros(n))
+    comp["systemic"] = systemic
     # Non-finite results are reported by the pipeline's checks, naming the input to change.
     boring_days = np.where(bored.active, bored.stop - bored.boring_start, 0.0)
     result = BlockResult(

@@ -244,7 +244,9 @@ def assess(
         else (corridor.capex_usd_bn, corridor.build_years, corridor.opening_year),
     )
     inside_years = years if run.inside_duration_years is None else run.inside_duration_years
-    calibrated = calibrated_forecast(cost - parts["systemic"], inside_years, seed)
+    calibrated = calibrated_forecast(
+        cost - parts["systemic"], inside_years, seed, run.tornado_inputs
+    )
     return Assessment(
         scenario=scenario,
         scenario_sha256=scenario_hash(scenario),

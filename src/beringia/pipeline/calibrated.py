@@ -73,21 +73,37 @@ def calibrated_forecast(
         m: [float(np.exp(residual.quantile(i, p))) for p in (0.1, 0.5, 0.9)]
         for i, m in enumerate(("cost", "duration"))
     }
+    return calibrate(cost, years, r, len(me.cases), factors, tornado_inputs)
+
+
+def calibrate(
+    cost: FloatArray,
+    years: FloatArray,
+    r: FloatArray,
+    cases: int,
+    factors: dict[str, list[float]],
+    tornado_inputs: Mapping[str, FloatArray] | None = None,
+) -> Calibrated:
+    """Apply drawn log errors ``r`` (n, 2) to inside-view draws; rank the drivers if given.
+
+    The tornado (with ``tornado_inputs``) is taken on the first draws, as many as the
+    shortest input holds, with the two learned errors named :data:`MODEL_ERROR_INPUTS`.
+    """
     cal_cost = cost * np.exp(r[:, 0])
     cal_years = years * np.exp(r[:, 1])
     bars: list[TornadoBar] = []
-    if tornado_inputs is not None:
-        k = min((v.shape[0] for v in tornado_inputs.values()), default=n)
+    if tornado_inputs:
+        k = min(min(v.shape[0] for v in tornado_inputs.values()), cost.size)
         x = {name: v[:k] for name, v in tornado_inputs.items()}
         x.update({name: r[:k, i] for i, name in enumerate(MODEL_ERROR_INPUTS)})
         bars = tornado_bars(x, cal_cost[:k], cal_years[:k])
     return Calibrated(
         cost_usd_bn=cal_cost,
         duration_years=cal_years,
-        cases=len(me.cases),
+        cases=cases,
         factor_p10_p50_p90=factors,
         tornado=bars,
     )
 
 
-__all__ = ["MODEL_ERROR_INPUTS", "Calibrated", "calibrated_forecast"]
+__all__ = ["MODEL_ERROR_INPUTS", "Calibrated", "calibrate", "calibrated_forecast"]

@@ -18,7 +18,7 @@ Per-draw output (``Assessment.draws``) is not available for a streamed run.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -37,7 +37,7 @@ from beringia.models.construction.run import (
 )
 from beringia.models.reference.assess import PRICE_BASE, PRICE_BASE_YEAR
 from beringia.models.reference.claims import ClaimResult, claim_sentence
-from beringia.pipeline.calibrated import Calibrated
+from beringia.pipeline.calibrated import Calibrated, calibrate
 from beringia.pipeline.reduce import RankCounter, StreamedQuantiles
 from beringia.tables.model_error import model_error
 
@@ -151,16 +151,16 @@ class _CalibrationDraws:
             for i, m in enumerate(("cost", "duration"))
         }
 
-    def next(self, cost: FloatArray, years: FloatArray) -> Calibrated:
-        """Calibrate the next chunk's inside view."""
+    def next(
+        self,
+        cost: FloatArray,
+        years: FloatArray,
+        tornado_inputs: Mapping[str, FloatArray] | None = None,
+    ) -> Calibrated:
+        """Calibrate the next chunk's inside view (with its drivers for the first chunk)."""
         n = cost.size
         r = self._residual.draws(self._normals.standard_normal((n, 2)), self._uniforms.random(n))
-        return Calibrated(
-            cost_usd_bn=cost * np.exp(r[:, 0]),
-            duration_years=years * np.exp(r[:, 1]),
-            cases=self.cases,
-            factor_p10_p50_p90=self.factors,
-        )
+        return calibrate(cost, years, r, self.cases, self.factors, tornado_inputs)
 
 
 def columns(
@@ -264,7 +264,9 @@ def stream_construction(
             cost *= factor
             for k in COMPONENTS:
                 parts[k] *= factor
-        cal = cal_draws.next(cost - parts["systemic"], run.inside_duration_years)
+        cal = cal_draws.next(
+            cost - parts["systemic"], run.inside_duration_years, run.tornado_inputs
+        )
         if sample is None:
             sample, sample_cal = run, cal
             for name, col in columns(run, parts, cost, cal):

@@ -24,14 +24,18 @@ from beringia.core.construction import (
     simulate_block,
 )
 from beringia.core.distributions import FloatArray
-from beringia.core.stats import rank_correlation, ranks
-from beringia.models.construction.results import GanttBar, HeadingSummary, TornadoBar
+from beringia.core.stats import ranks
+from beringia.models.construction.results import (
+    GanttBar,
+    HeadingSummary,
+    TornadoBar,
+    tornado_bars,
+)
 from beringia.scenario.model import Scenario
 
 TORNADO_DRAWS = 10_000
 """The tornado's rank correlations use at most this many draws (the first ones); the
 standard error of a rank correlation is then at most 0.01."""
-TORNADO_SIZE = 10
 
 CALIBRATION_DRAWS = 4096
 CALIBRATION_SEED = 0
@@ -66,6 +70,8 @@ class ConstructionRun:
     median_draw: int
     random_variates: int
     seconds: float
+    tornado_inputs: dict[str, FloatArray] = dataclasses.field(default_factory=dict)
+    """The tornado's per-draw inputs and risk impacts (its first draws; none past block 0)."""
 
 
 HELD_SIGNALS = frozenset({signal.SIGINT, signal.SIGTERM})
@@ -244,7 +250,8 @@ def run_construction(
         inside_duration_years=inside_years,
         breakdown_usd_bn=parts,
         headings=heading_rows,
-        tornado=_tornado(x_in, cost[:n_tornado], years[:n_tornado]),
+        tornado=tornado_bars(x_in, cost[:n_tornado], years[:n_tornado]),
+        tornado_inputs=x_in,
         gantt=_gantt(first, median_draw) if first_block == 0 else [],
         median_draw=median_draw,
         random_variates=variates,
@@ -298,18 +305,3 @@ def _gantt(first_block: BlockResult, offset: int) -> list[GanttBar]:
         )
         for a in res.activities
     ]
-
-
-def _tornado(x_in: dict[str, np.ndarray], cost: np.ndarray, years: np.ndarray) -> list[TornadoBar]:
-    """Return the inputs whose rank correlation with cost or duration is largest."""
-    if cost.shape[0] < 3:
-        return []
-    rc, ry = ranks(cost), ranks(years)
-    bars = []
-    for k, v in x_in.items():
-        if np.ptp(v) == 0:
-            continue  # a degenerate distribution cannot move anything
-        rv = ranks(v)
-        bars.append(TornadoBar(k, rank_correlation(rv, rc), rank_correlation(rv, ry)))
-    bars.sort(key=lambda b: -max(abs(b.cost_rank_corr), abs(b.duration_rank_corr)))
-    return bars[:TORNADO_SIZE]
