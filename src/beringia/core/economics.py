@@ -587,8 +587,15 @@ def _grid_npv(c: FloatArray, exponents: FloatArray, last: NDArray[np.intp]) -> F
     out[:, safe] = c @ np.exp(exponents[:, safe])
     for g in np.flatnonzero(~safe):
         e = exponents[:, g]
-        shift = np.maximum(e[last] - _EXP_MAX, 0.0)[:, None]
-        out[:, g] = np.einsum("it,it->i", c, np.exp(np.minimum(e[None, :] - shift, _EXP_MAX)))
+        # Most draws' last flows weigh less than exp(700) (no shift): one weight vector serves
+        # them all (einsum with it broadcast is the per-draw product below, bit for bit).
+        shifted = e[last] > _EXP_MAX
+        out[:, g] = np.einsum("it,t->i", c, np.exp(np.minimum(e, _EXP_MAX)))
+        if shifted.any():
+            rows = np.flatnonzero(shifted)
+            shift = (e[last[rows]] - _EXP_MAX)[:, None]
+            weights = np.exp(np.minimum(e[None, :] - shift, _EXP_MAX))
+            out[rows, g] = np.einsum("it,it->i", c[rows], weights)
     return out
 
 
