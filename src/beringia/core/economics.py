@@ -55,6 +55,9 @@ IRR_MAX_ITERATIONS = 60
 """Upper bound on the safeguarded Newton iterations after bracketing."""
 
 _GRID_CHUNK = 16_384
+_MATVEC_ROWS = 32
+"""Rows per product in :func:`_matvec` (a multiple of 4; times the years, under the size from
+which OpenBLAS splits a matrix-vector product over threads)."""
 _EXP_MAX = 700.0
 """Largest exponent the IRR search evaluates (``exp(709.79)`` overflows a float64)."""
 
@@ -518,11 +521,30 @@ def npv(
     c = _cash(cash)
     df = discount_factors(rate, c.shape[1], timing=timing) if factors is None else factors
     if df.ndim == 1:
-        out: FloatArray = c @ df
-        return out
+        return _matvec(c, df)
     if df.shape[0] != c.shape[0]:
         raise ScenarioError("rate", np.shape(rate), f"a number or one rate per draw ({c.shape[0]})")
     out = np.einsum("ij,ij->i", c, df)
+    return out
+
+
+def _matvec(c: FloatArray, v: FloatArray) -> FloatArray:
+    """Return ``c @ v`` for ``c`` (n, T), in slices of :data:`_MATVEC_ROWS` rows when ``n`` is a
+    multiple of 64 (a full block of draws).
+
+    One product over a whole block is split by OpenBLAS over its threads, whose wait for work
+    costs more CPU time than the product (~8 ms against 0.6 ms for 4,096 x 173). Each row's
+    value is computed by the same kernel either way, rows taken four at a time, so slices of a
+    multiple of 4 rows give the whole product's values bit for bit when the threads' shares are
+    multiples of 4 too (as with 2 threads on a block of 4,096); other sizes keep one product.
+    """
+    n = c.shape[0]
+    if n % 64 or n <= _MATVEC_ROWS:
+        out: FloatArray = c @ v
+        return out
+    out = np.empty(n)
+    for i in range(0, n, _MATVEC_ROWS):
+        np.matmul(c[i : i + _MATVEC_ROWS], v, out=out[i : i + _MATVEC_ROWS])
     return out
 
 
