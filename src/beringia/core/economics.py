@@ -96,7 +96,16 @@ def _per_year(value: ArrayLike, name: str, n: int, horizon: int) -> FloatArray:
     return out
 
 
+def _compact(a: FloatArray) -> FloatArray:
+    """Return ``a`` with its broadcast axes (stride 0) cut to length 1: the same values, once."""
+    if a.ndim == 0 or all(st != 0 for st in a.strides):
+        return a
+    out: FloatArray = a[tuple(slice(0, 1) if st == 0 else slice(None) for st in a.strides)]
+    return out
+
+
 def _non_negative(a: FloatArray, name: str) -> None:
+    a = _compact(np.asarray(a))
     if np.any(a < 0):
         raise ScenarioError(name, float(np.min(a)), "non-negative values")
 
@@ -375,7 +384,7 @@ def carried_traffic(demand: ArrayLike, capacity: ArrayLike, ramp: ArrayLike) -> 
     k = np.asarray(capacity, dtype=np.float64)
     g = np.asarray(ramp, dtype=np.float64)
     for name, a in (("demand", d), ("capacity", k), ("ramp", g)):
-        if np.any(np.isnan(a)):
+        if np.any(np.isnan(_compact(a))):
             raise ScenarioError(name, "NaN", "numbers")
         _non_negative(a, name)
     out: FloatArray = g * np.minimum(d, k)
@@ -530,13 +539,19 @@ def npv(
     numpy.ndarray
         NPV ``(n,)``.
     """
-    c = _cash(cash)
+    return _present_value(_cash(cash), rate, timing, factors)
+
+
+def _present_value(
+    c: FloatArray, rate: ArrayLike, timing: Timing, factors: FloatArray | None
+) -> FloatArray:
+    """:func:`npv` of flows already checked by :func:`_cash`."""
     df = discount_factors(rate, c.shape[1], timing=timing) if factors is None else factors
     if df.ndim == 1:
         return _matvec(c, df)
     if df.shape[0] != c.shape[0]:
         raise ScenarioError("rate", np.shape(rate), f"a number or one rate per draw ({c.shape[0]})")
-    out = np.einsum("ij,ij->i", c, df)
+    out: FloatArray = np.einsum("ij,ij->i", c, df)
     return out
 
 
@@ -897,8 +912,8 @@ def benefit_cost_ratio(
         raise ScenarioError("benefits", b.shape, f"the shape of costs {k.shape}")
     _non_negative(b, "benefits")
     _non_negative(k, "costs")
-    pv_b = npv(b, rate, timing=timing, factors=factors)
-    pv_k = npv(k, rate, timing=timing, factors=factors)
+    pv_b = _present_value(b, rate, timing, factors)
+    pv_k = _present_value(k, rate, timing, factors)
     out: FloatArray = np.full(pv_b.shape, np.nan)
     np.divide(pv_b, pv_k, out=out, where=pv_k > 0)
     return out
