@@ -344,8 +344,11 @@ class _Accumulator:
         benefit_per_teu: FloatArray,
         opening: FloatArray,
     ) -> None:
-        """Appraise one block: ``df`` the discount factors of ``rate`` (n, T) (the same for
-        both projects), ``benefit_per_teu`` (USD bn per TEU carried), ``opening``."""
+        """Appraise one block.
+
+        ``df``: the discount factors of ``rate`` (n, T), the same for both projects;
+        ``benefit_per_teu``: USD bn per TEU carried; ``opening``: the opening year per draw.
+        """
         stop = start + rate.shape[0]
         v = {k: a[start:stop] for k, a in self.v.items()}
         costs = p.capex + p.opex + p.renewals
