@@ -33,6 +33,7 @@ the end of the appraisal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -55,9 +56,9 @@ IRR_MAX_ITERATIONS = 60
 """Upper bound on the safeguarded Newton iterations after bracketing."""
 
 _GRID_CHUNK = 16_384
-_MATVEC_ROWS = 32
-"""Rows per product in :func:`_matvec` (a multiple of 4; times the years, under the size from
-which OpenBLAS splits a matrix-vector product over threads)."""
+_MATVEC_SIZE = 9216
+"""OpenBLAS multiplies a matrix of fewer elements than this by a vector on one thread
+(``2304 x GEMM_MULTITHREAD_THRESHOLD``, the threshold 4 by default)."""
 _EXP_MAX = 700.0
 """Largest exponent the IRR search evaluates (``exp(709.79)`` overflows a float64)."""
 
@@ -542,6 +543,31 @@ def npv(
     return _present_value(_cash(cash), rate, timing, factors)
 
 
+def npv_at_rates(
+    cash: ArrayLike, rates: Sequence[float], *, timing: Timing = "end"
+) -> list[FloatArray]:
+    """Return the NPV of each draw's flows at each of several fixed rates.
+
+    The same values as :func:`npv` at each rate in turn, the flows checked once.
+
+    Parameters
+    ----------
+    cash : array_like
+        Net cash flows ``(n, T)``.
+    rates : sequence of float
+        Discount rates a year, each > -1.
+    timing : {"end", "mid", "start"}
+        Discounting convention (see :func:`npv`).
+
+    Returns
+    -------
+    list of numpy.ndarray
+        NPV ``(n,)`` at each rate, in order.
+    """
+    c = _cash(cash)
+    return [_present_value(c, rate, timing, None) for rate in rates]
+
+
 def _present_value(
     c: FloatArray, rate: ArrayLike, timing: Timing, factors: FloatArray | None
 ) -> FloatArray:
@@ -558,20 +584,22 @@ def _present_value(
 def _matvec(c: FloatArray, v: FloatArray) -> FloatArray:
     """Return ``c @ v`` for ``c`` (n, T), in slices of rows when ``n`` is a multiple of 64.
 
-    The slices are :data:`_MATVEC_ROWS` rows (a full block of draws is 4,096).
-    One product over a whole block is split by OpenBLAS over its threads, whose wait for work
-    costs more CPU time than the product (~8 ms against 0.6 ms for 4,096 x 173). Each row's
-    value is computed by the same kernel either way, rows taken four at a time, so slices of a
-    multiple of 4 rows give the whole product's values bit for bit when the threads' shares are
-    multiples of 4 too (as with 2 threads on a block of 4,096); other sizes keep one product.
+    One product over a whole block of draws (4,096) is split by OpenBLAS over its threads,
+    whose waiting costs more CPU time than the product (up to ~8 ms against 0.3 ms for
+    4,096 x 173 on a busy machine). The slices are a multiple of 4 rows small enough for one
+    thread (:data:`_MATVEC_SIZE`). Each row's value is computed by the same kernel either way,
+    rows taken four at a time, so the slices give the whole product's values bit for bit when
+    the threads' shares are multiples of 4 too (as with 2 threads on 4,096 rows); other sizes
+    keep one product.
     """
-    n = c.shape[0]
-    if n % 64 or n <= _MATVEC_ROWS:
+    n, years = c.shape
+    rows = max(4, (_MATVEC_SIZE - 1) // max(years, 1) // 4 * 4)
+    if n % 64 or n <= rows:
         out: FloatArray = c @ v
         return out
     out = np.empty(n)
-    for i in range(0, n, _MATVEC_ROWS):
-        np.matmul(c[i : i + _MATVEC_ROWS], v, out=out[i : i + _MATVEC_ROWS])
+    for i in range(0, n, rows):
+        np.matmul(c[i : i + rows], v, out=out[i : i + rows])
     return out
 
 

@@ -31,6 +31,7 @@ from beringia.core.economics import (
     irr,
     logsum_gain,
     npv,
+    npv_at_rates,
     operating_cash_flows,
     operating_window,
     payback_year,
@@ -374,9 +375,12 @@ class _Accumulator:
         v["e_npv"][:] = v["npv"] + v["ub_pv"]
         v["e_npv_res"][:] = v["e_npv"] + v["res_pv"]
         v["e_bcr"][:] = benefit_cost_ratio(benefits + p.revenue, costs, rate, factors=df)
-        for r, (fin, eco) in zip(self.rates, self.at_rate, strict=True):
-            fin[start:stop] = npv(cash, r.rate)
-            eco[start:stop] = npv(social, r.rate)
+        policy = [r.rate for r in self.rates]
+        for (fin, eco), at_fin, at_eco in zip(
+            self.at_rate, npv_at_rates(cash, policy), npv_at_rates(social, policy), strict=True
+        ):
+            fin[start:stop] = at_fin
+            eco[start:stop] = at_eco
         f = self.financing
         if f is not None:
             drawn = f.debt_share * p.capex
