@@ -25,6 +25,7 @@ from beringia.core.economics import (
     IRR_RATE_MIN,
     irr,
     npv,
+    npv_at_rates,
     operating_window,
     ramp_profile,
 )
@@ -142,14 +143,17 @@ def test_horner_passes_are_the_plain_horner_bit_for_bit() -> None:
 # --------------------------------------------------------------------------- NPV
 
 
-@pytest.mark.parametrize("n", [64, 4096, 4096 + 300, 31])
-def test_npv_at_a_fixed_rate_in_slices_is_the_whole_product(n: int) -> None:
+@pytest.mark.parametrize(("n", "years"), [(64, 70), (4096, 70), (4096, 173), (4396, 70), (31, 9)])
+def test_npv_at_a_fixed_rate_in_slices_is_the_whole_product(n: int, years: int) -> None:
     """Integer flows and a power-of-two rate: every partial sum is exact, in any order."""
-    g = np.random.default_rng(n)
-    c = g.integers(-1000, 1000, size=(n, 70)).astype(np.float64)
+    g = np.random.default_rng(n + years)
+    c = g.integers(-1000, 1000, size=(n, years)).astype(np.float64)
     got = npv(c, 1.0)  # factors 2^-(t + 1)
-    assert np.array_equal(got, c @ (2.0 ** -np.arange(1.0, 71.0)))
-    assert np.array_equal(econ._matvec(c, np.ones(70)), c.sum(axis=1))
+    assert np.array_equal(got, c @ (2.0 ** -np.arange(1.0, years + 1.0)))
+    assert np.array_equal(econ._matvec(c, np.ones(years)), c.sum(axis=1))
+    # several fixed rates at once: npv at each rate in turn, bit for bit
+    for at, rate in zip(npv_at_rates(c, [1.0, 0.035]), [1.0, 0.035], strict=True):
+        assert _bits_equal(at, npv(c, rate))
 
 
 def test_npv_at_a_fixed_rate_matches_the_per_draw_rates() -> None:
