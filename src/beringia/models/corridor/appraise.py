@@ -31,6 +31,7 @@ from beringia.core.economics import (
     irr,
     logsum_gain,
     npv,
+    npv_at_rates,
     operating_cash_flows,
     operating_window,
     payback_year,
@@ -339,11 +340,16 @@ class _Accumulator:
         start: int,
         p: _Project,
         rate: FloatArray,
+        df: FloatArray,
         capacity: float,
         benefit_per_teu: FloatArray,
         opening: FloatArray,
     ) -> None:
-        """Appraise one block: ``benefit_per_teu`` (USD bn per TEU carried), ``opening``."""
+        """Appraise one block.
+
+        ``df``: the discount factors of ``rate`` (n, T), the same for both projects;
+        ``benefit_per_teu``: USD bn per TEU carried; ``opening``: the opening year per draw.
+        """
         stop = start + rate.shape[0]
         v = {k: a[start:stop] for k, a in self.v.items()}
         costs = p.capex + p.opex + p.renewals
@@ -351,7 +357,6 @@ class _Accumulator:
         with_res = cash + p.residual
         benefits = p.carried * benefit_per_teu[:, None]
         social = cash + benefits
-        df = discount_factors(rate, cash.shape[1])
         v["capex"][:] = p.capex_total
         v["fixed"][:] = p.fixed_per_year
         v["npv"][:] = npv(cash, rate, factors=df)
@@ -370,9 +375,12 @@ class _Accumulator:
         v["e_npv"][:] = v["npv"] + v["ub_pv"]
         v["e_npv_res"][:] = v["e_npv"] + v["res_pv"]
         v["e_bcr"][:] = benefit_cost_ratio(benefits + p.revenue, costs, rate, factors=df)
-        for r, (fin, eco) in zip(self.rates, self.at_rate, strict=True):
-            fin[start:stop] = npv(cash, r.rate)
-            eco[start:stop] = npv(social, r.rate)
+        policy = [r.rate for r in self.rates]
+        for (fin, eco), at_fin, at_eco in zip(
+            self.at_rate, npv_at_rates(cash, policy), npv_at_rates(social, policy), strict=True
+        ):
+            fin[start:stop] = at_fin
+            eco[start:stop] = at_eco
         f = self.financing
         if f is not None:
             drawn = f.debt_share * p.capex
@@ -693,7 +701,8 @@ def assess_corridor(
             res_t,
             renew_t,
         )
-        tunnel_acc.add(start, tunnel, rate, 2 * cap, benefit_per_teu, op)
+        df = discount_factors(rate, horizon)
+        tunnel_acc.add(start, tunnel, rate, df, 2 * cap, benefit_per_teu, op)
 
         capex_c = capex_t + _spend(build, horizon, econ.capex_shape)
         rail_teu = s.spec("rail_tariff", econ.rail_tariff_usd_per_feu_km) / TEU_PER_FEU / 1e9
@@ -715,7 +724,7 @@ def assess_corridor(
             res_c,
             renew_t,
         )
-        corridor_acc.add(start, whole, rate, 2 * cap, benefit_per_teu, op)
+        corridor_acc.add(start, whole, rate, df, 2 * cap, benefit_per_teu, op)
         if progress is not None:
             progress(stop, n)
 
