@@ -293,6 +293,49 @@ def test_calibrated_forecast_is_the_inside_view_times_the_learned_error() -> Non
     assert d["model_error"]["blind_hindcasts"] == len(model_error().cases)
 
 
+def test_calibrated_tornado_ranks_the_learned_errors_beside_the_inputs() -> None:
+    import beringia
+    from beringia.pipeline.calibrated import MODEL_ERROR_INPUTS, calibrate
+
+    a = beringia.assess("bering-strait", draws=3000, seed=5)
+    assert a.calibrated is not None
+    bars = {t.input: t for t in a.calibrated.tornado}
+    cost_err, time_err = (bars[k] for k in MODEL_ERROR_INPUTS)
+    # a log-error with sd ~1 dwarfs the inside view's spread: it leads its own output
+    assert cost_err.cost_rank_corr > 0.8 and time_err.duration_rank_corr > 0.8
+    assert any(k.startswith("construction.") for k in bars)  # engineering inputs and risks beside
+    d = a.to_dict()["construction"]["calibrated_forecast"]["tornado"]
+    assert [t["input"] for t in d] == [t.input for t in a.calibrated.tornado]
+    # known answer: an input that is the inside cost's own log, errors of zero, ranks +1
+    cost = np.exp(np.linspace(0.0, 1.0, 50))
+    cal = calibrate(cost, cost, np.zeros((50, 2)), 1, {}, {"x": np.log(cost)})
+    assert cal.tornado[0].input == "x" and cal.tornado[0].cost_rank_corr == pytest.approx(1.0)
+    assert np.array_equal(cal.cost_usd_bn, cost)
+
+
+def test_inside_view_cost_does_not_move_with_the_schedule_factor() -> None:
+    import beringia
+
+    def run(f: float) -> Any:
+        return beringia.assess(
+            "bering-strait",
+            overrides=[f'construction.systemic.schedule_factor={{dist="fixed", value={f}}}'],
+            draws=1000,
+            seed=9,
+        )
+
+    a, b = run(1.5), run(3.0)
+    assert np.all(b.cost_usd_bn > a.cost_usd_bn)  # the headline pays the longer schedule
+    # The inside view pays its own schedule; it moves only through what the factor still
+    # reaches (risks whose chance grows with the works' duration, stops): a small share of
+    # the headline's move (before the inside view paid the dilated time costs: about half).
+    move = float(np.median(b.cost_usd_bn) - np.median(a.cost_usd_bn))
+    inside_move = float(np.median(b.inside_cost_usd_bn) - np.median(a.inside_cost_usd_bn))
+    assert abs(inside_move) < 0.15 * move
+    for k in ("machines", "sites", "tunnelling_length", "events", "cross_passages", "fitout"):
+        assert np.array_equal(a.breakdown_usd_bn[k], b.breakdown_usd_bn[k])
+
+
 def test_set_applies_to_every_blind_case(blind: Any) -> None:
     quick = run_blind(draws=400, seed=7, overrides=["construction.fitout.commissioning_months=0"])
     for a, b in zip(blind.cases, quick.cases, strict=True):
