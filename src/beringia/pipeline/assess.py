@@ -85,6 +85,27 @@ def _operations_on_demand(
     )
 
 
+def _demand_timetable(
+    scenario: Scenario,
+    alignment: AlignmentResult | None,
+    operations: OperationsAssessment | None,
+    plan: CorridorPlan | None,
+    corridor: CorridorAssessment | None,
+    seed: int,
+    years: int | None,
+) -> tuple[OperationsAssessment | None, CorridorAssessment | None]:
+    """Operations on the demand's timetable, and the corridor with what that timetable offers."""
+    if corridor is None or plan is None or operations is None:
+        return operations, corridor
+    operations = _operations_on_demand(scenario, alignment, operations, plan, corridor, seed, years)
+    if operations.timetable is not None and operations.timetable["follows"] == "demand":
+        # what the simulated (demand's) timetable offers, the busier direction
+        trains = max(operations.timetable["timetabled_trains_per_day"].values())
+        offered = trains * plan.teu_per_train * DAYS_PER_YEAR
+        corridor = replace(corridor, timetable_teu_per_year=float(offered))
+    return operations, corridor
+
+
 def check_run_arguments(draws: int, seed: int, processes: int) -> None:
     """Reject impossible run arguments with a :class:`ScenarioError`."""
     if not isinstance(draws, int) or isinstance(draws, bool) or not 1 <= draws <= MAX_DRAWS:
@@ -224,15 +245,9 @@ def assess(
         )
     )
     t_corridor = time.perf_counter() - t_corridor
-    if corridor is not None and plan is not None and operations is not None:
-        operations = _operations_on_demand(
-            scenario, alignment, operations, plan, corridor, seed, operations_years
-        )
-        if operations.timetable is not None and operations.timetable["follows"] == "demand":
-            # what the simulated (demand's) timetable offers, the busier direction
-            trains = max(operations.timetable["timetabled_trains_per_day"].values())
-            offered = trains * plan.teu_per_train * DAYS_PER_YEAR
-            corridor = replace(corridor, timetable_teu_per_year=float(offered))
+    operations, corridor = _demand_timetable(
+        scenario, alignment, operations, plan, corridor, seed, operations_years
+    )
     claims = assess_claims(
         scenario,
         cost,
@@ -417,14 +432,9 @@ def _assess_streamed(
     run = parts.sample
     check_construction(inp, run)
     corridor: CorridorAssessment | None = sample["corridor"]
-    if corridor is not None and plan is not None and operations is not None:
-        operations = _operations_on_demand(
-            scenario, alignment, operations, plan, corridor, seed, operations_years
-        )
-        if operations.timetable is not None and operations.timetable["follows"] == "demand":
-            trains = max(operations.timetable["timetabled_trains_per_day"].values())
-            offered = trains * plan.teu_per_train * DAYS_PER_YEAR
-            corridor = replace(corridor, timetable_teu_per_year=float(offered))
+    operations, corridor = _demand_timetable(
+        scenario, alignment, operations, plan, corridor, seed, operations_years
+    )
     claims = counts.results(
         sample["claims"], scenario.name, facts.cheapest() if facts.unit_costs else None
     )
