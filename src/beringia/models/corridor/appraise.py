@@ -41,6 +41,7 @@ from beringia.core.economics import (
 from beringia.core.modechoice import logit_share
 from beringia.core.stats import quantiles
 from beringia.errors import NumericalError, ScenarioError
+from beringia.models.blas import one_blas_thread
 from beringia.models.corridor.compile import (
     AppraisalInputs,
     CorridorInputs,
@@ -500,6 +501,7 @@ def _check_opening(duration: FloatArray, build: FloatArray, plan: CorridorPlan) 
         )
 
 
+@one_blas_thread
 def assess_corridor(
     inputs: AppraisalInputs,
     plan: CorridorPlan,
