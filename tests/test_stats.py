@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from beringia.core.stats import percentile_of, rank_correlation, ranks
-from beringia.models.construction.run import _median_draw, _tornado
+from beringia.models.construction.results import tornado_bars
+from beringia.models.construction.run import _median_draw
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
@@ -58,7 +59,7 @@ def test_tornado_bars_are_spearmans_coefficients() -> None:
     }
     cost = 2.0 * x_in["discrete"] + rng.normal(0.0, 1.0, n)
     years = x_in["continuous"] + 0.1 * rng.normal(0.0, 1.0, n)
-    bars = {b.input: b for b in _tornado(x_in, cost, years)}
+    bars = {b.input: b for b in tornado_bars(x_in, cost, years)}
     assert set(bars) == {"discrete", "continuous"}  # a constant input moves nothing
     for name in bars:
         v = x_in[name]
