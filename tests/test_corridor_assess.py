@@ -643,14 +643,16 @@ def test_the_appraisal_never_reads_the_scenario() -> None:
     assert "beringia.models.corridor.compile" in imported
 
 
-def test_an_opening_centuries_away_is_refused_before_any_allocation() -> None:
-    """The yearly cash flows span the opening: a tunnel built in a million years is an error."""
+def test_an_opening_centuries_away_opens_at_the_horizon_and_says_so() -> None:
+    """A draw far in the tail (a tunnel built in a million years) is appraised as opening at
+    the horizon's end: no allocation over a million years, no refusal of a whole run."""
     sc = load_scenario(builtin_doc())
-    with pytest.raises(ScenarioError) as info:
-        corridor_run(sc, n=50, years=1e6)
-    assert info.value.field == "construction"
-    assert "within 200 years" in str(info.value)
-    assert corridor_run(sc, n=50, years=appraise.MAX_OPENING_YEARS).tunnel.npv_usd_bn.size == 50
+    far = corridor_run(sc, n=50, years=1e6)
+    at = corridor_run(sc, n=50, years=appraise.MAX_OPENING_YEARS)
+    assert far.horizon_years == at.horizon_years
+    np.testing.assert_array_equal(far.tunnel.npv_usd_bn, at.tunnel.npv_usd_bn)
+    assert any("50 of 50 draws take longer than 200 years" in a for a in far.assumptions)
+    assert not any("take longer" in a for a in at.assumptions)
 
 
 def test_the_tunnel_train_follows_the_tunnel_segments_gauge() -> None:

@@ -475,8 +475,24 @@ def _path_km(r: RailPlan, plan: CorridorPlan) -> tuple[float, float, float]:
     return _split_km((g for g in r.route.segments if g.name in project), plan.tunnel)
 
 
+def _late(late: int, n: int) -> list[str]:
+    """Return the assumption stated when some draws take longer than the horizon to build."""
+    if not late:
+        return []
+    rate = 100.0 * 1.05**-MAX_OPENING_YEARS
+    return [
+        f"{late:,} of {n:,} draws take longer than {MAX_OPENING_YEARS:,.0f} years to build the "
+        f"tunnel; the appraisal opens them in year {MAX_OPENING_YEARS:,.0f}, when a dollar is "
+        f"worth {rate:.3g} % of one today at 5 %."
+    ]
+
+
 def _check_opening(duration: FloatArray, build: FloatArray, plan: CorridorPlan) -> None:
-    """Refuse an opening so late that the yearly cash flows would not fit in memory.
+    """Refuse a corridor built so late that the yearly cash flows would not fit in memory.
+
+    A tunnel that takes longer than :data:`MAX_OPENING_YEARS` (a draw in the far tail of
+    the project-wide schedule factor and the stops) is not refused: the appraisal opens it
+    at that year and says how many draws did (``late_openings`` in its assumptions).
 
     Raises
     ------
@@ -493,12 +509,6 @@ def _check_opening(duration: FloatArray, build: FloatArray, plan: CorridorPlan) 
         )
     if not (np.all(np.isfinite(build)) and np.all(np.isfinite(duration))):
         raise NumericalError("the corridor's opening year is not a finite number")
-    if float(duration.max(initial=0.0)) > MAX_OPENING_YEARS:
-        raise ScenarioError(
-            "construction",
-            f"{float(duration.max()):,.3g} years to build the tunnel",
-            f"a tunnel built within {MAX_OPENING_YEARS:,.0f} years for the corridor's appraisal",
-        )
 
 
 @one_blas_thread
@@ -555,8 +565,11 @@ def assess_corridor(
     ]
     builds = [_corridor_build(corridor, plan, s) for s in samplers]
     build_years = np.concatenate([b.years for b in builds])
-    opening = np.maximum(duration_years, build_years)
     _check_opening(duration_years, build_years, plan)
+    late = int(np.count_nonzero(duration_years > MAX_OPENING_YEARS))
+    if late:  # a draw in the far tail (a few in a million): it opens at the horizon's end
+        duration_years = np.minimum(duration_years, MAX_OPENING_YEARS)
+    opening = np.maximum(duration_years, build_years)
     operating = econ.horizon_years
     horizon = math.ceil(float(opening.max())) + operating + 1
     keep = min(n, ROUTE_DRAWS)
@@ -751,7 +764,7 @@ def assess_corridor(
         tunnel=tunnel_acc.result(),
         corridor=corridor_acc.result(),
         benchmark=_benchmark(plan, corridor.speed_factor, seed),
-        assumptions=ASSUMPTIONS,
+        assumptions=ASSUMPTIONS + _late(late, n),
         value_of_time={
             "usd_per_feu_day": quantiles(vot_all),
             "definition": "market.cargo_value_usd_per_feu x market.time_cost_pct_per_day / 100",
