@@ -16,6 +16,7 @@ duration errors keep the correlation they had in the hindcasts.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,6 +72,13 @@ class Residual:
         """Quantile ``p`` of the marginal of error ``which`` (0 cost, 1 duration)."""
         t = special.stdtrit(self.dof, p)
         return float(self.mean[which] + t * np.sqrt(self.scale[which, which]))
+
+    def factors(self) -> dict[str, list[float]]:
+        """Return the error as a factor ``exp(r)`` at P10, P50 and P90, by cost and duration."""
+        return {
+            m: [math.exp(self.quantile(i, p)) for p in (0.1, 0.5, 0.9)]
+            for i, m in enumerate(("cost", "duration"))
+        }
 
 
 def fit_residual(errors: FloatArray) -> Residual:

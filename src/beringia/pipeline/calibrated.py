@@ -69,11 +69,7 @@ def calibrated_forecast(
     n = cost.size
     rng = stream(seed, "calibration", 0, "residual")
     r = residual.draws(rng.standard_normal((n, 2)), rng.random(n))
-    factors = {
-        m: [float(np.exp(residual.quantile(i, p))) for p in (0.1, 0.5, 0.9)]
-        for i, m in enumerate(("cost", "duration"))
-    }
-    return calibrate(cost, years, r, len(me.cases), factors, tornado_inputs)
+    return calibrate(cost, years, r, len(me.cases), residual.factors(), tornado_inputs)
 
 
 def calibrate(

@@ -99,10 +99,7 @@ class HindcastReport:
                 "duration": math.sqrt(r.scale[1, 1]),
             },
             "correlation": r.correlation,
-            "factor_p10_p50_p90": {
-                m: [math.exp(r.quantile(i, p)) for p in (0.1, 0.5, 0.9)]
-                for i, m in enumerate(("cost", "duration"))
-            },
+            "factor_p10_p50_p90": r.factors(),
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -146,10 +146,7 @@ class _CalibrationDraws:
         me = model_error()
         self._residual = me.residual()
         self.cases = len(me.cases)
-        self.factors = {
-            m: [float(np.exp(self._residual.quantile(i, p))) for p in (0.1, 0.5, 0.9)]
-            for i, m in enumerate(("cost", "duration"))
-        }
+        self.factors = self._residual.factors()
 
     def next(
         self,
