@@ -492,7 +492,7 @@ def _check_opening(duration: FloatArray, build: FloatArray, plan: CorridorPlan) 
 
     A tunnel that takes longer than :data:`MAX_OPENING_YEARS` (a draw in the far tail of
     the project-wide schedule factor and the stops) is not refused: the appraisal opens it
-    at that year and says how many draws did (``late_openings`` in its assumptions).
+    at that year, and the assessment's assumptions say how many draws did.
 
     Raises
     ------
