@@ -20,6 +20,8 @@ from beringia.cli import app
 from beringia.models.blind.compile import compile_case
 from beringia.models.blind.priors import (
     REGIME_OF,
+    Point,
+    _law,
     advance_law,
     advance_points,
     cost_points,
@@ -176,6 +178,33 @@ def test_unit_cost_is_the_log_median_of_its_pool() -> None:
     values = [p.value for p in law.points]
     assert law.median == pytest.approx(math.exp(statistics.median(math.log(v) for v in values)))
     assert all(p.year < case.decision.year for p in law.points) and law.later == 0
+
+
+def test_unit_cost_class_is_method_and_use_then_method_then_all() -> None:
+    def pt(name: str, year: int, value: float, fam: str, use: str) -> Point:
+        return Point(name, year, value, fam, use)
+
+    pool = [
+        pt("road-a", 1980, 10.0, "drill-and-blast", "road"),
+        pt("road-b", 1981, 20.0, "drill-and-blast", "road"),
+        pt("road-c", 1982, 40.0, "drill-and-blast", "road"),
+        pt("rail-a", 1983, 400.0, "drill-and-blast", "rail"),
+        pt("tbm-a", 1984, 900.0, "tbm", "road"),
+        pt("late", 2020, 5.0, "drill-and-blast", "road"),
+    ]
+    law = _law(pool, 2000, 3, "unit cost", "drill-and-blast", "road")
+    assert law.names == ["road-a", "road-b", "road-c"] and law.median == pytest.approx(20.0)
+    # two of the same use only: the class widens to the same method, not to every tunnel
+    law = _law(pool, 2000, 3, "unit cost", "drill-and-blast", "rail")
+    assert sorted(law.names) == ["rail-a", "road-a", "road-b", "road-c"]
+    law = _law(pool, 2000, 3, "unit cost", "tbm", "road")
+    assert "tbm-a" in law.names and "late" not in law.names and len(law.names) == 5
+    # a case's own use reaches its law: the shipped road cases learn from road tunnels first
+    road = next(c for c in CASES if c.name == "laerdal")
+    uses = {r.name: r.use for r in reference_rows()} | {c.name: c.use for c in CASES}
+    learned = unit_cost_law(road)
+    assert len(learned.points) >= 3 and not learned.later
+    assert all(uses[n] == "road" for n in learned.names)
 
 
 def test_leave_one_out_residual_never_sees_its_case(blind: Any) -> None:

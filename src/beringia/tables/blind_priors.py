@@ -28,6 +28,8 @@ class Learning(Sourced):
 
     min_priors: Annotated[int, Field(ge=1, le=50)]
     reference_diameter_m: Annotated[float, Field(gt=0.0, le=20.0)]
+    unit_cost_classes: Annotated[str, Field(min_length=1)]
+    """How the unit cost's reference classes were chosen, with the errors measured."""
 
 
 class ScopeShares(Sourced):

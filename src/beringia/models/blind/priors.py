@@ -69,6 +69,8 @@ class Point:
     """USD m (2025) per equivalent bore-km, or m/day at the reference diameter."""
     family: str | None = None
     """``"tbm"`` or ``"drill-and-blast"``: how most of the tunnel was driven (unit costs)."""
+    use: str | None = None
+    """What the tunnel carries (``"rail"``, ``"road"`` ...; unit costs)."""
 
 
 @dataclass(frozen=True)
@@ -94,13 +96,16 @@ def _law(
     min_priors: int,
     what: str,
     family: str | None = None,
+    use: str | None = None,
 ) -> Law:
     earlier = [p for p in points if p.year < decision_year]
-    similar = [p for p in earlier if family is not None and p.family == family]
-    if len(similar) >= min_priors:
-        pool = similar
+    same_family = [p for p in earlier if family is not None and p.family == family]
+    same_use = [p for p in same_family if use is not None and p.use == use]
+    for pool in (same_use, same_family, earlier):
+        if len(pool) >= min_priors:
+            break
     else:
-        pool = earlier if len(earlier) >= min_priors else list(points)
+        pool = list(points)
     if not pool:
         raise ValueError(f"{what}: no finished tunnel or drive to learn from")
     logs = [math.log(p.value) for p in pool]
@@ -149,7 +154,11 @@ def _case_cost_point(case: Case, p: BlindPriors) -> Point | None:
         return None
     usd_m = usd_bn(out, case.start.date, case.opening.date) * 1e3 * all_in_factor(out.scope, p)
     return Point(
-        case.name, case.opening.date.year, usd_m / equivalent_bore_km(case, p), family(case)
+        case.name,
+        case.opening.date.year,
+        usd_m / equivalent_bore_km(case, p),
+        family(case),
+        case.use,
     )
 
 
@@ -167,7 +176,9 @@ def _row_cost_point(row: ReferenceRow, p: BlindPriors) -> Point | None:
     eq_km = row.length_km * row.bores * (d / p.learning.reference_diameter_m) ** 2
     usd = money_table().convert(c.amount, c.currency, c.year, "USD", PRICE_BASE_YEAR) / 1e6
     fam = {"TBM": "tbm", "D&B": "drill-and-blast"}.get(row.method)
-    return Point(row.name, row.build_end_year, usd * all_in_factor(c.scope, p) / eq_km, fam)
+    return Point(
+        row.name, row.build_end_year, usd * all_in_factor(c.scope, p) / eq_km, fam, row.use
+    )
 
 
 def cost_points(exclude: Case, cases: Sequence[Case] | None = None) -> list[Point]:
@@ -241,9 +252,12 @@ def family(case: Case) -> str:
 def unit_cost_law(case: Case, cases: Sequence[Case] | None = None) -> Law:
     """Learn the all-in USD m (2025) per equivalent bore-km for ``case``.
 
-    From the earlier tunnels driven mostly the same way (TBM or drill-and-blast) when there
-    are at least ``min_priors`` of them, else from every earlier tunnel (a reference class
-    of the most similar projects first, as an estimator would choose it).
+    From the earlier tunnels driven mostly the same way (TBM or drill-and-blast) that carry
+    the same traffic (rail or road) when there are at least ``min_priors`` of them, else
+    from those driven the same way, else from every earlier tunnel: a reference class of
+    the most similar projects first, as an estimator would choose it. The classes were
+    chosen on the reference set's own tunnels, each predicted from those finished before
+    it started (``data/blind_priors.toml``, ``[learning]``), never on the cases' scores.
     """
     p = blind_priors()
     return _law(
@@ -252,6 +266,7 @@ def unit_cost_law(case: Case, cases: Sequence[Case] | None = None) -> Law:
         p.learning.min_priors,
         "unit cost",
         family(case),
+        case.use,
     )
 
 
