@@ -181,15 +181,45 @@ def _row_cost_point(row: ReferenceRow, p: BlindPriors) -> Point | None:
     )
 
 
+SAME_LENGTH = 0.03
+"""A reference row within this fraction of a case's route length may be the case itself."""
+
+
+def same_tunnel(case: Case, row: ReferenceRow) -> bool:
+    """Whether reference row ``row`` is the tunnel of ``case``, whatever the case links.
+
+    It is when the case names it (``reference_row``), when the row's name is in the case's
+    title or name (``"Seikan Tunnel"`` in ``"Seikan Tunnel (Hamanaka - Yunosato)"``), or when
+    both are in the same country, within :data:`SAME_LENGTH` of the same length, and opened
+    within a year of each other. A case added without its link must not learn from its own
+    outturn.
+    """
+    if row.name == case.reference_row:
+        return True
+    name = row.name.casefold()
+    if name in case.title.casefold() or name == case.name.casefold():
+        return True
+    route = case.geometry.route_length_km
+    return (
+        row.country.casefold() == case.country.casefold()
+        and abs(row.length_km - route) <= SAME_LENGTH * route
+        and row.build_end_year is not None
+        and abs(row.build_end_year - case.opening.date.year) <= 1
+    )
+
+
 def cost_points(exclude: Case, cases: Sequence[Case] | None = None) -> list[Point]:
     """Return every finished tunnel's all-in cost per equivalent bore-km, except ``exclude``'s.
 
     ``cases`` defaults to the shipped cases; reference rows that a case names as its
-    ``reference_row`` are left out (the case stands for them).
+    ``reference_row`` are left out (the case stands for them), and so is any row that is
+    ``exclude``'s own tunnel (:func:`same_tunnel`), linked or not.
     """
     p = blind_priors()
     pool = list(tunnel_cases().cases if cases is None else cases)
-    linked = {c.reference_row for c in pool if c.reference_row} | {exclude.reference_row}
+    linked = {c.reference_row for c in pool if c.reference_row} | {
+        r.name for r in reference_rows() if same_tunnel(exclude, r)
+    }
     points = [pt for c in pool if c.name != exclude.name if (pt := _case_cost_point(c, p))]
     for row in reference_rows():
         if row.name not in linked and (pt := _row_cost_point(row, p)) is not None:
@@ -292,6 +322,7 @@ __all__ = [
     "cost_points",
     "equivalent_bore_km",
     "family",
+    "same_tunnel",
     "unit_cost_law",
     "usd_bn",
 ]
