@@ -140,3 +140,32 @@ def test_piped_through_a_real_pipe(tmp_path: Path) -> None:
     cells = row.split()
     assert len(cells) == 8 and cells[6] in ("yes", "NO")
     assert "…" not in proc.stdout
+
+
+def test_split_overrides_targets_one_case_or_all() -> None:
+    from beringia.errors import ScenarioError
+    from beringia.pipeline.blind import split_overrides
+
+    got = split_overrides(["a.b=1", "laerdal:c.d=2", "e={dist='x'}"], ["laerdal", "eurasia"])
+    assert got == {
+        "laerdal": ["a.b=1", "c.d=2", "e={dist='x'}"],
+        "eurasia": ["a.b=1", "e={dist='x'}"],
+    }
+    # a colon inside a value or after a dotted path is not a case
+    got = split_overrides(["x.source=https://a.b"], ["laerdal"])
+    assert got == {"laerdal": ["x.source=https://a.b"]}
+    with pytest.raises(ScenarioError, match="CASE:path=value"):
+        split_overrides(["nosuch:c.d=2"], ["laerdal"])
+
+
+def test_targeted_set_changes_only_its_case(tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = _json(runner, "-n", "200")
+    moved = _json(
+        runner, "-n", "200", "--set", "laerdal:construction.bores.road-tube.performance_factor=2"
+    )
+    inside = {c["name"]: c["inside_view"] for c in base["cases"]}
+    changed = {c["name"]: c["inside_view"] for c in moved["cases"]}
+    assert [n for n in inside if inside[n] != changed[n]] == ["laerdal"]
+    bad = runner.invoke(app, ["hindcast", "-n", "200", "--set", "nosuch:a.b=1"])
+    assert_clean_failure(bad, tmp_path, "--set", "CASE:path=value")

@@ -344,7 +344,11 @@ def hindcast(
 
     By default every finished tunnel of data/tunnel_cases.toml (and --cases) runs blind: its
     unit cost and advance laws are learned from tunnels finished before its decision, its
-    model error from the other cases. Every --set applies to every hindcast run.
+    model error from the other cases. A --set path=value applies to every hindcast run;
+    --set CASE:path=value (blind) to that case alone, e.g. --set
+    channel-tunnel:route.attack_points.sangatte.chainage_km=47. The model error is
+    learned again from the changed cases, so a change made to every case moves the inside
+    views more than the calibrated forecasts.
     """
     import beringia
     from beringia.pipeline.assess import check_run_arguments

@@ -62,6 +62,31 @@ def case_pool(extra: Sequence[Case] = ()) -> list[Case]:
     return pool
 
 
+def split_overrides(overrides: Sequence[str], names: Sequence[str]) -> dict[str, list[str]]:
+    """Return the overrides each case gets: ``path=value`` for all, ``CASE:path=value`` for one.
+
+    Raises
+    ------
+    ScenarioError
+        For ``CASE:`` naming no case of the pool.
+    """
+    out: dict[str, list[str]] = {n: [] for n in names}
+    for o in overrides:
+        head, sep, rest = o.partition(":")
+        if sep and "=" not in head and "." not in head:
+            if head not in out:
+                raise ScenarioError(
+                    "--set",
+                    o,
+                    f"path=value, or CASE:path=value with CASE one of {', '.join(names)}",
+                )
+            out[head].append(rest)
+            continue
+        for n in names:
+            out[n].append(o)
+    return out
+
+
 @dataclass(frozen=True)
 class _Run:
     compiled: Compiled
@@ -180,7 +205,8 @@ def run_blind(
     for n in chosen:
         if n not in known:
             raise ScenarioError("hindcast", n, f"a case name: {', '.join(known)}")
-    compiled = [_compile(c, pool, overrides) for c in pool]
+    targeted = split_overrides(overrides, known)
+    compiled = [_compile(c, pool, targeted[c.name]) for c in pool]
     runs = []
     for i, (cc, sc) in enumerate(compiled):
         a = assess(sc, draws=draws, seed=seed, processes=processes)
@@ -202,4 +228,4 @@ def run_blind(
     return BlindResult(out, fit_residual(errors), errors, known)
 
 
-__all__ = ["BlindResult", "case_pool", "read_cases", "run_blind"]
+__all__ = ["BlindResult", "case_pool", "read_cases", "run_blind", "split_overrides"]
