@@ -155,6 +155,19 @@ def test_systemic_factors_scale_cost_and_time_exactly() -> None:
     assert b.reference.estimate_usd_bn == pytest.approx(a.reference.estimate_usd_bn, rel=1e-12)
 
 
+@pytest.mark.parametrize("name", ["bering-strait", "bering-strait-interbering"])
+def test_the_inside_view_never_exceeds_the_headline_draw_by_draw(name: str) -> None:
+    # Slow bores whose raw advance far exceeds the caps (a cap floor above the schedule
+    # factor) once stretched the inside view's whole programme past the headline's, and
+    # made the systemic part negative (found by a domain review, 188 of 2,000 draws).
+    a = beringia.assess(beringia.load_scenario(name), draws=1500, seed=2025)
+    assert np.all(a.inside_duration_years <= a.duration_years)
+    assert np.all(a.inside_cost_usd_bn <= a.cost_usd_bn)
+    assert np.all(a.breakdown_usd_bn["systemic"] >= 0.0)
+    # ... and it is a smaller programme where the schedule factor is well above the floor
+    assert np.mean(a.inside_duration_years < a.duration_years) > 0.5
+
+
 def test_outside_view_is_the_bottom_up_median_times_the_uplift() -> None:
     a = beringia.assess(beringia.load_scenario("bering-strait"), draws=500, seed=5)
     ref = a.reference

@@ -1061,8 +1061,10 @@ def simulate_block(
     # The inside view: the same draw without the project-wide schedule factor (the anchor
     # kept), for the report's three views. An approximation: the programme is the one held
     # within the caps under the full factor, re-scaled, and floored so that no machine beats
-    # its cap at the smaller factor.
-    f_inside = np.maximum(np.full(n, inp.time_scale), cap_floor(inp, x))
+    # its cap at the smaller factor. The floor stretches the whole programme, not only the
+    # boring, so it is held at the full factor: the inside view is never longer than the
+    # headline (a smaller factor never lengthens a programme), only at worst as long.
+    f_inside = np.minimum(np.maximum(np.full(n, inp.time_scale), cap_floor(inp, x)), f_time)
     inside_years = (commissioned * f_inside + stops) / YEAR_DAYS
     rc = risk_costs(risks)
     comp = _costs(inp, x, bored, years, f_time, rc)
