@@ -863,3 +863,12 @@ def test_error_messages_are_cut() -> None:
     assert len(str(err)) <= 600
     assert "x" * 81 not in str(err) and "y" * 81 not in str(err)
     assert "..." in str(err)
+
+
+def test_a_date_is_shown_as_written_in_toml() -> None:
+    import datetime as dt
+
+    from beringia.errors import ScenarioError
+
+    err = ScenarioError("cases.0.opening.date", dt.date(1970, 3, 13), "a date after start.date")
+    assert str(err) == "cases.0.opening.date: got 1970-03-13; a date after start.date"

@@ -6,6 +6,7 @@ or two lines and exits with status 2.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 MAX_SHOWN_CHARS = 80
@@ -66,7 +67,8 @@ class ScenarioError(BeringiaError):
         if isinstance(value, dict | list):
             super().__init__(_tidy(f"{where}: {allowed}"))
             return
-        shown = shorten(repr(value))
+        # a date reads as written in TOML (1970-03-13), not as Python's datetime.date(...)
+        shown = shorten(value.isoformat() if isinstance(value, dt.date) else repr(value))
         super().__init__(_tidy(f"{where}: got {shown}; {allowed}"))
 
 

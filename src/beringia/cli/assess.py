@@ -192,6 +192,11 @@ def _print_summary(a: Assessment) -> None:
             "(the headline) adds the project-wide factors from reference classes, which the "
             "bottom-up misses (scope growth, estimating bias, disputes)."
         )
+    else:
+        out.print(
+            "The table above (the headline) is the inside view: bottom-up and named risks; "
+            "this scenario has no project-wide factors."
+        )
     cal = c.get("calibrated_forecast")
     if cal is not None:
         cc, cy = cal["cost_usd_bn"], cal["duration_years"]
@@ -220,10 +225,10 @@ def _print_summary(a: Assessment) -> None:
         out.print(
             f"Outside view ({ref['uplift_source']}, {ref['reference_class']}, on the bottom-up "
             f"median {money_bn(ref['estimate_usd_bn'])}): cost P10 / P50 / P90 "
-            f"{ov['p10']:,.1f} / {ov['p50']:,.1f} / {ov['p90']:,.1f}; "
-            f"${ref['unit_cost_usd_m_per_bore_km']['p50']:,.0f}m per bore-km at the median, "
-            f"percentile {ref['unit_cost_percentile_in_reference']:.0f} of the tunnels built "
-            "or under construction."
+            f"{ov['p10']:,.1f} / {ov['p50']:,.1f} / {ov['p90']:,.1f}. The headline's median "
+            f"is ${ref['unit_cost_usd_m_per_bore_km']['p50']:,.0f}m per bore-km, percentile "
+            f"{ref['unit_cost_percentile_in_reference']:.0f} of the tunnels built or under "
+            "construction."
         )
         for f in ref["flags"]:
             out.print(f"[yellow]flag:[/] {escape(f['message'])}")
@@ -266,7 +271,7 @@ def _print_summary(a: Assessment) -> None:
     out.print(bt)
     if a.tornado:
         tt = Table(title="What moves the result (rank correlation)", title_justify="left")
-        tt.add_column("input")
+        tt.add_column("input", overflow="fold")  # a long path wraps, never cut
         tt.add_column("cost", justify="right")
         tt.add_column("duration", justify="right")
         for bar in a.tornado[:5]:

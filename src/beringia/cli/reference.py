@@ -247,7 +247,8 @@ def _print_hindcast(rep: HindcastReport) -> None:
         + ("anchored to its programme" if rep.programme else "bottom-up alone")
     )
     out.print(
-        f"[bold]Hindcasts[/]: {len(rep.cases)} built tunnels, {rep.draws:,} draws each, "
+        f"[bold]Hindcasts[/]: {len(rep.cases)} built tunnel{'' if len(rep.cases) == 1 else 's'}, "
+        f"{rep.draws:,} draws each, "
         f"seed {rep.seed}; {kind}" + "".join(f"; --set {escape(o)}" for o in rep.overrides)
     )
     for m in METRICS:
