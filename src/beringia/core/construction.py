@@ -238,6 +238,10 @@ class ConstructionInputs:
     systemic_schedule: str | None = None
     ventilation_plant: str | None = None
     """Key of the cost of the ventilation and cooling plant at each attack point."""
+    ventilation_reference_m: float | None = None
+    """Route a plant of that cost serves; ``None``: every plant costs it, whatever it serves."""
+    ventilation_exponent: float | None = None
+    """A plant costs ``(route served / ventilation_reference_m) ** this`` times the plant cost."""
     station_spacing_m: float | None = None
     station_cost: str | None = None
     """Key of the cost of one emergency station (stations at most ``station_spacing_m`` apart)."""
@@ -860,6 +864,26 @@ def emergency_stations(inp: ConstructionInputs) -> int:
     return max(0, int(np.ceil(inp.length_m / inp.station_spacing_m - 1e-9)) - 1)
 
 
+def ventilation_plants(inp: ConstructionInputs) -> float:
+    """Ventilation plants in units of the reference plant: one per attack point, sized.
+
+    Each attack point's plant serves the route to the middle of the stretch on either side
+    (a portal: half its one stretch). Sized, a plant serving ``s`` metres counts
+    ``(s / ventilation_reference_m) ** ventilation_exponent`` reference plants (a cost-capacity
+    rule: the fans' duty grows with the length of tunnel they ventilate); unsized, one each.
+    """
+    if inp.ventilation_plant is None:
+        return 0.0
+    if inp.ventilation_reference_m is None or inp.ventilation_exponent is None:
+        return float(len(inp.points))
+    chain = np.array([p.chainage_m for p in inp.points], dtype=np.float64)
+    gaps = np.diff(chain)
+    served = np.zeros(chain.size)
+    served[:-1] += 0.5 * gaps
+    served[1:] += 0.5 * gaps
+    return float(np.sum((served / inp.ventilation_reference_m) ** inp.ventilation_exponent))
+
+
 def bore_km(inp: ConstructionInputs, bore: BoreIn) -> float:
     """Length of a bore (km): its span."""
     if full_span(inp, bore):
@@ -949,7 +973,11 @@ def _costs(
         * (
             running_track_km(inp) * x[inp.fit_usd_per_track_km]
             + x[inp.fit_fixed]
-            + (0.0 if inp.ventilation_plant is None else len(inp.points) * x[inp.ventilation_plant])
+            + (
+                0.0
+                if inp.ventilation_plant is None
+                else ventilation_plants(inp) * x[inp.ventilation_plant]
+            )
             + (0.0 if inp.station_cost is None else emergency_stations(inp) * x[inp.station_cost])
         ),
     }

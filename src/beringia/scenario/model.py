@@ -430,7 +430,8 @@ class FitOut(Sourced):
     """Track, power, signalling, ventilation and safety systems, then testing.
 
     Systems are sized from the tunnel where the scenario says how: a ventilation and cooling
-    plant at every attack point, and emergency stations between the portals at most
+    plant at every attack point (each scaled by the route it serves when
+    ``ventilation_reference_km`` is given), and emergency stations between the portals at most
     ``emergency_station_spacing_km`` apart; ``fixed_usd_m`` holds what does not scale.
     """
 
@@ -438,6 +439,18 @@ class FitOut(Sourced):
     fixed_usd_m: UsdM
     ventilation_plant_usd_m_each: UsdM | None = Field(
         None, description="Ventilation and cooling plant at each attack point"
+    )
+    ventilation_reference_km: float | None = Field(
+        None,
+        gt=0,
+        le=L.MAX_TUNNEL_KM,
+        description="Route km a plant of ventilation_plant_usd_m_each serves (none: a lump each)",
+    )
+    ventilation_size_exponent: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="A plant costs each x (route km it serves / ventilation_reference_km) ** this",
     )
     emergency_station_spacing_km: float | None = Field(
         None,
@@ -448,6 +461,21 @@ class FitOut(Sourced):
     emergency_station_usd_m_each: UsdM | None = Field(
         None, description="One underground emergency (fire-fighting) station"
     )
+
+    @model_validator(mode="after")
+    def _ventilation(self) -> FitOut:
+        sizing = (self.ventilation_reference_km, self.ventilation_size_exponent)
+        if (sizing[0] is None) != (sizing[1] is None):
+            raise ValueError(
+                "construction.fitout: give both ventilation_reference_km and "
+                "ventilation_size_exponent, or neither"
+            )
+        if sizing[0] is not None and self.ventilation_plant_usd_m_each is None:
+            raise ValueError(
+                "construction.fitout: ventilation_reference_km sizes ventilation_plant_usd_m_each, "
+                "which is missing"
+            )
+        return self
 
     @model_validator(mode="after")
     def _stations(self) -> FitOut:

@@ -510,6 +510,12 @@ def compile_construction(
             "construction.fitout.ventilation_plant_usd_m_each",
             c.fitout.ventilation_plant_usd_m_each,
         ),
+        ventilation_reference_m=(
+            None
+            if c.fitout.ventilation_reference_km is None
+            else c.fitout.ventilation_reference_km * 1000.0
+        ),
+        ventilation_exponent=c.fitout.ventilation_size_exponent,
         station_spacing_m=(
             None
             if c.fitout.emergency_station_spacing_km is None
