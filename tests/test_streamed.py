@@ -172,3 +172,42 @@ def test_per_draw_output_of_a_streamed_run_is_refused_before_it_runs(tmp_path: P
     assert "--draws-out" in result.output + result.stderr
     assert f"at most {STREAM_DRAWS:,} draws" in result.output + result.stderr
     assert "Traceback" not in result.output and not out.exists()
+
+
+def test_brackets_narrow_as_draws_come_in_and_stay_exact() -> None:
+    g = np.random.default_rng(3)
+    chunk, chunks_n = 20_000, 40
+    x = g.lognormal(size=chunk * chunks_n)
+    r = StreamedQuantiles(x[:chunk], x.size)
+    held = []
+    for start in range(0, x.size, chunk):
+        r.add(x[start : start + chunk])
+        held.append(r.kept())
+    got, want = r.result(), quantiles(x)
+    assert r.approximate == []
+    for k in QUANTILES:
+        assert got[k] == want[k], k
+    # kept draws stay within four fresh brackets, whose width grows as the square root of
+    # the draws seen (the pilot's brackets alone would keep a fixed share of every chunk)
+    bound = sum(
+        4.0 * 2.0 * (8.0 * np.sqrt(p / 100 * (1 - p / 100) * x.size) + 2.0) + 1.0
+        for p in QUANTILES.values()
+    )
+    assert max(held) <= bound
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), chunk=st.integers(500, 6000), ties=st.booleans())
+def test_narrowed_brackets_equal_numpy_with_ties(seed: int, chunk: int, ties: bool) -> None:
+    g = np.random.default_rng(seed)
+    x = g.normal(size=30_000)
+    if ties:
+        x = np.round(x, 2)
+    r = StreamedQuantiles(x[:chunk], x.size)
+    for start in range(0, x.size, chunk):
+        r.add(x[start : start + chunk])
+    got, want = r.result(), quantiles(x)
+    for k in QUANTILES:
+        if k not in r.approximate:
+            assert got[k] == want[k], k
+    assert r.approximate == [] or chunk < 1000

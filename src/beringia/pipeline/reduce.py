@@ -5,10 +5,13 @@ percentiles are nevertheless exact, found in one pass by bracketing: a pilot (th
 chunk, a random sample of the same draws) gives for each reported percentile an interval of
 values that contains it with overwhelming probability (:data:`SIGMAS` standard errors of a
 sample quantile's rank on either side); every chunk then adds the count of its draws below
-the interval and keeps the draws inside it. At the end the percentile's two order statistics
-are looked up among the kept draws, and the count below proves that they are the right ones.
-Should a bracket miss (the count shows it), that percentile is the pilot's, and
-:attr:`StreamedQuantiles.approximate` names it.
+the interval and keeps the draws inside it. As draws come in, each bracket is narrowed to
+the same number of standard errors of all the draws seen so far (the draws it no longer holds
+join the count below or are dropped), so the draws kept grow as the square root of the run,
+not in proportion to it. At the end the percentile's two order statistics are looked up among
+the kept draws, and the count below proves that they are the right ones. Should a bracket miss
+(the count shows it), that percentile is the pilot's, and :attr:`StreamedQuantiles.approximate`
+names it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ from beringia.core.stats import QUANTILES
 
 SIGMAS = 8.0
 """Half-width of a bracket in standard errors of the pilot quantile's rank."""
+
+NARROW_AT = 4.0
+"""A bracket holding this many times the draws a fresh bracket would is narrowed."""
+NARROW_MIN = 4096
+"""... but never below this many draws held (narrowing small brackets gains nothing)."""
 
 
 def percentile_from_order(
@@ -86,6 +94,7 @@ class StreamedQuantiles:
         if m == 0 or not np.all(np.isfinite(s)):
             raise ValueError("StreamedQuantiles: the pilot is empty or not finite")
         self.total = total
+        self.sigmas = sigmas
         self.n = 0
         self._sum = 0.0
         self._ranks = needed_ranks(total)
@@ -117,6 +126,40 @@ class StreamedQuantiles:
             self._below[k] += int(np.count_nonzero(x < lo))
             inside = x[(x >= lo) & (x <= hi)]
             self._kept[k].append(inside)
+            held = sum(a.shape[0] for a in self._kept[k])
+            if held > max(NARROW_MIN, NARROW_AT * self._width(QUANTILES[k] / 100)):
+                self._narrow(k)
+
+    def _half(self, q: float) -> float:
+        """Half-width of a bracket at quantile ``q`` over the draws seen, as a fraction."""
+        return self.sigmas * math.sqrt(q * (1 - q) / self.n) + 2.0 / self.n
+
+    def _width(self, q: float) -> float:
+        """Draws a bracket at quantile ``q`` fresh from the draws seen would hold."""
+        return 2.0 * self._half(q) * self.n
+
+    def _narrow(self, k: str) -> None:
+        """Narrow bracket ``k`` to :attr:`sigmas` standard errors of every draw seen.
+
+        The kept draws below the new bracket join the count below, those above are
+        dropped; the bracket never widens.
+        """
+        kept = np.sort(np.concatenate(self._kept[k]))
+        below, n = self._below[k], self.n
+        q = QUANTILES[k] / 100
+        d = self._half(q)
+        lo, hi = self._bounds[k]
+        i_lo = math.floor((q - d) * (n - 1)) - below
+        i_hi = math.ceil((q + d) * (n - 1)) - below
+        if 0 < i_lo < kept.shape[0]:
+            lo = float(kept[i_lo])
+        if 0 <= i_hi < kept.shape[0] - 1:
+            hi = float(kept[i_hi])
+        cut_lo = int(np.searchsorted(kept, lo, side="left"))
+        cut_hi = int(np.searchsorted(kept, hi, side="right"))
+        self._below[k] = below + cut_lo
+        self._kept[k] = [kept[cut_lo:cut_hi]]
+        self._bounds[k] = (lo, hi)
 
     def kept(self) -> int:
         """Draws held in the brackets (memory: 8 bytes each)."""
