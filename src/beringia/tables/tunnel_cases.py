@@ -66,6 +66,7 @@ Method = Literal[
 Role = Literal["running", "service", "pilot", "road"]
 AttackKind = Literal["portal", "shaft", "adit", "island"]
 Heading = Literal["east", "west"]
+ReuseRule = Literal["same-point"]
 Scope = Literal["tunnel-civil", "tunnel", "tunnel-systems", "crossing", "line", "programme"]
 """What a cost covers: ``tunnel-civil`` civil works only; ``tunnel`` the tunnel as reported
 (civil works and what the source includes); ``tunnel-systems`` the tunnel with its rail or road
@@ -218,13 +219,21 @@ class AttackPoint(Cited):
 
 
 class Geometry(Cited):
-    """The tunnel as planned before construction."""
+    """The tunnel as planned before construction.
+
+    ``tbm_count`` and ``machines_reused`` record how many TBMs drove the bores and whether
+    one drove several drives; a blind hindcast models them only if ``reuse_rule`` says how
+    (``"same-point"``: a later bore's TBM heading follows the same attack point's heading
+    in the same direction of an earlier bore, until ``tbm_count`` machines are left; see
+    :data:`beringia.models.blind.compile.REUSE_RULE`).
+    """
 
     route_length_km: Km
     bores: Annotated[list[Bore], Field(min_length=1)]
     attack_points: Annotated[list[AttackPoint], Field(min_length=1)]
     tbm_count: Annotated[int, Field(ge=0, le=50)] | None = None
     machines_reused: bool | None = None
+    reuse_rule: ReuseRule | None = None
 
 
 class Ground(Cited):
@@ -506,6 +515,13 @@ def _check_geometry(case: Case, path: str) -> None:
             0,
             case,
             f"at least 1: the bores have {tbm_km:g} km by TBM",
+        )
+    if g.reuse_rule is not None and (g.machines_reused is not True or g.tbm_count is None):
+        raise _fail(
+            f"{path}.geometry.reuse_rule",
+            g.reuse_rule,
+            case,
+            "a rule only with machines_reused = true and tbm_count given",
         )
     points: list[str] = []
     for i, ap in enumerate(g.attack_points):

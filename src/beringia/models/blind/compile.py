@@ -62,6 +62,14 @@ SPAN_SHORT = 0.97
 STOP_MARGIN_KM = 0.001
 """A stop closer than this to a bore's span end is no stop for that bore (its front ends
 there anyway)."""
+REUSE_RULE = (
+    "reuse_rule 'same-point': a TBM heading of a later bore (in the case's order) is driven "
+    "by the machine of the same attack point's heading in the same direction in the nearest "
+    "earlier bore with the same machine, bore by bore and point by point, until tbm_count "
+    "machines are left"
+)
+"""How a case's ``reuse_rule = "same-point"`` (with ``machines_reused`` and a ``tbm_count``
+below the TBM headings) becomes the scenario's ``reuse``."""
 SYSTEMS_REFERENCE_YEAR = 2016
 """Opening of the Gotthard Base Tunnel, from which the generic systems installation rate and
 commissioning time derive: cases decided before it are not blind to them."""
@@ -156,6 +164,79 @@ def _stops(case: Case, bore: Bore) -> list[dict[str, Any]]:
     ]
 
 
+def _tbm_headings(case: Case, bore: Bore) -> list[tuple[str, str]]:
+    """(point, direction) of the bore's headings that drive some length, if it is a TBM bore."""
+    if _machine(bore) == "drill-and-blast":
+        return []
+    lo, hi = _span(bore, case.geometry.route_length_km)
+    return [
+        (a.name, d)
+        for a in case.geometry.attack_points
+        if lo <= a.chainage_km <= hi
+        for d in ("west", "east")
+        if d in a.directions and (a.chainage_km > lo if d == "west" else a.chainage_km < hi)
+    ]
+
+
+@dataclass(frozen=True)
+class _Reuse:
+    """The machine reuse compiled from ``machines_reused`` and ``tbm_count``."""
+
+    by_bore: dict[str, list[dict[str, Any]]]
+    headings: int
+    """TBM headings of the case."""
+    machines: int
+    """Machines after the reuse (``headings`` minus the reuses)."""
+
+
+def _reuse(case: Case, p: BlindPriors) -> _Reuse | None:
+    """Share ``tbm_count`` machines between the TBM headings, by :data:`REUSE_RULE`.
+
+    ``None`` unless the case gives ``reuse_rule`` (with ``machines_reused`` true) and
+    ``tbm_count`` is below the TBM headings.
+    """
+    g = case.geometry
+    own = {b.name: _tbm_headings(case, b) for b in g.bores}
+    count = sum(len(h) for h in own.values())
+    if g.reuse_rule is None or not g.machines_reused or g.tbm_count is None:
+        return None
+    if g.tbm_count >= count:
+        return None
+    need = count - g.tbm_count
+    relocation = dict(p.schedule.tbm_launch_months) | {
+        "source": f"{GENERIC} (schedule.tbm_launch_months)",
+        "assumed": True,
+        "note": "no source gives it: dismantling the machine and carrying it back to its "
+        "attack point is assumed to take as long as assembling and launching it",
+    }
+    by_bore: dict[str, list[dict[str, Any]]] = {}
+    followed: set[tuple[str, str, str]] = set()
+    for k, b in enumerate(g.bores):
+        for point, d in own[b.name]:
+            earlier = next(
+                (
+                    e
+                    for e in reversed(g.bores[:k])
+                    if _machine(e) == _machine(b)
+                    and (point, d) in own[e.name]
+                    and (e.name, point, d) not in followed
+                ),
+                None,
+            )
+            if need == 0 or earlier is None:
+                continue
+            followed.add((earlier.name, point, d))
+            by_bore.setdefault(b.name, []).append(
+                {
+                    "heading": f"{point}:{d}",
+                    "after": f"{earlier.name}:{point}:{d}",
+                    "relocation_months": relocation,
+                }
+            )
+            need -= 1
+    return _Reuse(by_bore, count, g.tbm_count + need)
+
+
 def _advance_at(law: Law, d: float, ref: float, alpha: float) -> float:
     return float(law.median * (ref / d) ** (2.0 * alpha))
 
@@ -177,7 +258,9 @@ def _heading_days(
     return days
 
 
-def _notes(case: Case, cost: Law, laws: dict[str, Law], p: BlindPriors) -> list[str]:
+def _notes(
+    case: Case, cost: Law, laws: dict[str, Law], p: BlindPriors, reuse: _Reuse | None
+) -> list[str]:
     year = case.decision.year
     notes = []
     if cost.later:
@@ -219,7 +302,20 @@ def _notes(case: Case, cost: Law, laws: dict[str, Law], p: BlindPriors) -> list[
                 f"{'/'.join(sorted(zone_regimes))} rate; only its machine's lead time "
                 f"(manufacture, launch) is {_machine(b)}'s."
             )
-    unused = _unused_fields(case)
+    if reuse is not None:
+        short = reuse.machines - (case.geometry.tbm_count or 0)
+        notes.append(
+            f"Machines reused: tbm_count {case.geometry.tbm_count} for {reuse.headings} TBM "
+            f"headings; {REUSE_RULE}; each move takes as long as a launch (assumed)."
+            + (
+                f" Only {reuse.headings - reuse.machines} headings can follow another bore's "
+                f"drive so: modelled with {reuse.machines} machines ({short} more than "
+                "tbm_count; the model reuses a machine only from another bore)."
+                if short
+                else ""
+            )
+        )
+    unused = _unused_fields(case, reuse is not None)
     if unused:
         notes.append(
             "Recorded but not used by the blind compile (they change nothing in this "
@@ -228,7 +324,7 @@ def _notes(case: Case, cost: Law, laws: dict[str, Law], p: BlindPriors) -> list[
     return notes
 
 
-def _unused_fields(case: Case) -> list[str]:
+def _unused_fields(case: Case, reused: bool) -> list[str]:
     """Return the case fields given that the blind compile does not read."""
     out = []
     g = case.ground
@@ -249,9 +345,12 @@ def _unused_fields(case: Case) -> list[str]:
     areas = [b.name for b in case.geometry.bores if b.area_m2 is not None]
     if areas:
         out.append(f"area_m2 of bore {', '.join(areas)} (the diameter is diameter_m or generic)")
-    for k in ("tbm_count", "machines_reused"):
-        if getattr(case.geometry, k) is not None:
-            out.append(f"geometry.{k}")
+    given = [k for k in ("tbm_count", "machines_reused") if getattr(case.geometry, k) is not None]
+    if given and not reused:
+        out.append(
+            f"geometry.{' and '.join(given)} (read only with reuse_rule, machines_reused = "
+            "true and tbm_count below the TBM headings: then machines are reused)"
+        )
     return out
 
 
@@ -353,6 +452,7 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
     civil = base * (1.0 - p.scope.systems_share)
     time_part = civil * p.scope.civil_share_of_time
     heading_days = _heading_days(case, zones, laws, p)
+    reuse = _reuse(case, p)
     track_km = sum(_span_km(b, route) for b in g.bores if b.role in ("running", "road"))
     rate_src = (
         f"learned all-in rate {cost.median:.1f} USD m (2025) per equivalent {ref:g} m bore-km "
@@ -384,6 +484,8 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
         stops = _stops(case, b)
         if stops:
             bore["stops"] = stops
+        if reuse is not None and b.name in reuse.by_bore:
+            bore["reuse"] = reuse.by_bore[b.name]
         bores.append(bore)
 
     sched = p.schedule
@@ -463,7 +565,7 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
         actual_duration_years=case.actual_duration_years,
         estimate_usd_bn=_estimate(case),
         programme_years=_programme_years(case),
-        notes=_notes(case, cost, laws, p),
+        notes=_notes(case, cost, laws, p, reuse),
     )
 
 
