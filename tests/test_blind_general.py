@@ -354,3 +354,21 @@ def test_a_reuse_rule_needs_machines_reused_and_a_count(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as err:
         _read(tmp_path, _case_toml(geometry_extra='tbm_count = 2\nreuse_rule = "same-point"'))
     assert err.value.field.endswith("cases.0.geometry.reuse_rule")
+
+
+@pytest.mark.parametrize(
+    "headings", ['["north"]', '[{ direction = "north" }]', '[{ direction = "east", stop = 3.0 }]']
+)
+def test_a_bad_heading_says_both_forms(tmp_path: Path, headings: str) -> None:
+    with pytest.raises(ScenarioError) as err:
+        _read(tmp_path, _case_toml(shaft_headings=headings))
+    assert err.value.field.endswith("cases.0.geometry.attack_points.1.headings.0")
+    assert 'one of east, west, or a table { direction = "east" or "west"' in str(err.value)
+
+
+def test_a_stretch_without_any_heading_names_the_case(tmp_path: Path) -> None:
+    case = _read(tmp_path, _case_toml(shaft_headings="[]", far_headings="[]"))
+    with pytest.raises(ScenarioError) as err:
+        compile_case(case, case_pool([case]))
+    assert err.value.field == f"cases.{NAME}.geometry.attack_points"
+    assert "has no heading" in str(err.value)

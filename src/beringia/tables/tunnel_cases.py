@@ -201,7 +201,15 @@ class AttackPoint(Cited):
     name: Name
     kind: AttackKind
     chainage_km: Annotated[float, Field(ge=0.0, le=200.0)]
-    headings: list[Heading | HeadingStop]
+    headings: list[
+        Annotated[
+            Heading | HeadingStop,
+            Allowed(
+                'one of east, west, or a table { direction = "east" or "west", '
+                "stop_km = a chainage in km (> 0), note = text }"
+            ),
+        ]
+    ]
 
     @property
     def directions(self) -> list[str]:

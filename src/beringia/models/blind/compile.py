@@ -589,6 +589,8 @@ def _case_error(case: Case, doc: dict[str, Any], exc: ScenarioError) -> Scenario
     at = f"cases.{case.name}.geometry"
     parts = exc.field.split(".")
     allowed = f"{exc.allowed} (compiled as {exc.field})"
+    if parts[0] == "route":
+        return ScenarioError(f"{at}.attack_points", exc.value, allowed)
     if parts[:2] != ["construction", "bores"] or len(parts) < 3:
         return ScenarioError(at, exc.value, allowed)
     bore = parts[2]
