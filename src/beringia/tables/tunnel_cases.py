@@ -66,6 +66,7 @@ Method = Literal[
 Role = Literal["running", "service", "pilot", "road"]
 AttackKind = Literal["portal", "shaft", "adit", "island"]
 Heading = Literal["east", "west"]
+ReuseRule = Literal["same-point"]
 Scope = Literal["tunnel-civil", "tunnel", "tunnel-systems", "crossing", "line", "programme"]
 """What a cost covers: ``tunnel-civil`` civil works only; ``tunnel`` the tunnel as reported
 (civil works and what the source includes); ``tunnel-systems`` the tunnel with its rail or road
@@ -160,33 +161,87 @@ class Segment(Table):
 
 
 class Bore(Cited):
-    """One tube: running, service, pilot or road, with its methods along it."""
+    """One tube: running, service, pilot or road, with its methods along it.
+
+    ``from_km`` places a bore shorter than the route (a pilot or service tunnel under the
+    sea only): the chainage where its span starts; it runs ``length_km`` from there (ending at
+    the route's end at the latest). Its ``source`` (or ``assumed`` and ``note``) covers it.
+    Without it a bore shorter than 97 % of the route starts at chainage 0.
+    """
 
     name: Name
     role: Role
     length_km: Km
+    from_km: Annotated[float, Field(ge=0.0, le=200.0)] | None = None
     diameter_m: Annotated[float, Field(gt=0.0, le=20.0)] | None = None
     area_m2: Annotated[float, Field(gt=0.0, le=300.0)] | None = None
     segments: Annotated[list[Segment], Field(min_length=1)]
 
 
+class HeadingStop(Table):
+    """A heading written as a table: its direction and, optionally, where it stopped.
+
+    ``stop_km`` is the chainage where the heading stopped (a lot boundary, a meeting point
+    agreed in advance); the rest of its stretch was driven from the other side. The attack
+    point's ``source`` covers it (say in ``note`` if it is assumed).
+    """
+
+    direction: Heading
+    stop_km: Annotated[float, Field(gt=0.0, le=200.0)] | None = None
+    note: str = ""
+
+
 class AttackPoint(Cited):
-    """A place the works were driven from."""
+    """A place the works were driven from.
+
+    ``headings`` lists the directions driven from here: ``"east"``/``"west"``, or a table
+    ``{ direction = "east", stop_km = 12.3 }`` for a heading that stopped at a chainage.
+    """
 
     name: Name
     kind: AttackKind
     chainage_km: Annotated[float, Field(ge=0.0, le=200.0)]
-    headings: list[Heading]
+    headings: list[
+        Annotated[
+            Heading | HeadingStop,
+            Allowed(
+                'one of east, west, or a table { direction = "east" or "west", '
+                "stop_km = a chainage in km (> 0), note = text }"
+            ),
+        ]
+    ]
+
+    @property
+    def directions(self) -> list[str]:
+        """The directions driven from here, in the order given."""
+        return [h if isinstance(h, str) else h.direction for h in self.headings]
+
+    @property
+    def stops(self) -> dict[str, float]:
+        """Direction -> chainage (km) of the headings that stopped at a given chainage."""
+        return {
+            h.direction: h.stop_km
+            for h in self.headings
+            if not isinstance(h, str) and h.stop_km is not None
+        }
 
 
 class Geometry(Cited):
-    """The tunnel as planned before construction."""
+    """The tunnel as planned before construction.
+
+    ``tbm_count`` and ``machines_reused`` record how many TBMs drove the bores and whether
+    one drove several drives; a blind hindcast models them only if ``reuse_rule`` says how
+    (``"same-point"``: a later bore's TBM heading follows the same attack point's heading
+    in the same direction of an earlier bore, until ``tbm_count`` machines are left; see
+    :data:`beringia.models.blind.compile.REUSE_RULE`).
+    """
 
     route_length_km: Km
     bores: Annotated[list[Bore], Field(min_length=1)]
     attack_points: Annotated[list[AttackPoint], Field(min_length=1)]
     tbm_count: Annotated[int, Field(ge=0, le=50)] | None = None
     machines_reused: bool | None = None
+    reuse_rule: ReuseRule | None = None
 
 
 class Ground(Cited):
@@ -442,6 +497,16 @@ def _check_geometry(case: Case, path: str) -> None:
                 case,
                 f"at most {BORE_OVER_ROUTE:g} x route_length_km ({route})",
             )
+        if bore.from_km is not None and not (
+            bore.from_km < route and bore.from_km + bore.length_km <= route * BORE_OVER_ROUTE
+        ):
+            raise _fail(
+                f"{here}.from_km",
+                bore.from_km,
+                case,
+                f"a chainage below route_length_km ({route}) from which the bore's length "
+                f"({bore.length_km} km) ends within {BORE_OVER_ROUTE:g} x the route",
+            )
         total = sum(s.length_km for s in bore.segments)
         tol = max(SEGMENT_TOLERANCE_KM, SEGMENT_TOLERANCE_REL * bore.length_km)
         if abs(total - bore.length_km) > tol:
@@ -459,6 +524,13 @@ def _check_geometry(case: Case, path: str) -> None:
             case,
             f"at least 1: the bores have {tbm_km:g} km by TBM",
         )
+    if g.reuse_rule is not None and (g.machines_reused is not True or g.tbm_count is None):
+        raise _fail(
+            f"{path}.geometry.reuse_rule",
+            g.reuse_rule,
+            case,
+            "a rule only with machines_reused = true and tbm_count given",
+        )
     points: list[str] = []
     for i, ap in enumerate(g.attack_points):
         here = f"{path}.geometry.attack_points.{i}"
@@ -472,8 +544,21 @@ def _check_geometry(case: Case, path: str) -> None:
                 case,
                 f"a chainage from 0 to route_length_km ({route})",
             )
-        if len(set(ap.headings)) != len(ap.headings):
-            raise _fail(f"{here}.headings", ap.headings, case, "each direction at most once")
+        if len(set(ap.directions)) != len(ap.directions):
+            raise _fail(f"{here}.headings", ap.directions, case, "each direction at most once")
+        for j, h in enumerate(ap.headings):
+            if isinstance(h, str) or h.stop_km is None:
+                continue
+            east = h.direction == "east"
+            ahead = h.stop_km > ap.chainage_km if east else h.stop_km < ap.chainage_km
+            if not (ahead and h.stop_km < route):
+                raise _fail(
+                    f"{here}.headings.{j}.stop_km",
+                    h.stop_km,
+                    case,
+                    f"a chainage {h.direction} of {ap.name} ({ap.chainage_km:g} km) and inside "
+                    f"the route (0 to {route:g} km)",
+                )
     for i, adv in enumerate(case.advance):
         here = f"{path}.advance.{i}"
         if adv.bore not in bores:
@@ -532,6 +617,7 @@ __all__ = [
     "Estimate",
     "Geometry",
     "Ground",
+    "HeadingStop",
     "Money",
     "Outturn",
     "Programme",

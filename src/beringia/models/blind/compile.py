@@ -10,11 +10,18 @@ How the case becomes a scenario (one rule for every case):
 
 * **Route**: the attack points with their headings (an adit is a shaft to the model); no
   marine works; generic site works at a portal, and generic access works (sinking, driving
-  or building the access) at a shaft, adit or island.
+  or building the access) at a shaft, adit or island. A heading with a ``stop_km`` stops
+  there in every bore whose span holds both the point and the stop.
+* **Bores**: each bore's span runs from its ``from_km`` for its length (at most to the
+  route's end); without ``from_km``, a bore shorter than :data:`SPAN_SHORT` of the route
+  runs from chainage 0, any other the whole route. Each bore is driven by the machine of
+  its first segment's regime.
 * **Ground**: one ground class per regime (``hard-rock``, ``closed-face``,
   ``drill-and-blast``); zones follow the method segments of the case's longest bore, scaled
   to the route length, and force that regime's machine on every bore (other bores' own
-  segment order is not modelled: said in :attr:`Compiled.notes` where they differ).
+  segment order is not modelled: said in :attr:`Compiled.notes` where they differ; a bore
+  whose own machine differs keeps only that machine's lead time).
+* **Not used**: the case's ``ground`` and bores' ``area_m2``; the notes list them when given.
 * **Advance**: each regime's machine bores at the learned whole-drive calendar average
   (penetration = m/day / 24 at utilisation 1, scaled by the envelope's area law to each
   bore's diameter). Whole-drive averages include start-up and stoppages, so there is no
@@ -33,6 +40,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from beringia.errors import ScenarioError
 from beringia.models.blind.priors import (
     ALL_IN_SCOPES,
     PRICE_BASE_YEAR,
@@ -44,11 +52,24 @@ from beringia.models.blind.priors import (
     unit_cost_law,
     usd_bn,
 )
+from beringia.models.construction.compile import compile_construction
+from beringia.scenario.io import validate_document
 from beringia.tables.blind_priors import BlindPriors, blind_priors
 from beringia.tables.tunnel_cases import Bore, Case
 
 SPAN_SHORT = 0.97
 """A bore shorter than this fraction of the route is modelled as a span from chainage 0."""
+STOP_MARGIN_KM = 0.001
+"""A stop closer than this to a bore's span end is no stop for that bore (its front ends
+there anyway)."""
+REUSE_RULE = (
+    "reuse_rule 'same-point': a TBM heading of a later bore (in the case's order) is driven "
+    "by the machine of the same attack point's heading in the same direction in the nearest "
+    "earlier bore with the same machine, bore by bore and point by point, until tbm_count "
+    "machines are left"
+)
+"""How a case's ``reuse_rule = "same-point"`` (with ``machines_reused`` and a ``tbm_count``
+below the TBM headings) becomes the scenario's ``reuse``."""
 SYSTEMS_REFERENCE_YEAR = 2016
 """Opening of the Gotthard Base Tunnel, from which the generic systems installation rate and
 commissioning time derive: cases decided before it are not blind to them."""
@@ -86,6 +107,11 @@ def _dist(value: float) -> dict[str, Any]:
     return {"dist": "fixed", "value": value}
 
 
+def _machine(bore: Bore) -> str:
+    """Return the machine (regime) a bore is driven with: its first segment's."""
+    return REGIME_OF[bore.segments[0].method]
+
+
 def _template(case: Case) -> Bore:
     return max(case.geometry.bores, key=lambda b: b.length_km)
 
@@ -115,8 +141,100 @@ def _zones(case: Case) -> list[tuple[str, float, float]]:
     return zones
 
 
+def _span(bore: Bore, route_km: float) -> tuple[float, float]:
+    """(from, to) km of a bore on the route: from its ``from_km``, else from chainage 0."""
+    if bore.from_km is not None:
+        return bore.from_km, min(route_km, bore.from_km + bore.length_km)
+    return 0.0, bore.length_km if bore.length_km < SPAN_SHORT * route_km else route_km
+
+
 def _span_km(bore: Bore, route_km: float) -> float:
-    return bore.length_km if bore.length_km < SPAN_SHORT * route_km else route_km
+    lo, hi = _span(bore, route_km)
+    return hi - lo
+
+
+def _stops(case: Case, bore: Bore) -> list[dict[str, Any]]:
+    """Return the bore's stops: the headings stopped at a chainage inside its span."""
+    lo, hi = _span(bore, case.geometry.route_length_km)
+    return [
+        {"heading": f"{a.name}:{direction}", "stop_km": km}
+        for a in case.geometry.attack_points
+        for direction, km in sorted(a.stops.items())
+        if lo <= a.chainage_km <= hi and lo + STOP_MARGIN_KM < km < hi - STOP_MARGIN_KM
+    ]
+
+
+def _tbm_headings(case: Case, bore: Bore) -> list[tuple[str, str]]:
+    """(point, direction) of the bore's headings that drive some length, if it is a TBM bore."""
+    if _machine(bore) == "drill-and-blast":
+        return []
+    lo, hi = _span(bore, case.geometry.route_length_km)
+    return [
+        (a.name, d)
+        for a in case.geometry.attack_points
+        if lo <= a.chainage_km <= hi
+        for d in ("west", "east")
+        if d in a.directions and (a.chainage_km > lo if d == "west" else a.chainage_km < hi)
+    ]
+
+
+@dataclass(frozen=True)
+class _Reuse:
+    """The machine reuse compiled from ``machines_reused`` and ``tbm_count``."""
+
+    by_bore: dict[str, list[dict[str, Any]]]
+    headings: int
+    """TBM headings of the case."""
+    machines: int
+    """Machines after the reuse (``headings`` minus the reuses)."""
+
+
+def _reuse(case: Case, p: BlindPriors) -> _Reuse | None:
+    """Share ``tbm_count`` machines between the TBM headings, by :data:`REUSE_RULE`.
+
+    ``None`` unless the case gives ``reuse_rule`` (with ``machines_reused`` true) and
+    ``tbm_count`` is below the TBM headings.
+    """
+    g = case.geometry
+    own = {b.name: _tbm_headings(case, b) for b in g.bores}
+    count = sum(len(h) for h in own.values())
+    if g.reuse_rule is None or not g.machines_reused or g.tbm_count is None:
+        return None
+    if g.tbm_count >= count:
+        return None
+    need = count - g.tbm_count
+    relocation = dict(p.schedule.tbm_launch_months) | {
+        "source": f"{GENERIC} (schedule.tbm_launch_months)",
+        "assumed": True,
+        "note": "no source gives it: dismantling the machine and carrying it back to its "
+        "attack point is assumed to take as long as assembling and launching it",
+    }
+    by_bore: dict[str, list[dict[str, Any]]] = {}
+    followed: set[tuple[str, str, str]] = set()
+    for k, b in enumerate(g.bores):
+        for point, d in own[b.name]:
+            earlier = next(
+                (
+                    e
+                    for e in reversed(g.bores[:k])
+                    if _machine(e) == _machine(b)
+                    and (point, d) in own[e.name]
+                    and (e.name, point, d) not in followed
+                ),
+                None,
+            )
+            if need == 0 or earlier is None:
+                continue
+            followed.add((earlier.name, point, d))
+            by_bore.setdefault(b.name, []).append(
+                {
+                    "heading": f"{point}:{d}",
+                    "after": f"{earlier.name}:{point}:{d}",
+                    "relocation_months": relocation,
+                }
+            )
+            need -= 1
+    return _Reuse(by_bore, count, g.tbm_count + need)
 
 
 def _advance_at(law: Law, d: float, ref: float, alpha: float) -> float:
@@ -133,14 +251,16 @@ def _heading_days(
     days = 0.0
     for b in case.geometry.bores:
         d = bore_diameter_m(b, case.use, p)
-        span = _span_km(b, route)
+        lo, hi = _span(b, route)
         for r, a, z in zones:
-            km = max(0.0, min(z, span) - a)
+            km = max(0.0, min(z, hi) - max(a, lo))
             days += km * 1000.0 / _advance_at(laws[r], d, ref, alpha)
     return days
 
 
-def _notes(case: Case, cost: Law, laws: dict[str, Law], p: BlindPriors) -> list[str]:
+def _notes(
+    case: Case, cost: Law, laws: dict[str, Law], p: BlindPriors, reuse: _Reuse | None
+) -> list[str]:
     year = case.decision.year
     notes = []
     if cost.later:
@@ -166,13 +286,72 @@ def _notes(case: Case, cost: Law, laws: dict[str, Law], p: BlindPriors) -> list[
             "The generic systems installation rate and commissioning time derive from the "
             "Gotthard Base Tunnel (opened 2016)."
         )
-    tpl = _regimes(_template(case))
+    template = _template(case)
+    tpl = _regimes(template)
     if any(_regimes(b) != tpl for b in case.geometry.bores):
         notes.append(
             "The bores' method segments differ; every bore is modelled with the longest "
             "bore's sequence of methods."
         )
+    zone_regimes = {r for r, _ in tpl}
+    for b in case.geometry.bores:
+        if _machine(b) not in zone_regimes:
+            notes.append(
+                f"Bore {b.name} is driven {_machine(b)} but every zone takes the methods of "
+                f"the longest bore ({template.name}): it advances at the "
+                f"{'/'.join(sorted(zone_regimes))} rate; only its machine's lead time "
+                f"(manufacture, launch) is {_machine(b)}'s."
+            )
+    if reuse is not None:
+        short = reuse.machines - (case.geometry.tbm_count or 0)
+        notes.append(
+            f"Machines reused: tbm_count {case.geometry.tbm_count} for {reuse.headings} TBM "
+            f"headings; {REUSE_RULE}; each move takes as long as a launch (assumed)."
+            + (
+                f" Only {reuse.headings - reuse.machines} headings can follow another bore's "
+                f"drive so: modelled with {reuse.machines} machines ({short} more than "
+                "tbm_count; the model reuses a machine only from another bore)."
+                if short
+                else ""
+            )
+        )
+    unused = _unused_fields(case, reuse is not None)
+    if unused:
+        notes.append(
+            "Recorded but not used by the blind compile (they change nothing in this "
+            f"hindcast): {'; '.join(unused)}."
+        )
     return notes
+
+
+def _unused_fields(case: Case, reused: bool) -> list[str]:
+    """Return the case fields given that the blind compile does not read."""
+    out = []
+    g = case.ground
+    if g is not None:
+        given = [
+            k
+            for k in (
+                "hard_rock_share",
+                "fractured_share",
+                "fault_share",
+                "soft_share",
+                "max_overburden_m",
+                "max_water_pressure_bar",
+            )
+            if getattr(g, k) is not None
+        ]
+        out.append("ground" + (f" ({', '.join(given)})" if given else ""))
+    areas = [b.name for b in case.geometry.bores if b.area_m2 is not None]
+    if areas:
+        out.append(f"area_m2 of bore {', '.join(areas)} (the diameter is diameter_m or generic)")
+    given = [k for k in ("tbm_count", "machines_reused") if getattr(case.geometry, k) is not None]
+    if given and not reused:
+        out.append(
+            f"geometry.{' and '.join(given)} (read only with reuse_rule, machines_reused = "
+            "true and tbm_count below the TBM headings: then machines are reused)"
+        )
+    return out
 
 
 def _attack_points(case: Case, p: BlindPriors) -> list[dict[str, Any]]:
@@ -182,7 +361,7 @@ def _attack_points(case: Case, p: BlindPriors) -> list[dict[str, Any]]:
             "name": a.name,
             "kind": "shaft" if a.kind == "adit" else a.kind,
             "chainage_km": a.chainage_km,
-            "headings": list(a.headings),
+            "headings": a.directions,
             "source": a.source,
             "unverified": a.unverified,
             "note": a.note,
@@ -199,13 +378,16 @@ def _attack_points(case: Case, p: BlindPriors) -> list[dict[str, Any]]:
     ]
 
 
-def _machines(regimes: Sequence[str], laws: dict[str, Law], p: BlindPriors) -> list[Any]:
+def _machines(
+    classes: Sequence[str], regimes: Sequence[str], laws: dict[str, Law], p: BlindPriors
+) -> list[Any]:
+    """One machine per regime any bore starts in, each rated in every ground class."""
     s = p.schedule
     ref = p.learning.reference_diameter_m
     rates = {
         r: _dist(laws[r].median / 24.0)
         | {"source": f"learned whole-drive average: {', '.join(laws[r].names)}"}
-        for r in regimes
+        for r in classes
     }
     util = {r: _dist(1.0) | {"source": "a calendar average includes every stop"} for r in rates}
     out = []
@@ -270,6 +452,7 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
     civil = base * (1.0 - p.scope.systems_share)
     time_part = civil * p.scope.civil_share_of_time
     heading_days = _heading_days(case, zones, laws, p)
+    reuse = _reuse(case, p)
     track_km = sum(_span_km(b, route) for b in g.bores if b.role in ("running", "road"))
     rate_src = (
         f"learned all-in rate {cost.median:.1f} USD m (2025) per equivalent {ref:g} m bore-km "
@@ -278,12 +461,12 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
     bores = []
     for b in g.bores:
         d = bore_diameter_m(b, case.use, p)
-        span = _span_km(b, route)
+        lo, hi = _span(b, route)
         bore: dict[str, Any] = {
             "name": b.name,
             "role": "service" if b.role in ("service", "pilot") else "running",
             "diameter_m": d,
-            "machine": REGIME_OF[b.segments[0].method],
+            "machine": _machine(b),
             "cost_reference_diameter_m": ref,
             "source": b.source,
             "unverified": b.unverified,
@@ -294,8 +477,15 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
             | {"source": rate_src, "note": f"over {heading_days:.0f} planned heading-days"},
             "performance_factor": dict(p.schedule.performance_factor) | {"source": GENERIC},
         }
-        if span < route:
-            bore["to_km"] = span
+        if b.from_km is not None:
+            bore["from_km"] = lo
+        if hi < route:
+            bore["to_km"] = hi
+        stops = _stops(case, b)
+        if stops:
+            bore["stops"] = stops
+        if reuse is not None and b.name in reuse.by_bore:
+            bore["reuse"] = reuse.by_bore[b.name]
         bores.append(bore)
 
     sched = p.schedule
@@ -337,7 +527,9 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
                 "area_exponent": dict(sched.area_exponent) | {"source": GENERIC},
                 "source": "data/drive_averages.toml (caps use every drive, later ones too)",
             },
-            "machines": _machines(regimes, laws, p),
+            "machines": _machines(
+                regimes, sorted(set(regimes) | {_machine(b) for b in g.bores}), laws, p
+            ),
             "bores": bores,
             "cross_passages": {
                 "spacing_m": sched.cross_passage_spacing_m,
@@ -363,6 +555,7 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
             | {"source": p.owner.source, "unverified": p.owner.unverified},
         },
     }
+    _check(case, doc)
     return Compiled(
         case=case,
         document=doc,
@@ -372,8 +565,44 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
         actual_duration_years=case.actual_duration_years,
         estimate_usd_bn=_estimate(case),
         programme_years=_programme_years(case),
-        notes=_notes(case, cost, laws, p),
+        notes=_notes(case, cost, laws, p, reuse),
     )
+
+
+def _check(case: Case, doc: dict[str, Any]) -> None:
+    """Validate the compiled scenario; a fault is reported on the case's own field.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``cases.<case>.geometry...`` (the bore, or the attack point's headings for a
+        stop), the value and what is allowed; never a compiled field alone.
+    """
+    try:
+        compile_construction(validate_document(doc))
+    except ScenarioError as exc:
+        raise _case_error(case, doc, exc) from None
+
+
+def _case_error(case: Case, doc: dict[str, Any], exc: ScenarioError) -> ScenarioError:
+    """Restate an error of the compiled document on the case field it comes from."""
+    at = f"cases.{case.name}.geometry"
+    parts = exc.field.split(".")
+    allowed = f"{exc.allowed} (compiled as {exc.field})"
+    if parts[0] == "route":
+        return ScenarioError(f"{at}.attack_points", exc.value, allowed)
+    if parts[:2] != ["construction", "bores"] or len(parts) < 3:
+        return ScenarioError(at, exc.value, allowed)
+    bore = parts[2]
+    rest = parts[3:]
+    if rest[:1] == ["stops"] and len(rest) >= 2 and rest[1].isdigit():
+        stops = next(b for b in doc["construction"]["bores"] if b["name"] == bore)["stops"]
+        point = str(stops[int(rest[1])]["heading"]).split(":")[0]
+        return ScenarioError(f"{at}.attack_points.{point}.headings", exc.value, allowed)
+    if rest[:1] == ["machine"]:
+        return ScenarioError(f"{at}.bores.{bore}.segments", exc.value, allowed)
+    tail = "" if not rest or rest[0] not in ("from_km", "to_km") else ".from_km"
+    return ScenarioError(f"{at}.bores.{bore}{tail}", exc.value, allowed)
 
 
 def _actual_cost(case: Case) -> float | None:
