@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import beringia
-from beringia.core.construction import emergency_stations, simulate_block
+from beringia.core.construction import emergency_stations, simulate_block, ventilation_plants
 from beringia.errors import ScenarioError
 from beringia.models.construction.compile import compile_construction
 from beringia.scenario.io import read_document
@@ -33,7 +33,9 @@ def test_fitout_pays_for_every_station_and_plant() -> None:
     a, b = simulate_block(inp, 1, 0, 500), simulate_block(without, 1, 0, 500)
     extra = a.breakdown_usd_bn["fitout"] - b.breakdown_usd_bn["fitout"]
     x = a.inputs
-    plants = len(inp.points) * x["construction.fitout.ventilation_plant_usd_m_each"]
+    # each plant sized by the route it serves (four attack points: 4.48 reference plants)
+    assert ventilation_plants(inp) == pytest.approx(4.48, abs=0.005)
+    plants = ventilation_plants(inp) * x["construction.fitout.ventilation_plant_usd_m_each"]
     stations = 4 * x["construction.fitout.emergency_station_usd_m_each"]
     materials = x["construction.arctic.materials_cost_factor"]
     np.testing.assert_allclose(extra, materials * (plants + stations) / 1000.0)
