@@ -14,6 +14,7 @@ from beringia.core.calendar import MONTH_DAYS, YEAR_DAYS, seasonal_finish
 from beringia.core.construction import advance_limit
 from beringia.core.distributions import DistSpec, mean, ppf
 from beringia.core.headings import solve_fronts
+from beringia.errors import ScenarioError
 from beringia.models.construction.compile import compile_construction
 
 BOREDAYS = 12_000 / 12.0  # 12 km at 2 m/h x 0.25 x 24 h
@@ -299,6 +300,40 @@ def test_site_supply_caps_the_advance_it_feeds(
     np.testing.assert_allclose(
         a.headings[0].duration_years, slower * BOREDAYS / YEAR_DAYS, rtol=1e-12
     )
+
+
+@pytest.mark.parametrize(
+    ("limits", "slower"),
+    [
+        # spoil for 6 m/day of face, deliveries for 24: spoil governs, halving 12 m/day
+        ({"supply_m3_per_day": 24.0, "spoil_m3_per_day": 6.0}, 2.0),
+        # deliveries for 6, spoil for 24: deliveries govern
+        ({"supply_m3_per_day": 6.0, "spoil_m3_per_day": 24.0}, 2.0),
+        # power: 24 h x P MW / 0.5 MWh per m3 = 6 m/day of face
+        ({"power_mw": 0.125}, 2.0),
+        # every limit above 12 m/day: none binds
+        ({"supply_m3_per_day": 24.0, "spoil_m3_per_day": 30.0, "power_mw": 1.0}, 1.0),
+    ],
+)
+def test_the_least_of_deliveries_spoil_and_power_caps_the_advance(
+    hand_doc: dict[str, Any], limits: dict[str, float], slower: float
+) -> None:
+    site = hand_doc["route"]["attack_points"][0]
+    face = _face_m2(hand_doc)
+    for key, value in limits.items():
+        # in metres of face a day; power in MW per m2 of face (x 24 h / 0.5 MWh per m3)
+        site[key] = {"dist": "fixed", "value": value * face}
+    hand_doc["construction"]["power_mwh_per_m3"] = {"dist": "fixed", "value": 0.5}
+    a = run(hand_doc)
+    np.testing.assert_allclose(
+        a.headings[0].duration_years, slower * BOREDAYS / YEAR_DAYS, rtol=1e-12
+    )
+
+
+def test_site_power_needs_the_energy_per_m3(hand_doc: dict[str, Any]) -> None:
+    hand_doc["route"]["attack_points"][0]["power_mw"] = {"dist": "fixed", "value": 10.0}
+    with pytest.raises(ScenarioError, match="power_mwh_per_m3"):
+        beringia.load_scenario(hand_doc)
 
 
 def test_the_stricter_site_governs_its_stretch(hand_doc: dict[str, Any]) -> None:

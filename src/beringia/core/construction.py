@@ -86,7 +86,11 @@ class PointIn:
     site_cost: str
     overhead: str
     supply: str | None = None
-    """Excavated volume per day (m³) the site's supply sustains over the year; None: any."""
+    """Excavated volume per day (m³) the site's deliveries sustain over the year; None: any."""
+    spoil: str | None = None
+    """Excavated volume per day (m³) whose spoil the site can place or ship; None: any."""
+    power: str | None = None
+    """Electric power (MW) the site has for the works; None: any."""
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,8 @@ class ConstructionInputs:
     systemic_schedule: str | None = None
     ventilation_plant: str | None = None
     """Key of the cost of the ventilation and cooling plant at each attack point."""
+    power_energy: str | None = None
+    """Key of the energy per m³ excavated (MWh), which turns a site's power into m³ a day."""
     ventilation_reference_m: float | None = None
     """Route a plant of that cost serves; ``None``: every plant costs it, whatever it serves."""
     ventilation_exponent: float | None = None
@@ -556,12 +562,30 @@ def _days_per_metre(
     return out
 
 
+def site_capacity(
+    inp: ConstructionInputs, p: PointIn, x: Mapping[str, FloatArray]
+) -> FloatArray | None:
+    """Excavated m³ a day a site sustains: the least of its deliveries, spoil and power.
+
+    Power ``P`` MW turns into ``24 P / e`` m³ a day with ``e`` MWh per m³ excavated
+    (``inp.power_energy``). ``None`` when the site has no limit.
+    """
+    limits = [x[k] for k in (p.supply, p.spoil) if k is not None]
+    if p.power is not None and inp.power_energy is not None:
+        limits.append(24.0 * x[p.power] / x[inp.power_energy])
+    if not limits:
+        return None
+    out: FloatArray = limits[0] if len(limits) == 1 else np.minimum.reduce(limits)
+    return out
+
+
 def supply_floor(
     inp: ConstructionInputs, ground: Ground, x: Mapping[str, FloatArray], f_time: FloatArray
 ) -> FloatArray | None:
     """Least days per metre of each run that the supply of the sites driving it allows, (K, n).
 
-    A site whose supply sustains ``S`` m³ of excavation a day, with headings whose faces add
+    A site whose supply sustains ``S`` m³ of excavation a day (:func:`site_capacity`: the
+    least of its deliveries, spoil and power), with headings whose faces add
     up to ``V`` m² (every heading launched there, all bores), can advance each of them at
     most ``S / V`` m a day while they bore together (an approximation: one that has stopped
     frees no supply for the others). A run between two sites takes at least the larger of
@@ -570,7 +594,8 @@ def supply_floor(
     the machines' caps the floor is divided by the programme factor ``f_time``, since every
     date is later multiplied by it. ``None`` when no site has a supply limit.
     """
-    if all(p.supply is None for p in inp.points):
+    capacity = [site_capacity(inp, p, x) for p in inp.points]
+    if all(c is None for c in capacity):
         return None
     n = ground.length.shape[1]
     m = len(inp.points)
@@ -578,11 +603,11 @@ def supply_floor(
     east = np.array([any(h.point == j and h.direction == "east" for h in hds) for j in range(m)])
     west = np.array([any(h.point == j and h.direction == "west" for h in hds) for j in range(m)])
     per_point = np.zeros((m, n))
-    for j, p in enumerate(inp.points):
-        if p.supply is None:
+    for j, cap in enumerate(capacity):
+        if cap is None:
             continue
         face = sum(np.pi / 4.0 * inp.bores[h.bore].diameter_m ** 2 for h in hds if h.point == j)
-        per_point[j] = face / (x[p.supply] * f_time)
+        per_point[j] = face / (cap * f_time)
     per_gap = np.maximum(
         np.where(east[:-1, None], per_point[:-1], 0.0),
         np.where(west[1:, None], per_point[1:], 0.0),

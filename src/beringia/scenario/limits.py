@@ -133,6 +133,14 @@ MIN_SUPPLY_M3_PER_DAY = 10.0
 """Least excavated volume a site's supply may sustain (m³/day): below it nothing is built."""
 MAX_SUPPLY_M3_PER_DAY = 1e6
 """Most excavated volume a site's supply may sustain (m³/day), far above any real site."""
+MIN_SITE_POWER_MW = 0.1
+"""Least electric power a site may have for the works (MW): below it nothing is built."""
+MAX_SITE_POWER_MW = 5_000.0
+"""Most power a site may have (MW), several large power stations."""
+MIN_MWH_PER_M3 = 0.001
+"""Least energy a cubic metre of excavation may take (MWh), far below any tunnelling spread."""
+MAX_MWH_PER_M3 = 100.0
+"""Most energy a cubic metre may take (MWh), a slipped unit far above any spread."""
 """Sanity: durations in days (marine works, shipping, learning curves, event delays, terminal
 and degraded days) stay below a century."""
 

@@ -23,8 +23,10 @@ from beringia.scenario.quantities import (
     Fraction,
     KmPerMonthPerFront,
     Months,
+    MWhPerM3,
     Penetration,
     PositiveUsdMPerKm,
+    SitePowerMW,
     SupplyM3PerDay,
     UsdM,
     UsdMPerDay,
@@ -75,8 +77,18 @@ class AttackPoint(Sourced):
     supply_m3_per_day: SupplyM3PerDay | None = Field(
         None,
         description="Excavated volume (m³ in situ per day, all the site's headings together) "
-        "that its supply chain sustains averaged over the year: segments, grout, fuel, spoil "
+        "that its deliveries sustain averaged over the year: segments, grout, fuel "
         "(default: unlimited)",
+    )
+    spoil_m3_per_day: SupplyM3PerDay | None = Field(
+        None,
+        description="Excavated volume (m³ in situ per day, all the site's headings together) "
+        "whose spoil the site can place or ship, averaged over the year (default: unlimited)",
+    )
+    power_mw: SitePowerMW | None = Field(
+        None,
+        description="Electric power the site has for the works, MW; with "
+        "construction.power_mwh_per_m3 it caps the excavation a day (default: unlimited)",
     )
 
 
@@ -545,6 +557,11 @@ class Construction(Strict):
     owner_cost_fraction: Annotated[Distribution, within(0.0, L.MAX_OWNER_COST_FRACTION)] = Field(
         description="Design, supervision and owner's costs, a fraction of the construction cost"
     )
+    power_mwh_per_m3: MWhPerM3 | None = Field(
+        None,
+        description="Electric energy of the whole works per m³ excavated in situ (TBM, backup, "
+        "ventilation, segment plant): with a site's power_mw it caps that site's excavation",
+    )
     systemic: Systemic | None = Field(
         None, description="Project-wide cost and schedule factors (none: pure bottom-up)"
     )
@@ -693,6 +710,12 @@ class Scenario(Strict):
             raise ValueError(
                 f"construction.advance_envelope.regime: unknown ground classes "
                 f"{sorted(unknown)}; allowed: {sorted(classes)}"
+            )
+        powered = [p.name for p in self.route.attack_points if p.power_mw is not None]
+        if powered and self.construction.power_mwh_per_m3 is None:
+            raise ValueError(
+                f"route.attack_points.{powered[0]}.power_mw needs "
+                "construction.power_mwh_per_m3 (the energy per m³ excavated)"
             )
         for e in self.construction.events:
             unknown = set(e.rate_per_km) - classes

@@ -43,6 +43,10 @@ Years = Annotated[Distribution, within(0.0, L.MAX_YEARS)]
 """A duration in years."""
 SupplyM3PerDay = Annotated[Distribution, within(L.MIN_SUPPLY_M3_PER_DAY, L.MAX_SUPPLY_M3_PER_DAY)]
 """Excavated volume per day that a site's supply chain sustains, averaged over the year."""
+SitePowerMW = Annotated[Distribution, within(L.MIN_SITE_POWER_MW, L.MAX_SITE_POWER_MW)]
+"""Electric power a site has for the works, MW."""
+MWhPerM3 = Annotated[Distribution, within(L.MIN_MWH_PER_M3, L.MAX_MWH_PER_M3)]
+"""Energy per cubic metre excavated (in situ), MWh."""
 Hours = Annotated[Distribution, within(0.0, 24 * L.MAX_DAYS)]
 """A duration in hours."""
 AssetLife = Annotated[Distribution, within(1.0, L.MAX_ASSET_LIFE_YEARS)]

@@ -392,11 +392,9 @@ def compile_construction(
                 site_months=reg.add(k + "site_works_months", p.site_works_months),
                 site_cost=reg.add(k + "site_cost_usd_m", p.site_cost_usd_m),
                 overhead=reg.add(k + "overhead_usd_m_per_year", p.overhead_usd_m_per_year),
-                supply=(
-                    None
-                    if p.supply_m3_per_day is None
-                    else reg.add(k + "supply_m3_per_day", p.supply_m3_per_day)
-                ),
+                supply=reg.add_optional(k + "supply_m3_per_day", p.supply_m3_per_day),
+                spoil=reg.add_optional(k + "spoil_m3_per_day", p.spoil_m3_per_day),
+                power=reg.add_optional(k + "power_mw", p.power_mw),
             )
         )
     c = sc.construction
@@ -510,6 +508,7 @@ def compile_construction(
             "construction.fitout.ventilation_plant_usd_m_each",
             c.fitout.ventilation_plant_usd_m_each,
         ),
+        power_energy=reg.add_optional("construction.power_mwh_per_m3", c.power_mwh_per_m3),
         ventilation_reference_m=(
             None
             if c.fitout.ventilation_reference_km is None
