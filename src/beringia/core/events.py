@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from scipy import special
 
 from beringia.core.distributions import DistSpec, FloatArray, ppf
+from beringia.core.event_kernels import event_kernel
 from beringia.core.geology import Ground, Streams
 from beringia.core.rng import VariateCounter
 
@@ -94,12 +95,29 @@ def _slot_variates(
     jumping the generator (``advance``: a uniform double is one 64-bit output of PCG64) to
     each element's uniforms, which gives the same numbers without drawing the others.
     """
-    rows = int(slot.max()) + 1
-    counter.add(rows * n * width)
-    order = np.argsort(slot.astype(np.uint16) if rows <= 65536 else slot, kind="stable")
+    order = np.argsort(slot.astype(np.uint16) if slot.max() < 65536 else slot, kind="stable")
     flat = slot[order] * n + draw[order]  # index into the stream's (slots x n) layout
+    return _read_slots(gen, flat, n, width, counter), order
+
+
+def _read_slots(
+    gen: np.random.Generator,
+    flat: NDArray[np.intp],
+    n: int,
+    width: int,
+    counter: VariateCounter,
+    order: NDArray[np.intp] | None = None,
+) -> FloatArray:
+    """Return the ``width`` uniforms of the (slot x n) positions ``flat`` (ascending).
+
+    The reading of :func:`_slot_variates`, given the positions in slot-major order. Row
+    ``i`` of the values belongs to position ``flat[i]``; with ``order`` given, row
+    ``order[i]`` does (compiled: :mod:`beringia.core.event_kernels`).
+    """
+    rows = int(flat[-1]) // n + 1
+    counter.add(rows * n * width)
     edges = np.searchsorted(flat, np.arange(0, rows + SLOT_ROWS, SLOT_ROWS) * n)
-    out = np.empty((slot.size, width))
+    out = np.empty((flat.size, width))
     buf = np.empty((min(SLOT_ROWS, rows) * n, width))
     bitgen = gen.bit_generator
     pcg = bitgen if isinstance(bitgen, np.random.PCG64) else None  # the streams' generator
@@ -107,11 +125,19 @@ def _slot_variates(
         m = min(SLOT_ROWS, rows - s0)
         a, b = int(edges[i]), int(edges[i + 1])
         if pcg is not None and (b - a) * JUMP_COST < m * n * width:
-            _jump_read(gen, pcg, flat[a:b], s0 * n, (s0 + m) * n, width, out[a:b])
+            if order is None:
+                _jump_read(gen, pcg, flat[a:b], s0 * n, (s0 + m) * n, width, out[a:b])
+            else:
+                part = np.empty((b - a, width))
+                _jump_read(gen, pcg, flat[a:b], s0 * n, (s0 + m) * n, width, part)
+                out[order[a:b]] = part
             continue
         gen.random(out=buf[: m * n])
-        np.take(buf, flat[a:b] - s0 * n, axis=0, out=out[a:b])
-    return out, order
+        if order is None:
+            np.take(buf, flat[a:b] - s0 * n, axis=0, out=out[a:b])
+        else:
+            event_kernel("_gather_rows_loop")(buf, flat[a:b] - s0 * n, order[a:b], out)
+    return out
 
 
 def _jump_read(
@@ -162,6 +188,11 @@ def poisson_ppf(mean: FloatArray, u: FloatArray) -> NDArray[np.intp]:
             idx, mean_c, u_c = idx[more], mean_c[more], u_c[more]
             term_c, cdf_c, k_c = term_c[more], cdf_c[more], k_c[more]
     return k
+
+
+COMPILED = True
+"""Run :func:`add_events` compiled (:mod:`beringia.core.event_kernels`); False: the NumPy
+twin (:func:`_add_events_numpy`), the test oracle (the same numbers, slower)."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +258,78 @@ def add_events(
     computed only where ``u < lambda`` (a necessary condition, since
     ``1 - exp(-lambda) <= lambda``). The first-event variates are indexed by zone
     and run, so a longer zone only adds events at its end (common random numbers).
+
+    Compiled (:mod:`beringia.core.event_kernels`) when :data:`COMPILED`, else the NumPy
+    twin (:func:`_add_events_numpy`); both give the same numbers.
     """
+    if COMPILED:
+        return _add_events_compiled(events, ground, bore, rates, run_time, streams, counter)
+    return _add_events_numpy(events, ground, bore, rates, run_time, streams, counter)
+
+
+def _add_events_compiled(
+    events: tuple[EventIn, ...],
+    ground: Ground,
+    bore: str,
+    rates: EventRates | None,
+    run_time: FloatArray,
+    streams: Streams,
+    counter: VariateCounter,
+) -> FloatArray:
+    """:func:`add_events` with the bookkeeping compiled; the transcendentals and draws in NumPy."""
+    n = run_time.shape[1]
+    if rates is None:
+        return np.zeros(n)
+    lam = np.ascontiguousarray(rates.per_run).ravel()
+    u_first = np.empty(rates.per_run.shape)
+    for zone, start, stop in ground.zone_rows:
+        streams(f"events/{bore}/{zone}/first").random(out=u_first[start:stop])
+    counter.add(lam.size)
+    u_flat = u_first.ravel()
+    cand, positive = event_kernel("_candidates_loop")(u_flat, lam)
+    counter.use(uniform=int(positive))
+    first = -np.log1p(-u_flat[cand])
+    cum = rates.cumulative  # (Z, T, C * n)
+    draw, mean, cum_rates, flat_hit, pos = event_kernel("_hits_loop")(
+        cand,
+        first,
+        lam,
+        np.ascontiguousarray(ground.flat_cls).ravel(),
+        rates.zone_of_run,
+        cum.ravel(),
+        len(events),
+        cum.shape[2],
+        n,
+    )
+    cost = np.zeros(n)
+    if draw.size == 0:
+        return cost
+    # The hits by draw (then chainage); the streams are read slot-major as in the NumPy twin.
+    slot_order = event_kernel("_slot_order_loop")
+    order, flat = slot_order(draw, np.ones(draw.size, dtype=np.int64), n)
+    u_count = _read_slots(streams(f"events/{bore}/count"), flat, n, 1, counter, order)
+    counter.use(uniform=draw.size)
+    count = event_kernel("_poisson_loop")(mean, np.exp(-mean), u_count.ravel())
+    order, flat = slot_order(draw, count, n)  # the events, by draw
+    u = _read_slots(streams(f"events/{bore}/attributes"), flat, n, 3, counter, order)
+    counter.use(uniform=_attr_used(order.size, len(events)))
+    kind = event_kernel("_kind_loop")(u, count, cum_rates)
+    delay = per_event([ev.delay_days for ev in events], kind, u[:, 1])
+    ev_cost = per_event([ev.cost_usd_m for ev in events], kind, u[:, 2])
+    event_kernel("_sums_loop")(delay, ev_cost, count, draw, flat_hit, pos, run_time, cost)
+    return cost
+
+
+def _add_events_numpy(
+    events: tuple[EventIn, ...],
+    ground: Ground,
+    bore: str,
+    rates: EventRates | None,
+    run_time: FloatArray,
+    streams: Streams,
+    counter: VariateCounter,
+) -> FloatArray:
+    """:func:`add_events` in NumPy: the oracle of the compiled version (the same numbers)."""
     n = run_time.shape[1]
     if rates is None:
         return np.zeros(n)
