@@ -58,20 +58,19 @@ def _hits_loop(
     lam: FloatArray,
     cls: IntArray,
     zone_of_run: IntArray,
-    cum: FloatArray,
-    types: int,
-    width: int,
+    zone_stride: int,
     n: int,
-) -> tuple[IntArray, FloatArray, FloatArray, IntArray, IntArray]:  # pragma: no cover
+) -> tuple[IntArray, FloatArray, IntArray, IntArray, IntArray]:  # pragma: no cover
     """Return the candidates with ``first < lam`` (hits), sorted by draw (stable), and where.
 
     ``lam`` and ``cls`` are flat (K x n) tables of expected counts and of class columns
-    (indices into the last axis of the cumulative rates ``cum``, flat (Z, T, width)).
+    (indices into the last axis of the cumulative rates, (Z, T, width)).
 
     Returns
     -------
-    draw, mean, rates
-        By draw: each hit's draw, ``lam - first`` and cumulative rates (hits, T).
+    draw, mean, where
+        By draw: each hit's draw, ``lam - first`` and the flat index of its cumulative
+        rate of type 0, ``zone * zone_stride + class column``.
     flat, pos
         In chainage order (as the candidates): each hit's flat index into (K x n) and its
         position in the order by draw.
@@ -89,7 +88,7 @@ def _hits_loop(
     hits = start[n]
     draw = np.empty(hits, dtype=np.int64)
     mean = np.empty(hits)
-    rates = np.empty((hits, types))
+    where = np.empty(hits, dtype=np.int64)
     flat = np.empty(hits, dtype=np.int64)
     pos = np.empty(hits, dtype=np.int64)
     h = 0
@@ -106,13 +105,11 @@ def _hits_loop(
             start[d] += 1
             draw[j] = d
             mean[j] = lam[c] - first[i]
-            at = zone_of_run[run] * (types * width) + cls[c]
-            for t in range(types):
-                rates[j, t] = cum[at + t * width]
+            where[j] = zone_of_run[run] * zone_stride + cls[c]
             flat[h] = c
             pos[h] = j
             h += 1
-    return draw, mean, rates, flat, pos
+    return draw, mean, where, flat, pos
 
 
 def _poisson_loop(
@@ -185,21 +182,25 @@ def _gather_rows_loop(
             out[o, c] = buf[a, c]
 
 
-def _kind_loop(u: FloatArray, count: IntArray, rates: FloatArray) -> IntArray:  # pragma: no cover
+def _kind_loop(
+    u: FloatArray, count: IntArray, where: IntArray, cum: FloatArray, types: int, width: int
+) -> IntArray:  # pragma: no cover
     """Type of each event: the first whose cumulative rate exceeds ``u[:, 0]`` x the total.
 
-    The events are those of the hits (by draw), ``count`` of each, with their cumulative
-    rates ``rates`` (hits, T).
+    The events are those of the hits (by draw), ``count`` of each; a hit's cumulative rates
+    are ``cum[where + t * width]`` (``cum`` flat (Z, T, width)).
     """
-    types = rates.shape[1]
     kind = np.empty(u.shape[0], dtype=np.int64)
+    rates = np.empty(types)
     i = 0
     for h in range(count.size):
+        for t in range(types):
+            rates[t] = cum[where[h] + t * width]
         for _ in range(count[h]):
-            target = u[i, 0] * rates[h, types - 1]
+            target = u[i, 0] * rates[types - 1]
             k = 0
             for t in range(types):
-                if target > rates[h, t]:
+                if target > rates[t]:
                     k += 1
             kind[i] = min(k, types - 1)
             i += 1

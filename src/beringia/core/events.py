@@ -290,15 +290,13 @@ def _add_events_compiled(
     counter.use(uniform=int(positive))
     first = -np.log1p(-u_flat[cand])
     cum = rates.cumulative  # (Z, T, C * n)
-    draw, mean, cum_rates, flat_hit, pos = event_kernel("_hits_loop")(
+    draw, mean, where, flat_hit, pos = event_kernel("_hits_loop")(
         cand,
         first,
         lam,
         np.ascontiguousarray(ground.flat_cls).ravel(),
         rates.zone_of_run,
-        cum.ravel(),
-        len(events),
-        cum.shape[2],
+        cum.shape[1] * cum.shape[2],
         n,
     )
     cost = np.zeros(n)
@@ -313,7 +311,7 @@ def _add_events_compiled(
     order, flat = slot_order(draw, count, n)  # the events, by draw
     u = _read_slots(streams(f"events/{bore}/attributes"), flat, n, 3, counter, order)
     counter.use(uniform=_attr_used(order.size, len(events)))
-    kind = event_kernel("_kind_loop")(u, count, cum_rates)
+    kind = event_kernel("_kind_loop")(u, count, where, cum.ravel(), len(events), cum.shape[2])
     delay = per_event([ev.delay_days for ev in events], kind, u[:, 1])
     ev_cost = per_event([ev.cost_usd_m for ev in events], kind, u[:, 2])
     event_kernel("_sums_loop")(delay, ev_cost, count, draw, flat_hit, pos, run_time, cost)
