@@ -28,13 +28,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from types import FunctionType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from beringia.core.kernels import _pairwise_leaf, pairwise_sum  # noqa: F401 (compiled here)
+from beringia.core.kernels import (  # noqa: F401 (the pairwise sum is compiled here)
+    _pairwise_leaf,
+    compile_loops,
+    pairwise_sum,
+)
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -269,15 +272,7 @@ _LOOPS = (
 @cache
 def _compiled() -> dict[str, Callable[..., Any]]:
     """Compile every loop in one namespace where their names are the compiled functions."""
-    import numba
-
-    namespace: dict[str, Any] = dict(globals())
-    out: dict[str, Callable[..., Any]] = {}
-    for name in _LOOPS:
-        fn = globals()[name]
-        copy = FunctionType(fn.__code__, namespace, name, fn.__defaults__)
-        out[name] = namespace[name] = numba.njit(cache=True, nogil=True)(copy)
-    return out
+    return compile_loops(globals(), _LOOPS)
 
 
 def event_kernel(name: str) -> Callable[..., Any]:

@@ -575,18 +575,30 @@ _LOOPS = (
 )
 
 
-@cache
-def _compiled() -> dict[str, Callable[..., Any]]:
-    """Compile every loop in one namespace where their names are the compiled functions."""
+def compile_loops(
+    module_globals: dict[str, Any], names: tuple[str, ...]
+) -> dict[str, Callable[..., Any]]:
+    """Compile the loops ``names`` of a module in one namespace where their names are compiled.
+
+    Each loop calls the others by their global names; compiled in a copy of the module's
+    globals where those names are the compiled functions, they call each other compiled.
+    The cache (numba ``cache=True``) lies beside the module the loops' code comes from.
+    """
     import numba
 
-    namespace: dict[str, Any] = dict(globals())
+    namespace: dict[str, Any] = dict(module_globals)
     out: dict[str, Callable[..., Any]] = {}
-    for name in _LOOPS:
-        fn = globals()[name]
+    for name in names:
+        fn = module_globals[name]
         copy = FunctionType(fn.__code__, namespace, name, fn.__defaults__)
         out[name] = namespace[name] = numba.njit(cache=True, nogil=True)(copy)
     return out
+
+
+@cache
+def _compiled() -> dict[str, Callable[..., Any]]:
+    """Compile every loop in one namespace where their names are the compiled functions."""
+    return compile_loops(globals(), _LOOPS)
 
 
 def kernel(name: str) -> Callable[..., Any]:
