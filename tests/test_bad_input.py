@@ -460,6 +460,16 @@ SET_CASES = [
         ("construction.events.collapse.pressure_factor", "deep", "'air', 'mixed-gas'"),
     ),
     (
+        "set-site-power-too-small",
+        ["route.attack_points.big-diomede.power_mw=0.1", "construction.power_mwh_per_m3=1"],
+        ("route.attack_points.big-diomede.power_mw", "would last", "raise it"),
+    ),
+    (
+        "set-site-power-without-energy",
+        ["route.attack_points.big-diomede.power_mw=40"],
+        ("big-diomede.power_mw", "construction.power_mwh_per_m3"),
+    ),
+    (
         "set-second-of-two-bad",
         ["construction.arctic.labour_cost_factor=1.0", "construction.foo=1"],
         ("construction.foo", "unknown field"),

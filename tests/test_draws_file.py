@@ -73,3 +73,13 @@ def test_cli_draws_out_to_a_folder_fails_before_the_run(runner: CliRunner, cwd: 
     assert "--draws-out" in res.output and "Traceback" not in res.output
     assert sorted(p.name for p in cwd.iterdir()) == ["folder"]
     assert list((cwd / "folder").iterdir()) == []
+
+
+def test_draws_carry_the_inside_view_never_above_the_headline() -> None:
+    import beringia
+
+    a = beringia.assess(beringia.load_scenario("bering-strait"), draws=400, seed=9)
+    t = a.draws(inputs=False)
+    assert (t["inside.cost_usd_bn"] <= t["cost_usd_bn"]).all()
+    assert (t["inside.duration_years"] <= t["duration_years"]).all()
+    assert (t["inside.cost_usd_bn"] == t["cost_usd_bn"] - t["cost.systemic_usd_bn"]).mean() > 0.99

@@ -63,6 +63,7 @@ def test_fitout_cost_follows_the_plants() -> None:
         ["construction.fitout.ventilation_size_exponent=null"],
         ["construction.fitout.ventilation_size_exponent=1.5"],
         ["construction.fitout.ventilation_reference_km=0"],
+        ["construction.fitout.ventilation_reference_km=0.001"],
     ],
 )
 def test_bad_sizing_is_refused(overrides: list[str]) -> None:

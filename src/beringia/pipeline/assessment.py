@@ -187,7 +187,8 @@ class Assessment:
     def draws(self, inputs: bool = True) -> pd.DataFrame:
         """Per-draw results (and sampled inputs) as a labelled table, one row per draw.
 
-        Columns: ``cost_usd_bn`` and ``duration_years`` (construction, 2025 USD), one
+        Columns: ``cost_usd_bn`` and ``duration_years`` (construction, 2025 USD), the inside
+        view's ``inside.cost_usd_bn`` and ``inside.duration_years``, one
         ``cost.<component>_usd_bn`` per cost component, ``heading.<name>.length_km`` and
         ``.duration_years`` per heading; with a corridor, ``tunnel.*`` and ``corridor.*``
         (NPV and IRR without and with the residual value, payback year, revenue-cost ratio,
@@ -220,6 +221,12 @@ class Assessment:
         cols: dict[str, FloatArray] = {
             "cost_usd_bn": self.cost_usd_bn,
             "duration_years": self.duration_years,
+            "inside.cost_usd_bn": self.inside_cost_usd_bn,
+            "inside.duration_years": (
+                self.duration_years
+                if self.inside_duration_years is None
+                else self.inside_duration_years
+            ),
         }
         for k in COMPONENTS:
             cols[f"cost.{k}_usd_bn"] = self.breakdown_usd_bn[k]

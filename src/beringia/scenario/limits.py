@@ -133,6 +133,8 @@ MIN_SUPPLY_M3_PER_DAY = 10.0
 """Least excavated volume a site's supply may sustain (m³/day): below it nothing is built."""
 MAX_SUPPLY_M3_PER_DAY = 1e6
 """Most excavated volume a site's supply may sustain (m³/day), far above any real site."""
+MIN_VENTILATION_REFERENCE_KM = 1.0
+"""Least route a reference ventilation plant serves (km): less is a slipped unit (m for km)."""
 MIN_SITE_POWER_MW = 0.1
 """Least electric power a site may have for the works (MW): below it nothing is built."""
 MAX_SITE_POWER_MW = 5_000.0

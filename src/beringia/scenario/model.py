@@ -454,7 +454,7 @@ class FitOut(Sourced):
     )
     ventilation_reference_km: float | None = Field(
         None,
-        gt=0,
+        ge=L.MIN_VENTILATION_REFERENCE_KM,
         le=L.MAX_TUNNEL_KM,
         description="Route km a plant of ventilation_plant_usd_m_each serves (none: a lump each)",
     )

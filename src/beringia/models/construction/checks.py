@@ -11,7 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from beringia.core.calendar import MONTH_DAYS
-from beringia.core.construction import COMPONENTS, ConstructionInputs, advance_limit, headings
+from beringia.core.construction import (
+    COMPONENTS,
+    ConstructionInputs,
+    Heading,
+    advance_limit,
+    headings,
+)
 from beringia.core.distributions import ppf
 from beringia.errors import ScenarioError
 from beringia.models.construction.run import ConstructionRun
@@ -73,12 +79,40 @@ def _event_days_per_km(inp: ConstructionInputs) -> list[tuple[float, str]]:
     return out
 
 
-def _boring_culprit(inp: ConstructionInputs, bore: int) -> str:
-    """Return the input that makes a heading bore so long: slow advance or long stoppages."""
-    performance = inp.bores[bore].performance
+def _site_limit(inp: ConstructionInputs, h: Heading) -> tuple[float, str] | None:
+    """Return the median m/day the sites' limits allow heading ``h``'s stretch, and which.
+
+    The stretch's two sites that drive into it are read (the stricter governs it); each
+    site's deliveries, spoil and power (with the energy per m³: the power is named) over the
+    faces it launches. ``None`` when neither site has a limit.
+    """
+    hds = headings(inp)
+    other = h.point + 1 if h.direction == "east" else h.point - 1
+    toward = "west" if h.direction == "east" else "east"
+    drives_back = any(g.point == other and g.direction == toward for g in hds)
+    sites = [h.point, other] if drives_back else [h.point]
+    best: tuple[float, str] | None = None
+    for j in sites:
+        p = inp.points[j]
+        face = sum(np.pi / 4.0 * inp.bores[g.bore].diameter_m ** 2 for g in hds if g.point == j)
+        limits = [(_median(inp, k), k) for k in (p.supply, p.spoil) if k is not None]
+        if p.power is not None and inp.power_energy is not None:
+            limits.append((24.0 * _median(inp, p.power) / _median(inp, inp.power_energy), p.power))
+        for m3, key in limits:
+            if face > 0 and (best is None or m3 / face < best[0]):
+                best = (m3 / face, key)
+    return best
+
+
+def _boring_culprit(inp: ConstructionInputs, h: Heading) -> str:
+    """Return the input that makes a heading bore so long: slow advance, stoppages, a site."""
+    performance = inp.bores[h.bore].performance
     if _median(inp, performance) > 10.0:  # multiplies boring time; 1 is as rated
         return performance
-    key, advance = advance_limit(inp, inp.bores[bore], lambda k: _median(inp, k))
+    key, advance = advance_limit(inp, inp.bores[h.bore], lambda k: _median(inp, k))
+    site = _site_limit(inp, h)
+    if site is not None and site[0] < advance:
+        key, advance = site[1], site[0]
     advance_days_per_km = 1000.0 / advance if advance > 0 else np.inf
     events = _event_days_per_km(inp)
     if events:
@@ -105,7 +139,7 @@ def _activity_inputs(inp: ConstructionInputs) -> dict[str, str]:
         learning = _median(inp, mach.learning_days)  # costs (1 - efficiency) / 2 of it
         slow = mach.launch_months if launch >= learning / 2 else mach.learning_days
         out[f"launch: {h.label(inp)}"] = slow
-        out[f"boring: {h.label(inp)}"] = _boring_culprit(inp, h.bore)
+        out[f"boring: {h.label(inp)}"] = _boring_culprit(inp, h)
     for a, b in zip(inp.points[:-1], inp.points[1:], strict=True):
         out[f"cross-passages: {a.name} - {b.name}"] = inp.cp_months
         out[f"fit-out: {a.name} - {b.name}"] = inp.fit_rate
@@ -132,6 +166,7 @@ def _duration_culprit(inp: ConstructionInputs, run: ConstructionRun) -> tuple[st
     )
     key = _activity_inputs(inp).get(longest.name, inp.commissioning_months)
     rates = {inp.fit_rate}
+    rates |= {k for p in inp.points for k in (p.supply, p.spoil, p.power) if k is not None}
     rates |= {k for m in inp.machines for k in m.penetration + m.utilisation}
     rates |= {f"construction.machines.{m.name}.reference_diameter_m" for m in inp.machines}
     regimes = {cap.field for caps in inp.caps for cap in caps}
