@@ -346,3 +346,19 @@ def test_the_stricter_site_governs_its_stretch(hand_doc: dict[str, Any]) -> None
     for h in a.headings:
         np.testing.assert_allclose(h.length_km, 6.0, rtol=1e-9)
         np.testing.assert_allclose(h.duration_years, 6000.0 / 3.0 / YEAR_DAYS, rtol=1e-12)
+
+
+def test_a_binding_site_limit_is_flagged_with_its_pace(hand_doc: dict[str, Any]) -> None:
+    from beringia.models.reference.view import site_flags
+
+    site = hand_doc["route"]["attack_points"][0]
+    face = _face_m2(hand_doc)
+    site["power_mw"] = {"dist": "fixed", "value": 0.125 * face}  # 6 m/day at 0.5 MWh/m3
+    hand_doc["construction"]["power_mwh_per_m3"] = {"dist": "fixed", "value": 0.5}
+    inp = compile_construction(beringia.load_scenario(hand_doc))
+    (flag,) = site_flags(inp)
+    assert flag.subject.endswith(".power_mw")
+    assert flag.value == pytest.approx(6.0) and flag.limit > 6.0
+    # a limit above the machines' pace is not flagged
+    site["power_mw"] = {"dist": "fixed", "value": 10.0 * face}
+    assert site_flags(compile_construction(beringia.load_scenario(hand_doc))) == []

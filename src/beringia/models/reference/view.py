@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from beringia.core.construction import ConstructionInputs, drive_caps
+from beringia.core.construction import BoreIn, ConstructionInputs, drive_caps, headings
 from beringia.core.distributions import FloatArray, mean
 from beringia.core.stats import percentile_of, quantiles
 from beringia.models.reference.uplift import Uplift
@@ -20,7 +20,7 @@ from beringia.models.reference.uplift import Uplift
 
 @dataclass(frozen=True)
 class Flag:
-    """An input or result outside everything ever achieved in the reference set."""
+    """An input or result outside what the reference set achieved, or a site limit that governs."""
 
     subject: str
     value: float
@@ -191,6 +191,61 @@ def advance_flags(inp: ConstructionInputs, facts: ReferenceFacts) -> list[Flag]:
     return flags
 
 
+def site_flags(inp: ConstructionInputs) -> list[Flag]:
+    """Flag sites whose deliveries, spoil or power hold their faces below the machines' pace.
+
+    A site's limit (the mean of each, the least governing) over the faces it launches is a
+    pace in m/day; it is flagged when below the fastest pace its machines keep (penetration x
+    utilisation x 24 h, scaled to the bore and held at the regime's cap) in their best class.
+    """
+    alpha = mean(inp.inputs[inp.area_exponent])
+    hds = headings(inp)
+    flags: list[Flag] = []
+    for j, p in enumerate(inp.points):
+        limits = [
+            (mean(inp.inputs[k]), k, what)
+            for k, what in ((p.supply, "deliveries sustain"), (p.spoil, "spoil placement sustains"))
+            if k is not None
+        ]
+        if p.power is not None and inp.power_energy is not None:
+            m3 = 24.0 * mean(inp.inputs[p.power]) / mean(inp.inputs[inp.power_energy])
+            limits.append((m3, p.power, "power sustains"))
+        own = [h for h in hds if h.point == j]
+        if not limits or not own:
+            continue
+        m3, key, what = min(limits)
+        face = sum(np.pi / 4.0 * inp.bores[h.bore].diameter_m ** 2 for h in own)
+        pace = max(_best_pace(inp, inp.bores[h.bore], alpha) for h in own)
+        if m3 / face < pace:
+            flags.append(
+                Flag(
+                    key,
+                    m3 / face,
+                    pace,
+                    "m/day",
+                    f"{p.name}: its {what} {m3:,.0f} m3 of excavation a day, "
+                    f"{m3 / face:.1f} m/day over its {face:,.0f} m2 of faces, below the "
+                    f"{pace:.0f} m/day its machines keep in their best ground: this limit "
+                    "governs its headings (and, by the rule of the model, the other front of "
+                    "each stretch they drive into)",
+                )
+            )
+    return flags
+
+
+def _best_pace(inp: ConstructionInputs, bore: BoreIn, alpha: float) -> float:
+    """Fastest m/day a bore's machine keeps in any class, held at the class's cap (means)."""
+    mach = inp.machines[bore.machine]
+    scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
+    caps = drive_caps(inp.caps[0], bore.diameter_m, np.array([alpha]))[:, 0]
+    return float(
+        max(
+            min(mean(inp.inputs[pk]) * mean(inp.inputs[uk]) * 24.0 * scale, float(c))
+            for pk, uk, c in zip(mach.penetration, mach.utilisation, caps, strict=True)
+        )
+    )
+
+
 def reference_view(
     cost_usd_bn: FloatArray,
     bottom_up_usd_bn: FloatArray,
@@ -237,7 +292,7 @@ def reference_view(
     bore_km = route_km * bores
     unit = np.asarray(cost_usd_bn, dtype=np.float64) * 1000.0 / bore_km
     unit_q = quantiles(unit)
-    flags = advance_flags(inp, facts)
+    flags = advance_flags(inp, facts) + site_flags(inp)
     alpha = mean(inp.inputs[inp.area_exponent])
     if facts.unit_costs:
         name, low = facts.cheapest()
