@@ -16,7 +16,7 @@ from beringia.cli import app
 from beringia.errors import ScenarioError
 from beringia.models.blind.compile import REUSE_RULE, compile_case
 from beringia.pipeline.assess import assess
-from beringia.pipeline.blind import case_pool, read_cases
+from beringia.pipeline.blind import case_pool, read_cases, run_blind
 from beringia.scenario.io import validate_document
 from beringia.tables.tunnel_cases import Case, tunnel_cases
 
@@ -29,6 +29,7 @@ def _case_toml(
     main_method: str = "tbm-gripper",
     pilot_method: str = "tbm-gripper",
     pilot_from: float | None = None,
+    north_headings: str = '["east"]',
     shaft_headings: str = '["west", "east"]',
     far_headings: str = '["west"]',
     geometry_extra: str = "",
@@ -52,7 +53,7 @@ segments = [{{ method = "{method}", length_km = {km} }}]
 """
     points = ""
     for name, kind, km, headings in (
-        ("north", "portal", 0.0, '["east"]'),
+        ("north", "portal", 0.0, north_headings),
         ("shaft", "shaft", 10.0, shaft_headings),
         ("south", "portal", 20.0, far_headings),
     ):
@@ -356,14 +357,111 @@ def test_a_reuse_rule_needs_machines_reused_and_a_count(tmp_path: Path) -> None:
     assert err.value.field.endswith("cases.0.geometry.reuse_rule")
 
 
-@pytest.mark.parametrize(
-    "headings", ['["north"]', '[{ direction = "north" }]', '[{ direction = "east", stop = 3.0 }]']
-)
-def test_a_bad_heading_says_both_forms(tmp_path: Path, headings: str) -> None:
+def test_a_bad_heading_says_both_forms(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as err:
-        _read(tmp_path, _case_toml(shaft_headings=headings))
+        _read(tmp_path, _case_toml(shaft_headings='["north"]'))
     assert err.value.field.endswith("cases.0.geometry.attack_points.1.headings.0")
     assert 'one of east, west, or a table { direction = "east" or "west"' in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("heading", "key", "value", "allowed"),
+    [
+        ('{ direction = "east", stop_km = 0 }', "stop_km", "0", "a number > 0"),
+        ('{ direction = "east", stop_km = -3.0 }', "stop_km", "-3.0", "a number > 0"),
+        ('{ direction = "east", stop = 12.0 }', "stop", "12.0", "keys direction, note, stop_km"),
+        ('{ direction = "north" }', "direction", "'north'", "one of east, west"),
+    ],
+)
+def test_a_bad_heading_table_names_its_key_and_value(
+    tmp_path: Path, heading: str, key: str, value: str, allowed: str
+) -> None:
+    with pytest.raises(ScenarioError) as err:
+        _read(tmp_path, _case_toml(north_headings=f"[{heading}]"))
+    assert err.value.field.endswith(f"cases.0.geometry.attack_points.0.headings.0.{key}")
+    assert f"got {value};" in str(err.value) and allowed in str(err.value)
+
+
+def test_a_stop_past_the_next_point_driving_towards_it_is_refused(tmp_path: Path) -> None:
+    # the shaft (10 km) drives west, so north's east heading must stop at 10 km at the latest
+    with pytest.raises(ScenarioError) as err:
+        _read(tmp_path, _case_toml(north_headings='[{ direction = "east", stop_km = 15.0 }]'))
+    assert err.value.field.endswith("cases.0.geometry.attack_points.0.headings.0.stop_km")
+    assert "shaft (10 km) drives west" in str(err.value)
+    assert "at or before 10 km" in str(err.value)
+    with pytest.raises(ScenarioError) as err:
+        _read(tmp_path, _case_toml(far_headings='[{ direction = "west", stop_km = 5.0 }]'))
+    assert err.value.field.endswith("cases.0.geometry.attack_points.2.headings.0.stop_km")
+    assert "at or after 10 km" in str(err.value)
+    # up to the point, or past a point that drives the same way only, is fine
+    _read(tmp_path, _case_toml(north_headings='[{ direction = "east", stop_km = 10.0 }]'))
+    _read(
+        tmp_path,
+        _case_toml(
+            north_headings='[{ direction = "east", stop_km = 15.0 }]', shaft_headings='["east"]'
+        ),
+    )
+
+
+def test_a_placed_bore_no_heading_reaches_names_its_own_span(tmp_path: Path) -> None:
+    case = _read(tmp_path, _case_toml(pilot_from=11.0))  # 11 to 19 km: no attack point in it
+    with pytest.raises(ScenarioError) as err:
+        compile_case(case, case_pool([case]))
+    assert err.value.field == f"cases.{NAME}.geometry.bores.pilot"
+    assert err.value.value == "11 to 19 km (the bore's whole span)"
+    assert "10 to 20 km" not in str(err.value)
+
+
+def test_bores_differing_only_in_length_get_no_method_note(tmp_path: Path) -> None:
+    same = _read(
+        tmp_path, _case_toml(main_method="drill-and-blast", pilot_method="drill-and-blast")
+    )
+    assert not [n for n in compile_case(same, case_pool([same])).notes if "differ" in n]
+    other = _read(tmp_path, _case_toml(main_method="drill-and-blast", pilot_from=6.0))
+    assert [n for n in compile_case(other, case_pool([other])).notes if "differ" in n]
+
+
+@pytest.mark.parametrize("count", [0, 2])
+def test_a_reuse_rule_without_tbm_headings_is_refused(tmp_path: Path, count: int) -> None:
+    text = _case_toml(
+        main_method="drill-and-blast",
+        pilot_method="drill-and-blast",
+        geometry_extra=REUSED.format(n=count),
+    )
+    with pytest.raises(ScenarioError) as err:
+        _read(tmp_path, text)
+    assert err.value.field.endswith("cases.0.geometry.reuse_rule")
+    assert "got 'same-point'" in str(err.value)
+    assert "a case with TBM headings" in str(err.value) and "1 <= tbm_count" in str(err.value)
+
+
+def test_a_reuse_rule_with_enough_machines_is_said_to_change_nothing(tmp_path: Path) -> None:
+    case = _read(tmp_path, _case_toml(geometry_extra=REUSED.format(n=9)))
+    (note,) = [n for n in compile_case(case, case_pool([case])).notes if "Recorded" in n]
+    assert "geometry.tbm_count, machines_reused and reuse_rule" in note
+
+
+def test_the_terminal_lists_the_fields_not_used(tmp_path: Path) -> None:
+    path = tmp_path / "ground.toml"
+    path.write_text(_case_toml(ground=True))
+    result = CliRunner().invoke(app, ["hindcast", "--cases", str(path), "--draws", "200", NAME])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("Recorded but not used"))
+    assert at < lines.index("What the model gets wrong (computed from this run)")
+    mine = [line for line in lines[at:] if line.startswith("- Test twin tunnel:")]
+    assert mine == [
+        "- Test twin tunnel: ground (hard_rock_share, fault_share, max_water_pressure_bar)"
+    ]
+
+
+def test_a_set_failing_on_another_case_says_every_case_runs() -> None:
+    with pytest.raises(ScenarioError) as err:
+        run_blind(
+            ["laerdal"], draws=50, overrides=["route.attack_points.tynjadalen.chainage_km=12"]
+        )
+    assert "every case of the pool runs" in str(err.value)
+    assert "CASE:path=value" in str(err.value)
 
 
 def test_a_stretch_without_any_heading_names_the_case(tmp_path: Path) -> None:

@@ -227,6 +227,22 @@ def _hindcast_table(rep: HindcastReport, metric: Metric) -> Table:
     return t
 
 
+def _unused_lines(rep: HindcastReport) -> list[str]:
+    """One line per case whose compile notes list fields it does not use: ``label: fields``."""
+    from beringia.models.blind.compile import UNUSED_NOTE, UNUSED_WHY
+
+    out = []
+    for c in rep.cases:
+        nb = c.not_blind or ""
+        at = nb.find(UNUSED_NOTE)
+        if at >= 0:
+            text = nb[at + len(UNUSED_NOTE) :].rstrip(".")
+            for why in UNUSED_WHY.values():
+                text = text.replace(why, "")
+            out.append(f"{c.label}: {text}")
+    return out
+
+
 def _print_hindcast(rep: HindcastReport) -> None:
     from beringia.pipeline.hindcast_scores import (
         COVERAGE_GOAL,
@@ -287,6 +303,16 @@ def _print_hindcast(rep: HindcastReport) -> None:
             f"duration {f['duration'][0]:.2f} / {f['duration'][1]:.2f} / "
             f"{f['duration'][2]:.2f}; correlation {me['correlation']:.2f}."
         )
+    unused = _unused_lines(rep)
+    if unused:
+        out.print(
+            "\n[bold]Recorded but not used[/] by the blind compile (they change nothing in the "
+            "hindcast: the ground is not read; a bore's diameter is diameter_m or generic, "
+            "never area_m2; tbm_count, machines_reused and reuse_rule are read only all "
+            "together, with tbm_count below the TBM headings)"
+        )
+        for line in unused:
+            out.print(f"- {escape(line)}")
     out.print("\n[bold]What the model gets wrong[/] (computed from this run)")
     for note in findings(rep):
         out.print(f"- {escape(note)}")

@@ -105,7 +105,12 @@ def _compile(
     except ScenarioError as exc:
         if not overrides:
             raise
-        where = f"{exc.allowed} (blind hindcast {case.name}, with --set)"
+        where = (
+            f"{exc.allowed} (in blind hindcast {case.name}, with --set: every case of the pool "
+            "runs, whichever are shown, as the model error is learned from all of them, and a "
+            "plain path=value applies to each; to change one case only, write "
+            "CASE:path=value)"
+        )
         raise ScenarioError(exc.field, exc.value, where) from None
     return compiled, sc
 

@@ -26,7 +26,7 @@ document of the same layout (a :class:`~beringia.errors.ScenarioError` names the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Annotated, Any, Literal, Self
 
@@ -375,7 +375,9 @@ def parse_tunnel_cases(raw: Mapping[str, Any], field: str = FILE) -> TunnelCases
         For the first fault: the dotted field, the value and what is allowed (a type or bound,
         a figure without a source, an inconsistency such as an opening before the start).
     """
-    doc = check(TunnelCases, raw, field, _labeller(raw))
+    label = _labeller(raw)
+    _check_heading_tables(raw, field, label)
+    doc = check(TunnelCases, raw, field, label)
     names: list[str] = []
     for i, case in enumerate(doc.cases):
         if case.name in names:
@@ -418,6 +420,35 @@ def _labeller(raw: Mapping[str, Any]) -> Any:
                 if isinstance(item, Mapping) and isinstance(item.get("name"), str):
                     return f"case {item['name']!r}"
         return ""
+
+    return label
+
+
+def _check_heading_tables(raw: Mapping[str, Any], field: str, label: Any) -> None:
+    """Check each heading written as a table on its own, so a fault names its key or value.
+
+    (Checked within the union ``east | west | table``, a bad key or value would only get the
+    union's generic description.)
+    """
+    cases = raw.get("cases")
+    for i, case in enumerate(cases if isinstance(cases, list) else []):
+        geometry = case.get("geometry") if isinstance(case, Mapping) else None
+        points = geometry.get("attack_points") if isinstance(geometry, Mapping) else None
+        for j, point in enumerate(points if isinstance(points, list) else []):
+            headings = point.get("headings") if isinstance(point, Mapping) else None
+            for k, h in enumerate(headings if isinstance(headings, list) else []):
+                if not isinstance(h, Mapping):
+                    continue
+                loc: Loc = ("cases", i, "geometry", "attack_points", j, "headings", k)
+                what = str(label(loc))
+                check(HeadingStop, h, f"{field}.{'.'.join(map(str, loc))}", _fixed(what))
+
+
+def _fixed(text: str) -> Callable[[Loc], str]:
+    """Return a labeller naming every error's object ``text``."""
+
+    def label(_: Loc) -> str:
+        return text
 
     return label
 
@@ -531,6 +562,16 @@ def _check_geometry(case: Case, path: str) -> None:
             case,
             "a rule only with machines_reused = true and tbm_count given",
         )
+    tbm_bores = [b.name for b in g.bores if b.segments[0].method.startswith("tbm-")]
+    if g.reuse_rule is not None and (not tbm_bores or (g.tbm_count or 0) < 1):
+        raise _fail(
+            f"{path}.geometry.reuse_rule",
+            g.reuse_rule,
+            case,
+            "a rule only for a case with TBM headings (a bore whose first segment is by TBM; "
+            f"here {', '.join(tbm_bores) or 'none'}) and 1 <= tbm_count "
+            f"(here {g.tbm_count}): a reuse rule shares machines between TBM headings",
+        )
     points: list[str] = []
     for i, ap in enumerate(g.attack_points):
         here = f"{path}.geometry.attack_points.{i}"
@@ -558,6 +599,23 @@ def _check_geometry(case: Case, path: str) -> None:
                     case,
                     f"a chainage {h.direction} of {ap.name} ({ap.chainage_km:g} km) and inside "
                     f"the route (0 to {route:g} km)",
+                )
+            towards = "west" if east else "east"
+            lo, hi = sorted((ap.chainage_km, h.stop_km))
+            facing = sorted(
+                (o for o in g.attack_points if towards in o.directions and lo < o.chainage_km < hi),
+                key=lambda o: o.chainage_km if east else -o.chainage_km,
+            )
+            if facing:
+                nxt = facing[0]
+                raise _fail(
+                    f"{here}.headings.{j}.stop_km",
+                    h.stop_km,
+                    case,
+                    f"a stop before the next attack point that launches towards it: "
+                    f"{nxt.name} ({nxt.chainage_km:g} km) drives {towards}, so the "
+                    f"{h.direction} heading from {ap.name} ({ap.chainage_km:g} km) must stop "
+                    f"at or {'before' if east else 'after'} {nxt.chainage_km:g} km",
                 )
     for i, adv in enumerate(case.advance):
         here = f"{path}.advance.{i}"

@@ -74,6 +74,15 @@ SYSTEMS_REFERENCE_YEAR = 2016
 """Opening of the Gotthard Base Tunnel, from which the generic systems installation rate and
 commissioning time derive: cases decided before it are not blind to them."""
 GENERIC = "data/blind_priors.toml"
+UNUSED_NOTE = "Recorded but not used by the blind compile (they change nothing in this hindcast): "
+"""Opening of the note listing the case fields the compile does not read (always the last
+note, so it runs to the end of :attr:`Compiled.not_blind`)."""
+UNUSED_WHY = {
+    "area": " (the diameter is diameter_m or generic)",
+    "reuse": " (read only with reuse_rule, machines_reused = true and tbm_count below the TBM "
+    "headings: then machines are reused)",
+}
+"""Why a field listed in the :data:`UNUSED_NOTE` note is not read, as the note words it."""
 
 
 @dataclass(frozen=True)
@@ -288,7 +297,8 @@ def _notes(
         )
     template = _template(case)
     tpl = _regimes(template)
-    if any(_regimes(b) != tpl for b in case.geometry.bores):
+    methods = [r for r, _ in tpl]
+    if any([r for r, _ in _regimes(b)] != methods for b in case.geometry.bores):
         notes.append(
             "The bores' method segments differ; every bore is modelled with the longest "
             "bore's sequence of methods."
@@ -317,10 +327,7 @@ def _notes(
         )
     unused = _unused_fields(case, reuse is not None)
     if unused:
-        notes.append(
-            "Recorded but not used by the blind compile (they change nothing in this "
-            f"hindcast): {'; '.join(unused)}."
-        )
+        notes.append(f"{UNUSED_NOTE}{'; '.join(unused)}.")  # keep it the last note
     return notes
 
 
@@ -344,12 +351,16 @@ def _unused_fields(case: Case, reused: bool) -> list[str]:
         out.append("ground" + (f" ({', '.join(given)})" if given else ""))
     areas = [b.name for b in case.geometry.bores if b.area_m2 is not None]
     if areas:
-        out.append(f"area_m2 of bore {', '.join(areas)} (the diameter is diameter_m or generic)")
-    given = [k for k in ("tbm_count", "machines_reused") if getattr(case.geometry, k) is not None]
+        out.append(f"area_m2 of bore {', '.join(areas)}{UNUSED_WHY['area']}")
+    given = [
+        k
+        for k in ("tbm_count", "machines_reused", "reuse_rule")
+        if getattr(case.geometry, k) is not None
+    ]
     if given and not reused:
         out.append(
-            f"geometry.{' and '.join(given)} (read only with reuse_rule, machines_reused = "
-            "true and tbm_count below the TBM headings: then machines are reused)"
+            f"geometry.{', '.join(given[:-1])}{' and ' if len(given) > 1 else ''}{given[-1]}"
+            + UNUSED_WHY["reuse"]
         )
     return out
 
@@ -602,7 +613,24 @@ def _case_error(case: Case, doc: dict[str, Any], exc: ScenarioError) -> Scenario
     if rest[:1] == ["machine"]:
         return ScenarioError(f"{at}.bores.{bore}.segments", exc.value, allowed)
     tail = "" if not rest or rest[0] not in ("from_km", "to_km") else ".from_km"
-    return ScenarioError(f"{at}.bores.{bore}{tail}", exc.value, allowed)
+    return ScenarioError(f"{at}.bores.{bore}{tail}", _in_span(case, bore, exc), allowed)
+
+
+def _in_span(case: Case, name: str, exc: ScenarioError) -> object:
+    """Return the value of a bore's error, a stretch ``'a to b km'`` cut to the bore's span."""
+    bore = next((b for b in case.geometry.bores if b.name == name), None)
+    words = str(exc.value).split()
+    if bore is None or len(words) != 4 or words[1::2] != ["to", "km"]:
+        return exc.value
+    try:
+        a, z = float(words[0]), float(words[2])
+    except ValueError:
+        return exc.value
+    lo, hi = _span(bore, case.geometry.route_length_km)
+    a, z = max(a, lo), min(z, hi)
+    if (a, z) == (lo, hi):
+        return f"{a:g} to {z:g} km (the bore's whole span)"
+    return f"{a:g} to {z:g} km of the bore's span {lo:g} to {hi:g} km"
 
 
 def _actual_cost(case: Case) -> float | None:
@@ -627,4 +655,4 @@ def _programme_years(case: Case) -> float | None:
     return case.planned_duration_years
 
 
-__all__ = ["Compiled", "compile_case"]
+__all__ = ["UNUSED_NOTE", "UNUSED_WHY", "Compiled", "compile_case"]
