@@ -19,9 +19,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import NDArray
 
 from beringia.core.distributions import FloatArray
 from beringia.core.stats import QUANTILES
+
+IntArray = NDArray[np.int64]
 
 SIGMAS = 8.0
 """Half-width of a bracket in standard errors of the pilot quantile's rank."""
@@ -111,7 +114,9 @@ class StreamedQuantiles:
             )
             self._pilot[k] = float(pilot_q[j])
         self._below = dict.fromkeys(QUANTILES, 0)
-        self._kept: dict[str, list[FloatArray]] = {k: [] for k in QUANTILES}
+        # Each bracket's draws as distinct values and their counts: a point mass (a cost
+        # component that is zero in most draws) is one entry, not one per draw.
+        self._kept: dict[str, list[tuple[FloatArray, IntArray]]] = {k: [] for k in QUANTILES}
         self.approximate: list[str] = []
         """Percentiles whose bracket missed: the pilot's value stands in for them."""
 
@@ -124,11 +129,27 @@ class StreamedQuantiles:
         self._sum += float(np.sum(x))
         for k, (lo, hi) in self._bounds.items():
             self._below[k] += int(np.count_nonzero(x < lo))
-            inside = x[(x >= lo) & (x <= hi)]
-            self._kept[k].append(inside)
-            held = sum(a.shape[0] for a in self._kept[k])
+            values, counts = np.unique(x[(x >= lo) & (x <= hi)], return_counts=True)
+            self._kept[k].append((values, counts.astype(np.int64)))
+            held = sum(v.shape[0] for v, _ in self._kept[k])
             if held > max(NARROW_MIN, NARROW_AT * self._width(QUANTILES[k] / 100)):
                 self._narrow(k)
+
+    def _merged(self, k: str) -> tuple[FloatArray, IntArray]:
+        """Bracket ``k``'s distinct values (ascending) and the cumulative count up to each."""
+        parts = self._kept[k]
+        if not parts:
+            return np.empty(0), np.empty(0, dtype=np.int64)
+        values, inverse = np.unique(np.concatenate([v for v, _ in parts]), return_inverse=True)
+        counts = np.zeros(values.shape[0], dtype=np.int64)
+        np.add.at(counts, inverse, np.concatenate([c for _, c in parts]))
+        self._kept[k] = [(values, counts)]
+        return values, np.cumsum(counts)
+
+    @staticmethod
+    def _at(values: FloatArray, cum: IntArray, i: int) -> float:
+        """Return the ``i``-th (0-based) kept draw in order, from distinct values and counts."""
+        return float(values[int(np.searchsorted(cum, i, side="right"))])
 
     def _half(self, q: float) -> float:
         """Half-width of a bracket at quantile ``q`` over the draws seen, as a fraction."""
@@ -144,26 +165,28 @@ class StreamedQuantiles:
         The kept draws below the new bracket join the count below, those above are
         dropped; the bracket never widens.
         """
-        kept = np.sort(np.concatenate(self._kept[k]))
+        values, cum = self._merged(k)
+        total = int(cum[-1]) if cum.shape[0] else 0
         below, n = self._below[k], self.n
         q = QUANTILES[k] / 100
         d = self._half(q)
         lo, hi = self._bounds[k]
         i_lo = math.floor((q - d) * (n - 1)) - below
         i_hi = math.ceil((q + d) * (n - 1)) - below
-        if 0 < i_lo < kept.shape[0]:
-            lo = float(kept[i_lo])
-        if 0 <= i_hi < kept.shape[0] - 1:
-            hi = float(kept[i_hi])
-        cut_lo = int(np.searchsorted(kept, lo, side="left"))
-        cut_hi = int(np.searchsorted(kept, hi, side="right"))
-        self._below[k] = below + cut_lo
-        self._kept[k] = [kept[cut_lo:cut_hi]]
+        if 0 < i_lo < total:
+            lo = self._at(values, cum, i_lo)
+        if 0 <= i_hi < total - 1:
+            hi = self._at(values, cum, i_hi)
+        cut_lo = int(np.searchsorted(values, lo, side="left"))
+        cut_hi = int(np.searchsorted(values, hi, side="right"))
+        counts = np.diff(cum, prepend=0)
+        self._below[k] = below + int(cum[cut_lo - 1]) if cut_lo > 0 else below
+        self._kept[k] = [(values[cut_lo:cut_hi], counts[cut_lo:cut_hi])]
         self._bounds[k] = (lo, hi)
 
     def kept(self) -> int:
-        """Draws held in the brackets (memory: 8 bytes each)."""
-        return sum(a.shape[0] for v in self._kept.values() for a in v)
+        """Distinct values held in the brackets (memory: 16 bytes each, value and count)."""
+        return sum(v.shape[0] for parts in self._kept.values() for v, _ in parts)
 
     def result(self) -> dict[str, float]:
         """Mean and percentiles, as :func:`beringia.core.stats.quantiles` gives them.
@@ -177,11 +200,12 @@ class StreamedQuantiles:
         order: dict[int, float] = {}
         fallback: dict[str, float] = {}
         for k, (lo_r, hi_r) in self._ranks.items():
-            kept = np.sort(np.concatenate(self._kept[k]))
+            values, cum = self._merged(k)
+            total = int(cum[-1]) if cum.shape[0] else 0
             below = self._below[k]
-            if below <= lo_r and hi_r < below + kept.shape[0]:
-                order[lo_r] = float(kept[lo_r - below])
-                order[hi_r] = float(kept[hi_r - below])
+            if below <= lo_r and hi_r < below + total:
+                order[lo_r] = self._at(values, cum, lo_r - below)
+                order[hi_r] = self._at(values, cum, hi_r - below)
             else:
                 fallback[k] = self._pilot[k]
                 self.approximate.append(k)
