@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -562,17 +563,40 @@ def _days_per_metre(
     return out
 
 
+def site_limits(
+    inp: ConstructionInputs, p: PointIn, value: Callable[[str], Any]
+) -> list[tuple[Any, str, str]]:
+    """Each limit of a site as (excavated m³ a day it sustains, its input key, what it is).
+
+    ``value(key)`` gives an input: per-draw arrays in the simulation, a median or a mean in
+    checks and flags. Power ``P`` MW turns into ``24 P / e`` m³ a day with ``e`` MWh per m³
+    excavated (``inp.power_energy``).
+    """
+    out = [(value(k), k, what) for k, what in ((p.supply, "deliveries"), (p.spoil, "spoil")) if k]
+    if p.power is not None and inp.power_energy is not None:
+        out.append((24.0 * value(p.power) / value(inp.power_energy), p.power, "power"))
+    return out
+
+
+def site_face_m2(inp: ConstructionInputs, point: int) -> float:
+    """Face area (m²) of every heading launched at attack point ``point``, all bores."""
+    return float(
+        sum(
+            np.pi / 4.0 * inp.bores[h.bore].diameter_m ** 2
+            for h in headings(inp)
+            if h.point == point
+        )
+    )
+
+
 def site_capacity(
     inp: ConstructionInputs, p: PointIn, x: Mapping[str, FloatArray]
 ) -> FloatArray | None:
-    """Excavated m³ a day a site sustains: the least of its deliveries, spoil and power.
+    """Excavated m³ a day a site sustains: the least of its limits (:func:`site_limits`).
 
-    Power ``P`` MW turns into ``24 P / e`` m³ a day with ``e`` MWh per m³ excavated
-    (``inp.power_energy``). ``None`` when the site has no limit.
+    ``None`` when the site has no limit.
     """
-    limits = [x[k] for k in (p.supply, p.spoil) if k is not None]
-    if p.power is not None and inp.power_energy is not None:
-        limits.append(24.0 * x[p.power] / x[inp.power_energy])
+    limits = [m3 for m3, _, _ in site_limits(inp, p, x.__getitem__)]
     if not limits:
         return None
     out: FloatArray = limits[0] if len(limits) == 1 else np.minimum.reduce(limits)
@@ -606,8 +630,7 @@ def supply_floor(
     for j, cap in enumerate(capacity):
         if cap is None:
             continue
-        face = sum(np.pi / 4.0 * inp.bores[h.bore].diameter_m ** 2 for h in hds if h.point == j)
-        per_point[j] = face / (cap * f_time)
+        per_point[j] = site_face_m2(inp, j) / (cap * f_time)
     per_gap = np.maximum(
         np.where(east[:-1, None], per_point[:-1], 0.0),
         np.where(west[1:, None], per_point[1:], 0.0),

@@ -17,6 +17,8 @@ from beringia.core.construction import (
     Heading,
     advance_limit,
     headings,
+    site_face_m2,
+    site_limits,
 )
 from beringia.core.distributions import ppf
 from beringia.errors import ScenarioError
@@ -93,12 +95,8 @@ def _site_limit(inp: ConstructionInputs, h: Heading) -> tuple[float, str] | None
     sites = [h.point, other] if drives_back else [h.point]
     best: tuple[float, str] | None = None
     for j in sites:
-        p = inp.points[j]
-        face = sum(np.pi / 4.0 * inp.bores[g.bore].diameter_m ** 2 for g in hds if g.point == j)
-        limits = [(_median(inp, k), k) for k in (p.supply, p.spoil) if k is not None]
-        if p.power is not None and inp.power_energy is not None:
-            limits.append((24.0 * _median(inp, p.power) / _median(inp, inp.power_energy), p.power))
-        for m3, key in limits:
+        face = site_face_m2(inp, j)
+        for m3, key, _ in site_limits(inp, inp.points[j], lambda k: _median(inp, k)):
             if face > 0 and (best is None or m3 / face < best[0]):
                 best = (m3 / face, key)
     return best

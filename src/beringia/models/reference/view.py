@@ -12,7 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from beringia.core.construction import BoreIn, ConstructionInputs, drive_caps, headings
+from beringia.core.construction import (
+    BoreIn,
+    ConstructionInputs,
+    drive_caps,
+    headings,
+    site_face_m2,
+    site_limits,
+)
 from beringia.core.distributions import FloatArray, mean
 from beringia.core.stats import percentile_of, quantiles
 from beringia.models.reference.uplift import Uplift
@@ -191,6 +198,14 @@ def advance_flags(inp: ConstructionInputs, facts: ReferenceFacts) -> list[Flag]:
     return flags
 
 
+VERB = {
+    "deliveries": "deliveries sustain",
+    "spoil": "spoil placement sustains",
+    "power": "power sustains",
+}
+"""How a site flag's message names each kind of limit (:func:`site_limits`)."""
+
+
 def site_flags(inp: ConstructionInputs) -> list[Flag]:
     """Flag sites whose deliveries, spoil or power hold their faces below the machines' pace.
 
@@ -202,19 +217,13 @@ def site_flags(inp: ConstructionInputs) -> list[Flag]:
     hds = headings(inp)
     flags: list[Flag] = []
     for j, p in enumerate(inp.points):
-        limits = [
-            (mean(inp.inputs[k]), k, what)
-            for k, what in ((p.supply, "deliveries sustain"), (p.spoil, "spoil placement sustains"))
-            if k is not None
-        ]
-        if p.power is not None and inp.power_energy is not None:
-            m3 = 24.0 * mean(inp.inputs[p.power]) / mean(inp.inputs[inp.power_energy])
-            limits.append((m3, p.power, "power sustains"))
+        limits = site_limits(inp, p, lambda k: mean(inp.inputs[k]))
         own = [h for h in hds if h.point == j]
         if not limits or not own:
             continue
         m3, key, what = min(limits)
-        face = sum(np.pi / 4.0 * inp.bores[h.bore].diameter_m ** 2 for h in own)
+        what = VERB[what]
+        face = site_face_m2(inp, j)
         pace = max(_best_pace(inp, inp.bores[h.bore], alpha) for h in own)
         if m3 / face < pace:
             flags.append(
