@@ -174,19 +174,29 @@ def test_per_draw_output_of_a_streamed_run_is_refused_before_it_runs(tmp_path: P
     assert "Traceback" not in result.output and not out.exists()
 
 
-def test_brackets_narrow_as_draws_come_in_and_stay_exact() -> None:
-    g = np.random.default_rng(3)
-    chunk, chunks_n = 20_000, 40
-    x = g.lognormal(size=chunk * chunks_n)
+def _streamed(x: np.ndarray, chunk: int) -> tuple[StreamedQuantiles, list[int]]:
+    """Feed ``x`` a chunk at a time (the first chunk is the pilot); the values held after each."""
     r = StreamedQuantiles(x[:chunk], x.size)
     held = []
     for start in range(0, x.size, chunk):
         r.add(x[start : start + chunk])
         held.append(r.kept())
+    return r, held
+
+
+def _assert_exact(r: StreamedQuantiles, x: np.ndarray) -> None:
     got, want = r.result(), quantiles(x)
     assert r.approximate == []
     for k in QUANTILES:
         assert got[k] == want[k], k
+
+
+def test_brackets_narrow_as_draws_come_in_and_stay_exact() -> None:
+    g = np.random.default_rng(3)
+    chunk, chunks_n = 20_000, 40
+    x = g.lognormal(size=chunk * chunks_n)
+    r, held = _streamed(x, chunk)
+    _assert_exact(r, x)
     # kept draws stay within four fresh brackets, whose width grows as the square root of
     # the draws seen (the pilot's brackets alone would keep a fixed share of every chunk)
     bound = sum(
@@ -203,9 +213,7 @@ def test_narrowed_brackets_equal_numpy_with_ties(seed: int, chunk: int, ties: bo
     x = g.normal(size=30_000)
     if ties:
         x = np.round(x, 2)
-    r = StreamedQuantiles(x[:chunk], x.size)
-    for start in range(0, x.size, chunk):
-        r.add(x[start : start + chunk])
+    r, _ = _streamed(x, chunk)
     got, want = r.result(), quantiles(x)
     for k in QUANTILES:
         if k not in r.approximate:
@@ -220,13 +228,6 @@ def test_a_point_mass_is_kept_as_one_value_and_stays_exact() -> None:
     g = np.random.default_rng(5)
     chunk = 20_000
     x = np.where(g.random(chunk * 30) < 0.7, 0.0, g.lognormal(size=chunk * 30))
-    r = StreamedQuantiles(x[:chunk], x.size)
-    held = []
-    for start in range(0, x.size, chunk):
-        r.add(x[start : start + chunk])
-        held.append(r.kept())
-    got, want = r.result(), quantiles(x)
-    assert r.approximate == []
-    for k in QUANTILES:
-        assert got[k] == want[k], k
+    r, held = _streamed(x, chunk)
+    _assert_exact(r, x)
     assert max(held) < 0.05 * x.size
