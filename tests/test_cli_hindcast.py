@@ -169,3 +169,21 @@ def test_targeted_set_changes_only_its_case(tmp_path: Path) -> None:
     assert [n for n in inside if inside[n] != changed[n]] == ["laerdal"]
     bad = runner.invoke(app, ["hindcast", "-n", "200", "--set", "nosuch:a.b=1"])
     assert_clean_failure(bad, tmp_path, "--set", "CASE:path=value")
+
+
+def test_the_terminal_shows_how_each_case_was_modelled() -> None:
+    """The compile's notes reach the terminal, not only --json and --report."""
+    runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
+    args = ["hindcast", "seelisberg", "laerdal", "-n", "200"]
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0, text.output
+    data = _json(runner, *args[1:])
+    notes = {c["name"]: c["model_notes"] for c in data["cases"]}
+    assert notes["seelisberg"]
+    assert "How the cases were modelled (the compile's notes)" in text.stdout
+    shared = [n for n in notes["seelisberg"] if n in notes["laerdal"]]
+    for n in notes["seelisberg"]:
+        if n.startswith("Recorded but not used"):
+            continue
+        line = f"- Every case: {n}" if n in shared else f"- Seelisberg Tunnel: {n}"
+        assert line in text.stdout

@@ -243,6 +243,21 @@ def _unused_lines(rep: HindcastReport) -> list[str]:
     return out
 
 
+def _model_notes(rep: HindcastReport) -> tuple[list[str], list[tuple[str, str]]]:
+    """Return the compile's notes: those every case shares, then each case's own (label, note).
+
+    The note of fields recorded but not used has its own section and is left out here.
+    """
+    from beringia.models.blind.compile import UNUSED_NOTE
+
+    notes = [[n for n in c.model_notes if not n.startswith(UNUSED_NOTE)] for c in rep.cases]
+    shared = [n for n in notes[0] if all(n in other for other in notes[1:])] if notes else []
+    own = [
+        (c.label, n) for c, ns in zip(rep.cases, notes, strict=True) for n in ns if n not in shared
+    ]
+    return shared, own
+
+
 def _print_hindcast(rep: HindcastReport) -> None:
     from beringia.pipeline.hindcast_scores import (
         COVERAGE_GOAL,
@@ -313,6 +328,13 @@ def _print_hindcast(rep: HindcastReport) -> None:
         )
         for line in unused:
             out.print(f"- {escape(line)}")
+    shared, own = _model_notes(rep)
+    if shared or own:
+        out.print("\n[bold]How the cases were modelled[/] (the compile's notes)")
+        for note in shared:
+            out.print(f"- {'Every case' if len(rep.cases) > 1 else 'The case'}: {escape(note)}")
+        for label, note in own:
+            out.print(f"- {escape(label)}: {escape(note)}")
     out.print("\n[bold]What the model gets wrong[/] (computed from this run)")
     for note in findings(rep):
         out.print(f"- {escape(note)}")

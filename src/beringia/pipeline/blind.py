@@ -25,7 +25,7 @@ from beringia.core.stats import percentile_of, quantiles
 from beringia.errors import ScenarioError
 from beringia.models.blind.compile import Compiled, compile_case
 from beringia.pipeline.assess import assess
-from beringia.pipeline.hindcast_case import HindcastCase
+from beringia.pipeline.hindcast_case import NO_OUTTURN, HindcastCase
 from beringia.scenario.io import apply_overrides, read_toml_file, validate_document
 from beringia.scenario.model import Scenario
 from beringia.tables.tunnel_cases import Case, parse_tunnel_cases, tunnel_cases
@@ -149,7 +149,7 @@ def _case(run: _Run, residual: Residual, seed: int) -> HindcastCase:
         cost_percentile_of_actual=None if actual is None else percentile_of(cost, actual),
         duration_percentile_of_actual=percentile_of(years, c.actual_duration_years),
         cost_scope=(
-            "no outturn found"
+            NO_OUTTURN
             if out is None
             else f"{out.scope}: {out.scope_note}"
             + ("" if actual is not None else " (not the tunnel's scope: cost not scored)")
@@ -162,6 +162,7 @@ def _case(run: _Run, residual: Residual, seed: int) -> HindcastCase:
         estimate_at_decision_usd_bn=c.estimate_usd_bn,
         programme_years=c.programme_years,
         not_blind=c.not_blind,
+        model_notes=tuple(c.notes),
         inside_cost_usd_bn=quantiles(run.cost),
         inside_duration_years=quantiles(run.years),
         decision_year=case.decision.year,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+NO_OUTTURN = "no outturn found"
+"""The ``cost_scope`` of a case without a recorded outturn (its cost is not scored)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,9 @@ class HindcastCase:
     """Year of the decision the inputs are known at (blind hindcasts)."""
     learned_from: dict[str, list[str]] = field(default_factory=dict)
     """Blind hindcasts: the earlier tunnels and drives each learned law came from."""
+    model_notes: tuple[str, ...] = ()
+    """Blind hindcasts: how the compile modelled the case, where it approximates or is not
+    blind (also at the end of ``not_blind``)."""
 
     def scored(self, metric: str) -> bool:
         """Whether the case has an actual to score ``metric`` ("cost" or "duration") against."""
@@ -49,15 +56,15 @@ class HindcastCase:
         """The case's title without the ``Hindcast:`` prefix and the qualifiers after it.
 
         E.g. ``"Channel Tunnel"`` for "Hindcast: Channel Tunnel (Folkestone - Coquelles),
-        as known at the 1987 decision"; the case's name when the title is empty.
+        as known at the 1987 decision" (every parenthesis dropped, wherever it stands); the
+        case's name when the title is empty.
         """
         text = self.title.strip()
         for prefix in ("blind hindcast:", "hindcast:"):
             if text.lower().startswith(prefix):
                 text = text[len(prefix) :].strip()
-        for sep in (" (", ", "):
-            text = text.split(sep, 1)[0]
-        return text.strip() or self.name
+        text = re.sub(r"\s*\([^)]*\)", "", text)  # "Hsuehshan (Snow Mountain) Tunnel"
+        return text.split(", ", 1)[0].strip() or self.name
 
     @property
     def cost_inside(self) -> bool | None:
@@ -94,6 +101,7 @@ class HindcastCase:
             },
             "decision_year": self.decision_year,
             "learned_from": self.learned_from or None,
+            "model_notes": list(self.model_notes),
             "cost_scope": self.cost_scope,
             "start": self.start,
             "end": self.end,
@@ -101,4 +109,4 @@ class HindcastCase:
         }
 
 
-__all__ = ["HindcastCase"]
+__all__ = ["NO_OUTTURN", "HindcastCase"]

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from scipy import stats
 
+from beringia.pipeline.hindcast_case import NO_OUTTURN
+
 if TYPE_CHECKING:
     from beringia.pipeline.hindcast import HindcastCase, HindcastReport
 
@@ -439,10 +441,13 @@ def benchmark_sentence(s: MetricScores) -> str | None:
         better = "larger than"
     else:
         better = "equal to"
+    digits = next(
+        (d for d in range(3, 7) if f"{b.model_error:.{d}f}" != f"{b.official_error:.{d}f}"), 3
+    )
     text = (
         f"{_WHAT[s.metric].capitalize()} against {b.official} ({b.n} of {s.n} cases have one): "
-        f"the model's median |ln(P50 / actual)| of {b.model_error:.3f} is {better} the "
-        f"official forecast's {b.official_error:.3f}. Closer to the actual: the model in "
+        f"the model's median |ln(P50 / actual)| of {b.model_error:.{digits}f} is {better} the "
+        f"official forecast's {b.official_error:.{digits}f}. Closer to the actual: the model in "
         f"{_count(b.model_closer)}, the official forecast in {_count(b.official_closer)}."
     )
     lo, hi = b.official_ratio
@@ -548,10 +553,17 @@ def blind_sentence(report: HindcastReport) -> str:
             f"Too little history for {len(widened)} of them ({_names(widened)}): some of what they "
             "learned from was finished after their decision, as each case states. "
         )
-    if unscored:
+    missing = [c.label for c in cases if c.cost_scope == NO_OUTTURN]
+    wider = [c for c in unscored if c not in missing]
+    if wider:
         text += (
-            f"The outturn of {len(unscored)} ({_names(unscored)}) covers more than the "
-            "tunnel (a crossing or a whole line): their cost is not scored."
+            f"The outturn of {len(wider)} ({_names(wider)}) covers more than the "
+            "tunnel (a crossing or a whole line): their cost is not scored. "
+        )
+    if missing:
+        text += (
+            f"No outturn was found for {len(missing)} ({_names(missing)}): their cost is not "
+            "scored."
         )
     return text.strip()
 

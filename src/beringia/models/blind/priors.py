@@ -208,19 +208,74 @@ def same_tunnel(case: Case, row: ReferenceRow) -> bool:
     )
 
 
+def _short_title(case: Case) -> str:
+    return case.title.split("(")[0].strip().casefold()
+
+
+def same_case(case: Case, other: Case) -> bool:
+    """Whether ``other`` is the tunnel of ``case`` under another (or the same) name.
+
+    It is when the names are equal, when both link the same ``reference_row``, when their
+    titles agree before any parenthesis, or when both are in the same country, within
+    :data:`SAME_LENGTH` of the same route length and opened within a year of each other.
+    """
+    if other.name == case.name:
+        return True
+    if case.reference_row is not None and other.reference_row == case.reference_row:
+        return True
+    if _short_title(case) == _short_title(other):
+        return True
+    route = case.geometry.route_length_km
+    return (
+        other.country.casefold() == case.country.casefold()
+        and abs(other.geometry.route_length_km - route) <= SAME_LENGTH * route
+        and abs(other.opening.date.year - case.opening.date.year) <= 1
+    )
+
+
+GENERIC_WORDS = frozenset(
+    "tunnel tunnels road rail railway base line tube tubes bore east west north south "
+    "second first third fourth drive service pilot exploratory marine land main".split()
+)
+"""Words of a drive's name that say nothing of which tunnel it is."""
+
+
+def _words(text: str) -> set[str]:
+    out = "".join(ch if ch.isalnum() else " " for ch in text.casefold()).split()
+    return {w for w in out if len(w) >= 4 and not w.isdigit() and w not in GENERIC_WORDS}
+
+
+def own_drive(case: Case, drive: Drive) -> bool:
+    """Whether ``drive`` may be one of ``case``'s own drives, linked or not.
+
+    It is when it links the case, or when it ran within the case's works (starting no
+    earlier than a year before them, ending no later than a year after the opening) and its
+    name shares a word with the case's name or title (``mont-blanc-road`` and "Mont Blanc
+    Tunnel"; words such as "road" or "east" do not count): a case added without a drive's
+    link must not learn its advance from its own outcome.
+    """
+    if drive.case == case.name:
+        return True
+    if drive.start is None or drive.end is None:
+        return False
+    start, end = int(drive.start[:4]), int(drive.end[:4])
+    during = start >= case.start.date.year - 1 and end <= case.opening.date.year + 1
+    return during and bool(_words(drive.name) & (_words(case.name) | _words(case.title)))
+
+
 def cost_points(exclude: Case, cases: Sequence[Case] | None = None) -> list[Point]:
     """Return every finished tunnel's all-in cost per equivalent bore-km, except ``exclude``'s.
 
     ``cases`` defaults to the shipped cases; reference rows that a case names as its
-    ``reference_row`` are left out (the case stands for them), and so is any row that is
-    ``exclude``'s own tunnel (:func:`same_tunnel`), linked or not.
+    ``reference_row`` are left out (the case stands for them), and so is any row or case
+    that is ``exclude``'s own tunnel (:func:`same_tunnel`, :func:`same_case`), linked or not.
     """
     p = blind_priors()
     pool = list(tunnel_cases().cases if cases is None else cases)
     linked = {c.reference_row for c in pool if c.reference_row} | {
         r.name for r in reference_rows() if same_tunnel(exclude, r)
     }
-    points = [pt for c in pool if c.name != exclude.name if (pt := _case_cost_point(c, p))]
+    points = [pt for c in pool if not same_case(exclude, c) if (pt := _case_cost_point(c, p))]
     for row in reference_rows():
         if row.name not in linked and (pt := _row_cost_point(row, p)) is not None:
             points.append(pt)
@@ -239,7 +294,9 @@ def advance_points(exclude: Case, regime: str, cases: Sequence[Case] | None = No
 
     The pool is ``data/drive_averages.toml`` and the advance records of cases that have no
     linked drive there, unverified rows included (a central law, unlike a cap, is not set by
-    one row; the drill-and-blast pool would otherwise be one road tunnel).
+    one row; the drill-and-blast pool would otherwise be one road tunnel), without any drive
+    that may be ``exclude``'s own (:func:`own_drive`) or any case that is its tunnel
+    (:func:`same_case`).
     """
     p = blind_priors()
     alpha = float(p.schedule.area_exponent.get("mode", 0.5))
@@ -248,12 +305,12 @@ def advance_points(exclude: Case, regime: str, cases: Sequence[Case] | None = No
     points = [
         pt
         for d in drives
-        if d.regime == regime and d.case != exclude.name
+        if d.regime == regime and not own_drive(exclude, d)
         if (pt := _drive_point(d, alpha, ref))
     ]
     linked = {d.case for d in drives if d.case}
     for c in tunnel_cases().cases if cases is None else cases:
-        if c.name == exclude.name or c.name in linked:
+        if same_case(exclude, c) or c.name in linked:
             continue
         for a in c.advance:
             if REGIME_OF[a.method] != regime:
@@ -322,6 +379,8 @@ __all__ = [
     "cost_points",
     "equivalent_bore_km",
     "family",
+    "own_drive",
+    "same_case",
     "same_tunnel",
     "unit_cost_law",
     "usd_bn",
