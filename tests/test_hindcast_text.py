@@ -53,3 +53,34 @@ def test_errors_equal_at_three_decimals_are_told_apart() -> None:
     assert "0.500 is larger than the official forecast's 0.400" in str(
         benchmark_sentence(dataclasses.replace(s, benchmark=same))
     )
+
+
+def test_a_wider_outturn_bounds_the_forecast_from_above() -> None:
+    from beringia.pipeline.hindcast_scores import bound_sentence
+
+    under = _case("u", "Blind hindcast: U Tunnel", actual_cost_usd_bn=None)
+    below = dataclasses.replace(under, cost_upper_bound_usd_bn=3.0, cost_percentile_of_bound=95.0)
+    above = dataclasses.replace(
+        under,
+        name="o",
+        title="Blind hindcast: O Tunnel",
+        cost_upper_bound_usd_bn=0.5,
+        cost_percentile_of_bound=25.0,
+    )
+    assert bound_sentence([under]) is None
+    assert not below.above_bound and above.above_bound
+    text = bound_sentence([below, above])
+    assert text is not None and "for 2 cases (U Tunnel and O Tunnel)" in text
+    assert "above it in 1 (O Tunnel)" in text and "O Tunnel 75 %" in text
+    assert "Every predicted P50 lies below it." in str(bound_sentence([below]))
+
+
+def test_blind_runs_carry_the_wider_outturn_as_a_bound() -> None:
+    from beringia.pipeline.blind import run_blind
+
+    rep = run_blind(["follo-line", "katzenberg"], draws=300, seed=1)
+    follo, katz = rep.cases
+    assert follo.actual_cost_usd_bn is None and follo.cost_upper_bound_usd_bn is not None
+    assert follo.cost_upper_bound_usd_bn > 0 and follo.cost_percentile_of_bound is not None
+    assert katz.cost_upper_bound_usd_bn is None  # its own outturn is scored
+    assert follo.to_dict()["cost_upper_bound_usd_bn"] == follo.cost_upper_bound_usd_bn

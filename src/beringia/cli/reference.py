@@ -214,13 +214,22 @@ def _hindcast_table(rep: HindcastReport, metric: Metric) -> Table:
         pct = c.cost_percentile_of_actual if is_cost else c.duration_percentile_of_actual
         inside = c.cost_inside if is_cost else c.duration_inside
         off = official_forecast(c, metric)
+        bound = c.cost_upper_bound_usd_bn if is_cost else None
+        if actual is None and bound is not None and c.cost_percentile_of_bound is not None:
+            shown, pct_shown = (
+                f"<= {bound:{fmt}}",
+                f"({percentile_text(c.cost_percentile_of_bound, rep.draws)})",
+            )
+        else:
+            shown = "-" if actual is None else format(actual, fmt)
+            pct_shown = "-" if pct is None else percentile_text(pct, rep.draws)
         t.add_row(
             escape(c.name),
-            "-" if actual is None else format(actual, fmt),
+            shown,
             format(q["p10"], fmt),
             format(q["p50"], fmt),
             format(q["p90"], fmt),
-            "-" if pct is None else percentile_text(pct, rep.draws),
+            pct_shown,
             "-" if inside is None else ("yes" if inside else "NO"),
             "-" if off is None else format(off, fmt),
         )
@@ -307,7 +316,9 @@ def _print_hindcast(rep: HindcastReport) -> None:
         "pct: the share of the model's draws below the actual; 'NO': the actual lies outside "
         "the predicted P10-P90; official: the forecast made at the time (the estimate at "
         "decision, converted like the actual, and the project's own programme); '-': none "
-        "(a cost outturn that covers more than the tunnel is not scored)."
+        "(a cost outturn that covers more than the tunnel is not scored); '<=': the outturn "
+        "of a wider scope, an upper bound on the tunnel's cost, with the share of draws below "
+        "it in brackets."
     )
     me = rep.residual_dict()
     if me is not None:

@@ -24,6 +24,7 @@ from beringia.core.rng import stream
 from beringia.core.stats import percentile_of, quantiles
 from beringia.errors import ScenarioError
 from beringia.models.blind.compile import Compiled, compile_case
+from beringia.models.blind.priors import usd_bn
 from beringia.pipeline.assess import assess
 from beringia.pipeline.hindcast_case import NO_OUTTURN, HindcastCase
 from beringia.scenario.io import apply_overrides, read_toml_file, validate_document
@@ -138,6 +139,11 @@ def _case(run: _Run, residual: Residual, seed: int) -> HindcastCase:
     cost, years = _calibrated(run, residual, seed)
     actual = c.actual_cost_usd_bn
     out = case.outturn
+    bound = (
+        usd_bn(out, case.start.date, case.opening.date)
+        if out is not None and actual is None
+        else None
+    )
     return HindcastCase(
         name=case.name,
         title=c.document["title"],
@@ -147,6 +153,8 @@ def _case(run: _Run, residual: Residual, seed: int) -> HindcastCase:
         duration_years=quantiles(years),
         outside_view_cost_usd_bn=run.outside_view,
         cost_percentile_of_actual=None if actual is None else percentile_of(cost, actual),
+        cost_upper_bound_usd_bn=bound,
+        cost_percentile_of_bound=None if bound is None else percentile_of(cost, bound),
         duration_percentile_of_actual=percentile_of(years, c.actual_duration_years),
         cost_scope=(
             NO_OUTTURN

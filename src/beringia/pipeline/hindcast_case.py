@@ -43,6 +43,11 @@ class HindcastCase:
     """Year of the decision the inputs are known at (blind hindcasts)."""
     learned_from: dict[str, list[str]] = field(default_factory=dict)
     """Blind hindcasts: the earlier tunnels and drives each learned law came from."""
+    cost_upper_bound_usd_bn: float | None = None
+    """Blind hindcasts: the outturn of a wider scope (a crossing, a line) where the tunnel's
+    own is not known; the tunnel cost no more than this."""
+    cost_percentile_of_bound: float | None = None
+    """The share of the model's cost draws below :attr:`cost_upper_bound_usd_bn` (%)."""
     model_notes: tuple[str, ...] = ()
     """Blind hindcasts: how the compile modelled the case, where it approximates or is not
     blind (also at the end of ``not_blind``)."""
@@ -65,6 +70,12 @@ class HindcastCase:
                 text = text[len(prefix) :].strip()
         text = re.sub(r"\s*\([^)]*\)", "", text)  # "Hsuehshan (Snow Mountain) Tunnel"
         return text.split(", ", 1)[0].strip() or self.name
+
+    @property
+    def above_bound(self) -> bool:
+        """Whether the predicted cost P50 exceeds the wider scope's outturn (over-predicted)."""
+        b = self.cost_upper_bound_usd_bn
+        return b is not None and self.cost_usd_bn["p50"] > b
 
     @property
     def cost_inside(self) -> bool | None:
@@ -102,6 +113,8 @@ class HindcastCase:
             "decision_year": self.decision_year,
             "learned_from": self.learned_from or None,
             "model_notes": list(self.model_notes),
+            "cost_upper_bound_usd_bn": self.cost_upper_bound_usd_bn,
+            "cost_percentile_of_bound": self.cost_percentile_of_bound,
             "cost_scope": self.cost_scope,
             "start": self.start,
             "end": self.end,

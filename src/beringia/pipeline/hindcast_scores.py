@@ -533,9 +533,40 @@ def findings(report: HindcastReport) -> list[str]:
         for extra in (benchmark_sentence(s), inside_view_sentence(s, blind=report.blind)):
             if extra is not None:
                 out.append(extra)
+        if m == "cost" and (bounds := bound_sentence(report.cases)) is not None:
+            out.append(bounds)
     if not report.blind:
         out.append(not_blind_sentence(report.cases))
     return out
+
+
+def bound_sentence(cases: Sequence[HindcastCase]) -> str | None:
+    """Test the forecasts of cases known only by a wider scope's outturn against it.
+
+    A crossing's or a line's outturn is an upper bound on its tunnel's cost: a P50 above it
+    is over-predicted for certain. ``None`` when no case has such a bound.
+    """
+    bounded = [c for c in cases if c.cost_upper_bound_usd_bn is not None]
+    if not bounded:
+        return None
+    over = [c.label for c in bounded if c.above_bound]
+    beyond = [
+        f"{c.label} {100 - (c.cost_percentile_of_bound or 0.0):.0f} %"
+        for c in bounded
+        if c.above_bound
+    ]
+    n = len(bounded)
+    text = (
+        f"Upper bounds: for {n} case{'s' if n != 1 else ''} "
+        f"({_names([c.label for c in bounded])}) only the outturn of a wider scope (a "
+        "crossing, a line) is known, and the tunnel cannot have cost more than it. "
+    )
+    if over:
+        return text + (
+            f"The predicted P50 lies above it in {len(over)} ({_names(over)}): over-predicted "
+            f"for certain (share of draws above the bound: {', '.join(beyond)})."
+        )
+    return text + "Every predicted P50 lies below it."
 
 
 def blind_sentence(report: HindcastReport) -> str:
