@@ -176,11 +176,12 @@ def test_a_short_bore_starts_at_zero_unless_placed(tmp_path: Path) -> None:
 
 
 def test_a_placed_bore_ends_at_the_route_end_at_the_latest(tmp_path: Path) -> None:
-    pilot = _bores(_doc(_read(tmp_path, _case_toml(pilot_from=13.0))))["pilot"]
-    assert pilot["from_km"] == 13.0 and "to_km" not in pilot  # to the end: 7 km
+    """8 km from 12.5 km ends 0.5 km past the 20 km route: within a tenth of the bore."""
+    pilot = _bores(_doc(_read(tmp_path, _case_toml(pilot_from=12.5))))["pilot"]
+    assert pilot["from_km"] == 12.5 and "to_km" not in pilot  # to the end: 7.5 km
 
 
-@pytest.mark.parametrize("start", [20.0, 15.0])
+@pytest.mark.parametrize("start", [20.0, 15.0, 13.0])
 def test_a_bore_placed_beyond_the_route_is_refused(tmp_path: Path, start: float) -> None:
     with pytest.raises(ScenarioError) as err:
         _read(tmp_path, _case_toml(pilot_from=start))

@@ -163,9 +163,10 @@ class Segment(Table):
 class Bore(Cited):
     """One tube: running, service, pilot or road, with its methods along it.
 
-    ``from_km`` places a bore shorter than the route (a pilot or service tunnel under the
-    sea only): the chainage where its span starts; it runs ``length_km`` from there (ending at
-    the route's end at the latest). Its ``source`` (or ``assumed`` and ``note``) covers it.
+    ``from_km`` places a bore shorter than the route (a pilot, service or running tunnel
+    over part of the route): the chainage where its span starts; it runs ``length_km`` from
+    there (ending at the route's end at the latest; a bore that would end more than a tenth of
+    its length past it is refused). Its ``source`` (or ``assumed`` and ``note``) covers it.
     Without it a bore shorter than 97 % of the route starts at chainage 0.
     """
 
@@ -528,15 +529,18 @@ def _check_geometry(case: Case, path: str) -> None:
                 case,
                 f"at most {BORE_OVER_ROUTE:g} x route_length_km ({route})",
             )
+        overshoot = (BORE_OVER_ROUTE - 1.0) * bore.length_km
         if bore.from_km is not None and not (
-            bore.from_km < route and bore.from_km + bore.length_km <= route * BORE_OVER_ROUTE
+            bore.from_km < route and bore.from_km + bore.length_km <= route + overshoot
         ):
             raise _fail(
                 f"{here}.from_km",
                 bore.from_km,
                 case,
                 f"a chainage below route_length_km ({route}) from which the bore's length "
-                f"({bore.length_km} km) ends within {BORE_OVER_ROUTE:g} x the route",
+                f"({bore.length_km} km) ends at most {overshoot:.3g} km past the route's end "
+                f"({BORE_OVER_ROUTE - 1.0:.0%} of the bore, for a curved or offset tube; the "
+                "rest would not be modelled)",
             )
         total = sum(s.length_km for s in bore.segments)
         tol = max(SEGMENT_TOLERANCE_KM, SEGMENT_TOLERANCE_REL * bore.length_km)
