@@ -408,7 +408,11 @@ def hindcast(
     --set CASE:path=value (blind) to that case alone, e.g. --set
     channel-tunnel:route.attack_points.sangatte.chainage_km=47. The model error is
     learned again from the changed cases, so a change made to every case moves the inside
-    views more than the calibrated forecasts.
+    views more than the calibrated forecasts. A --set path names a field of the compiled
+    scenario, not of the case: the costs were already split from the learned rate on the
+    case's own bores, so e.g. a bore's diameter_m set so changes its advance and its
+    per-km civil cost, not its systems or owner's costs; to re-learn everything from a
+    changed case, change the case (--cases).
     """
     import beringia
     from beringia.pipeline.assess import check_run_arguments
