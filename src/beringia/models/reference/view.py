@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from beringia.core.construction import (
-    BoreIn,
     ConstructionInputs,
+    best_pace,
     drive_caps,
     headings,
     site_face_m2,
@@ -202,29 +202,38 @@ VERB = {
     "deliveries": "deliveries sustain",
     "spoil": "spoil placement sustains",
     "power": "power sustains",
+    "crews": "camp beds man",
 }
 """How a site flag's message names each kind of limit (:func:`site_limits`)."""
 
 
 def site_flags(inp: ConstructionInputs) -> list[Flag]:
-    """Flag sites whose deliveries, spoil or power hold their faces below the machines' pace.
+    """Flag sites whose deliveries, spoil, power or beds hold their faces below the machines' pace.
 
     A site's limit (the mean of each, the least governing) over the faces it launches is a
     pace in m/day; it is flagged when below the fastest pace its machines keep (penetration x
-    utilisation x 24 h, scaled to the bore and held at the regime's cap) in their best class.
+    utilisation x 24 h, scaled to the bore and held at the regime's cap) in their best class
+    (:func:`~beringia.core.construction.best_pace`). Camp beds man a share of that pace
+    (:func:`~beringia.core.construction.crew_share`): they are flagged when the share is
+    below one.
     """
-    alpha = mean(inp.inputs[inp.area_exponent])
     hds = headings(inp)
     flags: list[Flag] = []
+
+    def value(k: str) -> float:
+        return mean(inp.inputs[k])
+
     for j, p in enumerate(inp.points):
-        limits = site_limits(inp, p, lambda k: mean(inp.inputs[k]))
         own = [h for h in hds if h.point == j]
-        if not limits or not own:
+        if not own:
+            continue
+        pace = max(best_pace(inp, inp.bores[h.bore], value) for h in own)
+        limits = site_limits(inp, p, value, pace)
+        if not limits:
             continue
         m3, key, what = min(limits)
         what = VERB[what]
         face = site_face_m2(inp, j)
-        pace = max(_best_pace(inp, inp.bores[h.bore], alpha) for h in own)
         if m3 / face < pace:
             flags.append(
                 Flag(
@@ -240,19 +249,6 @@ def site_flags(inp: ConstructionInputs) -> list[Flag]:
                 )
             )
     return flags
-
-
-def _best_pace(inp: ConstructionInputs, bore: BoreIn, alpha: float) -> float:
-    """Fastest m/day a bore's machine keeps in any class, held at the class's cap (means)."""
-    mach = inp.machines[bore.machine]
-    scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
-    caps = drive_caps(inp.caps[0], bore.diameter_m, np.array([alpha]))[:, 0]
-    return float(
-        max(
-            min(mean(inp.inputs[pk]) * mean(inp.inputs[uk]) * 24.0 * scale, float(c))
-            for pk, uk, c in zip(mach.penetration, mach.utilisation, caps, strict=True)
-        )
-    )
 
 
 def reference_view(
