@@ -9,6 +9,7 @@ that names the scenario field to change (a ``--set`` path), not the output that 
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 
@@ -183,6 +184,12 @@ def _duration_culprit(inp: ConstructionInputs, run: ConstructionRun) -> tuple[st
     return key, f"the longest critical activity is {longest.name!r}; {how}"
 
 
+def _round_up(x: float, digits: int = 3) -> float:
+    """Round ``x`` (> 0) up to ``digits`` significant figures (a least value stays enough)."""
+    step = 10.0 ** (math.floor(math.log10(x)) - digits + 1)
+    return math.ceil(x / step) * step
+
+
 WHAT = {
     "deliveries": "deliveries hold",
     "spoil": "spoil placement holds",
@@ -246,14 +253,15 @@ def check_sites(inp: ConstructionInputs) -> None:
         spec = inp.inputs[key]
         given = median(key)
         fixed = spec.kind == "fixed"
-        least = given * years / MAX_CONSTRUCTION_YEARS
+        least = _round_up(given * years / MAX_CONSTRUCTION_YEARS)
         raise ScenarioError(
             key,
             spec.params[0] if fixed else {},
-            f"construction would last at least {years:,.3g} years (the model allows "
-            f"{MAX_CONSTRUCTION_YEARS:,.0f}): {'' if fixed else f'its median {given:,.4g} '}"
-            f"{inp.points[j].name}'s {WHAT[what]} the stretch {a.name} - {b.name} to "
-            f"{v:.3g} m/day; raise it to at least {least:,.4g}",
+            f"construction would last at least {years:,.0f} years (the model allows "
+            f"{MAX_CONSTRUCTION_YEARS:,.0f}): {inp.points[j].name}'s {WHAT[what]} the stretch "
+            f"{a.name} - {b.name} to {v:.3g} m/day; raise "
+            + ("it" if fixed else f"its median ({given:,.4g})")
+            + f" to at least {least:,.3g}",
         )
 
 

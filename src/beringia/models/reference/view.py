@@ -232,20 +232,29 @@ def site_flags(inp: ConstructionInputs) -> list[Flag]:
         if not limits:
             continue
         m3, key, what = min(limits)
-        what = VERB[what]
         face = site_face_m2(inp, j)
         if m3 / face < pace:
+            if what == "crews" and inp.beds_per_face is not None:
+                faces = len(own)
+                how = (
+                    f"its {value(key):,.0f} camp beds, at {value(inp.beds_per_face):,.0f} a "
+                    f"face, man {m3 / face / pace:.0%} of its {faces} face"
+                    f"{'s' if faces > 1 else ''}' pace, {m3 / face:.1f} m/day"
+                )
+            else:
+                how = (
+                    f"its {VERB[what]} {m3:,.0f} m3 of excavation a day, "
+                    f"{m3 / face:.1f} m/day over its {face:,.0f} m2 of faces"
+                )
             flags.append(
                 Flag(
                     key,
                     m3 / face,
                     pace,
                     "m/day",
-                    f"{p.name}: its {what} {m3:,.0f} m3 of excavation a day, "
-                    f"{m3 / face:.1f} m/day over its {face:,.0f} m2 of faces, below the "
-                    f"{pace:.0f} m/day its machines keep in their best ground: this limit "
-                    "governs its headings (and, by the rule of the model, the other front of "
-                    "each stretch they drive into)",
+                    f"{p.name}: {how}, below the {pace:.0f} m/day its machines keep in their "
+                    "best ground: this limit governs its headings (and, by the rule of the "
+                    "model, the other front of each stretch they drive into)",
                 )
             )
     return flags
