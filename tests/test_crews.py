@@ -234,3 +234,35 @@ def test_a_small_camp_set_on_the_command_line_lengthens_the_programme(
     assert not any("camp_beds" in f["subject"] for f in base_flags)
     large, _ = p50("route.attack_points.little-diomede.camp_beds=100000")
     assert large == base  # a camp far above the need changes nothing
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (f"{BIG}=0", (BIG, "got 0")),
+        ("construction.beds_per_face=0.5", ("construction.beds_per_face", "got 0.5")),
+        (f"{BIG}=1e6", (BIG, "got 1000000")),
+    ],
+)
+def test_beds_out_of_bounds_are_refused(
+    runner: CliRunner, cwd: Path, setting: str, expected: tuple[str, ...]
+) -> None:
+    result = runner.invoke(app, ["validate", "bering-strait", "--set", setting])
+    assert_clean_failure(result, cwd, *expected)
+
+
+def test_a_camp_too_small_in_a_few_draws_names_the_camp(hand_doc: dict[str, Any]) -> None:
+    """A camp whose median is fine but whose low draws are absurd: the duration error of
+    assess names the camp (raise it), not the machine."""
+    hand_doc["route"]["attack_points"][0]["camp_beds"] = {
+        "dist": "uniform",
+        "low": 1.0,
+        "high": 200.0,
+    }
+    hand_doc["construction"]["beds_per_face"] = fixed(10_000.0)
+    # at the median, 100.5 beds: 12 km at 12 x 0.01005 m/day, 272 years; 1 bed: 27,379
+    check_sites(compile_construction(beringia.load_scenario(hand_doc)))
+    with pytest.raises(ScenarioError) as err:
+        run(hand_doc, draws=64)
+    assert err.value.field == "route.attack_points.west.camp_beds"
+    assert "longest critical activity is 'boring: main: west -> east'; raise it" in str(err.value)

@@ -170,7 +170,7 @@ def _duration_culprit(inp: ConstructionInputs, run: ConstructionRun) -> tuple[st
     )
     key = _activity_inputs(inp).get(longest.name, inp.commissioning_months)
     rates = {inp.fit_rate}
-    rates |= {k for p in inp.points for k in (p.supply, p.spoil, p.power) if k is not None}
+    rates |= {k for p in inp.points for k in (p.supply, p.spoil, p.power, p.beds) if k is not None}
     rates |= {k for m in inp.machines for k in m.penetration + m.utilisation}
     rates |= {f"construction.machines.{m.name}.reference_diameter_m" for m in inp.machines}
     regimes = {cap.field for caps in inp.caps for cap in caps}
