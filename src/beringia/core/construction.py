@@ -92,6 +92,8 @@ class PointIn:
     """Excavated volume per day (m³) whose spoil the site can place or ship; None: any."""
     power: str | None = None
     """Electric power (MW) the site has for the works; None: any."""
+    beds: str | None = None
+    """Beds of the site's camp for the works' people on site; None: any."""
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,8 @@ class ConstructionInputs:
     """Key of the cost of the ventilation and cooling plant at each attack point."""
     power_energy: str | None = None
     """Key of the energy per m³ excavated (MWh), which turns a site's power into m³ a day."""
+    beds_per_face: str | None = None
+    """Key of the people on site per working face, which turns a site's beds into faces manned."""
     ventilation_reference_m: float | None = None
     """Route a plant of that cost serves; ``None``: every plant costs it, whatever it serves."""
     ventilation_exponent: float | None = None
@@ -531,6 +535,24 @@ def advance_limit(
     return key, advance
 
 
+def best_pace(inp: ConstructionInputs, bore: BoreIn, value: Callable[[str], float]) -> float:
+    """Fastest m/day a bore's machine keeps in any ground class, held at the class's cap.
+
+    ``value(key)`` gives each input (a mean or a median); penetration x utilisation x 24 h,
+    scaled to the bore's face area, capped by the whole-drive caps of cap set 0.
+    """
+    mach = inp.machines[bore.machine]
+    alpha = value(inp.area_exponent)
+    scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
+    caps = drive_caps(inp.caps[0], bore.diameter_m, np.array([alpha]))[:, 0]
+    return float(
+        max(
+            min(value(pk) * value(uk) * 24.0 * scale, float(c))
+            for pk, uk, c in zip(mach.penetration, mach.utilisation, caps, strict=True)
+        )
+    )
+
+
 def _days_per_metre(
     inp: ConstructionInputs,
     bore: BoreIn,
@@ -564,18 +586,49 @@ def _days_per_metre(
 
 
 def site_limits(
-    inp: ConstructionInputs, p: PointIn, value: Callable[[str], Any]
+    inp: ConstructionInputs, p: PointIn, value: Callable[[str], Any], pace: Any = None
 ) -> list[tuple[Any, str, str]]:
     """Each limit of a site as (excavated m³ a day it sustains, its input key, what it is).
 
     ``value(key)`` gives an input: per-draw arrays in the simulation, a median or a mean in
     checks and flags. Power ``P`` MW turns into ``24 P / e`` m³ a day with ``e`` MWh per m³
-    excavated (``inp.power_energy``).
+    excavated (``inp.power_energy``). Given ``pace``, the m/day the site's faces keep at
+    their machines' pace, its camp beds (:func:`crew_share`) sustain ``share x pace x V``
+    m³ a day (``V``: its faces, :func:`site_face_m2`); without it they are left out, as the
+    simulation applies them run by run (:func:`crew_factor`).
     """
     out = [(value(k), k, what) for k, what in ((p.supply, "deliveries"), (p.spoil, "spoil")) if k]
     if p.power is not None and inp.power_energy is not None:
         out.append((24.0 * value(p.power) / value(inp.power_energy), p.power, "power"))
+    if pace is not None and p.beds is not None:
+        j = inp.points.index(p)
+        share = crew_share(inp, j, value)
+        if share is not None:
+            out.append((share * pace * site_face_m2(inp, j), p.beds, "crews"))
     return out
+
+
+def site_faces(inp: ConstructionInputs, point: int) -> int:
+    """Count the headings (faces) launched at attack point ``point``, all bores."""
+    return sum(1 for h in headings(inp) if h.point == point)
+
+
+def crew_share(inp: ConstructionInputs, point: int, value: Callable[[str], Any]) -> Any | None:
+    """Share of its faces' full pace that a site's camp can man: ``min(1, B / (K F))``.
+
+    A crew works a face whatever its pace, so beds limit the faces a site mans, not its m³:
+    with ``B`` camp beds, ``K`` people on site per working face (``inp.beds_per_face``:
+    face crews of every shift, surface, plant and camp staff) and ``F`` faces launched
+    there (:func:`site_faces`, all counted as working together, as the supply floor
+    counts them), the site mans ``B / K`` faces' worth of pace, shared among its ``F``.
+    Never above 1: spare beds speed nothing up. ``None`` when the site gives no beds or
+    launches no face.
+    """
+    p = inp.points[point]
+    faces = site_faces(inp, point)
+    if p.beds is None or inp.beds_per_face is None or faces == 0:
+        return None
+    return np.minimum(1.0, value(p.beds) / (value(inp.beds_per_face) * faces))
 
 
 def site_face_m2(inp: ConstructionInputs, point: int) -> float:
@@ -616,24 +669,59 @@ def supply_floor(
     the two sites' ``V / S`` days per metre, for the sites that drive into that stretch (an
     approximation where the two differ: the stricter one governs the whole stretch). Like
     the machines' caps the floor is divided by the programme factor ``f_time``, since every
-    date is later multiplied by it. ``None`` when no site has a supply limit.
+    date is later multiplied by it. ``None`` when no site has a supply limit. Camp beds
+    limit faces, not m³: they act on the machines' pace instead (:func:`crew_factor`).
     """
     capacity = [site_capacity(inp, p, x) for p in inp.points]
     if all(c is None for c in capacity):
         return None
-    n = ground.length.shape[1]
-    m = len(inp.points)
-    hds = headings(inp)
-    east = np.array([any(h.point == j and h.direction == "east" for h in hds) for j in range(m)])
-    west = np.array([any(h.point == j and h.direction == "west" for h in hds) for j in range(m)])
-    per_point = np.zeros((m, n))
+    per_point = np.zeros((len(inp.points), ground.length.shape[1]))
     for j, cap in enumerate(capacity):
         if cap is None:
             continue
         per_point[j] = site_face_m2(inp, j) / (cap * f_time)
+    return _per_run(inp, ground, per_point, 0.0)
+
+
+def crew_factor(
+    inp: ConstructionInputs, ground: Ground, x: Mapping[str, FloatArray]
+) -> FloatArray | None:
+    """Factor (at least 1) on the days per metre of each run that the sites' camps allow, (K, n).
+
+    A site that mans a share ``s`` of its faces' full pace (:func:`crew_share`) bores each
+    metre in ``1 / s`` times the days its machines take, whatever holds them (ground,
+    performance, cap): the simulation multiplies a run's machine days per metre by this
+    factor, then applies the supply floor (:func:`supply_floor`), so a run takes
+    ``max(machine / s, supply)`` days per metre. As for the supply, a run takes the larger
+    factor of the two sites that drive into its stretch (the stricter governs the whole
+    stretch). ``None`` when no site gives camp beds: nothing changes.
+    """
+    shares = [crew_share(inp, j, x.__getitem__) for j in range(len(inp.points))]
+    if all(s is None for s in shares):
+        return None
+    per_point = np.ones((len(inp.points), ground.length.shape[1]))
+    for j, share in enumerate(shares):
+        if share is not None:
+            per_point[j] = 1.0 / share
+    return _per_run(inp, ground, per_point, 1.0)
+
+
+def _per_run(
+    inp: ConstructionInputs, ground: Ground, per_point: FloatArray, neutral: float
+) -> FloatArray:
+    """Spread a per-site quantity ``(m, n)`` over the runs ``(K, n)``, stretch by stretch.
+
+    Each run takes the larger value of the two sites that drive into its stretch (the site
+    west of it if it launches east, the one east of it if it launches west); ``neutral``
+    stands for a site that does not drive into the stretch.
+    """
+    m = len(inp.points)
+    hds = headings(inp)
+    east = np.array([any(h.point == j and h.direction == "east" for h in hds) for j in range(m)])
+    west = np.array([any(h.point == j and h.direction == "west" for h in hds) for j in range(m)])
     per_gap = np.maximum(
-        np.where(east[:-1, None], per_point[:-1], 0.0),
-        np.where(west[1:, None], per_point[1:], 0.0),
+        np.where(east[:-1, None], per_point[:-1], neutral),
+        np.where(west[1:, None], per_point[1:], neutral),
     )
     chain = np.array([p.chainage_m for p in inp.points])
     mid = 0.5 * (ground.bounds[:-1] + ground.bounds[1:])
@@ -778,6 +866,7 @@ def _bore(
     cum[0] = 0.0
     rates = event_rates(inp.events, ground, x)
     floor = supply_floor(inp, ground, x, f_time)
+    crews = crew_factor(inp, ground, x)
     base: dict[tuple[object, ...], FloatArray] = {}  # days per run
     for b in bore_order(inp):
         bore = inp.bores[b]
@@ -790,6 +879,8 @@ def _bore(
             key += methods
         if key not in base:
             base[key] = _days_per_metre(inp, bore, x, ground, methods, f_time)
+            if crews is not None:  # a camp mans only a share of its faces' pace
+                base[key] *= crews
             if floor is not None:  # no site supplies more than it can (boring alone)
                 np.maximum(base[key], floor, out=base[key])
             base[key] *= ground.length

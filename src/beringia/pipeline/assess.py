@@ -15,7 +15,7 @@ from beringia.core import rng as rngmod
 from beringia.core.construction import COMPONENTS, ConstructionInputs
 from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult, alignment_for
-from beringia.models.construction.checks import check_construction
+from beringia.models.construction.checks import check_construction, check_sites
 from beringia.models.construction.compile import compile_construction
 from beringia.models.construction.run import ConstructionRun, anchor_programme, run_construction
 from beringia.models.corridor.appraise import assess_corridor
@@ -181,6 +181,7 @@ def assess(
     check_money(scenario)  # money errors before any model runs
     alignment = alignment_for(scenario)
     inp = anchor_programme(scenario, compile_construction(scenario, alignment))
+    check_sites(inp)  # a site limit that alone makes it absurd, before any draw (as validate)
     # Operations and the corridor's plan first: their input errors show before the long run.
     t_ops = time.perf_counter()
     operations = None

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from beringia.models.alignment import alignment_for
+from beringia.models.construction.checks import check_sites
 from beringia.models.construction.compile import compile_construction
 from beringia.models.corridor.run import scenario_plan
 from beringia.models.operations import assess_operations, compile_operations
@@ -62,7 +63,9 @@ def validate(scenario: ScenarioLike, overrides: Iterable[str] = ()) -> Validatio
     """Check a scenario as deeply as ``assess`` and ``hindcast`` would, without the long run.
 
     The document is validated; the alignment is designed and the attack points and zones
-    placed on it; the trains are run through the tunnel (a train too weak to climb is an
+    placed on it; no site's limit (deliveries, spoil, power, camp beds) alone makes
+    construction absurdly long (:func:`~beringia.models.construction.checks.check_sites`,
+    as ``assess`` checks it); the trains are run through the tunnel (a train too weak to climb is an
     error here); the corridor is planned on a few simulated years; every money figure
     (scenario, claims, a hindcast's outturn) is converted to 2025 USD.
 
@@ -88,6 +91,7 @@ def validate(scenario: ScenarioLike, overrides: Iterable[str] = ()) -> Validatio
     reference_facts(sc)
     alignment = alignment_for(sc)
     inp = compile_construction(sc, alignment)  # places attack points and zones on the route
+    check_sites(inp)  # a site limit that alone makes construction absurd, as assess says
     ops = None if sc.operations is None else compile_operations(sc, alignment)
     plan = None
     if sc.corridor is not None:  # the network, places and routes: a few simulated years

@@ -139,6 +139,14 @@ MIN_SITE_POWER_MW = 0.1
 """Least electric power a site may have for the works (MW): below it nothing is built."""
 MAX_SITE_POWER_MW = 5_000.0
 """Most power a site may have (MW), several large power stations."""
+MIN_CAMP_BEDS = 1.0
+"""Least camp beds a site may give: below one bed nobody works there."""
+MAX_CAMP_BEDS = 100_000.0
+"""Most camp beds a site may give, far above the 375-800 of the largest High Arctic camps."""
+MIN_BEDS_PER_FACE = 1.0
+"""Least people on site per working face: a face needs at least its operator."""
+MAX_BEDS_PER_FACE = 10_000.0
+"""Most people on site per working face, far above a whole project's per machine."""
 MIN_MWH_PER_M3 = 0.001
 """Least energy a cubic metre of excavation may take (MWh), far below any tunnelling spread."""
 MAX_MWH_PER_M3 = 100.0

@@ -17,6 +17,8 @@ from beringia.scenario.corridor import Corridor, Economics, Market, check_corrid
 from beringia.scenario.distributions import Distribution, within
 from beringia.scenario.operations import Operations
 from beringia.scenario.quantities import (
+    BedsPerFace,
+    CampBeds,
     Days,
     Exponent,
     Factor,
@@ -89,6 +91,12 @@ class AttackPoint(Sourced):
         None,
         description="Electric power the site has for the works, MW; with "
         "construction.power_mwh_per_m3 it caps the excavation a day (default: unlimited)",
+    )
+    camp_beds: CampBeds | None = Field(
+        None,
+        description="Beds the site's camp has for the works; with "
+        "construction.beds_per_face it caps the share of its faces' pace it can man "
+        "(default: unlimited)",
     )
 
 
@@ -562,6 +570,12 @@ class Construction(Strict):
         description="Electric energy of the whole works per m³ excavated in situ (TBM, backup, "
         "ventilation, segment plant): with a site's power_mw it caps that site's excavation",
     )
+    beds_per_face: BedsPerFace | None = Field(
+        None,
+        description="People on site (camp beds) per working face, on the rotation: face "
+        "crews of every shift, surface, plant and camp staff; with a site's camp_beds it caps "
+        "the share of that site's faces it can man",
+    )
     systemic: Systemic | None = Field(
         None, description="Project-wide cost and schedule factors (none: pure bottom-up)"
     )
@@ -716,6 +730,12 @@ class Scenario(Strict):
             raise ValueError(
                 f"route.attack_points.{powered[0]}.power_mw needs "
                 "construction.power_mwh_per_m3 (the energy per m³ excavated)"
+            )
+        bedded = [p.name for p in self.route.attack_points if p.camp_beds is not None]
+        if bedded and self.construction.beds_per_face is None:
+            raise ValueError(
+                f"route.attack_points.{bedded[0]}.camp_beds needs "
+                "construction.beds_per_face (the people on site per working face)"
             )
         for e in self.construction.events:
             unknown = set(e.rate_per_km) - classes

@@ -45,6 +45,10 @@ SupplyM3PerDay = Annotated[Distribution, within(L.MIN_SUPPLY_M3_PER_DAY, L.MAX_S
 """Excavated volume per day that a site's supply chain sustains, averaged over the year."""
 SitePowerMW = Annotated[Distribution, within(L.MIN_SITE_POWER_MW, L.MAX_SITE_POWER_MW)]
 """Electric power a site has for the works, MW."""
+CampBeds = Annotated[Distribution, within(L.MIN_CAMP_BEDS, L.MAX_CAMP_BEDS)]
+"""Beds a site's camp has for the works' people on site."""
+BedsPerFace = Annotated[Distribution, within(L.MIN_BEDS_PER_FACE, L.MAX_BEDS_PER_FACE)]
+"""People on site (camp beds) per working face, surface, plant and camp staff included."""
 MWhPerM3 = Annotated[Distribution, within(L.MIN_MWH_PER_M3, L.MAX_MWH_PER_M3)]
 """Energy per cubic metre excavated (in situ), MWh."""
 Hours = Annotated[Distribution, within(0.0, 24 * L.MAX_DAYS)]

@@ -8,17 +8,22 @@ that names the scenario field to change (a ``--set`` path), not the output that 
 
 from __future__ import annotations
 
+import itertools
+import math
+
 import numpy as np
 
-from beringia.core.calendar import MONTH_DAYS
+from beringia.core.calendar import MONTH_DAYS, YEAR_DAYS
 from beringia.core.construction import (
     COMPONENTS,
     ConstructionInputs,
     Heading,
     advance_limit,
+    best_pace,
     headings,
     site_face_m2,
     site_limits,
+    span_overlap_m,
 )
 from beringia.core.distributions import ppf
 from beringia.errors import ScenarioError
@@ -81,12 +86,13 @@ def _event_days_per_km(inp: ConstructionInputs) -> list[tuple[float, str]]:
     return out
 
 
-def _site_limit(inp: ConstructionInputs, h: Heading) -> tuple[float, str] | None:
+def _site_limit(inp: ConstructionInputs, h: Heading, advance: float) -> tuple[float, str] | None:
     """Return the median m/day the sites' limits allow heading ``h``'s stretch, and which.
 
     The stretch's two sites that drive into it are read (the stricter governs it); each
     site's deliveries, spoil and power (with the energy per m³: the power is named) over the
-    faces it launches. ``None`` when neither site has a limit.
+    faces it launches, and its camp beds' share of ``advance`` (the heading's own pace).
+    ``None`` when neither site has a limit.
     """
     hds = headings(inp)
     other = h.point + 1 if h.direction == "east" else h.point - 1
@@ -96,7 +102,7 @@ def _site_limit(inp: ConstructionInputs, h: Heading) -> tuple[float, str] | None
     best: tuple[float, str] | None = None
     for j in sites:
         face = site_face_m2(inp, j)
-        for m3, key, _ in site_limits(inp, inp.points[j], lambda k: _median(inp, k)):
+        for m3, key, _ in site_limits(inp, inp.points[j], lambda k: _median(inp, k), advance):
             if face > 0 and (best is None or m3 / face < best[0]):
                 best = (m3 / face, key)
     return best
@@ -108,7 +114,7 @@ def _boring_culprit(inp: ConstructionInputs, h: Heading) -> str:
     if _median(inp, performance) > 10.0:  # multiplies boring time; 1 is as rated
         return performance
     key, advance = advance_limit(inp, inp.bores[h.bore], lambda k: _median(inp, k))
-    site = _site_limit(inp, h)
+    site = _site_limit(inp, h, advance)
     if site is not None and site[0] < advance:
         key, advance = site[1], site[0]
     advance_days_per_km = 1000.0 / advance if advance > 0 else np.inf
@@ -164,7 +170,7 @@ def _duration_culprit(inp: ConstructionInputs, run: ConstructionRun) -> tuple[st
     )
     key = _activity_inputs(inp).get(longest.name, inp.commissioning_months)
     rates = {inp.fit_rate}
-    rates |= {k for p in inp.points for k in (p.supply, p.spoil, p.power) if k is not None}
+    rates |= {k for p in inp.points for k in (p.supply, p.spoil, p.power, p.beds) if k is not None}
     rates |= {k for m in inp.machines for k in m.penetration + m.utilisation}
     rates |= {f"construction.machines.{m.name}.reference_diameter_m" for m in inp.machines}
     regimes = {cap.field for caps in inp.caps for cap in caps}
@@ -176,6 +182,87 @@ def _duration_culprit(inp: ConstructionInputs, run: ConstructionRun) -> tuple[st
         else "lower it"
     )
     return key, f"the longest critical activity is {longest.name!r}; {how}"
+
+
+def _round_up(x: float, digits: int = 3) -> float:
+    """Round ``x`` (> 0) up to ``digits`` significant figures (a least value stays enough)."""
+    step = 10.0 ** (math.floor(math.log10(x)) - digits + 1)
+    return math.ceil(x / step) * step
+
+
+WHAT = {
+    "deliveries": "deliveries hold",
+    "spoil": "spoil placement holds",
+    "power": "power holds",
+    "crews": "camp beds hold",
+}
+"""How the site check names each kind of limit (:func:`site_limits`)."""
+
+
+def check_sites(inp: ConstructionInputs) -> None:
+    """Refuse a site limit that alone makes construction absurdly long.
+
+    Each stretch between attack points is bored, at best, by one front from each site that
+    drives into it, every front held to the stricter site's pace (medians): its deliveries,
+    spoil or power over its faces, or its camp beds' share of the fastest pace its machines
+    keep (:func:`~beringia.core.construction.best_pace`). A limit is blamed only where it
+    is below that pace. When the stretch's longest bore then takes more than
+    :data:`MAX_CONSTRUCTION_YEARS`, the limit is named with the least value that keeps the
+    stretch within (each limit grows in proportion to its field). ``validate`` runs this
+    before any draw, ``assess`` when a programme is too long (:func:`check_construction`).
+
+    Parameters
+    ----------
+    inp : ConstructionInputs
+        The compiled construction inputs; their keys are scenario paths.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the site field, its value and the least value allowed.
+    """
+    hds = headings(inp)
+
+    def median(k: str) -> float:
+        return _median(inp, k)
+
+    for gi, (a, b) in enumerate(itertools.pairwise(inp.points)):
+        sites = [
+            j
+            for j, toward in ((gi, "east"), (gi + 1, "west"))
+            if any(h.point == j and h.direction == toward for h in hds)
+        ]
+        worst: tuple[float, str, str, int] | None = None
+        for j in sites:
+            pace = max(best_pace(inp, inp.bores[h.bore], median) for h in hds if h.point == j)
+            face = site_face_m2(inp, j)
+            for m3, key, what in site_limits(inp, inp.points[j], median, pace):
+                v = float(m3) / face
+                if v < pace and (worst is None or v < worst[0]):
+                    worst = (v, key, what, j)
+        if worst is None:
+            continue
+        v, key, what, j = worst
+        length = max(
+            float(span_overlap_m(inp, bore, a.chainage_m, b.chainage_m)) for bore in inp.bores
+        )
+        with np.errstate(divide="ignore"):
+            years = float(np.float64(length) / (len(sites) * v)) / YEAR_DAYS
+        if not years > MAX_CONSTRUCTION_YEARS:
+            continue
+        spec = inp.inputs[key]
+        given = median(key)
+        fixed = spec.kind == "fixed"
+        least = _round_up(given * years / MAX_CONSTRUCTION_YEARS)
+        raise ScenarioError(
+            key,
+            spec.params[0] if fixed else {},
+            f"construction would last at least {years:,.0f} years (the model allows "
+            f"{MAX_CONSTRUCTION_YEARS:,.0f}): {inp.points[j].name}'s {WHAT[what]} the stretch "
+            f"{a.name} - {b.name} to {v:.3g} m/day; raise "
+            + ("it" if fixed else f"its median ({given:,.4g})")
+            + f" to at least {least:,.3g}",
+        )
 
 
 def check_construction(inp: ConstructionInputs, run: ConstructionRun) -> None:
@@ -199,6 +286,7 @@ def check_construction(inp: ConstructionInputs, run: ConstructionRun) -> None:
     n = years.shape[0]
     bad = ~np.isfinite(years) | (years > MAX_CONSTRUCTION_YEARS)
     if bad.any():
+        check_sites(inp)  # a site limit that alone makes it absurd: named with what is allowed
         key, why = _duration_culprit(inp, run)
         longest = float(np.nanmax(np.where(np.isfinite(years), years, np.inf)))
         spec = inp.inputs.get(key)

@@ -395,6 +395,7 @@ def compile_construction(
                 supply=reg.add_optional(k + "supply_m3_per_day", p.supply_m3_per_day),
                 spoil=reg.add_optional(k + "spoil_m3_per_day", p.spoil_m3_per_day),
                 power=reg.add_optional(k + "power_mw", p.power_mw),
+                beds=reg.add_optional(k + "camp_beds", p.camp_beds),
             )
         )
     c = sc.construction
@@ -509,6 +510,13 @@ def compile_construction(
             c.fitout.ventilation_plant_usd_m_each,
         ),
         power_energy=reg.add_optional("construction.power_mwh_per_m3", c.power_mwh_per_m3),
+        # drawn only where a site gives beds: otherwise no input, no stream, nothing changes
+        beds_per_face=reg.add_optional(
+            "construction.beds_per_face",
+            c.beds_per_face
+            if any(p.camp_beds is not None for p in sc.route.attack_points)
+            else None,
+        ),
         ventilation_reference_m=(
             None
             if c.fitout.ventilation_reference_km is None

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from beringia.core.construction import (
-    BoreIn,
     ConstructionInputs,
+    best_pace,
     drive_caps,
     headings,
     site_face_m2,
@@ -202,57 +202,62 @@ VERB = {
     "deliveries": "deliveries sustain",
     "spoil": "spoil placement sustains",
     "power": "power sustains",
+    "crews": "camp beds man",
 }
 """How a site flag's message names each kind of limit (:func:`site_limits`)."""
 
 
 def site_flags(inp: ConstructionInputs) -> list[Flag]:
-    """Flag sites whose deliveries, spoil or power hold their faces below the machines' pace.
+    """Flag sites whose deliveries, spoil, power or beds hold their faces below the machines' pace.
 
     A site's limit (the mean of each, the least governing) over the faces it launches is a
     pace in m/day; it is flagged when below the fastest pace its machines keep (penetration x
-    utilisation x 24 h, scaled to the bore and held at the regime's cap) in their best class.
+    utilisation x 24 h, scaled to the bore and held at the regime's cap) in their best class
+    (:func:`~beringia.core.construction.best_pace`). Camp beds man a share of that pace
+    (:func:`~beringia.core.construction.crew_share`): they are flagged when the share is
+    below one.
     """
-    alpha = mean(inp.inputs[inp.area_exponent])
     hds = headings(inp)
     flags: list[Flag] = []
+
+    def value(k: str) -> float:
+        return mean(inp.inputs[k])
+
     for j, p in enumerate(inp.points):
-        limits = site_limits(inp, p, lambda k: mean(inp.inputs[k]))
         own = [h for h in hds if h.point == j]
-        if not limits or not own:
+        if not own:
+            continue
+        pace = max(best_pace(inp, inp.bores[h.bore], value) for h in own)
+        limits = site_limits(inp, p, value, pace)
+        if not limits:
             continue
         m3, key, what = min(limits)
-        what = VERB[what]
         face = site_face_m2(inp, j)
-        pace = max(_best_pace(inp, inp.bores[h.bore], alpha) for h in own)
         if m3 / face < pace:
+            if what == "crews" and inp.beds_per_face is not None:
+                faces = len(own)
+                how = (
+                    f"its {value(key):,.0f} camp beds, at {value(inp.beds_per_face):,.0f} a "
+                    f"face, man {m3 / face / pace:.0%} of its {faces} face"
+                    f"{'s' if faces > 1 else ''}' pace, {m3 / face:.1f} m/day"
+                )
+            else:
+                how = (
+                    f"its {VERB[what]} {m3:,.0f} m3 of excavation a day, "
+                    f"{m3 / face:.1f} m/day over its {face:,.0f} m2 of faces"
+                )
             flags.append(
                 Flag(
                     key,
                     m3 / face,
                     pace,
                     "m/day",
-                    f"{p.name}: its {what} {m3:,.0f} m3 of excavation a day, "
-                    f"{m3 / face:.1f} m/day over its {face:,.0f} m2 of faces, below the "
-                    f"{pace:.0f} m/day its machines keep in their best ground: this limit "
-                    "governs its headings (and, by the rule of the model, the other front of "
-                    "each stretch they drive into)",
+                    f"{p.name}: {how}, below the {pace:.0f} m/day its machines keep in their "
+                    "best ground: this limit governs its headings (and, by the rule of the "
+                    "model, the other front of each stretch they drive into)",
                 )
             )
     return flags
-
-
-def _best_pace(inp: ConstructionInputs, bore: BoreIn, alpha: float) -> float:
-    """Fastest m/day a bore's machine keeps in any class, held at the class's cap (means)."""
-    mach = inp.machines[bore.machine]
-    scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
-    caps = drive_caps(inp.caps[0], bore.diameter_m, np.array([alpha]))[:, 0]
-    return float(
-        max(
-            min(mean(inp.inputs[pk]) * mean(inp.inputs[uk]) * 24.0 * scale, float(c))
-            for pk, uk, c in zip(mach.penetration, mach.utilisation, caps, strict=True)
-        )
-    )
 
 
 def reference_view(
