@@ -86,15 +86,17 @@ def test_beds_are_shared_among_the_faces_a_site_launches(hand_doc: dict[str, Any
         np.testing.assert_allclose(h.duration_years, 2.0 * h0.duration_years, rtol=1e-12)
 
 
-def test_the_stricter_camp_governs_its_stretch(hand_doc: dict[str, Any]) -> None:
-    """Two fronts meet; the west camp mans half its face: both are held to 6 m/day (the
-    stretch-wide rule, as for supply), so they meet in the middle after 6,000 / 6 days."""
+def test_each_front_is_manned_by_its_own_camp(hand_doc: dict[str, Any]) -> None:
+    """Two fronts meet; the west camp mans half its face (6 m/day), the east front bores at
+    12: ``x / 6 = (12,000 - x) / 12``, so they meet at 4,000 m after 666.7 days."""
     hand_doc["route"]["attack_points"][1]["headings"] = ["west"]
     with_beds(hand_doc, 5.0)
     a = run(hand_doc)
+    west_camp, east_front = a.headings
+    np.testing.assert_allclose(west_camp.length_km, 4.0, rtol=1e-9)
+    np.testing.assert_allclose(east_front.length_km, 8.0, rtol=1e-9)
     for h in a.headings:
-        np.testing.assert_allclose(h.length_km, 6.0, rtol=1e-9)
-        np.testing.assert_allclose(h.duration_years, 6000.0 / 6.0 / YEAR_DAYS, rtol=1e-12)
+        np.testing.assert_allclose(h.duration_years, 4000.0 / 6.0 / YEAR_DAYS, rtol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -188,6 +190,11 @@ def test_check_sites_names_the_least_beds_allowed(hand_doc: dict[str, Any]) -> N
 
 
 BIG = "route.attack_points.big-diomede.camp_beds"
+WEST = "route.attack_points.chukotka-portal.camp_beds"
+# One bed at Big Diomede alone is not absurd: the fronts from its neighbours bore its
+# stretches at their own pace. With one at the Chukotka portal too, the stretch between them
+# has no front worth the name.
+ABSURD = ["--set", f"{BIG}=1", "--set", f"{WEST}=1"]
 
 
 def _least(err: str) -> float:
@@ -197,17 +204,21 @@ def _least(err: str) -> float:
 
 
 def test_validate_refuses_an_absurd_camp(runner: CliRunner, cwd: Path) -> None:
-    result = runner.invoke(app, ["validate", "bering-strait", "--set", f"{BIG}=1"])
+    result = runner.invoke(app, ["validate", "bering-strait", *ABSURD])
     err = assert_clean_failure(result, cwd, BIG, "got 1", "would last at least", "camp beds")
     assert list(cwd.iterdir()) == []  # nothing written
-    # the least value it names is allowed
+    # the least value it names is allowed, the other camp unchanged
     least = _least(err)
-    ok = runner.invoke(app, ["validate", "bering-strait", "--set", f"{BIG}={least}"])
+    args = ["validate", "bering-strait", "--set", f"{BIG}={least}", "--set", f"{WEST}=1"]
+    ok = runner.invoke(app, args)
     assert ok.exit_code == 0, ok.output
+    # one starved camp alone is not absurd: its neighbours' fronts bore its stretches
+    alone = runner.invoke(app, ["validate", "bering-strait", "--set", f"{BIG}=1"])
+    assert alone.exit_code == 0, alone.output
 
 
 def test_assess_refuses_it_with_the_same_message(runner: CliRunner, cwd: Path) -> None:
-    args = ["bering-strait", "--set", f"{BIG}=1"]
+    args = ["bering-strait", *ABSURD]
     checked = runner.invoke(app, ["validate", *args])
     assessed = runner.invoke(app, ["assess", "--draws", "20", *args])
     assert_clean_failure(assessed, cwd, BIG)

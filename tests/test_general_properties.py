@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from conftest import typed_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -80,6 +81,55 @@ def test_a_point_with_no_launches_changes_nothing(
     plain = solve_fronts(gaps, east, west)
     split = solve_fronts(*with_virtual_point(gaps, east, west, g, f))
     np.testing.assert_allclose(stretch_finish(split, g), plain.gap_finish[0], rtol=1e-9)
+
+
+def uniform_meeting(gap_east: np.ndarray, gap_west: np.ndarray) -> Any:
+    """Where fronts meet in gaps of uniform ground: ``left + s G = right + (1 - s) G'``."""
+
+    def meeting(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        s = np.clip((right - left + gap_west) / (gap_east + gap_west), 0.0, 1.0)
+        return left + s * gap_east, s * gap_east
+
+    return meeting
+
+
+@FRONT_SETTINGS
+@given(bores())
+def test_fronts_of_equal_pace_meet_as_before(
+    bore: tuple[np.ndarray, np.ndarray, np.ndarray, int, float],
+) -> None:
+    """Giving the westward fronts the eastward ones' gap times changes nothing."""
+    gaps, east, west, _, _ = bore
+    plain = solve_fronts(gaps, east, west)
+    paced = solve_fronts(gaps, east, west, gap_time_west=gaps, meeting=uniform_meeting(gaps, gaps))
+    np.testing.assert_allclose(paced.gap_finish, plain.gap_finish, rtol=1e-12)
+    np.testing.assert_allclose(paced.meet, plain.meet, rtol=1e-12, atol=1e-9)
+    np.testing.assert_array_equal(paced.east_owner, plain.east_owner)
+    np.testing.assert_array_equal(paced.west_owner, plain.west_owner)
+
+
+@FRONT_SETTINGS
+@given(bores(), st.floats(1.0, 5.0))
+def test_slower_westward_fronts_never_finish_a_bore_earlier(
+    bore: tuple[np.ndarray, np.ndarray, np.ndarray, int, float], slower: float
+) -> None:
+    """A site that supplies its westward fronts less never makes the bore finish sooner,
+    and the eastward fronts, held by nothing new, never bore less far."""
+    gaps, east, west, _, _ = bore
+    plain = solve_fronts(gaps, east, west)
+    gap_west = gaps * slower
+    paced = solve_fronts(
+        gaps, east, west, gap_time_west=gap_west, meeting=uniform_meeting(gaps, gap_west)
+    )
+    assert paced.gap_finish.max() >= plain.gap_finish.max() * (1 - 1e-12)
+    assert np.all(paced.meet >= plain.meet * (1 - 1e-12) - 1e-9)
+
+
+def test_gap_time_west_needs_a_meeting() -> None:
+    gaps = np.array([[10.0]])
+    east, west = np.array([[0.0, np.inf]]), np.array([[np.inf, 0.0]])
+    with pytest.raises(ValueError, match="together"):
+        solve_fronts(gaps, east, west, gap_time_west=gaps)
 
 
 @FRONT_SETTINGS

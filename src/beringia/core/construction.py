@@ -658,19 +658,18 @@ def site_capacity(
 
 def supply_floor(
     inp: ConstructionInputs, ground: Ground, x: Mapping[str, FloatArray], f_time: FloatArray
-) -> FloatArray | None:
-    """Least days per metre of each run that the supply of the sites driving it allows, (K, n).
+) -> tuple[FloatArray, FloatArray] | None:
+    """Least days per metre of each run that the sites' supply allows, per direction, (K, n) each.
 
     A site whose supply sustains ``S`` m³ of excavation a day (:func:`site_capacity`: the
-    least of its deliveries, spoil and power), with headings whose faces add
-    up to ``V`` m² (every heading launched there, all bores), can advance each of them at
-    most ``S / V`` m a day while they bore together (an approximation: one that has stopped
-    frees no supply for the others). A run between two sites takes at least the larger of
-    the two sites' ``V / S`` days per metre, for the sites that drive into that stretch (an
-    approximation where the two differ: the stricter one governs the whole stretch). Like
-    the machines' caps the floor is divided by the programme factor ``f_time``, since every
-    date is later multiplied by it. ``None`` when no site has a supply limit. Camp beds
-    limit faces, not m³: they act on the machines' pace instead (:func:`crew_factor`).
+    least of its deliveries, spoil and power), with headings whose faces add up to ``V`` m²
+    (every heading launched there, all bores), can advance each of them at most ``S / V`` m a
+    day while they bore together (an approximation: one that has stopped frees no supply for
+    the others). Each front bores at its own site's pace (:func:`_per_front`), so the two
+    fronts of a stretch may differ. Like the machines' caps the floors are divided by the
+    programme factor ``f_time``, since every date is later multiplied by it. Returns the
+    eastward and the westward fronts' floors; ``None`` when no site has a supply limit. Camp
+    beds limit faces, not m³: they act on the machines' pace instead (:func:`crew_factor`).
     """
     capacity = [site_capacity(inp, p, x) for p in inp.points]
     if all(c is None for c in capacity):
@@ -680,21 +679,21 @@ def supply_floor(
         if cap is None:
             continue
         per_point[j] = site_face_m2(inp, j) / (cap * f_time)
-    return _per_run(inp, ground, per_point, 0.0)
+    return _per_front(inp, ground, per_point, 0.0)
 
 
 def crew_factor(
     inp: ConstructionInputs, ground: Ground, x: Mapping[str, FloatArray]
-) -> FloatArray | None:
-    """Factor (at least 1) on the days per metre of each run that the sites' camps allow, (K, n).
+) -> tuple[FloatArray, FloatArray] | None:
+    """Factor (at least 1) on each run's days per metre that the camps allow, per direction.
 
     A site that mans a share ``s`` of its faces' full pace (:func:`crew_share`) bores each
     metre in ``1 / s`` times the days its machines take, whatever holds them (ground,
     performance, cap): the simulation multiplies a run's machine days per metre by this
     factor, then applies the supply floor (:func:`supply_floor`), so a run takes
-    ``max(machine / s, supply)`` days per metre. As for the supply, a run takes the larger
-    factor of the two sites that drive into its stretch (the stricter governs the whole
-    stretch). ``None`` when no site gives camp beds: nothing changes.
+    ``max(machine / s, supply)`` days per metre. As for the supply, each front takes its own
+    site's factor (:func:`_per_front`). Returns the eastward and the westward fronts'
+    factors, shape (K, n) each; ``None`` when no site gives camp beds: nothing changes.
     """
     shares = [crew_share(inp, j, x.__getitem__) for j in range(len(inp.points))]
     if all(s is None for s in shares):
@@ -703,30 +702,41 @@ def crew_factor(
     for j, share in enumerate(shares):
         if share is not None:
             per_point[j] = 1.0 / share
-    return _per_run(inp, ground, per_point, 1.0)
+    return _per_front(inp, ground, per_point, 1.0)
 
 
-def _per_run(
+def _per_front(
     inp: ConstructionInputs, ground: Ground, per_point: FloatArray, neutral: float
-) -> FloatArray:
-    """Spread a per-site quantity ``(m, n)`` over the runs ``(K, n)``, stretch by stretch.
+) -> tuple[FloatArray, FloatArray]:
+    """Spread a per-site quantity ``(m, n)`` over the runs ``(K, n)``, for each direction.
 
-    Each run takes the larger value of the two sites that drive into its stretch (the site
-    west of it if it launches east, the one east of it if it launches west); ``neutral``
-    stands for a site that does not drive into the stretch.
+    An eastward front is supplied and manned by the nearest site at or west of its stretch
+    that launches eastward headings, a westward front by the nearest at or east of it that
+    launches westward ones (a front that has passed another attack point is taken to be
+    served from there on by that point's site if it launches headings its way, an
+    approximation: the owner of a front is known only once the fronts are solved).
+    ``neutral`` stands where no site launches a front that way. Returns the eastward and the
+    westward fronts' values.
     """
     m = len(inp.points)
+    n = per_point.shape[1]
     hds = headings(inp)
-    east = np.array([any(h.point == j and h.direction == "east" for h in hds) for j in range(m)])
-    west = np.array([any(h.point == j and h.direction == "west" for h in hds) for j in range(m)])
-    per_gap = np.maximum(
-        np.where(east[:-1, None], per_point[:-1], neutral),
-        np.where(west[1:, None], per_point[1:], neutral),
-    )
     chain = np.array([p.chainage_m for p in inp.points])
     mid = 0.5 * (ground.bounds[:-1] + ground.bounds[1:])
     gap = np.clip(np.searchsorted(chain, mid, side="right") - 1, 0, m - 2)
-    return np.asarray(np.take_along_axis(per_gap, gap, axis=0), dtype=np.float64)
+    out = []
+    for direction in ("east", "west"):
+        launches = [any(h.point == j and h.direction == direction for h in hds) for j in range(m)]
+        per_gap = np.full((m - 1, n), neutral)
+        site: int | None = None
+        east = direction == "east"
+        for j in range(m - 1) if east else range(m - 1, 0, -1):  # from the front's side
+            if launches[j]:
+                site = j
+            if site is not None:
+                per_gap[j if east else j - 1] = per_point[site]
+        out.append(np.asarray(np.take_along_axis(per_gap, gap, axis=0), dtype=np.float64))
+    return out[0], out[1]
 
 
 @dataclass
@@ -797,6 +807,51 @@ def _at(ground: Ground, chain: FloatArray) -> tuple[NDArray[np.intp], FloatArray
     return k, frac
 
 
+class _Meeting:
+    """Where the two fronts of each gap of one bore meet when they bore at different paces.
+
+    ``cum_east``/``cum_west`` (K + 1, n) are the days an eastward/westward front needs from
+    chainage 0 to each run boundary, ``run_east``/``run_west`` (K, n) the days of each run,
+    and ``k``, ``frac`` (m, n) the run and fraction of it at each of the bore's points. The
+    fronts leaving a gap's ends at ``left`` and ``right`` meet at the chainage ``x`` where
+    ``left + E(x) - E(a) = right + W(b) - W(x)`` (``E``, ``W`` the two cumulative days,
+    piecewise linear in chainage): ``E + W`` rises along the bore, so ``x`` is found by
+    bisection on it and is exact within each run.
+    """
+
+    def __init__(
+        self,
+        cum_east: FloatArray,
+        cum_west: FloatArray,
+        run_east: FloatArray,
+        run_west: FloatArray,
+        k: NDArray[np.intp],
+        frac: FloatArray,
+    ) -> None:
+        n = run_east.shape[1]
+        self._draws = np.arange(n)
+        self._cum_east, self._run_east, self._run_west = cum_east, run_east, run_west
+        self._sum = cum_east + cum_west
+        self._at_east = cum_east[k, self._draws] + frac * run_east[k, self._draws]  # (m, n)
+        self._at_west = cum_west[k, self._draws] + frac * run_west[k, self._draws]
+
+    def gap_west(self) -> FloatArray:
+        """Days a westward front needs for each gap, shape (n, m - 1)."""
+        return np.asarray(np.diff(self._at_west, axis=0).T, dtype=np.float64)
+
+    def __call__(self, left: FloatArray, right: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Meeting day and the eastward front's days to the meeting point, each (n, m - 1)."""
+        d = self._draws
+        a_east = self._at_east[:-1]  # (m - 1, n)
+        target = right.T - left.T + a_east + self._at_west[1:]
+        k = bisect_columns(self._sum, target)
+        both = self._run_east[k, d] + self._run_west[k, d]
+        frac = np.divide(target - self._sum[k, d], both, out=np.zeros_like(both), where=both > 0)
+        x_east = self._cum_east[k, d] + np.clip(frac, 0.0, 1.0) * self._run_east[k, d]
+        days = np.clip(x_east - a_east, 0.0, np.diff(self._at_east, axis=0)).T
+        return left + days, days
+
+
 def bore_points(
     inp: ConstructionInputs, bore: BoreIn
 ) -> tuple[FloatArray, NDArray[np.intp], NDArray[np.bool_], NDArray[np.bool_]]:
@@ -865,9 +920,12 @@ def _bore(
     cum = np.empty((ground.length.shape[0] + 1, n))
     cum[0] = 0.0
     rates = event_rates(inp.events, ground, x)
-    floor = supply_floor(inp, ground, x, f_time)
+    floors = supply_floor(inp, ground, x, f_time)
     crews = crew_factor(inp, ground, x)
-    base: dict[tuple[object, ...], FloatArray] = {}  # days per run
+    two_paces = floors is not None or crews is not None
+    cum_west = cum.copy() if two_paces else None
+    # Days per run (eastward fronts; westward fronts where the sites' limits differ).
+    base: dict[tuple[object, ...], tuple[FloatArray, FloatArray | None]] = {}
     for b in bore_order(inp):
         bore = inp.bores[b]
         mach = inp.machines[bore.machine]
@@ -878,13 +936,21 @@ def _bore(
         if any(mi != bore.machine for mi in methods):
             key += methods
         if key not in base:
-            base[key] = _days_per_metre(inp, bore, x, ground, methods, f_time)
-            if crews is not None:  # a camp mans only a share of its faces' pace
-                base[key] *= crews
-            if floor is not None:  # no site supplies more than it can (boring alone)
-                np.maximum(base[key], floor, out=base[key])
-            base[key] *= ground.length
-        run_days = base[key].copy()
+            per_m = _days_per_metre(inp, bore, x, ground, methods, f_time)
+            if not two_paces:
+                per_m *= ground.length
+                base[key] = (per_m, None)
+            else:
+                paced = []
+                for d in range(2):  # eastward, westward fronts
+                    days = per_m if crews is None else per_m * crews[d]  # a camp's share
+                    if floors is not None:  # no site supplies more than it can
+                        days = np.maximum(days, floors[d])
+                    paced.append(days * ground.length)
+                base[key] = (paced[0], paced[1])
+        east_base, west_base = base[key]
+        run_days = east_base.copy()
+        run_west = None if west_base is None else west_base.copy()
         bore_rates = rates
         whole = full_span(inp, bore)
         if not whole:  # only the part of each run inside the span is bored
@@ -893,11 +959,16 @@ def _bore(
                 inside, ground.length, out=np.zeros_like(inside), where=ground.length > 0
             )
             run_days *= share
+            if run_west is not None:
+                run_west *= share
             if rates is not None:
                 bore_rates = replace(rates, per_run=rates.per_run * share)
+        bored = None if run_west is None else run_days.copy()
         out.event_cost += add_events(
             inp.events, ground, bore.name, bore_rates, run_days, streams, counter
         )
+        if run_west is not None and bored is not None:  # a stoppage holds either front
+            run_west += run_days - bored
         if inp.risks:
             at_m, delay = place_delays(inp.risks, risks, b, len(inp.bores))
             if not whole:
@@ -905,7 +976,9 @@ def _bore(
             for r in np.flatnonzero(delay.any(axis=1)):
                 hit = np.flatnonzero(delay[r])
                 k_r = bisect_columns(ground.bounds[:, hit], at_m[r, hit][None, :])[0]
-                np.add.at(run_days, (k_r, hit), delay[r, hit])
+                for days_of in (run_days, run_west):
+                    if days_of is not None:
+                        np.add.at(days_of, (k_r, hit), delay[r, hit])
         cumsum_rows(run_days, cum[1:])
         bchain, glob, e_bar, w_bar = bore_points(inp, bore)
         if bore.stops:
@@ -915,6 +988,10 @@ def _bore(
         mb = len(bchain)
         pos = {int(g): j for j, g in enumerate(glob) if g >= 0}  # attack point -> index
         g_at = cum[bk, draws] + bfrac * run_days[bk, draws]  # (mb, n)
+        meeting: _Meeting | None = None
+        if run_west is not None and cum_west is not None:
+            cumsum_rows(run_west, cum_west[1:])
+            meeting = _Meeting(cum, cum_west, run_days, run_west, bk, bfrac)
         learning = x[mach.learning_days] * (1.0 - x[mach.learning_efficiency]) / 2.0
         launch = x[mach.launch_months] * MONTH_DAYS
         east = np.full((mb, n), np.inf)
@@ -931,10 +1008,16 @@ def _bore(
             out.launch_start[i] = ready
             out.boring_start[i] = out.launch_start[i] + launch + learning
             (east if h.direction == "east" else west)[pos[h.point]] = out.boring_start[i]
-        if bore.stops:
-            fr = solve_fronts(np.diff(g_at, axis=0).T, east.T, west.T, e_bar, w_bar)
-        else:
-            fr = solve_fronts(np.diff(g_at, axis=0).T, east.T, west.T)
+        gaps = np.diff(g_at, axis=0).T
+        fr = solve_fronts(
+            gaps,
+            east.T,
+            west.T,
+            east_barrier=e_bar if bore.stops else None,
+            west_barrier=w_bar if bore.stops else None,
+            gap_time_west=None if meeting is None else meeting.gap_west(),
+            meeting=meeting,
+        )
         # Chainage where the fronts of each stretch meet: invert days -> chainage.
         target = g_at[:-1] + fr.meet.T  # (mb-1, n)
         k = bisect_columns(cum, target)

@@ -1,9 +1,11 @@
 """Where headings meet: excavation fronts along one bore.
 
 A bore is cut into gaps by its attack points ``0 .. m-1``. Each point may launch a heading
-east, west or both, at a known time. Boring through a gap takes ``G`` days for whichever
-heading does it (every heading of a bore shares the bore's machine type and ground), so
-the time a front needs between two chainages is the same for any heading of the bore.
+east, west or both, at a known time. Boring through a gap takes ``G`` days for an eastward
+front and ``G'`` for a westward one (the same unless the sites supplying the two fronts
+limit them differently; every heading of a bore shares the bore's machine type and
+ground). Where two fronts of different speeds meet is where their progress meets, which
+the caller solves on its own chainage coordinate (``meeting``).
 
 Rules, which are what happens underground:
 
@@ -23,6 +25,7 @@ the opposite front has passed it changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +34,12 @@ from numpy.typing import NDArray
 from beringia.core.distributions import FloatArray
 
 NO_OWNER = -1
+
+Meeting = Callable[[FloatArray, FloatArray], tuple[FloatArray, FloatArray]]
+"""``meeting(left, right)`` for fronts of different speeds: given the days the eastward front
+leaves each gap's west end (``left``) and the westward front its east end (``right``), both
+shape (n, m - 1), return the day they meet and the eastward front's boring days from the
+gap's start to the meeting point (both shape (n, m - 1); used only where they meet)."""
 
 
 @dataclass(frozen=True)
@@ -64,18 +73,26 @@ def solve_fronts(
     launch_west: FloatArray,
     east_barrier: NDArray[np.bool_] | None = None,
     west_barrier: NDArray[np.bool_] | None = None,
+    gap_time_west: FloatArray | None = None,
+    meeting: Meeting | None = None,
 ) -> Fronts:
     """Solve the excavation fronts of one bore for every draw.
 
     Parameters
     ----------
     gap_time : ndarray, shape (n, m - 1)
-        Days of boring (with stoppages) needed to drive gap ``i`` from one end to the other.
+        Days of boring (with stoppages) an eastward front needs to drive gap ``i`` from one
+        end to the other.
     launch_east, launch_west : ndarray, shape (n, m)
         Day each point launches its eastward / westward heading; ``inf`` where it has none.
     east_barrier, west_barrier : ndarray of bool, shape (m,), optional
         Points an eastward / westward front arriving from the other side does not pass
         (none by default).
+    gap_time_west : ndarray, shape (n, m - 1), optional
+        The same for a westward front (default ``gap_time``).
+    meeting : callable, optional
+        Where fronts of different speeds meet (:data:`Meeting`); required with
+        ``gap_time_west``. Without it the fronts meet half-way in boring days.
 
     Returns
     -------
@@ -83,6 +100,9 @@ def solve_fronts(
         Front times, owners, gap completion times and meeting positions.
     """
     n, m = launch_east.shape
+    if (gap_time_west is None) != (meeting is None):
+        raise ValueError("give gap_time_west and meeting together")
+    gap_west = gap_time if gap_time_west is None else gap_time_west
     no_barrier = np.zeros(m, dtype=bool)
     e_stop = no_barrier if east_barrier is None else np.asarray(east_barrier, dtype=bool)
     w_stop = no_barrier if west_barrier is None else np.asarray(west_barrier, dtype=bool)
@@ -109,7 +129,7 @@ def solve_fronts(
         for i in range(m - 2, -1, -1):
             if w_stop[i]:
                 continue
-            arrive = w[:, i + 1] + gap_time[:, i]
+            arrive = w[:, i + 1] + gap_west[:, i]
             take = (arrive <= e[:, i]) & (arrive < w[:, i])
             w[:, i] = np.where(take, arrive, w[:, i])
             w_own[:, i] = np.where(take, w_own[:, i + 1], w_own[:, i])
@@ -118,13 +138,14 @@ def solve_fronts(
     left, right = e[:, :-1], w[:, 1:]
     with np.errstate(invalid="ignore"):
         east_alone = right >= left + gap_time
-        west_alone = left >= right + gap_time
-        meet = np.where(
-            east_alone, gap_time, np.where(west_alone, 0.0, (gap_time + right - left) / 2)
-        )
+        west_alone = left >= right + gap_west
+        if meeting is None:
+            met_at, met_days = (left + right + gap_time) / 2, (gap_time + right - left) / 2
+        else:
+            both = ~(east_alone | west_alone)
+            met_at, met_days = meeting(np.where(both, left, 0.0), np.where(both, right, 0.0))
+        meet = np.where(east_alone, gap_time, np.where(west_alone, 0.0, met_days))
         finish = np.where(
-            east_alone,
-            left + gap_time,
-            np.where(west_alone, right + gap_time, (left + right + gap_time) / 2),
+            east_alone, left + gap_time, np.where(west_alone, right + gap_west, met_at)
         )
     return Fronts(e, w, e_own, w_own, finish, meet)

@@ -87,24 +87,18 @@ def _event_days_per_km(inp: ConstructionInputs) -> list[tuple[float, str]]:
 
 
 def _site_limit(inp: ConstructionInputs, h: Heading, advance: float) -> tuple[float, str] | None:
-    """Return the median m/day the sites' limits allow heading ``h``'s stretch, and which.
+    """Return the median m/day heading ``h``'s own site's limits allow it, and which.
 
-    The stretch's two sites that drive into it are read (the stricter governs it); each
+    Each front bores at the pace of the site that launched it (:func:`supply_floor`): the
     site's deliveries, spoil and power (with the energy per m³: the power is named) over the
     faces it launches, and its camp beds' share of ``advance`` (the heading's own pace).
-    ``None`` when neither site has a limit.
+    ``None`` when the site has no limit.
     """
-    hds = headings(inp)
-    other = h.point + 1 if h.direction == "east" else h.point - 1
-    toward = "west" if h.direction == "east" else "east"
-    drives_back = any(g.point == other and g.direction == toward for g in hds)
-    sites = [h.point, other] if drives_back else [h.point]
+    face = site_face_m2(inp, h.point)
     best: tuple[float, str] | None = None
-    for j in sites:
-        face = site_face_m2(inp, j)
-        for m3, key, _ in site_limits(inp, inp.points[j], lambda k: _median(inp, k), advance):
-            if face > 0 and (best is None or m3 / face < best[0]):
-                best = (m3 / face, key)
+    for m3, key, _ in site_limits(inp, inp.points[h.point], lambda k: _median(inp, k), advance):
+        if face > 0 and (best is None or m3 / face < best[0]):
+            best = (m3 / face, key)
     return best
 
 
@@ -203,13 +197,14 @@ def check_sites(inp: ConstructionInputs) -> None:
     """Refuse a site limit that alone makes construction absurdly long.
 
     Each stretch between attack points is bored, at best, by one front from each site that
-    drives into it, every front held to the stricter site's pace (medians): its deliveries,
-    spoil or power over its faces, or its camp beds' share of the fastest pace its machines
-    keep (:func:`~beringia.core.construction.best_pace`). A limit is blamed only where it
-    is below that pace. When the stretch's longest bore then takes more than
-    :data:`MAX_CONSTRUCTION_YEARS`, the limit is named with the least value that keeps the
-    stretch within (each limit grows in proportion to its field). ``validate`` runs this
-    before any draw, ``assess`` when a programme is too long (:func:`check_construction`).
+    drives into it, each front at its own site's pace (medians): the least of its
+    deliveries, spoil or power over its faces, its camp beds' share of the fastest pace its
+    machines keep (:func:`~beringia.core.construction.best_pace`), or that pace. A limit is
+    blamed only where it is below that pace. When the stretch's longest bore then takes
+    more than :data:`MAX_CONSTRUCTION_YEARS`, the slowest front's limit is named with the
+    least value that keeps the stretch within, the other fronts unchanged (each limit grows
+    in proportion to its field). ``validate`` runs this before any draw, ``assess`` when a
+    programme is too long (:func:`check_construction`).
 
     Parameters
     ----------
@@ -233,13 +228,17 @@ def check_sites(inp: ConstructionInputs) -> None:
             if any(h.point == j and h.direction == toward for h in hds)
         ]
         worst: tuple[float, str, str, int] | None = None
+        paces = []
         for j in sites:
             pace = max(best_pace(inp, inp.bores[h.bore], median) for h in hds if h.point == j)
             face = site_face_m2(inp, j)
+            own = pace
             for m3, key, what in site_limits(inp, inp.points[j], median, pace):
                 v = float(m3) / face
+                own = min(own, v)
                 if v < pace and (worst is None or v < worst[0]):
                     worst = (v, key, what, j)
+            paces.append(own)
         if worst is None:
             continue
         v, key, what, j = worst
@@ -247,13 +246,17 @@ def check_sites(inp: ConstructionInputs) -> None:
             float(span_overlap_m(inp, bore, a.chainage_m, b.chainage_m)) for bore in inp.bores
         )
         with np.errstate(divide="ignore"):
-            years = float(np.float64(length) / (len(sites) * v)) / YEAR_DAYS
+            years = float(np.float64(length) / sum(paces)) / YEAR_DAYS
         if not years > MAX_CONSTRUCTION_YEARS:
             continue
         spec = inp.inputs[key]
         given = median(key)
         fixed = spec.kind == "fixed"
-        least = _round_up(given * years / MAX_CONSTRUCTION_YEARS)
+        # the blamed front's pace that brings the stretch within, the other fronts unchanged
+        others = sum(paces) - v
+        needed = length / (MAX_CONSTRUCTION_YEARS * YEAR_DAYS) - others
+        with np.errstate(divide="ignore", invalid="ignore"):
+            least = _round_up(float(given * np.float64(max(needed, 0.0)) / v))
         raise ScenarioError(
             key,
             spec.params[0] if fixed else {},

@@ -253,8 +253,7 @@ def site_flags(inp: ConstructionInputs) -> list[Flag]:
                     pace,
                     "m/day",
                     f"{p.name}: {how}, below the {pace:.0f} m/day its machines keep in their "
-                    "best ground: this limit governs its headings (and, by the rule of the "
-                    "model, the other front of each stretch they drive into)",
+                    "best ground: this limit governs its headings",
                 )
             )
     return flags
