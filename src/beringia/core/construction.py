@@ -7,9 +7,9 @@ One call of :func:`simulate_block` simulates a block of draws:
 3. per bore: advance per ground class = penetration x utilisation x 24 h of the bore's
    machine, or of the machine a zone forces (:func:`zone_machine`: a drill-and-blast or
    NATM stretch), scaled by face area and capped by the best whole-drive average achieved in
-   the class's regime (per zone: closed-face classes under saturation pressure take the
-   pressurised drives' cap); rare events as Poisson points per bore-km; nothing outside
-   the bore's span;
+   the machine's regime where it has one, else the class's (per zone: closed-face under
+   saturation pressure takes the pressurised drives' cap); rare events as Poisson points
+   per bore-km; nothing outside the bore's span;
 4. schedule: marine works in the ice-free season, site works, machine manufacture and
    delivery by sea (or the end of the drive a reused machine comes from, plus its move),
    launch, a learning curve, boring until headings meet or a heading reaches its stop
@@ -109,6 +109,9 @@ class MachineIn:
     launch_months: str
     learning_days: str
     learning_efficiency: str
+    caps: tuple[tuple[DriveCap, ...], ...] | None = None
+    """The machine's own advance caps, ``caps[s][c]`` like :attr:`ConstructionInputs.caps`
+    (its method's regime in every ground class); ``None``: each class's regime's."""
 
 
 @dataclass(frozen=True)
@@ -261,8 +264,9 @@ class ConstructionInputs:
     risks: tuple[RiskIn, ...] = ()
     risk_groups: Mapping[str, float] = field(default_factory=dict)
     """Correlation of the occurrences within each risk group."""
-    zone_machines: Mapping[str, int] = field(default_factory=dict)
-    """Zones whose method is forced: zone name to the machine every bore uses there."""
+    zone_machines: Mapping[tuple[str, int], int] = field(default_factory=dict)
+    """Methods forced by zone: (zone name, bore index) to the machine that bore uses there
+    (:func:`zone_machine`); a pair not listed uses the bore's own machine."""
 
     @property
     def length_m(self) -> float:
@@ -364,14 +368,25 @@ def bore_order(inp: ConstructionInputs) -> list[int]:
 
 def zone_machine(inp: ConstructionInputs, b: int, zone: str) -> int:
     """Return the machine (method) bore ``b`` uses in zone ``zone``: the zone's, else its own."""
-    return inp.zone_machines.get(zone, inp.bores[b].machine)
+    return inp.zone_machines.get((zone, b), inp.bores[b].machine)
+
+
+def machine_caps(inp: ConstructionInputs, mi: int) -> tuple[tuple[DriveCap, ...], ...]:
+    """Return the advance caps ``[s][c]`` of machine ``mi``: its own, else the classes'.
+
+    A machine with a regime (:attr:`MachineIn.caps`) is capped by its method's drives in
+    every ground class; any other by the drives of each class's regime.
+    """
+    own = inp.machines[mi].caps
+    return inp.caps if own is None else own
 
 
 def _method_bores(inp: ConstructionInputs) -> list[BoreIn]:
     """Each bore, and each bore with each machine a zone forces on it (for the caps)."""
     out = list(inp.bores)
-    for bore in inp.bores:
-        for mi in sorted(set(inp.zone_machines.values()) - {bore.machine}):
+    for b, bore in enumerate(inp.bores):
+        forced = {mi for (_, fb), mi in inp.zone_machines.items() if fb == b}
+        for mi in sorted(forced - {bore.machine}):
             out.append(replace(bore, machine=mi))
     return out
 
@@ -448,12 +463,12 @@ def _advance_and_cap(
     """Mean advance per ground class for a bore and its cap, both shape (C, n).
 
     The advance is penetration x utilisation x 24 h scaled to the bore's face area, held
-    at the cap of ``inp.caps[cap_set]`` (:func:`drive_caps`).
+    at the machine's cap of set ``cap_set`` (:func:`machine_caps`, :func:`drive_caps`).
     """
     mach = inp.machines[bore.machine]
     alpha = x[inp.area_exponent]
     scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
-    cap = drive_caps(inp.caps[cap_set], bore.diameter_m, alpha)
+    cap = drive_caps(machine_caps(inp, bore.machine)[cap_set], bore.diameter_m, alpha)
     rates = np.stack(
         [x[p] * x[u] * 24.0 for p, u in zip(mach.penetration, mach.utilisation, strict=True)]
     )
@@ -463,7 +478,7 @@ def _advance_and_cap(
 def _advance_m_per_day(
     inp: ConstructionInputs, bore: BoreIn, x: Mapping[str, FloatArray], cap_set: int = 0
 ) -> FloatArray:
-    """Mean advance per ground class for a bore, shape (C, n), capped by ``inp.caps[cap_set]``."""
+    """Mean advance per ground class for a bore, shape (C, n), capped (:func:`machine_caps`)."""
     return _advance_and_cap(inp, bore, x, cap_set)[0]
 
 
@@ -508,6 +523,7 @@ def advance_limit(
         class, m/day, as :func:`_advance_m_per_day` gives it (over the cap sets in use).
     """
     mach = inp.machines[bore.machine]
+    own_caps = machine_caps(inp, bore.machine)
     alpha = median(inp.area_exponent)
     machine = inp.area_exponent.replace("advance_envelope.area_exponent", "machines.")
     sets = sorted(set(inp.zone_caps)) or [0]
@@ -517,7 +533,7 @@ def advance_limit(
             median(p) * median(u) * 24.0
             for p, u in zip(mach.penetration, mach.utilisation, strict=True)
         ]
-        caps = {s: drive_caps(inp.caps[s], bore.diameter_m, np.array([alpha]))[:, 0] for s in sets}
+        caps = {s: drive_caps(own_caps[s], bore.diameter_m, np.array([alpha]))[:, 0] for s in sets}
         s, g = min(
             ((s, g) for s in sets for g in range(len(raw))),
             key=lambda sg: np.nan_to_num(min(raw[sg[1]] * scale, caps[sg[0]][sg[1]]), nan=-1.0),
@@ -526,7 +542,7 @@ def advance_limit(
         advance = float(min(raw[g] * scale, cap))
     steep = alpha > 2.0  # a face-area exponent far above the ~0.5 of the records
     if not cap >= raw[g] * scale:  # the whole-drive cap binds (or is not a number)
-        key = inp.area_exponent if steep else inp.caps[s][g].field
+        key = inp.area_exponent if steep else own_caps[s][g].field
     elif not scale >= 0.05:  # scaling from the machine's reference diameter binds
         key = inp.area_exponent if steep else f"{machine}{mach.name}.reference_diameter_m"
     else:  # penetration is ~0.5-5 m/h and utilisation ~0.1-0.6: the one further below
@@ -539,12 +555,14 @@ def best_pace(inp: ConstructionInputs, bore: BoreIn, value: Callable[[str], floa
     """Fastest m/day a bore's machine keeps in any ground class, held at the class's cap.
 
     ``value(key)`` gives each input (a mean or a median); penetration x utilisation x 24 h,
-    scaled to the bore's face area, capped by the whole-drive caps of cap set 0.
+    scaled to the bore's face area, capped by the machine's whole-drive caps of cap set 0
+    (:func:`machine_caps`).
     """
     mach = inp.machines[bore.machine]
     alpha = value(inp.area_exponent)
     scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
-    caps = drive_caps(inp.caps[0], bore.diameter_m, np.array([alpha]))[:, 0]
+    caps = drive_caps(machine_caps(inp, bore.machine)[0], bore.diameter_m, np.array([alpha]))
+    caps = caps[:, 0]
     return float(
         max(
             min(value(pk) * value(uk) * 24.0 * scale, float(c))

@@ -167,6 +167,12 @@ class Zone(Sourced):
         description="Method forced in this zone for every bore (a drill-and-blast or NATM "
         "stretch): the machine whose rates apply here; default each bore's own",
     )
+    machines: dict[Name, Name] | None = Field(
+        None,
+        max_length=L.MAX_BORES,
+        description="Bore -> machine forced in this zone for that bore (wins over machine "
+        "for that bore): bores driven by different methods in one stretch",
+    )
     water_pressure_bar: float | None = Field(
         None,
         ge=0,
@@ -326,6 +332,12 @@ class Machine(Sourced):
     learning_days: Days = Field(description="Length of the learning curve of each drive")
     learning_initial_efficiency: Fraction = Field(
         description="Efficiency at the start of a drive; rises linearly to 1"
+    )
+    regime: Regime | None = Field(
+        None,
+        description="The method's regime in data/drive_averages.toml; when given, this "
+        "machine's cap is that regime's best whole-drive average in every ground class, "
+        "instead of the class's regime",
     )
 
 
@@ -719,6 +731,18 @@ class Scenario(Strict):
                     f"geology.zones.{z.name}.machine: unknown machine {z.machine!r}; "
                     f"allowed: {sorted(machines)}"
                 )
+            bores = {b.name for b in self.construction.bores}
+            for bore, mname in (z.machines or {}).items():
+                if bore not in bores:
+                    raise ValueError(
+                        f"geology.zones.{z.name}.machines.{bore}: unknown bore {bore!r}; "
+                        f"allowed: {sorted(bores)}"
+                    )
+                if mname not in machines:
+                    raise ValueError(
+                        f"geology.zones.{z.name}.machines.{bore}: unknown machine {mname!r}; "
+                        f"allowed: {sorted(machines)}"
+                    )
         unknown = set(self.construction.advance_envelope.regime) - classes
         if unknown:
             raise ValueError(

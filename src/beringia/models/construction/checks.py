@@ -168,6 +168,7 @@ def _duration_culprit(inp: ConstructionInputs, run: ConstructionRun) -> tuple[st
     rates |= {k for m in inp.machines for k in m.penetration + m.utilisation}
     rates |= {f"construction.machines.{m.name}.reference_diameter_m" for m in inp.machines}
     regimes = {cap.field for caps in inp.caps for cap in caps}
+    regimes |= {cap.field for m in inp.machines for caps in m.caps or () for cap in caps}
     how = (
         "raise it"
         if key in rates

@@ -27,7 +27,7 @@ from beringia.core.risks import RiskIn
 from beringia.errors import ScenarioError
 from beringia.models.alignment import AlignmentResult, alignment_for
 from beringia.scenario.distributions import AnyDist, dist_spec
-from beringia.scenario.model import Bore, PressureRegime, Scenario
+from beringia.scenario.model import Bore, Machine, PressureRegime, Scenario
 from beringia.tables.drive_averages import (
     DEFAULT_REGIME,
     PRESSURE_SENSITIVE,
@@ -298,29 +298,45 @@ def drive_caps_of(sc: Scenario) -> tuple[tuple[DriveCap, ...], ...]:
     drives driven at such pressure.
     """
     regimes = sc.construction.advance_envelope.regime
-    sets = []
-    for saturation in (False, True):
-        row = []
-        for c in sc.geology.classes:
-            regime = regimes.get(c.name, DEFAULT_REGIME)
-            drives = cap_drives(regime, saturation=saturation)
-            pressured = saturation and regime in PRESSURE_SENSITIVE
-            label = f"{regime} drives" + (
-                f" at {SATURATION_BAR:g} bar or more" if pressured else ""
+    return tuple(
+        tuple(
+            _drive_cap(
+                regimes.get(c.name, DEFAULT_REGIME),
+                f"construction.advance_envelope.regime.{c.name}",
+                saturation,
             )
-            field = f"construction.advance_envelope.regime.{c.name}"
-            if not drives:  # the shipped table lacks the regime: a broken installation
-                allowed = "a regime with drives in data/drive_averages.toml"
-                raise ScenarioError(field, regime, allowed)
-            row.append(
-                DriveCap(
-                    field=field,
-                    label=label,
-                    drives=tuple((d.m_per_day, d.diameter_m) for d in drives),
-                )
-            )
-        sets.append(tuple(row))
-    return tuple(sets)
+            for c in sc.geology.classes
+        )
+        for saturation in (False, True)
+    )
+
+
+def machine_caps_of(sc: Scenario, machine: Machine) -> tuple[tuple[DriveCap, ...], ...] | None:
+    """Return a machine's own advance caps (its ``regime`` in every class), else ``None``.
+
+    Set 0 everywhere, set 1 under saturation, as :func:`drive_caps_of`; the cap's field is
+    ``construction.machines.<name>.regime``.
+    """
+    if machine.regime is None:
+        return None
+    field = f"construction.machines.{machine.name}.regime"
+    return tuple(
+        tuple(_drive_cap(machine.regime, field, saturation) for _ in sc.geology.classes)
+        for saturation in (False, True)
+    )
+
+
+def _drive_cap(regime: str, field: str, saturation: bool) -> DriveCap:
+    """Return the drives of ``regime`` that cap advance (under saturation pressure or not)."""
+    drives = cap_drives(regime, saturation=saturation)
+    pressured = saturation and regime in PRESSURE_SENSITIVE
+    label = f"{regime} drives" + (f" at {SATURATION_BAR:g} bar or more" if pressured else "")
+    if not drives:  # the shipped table lacks the regime: a broken installation
+        allowed = "a regime with drives in data/drive_averages.toml"
+        raise ScenarioError(field, regime, allowed)
+    return DriveCap(
+        field=field, label=label, drives=tuple((d.m_per_day, d.diameter_m) for d in drives)
+    )
 
 
 def _zone_factor(
@@ -349,6 +365,26 @@ def pressure_zones(
     else:
         chainage, bar = np.array([zones[0].from_m, zones[-1].to_m]), np.zeros(2)
     return split_by_pressure(zones, chainage, bar, given)
+
+
+def _zone_machines(
+    sc: Scenario, pieces: tuple[Zone, ...], machine_index: Mapping[str, int]
+) -> dict[tuple[str, int], int]:
+    """Return (zone piece, bore index) -> the machine forced there.
+
+    The zone's ``machines`` entry for the bore, else its ``machine``; the pieces of a zone
+    split by pressure inherit it.
+    """
+    out: dict[tuple[str, int], int] = {}
+    for z in sc.geology.zones:
+        for b, bo in enumerate(sc.construction.bores):
+            name = (z.machines or {}).get(bo.name, z.machine)
+            if name is None:
+                continue
+            for piece in pieces:
+                if piece.name == z.name or piece.name.startswith(z.name + "@"):
+                    out[(piece.name, b)] = machine_index[name]
+    return out
 
 
 def compile_construction(
@@ -420,6 +456,7 @@ def compile_construction(
                 learning_efficiency=reg.add(
                     k + "learning_initial_efficiency", mc.learning_initial_efficiency
                 ),
+                caps=machine_caps_of(sc, mc),
             )
         )
     machine_index = {mc.name: i for i, mc in enumerate(c.machines)}
@@ -564,13 +601,7 @@ def compile_construction(
             if c.systemic is None
             else reg.add("construction.systemic.schedule_factor", c.systemic.schedule_factor)
         ),
-        zone_machines={
-            piece.name: machine_index[z.machine]
-            for z in sc.geology.zones
-            if z.machine is not None
-            for piece in zones
-            if piece.name == z.name or piece.name.startswith(z.name + "@")
-        },
+        zone_machines=_zone_machines(sc, zones, machine_index),
     )
     check_bores(inp)
     return inp

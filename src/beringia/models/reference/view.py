@@ -17,6 +17,7 @@ from beringia.core.construction import (
     best_pace,
     drive_caps,
     headings,
+    machine_caps,
     site_face_m2,
     site_limits,
 )
@@ -160,7 +161,8 @@ def advance_flags(inp: ConstructionInputs, facts: ReferenceFacts) -> list[Flag]:
             for p, u in zip(mach.penetration, mach.utilisation, strict=True)
         ]
         scale = (mach.reference_diameter_m / bore.diameter_m) ** (2.0 * alpha)
-        caps = drive_caps(inp.caps[0], bore.diameter_m, np.array([alpha]))[:, 0]
+        own = machine_caps(inp, bore.machine)[0]
+        caps = drive_caps(own, bore.diameter_m, np.array([alpha]))[:, 0]
         over = [r * scale / c for r, c in zip(rates, caps, strict=True)]
         g = int(np.argmax(over))
         rate, cap, cls = rates[g] * scale, float(caps[g]), inp.classes[g]
@@ -175,7 +177,7 @@ def advance_flags(inp: ConstructionInputs, facts: ReferenceFacts) -> list[Flag]:
                     "m/day",
                     f"{mach.name} in {cls}: penetration x utilisation x 24 h is a sustained "
                     f"{rate:.0f} m/day in the {bore.diameter_m:g} m bore {bore.name}, above the "
-                    f"best whole-drive average of {inp.caps[0][g].label} ({cap:.0f} m/day at "
+                    f"best whole-drive average of {own[g].label} ({cap:.0f} m/day at "
                     "this size); the model caps advance there",
                 )
             )
