@@ -14,28 +14,36 @@ How the case becomes a scenario (one rule for every case):
   there in every bore whose span holds both the point and the stop.
 * **Bores**: each bore's span runs from its ``from_km`` for its length (at most to the
   route's end); without ``from_km``, a bore shorter than :data:`SPAN_SHORT` of the route
-  runs from chainage 0, any other the whole route. Each bore is driven by the machine of
-  its first segment's regime.
-* **Ground**: one ground class per regime (``hard-rock``, ``closed-face``,
-  ``drill-and-blast``); zones follow the method segments of the case's longest bore, scaled
-  to the route length, and force that regime's machine on every bore (other bores' own
-  segment order is not modelled: said in :attr:`Compiled.notes` where they differ; a bore
-  whose own machine differs keeps only that machine's lead time).
+  runs from chainage 0, any other the whole route. Each bore's machine (its lead time:
+  manufacture, launch) is its first segment's regime's.
+* **Methods**: every bore follows its own method segments, placed along its own span and
+  scaled to it. One ground class per regime (``hard-rock``, ``closed-face``,
+  ``drill-and-blast``); the zones are cut at every bore's method changes (the union of the
+  bores' boundaries; a boundary closer than :data:`MERGE_KM` to one already cut, taken from
+  the longer bores first, is that one). A zone's class is the regime of the longest bore
+  that runs through it, and it forces that regime's machine (``machine``); a bore whose own
+  regime there differs is forced its own (``machines``). A drill-and-blast main tube beside
+  a TBM pilot, or a tube that ends in drill-and-blast beside one that ends closed-face,
+  each advance by its own method.
 * **Not used**: the case's ``ground`` and bores' ``area_m2``; the notes list them when given.
-* **Advance**: each regime's machine bores at the learned whole-drive calendar average
-  (penetration = m/day / 24 at utilisation 1, scaled by the envelope's area law to each
-  bore's diameter). Whole-drive averages include start-up and stoppages, so there is no
-  learning curve and no generic event; the performance factor carries crew variation.
+* **Advance**: each regime's machine bores at its regime's learned whole-drive calendar
+  average in every ground class (penetration = m/day / 24 at utilisation 1, scaled by the
+  envelope's area law to each bore's diameter) and is capped by its regime's drives
+  (``regime``), so the rate and cap follow the method, not the zone. Whole-drive averages
+  include start-up and stoppages, so there is no learning curve and no generic event; the
+  performance factor carries crew variation.
 * **Cost**: the learned all-in rate (2025 USD m per equivalent bore-km) times the case's
   equivalent bore-km, split as owner's costs on a base; the base as systems (fit-out per
   track-km) and civil works; civil works as time-dependent (per heading-day, on the plan's
-  heading-days) and per km. A civil-only outturn is predicted without the systems.
+  heading-days, each bore's metres at its own regime's advance) and per km. A civil-only
+  outturn is predicted without the systems.
 * **No project-wide factor and no programme anchor**: the model error is learned from the
   hindcasts' own errors (:mod:`beringia.core.calibration`).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +67,10 @@ from beringia.tables.tunnel_cases import Bore, Case
 
 SPAN_SHORT = 0.97
 """A bore shorter than this fraction of the route is modelled as a span from chainage 0."""
+MERGE_KM = 0.05
+"""Method boundaries of different bores closer than this are one (the longer bore's): bores
+of lengths a few tens of metres apart, each scaled to its span, shift the same change of
+method by that much, which would only cut slivers of zone (and split the ground's runs)."""
 STOP_MARGIN_KM = 0.001
 """A stop closer than this to a bore's span end is no stop for that bore (its front ends
 there anyway)."""
@@ -121,10 +133,6 @@ def _machine(bore: Bore) -> str:
     return REGIME_OF[bore.segments[0].method]
 
 
-def _template(case: Case) -> Bore:
-    return max(case.geometry.bores, key=lambda b: b.length_km)
-
-
 def _regimes(bore: Bore) -> list[tuple[str, float]]:
     """Consecutive segments of one regime merged: (regime, km)."""
     out: list[tuple[str, float]] = []
@@ -137,17 +145,83 @@ def _regimes(bore: Bore) -> list[tuple[str, float]]:
     return out
 
 
-def _zones(case: Case) -> list[tuple[str, float, float]]:
-    """(regime, from_km, to_km) over the route, from the longest bore's segments."""
-    route = case.geometry.route_length_km
-    runs = _regimes(_template(case))
+def _runs(bore: Bore, route_km: float) -> list[tuple[str, float, float]]:
+    """(regime, from_km, to_km) of a bore's own segments, along its span and scaled to it."""
+    lo, hi = _span(bore, route_km)
+    runs = _regimes(bore)
     total = sum(km for _, km in runs)
-    zones, at = [], 0.0
+    out, at = [], lo
     for i, (r, km) in enumerate(runs):
-        end = route if i == len(runs) - 1 else at + km * route / total
-        zones.append((r, at, end))
+        end = hi if i == len(runs) - 1 else at + km * (hi - lo) / total
+        out.append((r, at, end))
         at = end
-    return zones
+    return out
+
+
+def _by_length(case: Case) -> list[Bore]:
+    """Return the bores, longest first (the case's order among equals)."""
+    return sorted(case.geometry.bores, key=lambda b: -b.length_km)
+
+
+def _cuts(case: Case) -> list[float]:
+    """Return the zone boundaries: 0, every bore's method changes, the route's end.
+
+    The longer bores' changes are cut first; a change closer than :data:`MERGE_KM` to a cut
+    (or to either end of the route) is that cut.
+    """
+    route = case.geometry.route_length_km
+    cuts = [0.0, route]
+    for b in _by_length(case):
+        for _, at, _ in _runs(b, route)[1:]:
+            if all(abs(at - c) >= MERGE_KM for c in cuts):
+                cuts.append(at)
+    return sorted(cuts)
+
+
+def _snapped(bore: Bore, route_km: float, cuts: Sequence[float]) -> list[tuple[str, float]]:
+    """(regime, to_km) of a bore's runs with each change of method moved to its nearest cut."""
+    runs = _runs(bore, route_km)
+    out = [(r, min(cuts, key=lambda c: abs(c - z))) for r, _, z in runs[:-1]]
+    return [*out, (runs[-1][0], runs[-1][2])]
+
+
+def _regime_at(runs: Sequence[tuple[str, float]], km: float) -> str:
+    """Return the regime of the snapped runs at ``km`` (the last run's beyond them)."""
+    return next((r for r, z in runs if km < z), runs[-1][0])
+
+
+@dataclass(frozen=True)
+class _Zone:
+    """A zone of the compiled route and the regime each bore drives there."""
+
+    start: float
+    end: float
+    regime: str
+    """The ground class: the regime of the longest bore that runs through the zone."""
+    lead: Bore
+    """That bore."""
+    own: dict[str, str]
+    """Bore name -> its own regime in the zone, for every bore."""
+
+
+def _zones(case: Case) -> list[_Zone]:
+    """Return the zones (:func:`_cuts`) and each bore's own regime in each."""
+    route = case.geometry.route_length_km
+    cuts = _cuts(case)
+    snapped = {b.name: _snapped(b, route, cuts) for b in case.geometry.bores}
+    out = []
+    for a, z in itertools.pairwise(cuts):
+        mid = (a + z) / 2.0
+        own = {name: _regime_at(runs, mid) for name, runs in snapped.items()}
+        inside = [b for b in _by_length(case) if _overlap_km(b, route, a, z) > 0.0]
+        lead = (inside or _by_length(case))[0]
+        out.append(_Zone(a, z, own[lead.name], lead, own))
+    return out
+
+
+def _overlap_km(bore: Bore, route_km: float, a: float, z: float) -> float:
+    lo, hi = _span(bore, route_km)
+    return max(0.0, min(z, hi) - max(a, lo))
 
 
 def _span(bore: Bore, route_km: float) -> tuple[float, float]:
@@ -251,19 +325,18 @@ def _advance_at(law: Law, d: float, ref: float, alpha: float) -> float:
 
 
 def _heading_days(
-    case: Case, zones: Sequence[tuple[str, float, float]], laws: dict[str, Law], p: BlindPriors
+    case: Case, zones: Sequence[_Zone], laws: dict[str, Law], p: BlindPriors
 ) -> float:
-    """Heading-days of the plan: each metre of each bore at its zone's learned advance."""
+    """Heading-days of the plan: each metre of each bore at its own regime's learned advance."""
     ref = p.learning.reference_diameter_m
     alpha = float(p.schedule.area_exponent.get("mode", 0.5))
     route = case.geometry.route_length_km
     days = 0.0
     for b in case.geometry.bores:
         d = bore_diameter_m(b, case.use, p)
-        lo, hi = _span(b, route)
-        for r, a, z in zones:
-            km = max(0.0, min(z, hi) - max(a, lo))
-            days += km * 1000.0 / _advance_at(laws[r], d, ref, alpha)
+        for zone in zones:
+            km = _overlap_km(b, route, zone.start, zone.end)
+            days += km * 1000.0 / _advance_at(laws[zone.own[b.name]], d, ref, alpha)
     return days
 
 
@@ -295,23 +368,6 @@ def _notes(
             "The generic systems installation rate and commissioning time derive from the "
             "Gotthard Base Tunnel (opened 2016)."
         )
-    template = _template(case)
-    tpl = _regimes(template)
-    methods = [r for r, _ in tpl]
-    if any([r for r, _ in _regimes(b)] != methods for b in case.geometry.bores):
-        notes.append(
-            "The bores' method segments differ; every bore is modelled with the longest "
-            "bore's sequence of methods."
-        )
-    zone_regimes = {r for r, _ in tpl}
-    for b in case.geometry.bores:
-        if _machine(b) not in zone_regimes:
-            notes.append(
-                f"Bore {b.name} is driven {_machine(b)} but every zone takes the methods of "
-                f"the longest bore ({template.name}): it advances at the "
-                f"{'/'.join(sorted(zone_regimes))} rate; only its machine's lead time "
-                f"(manufacture, launch) is {_machine(b)}'s."
-            )
     if reuse is not None:
         short = reuse.machines - (case.geometry.tbm_count or 0)
         notes.append(
@@ -392,25 +448,24 @@ def _attack_points(case: Case, p: BlindPriors) -> list[dict[str, Any]]:
 def _machines(
     classes: Sequence[str], regimes: Sequence[str], laws: dict[str, Law], p: BlindPriors
 ) -> list[Any]:
-    """One machine per regime any bore starts in, each rated in every ground class."""
+    """One machine per regime any bore drives in, each at its own learned law in every class."""
     s = p.schedule
     ref = p.learning.reference_diameter_m
-    rates = {
-        r: _dist(laws[r].median / 24.0)
-        | {"source": f"learned whole-drive average: {', '.join(laws[r].names)}"}
-        for r in classes
-    }
-    util = {r: _dist(1.0) | {"source": "a calendar average includes every stop"} for r in rates}
+    util = {c: _dist(1.0) | {"source": "a calendar average includes every stop"} for c in classes}
     out = []
     for r in regimes:
         tbm = r != "drill-and-blast"
+        rate = _dist(laws[r].median / 24.0) | {
+            "source": f"learned whole-drive average: {', '.join(laws[r].names)}"
+        }
         out.append(
             {
                 "name": r,
                 "kind": "TBM" if tbm else "drill-and-blast or NATM faces",
                 "reference_diameter_m": ref,
                 "source": GENERIC,
-                "penetration_m_per_h": rates,
+                "regime": r,
+                "penetration_m_per_h": {c: rate for c in classes},
                 "utilisation": util,
                 "manufacture_months": dict(
                     s.tbm_manufacture_months if tbm else s.dnb_mobilisation_months
@@ -448,8 +503,9 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
     g = case.geometry
     route = g.route_length_km
     zones = _zones(case)
-    regimes = sorted({r for r, _, _ in zones})
-    laws = {r: advance_law(case, r, cases) for r in regimes}
+    regimes = sorted({z.regime for z in zones})
+    used = sorted({r for z in zones for r in z.own.values()} | {_machine(b) for b in g.bores})
+    laws = {r: advance_law(case, r, cases) for r in used}
     cost = unit_cost_law(case, cases)
     ref = p.learning.reference_diameter_m
 
@@ -513,18 +569,7 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
             "classes": [
                 {"name": r, "description": f"driven {r}", "source": GENERIC} for r in regimes
             ],
-            "zones": [
-                {
-                    "name": f"z{i + 1}-{r}",
-                    "from_km": a,
-                    "to_km": z,
-                    "share": {r: 1.0},
-                    "mean_run_m": {r: max(10.0, (z - a) * 1000.0)},
-                    "machine": r,
-                    "source": _template(case).source,
-                }
-                for i, (r, a, z) in enumerate(zones)
-            ],
+            "zones": [_zone_doc(i, z) for i, z in enumerate(zones)],
         },
         "construction": {
             "start_day_of_year": float(case.start.date.timetuple().tm_yday - 1),
@@ -538,9 +583,7 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
                 "area_exponent": dict(sched.area_exponent) | {"source": GENERIC},
                 "source": "data/drive_averages.toml (caps use every drive, later ones too)",
             },
-            "machines": _machines(
-                regimes, sorted(set(regimes) | {_machine(b) for b in g.bores}), laws, p
-            ),
+            "machines": _machines(regimes, used, laws, p),
             "bores": bores,
             "cross_passages": {
                 "spacing_m": sched.cross_passage_spacing_m,
@@ -578,6 +621,24 @@ def compile_case(case: Case, cases: Sequence[Case] | None = None) -> Compiled:
         programme_years=_programme_years(case),
         notes=_notes(case, cost, laws, p, reuse),
     )
+
+
+def _zone_doc(i: int, zone: _Zone) -> dict[str, Any]:
+    """Return a zone of the document: its class, forced on every bore not driven otherwise."""
+    r, a, z = zone.regime, zone.start, zone.end
+    doc: dict[str, Any] = {
+        "name": f"z{i + 1}-{r}",
+        "from_km": a,
+        "to_km": z,
+        "share": {r: 1.0},
+        "mean_run_m": {r: max(10.0, (z - a) * 1000.0)},
+        "machine": r,
+        "source": zone.lead.source,
+    }
+    other = {name: own for name, own in zone.own.items() if own != r}
+    if other:
+        doc["machines"] = other
+    return doc
 
 
 def _check(case: Case, doc: dict[str, Any]) -> None:
