@@ -117,7 +117,7 @@ def _mode_cost(doc: dict[str, Any]) -> tuple[float, float]:
     length = max(z["to_km"] for z in doc["geology"]["zones"])
     per_km = heading = track = 0.0
     for b in cons["bores"]:
-        km = b.get("to_km", length)
+        km = b.get("to_km", length) - b.get("from_km", 0.0)
         per_km += km * (b["diameter_m"] / ref) ** 2 * b["unit_cost_usd_m_per_km"]["value"]
         days = float(b["heading_cost_usd_m_per_day"]["note"].split()[1])
         heading = b["heading_cost_usd_m_per_day"]["value"] * days  # same for every bore
@@ -136,7 +136,7 @@ def test_cost_elements_add_up_to_the_learned_rate(case: Case) -> None:
     route = case.geometry.route_length_km
     eq_km = 0.0
     for b in c.document["construction"]["bores"]:
-        eq_km += b.get("to_km", route) * (b["diameter_m"] / ref) ** 2
+        eq_km += (b.get("to_km", route) - b.get("from_km", 0.0)) * (b["diameter_m"] / ref) ** 2
     expected = c.unit_cost.median * eq_km
     if case.outturn is not None and case.outturn.scope == "tunnel-civil":
         expected *= 1 - p.scope.systems_share  # a civil-only outturn is predicted without systems

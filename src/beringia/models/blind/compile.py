@@ -201,7 +201,7 @@ class _Zone:
     lead: Bore
     """That bore."""
     own: dict[str, str]
-    """Bore name -> its own regime in the zone, for every bore."""
+    """Bore name -> its own regime in the zone, for every bore that runs through it."""
 
 
 def _zones(case: Case) -> list[_Zone]:
@@ -212,9 +212,9 @@ def _zones(case: Case) -> list[_Zone]:
     out = []
     for a, z in itertools.pairwise(cuts):
         mid = (a + z) / 2.0
-        own = {name: _regime_at(runs, mid) for name, runs in snapped.items()}
         inside = [b for b in _by_length(case) if _overlap_km(b, route, a, z) > 0.0]
         lead = (inside or _by_length(case))[0]
+        own = {b.name: _regime_at(snapped[b.name], mid) for b in inside or [lead]}
         out.append(_Zone(a, z, own[lead.name], lead, own))
     return out
 
@@ -335,8 +335,9 @@ def _heading_days(
     for b in case.geometry.bores:
         d = bore_diameter_m(b, case.use, p)
         for zone in zones:
-            km = _overlap_km(b, route, zone.start, zone.end)
-            days += km * 1000.0 / _advance_at(laws[zone.own[b.name]], d, ref, alpha)
+            if b.name in zone.own:
+                km = _overlap_km(b, route, zone.start, zone.end)
+                days += km * 1000.0 / _advance_at(laws[zone.own[b.name]], d, ref, alpha)
     return days
 
 
@@ -362,6 +363,15 @@ def _notes(
                 f"The {r} advance is learned from only {len(law.points)} drive"
                 f"{'s' if len(law.points) != 1 else ''} ({', '.join(law.names)}): every one "
                 "recorded."
+            )
+    for b in case.geometry.bores:
+        runs = [r for r, _ in _regimes(b)]
+        if len(runs) > 1:
+            notes.append(
+                f"Bore {b.name} changes method along its span ({' then '.join(runs)}): each "
+                f"of its headings has the lead time (manufacture or mobilisation, launch) of "
+                f"its first method, {runs[0]}; a later method's machine is taken as ready "
+                "when the heading reaches it."
             )
     if year < SYSTEMS_REFERENCE_YEAR:
         notes.append(
