@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 import beringia
 from beringia.cli import app
-from beringia.core.calendar import YEAR_DAYS
+from beringia.core.calendar import MONTH_DAYS, YEAR_DAYS
 from beringia.errors import ScenarioError
 from beringia.models.blind.compile import MERGE_KM, compile_case
 from beringia.models.construction.compile import compile_construction
@@ -393,3 +393,44 @@ def test_each_bore_own_methods_change_the_plan_heading_days(tmp_path: Path) -> N
     days_dnb = float(dnb_note.split()[1])
     assert days_tbm < days_dnb
     assert tbm > dnb  # the same time-dependent money over fewer heading-days
+
+
+# --------------------------------------------------------------------------- placed bores
+@pytest.mark.parametrize("mean_run_m", [1000.0, 12000.0, 500000.0])
+def test_a_placed_bore_bores_from_a_point_inside_its_span_at_its_rate(
+    hand_doc: dict[str, Any], mean_run_m: float
+) -> None:
+    """The bore runs 3 to 12 km, bored from a shaft at 6 km: 3 km west and 6 km east.
+
+    At 12 m/day that is 250 and 500 days, wherever the ground's runs begin and end (a run
+    that straddles the span's start is bored only inside it, and the shaft's place in the
+    run is measured along that part).
+    """
+    hand_doc["geology"]["zones"][0]["mean_run_m"] = {"rock": mean_run_m}
+    shaft = copy.deepcopy(hand_doc["route"]["attack_points"][0])
+    shaft.update(name="shaft", kind="shaft", chainage_km=6.0, headings=["west", "east"])
+    hand_doc["route"]["attack_points"].insert(1, shaft)
+    hand_doc["construction"]["bores"][0]["from_km"] = 3.0
+    a = run(hand_doc, draws=64, seed=7)
+    np.testing.assert_allclose(heading(a, "main: shaft -> west").length_km, 3.0, rtol=1e-9)
+    np.testing.assert_allclose(heading(a, "main: shaft -> east").length_km, 6.0, rtol=1e-9)
+    np.testing.assert_allclose(days(a, "main: shaft -> west"), 3000 / 12.0, rtol=1e-9)
+    np.testing.assert_allclose(days(a, "main: shaft -> east"), 6000 / 12.0, rtol=1e-9)
+
+
+def test_two_placed_headings_meet_where_their_days_are_equal(hand_doc: dict[str, Any]) -> None:
+    """Span 3 to 12 km, from the east portal (launched at once) and the shaft at 6 km
+    (launched 100 days late): they meet where 6,000 m - x and x take 100 days apart."""
+    hand_doc["geology"]["zones"][0]["mean_run_m"] = {"rock": 500000.0}
+    shaft = copy.deepcopy(hand_doc["route"]["attack_points"][0])
+    shaft.update(name="shaft", kind="shaft", chainage_km=6.0, headings=["west", "east"])
+    shaft["site_works_months"] = {"dist": "fixed", "value": 100.0 / MONTH_DAYS}
+    hand_doc["route"]["attack_points"].insert(1, shaft)
+    hand_doc["route"]["attack_points"][-1]["headings"] = ["west"]
+    hand_doc["construction"]["bores"][0]["from_km"] = 3.0
+    a = run(hand_doc, draws=8, seed=7)
+    # east front bores x metres west from 12 km; the shaft's east front 6,000 - x, 100 days
+    # later: x / 12 = (6000 - x) / 12 + 100 -> x = 3,600 m
+    np.testing.assert_allclose(heading(a, "main: east -> west").length_km, 3.6, rtol=1e-9)
+    np.testing.assert_allclose(heading(a, "main: shaft -> east").length_km, 2.4, rtol=1e-9)
+    np.testing.assert_allclose(heading(a, "main: shaft -> west").length_km, 3.0, rtol=1e-9)

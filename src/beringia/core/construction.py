@@ -870,6 +870,31 @@ class _Meeting:
         return left + days, days
 
 
+def _inside(
+    ground: Ground, k: NDArray[np.intp], start: float, end: float
+) -> tuple[FloatArray, FloatArray]:
+    """Where the part of run ``k`` inside the span ``start .. end`` begins, and its length."""
+    draws = np.arange(ground.length.shape[1])
+    lo = np.maximum(ground.bounds[k, draws], start)
+    return lo, np.maximum(np.minimum(ground.bounds[k + 1, draws], end) - lo, 0.0)
+
+
+def _span_at(
+    ground: Ground, chain: FloatArray, start: float, end: float
+) -> tuple[NDArray[np.intp], FloatArray]:
+    """Run index and fraction of each chainage along the part of its run inside a span.
+
+    A bore placed on ``start .. end`` bores only that part of a run that straddles a span
+    end (its days are the run's share inside), so a point's place in the run is measured
+    along that part; a point outside the span sits at the part's nearer end.
+    """
+    k, _ = _at(ground, chain)
+    lo, inside = _inside(ground, k, start, end)
+    offset = chain[:, None] - lo
+    frac = np.clip(np.divide(offset, inside, out=np.zeros_like(inside), where=inside > 0), 0, 1)
+    return k, frac
+
+
 def bore_points(
     inp: ConstructionInputs, bore: BoreIn
 ) -> tuple[FloatArray, NDArray[np.intp], NDArray[np.bool_], NDArray[np.bool_]]:
@@ -999,7 +1024,10 @@ def _bore(
                         np.add.at(days_of, (k_r, hit), delay[r, hit])
         cumsum_rows(run_days, cum[1:])
         bchain, glob, e_bar, w_bar = bore_points(inp, bore)
-        if bore.stops:
+        start, end = bore_span(inp, bore)
+        if not whole:  # a point's place along the part of its run inside the span
+            bk, bfrac = _span_at(ground, bchain, start, end)
+        elif bore.stops:
             bk, bfrac = _at(ground, bchain)
         else:
             bk, bfrac = point_k, point_frac
@@ -1041,7 +1069,11 @@ def _bore(
         k = bisect_columns(cum, target)
         days = run_days[k, draws]
         frac = np.divide(target - cum[k, draws], days, out=np.zeros_like(days), where=days > 0)
-        x_meet = ground.bounds[k, draws] + np.clip(frac, 0.0, 1.0) * ground.length[k, draws]
+        if whole:
+            x_meet = ground.bounds[k, draws] + np.clip(frac, 0.0, 1.0) * ground.length[k, draws]
+        else:  # along the part of the run inside the span, as the points are placed
+            lo, inside = _inside(ground, k, start, end)
+            x_meet = lo + np.clip(frac, 0.0, 1.0) * inside
         x_meet = np.clip(x_meet, bchain[:-1, None], bchain[1:, None])
         for gi in range(mb - 1):
             for i, h in mine:
