@@ -36,7 +36,12 @@ How the case becomes a scenario (one rule for every case):
   equivalent bore-km, split as owner's costs on a base; the base as systems (fit-out per
   track-km) and civil works; civil works as time-dependent (per heading-day, on the plan's
   heading-days, each bore's metres at its own regime's advance) and per km. A civil-only
-  outturn is predicted without the systems.
+  outturn is predicted without the systems. The pools' spread (:attr:`Law.gsd`) is not
+  drawn: the inside view takes the learned medians, and the model error, learned from the
+  cases' ``ln(actual / P50)``, carries how far such medians miss; drawing both would count
+  that spread twice. So the inside view's own band is narrow on cost.
+* **Route ends**: a route whose first attack point is past chainage 0, or whose last is
+  short of its end, gets a point there that launches nothing, so a heading can drive to it.
 * **No project-wide factor and no programme anchor**: the model error is learned from the
   hindcasts' own errors (:mod:`beringia.core.calibration`).
 """
@@ -57,6 +62,7 @@ from beringia.models.blind.priors import (
     Law,
     advance_law,
     bore_diameter_m,
+    family,
     unit_cost_law,
     usd_bn,
 )
@@ -247,17 +253,31 @@ def _stops(case: Case, bore: Bore) -> list[dict[str, Any]]:
     ]
 
 
+def _starts_in(bore: Bore, route_km: float, km: float, direction: str) -> str:
+    """Return the regime a heading of ``bore`` from chainage ``km`` starts boring in."""
+    runs = _runs(bore, route_km)
+    if direction == "east":
+        return next((r for r, _, z in runs if z > km), runs[-1][0])
+    return next((r for r, a, _ in reversed(runs) if a < km), runs[0][0])
+
+
 def _tbm_headings(case: Case, bore: Bore) -> list[tuple[str, str]]:
-    """(point, direction) of the bore's headings that drive some length, if it is a TBM bore."""
+    """Return (point, direction) of a TBM bore's headings that its machine starts boring.
+
+    Only headings that drive some length count, and not one that starts in a
+    drill-and-blast stretch of the bore (no TBM heading).
+    """
     if _machine(bore) == "drill-and-blast":
         return []
-    lo, hi = _span(bore, case.geometry.route_length_km)
+    route = case.geometry.route_length_km
+    lo, hi = _span(bore, route)
     return [
         (a.name, d)
         for a in case.geometry.attack_points
         if lo <= a.chainage_km <= hi
         for d in ("west", "east")
         if d in a.directions and (a.chainage_km > lo if d == "west" else a.chainage_km < hi)
+        if _starts_in(bore, route, a.chainage_km, d) != "drill-and-blast"
     ]
 
 
@@ -352,6 +372,26 @@ def _notes(
             f"cost is learned from {len(cost.points)}, {cost.later} of them finished after the "
             "decision."
         )
+    if cost.pool != "method and use":
+        method = "TBM" if family(case) == "tbm" else "drill-and-blast"
+        notes.append(
+            f"Fewer than {p.learning.min_priors} earlier {method} {case.use} tunnels have a "
+            f"tunnel-scope outturn: the unit cost is learned from "
+            + (
+                f"every earlier {method} tunnel, rail and road ({len(cost.points)})."
+                if cost.pool == "method"
+                else f"every tunnel with one ({len(cost.points)}), whatever its method or use."
+            )
+        )
+    generic = [b.name for b in case.geometry.bores if b.diameter_m is None]
+    if generic:
+        d = {b.name: bore_diameter_m(b, case.use, p) for b in case.geometry.bores}
+        notes.append(
+            "No diameter given for bore "
+            + ", ".join(f"{n} (the generic {d[n]:g} m is assumed)" for n in generic)
+            + ": its cost scales with the square of the diameter, its advance with the "
+            "face-area law."
+        )
     for r, law in sorted(laws.items()):
         if law.later:
             notes.append(
@@ -373,6 +413,12 @@ def _notes(
                 f"its first method, {runs[0]}; a later method's machine is taken as ready "
                 "when the heading reaches it."
             )
+    for name, km in _route_ends(case):
+        notes.append(
+            f"No attack point at the route's {'start' if km == 0.0 else 'end'} ({km:g} km): "
+            f"a point that launches nothing ({name}) stands there, for the headings that "
+            "drive to it."
+        )
     if year < SYSTEMS_REFERENCE_YEAR:
         notes.append(
             "The generic systems installation rate and commissioning time derive from the "
@@ -431,9 +477,54 @@ def _unused_fields(case: Case, reused: bool) -> list[str]:
     return out
 
 
+END_TOLERANCE_KM = 0.001
+"""An attack point closer than this to an end of the route stands at that end."""
+
+
+def _route_ends(case: Case) -> list[tuple[str, float]]:
+    """(name, chainage) of the points without headings the compile adds at the route's ends.
+
+    A route whose first attack point is past chainage 0, or whose last is short of the
+    route's end, gets a point there that launches nothing, so a heading can drive to it.
+    """
+    g = case.geometry
+    names = {a.name for a in g.attack_points}
+    chain = [a.chainage_km for a in g.attack_points]
+    out = []
+    if min(chain) > END_TOLERANCE_KM:
+        out.append((_free("route-start", names), 0.0))
+    if max(chain) < g.route_length_km - END_TOLERANCE_KM:
+        out.append((_free("route-end", names), g.route_length_km))
+    return out
+
+
+def _free(name: str, taken: set[str]) -> str:
+    """Return ``name``, or ``name-2``, ``name-3`` ... if it is taken."""
+    k, out = 1, name
+    while out in taken:
+        k += 1
+        out = f"{name}-{k}"
+    return out
+
+
 def _attack_points(case: Case, p: BlindPriors) -> list[dict[str, Any]]:
     sched = p.schedule
-    return [
+    ends = [
+        {
+            "name": name,
+            "kind": "portal",
+            "chainage_km": km,
+            "headings": [],
+            "source": "the route's end as the case gives it (route_length_km); no attack point "
+            "is recorded there",
+            "marine_works_days": _dist(0.0) | {"source": "a blind hindcast has no marine works"},
+            "site_works_months": _dist(0.0) | {"source": "launches nothing"},
+            "site_cost_usd_m": _dist(0.0) | {"source": "launches nothing"},
+            "overhead_usd_m_per_year": _dist(0.0) | {"source": "launches nothing"},
+        }
+        for name, km in _route_ends(case)
+    ]
+    points = [
         {
             "name": a.name,
             "kind": "shaft" if a.kind == "adit" else a.kind,
@@ -453,6 +544,7 @@ def _attack_points(case: Case, p: BlindPriors) -> list[dict[str, Any]]:
         }
         for a in case.geometry.attack_points
     ]
+    return sorted([*ends, *points], key=lambda a: float(a["chainage_km"]))
 
 
 def _machines(

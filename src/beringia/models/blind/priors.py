@@ -83,6 +83,10 @@ class Law:
     points: tuple[Point, ...]
     later: int
     """Points finished in or after the decision year (the pool had to widen)."""
+    pool: str = "earlier"
+    """Which pool it was learned from: ``"method and use"`` (same way of driving, same
+    traffic), ``"method"``, ``"earlier"`` (every earlier tunnel or drive) or ``"all"`` (too
+    few earlier ones: later ones too)."""
 
     @property
     def names(self) -> list[str]:
@@ -101,17 +105,14 @@ def _law(
     earlier = [p for p in points if p.year < decision_year]
     same_family = [p for p in earlier if family is not None and p.family == family]
     same_use = [p for p in same_family if use is not None and p.use == use]
-    for pool in (same_use, same_family, earlier):
-        if len(pool) >= min_priors:
-            break
-    else:
-        pool = list(points)
+    named = (("method and use", same_use), ("method", same_family), ("earlier", earlier))
+    kind, pool = next(((k, p) for k, p in named if len(p) >= min_priors), ("all", list(points)))
     if not pool:
         raise ValueError(f"{what}: no finished tunnel or drive to learn from")
     logs = [math.log(p.value) for p in pool]
     gsd = math.exp(statistics.stdev(logs)) if len(logs) > 1 else 1.0
     later = sum(p.year >= decision_year for p in pool)
-    return Law(math.exp(statistics.median(logs)), gsd, tuple(pool), later)
+    return Law(math.exp(statistics.median(logs)), gsd, tuple(pool), later, kind)
 
 
 def usd_bn(m: Money, start: dt.date, end: dt.date) -> float:
