@@ -89,3 +89,48 @@ def test_a_law_says_which_pool_it_was_learned_from(
         pts.append(Point("later", 2020, 100.0, "tbm", "rail"))
     law = _law(pts, 2010, 3, "unit cost", "tbm", "rail")
     assert law.pool == pool
+
+
+def test_a_stretch_no_bore_runs_through_is_refused(tmp_path: Path) -> None:
+    from beringia.errors import ScenarioError
+
+    text = _case_toml(pilot_from=2.0).replace("length_km = 20.0", "length_km = 9.0")
+    text = text.replace("route_length_km = 9.0", "route_length_km = 20.0")
+    case = _read(tmp_path, text)  # tubes 0-9 km, pilot 2-10 km: nothing from 10 to 20
+    with pytest.raises(ScenarioError) as err:
+        compile_case(case, case_pool([case]))
+    assert err.value.field == "cases.test-twin.geometry.bores"
+    assert "no bore from 10 to 20 km" in str(err.value)
+
+
+def test_the_gotthard_base_case_is_told_its_systems_rate_is_its_own() -> None:
+    from beringia.tables.tunnel_cases import tunnel_cases
+
+    cases = {c.name: c for c in tunnel_cases().cases}
+    own = compile_case(cases["gotthard-base"]).notes
+    assert any(n.startswith("Not blind: the generic systems") for n in own)
+    other = compile_case(cases["channel-tunnel"]).notes
+    assert not any(n.startswith("Not blind: the generic systems") for n in other)
+    assert any(n.startswith("The generic systems installation rate") for n in other)
+
+
+def test_a_class_of_the_fewest_tunnels_is_said() -> None:
+    from beringia.tables.tunnel_cases import tunnel_cases
+
+    cases = {c.name: c for c in tunnel_cases().cases}
+    follo = compile_case(cases["follo-line"])  # rail-TBM class: three earlier tunnels
+    assert len(follo.unit_cost.points) == 3
+    (note,) = [n for n in follo.notes if n.startswith("Learned from the fewest")]
+    assert "the unit cost from only 3" in note
+    laerdal = compile_case(cases["laerdal"])  # nine earlier road tunnels, no thin advance law
+    assert not any(n.startswith("Learned from the fewest") for n in laerdal.notes)
+
+
+def test_a_drive_of_another_tunnel_named_after_a_city_in_brackets_is_not_its_own() -> None:
+    from beringia.models.blind.priors import own_drive
+    from beringia.tables.drive_averages import drive_averages
+    from beringia.tables.tunnel_cases import tunnel_cases
+
+    guadarrama = next(c for c in tunnel_cases().cases if c.name == "guadarrama")
+    m30 = next(d for d in drive_averages().drive if d.name == "madrid-m30")
+    assert not own_drive(guadarrama, m30)

@@ -343,7 +343,8 @@ def _print_hindcast(rep: HindcastReport) -> None:
     if shared or own:
         out.print("\n[bold]How the cases were modelled[/] (the compile's notes)")
         for note in shared:
-            out.print(f"- {'Every case' if len(rep.cases) > 1 else 'The case'}: {escape(note)}")
+            who = "Every case" if len(rep.cases) > 1 else rep.cases[0].label
+            out.print(f"- {escape(who)}: {escape(note)}")
         for label, note in own:
             out.print(f"- {escape(label)}: {escape(note)}")
     out.print("\n[bold]What the model gets wrong[/] (computed from this run)")

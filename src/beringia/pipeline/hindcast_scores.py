@@ -533,8 +533,8 @@ def findings(report: HindcastReport) -> list[str]:
         for extra in (benchmark_sentence(s), inside_view_sentence(s, blind=report.blind)):
             if extra is not None:
                 out.append(extra)
-        if m == "cost" and (bounds := bound_sentence(report.cases)) is not None:
-            out.append(bounds)
+    if (bounds := bound_sentence(report.cases)) is not None:
+        out.append(bounds)
     if not report.blind:
         out.append(not_blind_sentence(report.cases))
     return out

@@ -91,6 +91,8 @@ below the TBM headings) becomes the scenario's ``reuse``."""
 SYSTEMS_REFERENCE_YEAR = 2016
 """Opening of the Gotthard Base Tunnel, from which the generic systems installation rate and
 commissioning time derive: cases decided before it are not blind to them."""
+SYSTEMS_REFERENCE = "Gotthard Base Tunnel"
+"""The reference row the generic systems rate and commissioning time derive from."""
 GENERIC = "data/blind_priors.toml"
 UNUSED_NOTE = "Recorded but not used by the blind compile (they change nothing in this hindcast): "
 """Opening of the note listing the case fields the compile does not read (always the last
@@ -419,10 +421,26 @@ def _notes(
             f"a point that launches nothing ({name}) stands there, for the headings that "
             "drive to it."
         )
-    if year < SYSTEMS_REFERENCE_YEAR:
+    if case.reference_row == SYSTEMS_REFERENCE:
+        notes.append(
+            "Not blind: the generic systems installation rate and commissioning time derive "
+            "from this very tunnel's outcome (the Gotthard Base Tunnel, opened 2016)."
+        )
+    elif year < SYSTEMS_REFERENCE_YEAR:
         notes.append(
             "The generic systems installation rate and commissioning time derive from the "
             "Gotthard Base Tunnel (opened 2016)."
+        )
+    small = [
+        f"the {what} from only {len(law.points)} ({', '.join(law.names)})"
+        for what, law in (("unit cost", cost), *((f"{r} advance", v) for r, v in laws.items()))
+        if law.pool != "all" and len(law.points) == p.learning.min_priors
+    ]
+    if small:
+        notes.append(
+            f"Learned from the fewest its class allows ({p.learning.min_priors}): "
+            + "; ".join(small)
+            + ". One tunnel more or less in the pool moves it most."
         )
     if reuse is not None:
         short = reuse.machines - (case.geometry.tbm_count or 0)
@@ -746,12 +764,29 @@ def _zone_doc(i: int, zone: _Zone) -> dict[str, Any]:
 def _check(case: Case, doc: dict[str, Any]) -> None:
     """Validate the compiled scenario; a fault is reported on the case's own field.
 
+    A stretch of the route that no bore runs through is refused first.
+
     Raises
     ------
     ScenarioError
         Naming ``cases.<case>.geometry...`` (the bore, or the attack point's headings for a
         stop), the value and what is allowed; never a compiled field alone.
     """
+    route = case.geometry.route_length_km
+    at = 0.0
+    for lo, hi in sorted(_span(b, route) for b in case.geometry.bores):
+        if lo > at + END_TOLERANCE_KM:
+            break
+        at = max(at, hi)
+    else:
+        lo = route
+    if at < route - END_TOLERANCE_KM:
+        raise ScenarioError(
+            f"cases.{case.name}.geometry.bores",
+            f"no bore from {at:g} to {lo:g} km",
+            f"bores that together run the whole route (route_length_km {route:g}; a bore "
+            "runs from its from_km, else from chainage 0, for its length_km)",
+        )
     try:
         compile_construction(validate_document(doc))
     except ScenarioError as exc:

@@ -251,8 +251,9 @@ def own_drive(case: Case, drive: Drive) -> bool:
 
     It is when it links the case, or when it ran within the case's works (starting no
     earlier than a year before them, ending no later than a year after the opening) and its
-    name shares a word with the case's name or title (``mont-blanc-road`` and "Mont Blanc
-    Tunnel"; words such as "road" or "east" do not count): a case added without a drive's
+    name shares a word with the case's name or its title before any parenthesis
+    (``mont-blanc-road`` and "Mont Blanc Tunnel"; words such as "road" or "east" do not
+    count, nor the places in "(Madrid - Valladolid)"): a case added without a drive's
     link must not learn its advance from its own outcome.
     """
     if drive.case == case.name:
@@ -261,7 +262,7 @@ def own_drive(case: Case, drive: Drive) -> bool:
         return False
     start, end = int(drive.start[:4]), int(drive.end[:4])
     during = start >= case.start.date.year - 1 and end <= case.opening.date.year + 1
-    return during and bool(_words(drive.name) & (_words(case.name) | _words(case.title)))
+    return during and bool(_words(drive.name) & (_words(case.name) | _words(_short_title(case))))
 
 
 def cost_points(exclude: Case, cases: Sequence[Case] | None = None) -> list[Point]:
