@@ -455,8 +455,9 @@ def test_the_terminal_lists_the_fields_not_used(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("Recorded but not used"))
-    assert at < lines.index("What the model gets wrong (computed from this run)")
-    mine = [line for line in lines[at:] if line.startswith("- Test twin tunnel:")]
+    end = next(i for i, line in enumerate(lines) if line.startswith("How the cases were"))
+    assert at < end < lines.index("What the model gets wrong (computed from this run)")
+    mine = [line for line in lines[at:end] if line.startswith("- Test twin tunnel:")]
     assert mine == [
         "- Test twin tunnel: ground (hard_rock_share, fault_share, max_water_pressure_bar)"
     ]

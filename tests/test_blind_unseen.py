@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from test_blind_general import REUSED, _bores, _case_toml, _doc, _read
 
+from beringia.core.construction import ConstructionInputs
 from beringia.models.blind.compile import compile_case
 from beringia.models.blind.priors import Point, _law
+from beringia.models.construction.compile import compile_construction
 from beringia.pipeline.assess import assess
 from beringia.pipeline.blind import case_pool
 from beringia.scenario.io import validate_document
@@ -134,3 +136,55 @@ def test_a_drive_of_another_tunnel_named_after_a_city_in_brackets_is_not_its_own
     guadarrama = next(c for c in tunnel_cases().cases if c.name == "guadarrama")
     m30 = next(d for d in drive_averages().drive if d.name == "madrid-m30")
     assert not own_drive(guadarrama, m30)
+
+
+STARTS_IN_DNB = (
+    'segments = [{ method = "drill-and-blast", length_km = 3.0 }, '
+    '{ method = "tbm-gripper", length_km = 17.0 }]'
+)
+
+
+def _inputs(tmp_path: Path, text: str) -> ConstructionInputs:
+    case = _read(tmp_path, text)
+    doc = compile_case(case, case_pool([case])).document
+    return compile_construction(validate_document(doc))
+
+
+def test_each_heading_waits_for_the_machine_it_starts_with(tmp_path: Path) -> None:
+    """Tubes ending in 3 km of drill-and-blast: the south portal's westward faces are blasted
+    and wait only for their mobilisation, the others for the TBMs (not the bore's first)."""
+    from beringia.core.construction import heading_machine, headings
+
+    inp = _inputs(tmp_path, _case_toml().replace(TUBE, ENDS_IN_DNB))
+    got = {
+        (inp.bores[h.bore].name, inp.points[h.point].name, h.direction): inp.machines[
+            heading_machine(inp, h)
+        ].name
+        for h in headings(inp)
+    }
+    assert got[("west-tube", "south", "west")] == "drill-and-blast"
+    assert got[("west-tube", "north", "east")] == "hard-rock"
+    assert got[("west-tube", "shaft", "east")] == "hard-rock"
+    # and the other way round: a tube that starts blasted turns to its TBM at the shaft
+    inp = _inputs(tmp_path, _case_toml().replace(TUBE, STARTS_IN_DNB))
+    got = {
+        (inp.bores[h.bore].name, inp.points[h.point].name, h.direction): inp.machines[
+            heading_machine(inp, h)
+        ].name
+        for h in headings(inp)
+    }
+    assert got[("east-tube", "north", "east")] == "drill-and-blast"
+    assert got[("east-tube", "shaft", "west")] == "hard-rock"
+    assert got[("east-tube", "south", "west")] == "hard-rock"
+
+
+def test_a_bore_that_starts_blasted_may_reuse_its_tbms(tmp_path: Path) -> None:
+    """Reuse needs TBM headings, not a TBM first segment: each tube has 3 TBM headings
+    (shaft both ways, south westward), the pilot 1, so 4 machines mean 3 reuses."""
+    text = _case_toml(geometry_extra=REUSED.format(n=4)).replace(TUBE, STARTS_IN_DNB)
+    case = _read(tmp_path, text)
+    c = compile_case(case, case_pool([case]))
+    (note,) = [n for n in c.notes if n.startswith("Machines reused")]
+    assert "tbm_count 4 for 7 TBM headings" in note
+    reused = sorted(r["heading"] for b in _bores(c.document).values() for r in b.get("reuse", []))
+    assert reused == ["shaft:east", "shaft:west", "south:west"]

@@ -371,6 +371,23 @@ def zone_machine(inp: ConstructionInputs, b: int, zone: str) -> int:
     return inp.zone_machines.get((zone, b), inp.bores[b].machine)
 
 
+def heading_machine(inp: ConstructionInputs, h: Heading) -> int:
+    """Return the machine heading ``h`` starts with, whose lead time it waits for.
+
+    It is the machine its bore uses in the zone where the heading starts boring (the zone
+    east of its attack point for an eastward heading, west for a westward one): the bore's
+    own, unless that zone forces another (:func:`zone_machine`). A bore that starts in
+    drill-and-blast and turns to a TBM has its TBM headings wait for the TBM, and its
+    drill-and-blast faces only for their mobilisation.
+    """
+    c = inp.points[h.point].chainage_m
+    east = h.direction == "east"
+    for z in inp.zones:
+        if (z.from_m <= c < z.to_m) if east else (z.from_m < c <= z.to_m):
+            return zone_machine(inp, h.bore, z.name)
+    return inp.bores[h.bore].machine
+
+
 def machine_caps(inp: ConstructionInputs, mi: int) -> tuple[tuple[DriveCap, ...], ...]:
     """Return the advance caps ``[s][c]`` of machine ``mi``: its own, else the classes'.
 
@@ -971,7 +988,6 @@ def _bore(
     base: dict[tuple[object, ...], tuple[FloatArray, FloatArray | None]] = {}
     for b in bore_order(inp):
         bore = inp.bores[b]
-        mach = inp.machines[bore.machine]
         # Days to bore each run, then stoppages, then days from chainage 0 to each boundary.
         # Bores with the same machines and diameter share the ground's days per run.
         methods = tuple(zone_machine(inp, b, z) for z, _, _ in ground.zone_rows)
@@ -1038,13 +1054,15 @@ def _bore(
         if run_west is not None and cum_west is not None:
             cumsum_rows(run_west, cum_west[1:])
             meeting = _Meeting(cum, cum_west, run_days, run_west, bk, bfrac)
-        learning = x[mach.learning_days] * (1.0 - x[mach.learning_efficiency]) / 2.0
-        launch = x[mach.launch_months] * MONTH_DAYS
         east = np.full((mb, n), np.inf)
         west = np.full((mb, n), np.inf)
         mine = [(i, h) for i, h in enumerate(hds) if h.bore == b]
         for i, h in mine:
-            ready = np.maximum(site_ready[h.point], delivered[bore.machine])
+            hm = heading_machine(inp, h)  # the machine it starts with: its lead times
+            mach = inp.machines[hm]
+            learning = x[mach.learning_days] * (1.0 - x[mach.learning_efficiency]) / 2.0
+            launch = x[mach.launch_months] * MONTH_DAYS
+            ready = np.maximum(site_ready[h.point], delivered[hm])
             ru = reused(inp, h)
             if ru is not None:  # the machine comes from an earlier heading, moved
                 j = index[Heading(ru.after_bore, ru.after_point, ru.after_direction)]
@@ -1437,7 +1455,7 @@ def activities(inp: ConstructionInputs, t: Timeline) -> list[Activity]:
         site_is = np.abs(t.launch_start[i] - t.site_ready[h.point]) < tol
         crit_site[h.point] |= crit_heading[i] & site_is
         if reused(inp, h) is None:  # a reused machine waits for its earlier drive
-            crit_machine[inp.bores[h.bore].machine] |= crit_heading[i] & ~site_is
+            crit_machine[heading_machine(inp, h)] |= crit_heading[i] & ~site_is
     for p, pt in enumerate(inp.points):
         acts.append(
             Activity(f"marine works: {pt.name}", "sites", zero, t.marine_done[p], crit_site[p])

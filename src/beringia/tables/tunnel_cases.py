@@ -566,13 +566,13 @@ def _check_geometry(case: Case, path: str) -> None:
             case,
             "a rule only with machines_reused = true and tbm_count given",
         )
-    tbm_bores = [b.name for b in g.bores if b.segments[0].method.startswith("tbm-")]
+    tbm_bores = [b.name for b in g.bores if any(s.method.startswith("tbm-") for s in b.segments)]
     if g.reuse_rule is not None and (not tbm_bores or (g.tbm_count or 0) < 1):
         raise _fail(
             f"{path}.geometry.reuse_rule",
             g.reuse_rule,
             case,
-            "a rule only for a case with TBM headings (a bore whose first segment is by TBM; "
+            "a rule only for a case with TBM headings (a bore with a segment by TBM; "
             f"here {', '.join(tbm_bores) or 'none'}) and 1 <= tbm_count "
             f"(here {g.tbm_count}): a reuse rule shares machines between TBM headings",
         )

@@ -14,8 +14,10 @@ How the case becomes a scenario (one rule for every case):
   there in every bore whose span holds both the point and the stop.
 * **Bores**: each bore's span runs from its ``from_km`` for its length (at most to the
   route's end); without ``from_km``, a bore shorter than :data:`SPAN_SHORT` of the route
-  runs from chainage 0, any other the whole route. Each bore's machine (its lead time:
-  manufacture, launch) is its first segment's regime's.
+  runs from chainage 0, any other the whole route. Each bore's own machine is its first
+  segment's regime's; each heading waits for the machine of the method it starts in (its
+  lead time: manufacture or mobilisation, launch), and only headings that start in a TBM
+  stretch count as TBM headings for machine reuse.
 * **Methods**: every bore follows its own method segments, placed along its own span and
   scaled to it. One ground class per regime (``hard-rock``, ``closed-face``,
   ``drill-and-blast``); the zones are cut at every bore's method changes (the union of the
@@ -83,8 +85,8 @@ there anyway)."""
 REUSE_RULE = (
     "reuse_rule 'same-point': a TBM heading of a later bore (in the case's order) is driven "
     "by the machine of the same attack point's heading in the same direction in the nearest "
-    "earlier bore with the same machine, bore by bore and point by point, until tbm_count "
-    "machines are left"
+    "earlier bore whose heading starts with the same machine, bore by bore and point by "
+    "point, until tbm_count machines are left"
 )
 """How a case's ``reuse_rule = "same-point"`` (with ``machines_reused`` and a ``tbm_count``
 below the TBM headings) becomes the scenario's ``reuse``."""
@@ -264,13 +266,11 @@ def _starts_in(bore: Bore, route_km: float, km: float, direction: str) -> str:
 
 
 def _tbm_headings(case: Case, bore: Bore) -> list[tuple[str, str]]:
-    """Return (point, direction) of a TBM bore's headings that its machine starts boring.
+    """Return (point, direction) of a bore's headings that start boring with a TBM.
 
     Only headings that drive some length count, and not one that starts in a
-    drill-and-blast stretch of the bore (no TBM heading).
+    drill-and-blast stretch of the bore (no TBM heading), whatever the bore's first method.
     """
-    if _machine(bore) == "drill-and-blast":
-        return []
     route = case.geometry.route_length_km
     lo, hi = _span(bore, route)
     return [
@@ -308,6 +308,12 @@ def _reuse(case: Case, p: BlindPriors) -> _Reuse | None:
     if g.tbm_count >= count:
         return None
     need = count - g.tbm_count
+    route = g.route_length_km
+    chain = {a.name: a.chainage_km for a in g.attack_points}
+
+    def starts(bore: Bore, point: str, d: str) -> str:
+        return _starts_in(bore, route, chain[point], d)
+
     relocation = dict(p.schedule.tbm_launch_months) | {
         "source": f"{GENERIC} (schedule.tbm_launch_months)",
         "assumed": True,
@@ -322,7 +328,7 @@ def _reuse(case: Case, p: BlindPriors) -> _Reuse | None:
                 (
                     e
                     for e in reversed(g.bores[:k])
-                    if _machine(e) == _machine(b)
+                    if starts(e, point, d) == starts(b, point, d)
                     and (point, d) in own[e.name]
                     and (e.name, point, d) not in followed
                 ),
@@ -411,9 +417,9 @@ def _notes(
         if len(runs) > 1:
             notes.append(
                 f"Bore {b.name} changes method along its span ({' then '.join(runs)}): each "
-                f"of its headings has the lead time (manufacture or mobilisation, launch) of "
-                f"its first method, {runs[0]}; a later method's machine is taken as ready "
-                "when the heading reaches it."
+                "of its headings waits for the machine it starts with (manufacture or "
+                "mobilisation, launch); a later method's machine is taken as ready when the "
+                "heading reaches it."
             )
     for name, km in _route_ends(case):
         notes.append(

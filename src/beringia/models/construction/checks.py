@@ -20,6 +20,7 @@ from beringia.core.construction import (
     Heading,
     advance_limit,
     best_pace,
+    heading_machine,
     headings,
     site_face_m2,
     site_limits,
@@ -132,7 +133,7 @@ def _activity_inputs(inp: ConstructionInputs) -> dict[str, str]:
         delivery = m.manufacture_months if making >= shipping else m.shipping_days
         out[f"manufacture and delivery: {m.name}"] = delivery
     for h in headings(inp):
-        mach = inp.machines[inp.bores[h.bore].machine]
+        mach = inp.machines[heading_machine(inp, h)]
         launch = _median(inp, mach.launch_months) * MONTH_DAYS
         learning = _median(inp, mach.learning_days)  # costs (1 - efficiency) / 2 of it
         slow = mach.launch_months if launch >= learning / 2 else mach.learning_days

@@ -11,11 +11,13 @@ from beringia.core.construction import (
     BoreIn,
     ConstructionInputs,
     DriveCap,
+    Heading,
     MachineIn,
     PointIn,
     ReuseIn,
     StopIn,
     bore_points,
+    heading_machine,
     headings,
     reuse_cycle,
 )
@@ -166,12 +168,6 @@ def _resolve_reuse_and_stops(sc: Scenario, bores: list[BoreIn], reg: _Registry) 
                     f"{where}.after", r.after, f"a heading of another bore: {', '.join(others)}"
                 )
             a = bore_index[after_bore]
-            if bores[a].machine != core.machine:
-                raise ScenarioError(
-                    f"{where}.after",
-                    r.after,
-                    f"a heading of a bore with the same machine ({bo.machine})",
-                )
             for field, pname in (("heading", point), ("after", after_point)):
                 if pname not in names:
                     raise ScenarioError(
@@ -236,12 +232,21 @@ def check_bores(inp: ConstructionInputs) -> None:
                     f"{inp.points[r.point].name}:{r.direction}",
                     f"a heading of this bore: {', '.join(mine) or 'none'}",
                 )
+            other = inp.bores[r.after_bore].name
+            after = f"{other}:{inp.points[r.after_point].name}:{r.after_direction}"
             if (r.after_bore, r.after_point, r.after_direction) not in exist:
-                other = inp.bores[r.after_bore].name
+                raise ScenarioError(
+                    f"{k}reuse.{i}.after", after, f"a heading that bore {other!r} launches"
+                )
+            mine_m = heading_machine(inp, Heading(b, r.point, r.direction))
+            theirs = heading_machine(inp, Heading(r.after_bore, r.after_point, r.after_direction))
+            if mine_m != theirs:
                 raise ScenarioError(
                     f"{k}reuse.{i}.after",
-                    f"{other}:{inp.points[r.after_point].name}:{r.after_direction}",
-                    f"a heading that bore {other!r} launches",
+                    after,
+                    "a heading that starts with the same machine as this one "
+                    f"({inp.machines[mine_m].name}; that one starts with "
+                    f"{inp.machines[theirs].name})",
                 )
         start = bo.from_m
         end = inp.length_m if bo.to_m is None else bo.to_m
