@@ -69,3 +69,40 @@ def assert_clean_failure(result: Result, where: Path, *expected: str) -> str:
     html = [p for p in where.rglob("*") if p.suffix == ".html" or ".html." in p.name]
     assert html == [], f"report files written: {html}"
     return err
+
+
+def case_head(name: str, title: str) -> str:
+    """A tunnel-cases file up to its geometry table: a fictitious 20 km rail case decided in
+    2010, built 2011-2020 (the blind-compile tests add bores and attack points)."""
+    return f"""schema_version = 1
+
+[meta]
+title = "test"
+
+[[cases]]
+name = "{name}"
+title = "{title}"
+country = "CH"
+use = "rail"
+setting = "mountain"
+not_blind = "A fictitious tunnel for the tests: nothing in it is real."
+
+[cases.decision]
+year = 2010
+what = "test decision"
+source = "test"
+
+[cases.start]
+date = 2011-01-01
+what = "test start"
+source = "test"
+
+[cases.opening]
+date = 2020-01-01
+what = "test opening"
+source = "test"
+
+[cases.geometry]
+route_length_km = 20.0
+source = "test"
+"""

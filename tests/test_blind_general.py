@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import assert_clean_failure
+from helpers import assert_clean_failure, case_head
 from typer.testing import CliRunner
 
 from beringia.cli import app
@@ -77,42 +77,14 @@ source = "test"
         if ground
         else ""
     )
-    return f"""schema_version = 1
-
-[meta]
-title = "test"
-
-[[cases]]
-name = "{NAME}"
-title = "Test twin tunnel"
-country = "CH"
-use = "rail"
-setting = "mountain"
-not_blind = "A fictitious tunnel for the tests: nothing in it is real."
-
-[cases.decision]
-year = 2010
-what = "test decision"
-source = "test"
-
-[cases.start]
-date = 2011-01-01
-what = "test start"
-source = "test"
-
-[cases.opening]
-date = 2020-01-01
-what = "test opening"
-source = "test"
-
-[cases.geometry]
-route_length_km = 20.0
-source = "test"
-{geometry_extra}
+    return (
+        case_head(NAME, "Test twin tunnel")
+        + f"""{geometry_extra}
 {bores}
 {points}
 {ground_table}
 """
+    )
 
 
 def _read(tmp_path: Path, text: str) -> Case:

@@ -150,29 +150,28 @@ def _inputs(tmp_path: Path, text: str) -> ConstructionInputs:
     return compile_construction(validate_document(doc))
 
 
-def test_each_heading_waits_for_the_machine_it_starts_with(tmp_path: Path) -> None:
-    """Tubes ending in 3 km of drill-and-blast: the south portal's westward faces are blasted
-    and wait only for their mobilisation, the others for the TBMs (not the bore's first)."""
+def _starts(tmp_path: Path, segments: str) -> dict[tuple[str, str, str], str]:
+    """(bore, point, direction) -> the machine each heading starts with, tubes so segmented."""
     from beringia.core.construction import heading_machine, headings
 
-    inp = _inputs(tmp_path, _case_toml().replace(TUBE, ENDS_IN_DNB))
-    got = {
+    inp = _inputs(tmp_path, _case_toml().replace(TUBE, segments))
+    return {
         (inp.bores[h.bore].name, inp.points[h.point].name, h.direction): inp.machines[
             heading_machine(inp, h)
         ].name
         for h in headings(inp)
     }
+
+
+def test_each_heading_waits_for_the_machine_it_starts_with(tmp_path: Path) -> None:
+    """Tubes ending in 3 km of drill-and-blast: the south portal's westward faces are blasted
+    and wait only for their mobilisation, the others for the TBMs (not the bore's first)."""
+    got = _starts(tmp_path, ENDS_IN_DNB)
     assert got[("west-tube", "south", "west")] == "drill-and-blast"
     assert got[("west-tube", "north", "east")] == "hard-rock"
     assert got[("west-tube", "shaft", "east")] == "hard-rock"
     # and the other way round: a tube that starts blasted turns to its TBM at the shaft
-    inp = _inputs(tmp_path, _case_toml().replace(TUBE, STARTS_IN_DNB))
-    got = {
-        (inp.bores[h.bore].name, inp.points[h.point].name, h.direction): inp.machines[
-            heading_machine(inp, h)
-        ].name
-        for h in headings(inp)
-    }
+    got = _starts(tmp_path, STARTS_IN_DNB)
     assert got[("east-tube", "north", "east")] == "drill-and-blast"
     assert got[("east-tube", "shaft", "west")] == "hard-rock"
     assert got[("east-tube", "south", "west")] == "hard-rock"

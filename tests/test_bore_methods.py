@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import assert_clean_failure, toml_text
+from helpers import assert_clean_failure, case_head, toml_text
 from typer.testing import CliRunner
 
 import beringia
@@ -217,38 +217,7 @@ def test_built_ins_use_neither_field(name: str) -> None:
 # --------------------------------------------------------------------------- blind compile
 def _case_toml(bores: list[tuple[str, float, list[tuple[str, float]], float | None]]) -> str:
     """A fictitious 20 km tunnel: portals at 0 and 20 km, a shaft at 10 km, given bores."""
-    text = f"""schema_version = 1
-
-[meta]
-title = "test"
-
-[[cases]]
-name = "{NAME}"
-title = "Test tunnel of several methods"
-country = "CH"
-use = "rail"
-setting = "mountain"
-not_blind = "A fictitious tunnel for the tests: nothing in it is real."
-
-[cases.decision]
-year = 2010
-what = "test decision"
-source = "test"
-
-[cases.start]
-date = 2011-01-01
-what = "test start"
-source = "test"
-
-[cases.opening]
-date = 2020-01-01
-what = "test opening"
-source = "test"
-
-[cases.geometry]
-route_length_km = 20.0
-source = "test"
-"""
+    text = case_head(NAME, "Test tunnel of several methods")
     for name, km, segments, start in bores:
         role = "running" if km > 15.0 else "pilot"
         segs = ", ".join(f'{{ method = "{m}", length_km = {s} }}' for m, s in segments)

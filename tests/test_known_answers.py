@@ -336,36 +336,35 @@ def test_site_power_needs_the_energy_per_m3(hand_doc: dict[str, Any]) -> None:
         beringia.load_scenario(hand_doc)
 
 
-def test_each_front_bores_at_its_own_sites_pace(hand_doc: dict[str, Any]) -> None:
-    """Two headings meet; the far site supplies 3 m/day, the near one is unlimited (12 m/day).
-
-    They meet where their progress meets: ``x / 12 = (12,000 - x) / 3``, so at 9,600 m after
-    800 days (the near front is not held to the far site's pace)."""
-    far = hand_doc["route"]["attack_points"][1]
-    far["headings"] = ["west"]
-    far["supply_m3_per_day"] = {"dist": "fixed", "value": 3.0 * _face_m2(hand_doc)}
-    a = run(hand_doc)
-    near, far_heading = a.headings
-    np.testing.assert_allclose(near.length_km, 9.6, rtol=1e-9)
-    np.testing.assert_allclose(far_heading.length_km, 2.4, rtol=1e-9)
-    for h in a.headings:
-        np.testing.assert_allclose(h.duration_years, 800.0 / YEAR_DAYS, rtol=1e-12)
-
-
-def test_fronts_of_two_limited_sites_meet_where_their_paces_say(
+@pytest.mark.parametrize(
+    ("near_pace", "far_pace", "near_km", "days"),
+    [
+        # the near site unlimited (12 m/day): x / 12 = (12,000 - x) / 3, x = 9,600 m
+        (None, 3.0, 9.6, 800.0),
+        # both limited: x / 6 = (12,000 - x) / 2, x = 9,000 m
+        (6.0, 2.0, 9.0, 1500.0),
+    ],
+)
+def test_each_front_bores_at_its_own_sites_pace(
     hand_doc: dict[str, Any],
+    near_pace: float | None,
+    far_pace: float,
+    near_km: float,
+    days: float,
 ) -> None:
-    """Near site 6 m/day, far 2 m/day: ``x / 6 = (12,000 - x) / 2``, x = 9,000 m, 1,500 days."""
+    """Two headings meet where their progress meets, each at its own site's supply limit
+    (the faster front is not held to the slower site's pace)."""
     near, far = hand_doc["route"]["attack_points"][:2]
     far["headings"] = ["west"]
-    near["supply_m3_per_day"] = {"dist": "fixed", "value": 6.0 * _face_m2(hand_doc)}
-    far["supply_m3_per_day"] = {"dist": "fixed", "value": 2.0 * _face_m2(hand_doc)}
+    far["supply_m3_per_day"] = {"dist": "fixed", "value": far_pace * _face_m2(hand_doc)}
+    if near_pace is not None:
+        near["supply_m3_per_day"] = {"dist": "fixed", "value": near_pace * _face_m2(hand_doc)}
     a = run(hand_doc)
     east_heading, west_heading = a.headings
-    np.testing.assert_allclose(east_heading.length_km, 9.0, rtol=1e-9)
-    np.testing.assert_allclose(west_heading.length_km, 3.0, rtol=1e-9)
+    np.testing.assert_allclose(east_heading.length_km, near_km, rtol=1e-9)
+    np.testing.assert_allclose(west_heading.length_km, 12.0 - near_km, rtol=1e-9)
     for h in a.headings:
-        np.testing.assert_allclose(h.duration_years, 1500.0 / YEAR_DAYS, rtol=1e-12)
+        np.testing.assert_allclose(h.duration_years, days / YEAR_DAYS, rtol=1e-12)
 
 
 def test_a_binding_site_limit_is_flagged_with_its_pace(hand_doc: dict[str, Any]) -> None:
