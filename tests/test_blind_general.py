@@ -440,8 +440,8 @@ def test_a_set_failing_on_another_case_says_every_case_runs() -> None:
         run_blind(
             ["laerdal"], draws=50, overrides=["route.attack_points.tynjadalen.chainage_km=12"]
         )
-    assert "every case of the pool runs" in str(err.value)
-    assert "CASE:path=value" in str(err.value)
+    assert "applies to every case of the pool, which all run" in str(err.value)
+    assert "CASE:path=value to that case alone" in str(err.value)
 
 
 def test_a_stretch_without_any_heading_names_the_case(tmp_path: Path) -> None:

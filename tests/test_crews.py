@@ -184,8 +184,9 @@ def test_check_sites_names_the_least_beds_allowed(hand_doc: dict[str, Any]) -> N
     assert err.value.field == "route.attack_points.west.camp_beds"
     assert err.value.value == 1.0
     assert f"at least {years:,.0f} years" in str(err.value)
-    assert "raise it to at least 27.4" in str(err.value)  # 1 x 27,379 / 1,000, rounded up
-    with_beds(hand_doc, 27.4, per_face=10_000.0)
+    # 1 x 27,379 / 1,000 = 27.4, up to a whole bed
+    assert "raise it to at least 28" in str(err.value)
+    with_beds(hand_doc, 28.0, per_face=10_000.0)
     check_sites(compile_construction(beringia.load_scenario(hand_doc)))  # within: no error
 
 

@@ -203,12 +203,14 @@ def _print_summary(a: Assessment) -> None:
         f = cal["model_error"]["factor_p10_p50_p90"]
         out.print(
             f"Calibrated (the inside view times the model error learned from "
-            f"{cal['model_error']['blind_hindcasts']} blind hindcasts, cost factor "
-            f"{f['cost'][0]:.2f} / {f['cost'][1]:.2f} / {f['cost'][2]:.2f}): cost P10 / P50 / "
-            f"P90 {cc['p10']:,.1f} / {cc['p50']:,.1f} / {cc['p90']:,.1f}; duration "
+            f"{cal['model_error']['blind_hindcasts']} blind hindcasts, "
+            f"{cal['model_error']['blind_hindcasts_with_cost']} of them with a tunnel cost; "
+            f"cost factor {f['cost'][0]:.2f} / {f['cost'][1]:.2f} / {f['cost'][2]:.2f}): cost "
+            f"P10 / P50 / P90 {cc['p10']:,.1f} / {cc['p50']:,.1f} / {cc['p90']:,.1f}; duration "
             f"{cy['p10']:,.1f} / {cy['p50']:,.1f} / {cy['p90']:,.1f} years. Not the headline: "
             "that error was learned on bottom-ups priced from earlier tunnels' unit costs, not "
-            "on this one (the report says why)."
+            "on this one, and as an empirical band it is held neither to the machines' caps "
+            "nor to the bottom-up base (the report says why)."
         )
         bars = cal.get("tornado") or []
         if bars:

@@ -276,12 +276,16 @@ def _print_hindcast(rep: HindcastReport) -> None:
         findings,
         metric_scores,
         structural_limits,
+        widened_cases,
     )
 
     # rich lays a table out to the console's width, 80 columns when stdout is not a terminal
     tables = out if out.is_terminal else Console(highlight=False, width=PIPED_WIDTH)
+    later = len(widened_cases(rep.cases))
     kind = (
-        "blind (compiled from earlier tunnels; model error learned from the other cases)"
+        "blind (compiled from tunnels finished before each decision"
+        + (f"; {later} of them partly from later ones, too few being earlier" if later else "")
+        + "; model error learned from the other cases)"
         if rep.blind
         else "anchored to each project's estimate; schedules "
         + ("anchored to its programme" if rep.programme else "bottom-up alone")

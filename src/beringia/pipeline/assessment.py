@@ -104,6 +104,7 @@ class Assessment:
                     ),
                     "model_error": {
                         "blind_hindcasts": self.calibrated.cases,
+                        "blind_hindcasts_with_cost": self.calibrated.cost_cases,
                         "factor_p10_p50_p90": self.calibrated.factor_p10_p50_p90,
                     },
                     "tornado": [

@@ -107,10 +107,10 @@ def _compile(
         if not overrides:
             raise
         where = (
-            f"{exc.allowed} (in blind hindcast {case.name}, with --set: every case of the pool "
-            "runs, whichever are shown, as the model error is learned from all of them, and a "
-            "plain path=value applies to each; to change one case only, write "
-            "CASE:path=value)"
+            f"{exc.allowed} (in the compiled scenario of blind hindcast {case.name}, which has "
+            "no project-wide factors, risk register, events or marine works; a plain "
+            "--set path=value applies to every case of the pool, which all run, as the model "
+            "error is learned from all of them, and CASE:path=value to that case alone)"
         )
         raise ScenarioError(exc.field, exc.value, where) from None
     return compiled, sc

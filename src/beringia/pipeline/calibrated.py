@@ -36,6 +36,8 @@ class Calibrated:
     """Blind hindcasts the model error was learned from."""
     factor_p10_p50_p90: dict[str, list[float]]
     """The model error as a factor on the inside view, at P10, P50 and P90."""
+    cost_cases: int = 0
+    """Of them, those with a cost error (an outturn of the tunnel's own scope)."""
     tornado: list[TornadoBar] = field(default_factory=list)
     """Rank correlations of the inputs, risks and learned errors with the calibrated draws."""
 
@@ -69,7 +71,9 @@ def calibrated_forecast(
     n = cost.size
     rng = stream(seed, "calibration", 0, "residual")
     r = residual.draws(rng.standard_normal((n, 2)), rng.random(n))
-    return calibrate(cost, years, r, len(me.cases), residual.factors(), tornado_inputs)
+    return calibrate(
+        cost, years, r, len(me.cases), residual.factors(), tornado_inputs, me.cost_cases
+    )
 
 
 def calibrate(
@@ -79,6 +83,7 @@ def calibrate(
     cases: int,
     factors: dict[str, list[float]],
     tornado_inputs: Mapping[str, FloatArray] | None = None,
+    cost_cases: int = 0,
 ) -> Calibrated:
     """Apply drawn log errors ``r`` (n, 2) to inside-view draws; rank the drivers if given.
 
@@ -97,6 +102,7 @@ def calibrate(
         cost_usd_bn=cal_cost,
         duration_years=cal_years,
         cases=cases,
+        cost_cases=cost_cases,
         factor_p10_p50_p90=factors,
         tornado=bars,
     )

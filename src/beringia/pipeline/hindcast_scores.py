@@ -569,11 +569,19 @@ def bound_sentence(cases: Sequence[HindcastCase]) -> str | None:
     return text + "Every predicted P50 lies below it."
 
 
+def widened_cases(cases: Sequence[HindcastCase]) -> list[str]:
+    """Return the labels of the blind cases that learned partly from later tunnels.
+
+    Those had too few tunnels finished before their decision, as each case's notes say.
+    """
+    return [c.label for c in cases if "finished after the decision" in (c.not_blind or "")]
+
+
 def blind_sentence(report: HindcastReport) -> str:
     """Say how the blind cases were made, what is still not blind, and what was not scored."""
     cases = report.cases
     unscored = [c.label for c in cases if not c.scored("cost")]
-    widened = [c.label for c in cases if "finished after the decision" in (c.not_blind or "")]
+    widened = widened_cases(cases)
     text = (
         f"Blind: each of the {len(cases)} cases is compiled from its geometry and unit costs "
         "and advance laws learned from earlier tunnels, and scored against a model error "
@@ -617,4 +625,5 @@ __all__ = [
     "official_forecast",
     "percentile_text",
     "structural_limits",
+    "widened_cases",
 ]

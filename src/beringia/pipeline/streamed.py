@@ -146,6 +146,7 @@ class _CalibrationDraws:
         me = model_error()
         self._residual = me.residual()
         self.cases = len(me.cases)
+        self.cost_cases = me.cost_cases
         self.factors = self._residual.factors()
 
     def next(
@@ -157,7 +158,7 @@ class _CalibrationDraws:
         """Calibrate the next chunk's inside view (with its drivers for the first chunk)."""
         n = cost.size
         r = self._residual.draws(self._normals.standard_normal((n, 2)), self._uniforms.random(n))
-        return calibrate(cost, years, r, self.cases, self.factors, tornado_inputs)
+        return calibrate(cost, years, r, self.cases, self.factors, tornado_inputs, self.cost_cases)
 
 
 def columns(

@@ -259,6 +259,8 @@ def check_sites(inp: ConstructionInputs) -> None:
         needed = length / (MAX_CONSTRUCTION_YEARS * YEAR_DAYS) - others
         with np.errstate(divide="ignore", invalid="ignore"):
             least = _round_up(float(given * np.float64(max(needed, 0.0)) / v))
+        if what == "crews":  # beds come whole
+            least = float(math.ceil(least))
         raise ScenarioError(
             key,
             spec.params[0] if fixed else {},
