@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from conftest import minimal_doc
 from helpers import assert_clean_failure
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -118,6 +118,7 @@ def test_a_run_takes_the_slower_of_its_crews_and_its_supply(
 
 
 @settings(max_examples=15, deadline=None)
+@example(fewer=1.0, more=1.0000000000000002)  # found by a fresh-clone run: an ulp apart
 @given(
     fewer=st.floats(min_value=1.0, max_value=60.0),
     more=st.floats(min_value=1.0, max_value=60.0),
@@ -142,7 +143,9 @@ def test_fewer_beds_never_shorten_the_programme(fewer: float, more: float) -> No
     for beds in (fewer, more):
         doc["route"]["attack_points"][0]["camp_beds"] = fixed(beds)
         years.append(run(doc, draws=32, seed=3).duration_years)
-    assert np.all(years[0] >= years[1])
+    # within rounding: one bed against 1 + 2e-16 moves the fronts' meeting by an ulp either
+    # way (the two fronts' paces differ, and where they meet is solved in floating point)
+    assert np.all(years[0] >= years[1] * (1.0 - 1e-12))
 
 
 def test_without_beds_no_input_is_drawn_and_nothing_changes() -> None:
