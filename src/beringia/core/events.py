@@ -267,6 +267,20 @@ def add_events(
     return _add_events_numpy(events, ground, bore, rates, run_time, streams, counter)
 
 
+def _first_uniforms(
+    ground: Ground, bore: str, rates: EventRates, streams: Streams, counter: VariateCounter
+) -> FloatArray:
+    """Draw each run's first-event uniform, shape (K, n), zone by zone (both twins' start).
+
+    One stream per bore and zone: a run's variate does not depend on other zones' runs.
+    """
+    u_first = np.empty(rates.per_run.shape)
+    for zone, start, stop in ground.zone_rows:
+        streams(f"events/{bore}/{zone}/first").random(out=u_first[start:stop])
+    counter.add(u_first.size)
+    return u_first
+
+
 def _add_events_compiled(
     events: tuple[EventIn, ...],
     ground: Ground,
@@ -281,11 +295,7 @@ def _add_events_compiled(
     if rates is None:
         return np.zeros(n)
     lam = np.ascontiguousarray(rates.per_run).ravel()
-    u_first = np.empty(rates.per_run.shape)
-    for zone, start, stop in ground.zone_rows:
-        streams(f"events/{bore}/{zone}/first").random(out=u_first[start:stop])
-    counter.add(lam.size)
-    u_flat = u_first.ravel()
+    u_flat = _first_uniforms(ground, bore, rates, streams, counter).ravel()
     cand, positive = event_kernel("_candidates_loop")(u_flat, lam)
     counter.use(uniform=int(positive))
     first = -np.log1p(-u_flat[cand])
@@ -332,11 +342,7 @@ def _add_events_numpy(
     if rates is None:
         return np.zeros(n)
     lam = rates.per_run
-    # One stream per bore and zone: a run's variate does not depend on other zones' runs.
-    u_first = np.empty(lam.shape)
-    for zone, start, stop in ground.zone_rows:
-        streams(f"events/{bore}/{zone}/first").random(out=u_first[start:stop])
-    counter.add(lam.size)
+    u_first = _first_uniforms(ground, bore, rates, streams, counter)
     counter.use(uniform=int(np.count_nonzero(lam > 0)))  # a run without a rate cannot have one
     cand = np.flatnonzero(u_first < lam)
     first = -np.log1p(-u_first.ravel()[cand])
