@@ -643,6 +643,23 @@ def site_limits(
     return out
 
 
+def site_pace(
+    inp: ConstructionInputs, point: int, value: Callable[[str], float], pace: float
+) -> tuple[float, str, str] | None:
+    """Return the m/day a site's least limit allows each of its faces, with its key and kind.
+
+    Each limit of :func:`site_limits` (camp beds as their share of ``pace``, the fastest the
+    site's machines keep) over the face area the site launches (:func:`site_face_m2`).
+    ``None`` when the site has no limit or launches no face.
+    """
+    face = site_face_m2(inp, point)
+    limits = site_limits(inp, inp.points[point], value, pace)
+    if face <= 0 or not limits:
+        return None
+    m3, key, what = min(limits)
+    return float(m3) / face, key, what
+
+
 def site_faces(inp: ConstructionInputs, point: int) -> int:
     """Count the headings (faces) launched at attack point ``point``, all bores."""
     return sum(1 for h in headings(inp) if h.point == point)

@@ -22,8 +22,7 @@ from beringia.core.construction import (
     best_pace,
     heading_machine,
     headings,
-    site_face_m2,
-    site_limits,
+    site_pace,
     span_overlap_m,
 )
 from beringia.core.distributions import ppf
@@ -95,12 +94,8 @@ def _site_limit(inp: ConstructionInputs, h: Heading, advance: float) -> tuple[fl
     faces it launches, and its camp beds' share of ``advance`` (the heading's own pace).
     ``None`` when the site has no limit.
     """
-    face = site_face_m2(inp, h.point)
-    best: tuple[float, str] | None = None
-    for m3, key, _ in site_limits(inp, inp.points[h.point], lambda k: _median(inp, k), advance):
-        if face > 0 and (best is None or m3 / face < best[0]):
-            best = (m3 / face, key)
-    return best
+    limit = site_pace(inp, h.point, lambda k: _median(inp, k), advance)
+    return None if limit is None else (limit[0], limit[1])
 
 
 def _boring_culprit(inp: ConstructionInputs, h: Heading) -> str:
@@ -205,8 +200,7 @@ def check_sites(inp: ConstructionInputs) -> None:
     blamed only where it is below that pace. When the stretch's longest bore then takes
     more than :data:`MAX_CONSTRUCTION_YEARS`, the slowest front's limit is named with the
     least value that keeps the stretch within, the other fronts unchanged (each limit grows
-    in proportion to its field). ``validate`` runs this before any draw, ``assess`` when a
-    programme is too long (:func:`check_construction`).
+    in proportion to its field). ``validate`` and ``assess`` run this before any draw.
 
     Parameters
     ----------
@@ -233,14 +227,12 @@ def check_sites(inp: ConstructionInputs) -> None:
         paces = []
         for j in sites:
             pace = max(best_pace(inp, inp.bores[h.bore], median) for h in hds if h.point == j)
-            face = site_face_m2(inp, j)
-            own = pace
-            for m3, key, what in site_limits(inp, inp.points[j], median, pace):
-                v = float(m3) / face
-                own = min(own, v)
-                if v < pace and (worst is None or v < worst[0]):
-                    worst = (v, key, what, j)
-            paces.append(own)
+            limit = site_pace(inp, j, median, pace)
+            if limit is not None and limit[0] < pace:
+                pace = limit[0]
+                if worst is None or pace < worst[0]:
+                    worst = (*limit, j)
+            paces.append(pace)
         if worst is None:
             continue
         v, key, what, j = worst
@@ -293,7 +285,6 @@ def check_construction(inp: ConstructionInputs, run: ConstructionRun) -> None:
     n = years.shape[0]
     bad = ~np.isfinite(years) | (years > MAX_CONSTRUCTION_YEARS)
     if bad.any():
-        check_sites(inp)  # a site limit that alone makes it absurd: named with what is allowed
         key, why = _duration_culprit(inp, run)
         longest = float(np.nanmax(np.where(np.isfinite(years), years, np.inf)))
         spec = inp.inputs.get(key)

@@ -19,7 +19,7 @@ from beringia.core.construction import (
     headings,
     machine_caps,
     site_face_m2,
-    site_limits,
+    site_pace,
 )
 from beringia.core.distributions import FloatArray, mean
 from beringia.core.stats import percentile_of, quantiles
@@ -230,28 +230,28 @@ def site_flags(inp: ConstructionInputs) -> list[Flag]:
         if not own:
             continue
         pace = max(best_pace(inp, inp.bores[h.bore], value) for h in own)
-        limits = site_limits(inp, p, value, pace)
-        if not limits:
+        limit = site_pace(inp, j, value, pace)
+        if limit is None:
             continue
-        m3, key, what = min(limits)
-        face = site_face_m2(inp, j)
-        if m3 / face < pace:
+        v, key, what = limit
+        if v < pace:
             if what == "crews" and inp.beds_per_face is not None:
                 faces = len(own)
                 how = (
                     f"its {value(key):,.0f} camp beds, at {value(inp.beds_per_face):,.0f} a "
-                    f"face, man {m3 / face / pace:.0%} of its {faces} face"
-                    f"{'s' if faces > 1 else ''}' pace, {m3 / face:.1f} m/day"
+                    f"face, man {v / pace:.0%} of its {faces} face"
+                    f"{'s' if faces > 1 else ''}' pace, {v:.1f} m/day"
                 )
             else:
+                face = site_face_m2(inp, j)
                 how = (
-                    f"its {VERB[what]} {m3:,.0f} m3 of excavation a day, "
-                    f"{m3 / face:.1f} m/day over its {face:,.0f} m2 of faces"
+                    f"its {VERB[what]} {v * face:,.0f} m3 of excavation a day, "
+                    f"{v:.1f} m/day over its {face:,.0f} m2 of faces"
                 )
             flags.append(
                 Flag(
                     key,
-                    m3 / face,
+                    v,
                     pace,
                     "m/day",
                     f"{p.name}: {how}, below the {pace:.0f} m/day its machines keep in their "
