@@ -257,12 +257,19 @@ def _stops(case: Case, bore: Bore) -> list[dict[str, Any]]:
     ]
 
 
-def _starts_in(bore: Bore, route_km: float, km: float, direction: str) -> str:
-    """Return the regime a heading of ``bore`` from chainage ``km`` starts boring in."""
-    runs = _runs(bore, route_km)
+def _starts_in(case: Case, bore: Bore, km: float, direction: str) -> str:
+    """Return the regime a heading of ``bore`` from chainage ``km`` starts boring in.
+
+    Read on the bore's runs snapped to the zones' cuts (:func:`_snapped`), as the compiled
+    zones force it, so the core's machine for the heading is this regime's.
+    """
+    route = case.geometry.route_length_km
+    runs = _snapped(bore, route, _cuts(case))
     if direction == "east":
-        return next((r for r, _, z in runs if z > km), runs[-1][0])
-    return next((r for r, a, _ in reversed(runs) if a < km), runs[0][0])
+        return next((r for r, z in runs if z > km), runs[-1][0])
+    starts = [_span(bore, route)[0], *(z for _, z in runs[:-1])]
+    pairs = zip(runs[::-1], starts[::-1], strict=True)
+    return next((r for (r, _), a in pairs if a < km), runs[0][0])
 
 
 def _tbm_headings(case: Case, bore: Bore) -> list[tuple[str, str]]:
@@ -279,7 +286,7 @@ def _tbm_headings(case: Case, bore: Bore) -> list[tuple[str, str]]:
         if lo <= a.chainage_km <= hi
         for d in ("west", "east")
         if d in a.directions and (a.chainage_km > lo if d == "west" else a.chainage_km < hi)
-        if _starts_in(bore, route, a.chainage_km, d) != "drill-and-blast"
+        if _starts_in(case, bore, a.chainage_km, d) != "drill-and-blast"
     ]
 
 
@@ -308,11 +315,10 @@ def _reuse(case: Case, p: BlindPriors) -> _Reuse | None:
     if g.tbm_count >= count:
         return None
     need = count - g.tbm_count
-    route = g.route_length_km
     chain = {a.name: a.chainage_km for a in g.attack_points}
 
     def starts(bore: Bore, point: str, d: str) -> str:
-        return _starts_in(bore, route, chain[point], d)
+        return _starts_in(case, bore, chain[point], d)
 
     relocation = dict(p.schedule.tbm_launch_months) | {
         "source": f"{GENERIC} (schedule.tbm_launch_months)",
