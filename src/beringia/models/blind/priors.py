@@ -200,12 +200,8 @@ def same_tunnel(case: Case, row: ReferenceRow) -> bool:
     name = row.name.casefold()
     if name in case.title.casefold() or name == case.name.casefold():
         return True
-    route = case.geometry.route_length_km
-    return (
-        row.country.casefold() == case.country.casefold()
-        and abs(row.length_km - route) <= SAME_LENGTH * route
-        and row.build_end_year is not None
-        and abs(row.build_end_year - case.opening.date.year) <= 1
+    return row.build_end_year is not None and _alike(
+        case, row.country, row.length_km, row.build_end_year
     )
 
 
@@ -226,11 +222,21 @@ def same_case(case: Case, other: Case) -> bool:
         return True
     if _short_title(case) == _short_title(other):
         return True
+    g = other.geometry
+    return _alike(case, other.country, g.route_length_km, other.opening.date.year)
+
+
+def _alike(case: Case, country: str, length_km: float, opened: int) -> bool:
+    """Whether a tunnel of that country, length and opening year may be ``case``'s own.
+
+    It may when it is in the same country, within :data:`SAME_LENGTH` of the case's route
+    length, and opened within a year of it.
+    """
     route = case.geometry.route_length_km
     return (
-        other.country.casefold() == case.country.casefold()
-        and abs(other.geometry.route_length_km - route) <= SAME_LENGTH * route
-        and abs(other.opening.date.year - case.opening.date.year) <= 1
+        country.casefold() == case.country.casefold()
+        and abs(length_km - route) <= SAME_LENGTH * route
+        and abs(opened - case.opening.date.year) <= 1
     )
 
 
